@@ -1,0 +1,66 @@
+/**
+ * core/v1 Affinity as embedded in the WhaTap CRDs: node affinity (required node
+ * selector terms and weighted preferences) and pod (anti-)affinity with every nested
+ * term, including `matchLabelKeys`/`mismatchLabelKeys` (Kubernetes 1.33 schema).
+ */
+import { Schema } from "effect"
+import { Int32, opt } from "./Field.ts"
+import { LabelSelector } from "./KubeTypes.ts"
+
+/** Operator is In, NotIn, Exists, DoesNotExist, Gt or Lt; a free string upstream. */
+export const NodeSelectorRequirement = Schema.Struct({
+  key: Schema.String,
+  operator: Schema.String,
+  values: opt(Schema.Array(Schema.String))
+})
+
+export const NodeSelectorTerm = Schema.Struct({
+  matchExpressions: opt(Schema.Array(NodeSelectorRequirement)),
+  matchFields: opt(Schema.Array(NodeSelectorRequirement))
+})
+export type NodeSelectorTerm = typeof NodeSelectorTerm.Type
+
+export const NodeSelector = Schema.Struct({
+  nodeSelectorTerms: Schema.Array(NodeSelectorTerm)
+})
+export type NodeSelector = typeof NodeSelector.Type
+
+export const PreferredSchedulingTerm = Schema.Struct({
+  preference: NodeSelectorTerm,
+  weight: Int32
+})
+
+export const NodeAffinity = Schema.Struct({
+  preferredDuringSchedulingIgnoredDuringExecution: opt(Schema.Array(PreferredSchedulingTerm)),
+  requiredDuringSchedulingIgnoredDuringExecution: opt(NodeSelector)
+})
+export type NodeAffinity = typeof NodeAffinity.Type
+
+export const PodAffinityTerm = Schema.Struct({
+  labelSelector: opt(LabelSelector),
+  matchLabelKeys: opt(Schema.Array(Schema.String)),
+  mismatchLabelKeys: opt(Schema.Array(Schema.String)),
+  namespaceSelector: opt(LabelSelector),
+  namespaces: opt(Schema.Array(Schema.String)),
+  topologyKey: Schema.String
+})
+export type PodAffinityTerm = typeof PodAffinityTerm.Type
+
+export const WeightedPodAffinityTerm = Schema.Struct({
+  podAffinityTerm: PodAffinityTerm,
+  weight: Int32
+})
+
+/** Pod affinity and pod anti-affinity share one shape. */
+export const PodAffinity = Schema.Struct({
+  preferredDuringSchedulingIgnoredDuringExecution: opt(Schema.Array(WeightedPodAffinityTerm)),
+  requiredDuringSchedulingIgnoredDuringExecution: opt(Schema.Array(PodAffinityTerm))
+})
+export type PodAffinity = typeof PodAffinity.Type
+
+export const Affinity = Schema.Struct({
+  nodeAffinity: opt(NodeAffinity),
+  podAffinity: opt(PodAffinity),
+  podAntiAffinity: opt(PodAffinity)
+})
+export type Affinity = typeof Affinity.Type

@@ -1,0 +1,49 @@
+/**
+ * The namespaced monitor kinds that feed the OpenAgent scrape configuration:
+ * `WhatapPodMonitor`, `WhatapServiceMonitor` (same shape: a pod/service selector,
+ * optional namespace selector, endpoints) and `WhatapStaticEndpoint` (endpoints by
+ * address, no selectors). They have no reconciler of their own; status is empty.
+ */
+import { Schema } from "effect"
+import { opt } from "./Field.ts"
+import { LabelSelector, ObjectMeta } from "./KubeTypes.ts"
+import { apiVersion } from "./Resource.ts"
+import { Endpoint, MetricRelabelConfig, NamespaceSelector } from "./Scrape.ts"
+
+/** An absent `namespaceSelector` means the monitor's own namespace. */
+export const MonitorSpec = Schema.Struct({
+  selector: LabelSelector,
+  namespaceSelector: opt(NamespaceSelector),
+  endpoints: Schema.Array(Endpoint),
+  relabelConfigs: opt(Schema.Array(MetricRelabelConfig)),
+  jobLabel: opt(Schema.String)
+})
+export type MonitorSpec = typeof MonitorSpec.Type
+
+export const StaticEndpointSpec = Schema.Struct({
+  endpoints: Schema.Array(Endpoint),
+  relabelConfigs: opt(Schema.Array(MetricRelabelConfig)),
+  jobLabel: opt(Schema.String)
+})
+export type StaticEndpointSpec = typeof StaticEndpointSpec.Type
+
+export const MonitorStatus = Schema.Struct({})
+export type MonitorStatus = typeof MonitorStatus.Type
+
+const resource = <K extends string, S extends Schema.Top>(kind: K, spec: S) =>
+  Schema.Struct({
+    apiVersion: Schema.Literal(apiVersion),
+    kind: Schema.Literal(kind),
+    metadata: ObjectMeta,
+    spec,
+    status: opt(MonitorStatus)
+  })
+
+export const WhatapPodMonitor = resource("WhatapPodMonitor", MonitorSpec)
+export type WhatapPodMonitor = typeof WhatapPodMonitor.Type
+
+export const WhatapServiceMonitor = resource("WhatapServiceMonitor", MonitorSpec)
+export type WhatapServiceMonitor = typeof WhatapServiceMonitor.Type
+
+export const WhatapStaticEndpoint = resource("WhatapStaticEndpoint", StaticEndpointSpec)
+export type WhatapStaticEndpoint = typeof WhatapStaticEndpoint.Type

@@ -1,0 +1,86 @@
+/**
+ * The scrape vocabulary shared by OpenAgent inline targets and the three monitor CRDs:
+ * endpoints, TLS, basic auth, authorization, relabelling, namespace and pod selectors.
+ * `MetricRelabelConfig` keeps Prometheus' snake-case JSON keys (`source_labels`,
+ * `target_label`), exactly as the Go types serialise them.
+ */
+import { Schema } from "effect"
+import { Int64, StringMap, boolDefault, opt } from "./Field.ts"
+import { LabelSelector, LabelSelectorRequirement } from "./KubeTypes.ts"
+
+/** A key of a Secret; `namespace` is optional (the CR's own namespace otherwise). */
+export const SecretKeySelector = Schema.Struct({
+  name: Schema.String,
+  key: Schema.String,
+  namespace: opt(Schema.String)
+})
+export type SecretKeySelector = typeof SecretKeySelector.Type
+
+/** File paths win over the secret variants at the agent. */
+export const TLSConfig = Schema.Struct({
+  insecureSkipVerify: opt(Schema.Boolean),
+  caSecret: opt(SecretKeySelector),
+  certSecret: opt(SecretKeySelector),
+  keySecret: opt(SecretKeySelector),
+  caFile: opt(Schema.String),
+  certFile: opt(Schema.String),
+  keyFile: opt(Schema.String),
+  serverName: opt(Schema.String)
+})
+export type TLSConfig = typeof TLSConfig.Type
+
+export const BasicAuthConfig = Schema.Struct({
+  username: opt(SecretKeySelector),
+  password: opt(SecretKeySelector)
+})
+export type BasicAuthConfig = typeof BasicAuthConfig.Type
+
+/** `type` defaults to Bearer at the OpenAgent, not in the CRD. */
+export const AuthorizationConfig = Schema.Struct({
+  type: opt(Schema.String),
+  credentials: opt(Schema.String),
+  credentialsEnv: opt(Schema.String),
+  credentialsFile: opt(Schema.String),
+  credentialsSecret: opt(SecretKeySelector)
+})
+export type AuthorizationConfig = typeof AuthorizationConfig.Type
+
+/** Prometheus relabel rule; `modulus` is a uint64 in Go, an int64 in the CRD. */
+export const MetricRelabelConfig = Schema.Struct({
+  source_labels: opt(Schema.Array(Schema.String)),
+  separator: opt(Schema.String),
+  regex: opt(Schema.String),
+  modulus: opt(Int64),
+  target_label: opt(Schema.String),
+  replacement: opt(Schema.String),
+  action: opt(Schema.String)
+})
+export type MetricRelabelConfig = typeof MetricRelabelConfig.Type
+
+/** `port` (a name or a number, as a string) for Pod/ServiceMonitor, `address` for static endpoints. */
+export const Endpoint = Schema.Struct({
+  port: opt(Schema.String),
+  address: opt(Schema.String),
+  path: opt(Schema.String),
+  interval: opt(Schema.String),
+  scheme: opt(Schema.String),
+  tlsConfig: opt(TLSConfig),
+  basicAuth: opt(BasicAuthConfig),
+  authorization: opt(AuthorizationConfig),
+  metricRelabelConfigs: opt(Schema.Array(MetricRelabelConfig)),
+  params: opt(Schema.Record(Schema.String, Schema.Array(Schema.String))),
+  addNodeLabel: boolDefault(false)
+})
+export type Endpoint = typeof Endpoint.Type
+
+/** Namespaces by name and/or by label; operators are free strings. */
+export const NamespaceSelector = Schema.Struct({
+  matchNames: opt(Schema.Array(Schema.String)),
+  matchLabels: opt(StringMap),
+  matchExpressions: opt(Schema.Array(LabelSelectorRequirement))
+})
+export type NamespaceSelector = typeof NamespaceSelector.Type
+
+/** Pods by label: the same JSON shape as metav1.LabelSelector. */
+export const PodSelector = LabelSelector
+export type PodSelector = typeof PodSelector.Type

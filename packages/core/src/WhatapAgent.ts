@@ -1,0 +1,46 @@
+/**
+ * The cluster-scoped `WhatapAgent` resource: credentials, the three feature blocks
+ * (APM instrumentation, OpenAgent, K8s agents) and the status the controller writes.
+ * Decoded values carry the CRD defaults (see `Decode.ts`).
+ */
+import { Schema } from "effect"
+import { Int64, opt } from "./Field.ts"
+import { ApmSpec } from "./Instrumentation.ts"
+import { K8sAgentSpec } from "./K8sAgent.ts"
+import { Condition, ObjectMeta } from "./KubeTypes.ts"
+import { OpenAgentSpec } from "./OpenAgent.ts"
+import { apiVersion } from "./Resource.ts"
+
+export const Features = Schema.Struct({
+  apm: opt(ApmSpec),
+  openAgent: opt(OpenAgentSpec),
+  k8sAgent: opt(K8sAgentSpec)
+})
+export type Features = typeof Features.Type
+
+/**
+ * `license`/`host`/`port` as literal values; when absent the agents read the Secret
+ * `whatap-credentials`. `port` is a string in the Go CRD, so `port: 6600` is rejected.
+ */
+export const WhatapAgentSpec = Schema.Struct({
+  license: opt(Schema.String),
+  host: opt(Schema.String),
+  port: opt(Schema.String),
+  features: Features
+})
+export type WhatapAgentSpec = typeof WhatapAgentSpec.Type
+
+export const WhatapAgentStatus = Schema.Struct({
+  conditions: opt(Schema.Array(Condition)),
+  observedGeneration: opt(Int64)
+})
+export type WhatapAgentStatus = typeof WhatapAgentStatus.Type
+
+export const WhatapAgent = Schema.Struct({
+  apiVersion: Schema.Literal(apiVersion),
+  kind: Schema.Literal("WhatapAgent"),
+  metadata: ObjectMeta,
+  spec: WhatapAgentSpec,
+  status: opt(WhatapAgentStatus)
+})
+export type WhatapAgent = typeof WhatapAgent.Type
