@@ -1,0 +1,102 @@
+/**
+ * Kubernetes label key and value syntax, with the rules and the wording of
+ * apimachinery's `IsLabelKey` (a.k.a. `IsQualifiedName`) and `IsValidLabelValue`.
+ * Each check returns every problem as a human sentence (empty array = valid), so
+ * callers can show users the same text `kubectl apply` would.
+ *
+ * Lengths are counted in UTF-8 bytes like Go does; any non-ASCII character already
+ * fails the character rules, so the difference only shows in the length message.
+ */
+
+/** A label key's name part (and a whole value, minus the emptiness) must match this. */
+const nameFormat = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+const valueFormat = `(${nameFormat})?`
+const dnsLabelFormat = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+const subdomainFormat = `${dnsLabelFormat}(\\.${dnsLabelFormat})*`
+
+const nameRegExp = new RegExp(`^${nameFormat}$`)
+const valueRegExp = new RegExp(`^${valueFormat}$`)
+const subdomainRegExp = new RegExp(`^${subdomainFormat}$`)
+
+export const nameMaxLength = 63
+export const valueMaxLength = 63
+export const prefixMaxLength = 253
+
+const nameMessage =
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+const valueMessage =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+const subdomainMessage =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+
+/** apimachinery's `RegexError`, double space included, so messages read identically. */
+const regexError = (message: string, format: string, examples: ReadonlyArray<string>): string =>
+  `${message} (e.g. ${examples.map((e) => `'${e}', `).join(" or ")}regex used for validation is '${format}')`
+
+const maxLengthError = (max: number): string => `must be no more than ${max} characters`
+const emptyError = "must be non-empty"
+
+/** UTF-8 byte length without TextEncoder, which the ES2024 lib (and so `core`) does not declare. */
+export const byteLength = (text: string): number => {
+  let bytes = 0
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit < 0x80) bytes += 1
+    else if (unit < 0x800) bytes += 2
+    else if (unit >= 0xd800 && unit <= 0xdbff) {
+      bytes += 4 // a surrogate pair is one 4-byte code point
+      i++
+    } else bytes += 3
+  }
+  return bytes
+}
+
+/** Problems with a DNS-1123 subdomain (a label key prefix), in apimachinery's words. */
+export const subdomainErrors = (text: string): ReadonlyArray<string> => {
+  const errors: Array<string> = []
+  if (byteLength(text) > prefixMaxLength) errors.push(maxLengthError(prefixMaxLength))
+  if (!subdomainRegExp.test(text)) errors.push(regexError(subdomainMessage, subdomainFormat, ["example.com"]))
+  return errors
+}
+
+const nameErrors = (name: string): ReadonlyArray<string> => {
+  const errors: Array<string> = []
+  if (name.length === 0) errors.push(`name part ${emptyError}`)
+  else if (byteLength(name) > nameMaxLength) errors.push(`name part ${maxLengthError(nameMaxLength)}`)
+  if (!nameRegExp.test(name)) {
+    errors.push(`name part ${regexError(nameMessage, nameFormat, ["MyName", "my.name", "123-abc"])}`)
+  }
+  return errors
+}
+
+/**
+ * Problems with a label key: `[prefix/]name`, prefix a DNS subdomain of at most 253
+ * characters, name at most 63 characters of `[A-Za-z0-9._-]` starting and ending
+ * alphanumeric. More than one `/` is one problem on its own, as in apimachinery.
+ */
+export const labelKeyErrors = (key: string): ReadonlyArray<string> => {
+  const parts = key.split("/")
+  if (parts.length > 2) {
+    return [
+      `a valid label key ${regexError(nameMessage, nameFormat, ["MyName", "my.name", "123-abc"])}` +
+      " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+    ]
+  }
+  const [first = "", second] = parts
+  if (second === undefined) return nameErrors(first)
+  const prefixErrors = first.length === 0
+    ? [`prefix part ${emptyError}`]
+    : subdomainErrors(first).map((message) => `prefix part ${message}`)
+  return [...prefixErrors, ...nameErrors(second)]
+}
+
+/** Problems with a label value: empty, or at most 63 characters shaped like a key name. */
+export const labelValueErrors = (value: string): ReadonlyArray<string> => {
+  const errors: Array<string> = []
+  if (byteLength(value) > valueMaxLength) errors.push(maxLengthError(valueMaxLength))
+  if (!valueRegExp.test(value)) errors.push(regexError(valueMessage, valueFormat, ["MyValue", "my_value", "12345"]))
+  return errors
+}
+
+export const isLabelKey = (key: string): boolean => labelKeyErrors(key).length === 0
+export const isLabelValue = (value: string): boolean => labelValueErrors(value).length === 0

@@ -1,0 +1,77 @@
+/**
+ * WhaTap's `NamespaceSelector` (spec §3.3): `matchNames` plus label selection on the
+ * Namespace object's labels. A namespace matches when `matchNames` is empty or lists
+ * its name, AND the label part matches. The label part of a present namespace selector
+ * follows LabelSelector rules for a present object (`{}` is everything).
+ */
+import * as Finding from "../../Finding.ts"
+import { compile, type Compiled, type Explanation, explain, type Labels } from "./Compile.ts"
+import { everything, issue, type Issue, type Selector } from "./Model.ts"
+import { decodeLabelPart, type Decoded, isRecord, unknownFieldIssues } from "./Structured.ts"
+
+export interface NamespaceSelector {
+  /** Empty = any name. */
+  readonly matchNames: ReadonlyArray<string>
+  readonly labels: Selector
+}
+
+export const anyNamespace: NamespaceSelector = { matchNames: [], labels: everything }
+
+export const onlyNamespaces = (names: ReadonlyArray<string>): NamespaceSelector => ({ matchNames: names, labels: everything })
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
+
+/** A name that is no DNS-1123 label can never be a namespace: a warning, since the Go operator accepted it. */
+const decodeMatchNames = (json: unknown, path: Finding.Path): Decoded<ReadonlyArray<string>> => {
+  if (json === undefined || json === null) return { value: [], issues: [] }
+  if (!Array.isArray(json)) return { value: [], issues: [issue(path, "must be an array of namespace names")] }
+  const issues: Array<Issue> = []
+  const value: Array<string> = []
+  json.forEach((name, i) => {
+    if (typeof name !== "string") issues.push(issue([...path, i], "must be a string"))
+    else {
+      value.push(name)
+      if (name.length > 63 || !dnsLabel.test(name)) {
+        issues.push({ severity: "warning", path: [...path, i], message: `${JSON.stringify(name)} is not a valid namespace name, so it never matches` })
+      }
+    }
+  })
+  return { value, issues }
+}
+
+/** A present namespace selector object. Absence is decided by the caller (see `Selector.namespaceForTarget`). */
+export const decodeNamespaceSelector = (json: unknown, path: Finding.Path): Decoded<NamespaceSelector> => {
+  if (!isRecord(json)) {
+    return { value: anyNamespace, issues: [issue(path, "must be an object with matchNames, matchLabels and/or matchExpressions")] }
+  }
+  const record = json
+  const names = decodeMatchNames(record["matchNames"], [...path, "matchNames"])
+  const labels = decodeLabelPart(record, path)
+  return {
+    value: { matchNames: names.value, labels: labels.value },
+    issues: [...unknownFieldIssues(record, ["matchNames", "matchLabels", "matchExpressions"], path), ...names.issues, ...labels.issues]
+  }
+}
+
+export interface CompiledNamespace {
+  readonly namespace: NamespaceSelector
+  readonly names: ReadonlySet<string> | undefined
+  readonly labels: Compiled
+}
+
+export const compileNamespace = (namespace: NamespaceSelector): CompiledNamespace => ({
+  namespace,
+  names: namespace.matchNames.length === 0 ? undefined : new Set(namespace.matchNames),
+  labels: compile(namespace.labels)
+})
+
+export const matchesNamespace = (compiled: CompiledNamespace, name: string, labels: Labels): boolean =>
+  (compiled.names === undefined || compiled.names.has(name)) && compiled.labels.test(labels)
+
+export const explainNamespace = (compiled: CompiledNamespace, name: string, labels: Labels): Explanation => {
+  if (compiled.names !== undefined && !compiled.names.has(name)) {
+    const list = `(${compiled.namespace.matchNames.join(",")})`
+    return { matched: false, requirement: `matchNames ${list}`, reason: `namespace ${JSON.stringify(name)} is not in matchNames ${list}` }
+  }
+  return explain(compiled.labels, labels)
+}
