@@ -1,0 +1,94 @@
+/**
+ * Builds the control-plane binaries from the wrapper Go modules into the content-addressed
+ * cache (`BuildSpec.layout`). Idempotent: a complete cache directory is returned as is, so
+ * the test setup and `npm start` can call `ensure` unconditionally.
+ */
+import { existsSync } from "node:fs"
+import { mkdir, readFile, rm, statfs, writeFile } from "node:fs/promises"
+import { dirname, join } from "node:path"
+import { Console, Effect } from "effect"
+import * as BuildSpec from "./BuildSpec.ts"
+import { ControlPlaneError } from "./ControlPlaneError.ts"
+import * as Exec from "./Exec.ts"
+
+const MIN_FREE_BYTES = 6 * 1024 ** 3
+
+const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)}s`
+
+const nearestExisting = (path: string): string => {
+  let dir = path
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir)
+  return dir
+}
+
+// A cold build writes ~3 GB to Go's caches and ~400 MB of binaries; failing up front beats
+// a half-written cache and an obscure linker error.
+const checkDisk = Effect.fn("Builder.checkDisk")(function*(dir: string) {
+  const stats = yield* Effect.promise(() => statfs(nearestExisting(dir)))
+  const free = stats.bavail * stats.bsize
+  if (free < MIN_FREE_BYTES) {
+    return yield* new ControlPlaneError({
+      step: "disk",
+      message: `only ${(free / 1024 ** 3).toFixed(1)} GB free under ${dir}; building the control plane needs >= 6 GB`
+    })
+  }
+})
+
+const buildComponent = Effect.fn("Builder.component")(
+  function*(component: BuildSpec.Component, layout: BuildSpec.Layout, index: number) {
+    const label = `[controlplane] ${index + 1}/${BuildSpec.components.length} ${component.name}`
+    yield* Console.log(`${label}: go build ${component.pkg} ...`)
+    const started = Date.now()
+    yield* Exec.run("go", BuildSpec.goBuildArgs(component, layout.bin(component.name)), {
+      cwd: join(BuildSpec.modulesDir, component.module),
+      env: BuildSpec.goEnv(),
+      inheritStderr: true
+    })
+    yield* Console.log(`${label}: built in ${seconds(started)}`)
+  }
+)
+
+// The stage files ship inside the kwok module; reading them from the module cache keeps
+// them in step with the kwok binary without vendoring YAML into the repo.
+const writeKwokStages = Effect.fn("Builder.writeKwokStages")(function*(layout: BuildSpec.Layout) {
+  const json = yield* Exec.run("go", ["mod", "download", "-json", BuildSpec.KWOK_MODULE], {
+    cwd: join(BuildSpec.modulesDir, "kwok"),
+    env: BuildSpec.goEnv()
+  })
+  const info: { readonly Dir?: unknown } = JSON.parse(json)
+  if (typeof info.Dir !== "string") {
+    return yield* new ControlPlaneError({ step: "kwok stages", message: `no module dir in: ${json}` })
+  }
+  const stageDir = join(info.Dir, "kustomize", "stage")
+  const docs: Array<string> = []
+  for (const stage of BuildSpec.kwokStages) {
+    docs.push((yield* Effect.promise(() => readFile(join(stageDir, stage), "utf8"))).trimEnd())
+  }
+  yield* Effect.promise(() => writeFile(layout.stagesFile, docs.join("\n---\n") + "\n"))
+})
+
+/** Returns the cache layout, building whatever is missing first. */
+export const ensure = Effect.fn("Builder.ensure")(function*() {
+  const layout = yield* BuildSpec.layout
+  if (existsSync(layout.stampFile)) return layout
+  yield* checkDisk(layout.dir)
+  yield* Console.log(`[controlplane] building Kubernetes ${BuildSpec.KUBERNETES_VERSION} into ${layout.dir}`)
+  yield* Console.log("[controlplane] a cold build takes a long while on 2 cores; later runs reuse the cache")
+  const started = Date.now()
+  yield* Effect.promise(() => mkdir(layout.binDir, { recursive: true }))
+  for (const [index, component] of BuildSpec.components.entries()) {
+    yield* buildComponent(component, layout, index)
+  }
+  yield* writeKwokStages(layout)
+  const version = yield* Exec.run(layout.bin("kube-apiserver"), ["--version"])
+  // Written last: its presence is the only thing `ensure` trusts.
+  yield* Effect.promise(() => writeFile(layout.stampFile, `${version.trim()}\n${new Date().toISOString()}\n`))
+  yield* Console.log(`[controlplane] ${version.trim()} ready in ${seconds(started)}`)
+  return layout
+})
+
+/** Removes the cache entry (used when a build is known to be broken). */
+export const clean = Effect.fn("Builder.clean")(function*() {
+  const layout = yield* BuildSpec.layout
+  yield* Effect.promise(() => rm(layout.dir, { recursive: true, force: true }))
+})

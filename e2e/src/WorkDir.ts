@@ -1,0 +1,28 @@
+/**
+ * The per-run work directory (PKI, kubeconfig, etcd data, component logs) as a scoped
+ * resource. It is acquired first, so it is released last, after every process has stopped:
+ * removed on success, kept with the log tails printed when the scope closed with a failure.
+ */
+import { readdirSync } from "node:fs"
+import { rm } from "node:fs/promises"
+import { join } from "node:path"
+import { Cause, Console, Effect, Exit } from "effect"
+import * as Component from "./Component.ts"
+
+/** Tails of every component log in `dir`, for failure reports. */
+export const logTails = (dir: string, lines = 25): string =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith(".log"))
+    .map((f) => `----- ${f} (last ${lines} lines) -----\n${Component.logTail(join(dir, f), lines)}`)
+    .join("\n")
+
+// Ctrl-C interrupts the scope; that is a normal way to stop, not a failure to report.
+const failed = <A, E>(exit: Exit.Exit<A, E>): boolean => Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)
+
+export const scoped = <E, R>(create: Effect.Effect<string, E, R>, keep: boolean) =>
+  Effect.acquireRelease(create, (dir, exit) =>
+    failed(exit)
+      ? Console.error(`[controlplane] failed; logs kept in ${dir}\n${logTails(dir)}`)
+      : keep
+      ? Console.log(`[controlplane] work directory kept: ${dir}`)
+      : Effect.promise(() => rm(dir, { recursive: true, force: true })))

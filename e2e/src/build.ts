@@ -1,0 +1,13 @@
+/**
+ * `npm run controlplane:build`: fills the control-plane binary cache (no-op when complete).
+ */
+import { NodeRuntime } from "@effect/platform-node"
+import { Console, Effect } from "effect"
+import * as Builder from "./Builder.ts"
+
+const program = Effect.gen(function*() {
+  const layout = yield* Builder.ensure()
+  yield* Console.log(`[controlplane] binaries: ${layout.binDir}`)
+})
+
+NodeRuntime.runMain(program)
