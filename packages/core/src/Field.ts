@@ -19,6 +19,17 @@ export const defaulted =
 /** A boolean with a CRD default (`enabled: false` on every component, for instance). */
 export const boolDefault = (value: boolean) => Schema.Boolean.pipe(defaulted(value))
 
+/** Key annotation: list the field under `required` in the CRD although it has a default. */
+export const requiredInCrd = "whatap/requiredInCrd"
+
+/**
+ * A boolean the Go CRD marks both required and defaulted (`enabled` of most blocks).
+ * The API server applies the default before it checks `required`, so omitting it is
+ * fine; the CRD still lists it as required, as upstream does.
+ */
+export const requiredBool = (value: boolean) =>
+  Schema.Boolean.pipe(Schema.annotateKey({ [requiredInCrd]: true }), defaulted(value))
+
 /** An optional key: absent in the input means absent in the value. */
 export const opt = <S extends Schema.Top>(schema: S): Schema.optionalKey<S> => Schema.optionalKey(schema)
 

@@ -6,7 +6,7 @@
  */
 import { Schema } from "effect"
 import { Affinity } from "./Affinity.ts"
-import { Int32, StringMap, boolDefault, defaulted, opt } from "./Field.ts"
+import { Int32, StringMap, boolDefault, defaulted, opt, requiredBool } from "./Field.ts"
 import { EnvVar, ResourceRequirements } from "./KubeTypes.ts"
 import { MetricRelabelConfig } from "./Scrape.ts"
 
@@ -23,7 +23,7 @@ export const GpuMonitoringServiceSpec = Schema.Struct({
 export type GpuMonitoringServiceSpec = typeof GpuMonitoringServiceSpec.Type
 
 export const DcgmHostEngineSpec = Schema.Struct({
-  enabled: boolDefault(false),
+  enabled: requiredBool(false),
   customImageFullName: opt(Schema.String),
   port: Int32.pipe(defaulted(5555)),
   resources: opt(ResourceRequirements)
@@ -35,7 +35,7 @@ export const Devices = Schema.Literals(["f", "g", "i"])
 export type Devices = typeof Devices.Type
 
 export const GpuMonitoringSpec = Schema.Struct({
-  enabled: boolDefault(false),
+  enabled: requiredBool(false),
   customImageFullName: opt(Schema.String),
   service: opt(GpuMonitoringServiceSpec),
   resources: opt(ResourceRequirements),

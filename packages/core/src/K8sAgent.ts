@@ -7,7 +7,7 @@
  */
 import { Schema } from "effect"
 import { Affinity } from "./Affinity.ts"
-import { StringMap, boolDefault, defaulted, opt } from "./Field.ts"
+import { StringMap, defaulted, opt, requiredBool } from "./Field.ts"
 import { GpuMonitoringSpec } from "./GpuMonitoring.ts"
 import { EnvVar, LocalObjectReference, ResourceRequirements, Toleration } from "./KubeTypes.ts"
 import { PodSecurityContext, SecurityContext } from "./SecurityContext.ts"
@@ -23,7 +23,7 @@ export type ContainerSpec = typeof ContainerSpec.Type
 
 /** Fields common to the master and node agent components. */
 const componentFields = {
-  enabled: boolDefault(false),
+  enabled: requiredBool(false),
   resources: opt(ResourceRequirements),
   envs: opt(Schema.Array(EnvVar)),
   tolerations: opt(Schema.Array(Toleration)),
@@ -62,7 +62,7 @@ export type NodeAgentComponentSpec = typeof NodeAgentComponentSpec.Type
 
 /** apiserver/etcd/scheduler monitoring: parsed but without effect in the Go operator. */
 export const ControlPlaneMonitoringSpec = Schema.Struct({
-  enabled: boolDefault(false),
+  enabled: requiredBool(false),
   customImageFullName: opt(Schema.String)
 })
 export type ControlPlaneMonitoringSpec = typeof ControlPlaneMonitoringSpec.Type

@@ -6,7 +6,7 @@
  */
 import { Schema } from "effect"
 import { Affinity } from "./Affinity.ts"
-import { StringMap, boolDefault, opt } from "./Field.ts"
+import { StringMap, boolDefault, opt, requiredBool } from "./Field.ts"
 import { EnvVar, LocalObjectReference, Toleration } from "./KubeTypes.ts"
 import { Endpoint, MetricRelabelConfig, NamespaceSelector, PodSelector } from "./Scrape.ts"
 import { PodSecurityContext } from "./SecurityContext.ts"
@@ -18,7 +18,7 @@ export type TargetType = typeof TargetType.Type
 export const OpenAgentTargetSpec = Schema.Struct({
   targetName: Schema.String,
   type: TargetType,
-  enabled: boolDefault(true),
+  enabled: requiredBool(true),
   namespaceSelector: opt(NamespaceSelector),
   selector: opt(PodSelector),
   relabelConfigs: opt(Schema.Array(MetricRelabelConfig)),
@@ -28,7 +28,7 @@ export type OpenAgentTargetSpec = typeof OpenAgentTargetSpec.Type
 
 /** Image and security-context defaults are code defaults, applied by the reconciler. */
 export const OpenAgentSpec = Schema.Struct({
-  enabled: boolDefault(false),
+  enabled: requiredBool(false),
   targets: opt(Schema.Array(OpenAgentTargetSpec)),
   imageName: opt(Schema.String),
   imageVersion: opt(Schema.String),

@@ -1,0 +1,116 @@
+/**
+ * The four `apiextensions.k8s.io/v1` CustomResourceDefinitions, generated from the
+ * Schema model (single source of truth) through `OpenApi.ts`. Group, names and scope
+ * come from `Resource.ts`; the root object mirrors controller-gen (`apiVersion`,
+ * `kind`, an opaque `metadata`, nothing required), so every resource the Go CRDs
+ * accept is accepted here. Output is plain JSON data: callers serialise it (the
+ * repository's YAML copies are written by `scripts/write-crds.ts`).
+ */
+import type { Schema } from "effect"
+import { MonitorSpec, MonitorStatus, StaticEndpointSpec } from "./Monitors.ts"
+import * as OpenApi from "./OpenApi.ts"
+import * as Resource from "./Resource.ts"
+import { WhatapAgentSpec, WhatapAgentStatus } from "./WhatapAgent.ts"
+
+export type CustomResourceDefinition = Record<string, unknown>
+
+interface Parts {
+  readonly description: string
+  readonly spec: Schema.Top
+  readonly status: Schema.Top
+  readonly printerColumns: ReadonlyArray<Record<string, unknown>>
+}
+
+const age = { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" }
+
+const parts: { readonly [K in Resource.Kind]: Parts } = {
+  WhatapAgent: {
+    description: "WhatapAgent installs and runs WhaTap monitoring (K8s agents, GPU, OpenAgent, APM injection).",
+    spec: WhatapAgentSpec,
+    status: WhatapAgentStatus,
+    printerColumns: [
+      { name: "Ready", type: "string", jsonPath: ".status.conditions[?(@.type==\"Ready\")].status" },
+      { name: "Master", type: "boolean", jsonPath: ".spec.features.k8sAgent.masterAgent.enabled" },
+      { name: "Node", type: "boolean", jsonPath: ".spec.features.k8sAgent.nodeAgent.enabled" },
+      { name: "GPU", type: "boolean", jsonPath: ".spec.features.k8sAgent.gpuMonitoring.enabled" },
+      { name: "OpenAgent", type: "boolean", jsonPath: ".spec.features.openAgent.enabled" },
+      { name: "APM", type: "boolean", jsonPath: ".spec.features.apm.instrumentation.enabled" },
+      age
+    ]
+  },
+  WhatapPodMonitor: {
+    description: "WhatapPodMonitor declares pods whose metrics the WhaTap OpenAgent scrapes.",
+    spec: MonitorSpec,
+    status: MonitorStatus,
+    printerColumns: [age]
+  },
+  WhatapServiceMonitor: {
+    description: "WhatapServiceMonitor declares services whose endpoints the WhaTap OpenAgent scrapes.",
+    spec: MonitorSpec,
+    status: MonitorStatus,
+    printerColumns: [age]
+  },
+  WhatapStaticEndpoint: {
+    description: "WhatapStaticEndpoint declares fixed host:port targets the WhaTap OpenAgent scrapes.",
+    spec: StaticEndpointSpec,
+    status: MonitorStatus,
+    printerColumns: [age]
+  }
+}
+
+/** The OpenAPI v3 schema of one kind (the `openAPIV3Schema` of its only version). */
+export const openApiSchema = (kind: Resource.Kind): Record<string, unknown> => {
+  const { description, spec, status } = parts[kind]
+  return {
+    description,
+    type: "object",
+    properties: {
+      apiVersion: { type: "string" },
+      kind: { type: "string" },
+      metadata: { type: "object" },
+      spec: OpenApi.fromSchema(spec),
+      status: OpenApi.fromSchema(status)
+    }
+  }
+}
+
+export const generate = (kind: Resource.Kind): CustomResourceDefinition => {
+  const names = Resource.byKind[kind]
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: Resource.crdName(kind) },
+    spec: {
+      group: Resource.group,
+      names: {
+        kind: names.kind,
+        listKind: names.listKind,
+        plural: names.plural,
+        singular: names.singular,
+        shortNames: [...names.shortNames],
+        categories: ["whatap"]
+      },
+      scope: names.scope,
+      versions: [{
+        name: Resource.version,
+        served: true,
+        storage: true,
+        additionalPrinterColumns: parts[kind].printerColumns,
+        schema: { openAPIV3Schema: openApiSchema(kind) },
+        subresources: { status: {} }
+      }]
+    }
+  }
+}
+
+/** WhatapAgent, WhatapPodMonitor, WhatapServiceMonitor, WhatapStaticEndpoint, in that order. */
+export const generateAll = (): ReadonlyArray<CustomResourceDefinition> => Resource.kinds.map(generate)
+
+/** `monitoring.whatap.com_whatapagents.yaml`, the file name under `deploy/crds/`. */
+export const fileName = (kind: Resource.Kind): string => `${Resource.group}_${Resource.byKind[kind].plural}.yaml`
+
+/**
+ * Joins per-CRD YAML documents (serialised by the caller, core has no YAML writer) into
+ * one multi-document stream, the output of `whatapctl crds`.
+ */
+export const joinDocuments = (documents: ReadonlyArray<string>): string => documents.join("---\n")

@@ -1,0 +1,121 @@
+/**
+ * Converts an Effect `SchemaIssue` tree into flat `Finding`s with JSON paths and short
+ * messages in the style of the Kubernetes API server (`expected boolean, got string
+ * "yes"`, `must be one of: a, b`, `missing required field "x"`). Unknown keys become
+ * warnings: the API server prunes them rather than rejecting the object.
+ */
+import { SchemaAST, SchemaIssue } from "effect"
+import * as Finding from "./Finding.ts"
+
+const formatDefault = SchemaIssue.makeFormatterDefault()
+
+export const fromIssue = (issue: SchemaIssue.Issue): ReadonlyArray<Finding.Finding> => {
+  const out: Array<Finding.Finding> = []
+  collect(issue, [], out)
+  return out
+}
+
+const collect = (issue: SchemaIssue.Issue, path: Finding.Path, out: Array<Finding.Finding>): void => {
+  switch (issue._tag) {
+    case "Pointer":
+      return collect(issue.issue, [...path, ...issue.path.map(segment)], out)
+    case "Composite":
+      return issue.issues.forEach((child) => collect(child, path, out))
+    case "Encoding":
+      return collect(issue.issue, path, out)
+    case "MissingKey":
+      out.push(Finding.error(path, issue.annotations?.messageMissingKey ?? `missing required field ${quote(last(path))}`))
+      return
+    case "UnexpectedKey":
+      out.push(Finding.warning(path, `unknown field ${quote(last(path))}; the API server prunes it`))
+      return
+    case "InvalidType":
+      out.push(Finding.error(path, `expected ${typeName(issue.ast)}, got ${describe(issue.input)}`))
+      return
+    case "Filter":
+      out.push(Finding.error(path, `expected ${expected(issue.filter)}, got ${describe(issue.input)}`))
+      return
+    case "AnyOf":
+      return anyOf(issue, path, out)
+    default:
+      out.push(Finding.error(path, firstLine(formatDefault(issue))))
+  }
+}
+
+const segment = (key: PropertyKey): string | number =>
+  typeof key === "number" ? key : typeof key === "string" ? key : String(key)
+
+const last = (path: Finding.Path): string => String(path[path.length - 1] ?? "")
+
+const quote = (s: string): string => JSON.stringify(s)
+
+const firstLine = (s: string): string => s.split("\n")[0] ?? s
+
+const expected = (filter: SchemaAST.Filter<unknown>): string => {
+  const text = filter.annotations?.expected
+  return typeof text === "string" ? text : "a valid value"
+}
+
+/**
+ * Enums report their members; other unions (int-or-string) report the one branch that
+ * got past the type test (a quantity string failing its pattern), or both types.
+ */
+const anyOf = (issue: SchemaIssue.AnyOf, path: Finding.Path, out: Array<Finding.Finding>): void => {
+  const literals = issue.ast.types.flatMap((t) => (t._tag === "Literal" ? [t.literal] : []))
+  if (literals.length > 0 && literals.length === issue.ast.types.length) {
+    out.push(Finding.error(path, `must be one of: ${literals.map(String).join(", ")}`))
+    return
+  }
+  const label = issue.ast.annotations?.expected
+  // Only a string can fail the quantity pattern; any other input gets the union's label.
+  if (typeof label === "string" && typeof issue.input !== "string") {
+    out.push(Finding.error(path, `expected ${label}, got ${describe(issue.input)}`))
+    return
+  }
+  const specific = issue.issues.filter((child) => child._tag !== "InvalidType")
+  if (specific.length > 0) return specific.forEach((child) => collect(child, path, out))
+  out.push(Finding.error(path, `expected ${typeName(issue.ast)}, got ${describe(issue.input)}`))
+}
+
+/** The expected JSON type of an AST node, in OpenAPI words. */
+export const typeName = (ast: SchemaAST.AST): string => {
+  switch (ast._tag) {
+    case "String":
+      return "string"
+    case "Boolean":
+      return "boolean"
+    case "Number":
+      return isInteger(ast) ? "integer" : "number"
+    case "Objects":
+      return ast.indexSignatures.length > 0 ? "map" : "object"
+    case "Arrays":
+      return "array"
+    case "Literal":
+      return JSON.stringify(ast.literal)
+    case "Union":
+      return [...new Set(ast.types.map(typeName))].join(" or ")
+    default:
+      return ast._tag.toLowerCase()
+  }
+}
+
+const isInteger = (ast: SchemaAST.AST): boolean =>
+  (ast.checks ?? []).some((check) => check._tag === "Filter" && check.annotations?.expected === "an integer")
+
+/** `string "yes"`, `number 3`, `array`, `object`, `null`: the actual input, short. */
+export const describe = (input: unknown): string => {
+  if (input === null) return "null"
+  if (Array.isArray(input)) return "array"
+  switch (typeof input) {
+    case "string":
+      return `string ${JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input)}`
+    case "number":
+    case "boolean":
+    case "bigint":
+      return `${typeof input} ${String(input)}`
+    case "undefined":
+      return "nothing"
+    default:
+      return typeof input
+  }
+}
