@@ -1,0 +1,56 @@
+/**
+ * Starts one local control plane for the suite (building the binaries first when the cache
+ * is cold) and hands its coordinates to the test files through `provide`. Teardown stops it
+ * and prints the figures: start-to-ready, peak RSS of the components, suite wall time.
+ */
+import { Console, Effect, ManagedRuntime } from "effect"
+import type { TestProject } from "vitest/node"
+import { ControlPlane } from "../src/ControlPlane.ts"
+import * as RssMonitor from "../src/RssMonitor.ts"
+import { suiteNodes } from "./specs/Target.ts"
+
+export interface ProvidedPlane {
+  readonly kubeconfigPath: string
+  readonly workDir: string
+  readonly version: string
+  readonly caCert: string
+  readonly webhookCert: string
+  readonly webhookKey: string
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    controlPlane: ProvidedPlane
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const suiteStarted = Date.now()
+  const runtime = ManagedRuntime.make(ControlPlane.layer({ nodes: suiteNodes }))
+  // vitest stops on Ctrl-C without running teardown; the processes must not outlive it.
+  const onSignal = (signal: NodeJS.Signals) => {
+    void runtime.dispose().finally(() => process.kill(process.pid, signal))
+  }
+  process.once("SIGINT", onSignal)
+  process.once("SIGTERM", onSignal)
+  const plane = await runtime.runPromise(Effect.service(ControlPlane))
+  project.provide("controlPlane", {
+    kubeconfigPath: plane.kubeconfigPath,
+    workDir: plane.workDir,
+    version: plane.version,
+    caCert: plane.caCert,
+    webhookCert: plane.webhookCert,
+    webhookKey: plane.webhookKey
+  })
+  return async () => {
+    const peak = await runtime.runPromise(plane.peakRss)
+    await runtime.dispose()
+    process.off("SIGINT", onSignal)
+    process.off("SIGTERM", onSignal)
+    await Effect.runPromise(Console.log([
+      `[e2e] kube-apiserver ${plane.version}: start-to-ready ${(plane.startMillis / 1000).toFixed(1)}s`,
+      `[e2e] peak RSS of the control plane: ${RssMonitor.format(peak)}`,
+      `[e2e] suite wall time (setup to teardown): ${((Date.now() - suiteStarted) / 1000).toFixed(1)}s`
+    ].join("\n")))
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Every spec, registered against one target. Used by the local-plane and the kind suites.
+ */
+import { crdSpecs } from "./crds.ts"
+import { gcSpecs } from "./gc.ts"
+import { ssaSpecs } from "./ssa.ts"
+import type { TargetSource } from "./Target.ts"
+import { watchSpecs } from "./watch.ts"
+import { webhookSpecs } from "./webhook.ts"
+import { workloadSpecs } from "./workloads.ts"
+
+export const allSpecs = (source: TargetSource, options: { readonly fakeGpu: boolean }): void => {
+  crdSpecs(source)
+  ssaSpecs(source)
+  watchSpecs(source)
+  workloadSpecs(source, options)
+  webhookSpecs(source)
+  gcSpecs(source)
+}
