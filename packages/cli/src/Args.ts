@@ -1,0 +1,76 @@
+/**
+ * A small argv parser with exactly the behaviour the CLI contract needs: `--flag value`,
+ * `--flag=value`, `-o value`, boolean flags, `--` to end flags and `-` as an ordinary
+ * operand (stdin). Unknown flags and missing values are usage errors (exit 2).
+ * Why not effect/cli: see docs/adr/0002-cli-argument-parsing.md.
+ */
+import { Result } from "effect"
+
+export interface FlagSpec {
+  readonly name: string
+  readonly alias?: string
+  /** false for switches like `--explain` */
+  readonly takesValue: boolean
+  readonly description: string
+  readonly valueName?: string
+}
+
+export interface Parsed {
+  readonly values: ReadonlyMap<string, string>
+  readonly switches: ReadonlySet<string>
+  readonly operands: ReadonlyArray<string>
+}
+
+export const helpFlag: FlagSpec = { name: "help", alias: "h", takesValue: false, description: "show help for this command" }
+
+const find = (specs: ReadonlyArray<FlagSpec>, token: string): FlagSpec | undefined =>
+  token.startsWith("--")
+    ? specs.find((s) => s.name === token.slice(2))
+    : specs.find((s) => s.alias !== undefined && s.alias === token.slice(1))
+
+/** Parses `argv` against `specs` (help is always known); the failure is a usage message. */
+export const parse = (argv: ReadonlyArray<string>, specs: ReadonlyArray<FlagSpec>): Result.Result<Parsed, string> => {
+  const all = [...specs, helpFlag]
+  const values = new Map<string, string>()
+  const switches = new Set<string>()
+  const operands: Array<string> = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ""
+    if (arg === "--") {
+      operands.push(...argv.slice(i + 1))
+      break
+    }
+    if (arg === "-" || !arg.startsWith("-")) {
+      operands.push(arg)
+      continue
+    }
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1
+    const token = eq >= 0 ? arg.slice(0, eq) : arg
+    const spec = find(all, token)
+    if (spec === undefined) return Result.fail(`unknown flag ${token}`)
+    if (!spec.takesValue) {
+      if (eq >= 0) return Result.fail(`flag --${spec.name} does not take a value`)
+      switches.add(spec.name)
+      continue
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i]
+    if (value === undefined) return Result.fail(`flag ${token} needs a value`)
+    values.set(spec.name, value)
+  }
+  return Result.succeed({ values, switches, operands })
+}
+
+/** `-o` with its allowed values, checked so that a typo is a usage error, not a default. */
+export const choice = <A extends string>(
+  parsed: Parsed,
+  name: string,
+  allowed: ReadonlyArray<A>,
+  fallback: A
+): Result.Result<A, string> => {
+  const value = parsed.values.get(name)
+  if (value === undefined) return Result.succeed(fallback)
+  const found = allowed.find((a) => a === value)
+  return found === undefined
+    ? Result.fail(`invalid value ${JSON.stringify(value)} for --${name}: expected one of ${allowed.join(", ")}`)
+    : Result.succeed(found)
+}

@@ -1,0 +1,40 @@
+/**
+ * The CLI's only contact with the process: stdout, stderr, files and stdin. Commands
+ * stay pure Effects over this service, which keeps them testable in-process and keeps
+ * Node built-ins out of everything but this module and `main.ts`.
+ */
+import { readFile } from "node:fs/promises"
+import { text } from "node:stream/consumers"
+import { Context, Data, Effect, Layer } from "effect"
+
+/** An unreadable input: exit code 2, message on stderr. */
+export class IoError extends Data.TaggedError("IoError")<{ readonly message: string }> {}
+
+export interface Shape {
+  readonly out: (text: string) => Effect.Effect<void>
+  readonly err: (text: string) => Effect.Effect<void>
+  readonly readFile: (path: string) => Effect.Effect<string, IoError>
+  readonly readStdin: Effect.Effect<string, IoError>
+}
+
+export class Io extends Context.Service<Io, Shape>()("@whatap-operator/cli/Io") {}
+
+const reasons: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or directory",
+  EISDIR: "is a directory",
+  EACCES: "permission denied",
+  ENOTDIR: "not a directory"
+}
+
+const describe = (path: string, cause: unknown): IoError => {
+  const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : ""
+  const reason = reasons[code] ?? (cause instanceof Error ? cause.message : String(cause))
+  return new IoError({ message: `cannot read ${path}: ${reason}` })
+}
+
+export const layerNode: Layer.Layer<Io> = Layer.succeed(Io, Io.of({
+  out: (chunk) => Effect.sync(() => void process.stdout.write(chunk)),
+  err: (chunk) => Effect.sync(() => void process.stderr.write(chunk)),
+  readFile: (path) => Effect.tryPromise({ try: () => readFile(path, "utf8"), catch: (cause) => describe(path, cause) }),
+  readStdin: Effect.tryPromise({ try: () => text(process.stdin), catch: (cause) => describe("stdin", cause) })
+}))

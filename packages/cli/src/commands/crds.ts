@@ -1,0 +1,20 @@
+/**
+ * `whatapctl crds`: the four generated CRDs, serialised exactly as the committed
+ * `deploy/crds/*.yaml` files and joined with `---` (a test keeps them byte-identical).
+ */
+import { Crd } from "@whatap-operator/core"
+import { Effect } from "effect"
+import { stringify } from "yaml"
+import type { Handler } from "../Command.ts"
+import * as Exit from "../Exit.ts"
+import { Io } from "../Io.ts"
+
+export const render = (): string =>
+  Crd.joinDocuments(Crd.generateAll().map((crd) => stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false })))
+
+export const run: Handler = (parsed) =>
+  Effect.gen(function*() {
+    if (parsed.operands.length > 0) return yield* new Exit.UsageError({ message: "crds takes no arguments", command: "crds" })
+    yield* (yield* Io).out(render())
+    return Exit.ok
+  })

@@ -1,0 +1,88 @@
+/**
+ * `whatapctl selector match`: evaluates a selector (string form or JSON LabelSelector)
+ * against labels with the core engine's exact Kubernetes semantics. The exit code is
+ * the answer (0 match, 1 no match); `--explain` shows the verdict per requirement.
+ */
+import { LabelSyntax, Selector } from "@whatap-operator/core"
+import { Effect, Result } from "effect"
+import * as Args from "../../Args.ts"
+import type { Handler } from "../../Command.ts"
+import * as Exit from "../../Exit.ts"
+import { Io } from "../../Io.ts"
+
+const command = "selector match"
+
+export const parseLabels = (text: string): Result.Result<Selector.Labels, string> => {
+  const labels: Record<string, string> = {}
+  for (const item of text.split(",")) {
+    if (item.trim() === "") continue
+    const eq = item.indexOf("=")
+    if (eq < 0) return Result.fail(`invalid label ${JSON.stringify(item)}: expected key=value`)
+    const key = item.slice(0, eq).trim()
+    const value = item.slice(eq + 1).trim()
+    const problem = [...LabelSyntax.labelKeyErrors(key), ...LabelSyntax.labelValueErrors(value)][0]
+    if (problem !== undefined) return Result.fail(`invalid label ${JSON.stringify(item)}: ${problem}`)
+    labels[key] = value
+  }
+  return Result.succeed(labels)
+}
+
+export const parseSelector = (text: string): Result.Result<Selector.Selector, string> => {
+  if (!text.trimStart().startsWith("{")) return Result.mapError(Selector.parse(text), (e) => e.message)
+  const json = Result.try(() => JSON.parse(text) as unknown)
+  if (Result.isFailure(json)) return Result.fail(`not valid JSON: ${json.failure instanceof Error ? json.failure.message : "parse error"}`)
+  return Result.mapError(Selector.fromLabelSelector(json.success), (e) => e.message)
+}
+
+interface Verdict {
+  readonly requirement: string
+  readonly matched: boolean
+  readonly reason?: string
+}
+
+/** One verdict per requirement (key order), each explained on its own. */
+export const verdicts = (selector: Selector.Selector, labels: Selector.Labels): ReadonlyArray<Verdict> => {
+  if (selector._tag === "Nothing") {
+    const e = Selector.explain(Selector.compile(selector), labels)
+    return [{ requirement: "<nil>", matched: false, ...(e.matched ? {} : { reason: e.reason }) }]
+  }
+  return selector.requirements.map((r) => {
+    const e = Selector.explain(Selector.compile(Selector.make([r])), labels)
+    const requirement = Selector.formatRequirement(r)
+    return e.matched ? { requirement, matched: true } : { requirement, matched: false, reason: e.reason }
+  })
+}
+
+const renderText = (matched: boolean, selector: Selector.Selector, labels: Selector.Labels, explain: boolean): string => {
+  if (!explain) return matched ? "match\n" : "no match\n"
+  const lines = [
+    `selector: ${Selector.format(selector) || "<everything>"}`,
+    `labels:   ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",") || "<none>"}`,
+    ...verdicts(selector, labels).map((v) => v.matched ? `  ok    ${v.requirement}` : `  FAIL  ${v.requirement}: ${v.reason ?? ""}`),
+    matched ? "match" : "no match"
+  ]
+  return `${lines.join("\n")}\n`
+}
+
+const renderJson = (matched: boolean, selector: Selector.Selector, labels: Selector.Labels): string =>
+  `${JSON.stringify({ matched, selector: Selector.format(selector), labels, requirements: verdicts(selector, labels) }, null, 2)}\n`
+
+const usage = (message: string) => new Exit.UsageError({ message, command })
+
+export const run: Handler = (parsed) =>
+  Effect.gen(function*() {
+    if (parsed.operands.length > 0) return yield* usage(`unexpected argument ${JSON.stringify(parsed.operands[0])}`)
+    const format = Args.choice(parsed, "output", ["text", "json"], "text")
+    if (Result.isFailure(format)) return yield* usage(format.failure)
+    const text = parsed.values.get("selector")
+    if (text === undefined) return yield* usage("--selector is required")
+    const selector = parseSelector(text)
+    if (Result.isFailure(selector)) return yield* usage(`invalid selector: ${selector.failure}`)
+    const labels = parseLabels(parsed.values.get("labels") ?? "")
+    if (Result.isFailure(labels)) return yield* usage(labels.failure)
+    const matched = Selector.matches(Selector.compile(selector.success), labels.success)
+    yield* (yield* Io).out(format.success === "json"
+      ? renderJson(matched, selector.success, labels.success)
+      : renderText(matched, selector.success, labels.success, parsed.switches.has("explain")))
+    return matched ? Exit.ok : Exit.failed
+  })

@@ -1,0 +1,110 @@
+/**
+ * YAML documents with source positions. Every document of a (multi-document) stream
+ * becomes empty, invalid (syntax errors with their line/column) or parsed (its JSON
+ * value plus `locate`, which maps a finding's JSON path back to a line and column).
+ *
+ * Parsing follows what kubectl sends to the API server as closely as the `yaml`
+ * package allows: YAML 1.2 core schema, `<<` merge keys, duplicate keys rejected.
+ */
+import { Result } from "effect"
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml"
+
+export interface Position {
+  readonly line: number
+  readonly column: number
+}
+
+export type Path = ReadonlyArray<string | number>
+
+export type Doc =
+  | { readonly _tag: "Empty"; readonly position: Position }
+  | { readonly _tag: "Invalid"; readonly errors: ReadonlyArray<{ readonly position: Position; readonly message: string }> }
+  | {
+    readonly _tag: "Parsed"
+    readonly position: Position
+    readonly value: unknown
+    readonly locate: (path: Path) => Position
+  }
+
+/** Alias bombs ("billion laughs") stop here instead of exhausting memory. */
+const maxAliasCount = 1000
+
+type Located = { readonly node: unknown; readonly offset: number }
+
+const mergeKey = "<<"
+
+/** The pair for `key` in a map, following `<<` merge keys when it is not a direct key. */
+const lookup = (doc: Document, map: unknown, key: string, depth = 0): Located | undefined => {
+  if (!isMap(map) || depth > 16) return undefined
+  for (const pair of map.items) {
+    if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) {
+      return { node: pair.value, offset: pair.key.range[0] }
+    }
+  }
+  for (const pair of map.items) {
+    if (!isScalar(pair.key) || pair.key.value !== mergeKey) continue
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value]
+    for (const source of sources) {
+      const found = lookup(doc, isAlias(source) ? source.resolve(doc) : source, key, depth + 1)
+      if (found !== undefined) return found
+    }
+  }
+  return undefined
+}
+
+const step = (doc: Document, node: unknown, segment: string | number): Located | undefined => {
+  const target = isAlias(node) ? node.resolve(doc) : node
+  if (isSeq(target) && typeof segment === "number") {
+    const item: unknown = target.items[segment]
+    const range = (isScalar(item) || isMap(item) || isSeq(item) || isAlias(item)) ? item.range : undefined
+    return range ? { node: item, offset: range[0] } : undefined
+  }
+  return lookup(doc, target, String(segment))
+}
+
+/**
+ * Position of the node at `path`: the key of a map entry, the start of a list item,
+ * or, when the path does not exist (a missing required field), its nearest ancestor.
+ */
+const locator = (doc: Document, lines: LineCounter, start: number) => (path: Path): Position => {
+  let node: unknown = doc.contents
+  let offset = start
+  for (const segment of path) {
+    const found = step(doc, node, segment)
+    if (found === undefined) break
+    node = found.node
+    offset = found.offset
+  }
+  const { line, col } = lines.linePos(offset)
+  return { line, column: col }
+}
+
+const position = (lines: LineCounter, offset: number): Position => {
+  const { line, col } = lines.linePos(offset)
+  return { line, column: col }
+}
+
+const toDoc = (doc: Document.Parsed, lines: LineCounter): Doc => {
+  if (doc.errors.length > 0) {
+    return {
+      _tag: "Invalid",
+      errors: doc.errors.map((e) => ({ position: position(lines, e.pos[0]), message: e.message }))
+    }
+  }
+  const start = doc.contents?.range[0] ?? doc.range[0]
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    return { _tag: "Empty", position: position(lines, start) }
+  }
+  const value = Result.try(() => doc.toJS({ maxAliasCount }) as unknown)
+  if (Result.isFailure(value)) {
+    const reason = value.failure instanceof Error ? value.failure.message : String(value.failure)
+    return { _tag: "Invalid", errors: [{ position: position(lines, start), message: reason }] }
+  }
+  return { _tag: "Parsed", position: position(lines, start), value: value.success, locate: locator(doc, lines, start) }
+}
+
+export const documents = (text: string): ReadonlyArray<Doc> => {
+  const lines = new LineCounter()
+  const docs = parseAllDocuments(text, { lineCounter: lines, merge: true, prettyErrors: false, uniqueKeys: true })
+  return Array.from(docs, (doc) => toDoc(doc, lines))
+}

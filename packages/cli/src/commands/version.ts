@@ -1,0 +1,40 @@
+/**
+ * `whatapctl version`: the CLI version, the CRD schema version and the default images
+ * the operator deploys when a CR names none.
+ */
+import { Effect, Result } from "effect"
+import * as Args from "../Args.ts"
+import type { Handler } from "../Command.ts"
+import * as Exit from "../Exit.ts"
+import { Io } from "../Io.ts"
+import * as Meta from "../Meta.ts"
+
+const text = (): string => {
+  const rows: ReadonlyArray<readonly [string, string]> = [
+    ["kube agent", Meta.defaultImages.kubeAgent],
+    ["open agent", Meta.defaultImages.openAgent],
+    ["dcgm-exporter", Meta.defaultImages.dcgmExporter],
+    ["dcgm host engine", Meta.defaultImages.dcgmHostEngine]
+  ]
+  return [
+    `${Meta.name} ${Meta.version}`,
+    `schema: ${Meta.schema}`,
+    `node: ${process.version}`,
+    "default images:",
+    ...rows.map(([what, image]) => `  ${what.padEnd(17)} ${image}`),
+    ""
+  ].join("\n")
+}
+
+const json = (): string =>
+  `${JSON.stringify({ version: Meta.version, schema: Meta.schema, node: process.version, images: Meta.defaultImages }, null, 2)}\n`
+
+export const run: Handler = (parsed) =>
+  Effect.gen(function*() {
+    const io = yield* Io
+    if (parsed.operands.length > 0) return yield* new Exit.UsageError({ message: "version takes no arguments", command: "version" })
+    const format = Args.choice(parsed, "output", ["text", "json"], "text")
+    if (Result.isFailure(format)) return yield* new Exit.UsageError({ message: format.failure, command: "version" })
+    yield* io.out(format.success === "json" ? json() : text())
+    return Exit.ok
+  })

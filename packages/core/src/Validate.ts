@@ -1,0 +1,115 @@
+/**
+ * The semantic validator (PRODUCT.md D1): the decoder's schema findings plus the rules
+ * the CRD schema cannot express (selector syntax, languages, unique and reachable
+ * targets, target types, quantities, ports, image references, durations, regexes,
+ * options that cancel each other). The admission webhook, the CLI and library users
+ * all call this one function, so a CR gets the same verdict everywhere.
+ *
+ * Rules read the raw input, not the decoded value, so a schema error in one place
+ * never hides semantic problems elsewhere. Every finding carries its rule id.
+ */
+import { Option } from "effect"
+import * as Decode from "./Decode.ts"
+import * as Finding from "./Finding.ts"
+import { checkFields } from "./internal/validate/fields.ts"
+import { type Issue, type Rule, ruleDescriptions } from "./internal/validate/issue.ts"
+import { isRecord, items, pairs } from "./internal/validate/json.ts"
+import { byKind, type Kind } from "./internal/validate/kinds.ts"
+
+export type { Issue, Kind, Rule }
+export { languages } from "./internal/validate/instrumentation.ts"
+
+/** Rule id -> one-line description (SARIF rules, documentation). */
+export const rules: Readonly<Record<Rule, string>> = ruleDescriptions
+
+export interface Report {
+  readonly kind: Option.Option<Kind>
+  readonly name: Option.Option<string>
+  readonly namespace: Option.Option<string>
+  /** Sorted with `Finding.sort`; errors make the resource invalid. */
+  readonly issues: ReadonlyArray<Issue>
+}
+
+const secretEnvNames = new Set(["WHATAP_LICENSE", "license"])
+const maxSecretDepth = 64
+
+/** License values present in the input: they must never be echoed by a message. */
+const secrets = (input: unknown): ReadonlyArray<string> => {
+  const found: Array<string> = []
+  const visit = (node: unknown, depth: number): void => {
+    if (depth > maxSecretDepth) return
+    if (Array.isArray(node)) for (const item of node) visit(item, depth + 1)
+    for (const [key, value] of pairs(node)) {
+      if (key === "license" && typeof value === "string") found.push(value)
+      if (key === "envs" || key === "env") {
+        for (const env of items(value)) {
+          if (isRecord(env) && typeof env["name"] === "string" && secretEnvNames.has(env["name"]) && typeof env["value"] === "string") {
+            found.push(env["value"])
+          }
+        }
+      }
+      visit(value, depth + 1)
+    }
+  }
+  visit(input, 0)
+  // very short values would blank out ordinary words; no real license is that short
+  return found.filter((s) => s.length >= 3)
+}
+
+const redact = (issues: ReadonlyArray<Issue>, values: ReadonlyArray<string>): ReadonlyArray<Issue> =>
+  values.length === 0 ? issues : issues.map((issue) => {
+    let message = issue.message
+    for (const value of values) {
+      message = message.replaceAll(value, "<redacted>").replaceAll(JSON.stringify(value).slice(1, -1), "<redacted>")
+    }
+    return message === issue.message ? issue : { ...issue, message }
+  })
+
+const dedupe = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> => {
+  const seen = new Set<string>()
+  return issues.filter((issue) => {
+    const key = `${issue.severity}\u0000${Finding.formatPath(issue.path)}\u0000${issue.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+/** The order of `Finding.sort` (path text, errors first, message), kept typed as `Issue`. */
+const sortIssues = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> =>
+  issues
+    .map((issue) => ({ issue, key: Finding.formatPath(issue.path) }))
+    .sort((a, b) => {
+      if (a.key !== b.key) return a.key < b.key ? -1 : 1
+      if (a.issue.severity !== b.issue.severity) return a.issue.severity === "error" ? -1 : 1
+      return a.issue.message < b.issue.message ? -1 : a.issue.message > b.issue.message ? 1 : 0
+    })
+    .map(({ issue }) => issue)
+
+/** Decode + semantic rules for one resource, with its identity for reporting. */
+export const document = (input: unknown): Report => {
+  const decoded = Decode.resource(input)
+  // the API server drops nulls before validating, so `selector:` with no value is absent
+  const pruned = Decode.dropNulls(input)
+  const decodeIssues: ReadonlyArray<Issue> = decoded.findings.map((f) => ({
+    severity: f.severity,
+    path: f.path,
+    message: f.message,
+    rule: f.severity === "error" ? "schema" : "unknown-field"
+  }))
+  // where the schema already rejected a value, a second opinion on it is noise
+  const rejected = new Set(decodeIssues.filter((i) => i.severity === "error").map((i) => Finding.formatPath(i.path)))
+  const semantic = Option.match(decoded.kind, {
+    onNone: () => [],
+    onSome: (kind) => [...checkFields(pruned), ...byKind[kind](pruned)]
+  }).filter((issue) => !rejected.has(Finding.formatPath(issue.path)))
+  return {
+    kind: decoded.kind,
+    name: decoded.name,
+    namespace: decoded.namespace,
+    issues: sortIssues(dedupe(redact([...decodeIssues, ...semantic], secrets(input))))
+  }
+}
+
+/** Every finding about one resource (any JSON value; never throws). */
+export const resource = (input: unknown): ReadonlyArray<Finding.Finding> => document(input).issues

@@ -1,0 +1,51 @@
+/**
+ * An issue is a `Finding` tagged with the rule that produced it. The tag lets the CLI
+ * group results (SARIF rules, JUnit test names) without parsing messages; since it
+ * only adds a property, an `Issue` is still a `Finding` everywhere.
+ */
+import type { Finding } from "../../Finding.ts"
+import type { Path } from "./json.ts"
+
+export const ruleDescriptions = {
+  "yaml": "The document is not well-formed YAML",
+  "schema": "The resource does not match the CRD schema",
+  "unknown-field": "The field is not part of the CRD schema and would be pruned",
+  "selector": "Label selectors and label keys/values follow Kubernetes syntax",
+  "labels": "Label and annotation maps follow Kubernetes syntax",
+  "apm-language": "APM targets use a supported language",
+  "duplicate-target": "Target names are unique",
+  "shadowed-target": "A target is reachable (first match wins)",
+  "target-type": "OpenAgent target fields fit the target type",
+  "quantity": "Resource quantities follow the Kubernetes quantity grammar",
+  "resource-limits": "Resource requests do not exceed limits",
+  "port": "Ports are within 1-65535",
+  "image-reference": "Image references follow the OCI reference grammar",
+  "agent-name": "The WhatapAgent is named `whatap`",
+  "host-port": "Addresses are host:port",
+  "duration": "Durations follow the Prometheus duration grammar",
+  "regex": "Regular expressions are valid RE2",
+  "relabel": "Relabel configurations are complete",
+  "conflict": "Options do not contradict or silently override each other"
+} as const
+
+export type Rule = keyof typeof ruleDescriptions
+
+export type Issue = Finding & { readonly rule: Rule }
+
+export const error = (rule: Rule, path: Path, message: string): Issue => ({
+  severity: "error",
+  path,
+  message,
+  rule
+})
+
+export const warning = (rule: Rule, path: Path, message: string): Issue => ({
+  severity: "warning",
+  path,
+  message,
+  rule
+})
+
+/** Attaches a rule to findings produced elsewhere (decoder, selector engine). */
+export const tag = (rule: Rule, findings: ReadonlyArray<Finding>): ReadonlyArray<Issue> =>
+  findings.map((f) => ({ severity: f.severity, path: f.path, message: f.message, rule }))

@@ -1,0 +1,60 @@
+/**
+ * Kubernetes resource quantities (`resource.Quantity`): `<signed number><suffix>` where
+ * the suffix is binary SI (Ki..Ei), decimal SI (n, u, m, "", k, M, G, T, P, E) or a
+ * decimal exponent (`e3`). Parsed into an exact fraction of BigInts so that `500m` and
+ * `0.5` compare equal and no float rounding ever decides a requests-vs-limits error.
+ */
+
+/** numerator / denominator, denominator > 0 */
+export interface Quantity {
+  readonly numerator: bigint
+  readonly denominator: bigint
+}
+
+const grammar = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/
+
+const binary: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 }
+const decimal: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 }
+
+/** Beyond this a BigInt power gets expensive; no real resource is anywhere near it. */
+const maxExponent = 1000
+
+export type ParseResult =
+  | { readonly ok: true; readonly quantity: Quantity }
+  | { readonly ok: false; readonly message: string }
+
+const invalid = (text: string): ParseResult => ({
+  ok: false,
+  message: `invalid quantity ${JSON.stringify(text)}: expected a number with an optional suffix, e.g. 500m, 1.5, 256Mi, 2Gi, 1e3`
+})
+
+export const parse = (input: string | number): ParseResult => {
+  const text = typeof input === "number" ? String(input) : input
+  const match = grammar.exec(text)
+  if (match === null) return invalid(text)
+  const [, sign = "", number = "", suffix = ""] = match
+  const [whole = "", fraction = ""] = number.split(".")
+  let numerator = BigInt(`${whole}${fraction}` || "0")
+  let denominator = 10n ** BigInt(fraction.length)
+  const exponent = suffix in decimal
+    ? (decimal[suffix] ?? 0)
+    : /^[eE]/.test(suffix) ? Number(suffix.slice(1)) : 0
+  if (Math.abs(exponent) > maxExponent) {
+    return { ok: false, message: `quantity ${JSON.stringify(text)} is out of range` }
+  }
+  if (exponent >= 0) numerator *= 10n ** BigInt(exponent)
+  else denominator *= 10n ** BigInt(-exponent)
+  const power = binary[suffix]
+  if (power !== undefined) numerator *= 1024n ** BigInt(power)
+  if (sign === "-") numerator = -numerator
+  return { ok: true, quantity: { numerator, denominator } }
+}
+
+/** -1, 0 or 1 like a comparator. */
+export const compare = (a: Quantity, b: Quantity): number => {
+  const left = a.numerator * b.denominator
+  const right = b.numerator * a.denominator
+  return left < right ? -1 : left > right ? 1 : 0
+}
+
+export const isNegative = (q: Quantity): boolean => q.numerator < 0n
