@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * Serialises the generated CRDs the way the repository stores them in `deploy/crds/`
  * (and `whatapctl crds` prints them). Kept outside `src/` because core itself has no

@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * Regenerates `deploy/crds/*.yaml` from the Schema model:
  *   npx node packages/core/scripts/write-crds.ts
