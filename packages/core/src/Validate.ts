@@ -8,7 +8,7 @@
  * Rules read the raw input, not the decoded value, so a schema error in one place
  * never hides semantic problems elsewhere. Every finding carries its rule id.
  */
-import { Option } from "effect"
+import { Option, Result } from "effect"
 import * as Decode from "./Decode.ts"
 import * as Finding from "./Finding.ts"
 import { checkFields } from "./internal/validate/fields.ts"
@@ -90,7 +90,8 @@ const sortIssues = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> =>
 export const document = (input: unknown): Report => {
   const decoded = Decode.resource(input)
   // the API server drops nulls before validating, so `selector:` with no value is absent
-  const pruned = Decode.dropNulls(input)
+  // (dropNulls recurses without a limit; hostile nesting falls back to the raw input)
+  const pruned = Result.getOrElse(Result.try(() => Decode.dropNulls(input)), () => input)
   const decodeIssues: ReadonlyArray<Issue> = decoded.findings.map((f) => ({
     severity: f.severity,
     path: f.path,

@@ -30,11 +30,15 @@ export const keys = (u: unknown): ReadonlyArray<string> => (isRecord(u) ? Object
 export const pairs = (u: unknown): ReadonlyArray<readonly [string, unknown]> =>
   isRecord(u) ? Object.entries(u) : []
 
+/** Beyond this nesting `canonical` stops descending (hostile input must not overflow the stack). */
+const maxCanonicalDepth = 32
+
 /** Stable JSON text with sorted keys, used to compare two JSON values structurally. */
-export const canonical = (u: unknown): string => {
-  if (Array.isArray(u)) return `[${u.map(canonical).join(",")}]`
+export const canonical = (u: unknown, depth = 0): string => {
+  if (depth > maxCanonicalDepth) return "\u2026"
+  if (Array.isArray(u)) return `[${u.map((v) => canonical(v, depth + 1)).join(",")}]`
   if (isRecord(u)) {
-    const body = Object.keys(u).sort().map((k) => `${JSON.stringify(k)}:${canonical(u[k])}`)
+    const body = Object.keys(u).sort().map((k) => `${JSON.stringify(k)}:${canonical(u[k], depth + 1)}`)
     return `{${body.join(",")}}`
   }
   return JSON.stringify(u) ?? "null"

@@ -38,7 +38,7 @@ export const parse = (input: string | number): ParseResult => {
   let denominator = 10n ** BigInt(fraction.length)
   const exponent = suffix in decimal
     ? (decimal[suffix] ?? 0)
-    : /^[eE]/.test(suffix) ? Number(suffix.slice(1)) : 0
+    : /^[eE][+-]?[0-9]+$/.test(suffix) ? Number(suffix.slice(1)) : 0
   if (Math.abs(exponent) > maxExponent) {
     return { ok: false, message: `quantity ${JSON.stringify(text)} is out of range` }
   }

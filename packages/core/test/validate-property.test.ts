@@ -1,0 +1,88 @@
+/**
+ * Robustness and global guarantees of `Validate.resource`: it never throws on any JSON,
+ * every sample CR is free of errors, and license values never reach a message.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import fc from "fast-check"
+import { Finding, Validate } from "../src/index.ts"
+import { documents, samplesDir, yamlFiles } from "./support/yaml.ts"
+
+const wellFormed = (findings: ReadonlyArray<Finding.Finding>): boolean =>
+  Array.isArray(findings) &&
+  findings.every((f) => (f.severity === "error" || f.severity === "warning") && typeof f.message === "string" && Array.isArray(f.path))
+
+const kinds = ["WhatapAgent", "WhatapPodMonitor", "WhatapServiceMonitor", "WhatapStaticEndpoint"] as const
+
+/** JSON in the rough shape of a WhaTap resource, so the rules get past the kind check. */
+const resourceLike = fc.record({
+  apiVersion: fc.constant("monitoring.whatap.com/v2alpha1"),
+  kind: fc.constantFrom(...kinds),
+  metadata: fc.oneof(fc.jsonValue(), fc.record({ name: fc.string(), namespace: fc.string() })),
+  spec: fc.oneof(
+    fc.jsonValue(),
+    fc.record({
+      features: fc.dictionary(fc.constantFrom("apm", "openAgent", "k8sAgent"), fc.jsonValue()),
+      selector: fc.jsonValue(),
+      endpoints: fc.array(fc.dictionary(fc.constantFrom("port", "address", "interval", "tlsConfig", "authorization"), fc.jsonValue()))
+    })
+  )
+})
+
+describe("never throws", () => {
+  it("on arbitrary JSON", () => {
+    fc.assert(fc.property(fc.jsonValue(), (json) => wellFormed(Validate.resource(json))), { numRuns: 500 })
+  })
+  it("on resource-shaped JSON", () => {
+    fc.assert(fc.property(resourceLike, (json) => wellFormed(Validate.resource(json))), { numRuns: 500 })
+  })
+  it("on hostile keys and deep nesting", () => {
+    let deep: unknown = { targets: [] }
+    for (let i = 0; i < 5000; i++) deep = i % 2 === 0 ? { spec: deep } : { features: [deep], selector: { matchLabels: deep } }
+    const hostile = JSON.parse('{"kind":"WhatapAgent","apiVersion":"monitoring.whatap.com/v2alpha1","__proto__":{"x":1},"constructor":1,"spec":{"features":{"k8sAgent":{"hasOwnProperty":1}}}}') as unknown
+    assert.isTrue(wellFormed(Validate.resource({ kind: "WhatapAgent", spec: deep })))
+    assert.isTrue(wellFormed(Validate.resource(hostile)))
+  })
+})
+
+describe("samples", () => {
+  for (const file of yamlFiles(samplesDir)) {
+    it(`${file} has no errors`, () => {
+      for (const doc of documents(samplesDir, file)) {
+        const errors = Validate.resource(doc).filter((f) => f.severity === "error")
+        assert.deepStrictEqual(errors.map((f) => `${Finding.formatPath(f.path)}: ${f.message}`), [])
+      }
+    })
+  }
+})
+
+describe("secrets", () => {
+  it("license values are redacted from every message", () => {
+    const secret = "LICENSE-x9Y8-secret"
+    const input = {
+      apiVersion: "monitoring.whatap.com/v2alpha1",
+      kind: "WhatapAgent",
+      metadata: { name: secret },
+      spec: {
+        license: secret,
+        port: secret,
+        host: 42,
+        features: {
+          apm: { instrumentation: { targets: [{ name: "a", enabled: true, language: secret, envs: [{ name: "WHATAP_LICENSE", value: "ENV-LICENSE-777" }] }] } },
+          k8sAgent: { masterAgent: { enabled: true, podLabels: { k: "ENV-LICENSE-777!" } }, nodeAgent: {}, gpuMonitoring: {} }
+        }
+      }
+    }
+    const messages = Validate.resource(input).map((f) => f.message).join("\n")
+    assert.include(messages, "<redacted>")
+    assert.notInclude(messages, secret)
+    assert.notInclude(messages, "ENV-LICENSE-777")
+  })
+})
+
+describe("rule ids", () => {
+  it("every finding of Validate.document names a documented rule", () => {
+    const report = Validate.document({ apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "x" }, spec: { port: "0", bogus: 1 } })
+    assert.isTrue(report.issues.length >= 3)
+    for (const issue of report.issues) assert.isString(Validate.rules[issue.rule])
+  })
+})

@@ -1,0 +1,262 @@
+/**
+ * `Validate.resource`: every semantic rule on a minimal resource that breaks exactly
+ * that rule, with the exact severity and path (and a fragment of the message).
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Finding, Validate } from "../src/index.ts"
+
+type Json = Record<string, unknown>
+
+const agent = (features: Json, name = "whatap", spec: Json = {}): Json => ({
+  apiVersion: "monitoring.whatap.com/v2alpha1",
+  kind: "WhatapAgent",
+  metadata: { name },
+  spec: { ...spec, features }
+})
+
+const k8s = (patch: { master?: Json; node?: Json; gpu?: Json; top?: Json }): Json => ({
+  k8sAgent: {
+    ...patch.top,
+    masterAgent: { enabled: true, ...patch.master },
+    nodeAgent: { enabled: true, ...patch.node },
+    gpuMonitoring: { enabled: true, ...patch.gpu }
+  }
+})
+
+const apm = (...targets: ReadonlyArray<Json>): Json => ({ apm: { instrumentation: { enabled: true, targets } } })
+const target = (name: string, extra: Json = {}): Json => ({ name, enabled: true, language: "java", ...extra })
+
+const openAgent = (...targets: ReadonlyArray<Json>): Json => ({ openAgent: { enabled: true, targets } })
+const podTarget = (extra: Json = {}): Json => ({
+  targetName: "pods", type: "PodMonitor", enabled: true, selector: { matchLabels: { app: "x" } },
+  endpoints: [{ port: "metrics" }], ...extra
+})
+
+const monitor = (kind: string, spec: Json): Json => ({
+  apiVersion: "monitoring.whatap.com/v2alpha1",
+  kind,
+  metadata: { name: "m", namespace: "default" },
+  spec
+})
+
+const T = ["spec", "features", "apm", "instrumentation", "targets"]
+const O = ["spec", "features", "openAgent", "targets"]
+const K = ["spec", "features", "k8sAgent"]
+const G = [...K, "gpuMonitoring"]
+
+interface Case {
+  readonly name: string
+  readonly input: Json
+  /** [severity, path, message fragment]; the whole list must match, in Finding order */
+  readonly expected: ReadonlyArray<readonly [Finding.Severity, Finding.Path, string]>
+}
+
+const cases: ReadonlyArray<Case> = [
+  { name: "a minimal agent is valid", input: agent({}), expected: [] },
+  { name: "agent named other than whatap", input: agent({}, "prod"), expected: [["warning", ["metadata", "name"], "named \"whatap\""]] },
+  { name: "credentials port out of range", input: agent({}, "whatap", { port: "70000" }), expected: [["error", ["spec", "port"], "out of range"]] },
+  { name: "credentials port not a number", input: agent({}, "whatap", { port: "http" }), expected: [["error", ["spec", "port"], "not a number"]] },
+  { name: "unknown language", input: agent(apm(target("a", { language: "ruby" }))), expected: [["error", [...T, 0, "language"], "java, python, nodejs, php, dotnet, golang"]] },
+  { name: "every known language", input: agent(apm(...["java", "python", "nodejs", "php", "dotnet", "golang"].map((language, i) => target(`t${i}`, { language, podSelector: { matchLabels: { lang: language } } })))), expected: [] },
+  {
+    name: "duplicate target names",
+    input: agent(apm(target("a", { podSelector: { matchLabels: { x: "1" } } }), target("a", { podSelector: { matchLabels: { x: "2" } } }))),
+    expected: [["error", [...T, 1, "name"], "duplicate name \"a\""]]
+  },
+  {
+    name: "a target after a catch-all is shadowed",
+    input: agent(apm(target("all"), target("web", { podSelector: { matchLabels: { app: "web" } } }))),
+    expected: [["warning", [...T, 1], "earlier target \"all\""]]
+  },
+  {
+    name: "identical selectors shadow",
+    input: agent(apm(
+      target("a", { namespaceSelector: { matchNames: ["x", "y"] }, podSelector: { matchExpressions: [{ key: "k", operator: "In", values: ["b", "a"] }] } }),
+      target("b", { namespaceSelector: { matchNames: ["x"] }, podSelector: { matchExpressions: [{ key: "k", operator: "In", values: ["a", "b"] }], matchLabels: { z: "1" } } })
+    )),
+    expected: [["warning", [...T, 1], "first match wins"]]
+  },
+  {
+    name: "narrower earlier targets and disabled ones do not shadow",
+    input: agent(apm(
+      target("narrow", { podSelector: { matchLabels: { app: "web", tier: "1" } } }),
+      target("off", { enabled: false }),
+      target("web", { podSelector: { matchLabels: { app: "web" } } }),
+      target("other-ns", { namespaceSelector: { matchNames: ["prod"] }, podSelector: { matchLabels: { app: "api" } } }),
+      target("all-ns", { podSelector: { matchLabels: { app: "api" } } })
+    )),
+    expected: []
+  },
+  {
+    name: "selector syntax is delegated to the selector engine",
+    input: agent(apm(target("a", { podSelector: { matchExpressions: [{ key: "app", operator: "in", values: ["x"] }] }, namespaceSelector: { matchLabels: { "bad key!": "x" } } }))),
+    expected: [["error", [...T, 0, "namespaceSelector", "matchLabels", "bad key!"], ""], ["error", [...T, 0, "podSelector", "matchExpressions", 0, "operator"], "did you mean \"In\""]]
+  },
+  {
+    name: "custom config mode without a ConfigMap",
+    input: agent(apm(target("a", { config: { mode: "custom" } }))),
+    expected: [["warning", [...T, 0, "config", "configMapRef"], "no effect"]]
+  },
+  {
+    name: "configMapRef without custom mode",
+    input: agent(apm(target("a", { config: { mode: "default", configMapRef: { name: "c" } } }))),
+    expected: [["warning", [...T, 0, "config", "mode"], "ignored unless mode is custom"]]
+  },
+  {
+    name: "bad APM image and version tag",
+    input: agent(apm(target("a", { customImageFullName: "Bad Image", whatapApmVersions: { java: "2.2.58", python: "-x" } }))),
+    expected: [["error", [...T, 0, "customImageFullName"], "invalid image reference"], ["error", [...T, 0, "whatapApmVersions", "python"], "invalid image tag"]]
+  },
+  {
+    name: "duplicate openAgent target names",
+    input: agent(openAgent(podTarget(), podTarget())),
+    expected: [["error", [...O, 1, "targetName"], "duplicate targetName \"pods\""]]
+  },
+  {
+    name: "StaticEndpoints need host:port addresses",
+    input: agent(openAgent({ targetName: "s", type: "StaticEndpoints", enabled: true, selector: {}, endpoints: [{ address: "db" }, { port: "9100" }] })),
+    expected: [
+      ["error", [...O, 0, "endpoints", 0, "address"], "has no port"],
+      ["error", [...O, 0, "endpoints", 1, "address"], "need an address"],
+      ["warning", [...O, 0, "endpoints", 1, "port"], "ignored for StaticEndpoints"],
+      ["warning", [...O, 0, "selector"], "ignored for StaticEndpoints"]
+    ]
+  },
+  {
+    name: "StaticEndpoints without endpoints",
+    input: agent(openAgent({ targetName: "s", type: "StaticEndpoints", enabled: true })),
+    expected: [["error", [...O, 0, "endpoints"], "at least one endpoint"]]
+  },
+  {
+    name: "PodMonitor targets need a selector and ports",
+    input: agent(openAgent(podTarget({ selector: undefined, endpoints: [{ address: "a:1" }, { port: "0" }] }))),
+    expected: [
+      ["warning", [...O, 0, "endpoints", 0, "address"], "address is ignored"],
+      ["error", [...O, 0, "endpoints", 0, "port"], "need a port"],
+      ["error", [...O, 0, "endpoints", 1, "port"], "out of range"],
+      ["error", [...O, 0, "selector"], "need a selector"]
+    ]
+  },
+  {
+    name: "endpoint scheme, path, TLS and auth conflicts",
+    input: agent(openAgent(podTarget({
+      endpoints: [{
+        port: "web", scheme: "ftp", path: "metrics",
+        tlsConfig: { caFile: "/ca", caSecret: { name: "s", key: "ca" }, certFile: "/c" },
+        basicAuth: { username: { name: "u", key: "u" } },
+        authorization: { credentials: "TOKEN-VALUE", credentialsFile: "/t" }
+      }]
+    }))),
+    expected: [
+      ["error", [...O, 0, "endpoints", 0, "authorization"], "cannot be used together"],
+      ["warning", [...O, 0, "endpoints", 0, "authorization"], "only the first of credentials, credentialsFile"],
+      ["warning", [...O, 0, "endpoints", 0, "path"], "should start with"],
+      ["error", [...O, 0, "endpoints", 0, "scheme"], "expected http or https"],
+      ["warning", [...O, 0, "endpoints", 0, "tlsConfig", "caSecret"], "ignored because caFile"],
+      ["error", [...O, 0, "endpoints", 0, "tlsConfig", "keyFile"], "both a certificate and a key"]
+    ]
+  },
+  {
+    name: "a target named like the automatic GPU target",
+    input: agent({ ...k8s({}), ...openAgent(podTarget({ targetName: "dcgm-exporter-auto" })) }),
+    expected: [["warning", [...O, 0, "targetName"], "replaces the automatic GPU scrape target"]]
+  },
+  {
+    name: "quantities and requests above limits",
+    input: agent(k8s({ master: { resources: { requests: { cpu: "2", memory: "1Gi" }, limits: { cpu: "500m", memory: "1024Mi" } } }, node: { resources: { limits: { cpu: "-1" }, requests: { "nvidia.com/gpu": "1x" } } } })),
+    expected: [
+      ["error", [...K, "masterAgent", "resources", "requests", "cpu"], "cpu request 2 is greater than its limit 500m"],
+      ["error", [...K, "nodeAgent", "resources", "limits", "cpu"], "must not be negative"],
+      ["error", [...K, "nodeAgent", "resources", "requests", "nvidia.com/gpu"], ""]
+    ]
+  },
+  {
+    name: "GPU ports, host engine address and conflicts",
+    input: agent(k8s({ gpu: { remoteHostEngineInfo: "engine:5555", hostEngine: { enabled: true, port: 0 }, service: { enabled: true, port: 70000, nodePort: 31000 } } })),
+    expected: [
+      ["error", [...G, "hostEngine", "port"], "out of range"],
+      ["warning", [...G, "remoteHostEngineInfo"], "ignored because hostEngine.enabled"],
+      ["warning", [...G, "service", "nodePort"], "ignored for a ClusterIP Service"],
+      ["error", [...G, "service", "port"], "out of range"]
+    ]
+  },
+  {
+    name: "remote host engine must be host:port; nodePort outside the default range",
+    input: agent(k8s({ gpu: { remoteHostEngineInfo: "tcp://engine", service: { type: "NodePort", nodePort: 8080 } } })),
+    expected: [["error", [...G, "remoteHostEngineInfo"], "URL scheme"], ["warning", [...G, "service", "nodePort"], "30000-32767"]]
+  },
+  {
+    name: "group label, allowlist regex, interval and relabel configs",
+    input: agent(k8s({ gpu: { groupLabel: "bad key/x/y", groupLabelAllowlistRegex: "(?=x)", interval: "30 seconds", metricRelabelConfigs: [{ action: "Keep", regex: "[" }, { action: "hashmod" }, { action: "explode" }] } })),
+    expected: [
+      ["error", [...G, "groupLabel"], "invalid label key"],
+      ["error", [...G, "groupLabelAllowlistRegex"], "lookahead"],
+      ["error", [...G, "interval"], "invalid duration"],
+      ["error", [...G, "metricRelabelConfigs", 0, "regex"], "invalid regex"],
+      ["error", [...G, "metricRelabelConfigs", 1, "modulus"], "modulus"],
+      ["error", [...G, "metricRelabelConfigs", 1, "target_label"], "requires target_label"],
+      ["error", [...G, "metricRelabelConfigs", 2, "action"], "unknown relabel action \"explode\""]
+    ]
+  },
+  {
+    name: "image fields, name/version parts and the deprecated image",
+    input: agent(k8s({ top: { agentImageName: "Whatap/Kube", agentImageVersion: "v 1", customAgentImageFullName: "x:1" }, master: { masterAgentContainer: { image: "a//b" } } })),
+    expected: [
+      ["error", [...K, "agentImageName"], "lowercase"],
+      ["error", [...K, "agentImageVersion"], "invalid image tag"],
+      ["warning", [...K, "customAgentImageFullName"], "deprecated"],
+      ["error", [...K, "masterAgent", "masterAgentContainer", "image"], "invalid image reference"]
+    ]
+  },
+  {
+    name: "label maps, annotation keys and duplicate envs",
+    input: agent(k8s({ master: { podLabels: { "a/b/c": "x", ok: "bad value!" }, annotations: { "-x": "anything goes" }, envs: [{ name: "A", value: "1" }, { name: "A", value: "2" }] } })),
+    expected: [
+      ["error", [...K, "masterAgent", "annotations", "-x"], "invalid key"],
+      ["warning", [...K, "masterAgent", "envs", 1, "name"], "duplicate env \"A\""],
+      ["error", [...K, "masterAgent", "podLabels", "ok"], "invalid value"],
+      ["error", [...K, "masterAgent", "podLabels", "a/b/c"], "invalid key"]
+    ]
+  },
+  {
+    name: "PodMonitor: selector syntax, endpoint ports, job label",
+    input: monitor("WhatapPodMonitor", { selector: { matchLabels: { app: "x" }, matchExpressions: [{ key: "k", operator: "Exists", values: ["v"] }] }, endpoints: [{ port: "99999" }], jobLabel: "bad label!" }),
+    expected: [
+      ["error", ["spec", "endpoints", 0, "port"], "out of range"],
+      ["error", ["spec", "jobLabel"], "invalid label key"],
+      ["error", ["spec", "selector", "matchExpressions", 0, "values"], ""]
+    ]
+  },
+  {
+    name: "ServiceMonitor with no endpoints",
+    input: monitor("WhatapServiceMonitor", { selector: {}, endpoints: [] }),
+    expected: [["warning", ["spec", "endpoints"], "nothing is scraped"]]
+  },
+  {
+    name: "StaticEndpoint addresses",
+    input: monitor("WhatapStaticEndpoint", { endpoints: [{ address: "10.0.0.1:9100" }, { address: "10.0.0.1" }], relabelConfigs: [{ action: "replace", target_label: "x", regex: "(a" }] }),
+    expected: [
+      ["error", ["spec", "endpoints", 1, "address"], "has no port"],
+      ["error", ["spec", "relabelConfigs", 0, "regex"], "Unterminated group"]
+    ]
+  }
+]
+
+const show = (findings: ReadonlyArray<Finding.Finding>): string =>
+  findings.map((f) => `${f.severity} ${Finding.formatPath(f.path)}: ${f.message}`).join("\n")
+
+describe("Validate.resource", () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const findings = Validate.resource(c.input)
+      assert.strictEqual(findings.length, c.expected.length, show(findings))
+      c.expected.forEach(([severity, path, fragment], i) => {
+        const f = findings[i]
+        assert.isDefined(f, show(findings))
+        assert.strictEqual(f?.severity, severity, show(findings))
+        assert.deepStrictEqual(f?.path, path, show(findings))
+        assert.include(f?.message ?? "", fragment, show(findings))
+      })
+    })
+  }
+})
