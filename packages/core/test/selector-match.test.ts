@@ -219,5 +219,7 @@ describe("invalid input reaching the matcher (spec §5.3 Go quirks)", () => {
     assert.isTrue(Selector.matches(c, JSON.parse("null")))
     assert.isTrue(Selector.matches(c, JSON.parse(`{"x": 5, "y": null}`)))
     assert.isTrue(Selector.explain(c, JSON.parse("null")).matched)
+    assert.isTrue(Selector.matches(c, undefined))
+    assert.isFalse(Selector.matches(compiled("x"), undefined))
   })
 })

@@ -19,13 +19,14 @@ export interface Compiled {
   /** One test per requirement, in the selector's (key-sorted) order. */
   readonly tests: ReadonlyArray<Test>
   readonly requirements: ReadonlyArray<Requirement>
-  readonly test: Test
+  /** The whole selector; `undefined` labels (a missing `metadata.labels`) are no labels. */
+  readonly test: (labels: Labels | undefined) => boolean
 }
 
 /** Above this many values a Set beats a linear scan. */
 const setThreshold = 8
 
-const never: Test = () => false
+const never = (): boolean => false
 
 const membership = (values: ReadonlyArray<string>): ((value: string) => boolean) => {
   if (values.length > setThreshold) {
@@ -94,7 +95,7 @@ export const compileRequirement = (r: Requirement): Test => {
 const noLabels: Labels = {}
 
 /** null/undefined labels mean "no labels", so a missing `metadata.labels` needs no special case. */
-const allOf = (tests: ReadonlyArray<Test>): Test => {
+const allOf = (tests: ReadonlyArray<Test>): Compiled["test"] => {
   const n = tests.length
   return (labels) => {
     const l = labels ?? noLabels
@@ -113,7 +114,7 @@ export const compile = (selector: Selector): Compiled => {
   return { selector, tests, requirements, test: allOf(tests) }
 }
 
-export const matches = (compiled: Compiled, labels: Labels): boolean => compiled.test(labels)
+export const matches = (compiled: Compiled, labels: Labels | undefined): boolean => compiled.test(labels)
 
 export type Explanation =
   | { readonly matched: true }
@@ -165,7 +166,7 @@ const compareReason = (r: Requirement, labels: Labels): string => {
 }
 
 /** Whether `labels` match and, if not, the first requirement (in key order) that failed and why. */
-export const explain = (compiled: Compiled, labels: Labels): Explanation => {
+export const explain = (compiled: Compiled, labels: Labels | undefined): Explanation => {
   if (compiled.selector._tag === "Nothing") {
     return { matched: false, requirement: "", reason: "the selector is nil, and a nil label selector matches nothing" }
   }

@@ -65,10 +65,10 @@ export const compileNamespace = (namespace: NamespaceSelector): CompiledNamespac
   labels: compile(namespace.labels)
 })
 
-export const matchesNamespace = (compiled: CompiledNamespace, name: string, labels: Labels): boolean =>
+export const matchesNamespace = (compiled: CompiledNamespace, name: string, labels: Labels | undefined): boolean =>
   (compiled.names === undefined || compiled.names.has(name)) && compiled.labels.test(labels)
 
-export const explainNamespace = (compiled: CompiledNamespace, name: string, labels: Labels): Explanation => {
+export const explainNamespace = (compiled: CompiledNamespace, name: string, labels: Labels | undefined): Explanation => {
   if (compiled.names !== undefined && !compiled.names.has(name)) {
     const list = `(${compiled.namespace.matchNames.join(",")})`
     return { matched: false, requirement: `matchNames ${list}`, reason: `namespace ${JSON.stringify(name)} is not in matchNames ${list}` }
