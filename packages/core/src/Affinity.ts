@@ -4,25 +4,25 @@
  * term, including `matchLabelKeys`/`mismatchLabelKeys` (Kubernetes 1.33 schema).
  */
 import { Schema } from "effect"
-import { Int32, opt } from "./Field.ts"
+import { Int32, atomicList, atomicObject, opt } from "./Field.ts"
 import { LabelSelector } from "./KubeTypes.ts"
 
 /** Operator is In, NotIn, Exists, DoesNotExist, Gt or Lt; a free string upstream. */
 export const NodeSelectorRequirement = Schema.Struct({
   key: Schema.String,
   operator: Schema.String,
-  values: opt(Schema.Array(Schema.String))
+  values: opt(atomicList(Schema.String))
 })
 
 export const NodeSelectorTerm = Schema.Struct({
-  matchExpressions: opt(Schema.Array(NodeSelectorRequirement)),
-  matchFields: opt(Schema.Array(NodeSelectorRequirement))
-})
+  matchExpressions: opt(atomicList(NodeSelectorRequirement)),
+  matchFields: opt(atomicList(NodeSelectorRequirement))
+}).annotate(atomicObject)
 export type NodeSelectorTerm = typeof NodeSelectorTerm.Type
 
 export const NodeSelector = Schema.Struct({
-  nodeSelectorTerms: Schema.Array(NodeSelectorTerm)
-})
+  nodeSelectorTerms: atomicList(NodeSelectorTerm)
+}).annotate(atomicObject)
 export type NodeSelector = typeof NodeSelector.Type
 
 export const PreferredSchedulingTerm = Schema.Struct({
@@ -31,17 +31,17 @@ export const PreferredSchedulingTerm = Schema.Struct({
 })
 
 export const NodeAffinity = Schema.Struct({
-  preferredDuringSchedulingIgnoredDuringExecution: opt(Schema.Array(PreferredSchedulingTerm)),
+  preferredDuringSchedulingIgnoredDuringExecution: opt(atomicList(PreferredSchedulingTerm)),
   requiredDuringSchedulingIgnoredDuringExecution: opt(NodeSelector)
 })
 export type NodeAffinity = typeof NodeAffinity.Type
 
 export const PodAffinityTerm = Schema.Struct({
   labelSelector: opt(LabelSelector),
-  matchLabelKeys: opt(Schema.Array(Schema.String)),
-  mismatchLabelKeys: opt(Schema.Array(Schema.String)),
+  matchLabelKeys: opt(atomicList(Schema.String)),
+  mismatchLabelKeys: opt(atomicList(Schema.String)),
   namespaceSelector: opt(LabelSelector),
-  namespaces: opt(Schema.Array(Schema.String)),
+  namespaces: opt(atomicList(Schema.String)),
   topologyKey: Schema.String
 })
 export type PodAffinityTerm = typeof PodAffinityTerm.Type
@@ -53,8 +53,8 @@ export const WeightedPodAffinityTerm = Schema.Struct({
 
 /** Pod affinity and pod anti-affinity share one shape. */
 export const PodAffinity = Schema.Struct({
-  preferredDuringSchedulingIgnoredDuringExecution: opt(Schema.Array(WeightedPodAffinityTerm)),
-  requiredDuringSchedulingIgnoredDuringExecution: opt(Schema.Array(PodAffinityTerm))
+  preferredDuringSchedulingIgnoredDuringExecution: opt(atomicList(WeightedPodAffinityTerm)),
+  requiredDuringSchedulingIgnoredDuringExecution: opt(atomicList(PodAffinityTerm))
 })
 export type PodAffinity = typeof PodAffinity.Type
 

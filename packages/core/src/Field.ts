@@ -30,6 +30,14 @@ export const requiredInCrd = "whatap/requiredInCrd"
 export const requiredBool = (value: boolean) =>
   Schema.Boolean.pipe(Schema.annotateKey({ [requiredInCrd]: true }), defaulted(value))
 
+/**
+ * Server-side-apply markers of the upstream core types: a list replaced as a whole,
+ * and an object replaced as a whole (`x-kubernetes-list-type/map-type: atomic`).
+ */
+export const atomicList = <S extends Schema.Top>(item: S) =>
+  Schema.Array(item).annotate({ "x-kubernetes-list-type": "atomic" })
+export const atomicObject = { "x-kubernetes-map-type": "atomic" } as const
+
 /** An optional key: absent in the input means absent in the value. */
 export const opt = <S extends Schema.Top>(schema: S): Schema.optionalKey<S> => Schema.optionalKey(schema)
 

@@ -6,36 +6,36 @@
  * operator's CRDs accept. Affinity and security contexts live in their own modules.
  */
 import { Schema } from "effect"
-import { Int64, Quantity, StringMap, defaulted, opt } from "./Field.ts"
+import { Int64, Quantity, StringMap, atomicList, atomicObject, defaulted, opt } from "./Field.ts"
 
 /** `name` defaults to "" upstream (k8s >= 1.30 marks it `+default=""`). */
 const refName = Schema.String.pipe(defaulted(""))
 
-export const LocalObjectReference = Schema.Struct({ name: refName })
+export const LocalObjectReference = Schema.Struct({ name: refName }).annotate(atomicObject)
 export type LocalObjectReference = typeof LocalObjectReference.Type
 
 export const ConfigMapKeySelector = Schema.Struct({
   key: Schema.String,
   name: refName,
   optional: opt(Schema.Boolean)
-})
+}).annotate(atomicObject)
 
 export const SecretKeySelector = Schema.Struct({
   key: Schema.String,
   name: refName,
   optional: opt(Schema.Boolean)
-})
+}).annotate(atomicObject)
 
 export const ObjectFieldSelector = Schema.Struct({
   apiVersion: opt(Schema.String),
   fieldPath: Schema.String
-})
+}).annotate(atomicObject)
 
 export const ResourceFieldSelector = Schema.Struct({
   containerName: opt(Schema.String),
   divisor: opt(Quantity),
   resource: Schema.String
-})
+}).annotate(atomicObject)
 
 export const EnvVarSource = Schema.Struct({
   configMapKeyRef: opt(ConfigMapKeySelector),
@@ -60,7 +60,10 @@ export const ResourceList = Schema.Record(Schema.String, Quantity)
 export type ResourceList = typeof ResourceList.Type
 
 export const ResourceRequirements = Schema.Struct({
-  claims: opt(Schema.Array(ResourceClaim)),
+  claims: opt(Schema.Array(ResourceClaim).annotate({
+    "x-kubernetes-list-type": "map",
+    "x-kubernetes-list-map-keys": ["name"]
+  })),
   limits: opt(ResourceList),
   requests: opt(ResourceList)
 })
@@ -79,14 +82,14 @@ export type Toleration = typeof Toleration.Type
 export const LabelSelectorRequirement = Schema.Struct({
   key: Schema.String,
   operator: Schema.String,
-  values: opt(Schema.Array(Schema.String))
+  values: opt(atomicList(Schema.String))
 })
 export type LabelSelectorRequirement = typeof LabelSelectorRequirement.Type
 
 export const LabelSelector = Schema.Struct({
-  matchExpressions: opt(Schema.Array(LabelSelectorRequirement)),
+  matchExpressions: opt(atomicList(LabelSelectorRequirement)),
   matchLabels: opt(StringMap)
-})
+}).annotate(atomicObject)
 export type LabelSelector = typeof LabelSelector.Type
 
 /**

@@ -20,8 +20,13 @@ export const fromSchema = (schema: Schema.Top): Node => fromAst(schema.ast)
 
 export const fromAst = (input: SchemaAST.AST): Node => {
   const ast = SchemaAST.toEncoded(input)
-  return { ...shape(ast), ...documentation(annotationsOf(ast)) }
+  const annotations = annotationsOf(ast)
+  return { ...shape(ast), ...extensions(annotations), ...documentation(annotations) }
 }
+
+/** `x-kubernetes-*` markers (list/map types) pass through unchanged. */
+const extensions = (annotations: Schema.Annotations.Annotations): Node =>
+  Object.fromEntries(Object.entries(annotations).filter(([k]) => k.startsWith("x-kubernetes-") && k !== intOrString))
 
 /**
  * `.annotate` on a schema with checks lands on its last check, so a node's own
@@ -86,13 +91,17 @@ const isInteger = (ast: SchemaAST.AST): boolean =>
 const checks = (ast: SchemaAST.AST): Node => {
   const out: Record<string, unknown> = {}
   for (const { id, payload } of representations(ast)) {
-    if (id === "effect/schema/isPattern") out["pattern"] = payload?.["source"]
+    if (id === "effect/schema/isPattern") out["pattern"] = patternSource(payload?.["source"])
     if (id === "effect/schema/isMaxLength") out["maxLength"] = payload?.["maxLength"]
     if (id === "effect/schema/isMinLength") out["minLength"] = payload?.["minLength"]
     if (id === "effect/schema/isGreaterThanOrEqualTo") out["minimum"] = payload?.["minimum"]
   }
   return out
 }
+
+/** `RegExp.source` escapes `/`; Go's RE2 does not need it and upstream CRDs omit it. */
+const patternSource = (source: unknown): unknown =>
+  typeof source === "string" ? source.replace(/(^|[^\\])\\\//g, "$1/") : source
 
 const format = (ast: SchemaAST.AST): Node => {
   const value = annotationsOf(ast)["format"]

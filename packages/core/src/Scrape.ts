@@ -6,7 +6,7 @@
  */
 import { Schema } from "effect"
 import { Int64, StringMap, boolDefault, opt } from "./Field.ts"
-import { LabelSelector, LabelSelectorRequirement } from "./KubeTypes.ts"
+
 
 /** A key of a Secret; `namespace` is optional (the CR's own namespace otherwise). */
 export const SecretKeySelector = Schema.Struct({
@@ -73,14 +73,29 @@ export const Endpoint = Schema.Struct({
 })
 export type Endpoint = typeof Endpoint.Type
 
-/** Namespaces by name and/or by label; operators are free strings. */
+/**
+ * WhaTap's own selector requirement: the metav1 shape without its server-side-apply
+ * markers (the Go type is a separate struct). Operators are free strings; In, NotIn,
+ * Exists and DoesNotExist are honoured.
+ */
+export const SelectorRequirement = Schema.Struct({
+  key: Schema.String,
+  operator: Schema.String,
+  values: opt(Schema.Array(Schema.String))
+})
+export type SelectorRequirement = typeof SelectorRequirement.Type
+
+/** Namespaces by name and/or by label. */
 export const NamespaceSelector = Schema.Struct({
   matchNames: opt(Schema.Array(Schema.String)),
   matchLabels: opt(StringMap),
-  matchExpressions: opt(Schema.Array(LabelSelectorRequirement))
+  matchExpressions: opt(Schema.Array(SelectorRequirement))
 })
 export type NamespaceSelector = typeof NamespaceSelector.Type
 
-/** Pods by label: the same JSON shape as metav1.LabelSelector. */
-export const PodSelector = LabelSelector
+/** Pods by label: the JSON shape of metav1.LabelSelector. */
+export const PodSelector = Schema.Struct({
+  matchLabels: opt(StringMap),
+  matchExpressions: opt(Schema.Array(SelectorRequirement))
+})
 export type PodSelector = typeof PodSelector.Type

@@ -3,7 +3,7 @@
  * CRDs, with their nested profiles and options (Kubernetes 1.33 schema).
  */
 import { Schema } from "effect"
-import { Int64, opt } from "./Field.ts"
+import { Int64, atomicList, opt } from "./Field.ts"
 
 export const AppArmorProfile = Schema.Struct({
   localhostProfile: opt(Schema.String),
@@ -32,8 +32,8 @@ export const WindowsSecurityContextOptions = Schema.Struct({
 export const Sysctl = Schema.Struct({ name: Schema.String, value: Schema.String })
 
 export const Capabilities = Schema.Struct({
-  add: opt(Schema.Array(Schema.String)),
-  drop: opt(Schema.Array(Schema.String))
+  add: opt(atomicList(Schema.String)),
+  drop: opt(atomicList(Schema.String))
 })
 
 export const PodSecurityContext = Schema.Struct({
@@ -46,9 +46,9 @@ export const PodSecurityContext = Schema.Struct({
   seLinuxChangePolicy: opt(Schema.String),
   seLinuxOptions: opt(SELinuxOptions),
   seccompProfile: opt(SeccompProfile),
-  supplementalGroups: opt(Schema.Array(Int64)),
+  supplementalGroups: opt(atomicList(Int64)),
   supplementalGroupsPolicy: opt(Schema.String),
-  sysctls: opt(Schema.Array(Sysctl)),
+  sysctls: opt(atomicList(Sysctl)),
   windowsOptions: opt(WindowsSecurityContextOptions)
 })
 export type PodSecurityContext = typeof PodSecurityContext.Type

@@ -155,10 +155,29 @@ describe("enums, defaults and required at known paths", () => {
     assert.deepStrictEqual(at(schemaOf("WhatapStaticEndpoint"), "spec")["required"], ["endpoints"])
   })
 
+  it("keeps the server-side-apply markers of the upstream core types", () => {
+    const claims = at(agent, `${k8s}.masterAgent.resources.claims`)
+    assert.strictEqual(claims["x-kubernetes-list-type"], "map")
+    assert.deepStrictEqual(claims["x-kubernetes-list-map-keys"], ["name"])
+    const monitorSelector = at(schemaOf("WhatapServiceMonitor"), "spec.selector")
+    assert.strictEqual(monitorSelector["x-kubernetes-map-type"], "atomic")
+    assert.strictEqual(at(schemaOf("WhatapServiceMonitor"), "spec.selector.matchExpressions")["x-kubernetes-list-type"], "atomic")
+    // WhaTap's own selectors are plain structs upstream: no markers.
+    assert.isUndefined(at(agent, "spec.features.openAgent.targets[].selector")["x-kubernetes-map-type"])
+    assert.isUndefined(at(agent, "spec.features.openAgent.targets[].namespaceSelector.matchExpressions")["x-kubernetes-list-type"])
+    assert.strictEqual(at(agent, `${k8s}.imagePullSecrets[]`)["x-kubernetes-map-type"], "atomic")
+  })
+
+  it("patterns are written without JavaScript's escaped slashes", () => {
+    const type = at(agent, "status.conditions[].type")
+    assert.notInclude(String(type["pattern"]), "\\/")
+    assert.include(String(type["pattern"]), ")*/)?")
+  })
+
   it("affinity carries every nested term", () => {
     const aff = `${k8s}.nodeAgent.affinity`
     assert.deepStrictEqual(at(agent, `${aff}.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution`)["required"], ["nodeSelectorTerms"])
     assert.deepStrictEqual(at(agent, `${aff}.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[]`)["required"], ["podAffinityTerm", "weight"])
-    assert.deepStrictEqual(at(agent, `${aff}.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[].matchLabelKeys`), { type: "array", items: { type: "string" } })
+    assert.deepStrictEqual(at(agent, `${aff}.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[].matchLabelKeys`), { type: "array", items: { type: "string" }, "x-kubernetes-list-type": "atomic" })
   })
 })
