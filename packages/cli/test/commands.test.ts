@@ -1,0 +1,65 @@
+/**
+ * `crds`, `version`, help and the command tree's usage errors, through the real bin.
+ */
+import { readFileSync } from "node:fs"
+import { assert, describe, it } from "@effect/vitest"
+import { Crd, Resource } from "@whatap-operator/core"
+import { repoRoot, run } from "./support/run.ts"
+
+describe("crds", () => {
+  it("is byte-identical to deploy/crds/*.yaml joined in generateAll order", () => {
+    const expected = Resource.kinds.map((kind) => readFileSync(`${repoRoot}deploy/crds/${Crd.fileName(kind)}`, "utf8")).join("---\n")
+    const r = run(["crds"])
+    assert.strictEqual(r.status, 0)
+    assert.strictEqual(r.stdout, expected)
+    assert.strictEqual(r.stdout.split(/^---$/m).length, 4)
+  })
+})
+
+describe("version", () => {
+  const pkg = JSON.parse(readFileSync(`${repoRoot}packages/cli/package.json`, "utf8")) as { version: string }
+
+  it("text names the CLI, schema and default images", () => {
+    const r = run(["version"])
+    assert.strictEqual(r.status, 0)
+    assert.include(r.stdout, `whatapctl ${pkg.version}\n`)
+    assert.include(r.stdout, `schema: ${Resource.apiVersion}\n`)
+    for (const image of ["public.ecr.aws/whatap/kube_agent:latest", "public.ecr.aws/whatap/open_agent:latest", "public.ecr.aws/whatap/dcgm-exporter:4.6.0-4.8.3-distroless", "nvcr.io/nvidia/cloud-native/dcgm:4.6.0-1-ubuntu24.04"]) {
+      assert.include(r.stdout, image)
+    }
+  })
+
+  it("-o json", () => {
+    const r = run(["version", "-o", "json"])
+    assert.strictEqual(r.status, 0)
+    const v = JSON.parse(r.stdout) as { version: string; schema: string; images: Record<string, string> }
+    assert.strictEqual(v.version, pkg.version)
+    assert.strictEqual(v.schema, "monitoring.whatap.com/v2alpha1")
+    assert.strictEqual(v.images["dcgmHostEngine"], "nvcr.io/nvidia/cloud-native/dcgm:4.6.0-1-ubuntu24.04")
+  })
+
+  it("works as the kubectl plugin binary and via --version", () => {
+    assert.include(run(["version"], { bin: "kubectl-whatap" }).stdout, "whatapctl ")
+    assert.include(run(["--version"]).stdout, "schema: ")
+  })
+})
+
+describe("command tree", () => {
+  it("help is exit 0 on stdout", () => {
+    for (const args of [["--help"], ["help"], ["validate", "--help"], ["help", "selector", "match"]]) {
+      const r = run(args)
+      assert.strictEqual(r.status, 0, args.join(" "))
+      assert.include(r.stdout, "Usage: whatapctl")
+      assert.strictEqual(r.stderr, "")
+    }
+  })
+
+  it("usage errors are exit 2 on stderr", () => {
+    for (const args of [[], ["frobnicate"], ["version", "--bogus"], ["version", "extra"], ["crds", "x"], ["version", "-o"]]) {
+      const r = run(args)
+      assert.strictEqual(r.status, 2, args.join(" "))
+      assert.strictEqual(r.stdout, "")
+      assert.match(r.stderr, /^whatapctl: .+\nRun 'whatapctl .*--help' for usage\.\n$/)
+    }
+  })
+})
