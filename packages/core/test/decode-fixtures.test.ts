@@ -16,13 +16,29 @@ const open = ["spec", "features", "openAgent"]
 const decode = (file: string) => Decode.resource(document(fixturesDir, file))
 
 describe("rejected examples", () => {
-  for (const file of ["rejected-custom-image.yaml", "rejected-k8s-envs.yaml"]) {
+  const rejected = [
+    "rejected-custom-image.yaml",
+    "rejected-k8s-container-config.yaml",
+    "rejected-k8s-envs.yaml",
+    "rejected-k8s-resources.yaml",
+    "rejected-k8s-tolerations.yaml",
+    "rejected-secret.yaml"
+  ]
+  for (const file of rejected) {
     it(`${file}: k8sAgent without gpuMonitoring is an error`, () => {
       const result = decode(file)
       assert.deepStrictEqual(result.findings, [e(gpu, K8sAgent.missingGpuMonitoring)])
       assert.isTrue(Option.isNone(result.value))
       assert.deepStrictEqual(result.kind, Option.some("WhatapAgent"))
       assert.deepStrictEqual(result.name, Option.some("whatap"))
+    })
+
+    it(`${file}: accepted once gpuMonitoring: {} is added`, () => {
+      const doc = document(fixturesDir, file) as { spec: { features: { k8sAgent: Record<string, unknown> } } }
+      doc.spec.features.k8sAgent["gpuMonitoring"] = {}
+      const result = Decode.resource(doc)
+      assert.deepStrictEqual(result.findings, [])
+      assert.isTrue(Option.isSome(result.value))
     })
   }
 
