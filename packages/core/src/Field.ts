@@ -38,6 +38,10 @@ export const atomicList = <S extends Schema.Top>(item: S) =>
   Schema.Array(item).annotate({ "x-kubernetes-list-type": "atomic" })
 export const atomicObject = { "x-kubernetes-map-type": "atomic" } as const
 
+/** A field description, emitted as `description` in the CRD (what `kubectl explain` shows). */
+export const about = (description: string) => <S extends Schema.Top>(schema: S): S["Rebuild"] =>
+  schema.annotate({ description })
+
 /** An optional key: absent in the input means absent in the value. */
 export const opt = <S extends Schema.Top>(schema: S): Schema.optionalKey<S> => Schema.optionalKey(schema)
 

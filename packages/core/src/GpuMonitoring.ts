@@ -6,7 +6,7 @@
  */
 import { Schema } from "effect"
 import { Affinity } from "./Affinity.ts"
-import { Int32, StringMap, boolDefault, defaulted, opt, requiredBool } from "./Field.ts"
+import { about, boolDefault, defaulted, Int32, opt, requiredBool, StringMap } from "./Field.ts"
 import { EnvVar, ResourceRequirements } from "./KubeTypes.ts"
 import { MetricRelabelConfig } from "./Scrape.ts"
 
@@ -37,19 +37,19 @@ export type Devices = typeof Devices.Type
 export const GpuMonitoringSpec = Schema.Struct({
   enabled: requiredBool(false),
   customImageFullName: opt(Schema.String),
-  service: opt(GpuMonitoringServiceSpec),
+  service: opt(GpuMonitoringServiceSpec.pipe(about("Service in front of dcgm-exporter; absent is not the same as disabled"))),
   resources: opt(ResourceRequirements),
   envs: opt(Schema.Array(EnvVar)),
-  nodeSelector: opt(StringMap),
+  nodeSelector: opt(StringMap.pipe(about("Nodes that get GPU monitoring; setting it switches to a separate GPU node-agent DaemonSet"))),
   affinity: opt(Affinity),
-  interval: opt(Schema.String),
+  interval: opt(Schema.String.pipe(about("Scrape interval of the automatic GPU target (default 30s)"))),
   relabelConfigs: opt(Schema.Array(MetricRelabelConfig)),
   metricRelabelConfigs: opt(Schema.Array(MetricRelabelConfig)),
-  groupLabel: opt(Schema.String),
-  groupLabelAllowlistRegex: opt(Schema.String),
-  clusterName: opt(Schema.String),
+  groupLabel: opt(Schema.String.pipe(about("Pod label key exported with GPU metrics (for example prjId)"))),
+  groupLabelAllowlistRegex: opt(Schema.String.pipe(about("Exporter allow-list of group label values (default: exactly groupLabel)"))),
+  clusterName: opt(Schema.String.pipe(about("Cluster name added to GPU metrics as the cluster label"))),
   devices: Devices.pipe(defaulted("f")),
-  remoteHostEngineInfo: opt(Schema.String),
+  remoteHostEngineInfo: opt(Schema.String.pipe(about("host:port of an external nv-hostengine; ignored when hostEngine.enabled"))),
   hostEngine: opt(DcgmHostEngineSpec)
 })
 export type GpuMonitoringSpec = typeof GpuMonitoringSpec.Type

@@ -5,7 +5,7 @@
  * comments that controller-gen ignored), so both are kept that way here.
  */
 import { Schema } from "effect"
-import { Int64, StringMap, boolDefault, opt } from "./Field.ts"
+import { about, boolDefault, Int64, opt, StringMap } from "./Field.ts"
 import { EnvVar, LocalObjectReference, ResourceRequirements } from "./KubeTypes.ts"
 import { NamespaceSelector, PodSelector } from "./Scrape.ts"
 
@@ -34,13 +34,13 @@ export const TargetSpec = Schema.Struct({
   name: Schema.String,
   enabled: Schema.Boolean,
   language: Schema.String,
-  whatapApmVersions: opt(StringMap),
-  customImageFullName: opt(Schema.String),
-  customImageName: opt(Schema.String),
-  additionalArgs: opt(StringMap),
+  whatapApmVersions: opt(StringMap.pipe(about("Agent version per language (for example java: 2.2.58); default latest"))),
+  customImageFullName: opt(Schema.String.pipe(about("Full init-container image reference; highest precedence"))),
+  customImageName: opt(Schema.String.pipe(about("Deprecated full init-container image reference; second precedence"))),
+  additionalArgs: opt(StringMap.pipe(about("Parsed but unused by the Go operator"))),
   envs: opt(Schema.Array(EnvVar)),
-  namespaceSelector: opt(NamespaceSelector),
-  podSelector: opt(PodSelector),
+  namespaceSelector: opt(NamespaceSelector.pipe(about("Namespaces whose pods this target instruments"))),
+  podSelector: opt(PodSelector.pipe(about("Pods this target instruments"))),
   config: opt(AgentConfig),
   initContainerSecurity: opt(InitContainerSecurity),
   initContainerResources: opt(ResourceRequirements),

@@ -7,7 +7,7 @@
  */
 import { Schema } from "effect"
 import { Affinity } from "./Affinity.ts"
-import { StringMap, defaulted, opt, requiredBool } from "./Field.ts"
+import { about, defaulted, opt, requiredBool, StringMap } from "./Field.ts"
 import { GpuMonitoringSpec } from "./GpuMonitoring.ts"
 import { EnvVar, LocalObjectReference, ResourceRequirements, Toleration } from "./KubeTypes.ts"
 import { PodSecurityContext, SecurityContext } from "./SecurityContext.ts"
@@ -36,7 +36,7 @@ const componentFields = {
   podLabels: opt(StringMap),
   podAnnotations: opt(StringMap),
   podSecurityContext: opt(PodSecurityContext),
-  runtimeClassName: opt(Schema.String),
+  runtimeClassName: opt(Schema.String.pipe(about("RuntimeClass of the agent pods"))),
   hostPID: opt(Schema.Boolean)
 }
 
@@ -55,7 +55,7 @@ export const NodeAgentComponentSpec = Schema.Struct({
   nodeAgentContainer: opt(ContainerSpec),
   nodeHelperContainer: opt(ContainerSpec),
   runtime: ContainerRuntime.pipe(defaulted("containerd")),
-  runtimeSocketPath: opt(Schema.String),
+  runtimeSocketPath: opt(Schema.String.pipe(about("Host path of the container runtime socket; overrides the path implied by runtime"))),
   hostNetwork: Schema.Boolean.pipe(defaulted(true))
 })
 export type NodeAgentComponentSpec = typeof NodeAgentComponentSpec.Type
@@ -63,7 +63,7 @@ export type NodeAgentComponentSpec = typeof NodeAgentComponentSpec.Type
 /** apiserver/etcd/scheduler monitoring: parsed but without effect in the Go operator. */
 export const ControlPlaneMonitoringSpec = Schema.Struct({
   enabled: requiredBool(false),
-  customImageFullName: opt(Schema.String)
+  customImageFullName: opt(Schema.String.pipe(about("Full image reference of the master/node agents; wins over agentImageName/agentImageVersion")))
 })
 export type ControlPlaneMonitoringSpec = typeof ControlPlaneMonitoringSpec.Type
 
@@ -72,11 +72,11 @@ export const missingGpuMonitoring =
   "(the API server rejects the resource); add `gpuMonitoring: {enabled: false}` to keep GPU monitoring off"
 
 export const K8sAgentSpec = Schema.Struct({
-  namespace: opt(Schema.String),
-  agentImageName: opt(Schema.String),
-  agentImageVersion: opt(Schema.String),
+  namespace: opt(Schema.String.pipe(about("Namespace of the dcgm-exporter Service and of the automatic GPU scrape target (agents always run in the operator namespace)"))),
+  agentImageName: opt(Schema.String.pipe(about("Image repository of the master/node agents (default public.ecr.aws/whatap/kube_agent)"))),
+  agentImageVersion: opt(Schema.String.pipe(about("Image tag of the master/node agents (default latest)"))),
   customImageFullName: opt(Schema.String),
-  customAgentImageFullName: opt(Schema.String),
+  customAgentImageFullName: opt(Schema.String.pipe(about("Deprecated: used only when customImageFullName is empty"))),
   imagePullSecrets: opt(Schema.Array(LocalObjectReference)),
   masterAgent: MasterAgentComponentSpec,
   nodeAgent: NodeAgentComponentSpec,

@@ -5,7 +5,7 @@
  * address, no selectors). They have no reconciler of their own; status is empty.
  */
 import { Schema } from "effect"
-import { opt } from "./Field.ts"
+import { about, opt } from "./Field.ts"
 import { LabelSelector, ObjectMeta } from "./KubeTypes.ts"
 import { apiVersion } from "./Resource.ts"
 import { Endpoint, MetricRelabelConfig, NamespaceSelector } from "./Scrape.ts"
@@ -13,10 +13,10 @@ import { Endpoint, MetricRelabelConfig, NamespaceSelector } from "./Scrape.ts"
 /** An absent `namespaceSelector` means the monitor's own namespace. */
 export const MonitorSpec = Schema.Struct({
   selector: LabelSelector,
-  namespaceSelector: opt(NamespaceSelector),
+  namespaceSelector: opt(NamespaceSelector.pipe(about("Namespaces to look in; absent means the namespace of the monitor itself"))),
   endpoints: Schema.Array(Endpoint),
   relabelConfigs: opt(Schema.Array(MetricRelabelConfig)),
-  jobLabel: opt(Schema.String)
+  jobLabel: opt(Schema.String.pipe(about("Label whose value becomes the job name")))
 })
 export type MonitorSpec = typeof MonitorSpec.Type
 

@@ -6,7 +6,7 @@
  */
 import { Schema } from "effect"
 import { Affinity } from "./Affinity.ts"
-import { StringMap, boolDefault, opt, requiredBool } from "./Field.ts"
+import { about, boolDefault, opt, requiredBool, StringMap } from "./Field.ts"
 import { EnvVar, LocalObjectReference, Toleration } from "./KubeTypes.ts"
 import { Endpoint, MetricRelabelConfig, NamespaceSelector, PodSelector } from "./Scrape.ts"
 import { PodSecurityContext } from "./SecurityContext.ts"
@@ -20,9 +20,9 @@ export const OpenAgentTargetSpec = Schema.Struct({
   type: TargetType,
   enabled: requiredBool(true),
   namespaceSelector: opt(NamespaceSelector),
-  selector: opt(PodSelector),
+  selector: opt(PodSelector.pipe(about("Pods or Services by label"))),
   relabelConfigs: opt(Schema.Array(MetricRelabelConfig)),
-  endpoints: opt(Schema.Array(Endpoint))
+  endpoints: opt(Schema.Array(Endpoint).pipe(about("Endpoints to scrape on every selected object")))
 })
 export type OpenAgentTargetSpec = typeof OpenAgentTargetSpec.Type
 
@@ -32,7 +32,7 @@ export const OpenAgentSpec = Schema.Struct({
   targets: opt(Schema.Array(OpenAgentTargetSpec)),
   imageName: opt(Schema.String),
   imageVersion: opt(Schema.String),
-  customImageFullName: opt(Schema.String),
+  customImageFullName: opt(Schema.String.pipe(about("Full OpenAgent image reference; wins over imageName/imageVersion"))),
   labels: opt(StringMap),
   annotations: opt(StringMap),
   podLabels: opt(StringMap),
@@ -42,7 +42,7 @@ export const OpenAgentSpec = Schema.Struct({
   nodeSelector: opt(StringMap),
   affinity: opt(Affinity),
   tolerations: opt(Schema.Array(Toleration)),
-  nodeName: opt(Schema.String),
+  nodeName: opt(Schema.String.pipe(about("Pin the OpenAgent pod to one node"))),
   podSecurityContext: opt(PodSecurityContext),
   envs: opt(Schema.Array(EnvVar)),
   disableForeground: boolDefault(false)

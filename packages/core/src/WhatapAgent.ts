@@ -4,7 +4,7 @@
  * Decoded values carry the CRD defaults (see `Decode.ts`).
  */
 import { Schema } from "effect"
-import { Int64, opt } from "./Field.ts"
+import { about, Int64, opt } from "./Field.ts"
 import { ApmSpec } from "./Instrumentation.ts"
 import { K8sAgentSpec } from "./K8sAgent.ts"
 import { Condition, ObjectMeta } from "./KubeTypes.ts"
@@ -12,9 +12,9 @@ import { OpenAgentSpec } from "./OpenAgent.ts"
 import { apiVersion } from "./Resource.ts"
 
 export const Features = Schema.Struct({
-  apm: opt(ApmSpec),
-  openAgent: opt(OpenAgentSpec),
-  k8sAgent: opt(K8sAgentSpec)
+  apm: opt(ApmSpec.pipe(about("APM auto-instrumentation through the mutating admission webhook"))),
+  openAgent: opt(OpenAgentSpec.pipe(about("The OpenAgent (Prometheus-style scraper) and its inline scrape targets"))),
+  k8sAgent: opt(K8sAgentSpec.pipe(about("Kubernetes agents: master agent, node agent and GPU monitoring")))
 })
 export type Features = typeof Features.Type
 
@@ -23,9 +23,9 @@ export type Features = typeof Features.Type
  * `whatap-credentials`. `port` is a string in the Go CRD, so `port: 6600` is rejected.
  */
 export const WhatapAgentSpec = Schema.Struct({
-  license: opt(Schema.String),
-  host: opt(Schema.String),
-  port: opt(Schema.String),
+  license: opt(Schema.String.pipe(about("WhaTap license key; when absent the agents read WHATAP_LICENSE from the Secret whatap-credentials"))),
+  host: opt(Schema.String.pipe(about("WhaTap collector host(s); when absent WHATAP_HOST comes from the Secret whatap-credentials"))),
+  port: opt(Schema.String.pipe(about("WhaTap collector port as a string; when absent WHATAP_PORT comes from the Secret whatap-credentials"))),
   features: Features
 })
 export type WhatapAgentSpec = typeof WhatapAgentSpec.Type

@@ -132,8 +132,16 @@ describe("enums, defaults and required at known paths", () => {
     ["status.observedGeneration", { type: "integer", format: "int64" }]
   ]
   for (const [path, expected] of cases) {
-    it(path, () => assert.deepStrictEqual(at(agent, path), expected))
+    it(path, () => {
+      const { description: _, ...node } = at(agent, path)
+      assert.deepStrictEqual(node, expected)
+    })
   }
+
+  it("WhaTap fields carry descriptions for kubectl explain", () => {
+    assert.include(String(at(agent, "spec.license")["description"]), "whatap-credentials")
+    assert.include(String(at(agent, `${k8s}.gpuMonitoring.service`)["description"]), "not the same as disabled")
+  })
 
   it("quantities are int-or-string with the quantity pattern", () => {
     const limits = at(agent, `${k8s}.masterAgent.resources.limits{}`)
