@@ -1,4 +1,3 @@
-/// <reference types="node" />
 /**
  * Serialises the generated CRDs the way the repository stores them in `deploy/crds/`
  * (and `whatapctl crds` prints them). Kept outside `src/` because core itself has no

@@ -1,4 +1,3 @@
-/// <reference types="node" />
 /**
  * Regenerates `deploy/crds/*.yaml` from the Schema model:
  *   npx node packages/core/scripts/write-crds.ts

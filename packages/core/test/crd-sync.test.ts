@@ -1,4 +1,3 @@
-/// <reference types="node" />
 /**
  * The committed deploy/crds/*.yaml must equal what the Schemas generate today.
  */

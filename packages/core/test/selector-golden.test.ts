@@ -1,4 +1,3 @@
-/// <reference types="node" />
 /**
  * Differential test against Kubernetes itself: fixtures/selector-golden.json records
  * how apimachinery's `labels.Parse` treats ~4,700 selector strings (edge cases, random

@@ -1,4 +1,3 @@
-/// <reference types="node" />
 /**
  * Test helper: read YAML fixtures and samples as plain JS documents.
  */
