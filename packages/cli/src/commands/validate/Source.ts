@@ -5,9 +5,12 @@
  *
  * Parsing follows what kubectl sends to the API server as closely as the `yaml`
  * package allows: YAML 1.2 core schema, `<<` merge keys, duplicate keys rejected.
+ * Plain streams take the faster js-yaml event path (Events.ts) with the same schema;
+ * the `yaml` package handles everything else and reports all syntax errors.
  */
 import { Result } from "effect"
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml"
+import * as Events from "./Events.ts"
+import { Composer, type Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser } from "yaml"
 
 export interface Position {
   readonly line: number
@@ -42,7 +45,9 @@ const lookup = (doc: Document, map: unknown, key: string, depth = 0): Located | 
     }
   }
   for (const pair of map.items) {
-    if (!isScalar(pair.key) || pair.key.value !== mergeKey) continue
+    // with `merge: true` the key's value is `Symbol("<<")`, not the string
+    const pairKey: unknown = isScalar(pair.key) ? pair.key.value : undefined
+    if (!(pairKey === mergeKey || (typeof pairKey === "symbol" && pairKey.description === mergeKey))) continue
     const sources = isSeq(pair.value) ? pair.value.items : [pair.value]
     for (const source of sources) {
       const found = lookup(doc, isAlias(source) ? source.resolve(doc) : source, key, depth + 1)
@@ -103,8 +108,65 @@ const toDoc = (doc: Document.Parsed, lines: LineCounter): Doc => {
   return { _tag: "Parsed", position: position(lines, start), value: value.success, locate: locator(doc, lines, start) }
 }
 
-export const documents = (text: string): ReadonlyArray<Doc> => {
+/** Offset to 1-based line/column, by binary search over the line starts. */
+const lineIndex = (text: string): ((offset: number) => Position) => {
+  let starts: Array<number> | undefined
+  return (offset) => {
+    if (starts === undefined) {
+      starts = [0]
+      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1)
+    }
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((starts[mid] ?? 0) <= offset) lo = mid
+      else hi = mid - 1
+    }
+    return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 }
+  }
+}
+
+const fromFast = (doc: Events.FastDoc, position: (offset: number) => Position): Doc =>
+  doc.value === null || doc.value === undefined
+    ? { _tag: "Empty", position: position(Math.max(doc.start, 0)) }
+    : {
+      _tag: "Parsed",
+      position: position(Math.max(doc.start, 0)),
+      value: doc.value,
+      locate: (path) => position(Math.max(doc.locate(path), 0))
+    }
+
+/**
+ * The documents of a stream, one at a time: composing lazily (instead of
+ * `parseAllDocuments`) lets each document's syntax tree die young once it has been
+ * checked, which keeps garbage collection cheap on large multi-document files.
+ */
+export function* composed(text: string): Generator<Doc, void, void> {
   const lines = new LineCounter()
-  const docs = parseAllDocuments(text, { lineCounter: lines, merge: true, prettyErrors: false, uniqueKeys: true })
-  return Array.from(docs, (doc) => toDoc(doc, lines))
+  const parser = new Parser(lines.addNewLine)
+  const composer = new Composer({ merge: true, prettyErrors: false, uniqueKeys: true })
+  const docs = composer.compose(parser.parse(text))
+  while (true) {
+    // a pathological stream (e.g. nesting deep enough to exhaust the stack) is one finding, not a crash
+    const next = Result.try(() => docs.next())
+    if (Result.isFailure(next)) {
+      const reason = next.failure instanceof Error ? next.failure.message : String(next.failure)
+      yield { _tag: "Invalid", errors: [{ position: { line: 1, column: 1 }, message: `cannot parse: ${reason}` }] }
+      return
+    }
+    if (next.success.done === true) return
+    yield toDoc(next.success.value, lines)
+  }
+}
+
+export function* documents(input: string): Generator<Doc, void, void> {
+  const text = input.startsWith("\uFEFF") ? input.slice(1) : input
+  const fast = Events.documents(text)
+  if (fast === undefined) {
+    yield* composed(text)
+    return
+  }
+  const position = lineIndex(text)
+  for (const doc of fast) yield fromFast(doc, position)
 }
