@@ -75,6 +75,8 @@ describe("documents and inputs", () => {
     assert.strictEqual(r.status, 1)
     assert.include(r.stdout, `${fixture("list.yaml")}:11:11: error: items[0].spec.endpoints[0].address:`)
     assert.include(r.stderr, "(v1 ConfigMap)")
+    assert.include(r.stdout, `${fixture("list.yaml")}:26:27: error: items[0].spec.endpoints[0].scheme: unknown scheme "ftp"`)
+    assert.include(r.stderr, "2 documents checked")
   })
 
   it("reads stdin for -", () => {

@@ -79,7 +79,8 @@ const checkResource = (value: Json, prefix: Source.Path, locate: (path: Source.P
 const listItems = (value: Json): ReadonlyArray<unknown> | undefined => {
   const kind = text(value["kind"])
   const items = value["items"]
-  return kind !== null && kind.endsWith("List") && !isWhatap(value) && Array.isArray(items) ? items : undefined
+  // `v1 List` and typed lists such as `WhatapPodMonitorList` alike
+  return kind !== null && kind.endsWith("List") && !Resource.isKind(kind) && Array.isArray(items) ? items : undefined
 }
 
 export const checkText = (file: string, input: string): FileResult => {
