@@ -1,7 +1,8 @@
 /**
  * Cold start of `whatapctl version` (target: median <= 300 ms), next to the start of a
  * bare `node -e 0` on the same Node binary, so the CLI's own cost is visible. Runs are
- * interleaved so that machine noise hits both sides alike.
+ * interleaved so that machine noise hits both sides alike. The bin enables Node's on-disk
+ * compile cache; `NODE_DISABLE_COMPILE_CACHE=1` measures the first start on a machine.
  */
 import { bin, bundled, fmt, stats, time } from "./_whatapctl.ts"
 
@@ -20,7 +21,8 @@ for (let i = 0; i < runs + 2; i++) {
 
 const b = stats(baseline)
 const v = stats(version)
-console.log(`node ${process.version}, ${runs} runs each, ${bundled ? "esbuild bundle" : "TypeScript source (no bundle built)"}`)
+const cache = process.env["NODE_DISABLE_COMPILE_CACHE"] === undefined ? "V8 compile cache on (warmed by the discarded first runs)" : "V8 compile cache off"
+console.log(`node ${process.version}, ${runs} runs each, ${bundled ? "esbuild bundle" : "TypeScript source (no bundle built)"}, ${cache}`)
 console.log(`node -e 0          median ${fmt(b.median)}  p90 ${fmt(b.p90)}  min ${fmt(b.min)}`)
 console.log(`whatapctl version  median ${fmt(v.median)}  p90 ${fmt(v.p90)}  min ${fmt(v.min)}`)
 console.log(`cli overhead over bare node: ${fmt(v.median - b.median)} (median); target: whatapctl version median <= 300 ms`)
