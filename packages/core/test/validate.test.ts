@@ -209,6 +209,14 @@ const cases: ReadonlyArray<Case> = [
     ]
   },
   {
+    name: "image name/version next to customImageFullName",
+    input: agent({ ...k8s({ top: { customImageFullName: "r.io/kube:1", agentImageVersion: "2" } }), openAgent: { enabled: true, customImageFullName: "r.io/open:1", imageName: "r.io/open" } }),
+    expected: [
+      ["warning", [...K, "agentImageVersion"], "ignored because customImageFullName is set"],
+      ["warning", ["spec", "features", "openAgent", "imageName"], "ignored because customImageFullName is set"]
+    ]
+  },
+  {
     name: "label maps, annotation keys and duplicate envs",
     input: agent(k8s({ master: { podLabels: { "a/b/c": "x", ok: "bad value!" }, annotations: { "-x": "anything goes" }, envs: [{ name: "A", value: "1" }, { name: "A", value: "2" }] } })),
     expected: [

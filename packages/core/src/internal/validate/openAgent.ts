@@ -6,7 +6,7 @@
 import { checkEndpoints, checkSelectors, type TargetType } from "./endpoint.ts"
 import { nameError, tagError } from "./imageRef.ts"
 import { error, type Issue, warning } from "./issue.ts"
-import { field, items, type Path, str } from "./json.ts"
+import { field, items, nonEmptyStr, type Path, str } from "./json.ts"
 import { checkDuplicateNames } from "./targets.ts"
 
 const targetTypes: ReadonlyArray<TargetType> = ["PodMonitor", "ServiceMonitor", "StaticEndpoints"]
@@ -41,9 +41,19 @@ const checkTarget = (target: unknown, path: Path, gpuEnabled: boolean): Readonly
   return out
 }
 
-/** `<name>:<version>` pairs; each part is checked on its own so the path is exact. */
+/**
+ * `<name>:<version>` pairs; each part is checked on its own so the path is exact, and
+ * setting them next to `customImageFullName` (which wins) is flagged.
+ */
 export const checkImageParts = (owner: unknown, path: Path, nameKey: string, versionKey: string): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
+  if (nonEmptyStr(field(owner, "customImageFullName")) !== undefined) {
+    for (const key of [nameKey, versionKey]) {
+      if (nonEmptyStr(field(owner, key)) !== undefined) {
+        out.push(warning("conflict", [...path, key], `${key} is ignored because customImageFullName is set`))
+      }
+    }
+  }
   const name = str(field(owner, nameKey))
   const nameProblem = name === undefined ? undefined : nameError(name)
   if (nameProblem !== undefined) out.push(error("image-reference", [...path, nameKey], nameProblem))
