@@ -38,3 +38,15 @@ export const layerNode: Layer.Layer<Io> = Layer.succeed(Io, Io.of({
   readFile: (path) => Effect.tryPromise({ try: () => readFile(path, "utf8"), catch: (cause) => describe(path, cause) }),
   readStdin: Effect.tryPromise({ try: () => text(process.stdin), catch: (cause) => describe("stdin", cause) })
 }))
+
+/**
+ * A reader that stops early (`whatapctl crds | head`) closes the pipe; Node then raises
+ * EPIPE on stdout, which would otherwise end in an unhandled-error stack trace. The
+ * output is no longer wanted, so the process ends quietly with the code it has.
+ */
+export const quietOnClosedPipe = (): void => {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0)
+    throw error
+  })
+}

@@ -1,6 +1,7 @@
 /**
  * `crds`, `version`, help and the command tree's usage errors, through the real bin.
  */
+import { spawnSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Crd, Resource } from "@whatap-operator/core"
@@ -13,6 +14,13 @@ describe("crds", () => {
     assert.strictEqual(r.status, 0)
     assert.strictEqual(r.stdout, expected)
     assert.strictEqual(r.stdout.split(/^---$/m).length, 4)
+  })
+
+  it("a reader that stops early gets no EPIPE stack trace", () => {
+    const cmd = `"${repoRoot}node_modules/node/bin/node" "${repoRoot}node_modules/.bin/whatapctl" crds | head -n 1`
+    const r = spawnSync("sh", ["-c", cmd], { encoding: "utf8" })
+    assert.strictEqual(r.stdout, "apiVersion: apiextensions.k8s.io/v1\n")
+    assert.strictEqual(r.stderr, "")
   })
 })
 
