@@ -56,6 +56,22 @@ export const dropNulls = (u: unknown): unknown => {
   )
 }
 
+/** Far beyond any real CR (the deepest schema path is under 20 levels), well within the stack. */
+const maxDepth = 256
+
+/** Iterative, so hostile input cannot overflow the stack before the recursive decoder runs. */
+const nestingExceeds = (input: unknown, limit: number): boolean => {
+  const stack: Array<readonly [unknown, number]> = [[input, 0]]
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [value, depth] = top
+    if (depth > limit) return true
+    if (typeof value === "object" && value !== null) {
+      for (const child of Object.values(value)) stack.push([child, depth + 1])
+    }
+  }
+  return false
+}
+
 const stringAt = (record: JsonRecord | undefined, key: string): Option.Option<string> => {
   const value = record?.[key]
   return typeof value === "string" ? Option.some(value) : Option.none()
@@ -91,6 +107,10 @@ export const as = <K extends Resource.Kind>(kind: K, input: unknown): DecodeResu
 }
 
 const decodeDocument = (input: unknown): DecodeResult => {
+  if (nestingExceeds(input, maxDepth)) {
+    const findings = [Finding.error([], `document nests deeper than ${maxDepth} levels; no Kubernetes object does`)]
+    return { kind: Option.none(), name: Option.none(), namespace: Option.none(), value: Option.none(), findings }
+  }
   const doc = dropNulls(input)
   if (!isRecord(doc)) {
     const findings = [Finding.error([], `expected a Kubernetes object, got ${SchemaFindings.describe(doc)}`)]

@@ -92,4 +92,11 @@ describe("Decode.resource never throws", () => {
     for (let i = 0; i < 2000; i++) deep = { spec: deep }
     invariants(deep)
   })
+
+  it("rejects hostile nesting with a clear error instead of overflowing the stack", () => {
+    let deep: Json = []
+    for (let i = 0; i < 100_000; i++) deep = [deep]
+    const result = Decode.resource({ apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", spec: deep })
+    assert.deepStrictEqual(result.findings.map((f) => f.message), ["document nests deeper than 256 levels; no Kubernetes object does"])
+  })
 })
