@@ -4,7 +4,7 @@
  * the test setup and `npm start` can call `ensure` unconditionally.
  */
 import { existsSync } from "node:fs"
-import { mkdir, readFile, rm, statfs, writeFile } from "node:fs/promises"
+import { mkdir, readFile, rename, rm, statfs, writeFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { Console, Effect } from "effect"
 import * as BuildSpec from "./BuildSpec.ts"
@@ -67,23 +67,41 @@ const writeKwokStages = Effect.fn("Builder.writeKwokStages")(function*(layout: B
   yield* Effect.promise(() => writeFile(layout.stagesFile, docs.join("\n---\n") + "\n"))
 })
 
+const buildInto = Effect.fn("Builder.buildInto")(function*(partial: BuildSpec.Layout) {
+  const started = Date.now()
+  yield* Effect.promise(() => mkdir(partial.binDir, { recursive: true }))
+  for (const [index, component] of BuildSpec.components.entries()) {
+    yield* buildComponent(component, partial, index)
+  }
+  yield* writeKwokStages(partial)
+  const version = (yield* Exec.run(partial.bin("kube-apiserver"), ["--version"])).trim()
+  yield* Effect.promise(() => writeFile(partial.stampFile, `${version}\n${new Date().toISOString()}\n`))
+  yield* Console.log(`[controlplane] ${version} built in ${seconds(started)}`)
+})
+
+// Builds happen in a private directory renamed into place at the end, so a concurrent
+// `npm start` and test run never see (or write into) each other's half-built binaries.
+const publish = Effect.fn("Builder.publish")(function*(partial: BuildSpec.Layout, layout: BuildSpec.Layout) {
+  if (existsSync(layout.stampFile)) {
+    yield* Effect.promise(() => rm(partial.dir, { recursive: true, force: true }))
+    return
+  }
+  yield* Effect.promise(() => rm(layout.dir, { recursive: true, force: true }))
+  yield* Effect.promise(() => rename(partial.dir, layout.dir))
+})
+
 /** Returns the cache layout, building whatever is missing first. */
 export const ensure = Effect.fn("Builder.ensure")(function*() {
   const layout = yield* BuildSpec.layout
   if (existsSync(layout.stampFile)) return layout
   yield* checkDisk(layout.dir)
   yield* Console.log(`[controlplane] building Kubernetes ${BuildSpec.KUBERNETES_VERSION} into ${layout.dir}`)
-  yield* Console.log("[controlplane] a cold build takes a long while on 2 cores; later runs reuse the cache")
-  const started = Date.now()
-  yield* Effect.promise(() => mkdir(layout.binDir, { recursive: true }))
-  for (const [index, component] of BuildSpec.components.entries()) {
-    yield* buildComponent(component, layout, index)
-  }
-  yield* writeKwokStages(layout)
-  const version = yield* Exec.run(layout.bin("kube-apiserver"), ["--version"])
-  // Written last: its presence is the only thing `ensure` trusts.
-  yield* Effect.promise(() => writeFile(layout.stampFile, `${version.trim()}\n${new Date().toISOString()}\n`))
-  yield* Console.log(`[controlplane] ${version.trim()} ready in ${seconds(started)}`)
+  yield* Console.log("[controlplane] a cold build takes ~5-10 min on 2 cores; later runs reuse the cache")
+  const partial = BuildSpec.layoutAt(`${layout.dir}.partial-${process.pid}`)
+  yield* buildInto(partial).pipe(
+    Effect.onError(() => Effect.promise(() => rm(partial.dir, { recursive: true, force: true })))
+  )
+  yield* publish(partial, layout)
   return layout
 })
 

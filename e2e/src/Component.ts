@@ -11,6 +11,7 @@ import { closeSync, openSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Deferred, Effect, Exit } from "effect"
 import { ControlPlaneError } from "./ControlPlaneError.ts"
+import * as Janitor from "./Janitor.ts"
 
 export interface Spec {
   readonly name: string
@@ -37,21 +38,16 @@ process.on("exit", () => {
   for (const pid of live.keys()) killGroup(pid, "SIGKILL")
 })
 
-const killGroup = (pid: number, signal: NodeJS.Signals): void => {
-  try {
-    process.kill(-pid, signal)
-  } catch {
-    // ESRCH: the group is already gone, which is the state we wanted.
-  }
-}
+// ESRCH (the group is already gone) is the state we wanted, so failures are ignored.
+const killGroup = (pid: number, signal: NodeJS.Signals): void =>
+  Effect.runSync(Effect.try(() => process.kill(-pid, signal)).pipe(Effect.ignore))
 
-export const logTail = (logFile: string, lines = 25): string => {
-  try {
-    return readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-lines).join("\n")
-  } catch {
-    return "(no log)"
-  }
-}
+export const logTail = (logFile: string, lines = 25): string =>
+  Effect.runSync(
+    Effect.try(() => readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-lines).join("\n")).pipe(
+      Effect.orElseSucceed(() => "(no log)")
+    )
+  )
 
 /** PID and name of every component still running in this process (for the RSS monitor). */
 export const liveComponents = (): ReadonlyArray<readonly [number, string]> => [...live.entries()]
@@ -74,6 +70,7 @@ const acquire = (spec: Spec) =>
         resume(Effect.fail(new ControlPlaneError({ step: spec.name, message: `cannot start: ${error.message}` }))))
     })
     live.set(pid, spec.name)
+    Janitor.record(spec.workDir, pid)
     child.once("exit", (code, signal) => {
       live.delete(pid)
       Deferred.doneUnsafe(exited, Exit.succeed(signal ?? `exit code ${code}`))

@@ -13,6 +13,7 @@ import { Console, Context, Effect, Layer, Ref } from "effect"
 import * as Builder from "./Builder.ts"
 import type { ControlPlaneError } from "./ControlPlaneError.ts"
 import * as FakeNodes from "./FakeNodes.ts"
+import * as Janitor from "./Janitor.ts"
 import * as Kubeconfig from "./Kubeconfig.ts"
 import * as Pki from "./Pki.ts"
 import * as Processes from "./Processes.ts"
@@ -52,7 +53,7 @@ export const make = Effect.fn("ControlPlane.make")(function*(options: Options) {
   const layout = yield* Builder.ensure()
   const started = Date.now()
   const dir = yield* WorkDir.scoped(
-    Effect.promise(() => mkdtemp(join(tmpdir(), "whatap-e2e-"))),
+    Effect.promise(() => mkdtemp(join(tmpdir(), Janitor.PREFIX))),
     options.keepWorkDir ?? false
   )
   const pki = yield* Pki.generate(dir)

@@ -3,11 +3,12 @@
  * resource. It is acquired first, so it is released last, after every process has stopped:
  * removed on success, kept with the log tails printed when the scope closed with a failure.
  */
-import { readdirSync } from "node:fs"
+import { readdirSync, writeFileSync } from "node:fs"
 import { rm } from "node:fs/promises"
 import { join } from "node:path"
 import { Cause, Console, Effect, Exit } from "effect"
 import * as Component from "./Component.ts"
+import * as Janitor from "./Janitor.ts"
 
 /** Tails of every component log in `dir`, for failure reports. */
 export const logTails = (dir: string, lines = 25): string =>
@@ -19,10 +20,15 @@ export const logTails = (dir: string, lines = 25): string =>
 // Ctrl-C interrupts the scope; that is a normal way to stop, not a failure to report.
 const failed = <A, E>(exit: Exit.Exit<A, E>): boolean => Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)
 
+const markKept = (dir: string) => Effect.sync(() => writeFileSync(join(dir, Janitor.KEPT), ""))
+
 export const scoped = <E, R>(create: Effect.Effect<string, E, R>, keep: boolean) =>
-  Effect.acquireRelease(create, (dir, exit) =>
-    failed(exit)
-      ? Console.error(`[controlplane] failed; logs kept in ${dir}\n${logTails(dir)}`)
-      : keep
-      ? Console.log(`[controlplane] work directory kept: ${dir}`)
-      : Effect.promise(() => rm(dir, { recursive: true, force: true })))
+  Effect.acquireRelease(
+    Janitor.sweep.pipe(Effect.andThen(create), Effect.tap((dir) => Effect.sync(() => Janitor.claim(dir)))),
+    (dir, exit) =>
+      failed(exit)
+        ? markKept(dir).pipe(Effect.andThen(Console.error(`[controlplane] failed; logs kept in ${dir}\n${logTails(dir)}`)))
+        : keep
+        ? markKept(dir).pipe(Effect.andThen(Console.log(`[controlplane] work directory kept: ${dir}`)))
+        : Effect.promise(() => rm(dir, { recursive: true, force: true }))
+  )
