@@ -103,7 +103,7 @@ export const layoutAt = (dir: string): Layout => ({
 })
 
 export const cacheRoot = Effect.gen(function*() {
-  const xdg = yield* Config.String("XDG_CACHE_HOME").pipe(Config.withDefault(join(homedir(), ".cache")))
+  const xdg = yield* Config.String("XDG_CACHE_HOME").pipe(Config.withDefault(join(homedir(), ".cache")), Effect.orDie)
   return join(xdg, "whatap-operator", "controlplane")
 })
 

@@ -79,6 +79,32 @@ export const apply = Effect.fn("Manifests.apply")(
   }
 )
 
+/** The Namespaces `objects` live in, so they can be applied first. */
+export const namespacesOf = (objects: ReadonlyArray<KubernetesObject>): ReadonlyArray<KubernetesObject> =>
+  [...new Set(objects.flatMap((o) => (o.metadata?.namespace === undefined ? [] : [o.metadata.namespace])))]
+    .map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } }))
+
+export interface Outcome {
+  readonly object: KubernetesObject
+  readonly error?: string
+}
+
+const reason = (error: ControlPlaneError): string => {
+  const message = /"message":"((?:[^"\\]|\\.)*)"/.exec(error.message)?.[1]
+  return message ?? error.message.split("\n")[0] ?? error.message
+}
+
+/** Applies each object on its own, reporting failures instead of stopping at the first. */
+export const applyEach = Effect.fn("Manifests.applyEach")(
+  function*(kubeConfig: KubeConfig, objects: ReadonlyArray<KubernetesObject>) {
+    return yield* Effect.forEach(objects, (object) =>
+      apply(kubeConfig, [object]).pipe(
+        Effect.map((): Outcome => ({ object })),
+        Effect.catch((error) => Effect.succeed<Outcome>({ object, error: reason(error) }))
+      ))
+  }
+)
+
 /** Waits until every named CRD reports Established=True. */
 export const waitEstablished = Effect.fn("Manifests.waitEstablished")(
   function*(kubeConfig: KubeConfig, names: ReadonlyArray<string>) {

@@ -4,7 +4,7 @@
  * webhooks the test process hosts on 127.0.0.1, plus the service-account signing key pair.
  * Fresh keys per run mean no secret is ever committed and runs never share trust.
  */
-import { writeFile } from "node:fs/promises"
+import { rm, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import * as Exec from "./Exec.ts"
@@ -54,6 +54,7 @@ const sign = Effect.fn("Pki.sign")(
       "-CA", join(dir, "ca.crt"), "-CAkey", join(dir, "ca.key"), "-CAcreateserial",
       "-extfile", ext, "-out", join(dir, `${name}.crt`)
     ])
+    yield* Effect.promise(() => Promise.all([rm(csr), rm(ext)]))
   }
 )
 

@@ -1,8 +1,8 @@
 /**
  * `npm run controlplane:build`: fills the control-plane binary cache (no-op when complete).
  */
-import { NodeRuntime } from "@effect/platform-node"
 import { Console, Effect } from "effect"
+import * as Cli from "./Cli.ts"
 import * as Builder from "./Builder.ts"
 
 const program = Effect.gen(function*() {
@@ -10,4 +10,4 @@ const program = Effect.gen(function*() {
   yield* Console.log(`[controlplane] binaries: ${layout.binDir}`)
 })
 
-NodeRuntime.runMain(program)
+Cli.runMain(program)

@@ -5,8 +5,8 @@
  */
 import { existsSync } from "node:fs"
 import { join } from "node:path"
-import { NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer } from "effect"
+import * as Cli from "./Cli.ts"
 import { ControlPlane } from "./ControlPlane.ts"
 import * as Manifests from "./Manifests.ts"
 
@@ -29,8 +29,14 @@ const program = Effect.gen(function*() {
   if (samples.length === 0) {
     yield* Console.log(`[start] no samples in ${Manifests.samplesDir}; skipping`)
   } else {
-    yield* Manifests.apply(plane.kubeConfig, samples)
-    yield* Console.log(`[start] applied ${samples.length} sample objects from ${Manifests.samplesDir}`)
+    yield* Manifests.apply(plane.kubeConfig, Manifests.namespacesOf(samples))
+    const outcomes = yield* Manifests.applyEach(plane.kubeConfig, samples)
+    for (const { object, error } of outcomes) {
+      const id = `${object.kind}/${object.metadata?.namespace ?? ""}${object.metadata?.namespace ? "/" : ""}${object.metadata?.name}`
+      yield* Console.log(error === undefined ? `[start] applied ${id}` : `[start] could not apply ${id}: ${error}`)
+    }
+    const applied = outcomes.filter((o) => o.error === undefined).length
+    yield* Console.log(`[start] applied ${applied}/${samples.length} sample objects from ${Manifests.samplesDir}`)
   }
   const kubectl = kubectlFor(plane.binDir)
   yield* Console.log([
@@ -46,4 +52,4 @@ const program = Effect.gen(function*() {
 })
 
 // runMain turns SIGINT/SIGTERM into interruption, so the layer's finalizers stop everything.
-NodeRuntime.runMain(program.pipe(Effect.provide(Layer.fresh(ControlPlane.layer()))))
+Cli.runMain(program.pipe(Effect.provide(Layer.fresh(ControlPlane.layer()))))
