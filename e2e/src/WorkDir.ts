@@ -1,9 +1,10 @@
 /**
  * The per-run work directory (PKI, kubeconfig, etcd data, component logs) as a scoped
  * resource. It is acquired first, so it is released last, after every process has stopped:
- * removed on success, kept with the log tails printed when the scope closed with a failure.
+ * removed on success, kept with the log tails printed when the scope closed with a failure,
+ * and kept when someone (the test setup, after failed tests) dropped a `kept` marker in it.
  */
-import { readdirSync, writeFileSync } from "node:fs"
+import { existsSync, readdirSync, writeFileSync } from "node:fs"
 import { rm } from "node:fs/promises"
 import { join } from "node:path"
 import { Cause, Console, Effect, Exit } from "effect"
@@ -20,6 +21,9 @@ export const logTails = (dir: string, lines = 25): string =>
 // Ctrl-C interrupts the scope; that is a normal way to stop, not a failure to report.
 const failed = <A, E>(exit: Exit.Exit<A, E>): boolean => Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)
 
+/** Asks for the directory to survive the scope (e.g. because tests against it failed). */
+export const keep = (dir: string): void => writeFileSync(join(dir, Janitor.KEPT), "")
+
 const markKept = (dir: string) => Effect.sync(() => writeFileSync(join(dir, Janitor.KEPT), ""))
 
 export const scoped = <E, R>(create: Effect.Effect<string, E, R>, keep: boolean) =>
@@ -28,7 +32,7 @@ export const scoped = <E, R>(create: Effect.Effect<string, E, R>, keep: boolean)
     (dir, exit) =>
       failed(exit)
         ? markKept(dir).pipe(Effect.andThen(Console.error(`[controlplane] failed; logs kept in ${dir}\n${logTails(dir)}`)))
-        : keep
+        : keep || existsSync(join(dir, Janitor.KEPT))
         ? markKept(dir).pipe(Effect.andThen(Console.log(`[controlplane] work directory kept: ${dir}`)))
         : Effect.promise(() => rm(dir, { recursive: true, force: true }))
   )

@@ -7,6 +7,7 @@ import { Console, Effect, ManagedRuntime } from "effect"
 import type { TestProject } from "vitest/node"
 import { ControlPlane } from "../src/ControlPlane.ts"
 import * as RssMonitor from "../src/RssMonitor.ts"
+import * as WorkDir from "../src/WorkDir.ts"
 import { suiteNodes } from "./specs/Target.ts"
 
 export interface ProvidedPlane {
@@ -44,6 +45,8 @@ export default async function setup(project: TestProject) {
   })
   return async () => {
     const peak = await runtime.runPromise(plane.peakRss)
+    // Failed specs: keep PKI, kubeconfig and component logs for a look afterwards.
+    if (project.vitest.state.getCountOfFailedTests() > 0) WorkDir.keep(plane.workDir)
     await runtime.dispose()
     process.off("SIGINT", onSignal)
     process.off("SIGTERM", onSignal)

@@ -1,0 +1,12 @@
+/**
+ * @whatap-operator/e2e: a real local Kubernetes control plane (built from upstream Go
+ * modules) as a scoped Effect layer, plus the helpers the end-to-end specs share.
+ */
+export * as Builder from "./Builder.ts"
+export * as BuildSpec from "./BuildSpec.ts"
+export { ControlPlane } from "./ControlPlane.ts"
+export type { Options as ControlPlaneOptions, Shape as ControlPlaneShape } from "./ControlPlane.ts"
+export { ControlPlaneError } from "./ControlPlaneError.ts"
+export * as FakeNodes from "./FakeNodes.ts"
+export * as Manifests from "./Manifests.ts"
+export * as RssMonitor from "./RssMonitor.ts"
