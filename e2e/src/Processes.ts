@@ -32,10 +32,13 @@ const freePort = Effect.callback<number>((resume) => {
 })
 
 // Go honours HTTPS_PROXY; a CI proxy must never see loopback traffic between components.
+export const loopbackNoProxy = (current: string | undefined): string =>
+  [current, "127.0.0.1", "localhost", "::1"].filter((part) => part !== undefined && part !== "").join(",")
+
 const env = (): NodeJS.ProcessEnv => ({
   ...process.env,
-  NO_PROXY: "127.0.0.1,localhost,::1",
-  no_proxy: "127.0.0.1,localhost,::1"
+  NO_PROXY: loopbackNoProxy(process.env["NO_PROXY"]),
+  no_proxy: loopbackNoProxy(process.env["no_proxy"])
 })
 
 const startAndWait = <A, E, R>(spec: Component.Spec, what: string, ready: Effect.Effect<A, E, R>) =>
