@@ -24,15 +24,15 @@ const failed = <A, E>(exit: Exit.Exit<A, E>): boolean => Exit.isFailure(exit) &&
 /** Asks for the directory to survive the scope (e.g. because tests against it failed). */
 export const keep = (dir: string): void => writeFileSync(join(dir, Janitor.KEPT), "")
 
-const markKept = (dir: string) => Effect.sync(() => writeFileSync(join(dir, Janitor.KEPT), ""))
+const markKept = (dir: string) => Effect.sync(() => keep(dir))
 
-export const scoped = <E, R>(create: Effect.Effect<string, E, R>, keep: boolean) =>
+export const scoped = <E, R>(create: Effect.Effect<string, E, R>, keepAlways: boolean) =>
   Effect.acquireRelease(
     Janitor.sweep.pipe(Effect.andThen(create), Effect.tap((dir) => Effect.sync(() => Janitor.claim(dir)))),
     (dir, exit) =>
       failed(exit)
         ? markKept(dir).pipe(Effect.andThen(Console.error(`[controlplane] failed; logs kept in ${dir}\n${logTails(dir)}`)))
-        : keep || existsSync(join(dir, Janitor.KEPT))
+        : keepAlways || existsSync(join(dir, Janitor.KEPT))
         ? markKept(dir).pipe(Effect.andThen(Console.log(`[controlplane] work directory kept: ${dir}`)))
         : Effect.promise(() => rm(dir, { recursive: true, force: true }))
   )
