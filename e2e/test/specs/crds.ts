@@ -1,56 +1,111 @@
 /**
- * The operator's CRDs install on a real API server (structural schema accepted, Established)
- * and a WhatapAgent passes its validation.
+ * The generated CRDs against a real API server: they install and become Established, and the
+ * server agrees with core's decoder on every sample and fixture. Accepted samples are stored
+ * exactly as `Decode.resource` predicts (defaults filled, unknown fields pruned); the documents
+ * the Go operator's CRDs reject are rejected here too, and the validator reports them as errors.
  */
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
 import { CustomObjectsApi, type KubernetesObject } from "@kubernetes/client-node"
-import { Effect } from "effect"
-import { assert, describe, it } from "vitest"
+import { Decode, Finding, Validate } from "@whatap-operator/core"
+import { Effect, Option } from "effect"
+import { assert, beforeAll, describe, it } from "vitest"
+import { parseAllDocuments } from "yaml"
 import * as Manifests from "../../src/Manifests.ts"
-import type { TargetSource } from "./Target.ts"
+import { suffix, type TargetSource, useNamespace } from "./Target.ts"
 
-interface CrdView extends KubernetesObject {
-  readonly spec?: {
-    readonly group?: string
-    readonly names?: { readonly kind?: string; readonly plural?: string }
-    readonly versions?: ReadonlyArray<{ readonly name?: string; readonly storage?: boolean }>
-  }
+const fixturesDir = join(Manifests.repoRoot, "packages", "core", "test", "fixtures")
+
+interface Document {
+  readonly file: string
+  readonly object: KubernetesObject & { readonly spec?: unknown }
 }
 
-const sampleAgent = (crds: ReadonlyArray<KubernetesObject>): KubernetesObject | undefined => {
-  const fromSamples = Manifests.loadDir(Manifests.samplesDir).find((o) => o.kind === "WhatapAgent")
-  if (fromSamples !== undefined) return fromSamples
-  const crd: CrdView | undefined = crds.find((c: CrdView) => c.spec?.names?.kind === "WhatapAgent")
-  const version = crd?.spec?.versions?.find((v) => v.storage === true)?.name
-  if (crd?.spec?.group === undefined || version === undefined) return undefined
-  return {
-    apiVersion: `${crd.spec.group}/${version}`,
-    kind: "WhatapAgent",
-    metadata: { name: "e2e-sample" },
-    ...{ spec: { license: "e2e-license", host: "127.0.0.1", port: "6600", features: {} } }
-  }
+const documents = (dir: string, pattern: RegExp): ReadonlyArray<Document> =>
+  readdirSync(dir).filter((f) => pattern.test(f)).sort().flatMap((file) =>
+    parseAllDocuments(readFileSync(join(dir, file), "utf8"))
+      .map((doc): unknown => doc.toJS())
+      .filter((o): o is Document["object"] => typeof o === "object" && o !== null && "kind" in o)
+      .map((object) => ({ file, object })))
+
+/** A unique name (cluster-scoped agents would otherwise overwrite each other) in `namespace`. */
+const placed = (doc: Document, namespace: string): Document["object"] => {
+  const scoped = doc.object.kind !== "WhatapAgent"
+  const metadata = { name: `${doc.object.metadata?.name ?? "x"}-${suffix()}`, ...(scoped ? { namespace } : {}) }
+  return { ...doc.object, metadata }
 }
+
+const applyOne = (kubeConfig: Parameters<typeof Manifests.apply>[0], object: KubernetesObject) =>
+  Effect.runPromise(Manifests.applyEach(kubeConfig, [object])).then((outcomes) => outcomes[0])
 
 export const crdSpecs = (source: TargetSource) =>
   describe("CRDs", () => {
-    it("install, become Established and accept a WhatapAgent", async (ctx) => {
+    const namespace = useNamespace(source, "crds")
+
+    beforeAll(async () => {
       const { kubeConfig } = source()
       const crds = await Effect.runPromise(Manifests.crds)
-      if (crds.objects.length === 0) ctx.skip(`no CRDs yet (core Crd.generateAll() / ${crds.source})`)
-      await Effect.runPromise(Manifests.apply(kubeConfig, crds.objects))
-      await Effect.runPromise(Manifests.waitEstablished(kubeConfig, crds.objects.map((o) => o.metadata?.name ?? "")))
-      const agent = sampleAgent(crds.objects)
-      assert.isDefined(agent, "no WhatapAgent CRD or sample")
-      if (agent === undefined) return
-      const [applied] = await Effect.runPromise(Manifests.apply(kubeConfig, [agent]))
-      assert.strictEqual(applied?.kind, "WhatapAgent")
-      const [group, version] = agent.apiVersion?.split("/") ?? []
-      const crd: CrdView | undefined = crds.objects.find((c: CrdView) => c.spec?.names?.kind === "WhatapAgent")
-      const list = await kubeConfig.makeApiClient(CustomObjectsApi).listClusterCustomObject({
-        group: group ?? "",
-        version: version ?? "",
-        plural: crd?.spec?.names?.plural ?? ""
-      })
-      const items: unknown = Reflect.get(list, "items")
-      assert.isTrue(Array.isArray(items) && items.length >= 1)
+      await Effect.runPromise(Manifests.apply(kubeConfig, crds))
+      await Effect.runPromise(Manifests.waitEstablished(kubeConfig, crds.map((o) => o.metadata?.name ?? "")))
+    })
+
+    it("installs all four generated CRDs with their schemas intact (defaults, enums, x-kubernetes-*)", async () => {
+      const crds = await Effect.runPromise(Manifests.crds)
+      const api = source().kubeConfig.makeApiClient(CustomObjectsApi)
+      const installed = await Promise.all(crds.map((crd) =>
+        api.getClusterCustomObject({
+          group: "apiextensions.k8s.io",
+          version: "v1",
+          plural: "customresourcedefinitions",
+          name: crd.metadata?.name ?? ""
+        })
+      ))
+      assert.deepStrictEqual(installed.map((c: unknown) => Reflect.get(Object(Reflect.get(Object(c), "metadata")), "name")), [
+        "whatapagents.monitoring.whatap.com",
+        "whatappodmonitors.monitoring.whatap.com",
+        "whatapservicemonitors.monitoring.whatap.com",
+        "whatapstaticendpoints.monitoring.whatap.com"
+      ])
+      const versions = (c: unknown): unknown => Reflect.get(Object(Reflect.get(Object(c), "spec")), "versions")
+      assert.deepStrictEqual(installed.map(versions), crds.map(versions))
+    })
+
+    const samples = documents(Manifests.samplesDir, /\.ya?ml$/)
+    it.each(samples.map((d) => [`${d.file} (${d.object.kind})`, d] as const))(
+      "stores sample %s exactly as the decoder predicts",
+      async (_, doc) => {
+        const object = placed(doc, namespace())
+        const outcome = await applyOne(source().kubeConfig, object)
+        assert.isUndefined(outcome?.error, `the API server rejected ${doc.file}: ${outcome?.error}`)
+        const decoded = Decode.resource(object)
+        assert.deepStrictEqual(decoded.findings, [])
+        const predicted = Option.getOrUndefined(decoded.value)
+        assert.deepStrictEqual(Reflect.get(Object(outcome?.object), "spec"), Reflect.get(Object(predicted), "spec"))
+      }
+    )
+
+    const rejected = documents(fixturesDir, /^rejected-.*\.ya?ml$/)
+    it.each(rejected.map((d) => [d.file, d] as const))(
+      "rejects %s like the Go operator's CRD, and the validator reports an error",
+      async (_, doc) => {
+        const outcome = await applyOne(source().kubeConfig, placed(doc, namespace()))
+        assert.isDefined(outcome?.error, `the API server accepted ${doc.file}`)
+        assert.isTrue(Finding.hasErrors(Validate.resource(doc.object)), `the validator accepted ${doc.file}`)
+      }
+    )
+
+    it("drops exactly the fields the decoder warns about on create; server-side apply rejects them", async () => {
+      const [doc] = documents(fixturesDir, /^pruned-fields\.yaml$/)
+      assert.isDefined(doc)
+      if (doc === undefined) return
+      const object = placed(doc, namespace())
+      const decoded = Decode.resource(object)
+      assert.isTrue(decoded.findings.length > 0 && decoded.findings.every((f) => f.severity === "warning"))
+      const applied = await applyOne(source().kubeConfig, object)
+      assert.isDefined(applied?.error, "server-side apply accepted unknown fields")
+      const api = source().kubeConfig.makeApiClient(CustomObjectsApi)
+      const [group = "", version = ""] = (object.apiVersion ?? "").split("/")
+      const created: unknown = await api.createClusterCustomObject({ group, version, plural: "whatapagents", body: object })
+      assert.deepStrictEqual(Reflect.get(Object(created), "spec"), Reflect.get(Object(Option.getOrUndefined(decoded.value)), "spec"))
     })
   })

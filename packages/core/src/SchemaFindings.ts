@@ -27,7 +27,7 @@ const collect = (issue: SchemaIssue.Issue, path: Finding.Path, out: Array<Findin
       out.push(Finding.error(path, issue.annotations?.messageMissingKey ?? `missing required field ${quote(last(path))}`))
       return
     case "UnexpectedKey":
-      out.push(Finding.warning(path, `unknown field ${quote(last(path))}; the API server prunes it`))
+      out.push(Finding.warning(path, `unknown field ${quote(last(path))}; the API server drops it on create and update, and server-side apply rejects it`))
       return
     case "InvalidType":
       out.push(Finding.error(path, `expected ${typeName(issue.ast)}, got ${describe(issue.input)}`))

@@ -52,7 +52,7 @@ describe("rejected examples", () => {
 describe("pruned fields", () => {
   it("are warnings, and the value has them removed", () => {
     const result = decode("pruned-fields.yaml")
-    const prunes = (field: string) => `unknown field "${field}"; the API server prunes it`
+    const prunes = (field: string) => `unknown field "${field}"; the API server drops it on create and update, and server-side apply rejects it`
     assert.deepStrictEqual(result.findings, [
       w([...k8s, "masterAgent", "masterAgentContainer", "customImageFullName"], prunes("customImageFullName")),
       w([...open, "globalInterval"], prunes("globalInterval")),
