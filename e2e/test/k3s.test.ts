@@ -7,22 +7,17 @@
  * (this machine, CI) the suite reports itself skipped and says why.
  */
 import { KubeConfig } from "@kubernetes/client-node"
-import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer, Wait } from "testcontainers"
+import { GenericContainer, type StartedTestContainer, Wait } from "testcontainers"
 import { afterAll, beforeAll, describe } from "vitest"
+import { engineUnavailable } from "./engine.ts"
 import { allSpecs } from "./specs/index.ts"
 import type { Target } from "./specs/Target.ts"
 
 const image = process.env["E2E_K3S_IMAGE"] ?? "rancher/k3s:v1.36.3-k3s1"
 
-const unavailable: string | undefined = await getContainerRuntimeClient().then(
-  () => undefined,
-  (error: unknown) => (error instanceof Error ? error.message : String(error))
-)
-if (unavailable !== undefined) {
-  console.log(`[e2e] container cluster suite skipped: no container engine (${unavailable})`)
-}
+const unavailable = await engineUnavailable("k3s")
 
-describe.skipIf(unavailable !== undefined)(`container cluster (${image})`, () => {
+describe.skipIf(unavailable !== undefined)(`k3s cluster (${image})`, () => {
   let container: StartedTestContainer | undefined
   let target: Target | undefined
 
