@@ -39,6 +39,14 @@ describe("text output", () => {
     }
   })
 
+  it("never prints a license written as a number either", () => {
+    const stdin = "apiVersion: monitoring.whatap.com/v2alpha1\nkind: WhatapAgent\nmetadata:\n  name: whatap\nspec:\n  license: 98765432109\n  features: {}\n"
+    const r = run(["validate", "-o", "json", "-"], { stdin })
+    assert.strictEqual(r.status, 1)
+    assert.include(r.stdout, "expected string, got number <redacted>")
+    assert.notInclude(r.stdout + r.stderr, "98765432109")
+  })
+
   it("a missing required field points at its parent", () => {
     const r = run(["validate", fixture("missing-field.yaml")])
     assert.strictEqual(r.status, 1)

@@ -10,6 +10,7 @@
  */
 import { Exit, Option, Result, Schema } from "effect"
 import * as Finding from "./Finding.ts"
+import * as Secrets from "./internal/secrets.ts"
 import { WhatapPodMonitor, WhatapServiceMonitor, WhatapStaticEndpoint } from "./Monitors.ts"
 import * as Resource from "./Resource.ts"
 import * as SchemaFindings from "./SchemaFindings.ts"
@@ -77,10 +78,10 @@ const stringAt = (record: JsonRecord | undefined, key: string): Option.Option<st
   return typeof value === "string" ? Option.some(value) : Option.none()
 }
 
-/** Decode one document. See the module comment for what `value` contains. */
+/** Decode one document. See the module comment for what `value` contains. License values never appear in a message. */
 export const resource = (input: unknown): DecodeResult =>
   Result.match(Result.try(() => decodeDocument(input)), {
-    onSuccess: (result) => result,
+    onSuccess: (result) => ({ ...result, findings: Secrets.redact(result.findings, Secrets.values(input)) }),
     onFailure: (cause) => ({
       kind: Option.none(),
       name: Option.none(),

@@ -102,13 +102,16 @@ export const typeName = (ast: SchemaAST.AST): string => {
 const isInteger = (ast: SchemaAST.AST): boolean =>
   (ast.checks ?? []).some((check) => check._tag === "Filter" && check.annotations?.expected === "an integer")
 
+/** A long string cut to 60 characters, as `describe` shows it. */
+export const excerpt = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}...` : s)
+
 /** `string "yes"`, `number 3`, `array`, `object`, `null`: the actual input, short. */
 export const describe = (input: unknown): string => {
   if (input === null) return "null"
   if (Array.isArray(input)) return "array"
   switch (typeof input) {
     case "string":
-      return `string ${JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input)}`
+      return `string ${JSON.stringify(excerpt(input))}`
     case "number":
     case "boolean":
     case "bigint":

@@ -11,9 +11,9 @@
 import { Option, Result } from "effect"
 import * as Decode from "./Decode.ts"
 import * as Finding from "./Finding.ts"
+import * as Secrets from "./internal/secrets.ts"
 import { checkFields } from "./internal/validate/fields.ts"
 import { type Issue, type Rule, ruleDescriptions } from "./internal/validate/issue.ts"
-import { isRecord, items, pairs } from "./internal/validate/json.ts"
 import { byKind, type Kind } from "./internal/validate/kinds.ts"
 
 export type { Issue, Kind, Rule }
@@ -29,41 +29,6 @@ export interface Report {
   /** Sorted with `Finding.sort`; errors make the resource invalid. */
   readonly issues: ReadonlyArray<Issue>
 }
-
-const secretEnvNames = new Set(["WHATAP_LICENSE", "license"])
-const maxSecretDepth = 64
-
-/** License values present in the input: they must never be echoed by a message. */
-const secrets = (input: unknown): ReadonlyArray<string> => {
-  const found: Array<string> = []
-  const visit = (node: unknown, depth: number): void => {
-    if (depth > maxSecretDepth) return
-    if (Array.isArray(node)) for (const item of node) visit(item, depth + 1)
-    for (const [key, value] of pairs(node)) {
-      if (key === "license" && typeof value === "string") found.push(value)
-      if (key === "envs" || key === "env") {
-        for (const env of items(value)) {
-          if (isRecord(env) && typeof env["name"] === "string" && secretEnvNames.has(env["name"]) && typeof env["value"] === "string") {
-            found.push(env["value"])
-          }
-        }
-      }
-      visit(value, depth + 1)
-    }
-  }
-  visit(input, 0)
-  // very short values would blank out ordinary words; no real license is that short
-  return found.filter((s) => s.length >= 3)
-}
-
-const redact = (issues: ReadonlyArray<Issue>, values: ReadonlyArray<string>): ReadonlyArray<Issue> =>
-  values.length === 0 ? issues : issues.map((issue) => {
-    let message = issue.message
-    for (const value of values) {
-      message = message.replaceAll(value, "<redacted>").replaceAll(JSON.stringify(value).slice(1, -1), "<redacted>")
-    }
-    return message === issue.message ? issue : { ...issue, message }
-  })
 
 const dedupe = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> => {
   const seen = new Set<string>()
@@ -108,7 +73,7 @@ export const document = (input: unknown): Report => {
     kind: decoded.kind,
     name: decoded.name,
     namespace: decoded.namespace,
-    issues: sortIssues(dedupe(redact([...decodeIssues, ...semantic], secrets(input))))
+    issues: sortIssues(dedupe(Secrets.redact([...decodeIssues, ...semantic], Secrets.values(input))))
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import fc from "fast-check"
-import { Finding, Validate } from "../src/index.ts"
+import { Decode, Finding, Validate } from "../src/index.ts"
 import { documents, samplesDir, yamlFiles } from "./support/yaml.ts"
 
 const wellFormed = (findings: ReadonlyArray<Finding.Finding>): boolean =>
@@ -76,6 +76,35 @@ describe("secrets", () => {
     assert.include(messages, "<redacted>")
     assert.notInclude(messages, secret)
     assert.notInclude(messages, "ENV-LICENSE-777")
+  })
+
+  const agent = (spec: Record<string, unknown>) =>
+    ({ apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap" }, spec: { features: {}, ...spec } })
+
+  it("a license of the wrong type (a number) is not echoed by the decoder or the validator", () => {
+    const input = agent({ license: 123456789012345 })
+    const decoded = Decode.resource(input).findings.map((f) => f.message).join("\n")
+    const validated = Validate.resource(input).map((f) => f.message).join("\n")
+    assert.include(validated, "expected string, got number <redacted>")
+    assert.notInclude(decoded, "123456789012345")
+    assert.notInclude(validated, "123456789012345")
+  })
+
+  it("a long license copied into another field is not echoed, not even cut short", () => {
+    const secret = "LIC".repeat(30)
+    const input = agent({ license: secret, features: { k8sAgent: { masterAgent: { enabled: secret } } } })
+    const messages = Validate.resource(input).map((f) => f.message).join("\n")
+    assert.include(messages, "expected boolean, got string \"<redacted>\"")
+    assert.notInclude(messages, "LICLICLIC")
+  })
+
+  it("a literal bearer credential is redacted like the license", () => {
+    const secret = "bearer-token-42"
+    const endpoint = { port: "m", authorization: { credentials: secret }, scheme: secret }
+    const input = { ...agent({}), kind: "WhatapPodMonitor", metadata: { name: "m", namespace: "n" }, spec: { selector: {}, endpoints: [endpoint] } }
+    const messages = Validate.resource(input).map((f) => f.message).join("\n")
+    assert.include(messages, "<redacted>")
+    assert.notInclude(messages, secret)
   })
 })
 
