@@ -88,6 +88,14 @@ const cases: ReadonlyArray<Case> = [
     expected: []
   },
   {
+    name: "a pod label constraint does not shadow the same constraint on namespaces",
+    input: agent(apm(
+      target("pods", { podSelector: { matchLabels: { app: "web" } } }),
+      target("namespaces", { namespaceSelector: { matchLabels: { app: "web" } } })
+    )),
+    expected: []
+  },
+  {
     name: "selector syntax is delegated to the selector engine",
     input: agent(apm(target("a", { podSelector: { matchExpressions: [{ key: "app", operator: "in", values: ["x"] }] }, namespaceSelector: { matchLabels: { "bad key!": "x" } } }))),
     expected: [["error", [...T, 0, "namespaceSelector", "matchLabels", "bad key!"], ""], ["error", [...T, 0, "podSelector", "matchExpressions", 0, "operator"], "did you mean \"In\""]]
@@ -267,4 +275,13 @@ describe("Validate.resource", () => {
       })
     })
   }
+})
+
+describe("shadowing on a huge target list", () => {
+  it("stops after its comparison budget with a warning instead of running for minutes", () => {
+    const targets = Array.from({ length: 2100 }, (_, i) => target(`t${i}`, { podSelector: { matchLabels: { app: `a${i}` } } }))
+    const issues = Validate.resource(agent(apm(...targets, target("late-catch-all"), target("shadowed"))))
+    assert.deepStrictEqual(issues.map((f) => [f.severity, Finding.formatPath(f.path)]), [["warning", `${Finding.formatPath(T)}[2000]`]])
+    assert.include(issues[0]?.message ?? "", "too many targets: shadowing is not checked from targets[2000] on")
+  })
 })

@@ -7,7 +7,7 @@ import { tagError } from "./imageRef.ts"
 import { checkSelectors } from "./endpoint.ts"
 import { error, type Issue, warning } from "./issue.ts"
 import { field, items, nonEmptyStr, type Path, pairs, str } from "./json.ts"
-import { checkDuplicateNames, covers, formatIndex } from "./targets.ts"
+import { checkDuplicateNames, covers, formatIndex, type Shape, shape } from "./targets.ts"
 
 export const languages = ["java", "python", "nodejs", "php", "dotnet", "golang"] as const
 
@@ -43,15 +43,37 @@ const checkImages = (target: unknown, path: Path): ReadonlyArray<Issue> => {
 
 const enabled = (target: unknown): boolean => field(target, "enabled") === true
 
-const checkShadowed = (targets: ReadonlyArray<unknown>, path: Path): ReadonlyArray<Issue> =>
-  targets.flatMap((later, j) => {
-    if (!enabled(later)) return []
-    const i = targets.findIndex((earlier, k) => k < j && enabled(earlier) && covers(earlier, later))
-    if (i < 0) return []
-    const name = JSON.stringify(str(field(later, "name")) ?? "")
-    const earlierName = JSON.stringify(str(field(targets[i], "name")) ?? "")
-    return [warning("shadowed-target", [...path, j], `target ${name} never applies: the earlier target ${earlierName} (${formatIndex(path, i)}) matches every pod it matches, and the first match wins`)]
-  })
+/**
+ * Pairwise comparisons the shadowing check may spend. Real CRs have a handful of
+ * targets; a hostile one with tens of thousands would otherwise keep the validator
+ * (and the admission webhook sharing it) busy for minutes.
+ */
+const maxComparisons = 2_000_000
+
+const shadowWarning = (targets: ReadonlyArray<unknown>, path: Path, i: number, j: number): Issue => {
+  const name = JSON.stringify(str(field(targets[j], "name")) ?? "")
+  const earlierName = JSON.stringify(str(field(targets[i], "name")) ?? "")
+  return warning("shadowed-target", [...path, j], `target ${name} never applies: the earlier target ${earlierName} (${formatIndex(path, i)}) matches every pod it matches, and the first match wins`)
+}
+
+const checkShadowed = (targets: ReadonlyArray<unknown>, path: Path): ReadonlyArray<Issue> => {
+  const out: Array<Issue> = []
+  const earlier: Array<{ readonly index: number; readonly shape: Shape }> = []
+  let budget = maxComparisons
+  for (let j = 0; j < targets.length; j++) {
+    if (!enabled(targets[j])) continue
+    if (budget < earlier.length) {
+      out.push(warning("shadowed-target", [...path, j], `too many targets: shadowing is not checked from ${formatIndex(path, j)} on`))
+      break
+    }
+    budget -= earlier.length
+    const later = shape(targets[j])
+    const first = earlier.find((e) => covers(e.shape, later))
+    if (first !== undefined) out.push(shadowWarning(targets, path, first.index, j))
+    earlier.push({ index: j, shape: later })
+  }
+  return out
+}
 
 export const checkInstrumentation = (instrumentation: unknown, path: Path): ReadonlyArray<Issue> => {
   const targetsPath = [...path, "targets"]

@@ -27,9 +27,14 @@ export const checkDuplicateNames = (
 
 export const formatIndex = (path: Path, index: number): string => `${String(path[path.length - 1])}[${index}]`
 
-interface Constraints {
-  readonly labels: ReadonlyMap<string, string>
-  readonly expressions: ReadonlySet<string>
+/**
+ * What a target constrains, as plain sets, computed once per target: its pod and
+ * namespace label constraints as canonical strings, and its `matchNames` (undefined
+ * when it names none, which means any namespace).
+ */
+export interface Shape {
+  readonly constraints: ReadonlySet<string>
+  readonly names: ReadonlySet<string> | undefined
 }
 
 /** `values` order does not change an expression's meaning, so it is sorted away. */
@@ -38,27 +43,29 @@ const expressionKey = (expression: unknown): string => {
   return canonical({ key: field(expression, "key"), operator: field(expression, "operator"), values })
 }
 
-const constraints = (selector: unknown): Constraints => ({
-  labels: new Map(pairs(field(selector, "matchLabels")).map(([k, v]) => [k, canonical(v)])),
-  expressions: new Set(items(field(selector, "matchExpressions")).map(expressionKey))
-})
+const selectorConstraints = (selector: unknown, prefix: string): ReadonlyArray<string> => [
+  ...pairs(field(selector, "matchLabels")).map(([k, v]) => `${prefix}L${canonical(k)}=${canonical(v)}`),
+  ...items(field(selector, "matchExpressions")).map((e) => `${prefix}E${expressionKey(e)}`)
+]
 
-const subset = (a: Constraints, b: Constraints): boolean =>
-  [...a.labels].every(([k, v]) => b.labels.get(k) === v) &&
-  [...a.expressions].every((e) => b.expressions.has(e))
+export const shape = (target: unknown): Shape => {
+  const namespaceSelector = field(target, "namespaceSelector")
+  const names = items(field(namespaceSelector, "matchNames")).map((n) => canonical(n))
+  return {
+    constraints: new Set([...selectorConstraints(namespaceSelector, "ns:"), ...selectorConstraints(field(target, "podSelector"), "pod:")]),
+    names: names.length === 0 ? undefined : new Set(names)
+  }
+}
 
-const names = (selector: unknown): ReadonlySet<string> =>
-  new Set(items(field(selector, "matchNames")).map((n) => canonical(n)))
-
-/** True when every pod/namespace that `later` selects is also selected by `earlier`. */
-export const covers = (earlier: unknown, later: unknown): boolean => {
-  const earlierNs = field(earlier, "namespaceSelector")
-  const laterNs = field(later, "namespaceSelector")
-  const earlierNames = names(earlierNs)
-  const laterNames = names(laterNs)
-  const namesCovered = earlierNames.size === 0 ||
-    (laterNames.size > 0 && [...laterNames].every((n) => earlierNames.has(n)))
-  return namesCovered &&
-    subset(constraints(earlierNs), constraints(laterNs)) &&
-    subset(constraints(field(earlier, "podSelector")), constraints(field(later, "podSelector")))
+/**
+ * True when every pod/namespace that `later` selects is also selected by `earlier`:
+ * fewer constraints match more pods, and no `matchNames` matches every namespace.
+ */
+export const covers = (earlier: Shape, later: Shape): boolean => {
+  if (earlier.constraints.size > later.constraints.size) return false
+  for (const c of earlier.constraints) if (!later.constraints.has(c)) return false
+  if (earlier.names === undefined) return true
+  if (later.names === undefined) return false
+  for (const n of later.names) if (!earlier.names.has(n)) return false
+  return true
 }
