@@ -89,6 +89,13 @@ const dispatch = (argv: ReadonlyArray<string>): Effect.Effect<Exit.Code, Exit.Us
     return yield* handler(parsed.success)
   })
 
+/** One line for a defect: a user gets the message to report, never a stack trace. */
+const defectMessage = (cause: Cause.Cause<unknown>): string => {
+  const error = Cause.squash(cause)
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return message.split("\n")[0] ?? ""
+}
+
 /** Runs argv to an exit code; every message is already written when it completes. */
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<Exit.Code, never, Io> =>
   Effect.gen(function*() {
@@ -98,6 +105,6 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<Exit.Code, never
         io.err(`${Meta.name}: ${e.message}\nRun '${Meta.name} ${e.command === "" ? "" : `${e.command} `}--help' for usage.\n`).pipe(Effect.as(Exit.usage))),
       Effect.catchTag("IoError", (e) => io.err(`${Meta.name}: ${e.message}\n`).pipe(Effect.as(Exit.usage))),
       Effect.catchCause((cause) =>
-        io.err(`${Meta.name}: internal error: ${Cause.pretty(cause)}\n`).pipe(Effect.as(Exit.usage)))
+        io.err(`${Meta.name}: internal error: ${defectMessage(cause)}\n`).pipe(Effect.as(Exit.usage)))
     )
   })
