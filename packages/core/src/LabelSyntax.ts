@@ -15,17 +15,21 @@ const dnsLabelFormat = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 const subdomainFormat = `${dnsLabelFormat}(\\.${dnsLabelFormat})*`
 
 const nameRegExp = new RegExp(`^${nameFormat}$`)
+const dnsLabelRegExp = new RegExp(`^${dnsLabelFormat}$`)
 const valueRegExp = new RegExp(`^${valueFormat}$`)
 const subdomainRegExp = new RegExp(`^${subdomainFormat}$`)
 
 export const nameMaxLength = 63
 export const valueMaxLength = 63
 export const prefixMaxLength = 253
+export const dnsLabelMaxLength = 63
 
 const nameMessage =
   "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
 const valueMessage =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+const dnsLabelMessage =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
 const subdomainMessage =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
 
@@ -56,6 +60,14 @@ export const subdomainErrors = (text: string): ReadonlyArray<string> => {
   const errors: Array<string> = []
   if (byteLength(text) > prefixMaxLength) errors.push(maxLengthError(prefixMaxLength))
   if (!subdomainRegExp.test(text)) errors.push(regexError(subdomainMessage, subdomainFormat, ["example.com"]))
+  return errors
+}
+
+/** Problems with a DNS-1123 label (a namespace name), in apimachinery's words. */
+export const dnsLabelErrors = (text: string): ReadonlyArray<string> => {
+  const errors: Array<string> = []
+  if (byteLength(text) > dnsLabelMaxLength) errors.push(maxLengthError(dnsLabelMaxLength))
+  if (!dnsLabelRegExp.test(text)) errors.push(regexError(dnsLabelMessage, dnsLabelFormat, ["my-name", "123-abc"]))
   return errors
 }
 

@@ -14,7 +14,7 @@ import * as Finding from "./Finding.ts"
 import * as Secrets from "./internal/secrets.ts"
 import { checkFields } from "./internal/validate/fields.ts"
 import { type Issue, type Rule, ruleDescriptions } from "./internal/validate/issue.ts"
-import { byKind, type Kind } from "./internal/validate/kinds.ts"
+import { check, type Kind } from "./internal/validate/kinds.ts"
 
 export type { Issue, Kind, Rule }
 export { languages } from "./internal/validate/instrumentation.ts"
@@ -67,7 +67,7 @@ export const document = (input: unknown): Report => {
   const rejected = new Set(decodeIssues.filter((i) => i.severity === "error").map((i) => Finding.formatPath(i.path)))
   const semantic = Option.match(decoded.kind, {
     onNone: () => [],
-    onSome: (kind) => [...checkFields(pruned), ...byKind[kind](pruned)]
+    onSome: (kind) => [...checkFields(pruned), ...check(kind, pruned)]
   }).filter((issue) => !rejected.has(Finding.formatPath(issue.path)))
   return {
     kind: decoded.kind,

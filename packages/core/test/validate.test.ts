@@ -54,6 +54,21 @@ interface Case {
 const cases: ReadonlyArray<Case> = [
   { name: "a minimal agent is valid", input: agent({}), expected: [] },
   { name: "agent named other than whatap", input: agent({}, "prod"), expected: [["warning", ["metadata", "name"], "named \"whatap\""]] },
+  {
+    name: "an agent name the API server rejects",
+    input: agent({}, "Whatap_Prod"),
+    expected: [["error", ["metadata", "name"], "invalid name \"Whatap_Prod\": a lowercase RFC 1123 subdomain"], ["warning", ["metadata", "name"], "named \"whatap\""]]
+  },
+  {
+    name: "a namespace on the cluster-scoped agent is ignored",
+    input: { ...agent({}), metadata: { name: "whatap", namespace: "default" } },
+    expected: [["warning", ["metadata", "namespace"], "cluster-scoped"]]
+  },
+  {
+    name: "a monitor in a namespace the API server rejects",
+    input: { ...monitor("WhatapPodMonitor", { selector: {}, endpoints: [{ port: "m" }] }), metadata: { name: "m.v1", namespace: "Team_A" } },
+    expected: [["error", ["metadata", "namespace"], "invalid namespace \"Team_A\": a lowercase RFC 1123 label"]]
+  },
   { name: "credentials port out of range", input: agent({}, "whatap", { port: "70000" }), expected: [["error", ["spec", "port"], "out of range"]] },
   { name: "credentials port not a number", input: agent({}, "whatap", { port: "http" }), expected: [["error", ["spec", "port"], "not a number"]] },
   { name: "unknown language", input: agent(apm(target("a", { language: "ruby" }))), expected: [["error", [...T, 0, "language"], "java, python, nodejs, php, dotnet, golang"]] },

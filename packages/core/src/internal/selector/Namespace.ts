@@ -5,6 +5,7 @@
  * follows LabelSelector rules for a present object (`{}` is everything).
  */
 import * as Finding from "../../Finding.ts"
+import { dnsLabelErrors } from "../../LabelSyntax.ts"
 import { compile, type Compiled, type Explanation, explain, type Labels } from "./Compile.ts"
 import { everything, issue, type Issue, type Selector } from "./Model.ts"
 import { decodeLabelPart, type Decoded, isRecord, unknownFieldIssues } from "./Structured.ts"
@@ -19,8 +20,6 @@ export const anyNamespace: NamespaceSelector = { matchNames: [], labels: everyth
 
 export const onlyNamespaces = (names: ReadonlyArray<string>): NamespaceSelector => ({ matchNames: names, labels: everything })
 
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
-
 /** A name that is no DNS-1123 label can never be a namespace: a warning, since the Go operator accepted it. */
 const decodeMatchNames = (json: unknown, path: Finding.Path): Decoded<ReadonlyArray<string>> => {
   if (json === undefined || json === null) return { value: [], issues: [] }
@@ -31,7 +30,7 @@ const decodeMatchNames = (json: unknown, path: Finding.Path): Decoded<ReadonlyAr
     if (typeof name !== "string") issues.push(issue([...path, i], "must be a string"))
     else {
       value.push(name)
-      if (name.length > 63 || !dnsLabel.test(name)) {
+      if (dnsLabelErrors(name).length > 0) {
         issues.push({ severity: "warning", path: [...path, i], message: `${JSON.stringify(name)} is not a valid namespace name, so it never matches` })
       }
     }

@@ -2,8 +2,8 @@
  * Per-kind semantic rules: the WhatapAgent's name and credentials port plus its three
  * feature blocks, and the three monitor CRs (selector + endpoints by target type).
  */
-import { labelKeyErrors } from "../../LabelSyntax.ts"
-import type { Kind } from "../../Resource.ts"
+import { dnsLabelErrors, labelKeyErrors, subdomainErrors } from "../../LabelSyntax.ts"
+import { byKind as names, type Kind } from "../../Resource.ts"
 import { checkEndpoints, checkSelectors, type TargetType } from "./endpoint.ts"
 import { checkInstrumentation } from "./instrumentation.ts"
 import { error, type Issue, warning } from "./issue.ts"
@@ -21,6 +21,23 @@ const checkAgentName = (input: unknown): ReadonlyArray<Issue> => {
   const name = str(dig(input, ["metadata", "name"]))
   if (name === undefined || name === agentName) return []
   return [warning("agent-name", ["metadata", "name"], `WhatapAgent is named ${JSON.stringify(name)}; APM injection only reads the WhatapAgent named ${JSON.stringify(agentName)}, and the Go operator rejected any other name`)]
+}
+
+/** What the API server checks before the schema: the name and, for namespaced kinds, the namespace. */
+const checkIdentity = (kind: Kind, input: unknown): ReadonlyArray<Issue> => {
+  const out: Array<Issue> = []
+  const name = str(dig(input, ["metadata", "name"]))
+  if (name !== undefined) {
+    for (const m of subdomainErrors(name)) out.push(error("object-name", ["metadata", "name"], `invalid name ${JSON.stringify(name)}: ${m}`))
+  }
+  const namespace = nonEmptyStr(dig(input, ["metadata", "namespace"]))
+  if (namespace === undefined) return out
+  if (names[kind].scope === "Cluster") {
+    out.push(warning("object-name", ["metadata", "namespace"], `${kind} is cluster-scoped; the API server ignores metadata.namespace`))
+  } else {
+    for (const m of dnsLabelErrors(namespace)) out.push(error("object-name", ["metadata", "namespace"], `invalid namespace ${JSON.stringify(namespace)}: ${m}`))
+  }
+  return out
 }
 
 const checkCredentialsPort = (spec: unknown): ReadonlyArray<Issue> => {
@@ -60,9 +77,12 @@ const monitor = (type: TargetType) => (input: unknown): ReadonlyArray<Issue> => 
   return out
 }
 
-export const byKind: Readonly<Record<Kind, (input: unknown) => ReadonlyArray<Issue>>> = {
+const rules: Readonly<Record<Kind, (input: unknown) => ReadonlyArray<Issue>>> = {
   WhatapAgent: agent,
   WhatapPodMonitor: monitor("PodMonitor"),
   WhatapServiceMonitor: monitor("ServiceMonitor"),
   WhatapStaticEndpoint: monitor("StaticEndpoints")
 }
+
+/** The semantic rules of one kind, identity checks included. */
+export const check = (kind: Kind, input: unknown): ReadonlyArray<Issue> => [...checkIdentity(kind, input), ...rules[kind](input)]
