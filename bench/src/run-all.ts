@@ -1,8 +1,8 @@
 /**
  * Runs every benchmark in this folder, one after another (never in parallel, so they
  * do not compete for cores), each in its own Node process with the current Node
- * binary. A benchmark is any `*.ts` here except this runner, `index.ts`, test files
- * and helpers whose names start with `_`. Exits non-zero if any benchmark failed.
+ * binary. A benchmark is any `*.ts` here except this runner, test files and helpers
+ * whose names start with `_`. Exits non-zero if any benchmark failed.
  */
 import { spawnSync } from "node:child_process"
 import { readdirSync } from "node:fs"
@@ -10,7 +10,7 @@ import { basename, join } from "node:path"
 
 const self = basename(import.meta.filename)
 const isBench = (name: string): boolean =>
-  name.endsWith(".ts") && name !== self && name !== "index.ts" && !name.startsWith("_") && !name.endsWith(".test.ts")
+  name.endsWith(".ts") && name !== self && !name.startsWith("_") && !name.endsWith(".test.ts")
 
 const benches = readdirSync(import.meta.dirname).filter(isBench).sort()
 const failed: Array<string> = []

@@ -70,6 +70,10 @@ const main = () => {
   const compiled = Selector.compile(Result.getOrThrow(Selector.parse(selectorText)))
   const match = Array.from({ length: setCount }, (_, i) => matching(i))
   const miss = Array.from({ length: setCount }, (_, i) => nonMatching(i))
+  // every set must behave as named, or the figures measure a different mix of paths
+  if (!match.every((l) => Selector.matches(compiled, l)) || miss.some((l) => Selector.matches(compiled, l))) {
+    throw new Error("label sets do not behave as intended")
+  }
   const ts = { matching: rate(compiled, match), nonMatching: rate(compiled, miss) }
   if (ts.matching.hits === 0 || ts.nonMatching.hits !== 0) throw new Error("label sets do not behave as intended")
   const go = goBaseline()
