@@ -84,6 +84,11 @@ const locator = (doc: Document, lines: LineCounter, start: number) => (path: Pat
   return { line, column: col }
 }
 
+/** A parser that ran out of stack says so in engine words; the user needs to hear why. */
+const tooDeep = "the document nests too deeply to parse"
+const readable = (message: string): string =>
+  /Maximum call stack size exceeded|Stack overflow/.test(message) ? tooDeep : message
+
 const position = (lines: LineCounter, offset: number): Position => {
   const { line, col } = lines.linePos(offset)
   return { line, column: col }
@@ -93,7 +98,14 @@ const toDoc = (doc: Document.Parsed, lines: LineCounter): Doc => {
   if (doc.errors.length > 0) {
     return {
       _tag: "Invalid",
-      errors: doc.errors.map((e) => ({ position: position(lines, e.pos[0]), message: e.message }))
+      errors: doc.errors.map((e) => {
+        const message = readable(e.message)
+        // where the stack ran out depends on the engine's frame sizes, so it is no position
+        // to print: the document's start is, and it stays the same from run to run
+        return { position: position(lines, message === tooDeep ? doc.range[0] : e.pos[0]), message }
+      })
+        // one stack overflow tends to surface as several errors; one finding says it
+        .filter((e, i, all) => e.message !== tooDeep || all.findIndex((x) => x.message === tooDeep) === i)
     }
   }
   const start = doc.contents?.range[0] ?? doc.range[0]
@@ -103,7 +115,7 @@ const toDoc = (doc: Document.Parsed, lines: LineCounter): Doc => {
   const value = Result.try(() => doc.toJS({ maxAliasCount }) as unknown)
   if (Result.isFailure(value)) {
     const reason = value.failure instanceof Error ? value.failure.message : String(value.failure)
-    return { _tag: "Invalid", errors: [{ position: position(lines, start), message: reason }] }
+    return { _tag: "Invalid", errors: [{ position: position(lines, start), message: readable(reason) }] }
   }
   return { _tag: "Parsed", position: position(lines, start), value: value.success, locate: locator(doc, lines, start) }
 }
@@ -152,7 +164,7 @@ export function* composed(text: string): Generator<Doc, void, void> {
     const next = Result.try(() => docs.next())
     if (Result.isFailure(next)) {
       const reason = next.failure instanceof Error ? next.failure.message : String(next.failure)
-      yield { _tag: "Invalid", errors: [{ position: { line: 1, column: 1 }, message: `cannot parse: ${reason}` }] }
+      yield { _tag: "Invalid", errors: [{ position: { line: 1, column: 1 }, message: `cannot parse: ${readable(reason)}` }] }
       return
     }
     if (next.success.done === true) return
