@@ -69,6 +69,55 @@ const cases: ReadonlyArray<Case> = [
     input: { ...monitor("WhatapPodMonitor", { selector: {}, endpoints: [{ port: "m" }] }), metadata: { name: "m.v1", namespace: "Team_A" } },
     expected: [["error", ["metadata", "namespace"], "invalid namespace \"Team_A\": a lowercase RFC 1123 label"]]
   },
+  {
+    name: "tolerations the API server rejects when it creates the DaemonSet",
+    input: agent(k8s({ node: { tolerations: [
+      { key: "dedicated", operator: "Equal", value: "monitoring", effect: "NoSchedule" },
+      { operator: "Exists" },
+      { key: "k", operator: "Exists", value: "v" },
+      { key: "k", operator: "equal", value: "v" },
+      { operator: "Equal", value: "v" },
+      { key: "bad key", effect: "NoRun" },
+      { key: "k", effect: "NoSchedule", tolerationSeconds: 30 }
+    ] } })),
+    expected: [
+      ["error", [...K, "nodeAgent", "tolerations", 2, "value"], "value must be empty when `operator` is 'Exists'"],
+      ["error", [...K, "nodeAgent", "tolerations", 3, "operator"], "unsupported operator \"equal\": expected Equal or Exists"],
+      ["error", [...K, "nodeAgent", "tolerations", 4, "operator"], "operator must be Exists when `key` is empty"],
+      ["error", [...K, "nodeAgent", "tolerations", 5, "effect"], "unsupported effect \"NoRun\""],
+      ["error", [...K, "nodeAgent", "tolerations", 5, "key"], "invalid key \"bad key\""],
+      ["error", [...K, "nodeAgent", "tolerations", 6, "effect"], "effect must be 'NoExecute' when `tolerationSeconds` is set"]
+    ]
+  },
+  {
+    name: "node and pod affinity the API server rejects",
+    input: agent(k8s({ master: { affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{
+          matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64"] }, { key: "gpu", operator: "In" }, { key: "n", operator: "Gt", values: ["1", "2"] }, { key: "x", operator: "in", values: ["a"] }],
+          matchFields: [{ key: "metadata.name", operator: "In", values: ["node-1"] }, { key: "spec.nodeName", operator: "Exists" }]
+        }] },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, preference: { matchExpressions: [{ key: "zone", operator: "Exists", values: ["a"] }] } }]
+      },
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "", labelSelector: { matchExpressions: [{ key: "app", operator: "in", values: ["x"] }] } }],
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", namespaceSelector: { matchLabels: { "bad key": "x" } } } }]
+      }
+    } } })),
+    expected: [
+      ["error", [...K, "masterAgent", "affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution", 0, "preference", "matchExpressions", 0, "values"], "may not be specified when `operator` is 'Exists'"],
+      ["error", [...K, "masterAgent", "affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution", 0, "weight"], "weight 0 must be in the range 1-100"],
+      ["error", [...K, "masterAgent", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", 0, "matchExpressions", 1, "values"], "must be specified when `operator` is 'In' or 'NotIn'"],
+      ["error", [...K, "masterAgent", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", 0, "matchExpressions", 2, "values"], "single value"],
+      ["error", [...K, "masterAgent", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", 0, "matchExpressions", 3, "operator"], "unsupported operator \"in\""],
+      ["error", [...K, "masterAgent", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", 0, "matchFields", 1, "key"], "only metadata.name"],
+      ["error", [...K, "masterAgent", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", 0, "matchFields", 1, "operator"], "only In and NotIn"],
+      ["error", [...K, "masterAgent", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", 0, "matchFields", 1, "values"], "only one value"],
+      ["error", [...K, "masterAgent", "affinity", "podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution", 0, "podAffinityTerm", "namespaceSelector", "matchLabels", "bad key"], "invalid label key"],
+      ["error", [...K, "masterAgent", "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", 0, "labelSelector", "matchExpressions", 0, "operator"], "did you mean \"In\""],
+      ["error", [...K, "masterAgent", "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", 0, "topologyKey"], "can not be empty"]
+    ]
+  },
   { name: "credentials port out of range", input: agent({}, "whatap", { port: "70000" }), expected: [["error", ["spec", "port"], "out of range"]] },
   { name: "credentials port not a number", input: agent({}, "whatap", { port: "http" }), expected: [["error", ["spec", "port"], "not a number"]] },
   { name: "unknown language", input: agent(apm(target("a", { language: "ruby" }))), expected: [["error", [...T, 0, "language"], "java, python, nodejs, php, dotnet, golang"]] },

@@ -1,7 +1,7 @@
 /**
  * Rules keyed by field name rather than by position: every `resources` block, image
- * field, label map, `interval` and relabel list is checked wherever it appears in a
- * resource. One walk covers all four kinds and any field added to the model later.
+ * field, label map, `interval`, relabel list, `tolerations` and `affinity` is checked
+ * wherever it appears in a resource. One walk covers all four kinds and any field added to the model later.
  */
 import { labelKeyErrors, labelValueErrors } from "../../LabelSyntax.ts"
 import { durationError } from "./duration.ts"
@@ -10,6 +10,7 @@ import { error, type Issue, warning } from "./issue.ts"
 import { isRecord, items, type Path, pairs, str } from "./json.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
 import { checkResources } from "./resources.ts"
+import { checkAffinity, checkTolerations } from "./scheduling.ts"
 
 const imageFields = new Set(["image", "customImageFullName", "customAgentImageFullName", "customImageName"])
 const labelMaps = new Set(["labels", "podLabels", "nodeSelector"])
@@ -52,6 +53,8 @@ const checkField = (key: string, value: unknown, path: Path): ReadonlyArray<Issu
   if (resourceFields.has(key)) return checkResources(value, path)
   if (relabelFields.has(key)) return checkRelabelConfigs(value, path)
   if (key === "envs") return checkEnvs(value, path)
+  if (key === "tolerations") return checkTolerations(value, path)
+  if (key === "affinity") return checkAffinity(value, path)
   if (key === "interval" && typeof value === "string") {
     const problem = durationError(value)
     return problem === undefined ? [] : [error("duration", path, problem)]

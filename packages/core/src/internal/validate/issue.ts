@@ -26,6 +26,7 @@ export const ruleDescriptions = {
   "duration": "Durations follow the Prometheus duration grammar",
   "regex": "Regular expressions are valid RE2",
   "relabel": "Relabel configurations are complete",
+  "scheduling": "Tolerations and affinity are valid pod scheduling fields",
   "conflict": "Options do not contradict or silently override each other"
 } as const
 
