@@ -6,6 +6,8 @@
 import { readFile } from "node:fs/promises"
 import { text } from "node:stream/consumers"
 import { Context, Data, Effect, Layer } from "effect"
+import * as Exit from "./Exit.ts"
+import * as Meta from "./Meta.ts"
 
 /** An unreadable input: exit code 2, message on stderr. */
 export class IoError extends Data.TaggedError("IoError")<{ readonly message: string }> {}
@@ -42,11 +44,13 @@ export const layerNode: Layer.Layer<Io> = Layer.succeed(Io, Io.of({
 /**
  * A reader that stops early (`whatapctl crds | head`) closes the pipe; Node then raises
  * EPIPE on stdout, which would otherwise end in an unhandled-error stack trace. The
- * output is no longer wanted, so the process ends quietly with the code it has.
+ * output is no longer wanted, so the process ends quietly with the code it has. Any
+ * other write failure (a full disk: ENOSPC) is an I/O error: one line, exit 2.
  */
-export const quietOnClosedPipe = (): void => {
+export const endOnStdoutError = (): void => {
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0)
-    throw error
+    process.stderr.write(`${Meta.name}: cannot write output: ${error.message}\n`)
+    process.exit(Exit.usage)
   })
 }

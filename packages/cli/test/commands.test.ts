@@ -2,7 +2,7 @@
  * `crds`, `version`, help and the command tree's usage errors, through the real bin.
  */
 import { spawnSync } from "node:child_process"
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Crd, Resource } from "@whatap-operator/core"
 import { repoRoot, run } from "./support/run.ts"
@@ -21,6 +21,13 @@ describe("crds", () => {
     const r = spawnSync("sh", ["-c", cmd], { encoding: "utf8" })
     assert.strictEqual(r.stdout, "apiVersion: apiextensions.k8s.io/v1\n")
     assert.strictEqual(r.stderr, "")
+  })
+
+  it.skipIf(!existsSync("/dev/full"))("a full disk is one line on stderr and exit 2, no stack trace", () => {
+    const cmd = `"${repoRoot}node_modules/node/bin/node" "${repoRoot}node_modules/.bin/whatapctl" crds > /dev/full`
+    const r = spawnSync("sh", ["-c", cmd], { encoding: "utf8" })
+    assert.strictEqual(r.status, 2)
+    assert.strictEqual(r.stderr, "whatapctl: cannot write output: ENOSPC: no space left on device, write\n")
   })
 })
 
