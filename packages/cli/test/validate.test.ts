@@ -88,6 +88,13 @@ describe("documents and inputs", () => {
     }
   })
 
+  it("the YAML parser's own warnings never reach stderr", () => {
+    const stdin = "kind: WhatapAgent\napiVersion: monitoring.whatap.com/v2alpha1\nmetadata: {name: whatap}\nspec: {features: {}, ? [complex, key] : 1}\n"
+    const r = run(["validate", "-"], { stdin })
+    assert.include(r.stdout, "unknown field \"[ complex, key ]\"")
+    assert.strictEqual(r.stderr, "whatapctl: 1 document checked: 0 errors, 1 warning\n")
+  })
+
   it("kind: List items are validated with their item path", () => {
     const r = run(["validate", fixture("list.yaml")])
     assert.strictEqual(r.status, 1)

@@ -157,7 +157,8 @@ const fromFast = (doc: Events.FastDoc, position: (offset: number) => Position): 
 export function* composed(text: string): Generator<Doc, void, void> {
   const lines = new LineCounter()
   const parser = new Parser(lines.addNewLine)
-  const composer = new Composer({ merge: true, prettyErrors: false, uniqueKeys: true })
+  // logLevel error: the parser must not print Node process warnings (stringified collection keys) to stderr
+  const composer = new Composer({ logLevel: "error", merge: true, prettyErrors: false, uniqueKeys: true })
   const docs = composer.compose(parser.parse(text))
   while (true) {
     // a pathological stream (e.g. nesting deep enough to exhaust the stack) is one finding, not a crash
