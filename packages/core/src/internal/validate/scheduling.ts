@@ -11,6 +11,8 @@ import { error, type Issue, tag } from "./issue.ts"
 import { field, items, type Path, str } from "./json.ts"
 
 const effects = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
+const required = "requiredDuringSchedulingIgnoredDuringExecution"
+const preferred = "preferredDuringSchedulingIgnoredDuringExecution"
 const nodeOperators = ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]
 
 const keyErrors = (key: string, path: Path): ReadonlyArray<Issue> =>
@@ -101,24 +103,21 @@ const checkPodTerm = (term: unknown, path: Path): ReadonlyArray<Issue> => {
 }
 
 const checkPodAffinity = (affinity: unknown, path: Path): ReadonlyArray<Issue> => [
-  ...items(field(affinity, "requiredDuringSchedulingIgnoredDuringExecution"))
-    .flatMap((term, i) => checkPodTerm(term, [...path, "requiredDuringSchedulingIgnoredDuringExecution", i])),
-  ...items(field(affinity, "preferredDuringSchedulingIgnoredDuringExecution")).flatMap((weighted, i) => {
-    const here = [...path, "preferredDuringSchedulingIgnoredDuringExecution", i]
+  ...items(field(affinity, required)).flatMap((term, i) => checkPodTerm(term, [...path, required, i])),
+  ...items(field(affinity, preferred)).flatMap((weighted, i) => {
+    const here = [...path, preferred, i]
     return [...checkWeight(weighted, here), ...checkPodTerm(field(weighted, "podAffinityTerm"), [...here, "podAffinityTerm"])]
   })
 ]
 
-const checkNodeAffinity = (affinity: unknown, path: Path): ReadonlyArray<Issue> => {
-  const required = [...path, "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"]
-  const preferred = [...path, "preferredDuringSchedulingIgnoredDuringExecution"]
-  return [
-    ...items(field(field(affinity, "requiredDuringSchedulingIgnoredDuringExecution"), "nodeSelectorTerms"))
-      .flatMap((term, i) => checkNodeTerm(term, [...required, i])),
-    ...items(field(affinity, "preferredDuringSchedulingIgnoredDuringExecution"))
-      .flatMap((weighted, i) => [...checkWeight(weighted, [...preferred, i]), ...checkNodeTerm(field(weighted, "preference"), [...preferred, i, "preference"])])
-  ]
-}
+const checkNodeAffinity = (affinity: unknown, path: Path): ReadonlyArray<Issue> => [
+  ...items(field(field(affinity, required), "nodeSelectorTerms"))
+    .flatMap((term, i) => checkNodeTerm(term, [...path, required, "nodeSelectorTerms", i])),
+  ...items(field(affinity, preferred)).flatMap((weighted, i) => {
+    const here = [...path, preferred, i]
+    return [...checkWeight(weighted, here), ...checkNodeTerm(field(weighted, "preference"), [...here, "preference"])]
+  })
+]
 
 export const checkAffinity = (affinity: unknown, path: Path): ReadonlyArray<Issue> => [
   ...checkNodeAffinity(field(affinity, "nodeAffinity"), [...path, "nodeAffinity"]),
