@@ -40,11 +40,25 @@ export const formatPath = (path: Path): string => {
 export const hasErrors = (findings: ReadonlyArray<Finding>): boolean =>
   findings.some((f) => f.severity === "error")
 
-/** Stable order: by path text, then errors before warnings, then message. */
-export const sort = (findings: ReadonlyArray<Finding>): ReadonlyArray<Finding> =>
-  [...findings].sort((a, b) => {
-    const pa = formatPath(a.path), pb = formatPath(b.path)
-    if (pa !== pb) return pa < pb ? -1 : 1
-    if (a.severity !== b.severity) return a.severity === "error" ? -1 : 1
-    return a.message < b.message ? -1 : a.message > b.message ? 1 : 0
-  })
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Segment by segment: indices numerically (`[2]` before `[10]`), keys as text, a prefix first. */
+const comparePaths = (a: Path, b: Path): number => {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i], y = b[i]
+    if (x === y || x === undefined || y === undefined) continue
+    if (typeof x === "number" && typeof y === "number") return x - y
+    if (typeof x !== typeof y) return typeof x === "number" ? -1 : 1
+    return compareText(String(x), String(y))
+  }
+  return a.length - b.length
+}
+
+/** The order of `sort`: by path, then errors before warnings, then message. */
+export const compare = (a: Finding, b: Finding): number =>
+  comparePaths(a.path, b.path) ||
+  (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) ||
+  compareText(a.message, b.message)
+
+/** Stable, deterministic order (see `compare`); works for any finding-shaped value. */
+export const sort = <F extends Finding>(findings: ReadonlyArray<F>): ReadonlyArray<F> => [...findings].sort(compare)

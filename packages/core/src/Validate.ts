@@ -40,17 +40,6 @@ const dedupe = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> => {
   })
 }
 
-/** The order of `Finding.sort` (path text, errors first, message), kept typed as `Issue`. */
-const sortIssues = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> =>
-  issues
-    .map((issue) => ({ issue, key: Finding.formatPath(issue.path) }))
-    .sort((a, b) => {
-      if (a.key !== b.key) return a.key < b.key ? -1 : 1
-      if (a.issue.severity !== b.issue.severity) return a.issue.severity === "error" ? -1 : 1
-      return a.issue.message < b.issue.message ? -1 : a.issue.message > b.issue.message ? 1 : 0
-    })
-    .map(({ issue }) => issue)
-
 /** Decode + semantic rules for one resource, with its identity for reporting. */
 export const document = (input: unknown): Report => {
   const decoded = Decode.resource(input)
@@ -73,7 +62,7 @@ export const document = (input: unknown): Report => {
     kind: decoded.kind,
     name: decoded.name,
     namespace: decoded.namespace,
-    issues: sortIssues(dedupe(Secrets.redact([...decodeIssues, ...semantic], Secrets.values(input))))
+    issues: Finding.sort(dedupe(Secrets.redact([...decodeIssues, ...semantic], Secrets.values(input))))
   }
 }
 

@@ -294,8 +294,8 @@ const cases: ReadonlyArray<Case> = [
     expected: [
       ["error", [...K, "masterAgent", "annotations", "-x"], "invalid key"],
       ["warning", [...K, "masterAgent", "envs", 1, "name"], "duplicate env \"A\""],
-      ["error", [...K, "masterAgent", "podLabels", "ok"], "invalid value"],
-      ["error", [...K, "masterAgent", "podLabels", "a/b/c"], "invalid key"]
+      ["error", [...K, "masterAgent", "podLabels", "a/b/c"], "invalid key"],
+      ["error", [...K, "masterAgent", "podLabels", "ok"], "invalid value"]
     ]
   },
   {
@@ -347,5 +347,13 @@ describe("shadowing on a huge target list", () => {
     const issues = Validate.resource(agent(apm(...targets, target("late-catch-all"), target("shadowed"))))
     assert.deepStrictEqual(issues.map((f) => [f.severity, Finding.formatPath(f.path)]), [["warning", `${Finding.formatPath(T)}[2000]`]])
     assert.include(issues[0]?.message ?? "", "too many targets: shadowing is not checked from targets[2000] on")
+  })
+})
+
+describe("finding order", () => {
+  it("indices sort numerically and keys as keys, whatever their JSON-path spelling", () => {
+    const targets = Array.from({ length: 11 }, (_, i) => target(`t${i}`, { language: "ruby", podSelector: { matchLabels: { n: `${i}` } } }))
+    const paths = Validate.resource(agent(apm(...targets))).map((f) => f.path[5])
+    assert.deepStrictEqual(paths, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
   })
 })
