@@ -141,9 +141,12 @@ const checkKind = (kind: unknown): ReadonlyArray<Finding.Finding> => {
   return [Finding.error(["kind"], `unknown kind ${JSON.stringify(kind)}; expected one of: ${known}`)]
 }
 
-/** The API server needs a name (or generateName) before it looks at the schema. */
+/**
+ * The API server needs a name (or generateName) before it looks at the schema. A name
+ * of the wrong type is the schema's finding ("expected string"), not a missing one.
+ */
 const checkName = (metadata: JsonRecord | undefined): ReadonlyArray<Finding.Finding> =>
-  metadata === undefined || typeof metadata["name"] === "string" || typeof metadata["generateName"] === "string"
+  metadata === undefined || metadata["name"] !== undefined || typeof metadata["generateName"] === "string"
     ? []
     : [Finding.error(["metadata", "name"], `missing required field "name"`)]
 

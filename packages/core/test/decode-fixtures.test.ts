@@ -124,6 +124,11 @@ describe("identity", () => {
     assert.deepStrictEqual(result.kind, Option.some("WhatapPodMonitor"))
   })
 
+  it("a name of the wrong type is a type error, not a missing name", () => {
+    const result = Decode.resource({ apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: 123 }, spec: { features: {} } })
+    assert.deepStrictEqual(result.findings, [e(["metadata", "name"], "expected string, got number 123")])
+  })
+
   it("non-objects are rejected at the root", () => {
     for (const input of [null, undefined, 3, "x", [1, 2]]) {
       const result = Decode.resource(input)
