@@ -81,10 +81,11 @@ describe("durations", () => {
 })
 
 describe("RE2 regexes", () => {
-  const valid = ["apiserver_.*", "(?i)dcgm.*", "(?P<name>a+)b", "[[:alpha:]]+", "a\\z", "\\Qa.b\\E", "(?s:.)", "^(a|b)$", "a{2,3}", ""]
+  const valid = ["apiserver_.*", "(?i)dcgm.*", "(?P<name>a+)b", "[[:alpha:]]+", "a\\z", "\\Qa.b\\E", "(?s:.)", "^(a|b)$", "a{2,3}", "", "a{1000}", "a{2,}", "[{1001}]", "[]{1001}]", "\\{1001}", "\\Q{1001}\\E"]
   const invalid: ReadonlyArray<readonly [string, string]> = [
     ["(a", "Unterminated group"], ["a)", "Unmatched"], ["(?=a)", "lookahead"], ["(?<!a)b", "lookbehind"],
-    ["(a)\\1", "backreferences"], ["[a", "Unterminated character class"], ["*a", "Nothing to repeat"]
+    ["(a)\\1", "backreferences"], ["[a", "Unterminated character class"], ["*a", "Nothing to repeat"],
+    ["a{1001}", "repeat counts above 1000"], ["(ab){2,1001}", "repeat counts above 1000"], ["[a]{99999999999999999999}", "repeat counts above 1000"]
   ]
   for (const text of valid) it(`accepts ${JSON.stringify(text)}`, () => assert.isUndefined(re2Error(text)))
   for (const [text, reason] of invalid) {
