@@ -40,6 +40,13 @@ const dedupe = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> => {
   })
 }
 
+/** Room for any real message; a hostile 1 MB label key is not echoed (twice) in full. */
+const maxMessageLength = 1000
+
+const bounded = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> =>
+  issues.map((issue) =>
+    issue.message.length <= maxMessageLength ? issue : { ...issue, message: `${issue.message.slice(0, maxMessageLength - 3)}...` })
+
 /** Decode + semantic rules for one resource, with its identity for reporting. */
 export const document = (input: unknown): Report => {
   const decoded = Decode.resource(input)
@@ -62,7 +69,7 @@ export const document = (input: unknown): Report => {
     kind: decoded.kind,
     name: decoded.name,
     namespace: decoded.namespace,
-    issues: Finding.sort(dedupe(Secrets.redact([...decodeIssues, ...semantic], Secrets.values(input))))
+    issues: Finding.sort(bounded(dedupe(Secrets.redact([...decodeIssues, ...semantic], Secrets.values(input)))))
   }
 }
 

@@ -357,3 +357,13 @@ describe("finding order", () => {
     assert.deepStrictEqual(paths, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
   })
 })
+
+describe("message length", () => {
+  it("a huge invalid value is not echoed in full", () => {
+    const key = `${"a".repeat(100_000)}!`
+    const findings = Validate.resource({ ...agent({}), metadata: { name: "whatap", labels: { [key]: "x" } } })
+    assert.isAbove(findings.length, 0)
+    for (const f of findings) assert.isAtMost(f.message.length, 1000)
+    assert.include(findings[0]?.message ?? "", "invalid key \"aaaa")
+  })
+})
