@@ -24,8 +24,6 @@ export const nonEmptyStr = (u: unknown): string | undefined =>
 
 export const items = (u: unknown): ReadonlyArray<unknown> => (Array.isArray(u) ? u : [])
 
-export const keys = (u: unknown): ReadonlyArray<string> => (isRecord(u) ? Object.keys(u) : [])
-
 /** Own key/value pairs of a map, in insertion order. */
 export const pairs = (u: unknown): ReadonlyArray<readonly [string, unknown]> =>
   isRecord(u) ? Object.entries(u) : []
