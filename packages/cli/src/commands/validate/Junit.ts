@@ -3,6 +3,7 @@
  * each error is a <failure>, warnings go to the case's <system-out>.
  */
 import type { Checked, FileResult } from "./Check.ts"
+import { line } from "./Text.ts"
 
 const escape = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;" })[c] ?? c)
@@ -14,8 +15,7 @@ const caseName = (doc: Checked): string =>
 
 const testCase = (file: string, doc: Checked): string => {
   const lines = (severity: string) =>
-    doc.findings.filter((f) => f.severity === severity)
-      .map((f) => `${file}:${f.line}:${f.column}: ${f.severity}: ${f.path === "" ? "" : `${f.path}: `}${f.message}`)
+    doc.findings.filter((f) => f.severity === severity).map((f) => line(file, f))
   const errors = lines("error")
   const warnings = lines("warning")
   const body = [

@@ -5,7 +5,8 @@
  */
 import type { FileResult, Located } from "./Check.ts"
 
-const line = (file: string, f: Located): string =>
+/** One finding as `FILE:LINE:COL: severity: PATH: message` (also JUnit's failure text). */
+export const line = (file: string, f: Located): string =>
   `${file}:${f.line}:${f.column}: ${f.severity}: ${f.path === "" ? "" : `${f.path}: `}${f.message}`
 
 export const text = (results: ReadonlyArray<FileResult>): string =>
