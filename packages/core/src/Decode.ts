@@ -78,10 +78,13 @@ const stringAt = (record: JsonRecord | undefined, key: string): Option.Option<st
   return typeof value === "string" ? Option.some(value) : Option.none()
 }
 
+const redacted = (input: unknown, result: DecodeResult): DecodeResult =>
+  ({ ...result, findings: Secrets.redact(result.findings, Secrets.values(input)) })
+
 /** Decode one document. See the module comment for what `value` contains. License values never appear in a message. */
 export const resource = (input: unknown): DecodeResult =>
-  Result.match(Result.try(() => decodeDocument(input)), {
-    onSuccess: (result) => ({ ...result, findings: Secrets.redact(result.findings, Secrets.values(input)) }),
+  Result.match(Result.try(() => redacted(input, decodeDocument(input))), {
+    onSuccess: (result) => result,
     onFailure: (cause) => ({
       kind: Option.none(),
       name: Option.none(),
