@@ -47,6 +47,18 @@ const bounded = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> =>
   issues.map((issue) =>
     issue.message.length <= maxMessageLength ? issue : { ...issue, message: `${issue.message.slice(0, maxMessageLength - 3)}...` })
 
+/**
+ * Where the schema already rejected a value, a rule's second opinion on it is noise;
+ * where a rule explains an unknown field better (the selector engine's "expected one
+ * of matchLabels, matchExpressions"), the schema's generic unknown-field warning is.
+ */
+const merge = (schema: ReadonlyArray<Issue>, semantic: ReadonlyArray<Issue>): ReadonlyArray<Issue> => {
+  const rejected = new Set(schema.filter((i) => i.severity === "error").map((i) => Finding.formatPath(i.path)))
+  const rules = semantic.filter((i) => !rejected.has(Finding.formatPath(i.path)))
+  const explained = new Set(rules.filter((i) => i.severity === "warning").map((i) => Finding.formatPath(i.path)))
+  return [...schema.filter((i) => i.rule !== "unknown-field" || !explained.has(Finding.formatPath(i.path))), ...rules]
+}
+
 /** Decode + semantic rules for one resource, with its identity for reporting. */
 export const document = (input: unknown): Report => {
   const decoded = Decode.resource(input)
@@ -59,17 +71,15 @@ export const document = (input: unknown): Report => {
     message: f.message,
     rule: f.severity === "error" ? "schema" : "unknown-field"
   }))
-  // where the schema already rejected a value, a second opinion on it is noise
-  const rejected = new Set(decodeIssues.filter((i) => i.severity === "error").map((i) => Finding.formatPath(i.path)))
   const semantic = Option.match(decoded.kind, {
     onNone: () => [],
     onSome: (kind) => [...checkFields(pruned), ...check(kind, pruned)]
-  }).filter((issue) => !rejected.has(Finding.formatPath(issue.path)))
+  })
   return {
     kind: decoded.kind,
     name: decoded.name,
     namespace: decoded.namespace,
-    issues: Finding.sort(bounded(dedupe(Secrets.redact([...decodeIssues, ...semantic], Secrets.values(input)))))
+    issues: Finding.sort(bounded(dedupe(Secrets.redact(merge(decodeIssues, semantic), Secrets.values(input)))))
   }
 }
 

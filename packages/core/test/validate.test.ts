@@ -152,6 +152,14 @@ const cases: ReadonlyArray<Case> = [
     expected: []
   },
   {
+    name: "an unknown selector field is reported once, with the fields it could have been",
+    input: monitor("WhatapPodMonitor", { selector: { matchLabel: { app: "x" } }, namespaceSelector: { any: true }, endpoints: [{ port: "m" }] }),
+    expected: [
+      ["warning", ["spec", "namespaceSelector", "any"], "expected one of matchNames, matchLabels, matchExpressions"],
+      ["warning", ["spec", "selector", "matchLabel"], "expected one of matchLabels, matchExpressions"]
+    ]
+  },
+  {
     name: "a pod label constraint does not shadow the same constraint on namespaces",
     input: agent(apm(
       target("pods", { podSelector: { matchLabels: { app: "web" } } }),
