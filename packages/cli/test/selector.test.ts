@@ -1,8 +1,9 @@
 /**
  * `whatapctl selector match`: the exit code is the answer, invalid input is exit 2.
  */
+import { readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
-import { run } from "./support/run.ts"
+import { repoRoot, run } from "./support/run.ts"
 
 const match = (...args: ReadonlyArray<string>) => run(["selector", "match", ...args])
 
@@ -59,5 +60,18 @@ describe("selector match", () => {
     assert.strictEqual(match("--selector", "app", "--labels", "novalue").status, 2)
     assert.strictEqual(match("--labels", "a=b").status, 2)
     assert.strictEqual(run(["selector"]).status, 2)
+  })
+})
+
+describe("the README's example", () => {
+  it("prints what the README shows", () => {
+    const readme = readFileSync(`${repoRoot}README.md`, "utf8")
+    const command = "$ npx whatapctl selector match -s 'app in (web,api),!legacy' -l app=web,tier=front --explain\n"
+    const start = readme.indexOf(command)
+    assert.isAtLeast(start, 0, "the README no longer shows the example")
+    const shown = readme.slice(start + command.length, readme.indexOf("```", start))
+    const r = match("-s", "app in (web,api),!legacy", "-l", "app=web,tier=front", "--explain")
+    assert.strictEqual(r.status, 0)
+    assert.strictEqual(r.stdout, shown)
   })
 })

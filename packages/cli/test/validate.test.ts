@@ -2,8 +2,9 @@
  * `whatapctl validate` end to end through the real bin: exit codes, exact positions,
  * every output format, stdin, multi-document files, syntax errors and missing files.
  */
+import { readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
-import { fixture, run } from "./support/run.ts"
+import { fixture, repoRoot, run } from "./support/run.ts"
 
 const invalid = fixture("invalid.yaml")
 const T = "spec.features.apm.instrumentation.targets"
@@ -189,5 +190,18 @@ describe("machine formats", () => {
     assert.include(r.stdout, "name=\"WhatapPodMonitor/api (line 18)\"")
     assert.include(r.stdout, "<failure message=\"1 error(s)\" type=\"error\">")
     assert.include(r.stdout, "</testsuites>\n")
+  })
+})
+
+describe("the README's example", () => {
+  it("is what validate prints for fixtures/readme-agent.yaml (named agent.yaml there)", () => {
+    const readme = readFileSync(`${repoRoot}README.md`, "utf8")
+    const command = "$ npx whatapctl validate agent.yaml\n"
+    const start = readme.indexOf(command)
+    assert.isAtLeast(start, 0, "the README no longer shows the example")
+    const shown = readme.slice(start + command.length, readme.indexOf("\n\n", start) + 1)
+    const r = run(["validate", fixture("readme-agent.yaml")])
+    assert.strictEqual(r.status, 1)
+    assert.strictEqual((r.stdout + r.stderr).replaceAll(fixture("readme-agent.yaml"), "agent.yaml"), shown)
   })
 })
