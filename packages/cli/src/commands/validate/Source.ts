@@ -10,7 +10,7 @@
  */
 import { Result } from "effect"
 import * as Events from "./Events.ts"
-import { Composer, type Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser } from "yaml"
+import { Composer, type Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, type YAMLMap } from "yaml"
 
 export interface Position {
   readonly line: number
@@ -36,23 +36,46 @@ type Located = { readonly node: unknown; readonly offset: number }
 
 const mergeKey = "<<"
 
+interface KeyIndex {
+  /** the first pair of each key, as written */
+  readonly direct: ReadonlyMap<string, Located>
+  /** the values of its `<<` entries, in order */
+  readonly merges: ReadonlyArray<unknown>
+}
+
+// with `merge: true` the key's value is `Symbol("<<")`, not the string
+const isMergeKey = (key: unknown): boolean =>
+  key === mergeKey || (typeof key === "symbol" && key.description === mergeKey)
+
+/** Built once per map, so locating every finding of a 30,000-key map is not quadratic. */
+const indexes = new WeakMap<object, KeyIndex>()
+
+const indexOf = (map: YAMLMap): KeyIndex => {
+  const cached = indexes.get(map)
+  if (cached !== undefined) return cached
+  const direct = new Map<string, Located>()
+  const merges: Array<unknown> = []
+  for (const pair of map.items) {
+    const key: unknown = isScalar(pair.key) ? pair.key.value : undefined
+    if (isMergeKey(key)) merges.push(...(isSeq(pair.value) ? pair.value.items : [pair.value]))
+    else if (isScalar(pair.key) && pair.key.range && !direct.has(String(key))) {
+      direct.set(String(key), { node: pair.value, offset: pair.key.range[0] })
+    }
+  }
+  const index = { direct, merges }
+  indexes.set(map, index)
+  return index
+}
+
 /** The pair for `key` in a map, following `<<` merge keys when it is not a direct key. */
 const lookup = (doc: Document, map: unknown, key: string, depth = 0): Located | undefined => {
   if (!isMap(map) || depth > 16) return undefined
-  for (const pair of map.items) {
-    if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) {
-      return { node: pair.value, offset: pair.key.range[0] }
-    }
-  }
-  for (const pair of map.items) {
-    // with `merge: true` the key's value is `Symbol("<<")`, not the string
-    const pairKey: unknown = isScalar(pair.key) ? pair.key.value : undefined
-    if (!(pairKey === mergeKey || (typeof pairKey === "symbol" && pairKey.description === mergeKey))) continue
-    const sources = isSeq(pair.value) ? pair.value.items : [pair.value]
-    for (const source of sources) {
-      const found = lookup(doc, isAlias(source) ? source.resolve(doc) : source, key, depth + 1)
-      if (found !== undefined) return found
-    }
+  const index = indexOf(map)
+  const found = index.direct.get(key)
+  if (found !== undefined) return found
+  for (const source of index.merges) {
+    const merged = lookup(doc, isAlias(source) ? source.resolve(doc) : source, key, depth + 1)
+    if (merged !== undefined) return merged
   }
   return undefined
 }
