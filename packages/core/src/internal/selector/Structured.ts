@@ -10,6 +10,7 @@
  * Exists/DoesNotExist take none, keys and values obey the label syntax.
  */
 import * as Finding from "../../Finding.ts"
+import { isRecord } from "../validate/json.ts"
 import {
   issue, keyIssues, make, valueIssues,
   type Issue, type Requirement, type Selector
@@ -23,8 +24,7 @@ export interface Decoded<A> {
   readonly issues: ReadonlyArray<Issue>
 }
 
-export const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
+export { isRecord }
 
 const isAbsent = (u: unknown): u is null | undefined => u === undefined || u === null
 
