@@ -31,16 +31,8 @@ export interface Running {
 
 const GRACE_MS = 5_000
 
-// Last line of defence when the scope never closes (uncaught exception, process.exit in a
-// test runner): an `exit` hook may only do synchronous work, and killing a group is that.
+// Components of this process by pid; Janitor's exit hook covers a scope that never closes.
 const live = new Map<number, string>()
-process.on("exit", () => {
-  for (const pid of live.keys()) killGroup(pid, "SIGKILL")
-})
-
-// ESRCH (the group is already gone) is the state we wanted, so failures are ignored.
-const killGroup = (pid: number, signal: NodeJS.Signals): void =>
-  Effect.runSync(Effect.try(() => process.kill(-pid, signal)).pipe(Effect.ignore))
 
 export const logTail = (logFile: string, lines = 25): string =>
   Effect.runSync(
@@ -73,6 +65,7 @@ const acquire = (spec: Spec) =>
     Janitor.record(spec.workDir, pid)
     child.once("exit", (code, signal) => {
       live.delete(pid)
+      Janitor.forget(pid)
       Deferred.doneUnsafe(exited, Exit.succeed(signal ?? `exit code ${code}`))
     })
     // Without this, a detached child keeps the event loop (and `npm start`) alive.
@@ -84,10 +77,10 @@ const acquire = (spec: Spec) =>
 const release = (running: Running) =>
   Effect.gen(function*() {
     if (!live.has(running.pid)) return
-    killGroup(running.pid, "SIGTERM")
+    Janitor.killGroup(running.pid, "SIGTERM")
     const stopped = yield* Deferred.await(running.exited).pipe(Effect.timeoutOption(GRACE_MS))
     if (stopped._tag === "None") {
-      killGroup(running.pid, "SIGKILL")
+      Janitor.killGroup(running.pid, "SIGKILL")
       yield* Deferred.await(running.exited).pipe(Effect.timeoutOption(GRACE_MS))
     }
   })

@@ -1,9 +1,13 @@
 /**
  * Cleans up after runs that could not clean up themselves. Components run in their own
- * process groups (so Ctrl-C reaches us, not them), which means a harness killed with
- * SIGKILL leaves them running. Each work directory records its owner's pid and its
- * components' pids; the next start kills the groups of dead owners and removes their
- * directories (unless they were deliberately kept).
+ * process groups (so Ctrl-C reaches us, not them), which means a harness that dies without
+ * closing its scope leaves them running. Two guards:
+ * - in this process, an `exit` hook kills the groups and removes the work directories that
+ *   are still registered (the scope never closed: vitest answers Ctrl-C with
+ *   `process.exit()`, an uncaught exception, ...);
+ * - for a harness killed with SIGKILL, each work directory records its owner's pid and its
+ *   components' pids; the next start kills the groups of dead owners and removes their
+ *   directories (unless they were deliberately kept).
  */
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -15,12 +19,56 @@ const OWNER = "owner.pid"
 const PIDS = "components.pids"
 export const KEPT = "kept"
 
-export const claim = (dir: string): void => writeFileSync(join(dir, OWNER), `${process.pid}\n`)
-export const record = (dir: string, pid: number): void => appendFileSync(join(dir, PIDS), `${pid}\n`)
-
 const read = (file: string): string => (existsSync(file) ? readFileSync(file, "utf8") : "")
 
-const alive = (pid: number): boolean => {
+// ESRCH (the group is already gone) is the state we wanted, so failures are ignored. A pid
+// below 1 would make `-pid` address our own group (0) or every process we may signal (-1).
+export const killGroup = (pid: number, signal: NodeJS.Signals): void => {
+  if (pid > 0) Effect.runSync(Effect.try(() => process.kill(-pid, signal)).pipe(Effect.ignore))
+}
+
+const groups = new Set<number>()
+const dirs = new Set<string>()
+
+// An `exit` hook may only do synchronous work; killing groups and removing files is that.
+// The groups go first so nothing writes into a directory while it is removed; the retries
+// cover the moment a SIGKILLed process needs to actually stop.
+process.on("exit", () => {
+  for (const pid of groups) killGroup(pid, "SIGKILL")
+  for (const dir of dirs) {
+    if (existsSync(join(dir, KEPT))) continue
+    Effect.runSync(Effect.try(() => rmSync(dir, { recursive: true, force: true, maxRetries: 5 })).pipe(Effect.ignore))
+  }
+})
+
+/** Until `forget(pid)`, this process group is SIGKILLed if the process exits. */
+export const killOnExit = (pid: number): void => {
+  groups.add(pid)
+}
+
+/** Until `forget(dir)`, this directory is removed (unless kept) if the process exits. */
+export const removeOnExit = (dir: string): void => {
+  dirs.add(dir)
+}
+
+export const forget = (pidOrDir: number | string): void => {
+  if (typeof pidOrDir === "number") groups.delete(pidOrDir)
+  else dirs.delete(pidOrDir)
+}
+
+/** Marks `dir` as this process's work directory, for this process's exit hook and the next sweep. */
+export const claim = (dir: string): void => {
+  writeFileSync(join(dir, OWNER), `${process.pid}\n`)
+  removeOnExit(dir)
+}
+
+/** Records a component of `dir`'s run, for this process's exit hook and the next sweep. */
+export const record = (dir: string, pid: number): void => {
+  appendFileSync(join(dir, PIDS), `${pid}\n`)
+  killOnExit(pid)
+}
+
+export const alive = (pid: number): boolean => {
   if (!Number.isInteger(pid) || pid <= 0) return false
   return Effect.runSync(Effect.try(() => process.kill(pid, 0)).pipe(Effect.as(true), Effect.orElseSucceed(() => false)))
 }
@@ -33,9 +81,7 @@ const reap = (dir: string) =>
     const owner = Number(read(join(dir, OWNER)).trim())
     if (!existsSync(join(dir, OWNER)) || alive(owner)) return
     const pids = read(join(dir, PIDS)).split("\n").map(Number).filter((pid) => alive(pid) && isOurs(pid))
-    for (const pid of pids) {
-      yield* Effect.try(() => process.kill(-pid, "SIGKILL")).pipe(Effect.ignore)
-    }
+    for (const pid of pids) killGroup(pid, "SIGKILL")
     if (pids.length > 0) yield* Console.log(`[controlplane] stopped ${pids.length} orphaned processes of ${dir}`)
     if (!existsSync(join(dir, KEPT))) yield* Effect.try(() => rmSync(dir, { recursive: true, force: true })).pipe(Effect.ignore)
   })

@@ -26,13 +26,20 @@ export const keep = (dir: string): void => writeFileSync(join(dir, Janitor.KEPT)
 
 const markKept = (dir: string) => Effect.sync(() => keep(dir))
 
+const release = <A, E>(dir: string, exit: Exit.Exit<A, E>, keepAlways: boolean) => {
+  // From here on the scope decides; the exit hook would remove what failed() keeps.
+  Janitor.forget(dir)
+  if (failed(exit)) {
+    return markKept(dir).pipe(Effect.andThen(Console.error(`[controlplane] failed; logs kept in ${dir}\n${logTails(dir)}`)))
+  }
+  if (keepAlways || existsSync(join(dir, Janitor.KEPT))) {
+    return markKept(dir).pipe(Effect.andThen(Console.log(`[controlplane] work directory kept: ${dir}`)))
+  }
+  return Effect.promise(() => rm(dir, { recursive: true, force: true }))
+}
+
 export const scoped = <E, R>(create: Effect.Effect<string, E, R>, keepAlways: boolean) =>
   Effect.acquireRelease(
     Janitor.sweep.pipe(Effect.andThen(create), Effect.tap((dir) => Effect.sync(() => Janitor.claim(dir)))),
-    (dir, exit) =>
-      failed(exit)
-        ? markKept(dir).pipe(Effect.andThen(Console.error(`[controlplane] failed; logs kept in ${dir}\n${logTails(dir)}`)))
-        : keepAlways || existsSync(join(dir, Janitor.KEPT))
-        ? markKept(dir).pipe(Effect.andThen(Console.log(`[controlplane] work directory kept: ${dir}`)))
-        : Effect.promise(() => rm(dir, { recursive: true, force: true }))
+    (dir, exit) => Effect.suspend(() => release(dir, exit, keepAlways))
   )
