@@ -28,12 +28,11 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const suiteStarted = Date.now()
   const runtime = ManagedRuntime.make(ControlPlane.layer({ nodes: suiteNodes }))
-  // vitest stops on Ctrl-C without running teardown; the processes must not outlive it.
-  const onSignal = (signal: NodeJS.Signals) => {
-    void runtime.dispose().finally(() => process.kill(process.pid, signal))
-  }
-  process.once("SIGINT", onSignal)
-  process.once("SIGTERM", onSignal)
+  // vitest answers SIGINT and SIGTERM with process.exit() without running teardown, so the
+  // processes and the work directory are Janitor's exit hook's to remove. Nothing answers
+  // SIGHUP (the terminal was closed), whose default kills Node without that hook: exit too.
+  const onHangup = () => process.exit(129)
+  process.once("SIGHUP", onHangup)
   const plane = await runtime.runPromise(Effect.service(ControlPlane))
   project.provide("controlPlane", {
     kubeconfigPath: plane.kubeconfigPath,
@@ -48,8 +47,7 @@ export default async function setup(project: TestProject) {
     // Failed specs: keep PKI, kubeconfig and component logs for a look afterwards.
     if (project.vitest.state.getCountOfFailedTests() > 0) WorkDir.keep(plane.workDir)
     await runtime.dispose()
-    process.off("SIGINT", onSignal)
-    process.off("SIGTERM", onSignal)
+    process.off("SIGHUP", onHangup)
     await Effect.runPromise(Console.log([
       `[e2e] kube-apiserver ${plane.version}: start-to-ready ${(plane.startMillis / 1000).toFixed(1)}s`,
       `[e2e] peak RSS of the control plane: ${RssMonitor.format(peak)}`,
