@@ -4,12 +4,13 @@
  * the test setup and `npm start` can call `ensure` unconditionally.
  */
 import { existsSync } from "node:fs"
-import { mkdir, readFile, rename, rm, statfs, writeFile } from "node:fs/promises"
+import { mkdir, readdir, readFile, rename, rm, statfs, writeFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { Console, Effect } from "effect"
 import * as BuildSpec from "./BuildSpec.ts"
 import { ControlPlaneError } from "./ControlPlaneError.ts"
 import * as Exec from "./Exec.ts"
+import * as Janitor from "./Janitor.ts"
 
 const MIN_FREE_BYTES = 6 * 1024 ** 3
 
@@ -34,6 +35,8 @@ const checkDisk = Effect.fn("Builder.checkDisk")(function*(dir: string) {
   }
 })
 
+const tmpDir = (layout: BuildSpec.Layout): string => join(layout.dir, "tmp")
+
 const buildComponent = Effect.fn("Builder.component")(
   function*(component: BuildSpec.Component, layout: BuildSpec.Layout, index: number) {
     const label = `[controlplane] ${index + 1}/${BuildSpec.components.length} ${component.name}`
@@ -41,7 +44,9 @@ const buildComponent = Effect.fn("Builder.component")(
     const started = Date.now()
     yield* Exec.run("go", BuildSpec.goBuildArgs(component, layout.bin(component.name)), {
       cwd: join(BuildSpec.modulesDir, component.module),
-      env: BuildSpec.goEnv(),
+      // go removes its work directory only when it finishes; an interrupted build would leave
+      // hundreds of MB in /tmp. Inside the partial directory, it goes when that goes.
+      env: { ...BuildSpec.goEnv(), GOTMPDIR: tmpDir(layout) },
       inheritStderr: true
     })
     yield* Console.log(`${label}: built in ${seconds(started)}`)
@@ -70,9 +75,11 @@ const writeKwokStages = Effect.fn("Builder.writeKwokStages")(function*(layout: B
 const buildInto = Effect.fn("Builder.buildInto")(function*(partial: BuildSpec.Layout) {
   const started = Date.now()
   yield* Effect.promise(() => mkdir(partial.binDir, { recursive: true }))
+  yield* Effect.promise(() => mkdir(tmpDir(partial)))
   for (const [index, component] of BuildSpec.components.entries()) {
     yield* buildComponent(component, partial, index)
   }
+  yield* Effect.promise(() => rm(tmpDir(partial), { recursive: true, force: true }))
   yield* writeKwokStages(partial)
   const version = (yield* Exec.run(partial.bin("kube-apiserver"), ["--version"])).trim()
   yield* Effect.promise(() => writeFile(partial.stampFile, `${version}\n${new Date().toISOString()}\n`))
@@ -90,18 +97,38 @@ const publish = Effect.fn("Builder.publish")(function*(partial: BuildSpec.Layout
   yield* Effect.promise(() => rename(partial.dir, layout.dir))
 })
 
+const PARTIAL = /\.partial-(\d+)$/
+
+// A build whose process was SIGKILLed leaves `<hash>.partial-<pid>` (up to 400 MB that
+// nothing reads); a pid that no longer runs cannot be building into it.
+const sweepPartials = Effect.fn("Builder.sweepPartials")(function*(root: string) {
+  const names = yield* Effect.promise(() => readdir(root).catch((): Array<string> => []))
+  const stale = names.filter((name) => {
+    const owner = PARTIAL.exec(name)?.[1]
+    return owner !== undefined && !Janitor.alive(Number(owner))
+  })
+  for (const name of stale) {
+    yield* Console.log(`[controlplane] removing the unfinished build ${name}`)
+    yield* Effect.promise(() => rm(join(root, name), { recursive: true, force: true }))
+  }
+})
+
 /** Returns the cache layout, building whatever is missing first. */
 export const ensure = Effect.fn("Builder.ensure")(function*() {
   const layout = yield* BuildSpec.layout
   if (existsSync(layout.stampFile)) return layout
+  yield* sweepPartials(dirname(layout.dir))
   yield* checkDisk(layout.dir)
   yield* Console.log(`[controlplane] building Kubernetes ${BuildSpec.KUBERNETES_VERSION} into ${layout.dir}`)
   yield* Console.log("[controlplane] a cold build takes ~5-10 min on 2 cores; later runs reuse the cache")
   const partial = BuildSpec.layoutAt(`${layout.dir}.partial-${process.pid}`)
+  // Interrupted or failed: the scope removes it; the process exits mid-build: the exit hook does.
+  Janitor.removeOnExit(partial.dir)
   yield* buildInto(partial).pipe(
-    Effect.onError(() => Effect.promise(() => rm(partial.dir, { recursive: true, force: true })))
+    Effect.onError(() => Effect.promise(() => rm(partial.dir, { recursive: true, force: true }))),
+    Effect.andThen(publish(partial, layout)),
+    Effect.ensuring(Effect.sync(() => Janitor.forget(partial.dir)))
   )
-  yield* publish(partial, layout)
   return layout
 })
 

@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process"
 import { Effect } from "effect"
 import { ControlPlaneError } from "./ControlPlaneError.ts"
+import * as Janitor from "./Janitor.ts"
 
 export interface Options {
   readonly cwd?: string
@@ -17,11 +18,18 @@ const tail = (text: string, lines = 30): string => text.trimEnd().split("\n").sl
 
 export const run = (command: string, args: ReadonlyArray<string>, options: Options = {}) =>
   Effect.callback<string, ControlPlaneError>((resume) => {
+    // Its own process group, so that stopping it also stops what it forked: `go build` runs
+    // compile and link as children, which a killed `go` leaves running until they finish.
+    // Janitor's exit hook covers a runner that exits without interrupting us.
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", options.inheritStderr === true ? "inherit" : "pipe"]
+      stdio: ["ignore", "pipe", options.inheritStderr === true ? "inherit" : "pipe"],
+      detached: true
     })
+    const pid = child.pid ?? 0
+    Janitor.killOnExit(pid)
+    let closed = false
     let stdout = ""
     let stderr = ""
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
@@ -32,7 +40,9 @@ export const run = (command: string, args: ReadonlyArray<string>, options: Optio
         message: error.code === "ENOENT" ? `'${command}' was not found on PATH` : error.message
       })))
     )
-    child.on("close", (code, signal) =>
+    child.on("close", (code, signal) => {
+      closed = true
+      Janitor.forget(pid)
       resume(
         code === 0
           ? Effect.succeed(stdout)
@@ -41,9 +51,12 @@ export const run = (command: string, args: ReadonlyArray<string>, options: Optio
             message: `'${command} ${args.join(" ")}' exited with ${code ?? signal}\n${tail(stderr || stdout)}`
           }))
       )
-    )
-    // Interruption (Ctrl-C during a build) must not leave a compiler running.
-    return Effect.sync(() => {
-      child.kill("SIGKILL")
     })
+    // Interruption (Ctrl-C during a build) must not leave a compiler running, and the caller
+    // may remove the output directory next: wait until the whole group is gone.
+    return Effect.callback<void>((stopped) => {
+      if (closed) return stopped(Effect.void)
+      child.once("close", () => stopped(Effect.void))
+      Janitor.killGroup(pid, "SIGKILL")
+    }).pipe(Effect.timeoutOption("10 seconds"))
   }).pipe(Effect.withSpan("Exec.run", { attributes: { command } }))
