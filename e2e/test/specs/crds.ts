@@ -71,6 +71,13 @@ export const crdSpecs = (source: TargetSource) =>
     })
 
     const samples = documents(Manifests.samplesDir, /\.ya?ml$/)
+    const rejected = documents(fixturesDir, /^rejected-.*\.ya?ml$/)
+    // it.each over an empty list registers no test at all: a moved directory must fail.
+    it("finds the samples and the rejected fixtures it checks", () => {
+      assert.isAbove(samples.length, 0, `no samples in ${Manifests.samplesDir}`)
+      assert.isAbove(rejected.length, 0, `no rejected-*.yaml in ${fixturesDir}`)
+    })
+
     it.each(samples.map((d) => [`${d.file} (${d.object.kind})`, d] as const))(
       "stores sample %s exactly as the decoder predicts",
       async (_, doc) => {
@@ -84,7 +91,6 @@ export const crdSpecs = (source: TargetSource) =>
       }
     )
 
-    const rejected = documents(fixturesDir, /^rejected-.*\.ya?ml$/)
     it.each(rejected.map((d) => [d.file, d] as const))(
       "rejects %s like the Go operator's CRD, and the validator reports an error",
       async (_, doc) => {
