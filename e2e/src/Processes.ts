@@ -55,36 +55,39 @@ const adminTls = (pki: Pki) =>
       key: await readFile(pki.adminKey, "utf8")
   }))
 
-export const startCore = Effect.fn("Processes.startCore")(function*(ctx: Context) {
-  const { layout, dir, pki, kubeconfigPath } = ctx
-  const [etcdPort, etcdPeerPort, apiPort] = yield* Effect.all([freePort, freePort, freePort])
-  const etcdUrl = `http://127.0.0.1:${etcdPort}`
-  const peerUrl = `http://127.0.0.1:${etcdPeerPort}`
+const startEtcd = Effect.fn("Processes.startEtcd")(function*(ctx: Context) {
+  const [port, peerPort] = yield* Effect.all([freePort, freePort])
+  const url = `http://127.0.0.1:${port}`
+  const peerUrl = `http://127.0.0.1:${peerPort}`
   yield* startAndWait({
     name: "etcd",
-    command: layout.bin("etcd"),
-    workDir: dir,
+    command: ctx.layout.bin("etcd"),
+    workDir: ctx.dir,
     env: env(),
     args: [
-      "--name=e2e", `--data-dir=${join(dir, "etcd")}`,
-      `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
+      "--name=e2e", `--data-dir=${join(ctx.dir, "etcd")}`,
+      `--listen-client-urls=${url}`, `--advertise-client-urls=${url}`,
       `--listen-peer-urls=${peerUrl}`, `--initial-advertise-peer-urls=${peerUrl}`,
       `--initial-cluster=e2e=${peerUrl}`,
       // Throw-away data: fsync only slows tests down.
       "--unsafe-no-fsync=true", "--auto-compaction-retention=1", "--log-level=warn"
     ]
-  }, "etcd /health", Probe.ok(`${etcdUrl}/health`))
+  }, "etcd /health", Probe.ok(`${url}/health`))
+  return url
+})
 
-  const apiServerUrl = `https://127.0.0.1:${apiPort}`
-  const tls = yield* adminTls(pki)
+const startApiServer = Effect.fn("Processes.startApiServer")(function*(ctx: Context, etcdUrl: string, tls: Probe.Tls) {
+  const { dir, pki } = ctx
+  const port = yield* freePort
+  const url = `https://127.0.0.1:${port}`
   yield* startAndWait({
     name: "kube-apiserver",
-    command: layout.bin("kube-apiserver"),
+    command: ctx.layout.bin("kube-apiserver"),
     workDir: dir,
     env: env(),
     args: [
       `--etcd-servers=${etcdUrl}`,
-      "--bind-address=127.0.0.1", `--secure-port=${apiPort}`,
+      "--bind-address=127.0.0.1", `--secure-port=${port}`,
       // Must be non-loopback (else the `kubernetes` Endpoints are rejected) and must be set
       // (hosts without a default route cannot auto-detect one). Nothing dials it.
       "--advertise-address=192.0.2.10",
@@ -102,39 +105,41 @@ export const startCore = Effect.fn("Processes.startCore")(function*(ctx: Context
       "--disable-admission-plugins=ServiceAccount",
       "--profiling=false"
     ]
-  }, "kube-apiserver /readyz", Probe.ok(`${apiServerUrl}/readyz`, tls))
-  yield* Kubeconfig.write(kubeconfigPath, apiServerUrl, pki)
+  }, "kube-apiserver /readyz", Probe.ok(`${url}/readyz`, tls))
+  return url
+})
 
+/** Controller-manager, scheduler and kwok; returns the controller-manager, whose work is awaited. */
+const startControllers = Effect.fn("Processes.startControllers")(function*(ctx: Context) {
+  const { layout, dir, pki, kubeconfigPath } = ctx
+  const client = (name: string, args: ReadonlyArray<string>): Component.Spec => ({
+    name,
+    command: layout.bin(name),
+    workDir: dir,
+    env: env(),
+    args: [`--kubeconfig=${kubeconfigPath}`, ...args]
+  })
   // No listeners of their own (--secure-port=0) and no leader election: one replica each.
-  const controllerManager = yield* Component.start({
-    name: "kube-controller-manager",
-    command: layout.bin("kube-controller-manager"),
-    workDir: dir,
-    env: env(),
-    args: [
-      `--kubeconfig=${kubeconfigPath}`, "--leader-elect=false", "--secure-port=0", "--controllers=*",
-      `--service-account-private-key-file=${pki.serviceAccountKey}`, `--root-ca-file=${pki.caCert}`,
-      `--cluster-signing-cert-file=${pki.caCert}`, `--cluster-signing-key-file=${pki.caKey}`
-    ]
-  })
-  yield* Component.start({
-    name: "kube-scheduler",
-    command: layout.bin("kube-scheduler"),
-    workDir: dir,
-    env: env(),
-    args: [`--kubeconfig=${kubeconfigPath}`, "--leader-elect=false", "--secure-port=0"]
-  })
-  yield* Component.start({
-    name: "kwok",
-    command: layout.bin("kwok"),
-    workDir: dir,
-    env: env(),
-    args: [
-      `--kubeconfig=${kubeconfigPath}`, `--config=${layout.stagesFile}`,
-      "--manage-all-nodes=true", "--node-lease-duration-seconds=40",
-      "--cidr=10.244.0.0/16", "--node-ip=10.240.0.1"
-    ]
-  })
+  const controllerManager = yield* Component.start(client("kube-controller-manager", [
+    "--leader-elect=false", "--secure-port=0", "--controllers=*",
+    `--service-account-private-key-file=${pki.serviceAccountKey}`, `--root-ca-file=${pki.caCert}`,
+    `--cluster-signing-cert-file=${pki.caCert}`, `--cluster-signing-key-file=${pki.caKey}`
+  ]))
+  yield* Component.start(client("kube-scheduler", ["--leader-elect=false", "--secure-port=0"]))
+  yield* Component.start(client("kwok", [
+    `--config=${layout.stagesFile}`,
+    "--manage-all-nodes=true", "--node-lease-duration-seconds=40",
+    "--cidr=10.244.0.0/16", "--node-ip=10.240.0.1"
+  ]))
+  return controllerManager
+})
+
+export const startCore = Effect.fn("Processes.startCore")(function*(ctx: Context) {
+  const tls = yield* adminTls(ctx.pki)
+  const etcdUrl = yield* startEtcd(ctx)
+  const apiServerUrl = yield* startApiServer(ctx, etcdUrl, tls)
+  yield* Kubeconfig.write(ctx.kubeconfigPath, apiServerUrl, ctx.pki)
+  const controllerManager = yield* startControllers(ctx)
   yield* Effect.raceFirst(
     Probe.until(
       "default ServiceAccount",
