@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config"
+import { loopbackNoProxy } from "./src/Processes.ts"
 
 // A CI proxy (HTTPS_PROXY for the registries) must never see traffic to the local plane.
-const noProxy = [process.env["NO_PROXY"], "127.0.0.1", "localhost", "::1"].filter(Boolean).join(",")
+const noProxy = loopbackNoProxy(process.env["NO_PROXY"] ?? process.env["no_proxy"])
 
 // One control plane for the whole suite (started in globalSetup, a cold build included),
 // and files run one after another against it.
