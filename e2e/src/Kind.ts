@@ -4,7 +4,8 @@
  * `controlplane/modules/kind` (like the rest of the control plane; about 5 s), and the
  * cluster lives as long as the scope that created it.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises"
+import { existsSync } from "node:fs"
+import { mkdtemp, rename, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { randomBytes } from "node:crypto"
@@ -18,15 +19,17 @@ export const KIND_MODULE_VERSION = "v0.33.0"
 export const ensureBinary = Effect.gen(function*() {
   const dir = join(yield* BuildSpec.cacheRoot, `kind-${KIND_MODULE_VERSION}`)
   const binary = join(dir, "kind")
-  const built = yield* Effect.promise(() => readFile(binary).then(() => true, () => false))
-  if (!built) {
-    yield* Console.log(`[kind] go build sigs.k8s.io/kind ${KIND_MODULE_VERSION} ...`)
-    yield* Exec.run("go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", binary, "sigs.k8s.io/kind"], {
-      cwd: join(BuildSpec.modulesDir, "kind"),
-      env: BuildSpec.goEnv(),
-      inheritStderr: true
-    })
-  }
+  if (existsSync(binary)) return binary
+  yield* Console.log(`[kind] go build sigs.k8s.io/kind ${KIND_MODULE_VERSION} ...`)
+  // Built beside and renamed into place: presence is the only check above, so an
+  // interrupted copy must never be left under the final name.
+  const partial = `${binary}.partial-${process.pid}`
+  yield* Exec.run("go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", partial, "sigs.k8s.io/kind"], {
+    cwd: join(BuildSpec.modulesDir, "kind"),
+    env: BuildSpec.goEnv(),
+    inheritStderr: true
+  }).pipe(Effect.onError(() => Effect.promise(() => rm(partial, { force: true }))))
+  yield* Effect.promise(() => rename(partial, binary))
   return binary
 })
 
