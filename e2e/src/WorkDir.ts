@@ -27,8 +27,6 @@ export const keep = (dir: string): void => writeFileSync(join(dir, Janitor.KEPT)
 const markKept = (dir: string) => Effect.sync(() => keep(dir))
 
 const release = <A, E>(dir: string, exit: Exit.Exit<A, E>, keepAlways: boolean) => {
-  // From here on the scope decides; the exit hook would remove what failed() keeps.
-  Janitor.forget(dir)
   if (failed(exit)) {
     return markKept(dir).pipe(Effect.andThen(Console.error(`[controlplane] failed; logs kept in ${dir}\n${logTails(dir)}`)))
   }
@@ -41,5 +39,8 @@ const release = <A, E>(dir: string, exit: Exit.Exit<A, E>, keepAlways: boolean) 
 export const scoped = <E, R>(create: Effect.Effect<string, E, R>, keepAlways: boolean) =>
   Effect.acquireRelease(
     Janitor.sweep.pipe(Effect.andThen(create), Effect.tap((dir) => Effect.sync(() => Janitor.claim(dir)))),
-    (dir, exit) => Effect.suspend(() => release(dir, exit, keepAlways))
+    // Registered with the exit hook until released: a kept directory carries the marker the
+    // hook respects, and a process that exits halfway through the removal still finishes it.
+    (dir, exit) =>
+      Effect.suspend(() => release(dir, exit, keepAlways)).pipe(Effect.ensuring(Effect.sync(() => Janitor.forget(dir))))
   )
