@@ -57,7 +57,12 @@ const acquire = (spec: Spec) =>
     })
     closeSync(fd)
     const pid = yield* Effect.callback<number, ControlPlaneError>((resume) => {
-      child.once("spawn", () => resume(Effect.succeed(child.pid ?? -1)))
+      child.once("spawn", () =>
+        resume(
+          child.pid === undefined
+            ? Effect.fail(new ControlPlaneError({ step: spec.name, message: "started without a pid" }))
+            : Effect.succeed(child.pid)
+        ))
       child.once("error", (error) =>
         resume(Effect.fail(new ControlPlaneError({ step: spec.name, message: `cannot start: ${error.message}` }))))
     })
