@@ -36,9 +36,20 @@ const yamlFiles = (dir: string): ReadonlyArray<string> =>
     ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f))
     : []
 
+export interface Document {
+  /** The file's name within its directory. */
+  readonly file: string
+  readonly object: KubernetesObject
+}
+
+/** Each object of the YAML files in `dir` whose names pass `keep`, with its file (none when `dir` is absent). */
+export const documentsIn = (dir: string, keep: (file: string) => boolean): ReadonlyArray<Document> =>
+  yamlFiles(dir).filter((path) => keep(basename(path))).flatMap((path) =>
+    fromYaml(readFileSync(path, "utf8")).map((object) => ({ file: basename(path), object })))
+
 /** Objects from the YAML files in `dir` whose names pass `keep` (none when `dir` is absent). */
 export const loadFiles = (dir: string, keep: (file: string) => boolean): ReadonlyArray<KubernetesObject> =>
-  yamlFiles(dir).filter((path) => keep(basename(path))).flatMap((file) => fromYaml(readFileSync(file, "utf8")))
+  documentsIn(dir, keep).map((doc) => doc.object)
 
 
 /** The operator's CRDs, generated from core's Schemas (`deploy/crds/` holds the same YAML). */

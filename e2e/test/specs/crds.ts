@@ -4,32 +4,23 @@
  * exactly as `Decode.resource` predicts (defaults filled, unknown fields pruned); the documents
  * the Go operator's CRDs reject are rejected here too, and the validator reports them as errors.
  */
-import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { CustomObjectsApi, type KubernetesObject } from "@kubernetes/client-node"
 import { Decode, Finding, Validate } from "@whatap-operator/core"
 import { Effect, Option } from "effect"
 import { assert, beforeAll, describe, it } from "vitest"
-import { parseAllDocuments } from "yaml"
 import * as Manifests from "../../src/Manifests.ts"
 import { suffix, type TargetSource, useNamespace } from "./Target.ts"
 
 const fixturesDir = join(Manifests.repoRoot, "packages", "core", "test", "fixtures")
 
-interface Document {
-  readonly file: string
-  readonly object: KubernetesObject & { readonly spec?: unknown }
-}
+type Document = Manifests.Document
 
 const documents = (dir: string, pattern: RegExp): ReadonlyArray<Document> =>
-  readdirSync(dir).filter((f) => pattern.test(f)).sort().flatMap((file) =>
-    parseAllDocuments(readFileSync(join(dir, file), "utf8"))
-      .map((doc): unknown => doc.toJS())
-      .filter((o): o is Document["object"] => typeof o === "object" && o !== null && "kind" in o)
-      .map((object) => ({ file, object })))
+  Manifests.documentsIn(dir, (file) => pattern.test(file))
 
 /** A unique name (cluster-scoped agents would otherwise overwrite each other) in `namespace`. */
-const placed = (doc: Document, namespace: string): Document["object"] => {
+const placed = (doc: Document, namespace: string): KubernetesObject => {
   const scoped = doc.object.kind !== "WhatapAgent"
   const metadata = { name: `${doc.object.metadata?.name ?? "x"}-${suffix()}`, ...(scoped ? { namespace } : {}) }
   return { ...doc.object, metadata }
