@@ -23,18 +23,29 @@ interface Parts {
 
 const age = { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" }
 
+/** A printer column showing one field of the condition of `type`. */
+const condition = (name: string, type: string, field: "status" | "reason") =>
+  ({ name, type: "string", jsonPath: `.status.conditions[?(@.type=="${type}")].${field}` })
+
 const parts: { readonly [K in Resource.Kind]: Parts } = {
   WhatapAgent: {
     description: "WhatapAgent installs and runs WhaTap monitoring (K8s agents, GPU, OpenAgent, APM injection).",
     spec: WhatapAgentSpec,
     status: WhatapAgentStatus,
+    // The conditions of D7: Ready's status and reason, then each component's reason
+    // (Available, Progressing, Disabled, ...), which says more than True/False.
     printerColumns: [
-      { name: "Ready", type: "string", jsonPath: ".status.conditions[?(@.type==\"Ready\")].status" },
-      { name: "Master", type: "boolean", jsonPath: ".spec.features.k8sAgent.masterAgent.enabled" },
-      { name: "Node", type: "boolean", jsonPath: ".spec.features.k8sAgent.nodeAgent.enabled" },
-      { name: "GPU", type: "boolean", jsonPath: ".spec.features.k8sAgent.gpuMonitoring.enabled" },
-      { name: "OpenAgent", type: "boolean", jsonPath: ".spec.features.openAgent.enabled" },
-      { name: "APM", type: "boolean", jsonPath: ".spec.features.apm.instrumentation.enabled" },
+      condition("Ready", "Ready", "status"),
+      condition("Reason", "Ready", "reason"),
+      condition("Master", "MasterAgentReady", "reason"),
+      condition("Node", "NodeAgentReady", "reason"),
+      condition("GPU", "GpuMonitoringReady", "reason"),
+      condition("OpenAgent", "OpenAgentReady", "reason"),
+      condition("APM", "InstrumentationReady", "reason"),
+      { ...condition("Certificate", "WebhookCertificateValid", "reason"), priority: 1 },
+      { name: "Injected", type: "integer", jsonPath: ".status.instrumentation.injectedPods", priority: 1 },
+      { name: "Missed", type: "integer", jsonPath: ".status.instrumentation.missedPods", priority: 1 },
+      { name: "Message", type: "string", jsonPath: ".status.conditions[?(@.type==\"Ready\")].message", priority: 1 },
       age
     ]
   },

@@ -94,6 +94,20 @@ export const resource = (input: unknown): DecodeResult =>
     })
   })
 
+/**
+ * The wire form of a decoded resource (what the API server stores): the inverse of the
+ * decoding, e.g. the license `Redacted` back to its string. For tests and tools that
+ * compare a decoded value with a stored object; never log its result.
+ */
+export const encode = (value: AnyResource): unknown => {
+  switch (value.kind) {
+    case "WhatapAgent": return Schema.encodeSync(WhatapAgent)(value)
+    case "WhatapPodMonitor": return Schema.encodeSync(WhatapPodMonitor)(value)
+    case "WhatapServiceMonitor": return Schema.encodeSync(WhatapServiceMonitor)(value)
+    case "WhatapStaticEndpoint": return Schema.encodeSync(WhatapStaticEndpoint)(value)
+  }
+}
+
 /** The decoded type of one kind. */
 export type TypeOf<K extends Resource.Kind> = (typeof schemas)[K]["Type"]
 

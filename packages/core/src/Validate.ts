@@ -17,7 +17,8 @@ import { type Issue, type Rule, ruleDescriptions } from "./internal/validate/iss
 import { check, type Kind } from "./internal/validate/kinds.ts"
 
 export type { Issue, Kind, Rule }
-export { languages } from "./internal/validate/instrumentation.ts"
+/** The known APM languages; `Language.languages` is their home. */
+export { languages } from "./Language.ts"
 
 /** Rule id -> one-line description (SARIF rules, documentation). */
 export const rules: Readonly<Record<Rule, string>> = ruleDescriptions

@@ -19,20 +19,42 @@ export const Features = Schema.Struct({
 export type Features = typeof Features.Type
 
 /**
+ * The license key: a plain string in the CRD and on the wire, a `Redacted` once decoded,
+ * so logging or printing a decoded CR shows `<redacted:license>`. Only the render of the
+ * agents' env unwraps it (`Redacted.value`).
+ */
+export const License = Schema.RedactedFromValue(
+  Schema.String.pipe(about("WhaTap license key; when absent the agents read WHATAP_LICENSE from the Secret whatap-credentials")),
+  { label: "license" }
+)
+
+/**
  * `license`/`host`/`port` as literal values; when absent the agents read the Secret
  * `whatap-credentials`. `port` is a string in the Go CRD, so `port: 6600` is rejected.
  */
 export const WhatapAgentSpec = Schema.Struct({
-  license: opt(Schema.String.pipe(about("WhaTap license key; when absent the agents read WHATAP_LICENSE from the Secret whatap-credentials"))),
+  license: opt(License),
   host: opt(Schema.String.pipe(about("WhaTap collector host(s); when absent WHATAP_HOST comes from the Secret whatap-credentials"))),
   port: opt(Schema.String.pipe(about("WhaTap collector port as a string; when absent WHATAP_PORT comes from the Secret whatap-credentials"))),
   features: Features
 })
 export type WhatapAgentSpec = typeof WhatapAgentSpec.Type
 
+const PodCount = Int64.check(Schema.isGreaterThanOrEqualTo(0))
+
+/** Pods seen by the APM webhook and the missed-pod sweep (D7, B4). */
+export const InstrumentationStatus = Schema.Struct({
+  matchedPods: PodCount.pipe(about("Running pods that match an enabled instrumentation target")),
+  injectedPods: PodCount.pipe(about("Matching pods that carry the APM agent")),
+  missedPods: PodCount.pipe(about("Matching pods that were never injected (created before the webhook, or while it was down)"))
+})
+export type InstrumentationStatus = typeof InstrumentationStatus.Type
+
+/** Conditions per component (see `Conditions.ts`) and the generation they describe. */
 export const WhatapAgentStatus = Schema.Struct({
   conditions: opt(Schema.Array(Condition)),
-  observedGeneration: opt(Int64)
+  observedGeneration: opt(Int64),
+  instrumentation: opt(InstrumentationStatus.pipe(about("APM injection counts, refreshed by the missed-pod sweep")))
 })
 export type WhatapAgentStatus = typeof WhatapAgentStatus.Type
 

@@ -3,17 +3,16 @@
  * targets (the webhook applies the first enabled target that matches a pod), selector
  * syntax and the `config` options that only work together.
  */
+import { isLanguage, languages } from "../../Language.ts"
 import { tagError } from "./imageRef.ts"
 import { checkSelectors } from "./endpoint.ts"
 import { error, type Issue, warning } from "./issue.ts"
 import { field, items, nonEmptyStr, type Path, pairs, str } from "./json.ts"
 import { checkDuplicateNames, covers, formatIndex, type Shape, shape } from "./targets.ts"
 
-export const languages = ["java", "python", "nodejs", "php", "dotnet", "golang"] as const
-
 const checkLanguage = (target: unknown, path: Path): ReadonlyArray<Issue> => {
   const language = str(field(target, "language"))
-  if (language === undefined || (languages as ReadonlyArray<string>).includes(language)) return []
+  if (language === undefined || isLanguage(language)) return []
   return [error("apm-language", [...path, "language"], `unknown language ${JSON.stringify(language)}: expected one of ${languages.join(", ")}`)]
 }
 

@@ -1,0 +1,189 @@
+/**
+ * Status conditions of a WhatapAgent (PRODUCT.md D7): one condition per component plus
+ * the aggregate `Ready`, reasons from a closed set, and pure helpers that keep
+ * `lastTransitionTime` still unless the `status` really changes. The Go operator flipped
+ * one `Available` condition on every pass, so its transition time meant "last
+ * reconcile"; here a no-op pass produces a list `equal` to the live one and the
+ * controller writes nothing.
+ *
+ * Reasons and the status they go with:
+ *
+ * | reason               | status  | meaning                                                            |
+ * |----------------------|---------|--------------------------------------------------------------------|
+ * | `Reconciling`        | Unknown | a pass started and has no verdict yet                              |
+ * | `Available`          | True    | every object applied and the workload's pods are ready             |
+ * | `Progressing`        | False   | every object applied, the rollout has not finished                 |
+ * | `Unavailable`        | False   | the rollout finished but pods are not ready (crash loop, pending)  |
+ * | `Disabled`           | False   | the component is off in the spec; its objects were removed         |
+ * | `InvalidSpec`        | False   | the CR has validation errors; nothing was applied                  |
+ * | `ApplyFailed`        | False   | the API server refused a write                                     |
+ * | `PruneFailed`        | False   | an object of a disabled component could not be deleted             |
+ * | `Deleting`           | False   | the CR is being deleted                                            |
+ * | `ComponentsNotReady` | False   | `Ready` only: a component condition is False                       |
+ * | `PodsMissed`         | False   | `InstrumentationReady`: pods match a target but were not injected  |
+ * | `CertificateValid`   | True    | `WebhookCertificateValid`: served cert, Secret and caBundle agree  |
+ * | `CertificateInvalid` | False   | `WebhookCertificateValid`: missing, expired or caBundle mismatch   |
+ *
+ * A `Disabled` component does not hold `Ready` back (see `ready`).
+ */
+import { Clock, Effect, Schema } from "effect"
+import type { Condition } from "./KubeTypes.ts"
+
+export type { Condition }
+
+/** The fixed order of the list the controller writes; unknown types follow, by name. */
+export const types = [
+  "Ready",
+  "MasterAgentReady",
+  "NodeAgentReady",
+  "OpenAgentReady",
+  "GpuMonitoringReady",
+  "InstrumentationReady",
+  "WebhookCertificateValid"
+] as const
+
+export const ConditionType = Schema.Literals(types)
+export type ConditionType = typeof ConditionType.Type
+
+/** Every type but the aggregate. */
+export const componentTypes: ReadonlyArray<Exclude<ConditionType, "Ready">> = types.filter(
+  (t): t is Exclude<ConditionType, "Ready"> => t !== "Ready"
+)
+
+export const reasons = [
+  "Reconciling",
+  "Available",
+  "Progressing",
+  "Unavailable",
+  "Disabled",
+  "InvalidSpec",
+  "ApplyFailed",
+  "PruneFailed",
+  "Deleting",
+  "ComponentsNotReady",
+  "PodsMissed",
+  "CertificateValid",
+  "CertificateInvalid"
+] as const
+
+export const Reason = Schema.Literals(reasons)
+export type Reason = typeof Reason.Type
+
+export type Status = Condition["status"]
+
+/** What the controller decides; the time is added by `set`/`merge`. */
+export interface Update {
+  readonly type: ConditionType
+  readonly status: Status
+  readonly reason: Reason
+  readonly message: string
+  readonly observedGeneration?: number
+}
+
+/** metav1.Condition's limit: a longer message makes the status write fail validation. */
+export const maxMessageLength = 32768
+
+const bound = (message: string): string =>
+  message.length <= maxMessageLength ? message : `${message.slice(0, maxMessageLength - 3)}...`
+
+/** RFC 3339 at seconds precision, as Kubernetes writes `metav1.Time`: `2026-11-30T15:00:00Z`. */
+export const formatTime = (epochMillis: number): string =>
+  new Date(Math.floor(epochMillis / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z")
+
+const rank = (type: string): number => {
+  const index = (types as ReadonlyArray<string>).indexOf(type)
+  return index === -1 ? types.length : index
+}
+
+const compareTypes = (a: string, b: string): number =>
+  rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)
+
+/** A sorted copy: the fixed type order, then unknown types by name. */
+export const sort = (conditions: ReadonlyArray<Condition>): ReadonlyArray<Condition> =>
+  [...conditions].sort((a, b) => compareTypes(a.type, b.type))
+
+export const find = (conditions: ReadonlyArray<Condition>, type: string): Condition | undefined =>
+  conditions.find((c) => c.type === type)
+
+/** Without the condition of `type` (a type the operator no longer writes, such as the Go operator's `Available`). */
+export const remove = (conditions: ReadonlyArray<Condition>, type: string): ReadonlyArray<Condition> =>
+  sort(conditions.filter((c) => c.type !== type))
+
+const build = (update: Update, lastTransitionTime: string): Condition => ({
+  type: update.type,
+  status: update.status,
+  reason: update.reason,
+  message: bound(update.message),
+  lastTransitionTime,
+  ...(update.observedGeneration === undefined ? {} : { observedGeneration: update.observedGeneration })
+})
+
+/**
+ * The list with `update` applied, sorted. The transition time is `now` for a new
+ * condition or a new status, and the previous one otherwise: a new reason, message or
+ * observedGeneration alone is not a transition.
+ */
+export const set = (conditions: ReadonlyArray<Condition>, update: Update, now: string): ReadonlyArray<Condition> => {
+  const previous = find(conditions, update.type)
+  const time = previous !== undefined && previous.status === update.status ? previous.lastTransitionTime : now
+  return sort([...conditions.filter((c) => c.type !== update.type), build(update, time)])
+}
+
+/** Every update applied in turn (a later update of the same type wins). */
+export const merge = (
+  conditions: ReadonlyArray<Condition>,
+  updates: ReadonlyArray<Update>,
+  now: string
+): ReadonlyArray<Condition> => sort(updates.reduce((acc, update) => set(acc, update, now), conditions))
+
+const sameCondition = (a: Condition, b: Condition): boolean =>
+  a.type === b.type &&
+  a.status === b.status &&
+  a.reason === b.reason &&
+  a.message === b.message &&
+  a.lastTransitionTime === b.lastTransitionTime &&
+  a.observedGeneration === b.observedGeneration
+
+/** Same conditions in the same order, every field compared (the time included): equal lists need no write. */
+export const equal = (a: ReadonlyArray<Condition>, b: ReadonlyArray<Condition>): boolean =>
+  a.length === b.length && a.every((condition, i) => {
+    const other = b[i]
+    return other !== undefined && sameCondition(condition, other)
+  })
+
+/** `set` with the time taken from the `Clock` service (TestClock in tests). */
+export const setNow = Effect.fn("Conditions.setNow")(function*(conditions: ReadonlyArray<Condition>, update: Update) {
+  const millis = yield* Clock.currentTimeMillis
+  return set(conditions, update, formatTime(millis))
+})
+
+/** `merge` with the time taken from the `Clock` service. */
+export const mergeNow = Effect.fn("Conditions.mergeNow")(
+  function*(conditions: ReadonlyArray<Condition>, updates: ReadonlyArray<Update>) {
+    const millis = yield* Clock.currentTimeMillis
+    return merge(conditions, updates, formatTime(millis))
+  }
+)
+
+const describe = (c: Condition): string => `${c.type} (${c.reason})`
+
+/**
+ * The aggregate `Ready` of the component conditions present: False when one is False
+ * (a `Disabled` one excepted), Unknown while one is Unknown or none is present, True
+ * otherwise.
+ */
+export const ready = (conditions: ReadonlyArray<Condition>, observedGeneration?: number): Update => {
+  const components = sort(conditions.filter((c) => (componentTypes as ReadonlyArray<string>).includes(c.type)))
+  const generation = observedGeneration === undefined ? {} : { observedGeneration }
+  const failing = components.filter((c) => c.status === "False" && c.reason !== "Disabled")
+  if (failing.length > 0) {
+    const message = `not ready: ${failing.map(describe).join(", ")}`
+    return { type: "Ready", status: "False", reason: "ComponentsNotReady", message, ...generation }
+  }
+  const pending = components.filter((c) => c.status === "Unknown")
+  if (components.length === 0 || pending.length > 0) {
+    const message = pending.length > 0 ? `waiting for ${pending.map(describe).join(", ")}` : "no component reported yet"
+    return { type: "Ready", status: "Unknown", reason: "Reconciling", message, ...generation }
+  }
+  return { type: "Ready", status: "True", reason: "Available", message: "all enabled components are ready", ...generation }
+}
