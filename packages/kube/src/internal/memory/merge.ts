@@ -1,0 +1,92 @@
+/**
+ * The object operations of server-side apply: merging an applied configuration into the
+ * live object (maps key by key, associative lists element by element by key, atomic
+ * lists and maps replaced, set lists united; `MergeKeys` decides which is which), and
+ * removing the fields an applier gave up.
+ */
+import * as MergeKeys from "../../MergeKeys.ts"
+import * as FieldSet from "../ssa/fieldSet.ts"
+import { clone, equal, isRecord, type JsonRecord } from "../ssa/json.ts"
+import * as P from "../ssa/path.ts"
+
+/** `applied` merged into `live` at the schema path `at` of an object of `kind`. */
+export const merge = (kind: string, at: ReadonlyArray<string>, live: unknown, applied: unknown): unknown => {
+  if (applied === undefined) return live
+  if (Array.isArray(applied)) return mergeList(kind, at, live, applied)
+  if (isRecord(applied)) {
+    if (!isRecord(live) || MergeKeys.isAtomicMap(kind, at)) return clone(applied)
+    const out: Record<string, unknown> = { ...live }
+    for (const [name, value] of Object.entries(applied)) out[name] = merge(kind, [...at, name], live[name], value)
+    return out
+  }
+  return applied
+}
+
+const mergeList = (kind: string, at: ReadonlyArray<string>, live: unknown, applied: ReadonlyArray<unknown>): unknown => {
+  const rule = MergeKeys.listRule(kind, at)
+  if (!Array.isArray(live) || rule === undefined) return clone(applied)
+  if (rule.type === "set") return [...live, ...applied.filter((v) => !live.some((l) => equal(l, v)))]
+  const out: Array<unknown> = [...live]
+  for (const item of applied) {
+    const key = MergeKeys.keyOf(rule, item)
+    const i = key === undefined ? -1 : out.findIndex((l) => P.hasKey(l, key, rule.defaults))
+    if (i < 0) out.push(clone(item))
+    else out[i] = merge(kind, [...at, "[]"], out[i], item)
+  }
+  return out
+}
+
+const isEmpty = (u: unknown): boolean => (Array.isArray(u) && u.length === 0) || (isRecord(u) && Object.keys(u).length === 0)
+
+/**
+ * `node` without the value at `path` (from element `i` on). A map or list that the removal
+ * leaves empty goes too, unless `keep` says someone owns it as a field of its own.
+ */
+const removeIn = (
+  kind: string,
+  node: unknown,
+  path: P.Path,
+  i: number,
+  keep: (encoded: string) => boolean
+): unknown => {
+  const element = path[i]
+  const step = element === undefined ? undefined : P.parse(element)
+  if (step === undefined) return node
+  const here = path.slice(0, i + 1)
+  const last = i === path.length - 1
+  const prune = (child: unknown, before: unknown) =>
+    isEmpty(child) && !isEmpty(before) && !keep(FieldSet.encodePath(here))
+  if (step.type === "field") {
+    if (!isRecord(node) || !Object.hasOwn(node, step.name)) return node
+    const before = node[step.name]
+    const child = last ? undefined : removeIn(kind, before, path, i + 1, keep)
+    return child === undefined || prune(child, before) ? omitKey(node, step.name) : { ...node, [step.name]: child }
+  }
+  if (!Array.isArray(node)) return node
+  const at = P.indexIn(kind, P.schemaPath(path.slice(0, i)), node, step)
+  if (at < 0) return node
+  const before = node[at]
+  const child = last ? undefined : removeIn(kind, before, path, i + 1, keep)
+  return child === undefined || prune(child, before)
+    ? node.filter((_, j) => j !== at)
+    : node.map((item, j) => (j === at ? child : item))
+}
+
+const omitKey = (record: JsonRecord, name: string): JsonRecord =>
+  Object.fromEntries(Object.entries(record).filter(([k]) => k !== name))
+
+/** `object` without the fields at the encoded `paths`. */
+export const removePaths = (kind: string, object: unknown, paths: Iterable<string>, keep: (encoded: string) => boolean): unknown => {
+  let current: unknown = object
+  for (const encoded of paths) current = removeIn(kind, current, FieldSet.decodePath(encoded), 0, keep)
+  return current
+}
+
+/** A JSON value without null fields (an applied configuration's null means "not set"). */
+export const withoutNulls = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(withoutNulls)
+  if (isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]))
+  }
+  return value
+}
