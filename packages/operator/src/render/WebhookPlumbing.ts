@@ -1,0 +1,107 @@
+/**
+ * The admission webhook's plumbing (spec 4.4), rendered whatever the feature toggles say:
+ * the Service `whatap-admission-controller` in front of the operator pods, the Secret
+ * `whatap-webhook-certificate` with the CA and serving certificate, and the
+ * MutatingWebhookConfiguration `whatap-webhook` with the pod webhook and the WhatapAgent
+ * validation webhook, in that order. Deliberate difference D6: the pod webhook skips the
+ * system namespaces and the operator's own unless the caller gives its own selector.
+ */
+import { Naming, type KubeTypes } from "@whatap-operator/core"
+import { ApiResource } from "@whatap-operator/kube"
+import { type Json, field, metadata, object } from "./Objects.ts"
+import type { Desired, Input, Managed, WebhookEndpoint } from "./Render.ts"
+
+const labels = { [Naming.labels.appName]: Naming.operatorAppName, [Naming.labels.managedBy]: Naming.managedByValue }
+
+const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64")
+
+const service = (input: Input): Desired => ({
+  component: "webhook",
+  resource: ApiResource.Service,
+  policy: "apply",
+  object: object(ApiResource.Service, metadata(input.agent, { name: Naming.webhook.service, namespace: input.namespace, labels }), {
+    spec: {
+      selector: { [Naming.labels.appName]: Naming.operatorAppName },
+      ports: [{ port: Naming.webhook.servicePort, targetPort: Naming.webhook.targetPort, protocol: "TCP" }]
+    }
+  })
+})
+
+/** The Go operator stores the CA key too (spec 4.4.2); D2 needs it to renew the serving certificate. */
+const secret = (input: Input): ReadonlyArray<Desired> => {
+  const tls = input.webhook.tls
+  if (tls === undefined) return []
+  const keys = Naming.webhook.secretKeys
+  return [{
+    component: "webhook",
+    resource: ApiResource.Secret,
+    policy: "apply",
+    object: object(ApiResource.Secret, metadata(input.agent, { name: Naming.webhook.secret, namespace: input.namespace }), {
+      type: "Opaque",
+      data: {
+        [keys.caCert]: base64(tls.caCert),
+        [keys.caKey]: base64(tls.caKey),
+        [keys.tlsCert]: base64(tls.tlsCert),
+        [keys.tlsKey]: base64(tls.tlsKey)
+      }
+    })
+  }]
+}
+
+const clientConfig = (input: Input, endpoint: WebhookEndpoint, path: string): Json => ({
+  ...(endpoint.mode === "url"
+    ? { url: `${endpoint.baseUrl.replace(/\/+$/, "")}${path}` }
+    : { service: { name: Naming.webhook.service, namespace: input.namespace, path } }),
+  ...field("caBundle", input.webhook.tls === undefined ? undefined : base64(input.webhook.tls.caCert))
+})
+
+/** D6: `kubernetes.io/metadata.name NotIn [system namespaces, NS]`, values sorted. */
+export const defaultNamespaceSelector = (namespace: string): KubeTypes.LabelSelector => ({
+  matchExpressions: [{
+    key: Naming.labels.namespaceName,
+    operator: "NotIn",
+    values: [...new Set([...Naming.systemNamespaces, namespace])].sort()
+  }]
+})
+
+const common = { failurePolicy: "Ignore", sideEffects: "None", admissionReviewVersions: ["v1"] } as const
+
+const webhooks = (input: Input): ReadonlyArray<Json> => [
+  {
+    name: Naming.webhook.podWebhook,
+    clientConfig: clientConfig(input, input.webhook.endpoint, Naming.webhook.podPath),
+    rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] }],
+    namespaceSelector: input.webhook.namespaceSelector ?? defaultNamespaceSelector(input.namespace),
+    ...common
+  },
+  {
+    name: Naming.webhook.agentWebhook,
+    clientConfig: clientConfig(input, input.webhook.endpoint, Naming.webhook.agentPath),
+    rules: [{
+      operations: ["CREATE", "UPDATE"],
+      apiGroups: [ApiResource.WhatapAgent.group],
+      apiVersions: [ApiResource.WhatapAgent.version],
+      resources: [ApiResource.WhatapAgent.plural]
+    }],
+    ...common
+  }
+]
+
+const configuration = (input: Input): Desired => ({
+  component: "webhook",
+  resource: ApiResource.MutatingWebhookConfiguration,
+  policy: "apply",
+  object: object(ApiResource.MutatingWebhookConfiguration, metadata(input.agent, { name: Naming.webhook.configuration }), {
+    webhooks: webhooks(input)
+  })
+})
+
+export const render = (input: Input): ReadonlyArray<Desired> => [service(input), ...secret(input), configuration(input)]
+
+export const managed = (input: Input): ReadonlyArray<Managed> => [
+  { component: "webhook", resource: ApiResource.Service, namespace: input.namespace, name: Naming.webhook.service },
+  ...(input.webhook.tls === undefined
+    ? []
+    : [{ component: "webhook", resource: ApiResource.Secret, namespace: input.namespace, name: Naming.webhook.secret } as const]),
+  { component: "webhook", resource: ApiResource.MutatingWebhookConfiguration, name: Naming.webhook.configuration }
+]
