@@ -13,10 +13,15 @@ export interface FlagSpec {
   readonly takesValue: boolean
   readonly description: string
   readonly valueName?: string
+  /** May be given more than once (`-f a.yaml -f b.yaml`); every value is kept in `lists`. */
+  readonly repeatable?: boolean
 }
 
 export interface Parsed {
+  /** The last value of each flag. */
   readonly values: ReadonlyMap<string, string>
+  /** Every value of each flag, in order (for repeatable flags). */
+  readonly lists: ReadonlyMap<string, ReadonlyArray<string>>
   readonly switches: ReadonlySet<string>
   readonly operands: ReadonlyArray<string>
 }
@@ -32,6 +37,7 @@ const find = (specs: ReadonlyArray<FlagSpec>, token: string): FlagSpec | undefin
 export const parse = (argv: ReadonlyArray<string>, specs: ReadonlyArray<FlagSpec>): Result.Result<Parsed, string> => {
   const all = [...specs, helpFlag]
   const values = new Map<string, string>()
+  const lists = new Map<string, Array<string>>()
   const switches = new Set<string>()
   const operands: Array<string> = []
   for (let i = 0; i < argv.length; i++) {
@@ -56,8 +62,9 @@ export const parse = (argv: ReadonlyArray<string>, specs: ReadonlyArray<FlagSpec
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i]
     if (value === undefined) return Result.fail(`flag ${token} needs a value`)
     values.set(spec.name, value)
+    lists.set(spec.name, [...(lists.get(spec.name) ?? []), value])
   }
-  return Result.succeed({ values, switches, operands })
+  return Result.succeed({ values, lists, switches, operands })
 }
 
 /** `-o` with its allowed values, checked so that a typo is a usage error, not a default. */

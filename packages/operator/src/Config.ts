@@ -1,0 +1,53 @@
+/**
+ * How one operator process runs: its namespace (where the agents and the webhook plumbing
+ * live), how the API server reaches its webhook, its identity for leader election and
+ * Events, and the timings of the control loop. Built by `whatapctl run` from flags and
+ * the environment; a plain value in tests.
+ */
+import { Context, Duration, Layer } from "effect"
+import { Naming } from "@whatap-operator/core"
+import type { WebhookEndpoint } from "./render/Render.ts"
+
+export interface LeaderElectionOptions {
+  readonly enabled: boolean
+  readonly namespace: string
+  readonly name: string
+  readonly leaseDuration: Duration.Duration
+  readonly renewDeadline: Duration.Duration
+  readonly retryPeriod: Duration.Duration
+}
+
+export interface Shape {
+  readonly namespace: string
+  /** hostname-suffix: the lease holder and the Events' reportingInstance. */
+  readonly identity: string
+  readonly webhook: WebhookEndpoint
+  /** Every WhatapAgent is reconciled at least this often (drift the watches missed). */
+  readonly resyncPeriod: Duration.Duration
+  /** WhatapAgents reconciled at once. */
+  readonly concurrency: number
+  /** After a pod or namespace change, status counts are refreshed this much later (batched). */
+  readonly statusDelay: Duration.Duration
+  readonly leaderElection: LeaderElectionOptions
+}
+
+export class OperatorConfig extends Context.Service<OperatorConfig, Shape>()("@whatap-operator/operator/OperatorConfig") {
+  static readonly layer = (config: Shape) => Layer.succeed(OperatorConfig, OperatorConfig.of(config))
+}
+
+export const defaults = (namespace: string, identity: string): Shape => ({
+  namespace,
+  identity,
+  webhook: { mode: "service" },
+  resyncPeriod: Duration.minutes(5),
+  concurrency: 2,
+  statusDelay: Duration.seconds(2),
+  leaderElection: {
+    enabled: true,
+    namespace,
+    name: Naming.leaderElectionLease,
+    leaseDuration: Duration.seconds(10),
+    renewDeadline: Duration.seconds(8),
+    retryPeriod: Duration.seconds(2)
+  }
+})

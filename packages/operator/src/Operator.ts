@@ -1,0 +1,89 @@
+/**
+ * The operator process: layers composed, nothing else. Standby replicas wait on the
+ * leader-election Lease; the leader builds the caches, the cluster view and the
+ * controller in a scope of its own, so losing leadership (an API server outage longer
+ * than the renew deadline) tears all of it down and the next term, in the same process,
+ * starts from fresh caches. `/healthz`, `/readyz` and `/metrics` are served throughout.
+ */
+import { Effect, Layer, Metric, Option, Ref, Stream } from "effect"
+import { KubeClient } from "@whatap-operator/kube"
+import { OperatorConfig } from "./Config.ts"
+import { Caches } from "./controller/Caches.ts"
+import { Cluster } from "./controller/Cluster.ts"
+import * as Controller from "./controller/Controller.ts"
+import { EventRecorder } from "./controller/Events.ts"
+import * as JsonLogger from "./runtime/JsonLogger.ts"
+import * as LeaderElection from "./runtime/LeaderElection.ts"
+import * as Metrics from "./runtime/Metrics.ts"
+import * as ProbeServer from "./runtime/ProbeServer.ts"
+import * as Readiness from "./runtime/Readiness.ts"
+import { Redactor } from "./runtime/Redactor.ts"
+
+export interface Options {
+  readonly kubeconfig?: string | undefined
+  readonly context?: string | undefined
+  readonly config: OperatorConfig["Service"]
+  /** host:port of /healthz, /readyz and /metrics; undefined: not served. */
+  readonly probes?: { readonly host: string; readonly port: number } | undefined
+  /** A second listener for /metrics only (the Go operator's --metrics-bind-address). */
+  readonly metrics?: { readonly host: string; readonly port: number } | undefined
+}
+
+/** One leadership term: caches, cluster view and controller live exactly as long as it. */
+const term = (current: Ref.Ref<Option.Option<Caches["Service"]>>) =>
+  Effect.gen(function*() {
+    const caches = yield* Caches
+    yield* Effect.acquireRelease(Ref.set(current, Option.some(caches)), () => Ref.set(current, Option.none()))
+    yield* Controller.start
+    return yield* Effect.never
+  }).pipe(Effect.provide(Layer.provideMerge(Cluster.layer, Caches.layer)), Effect.scoped)
+
+const lead = (config: OperatorConfig["Service"], current: Ref.Ref<Option.Option<Caches["Service"]>>) =>
+  Effect.gen(function*() {
+    if (!config.leaderElection.enabled) {
+      yield* Metric.update(Metrics.leader, 1)
+      return yield* term(current)
+    }
+    const elector = yield* LeaderElection.make({ ...config.leaderElection, identity: config.identity })
+    yield* Stream.runForEach(elector.changes, Readiness.publishLeadership).pipe(Effect.forkScoped)
+    // A lost term ends in LeaderElectionLost: campaign again with everything rebuilt.
+    return yield* elector.run(term(current)).pipe(
+      Effect.catchTag("LeaderElectionLost", (lost) => Effect.logWarning(`leadership lost: ${lost.message}; campaigning again`)),
+      Effect.forever
+    )
+  })
+
+const serveProbes = (options: Options, current: Ref.Ref<Option.Option<Caches["Service"]>>) =>
+  Effect.gen(function*() {
+    const readiness = Readiness.check(current)
+    if (options.probes !== undefined) {
+      const listening = yield* ProbeServer.serve({ ...options.probes, readiness })
+      yield* Effect.logInfo(`serving /healthz, /readyz and /metrics on ${options.probes.host}:${listening.port}`)
+    }
+    if (options.metrics !== undefined) {
+      const listening = yield* ProbeServer.serve({ ...options.metrics, readiness })
+      yield* Effect.logInfo(`serving /metrics on ${options.metrics.host}:${listening.port}`)
+    }
+  })
+
+/**
+ * Runs until `stop` completes (SIGTERM) or the operator fails: then the controller drains,
+ * the Lease is released and the listeners close.
+ */
+export const run = (options: Options, stop: Effect.Effect<string> = Effect.never) =>
+  Effect.gen(function*() {
+    const current = yield* Ref.make(Option.none<Caches["Service"]>())
+    yield* serveProbes(options, current)
+    yield* Effect.logInfo(`starting in namespace ${options.config.namespace} as ${options.config.identity}`)
+    const stopping = Effect.flatMap(stop, (why) => Effect.logInfo(`${why}: shutting down`))
+    yield* Effect.raceFirst(lead(options.config, current), stopping)
+    yield* Effect.logInfo("stopped")
+  }).pipe(
+    Effect.scoped,
+    Effect.provide(Layer.mergeAll(
+      OperatorConfig.layer(options.config),
+      EventRecorder.layer(options.config.identity)
+    ).pipe(Layer.provideMerge(KubeClient.layer({ kubeconfig: options.kubeconfig, context: options.context, observe: Readiness.observeRequest })))),
+    Effect.provide(JsonLogger.layerStdout),
+    Effect.provide(Redactor.layer)
+  )

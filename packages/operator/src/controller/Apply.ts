@@ -1,0 +1,150 @@
+/**
+ * Brings the cluster to the rendered desired state for one WhatapAgent: server-side apply
+ * (field manager `whatap-operator`, force) of each object that is not already up to date,
+ * create-if-absent for the install-bundle objects (D9: never overwrite a user's own), and
+ * deletion of the objects a disabled component rendered before. Nothing is written when
+ * nothing changed: an object is applied only when `ServerSideApply.upToDate` says the live
+ * object lacks part of the intent or still carries a field the intent dropped.
+ * Objects controlled by another WhatapAgent are left alone and reported as conflicts.
+ */
+import { Effect, Option } from "effect"
+import { KubeClient, type ApiResource, type KubeError, type KubeObject, ServerSideApply } from "@whatap-operator/kube"
+import { Naming } from "@whatap-operator/core"
+import type * as Render from "../render/Render.ts"
+
+export type Action = "created" | "updated" | "deleted"
+
+export interface Ref {
+  readonly resource: ApiResource.ApiResource
+  readonly namespace?: string | undefined
+  readonly name: string
+}
+
+export interface Change extends Ref {
+  readonly action: Action
+  /** For updates: the first field that differed (for the Event message). */
+  readonly detail?: string | undefined
+}
+
+export interface Failure extends Ref {
+  readonly action: "apply" | "create" | "delete"
+  readonly error: KubeError
+}
+
+export interface Outcome {
+  readonly changes: ReadonlyArray<Change>
+  readonly failures: ReadonlyArray<Failure>
+  /** Objects controlled by another WhatapAgent, as `Kind namespace/name (owner)`. */
+  readonly conflicts: ReadonlyArray<string>
+}
+
+/** Reads the freshest known live object (informer cache merged with this process' own writes). */
+export type Lookup = (ref: Ref) => Effect.Effect<Option.Option<KubeObject.KubeObject>>
+/** Records what a write returned (or that an object is gone), for `Lookup`. */
+export interface Recorder {
+  readonly written: (resource: ApiResource.ApiResource, object: KubeObject.KubeObject) => Effect.Effect<void>
+  readonly deleted: (ref: Ref, resourceVersion: string | undefined) => Effect.Effect<void>
+}
+
+const controllerUid = (object: KubeObject.KubeObject): string | undefined =>
+  object.metadata.ownerReferences?.find((o) => o.controller === true && o.kind === "WhatapAgent")?.uid
+
+const controllerName = (object: KubeObject.KubeObject): string =>
+  object.metadata.ownerReferences?.find((o) => o.controller === true && o.kind === "WhatapAgent")?.name ?? "?"
+
+export const describe = (ref: Ref): string =>
+  `${ref.resource.kind} ${ref.namespace === undefined || ref.namespace === "" ? "" : `${ref.namespace}/`}${ref.name}`
+
+const refOf = (d: Render.Desired): Ref => ({
+  resource: d.resource,
+  namespace: d.resource.namespaced ? d.object.metadata.namespace : undefined,
+  name: d.object.metadata.name ?? ""
+})
+
+const same = (a: Ref, b: Ref): boolean =>
+  a.resource.kind === b.resource.kind && a.resource.group === b.resource.group && (a.namespace ?? "") === (b.namespace ?? "") && a.name === b.name
+
+type Step = { readonly change?: Change; readonly failure?: Failure; readonly conflict?: string }
+
+const applyOne = (owner: KubeObject.KubeObject, desired: Render.Desired, lookup: Lookup, recorder: Recorder) =>
+  Effect.gen(function*() {
+    const kube = yield* KubeClient
+    const ref = refOf(desired)
+    const live = yield* lookup(ref)
+    if (Option.isSome(live)) {
+      const uid = controllerUid(live.value)
+      if (uid !== undefined && uid !== owner.metadata.uid) {
+        return { conflict: `${describe(ref)} (controlled by WhatapAgent ${controllerName(live.value)})` } satisfies Step
+      }
+      if (desired.policy === "createIfAbsent") return {} satisfies Step
+      if (ServerSideApply.upToDate(desired.object, live.value, Naming.fieldManager)) return {} satisfies Step
+    }
+    const action = desired.policy === "createIfAbsent" ? "create" : "apply"
+    const write = action === "create"
+      ? kube.create(desired.resource, desired.object, { namespace: ref.namespace })
+      : kube.apply(desired.resource, desired.object, { namespace: ref.namespace, force: true, fieldManager: Naming.fieldManager })
+    return yield* write.pipe(
+      Effect.tap((stored) => recorder.written(desired.resource, stored)),
+      Effect.map((): Step => ({
+        change: {
+          ...ref,
+          action: Option.isSome(live) ? "updated" : "created",
+          detail: Option.isSome(live)
+            ? Option.getOrUndefined(Option.map(ServerSideApply.diff(desired.object, live.value, Naming.fieldManager), ServerSideApply.describe))
+            : undefined
+        }
+      })),
+      Effect.catch((error): Effect.Effect<Step> =>
+        action === "create" && error.reason === "AlreadyExists" ? Effect.succeed({}) : Effect.succeed({ failure: { ...ref, action, error } }))
+    )
+  })
+
+const pruneOne = (owner: KubeObject.KubeObject, ref: Ref, lookup: Lookup, recorder: Recorder) =>
+  Effect.gen(function*() {
+    const kube = yield* KubeClient
+    const live = yield* lookup(ref)
+    if (Option.isNone(live) || controllerUid(live.value) !== owner.metadata.uid) return {} satisfies Step
+    const preconditions = live.value.metadata.uid === undefined ? undefined : { uid: live.value.metadata.uid }
+    return yield* kube.delete(ref.resource, ref.name, { namespace: ref.namespace, propagationPolicy: "Background", preconditions }).pipe(
+      Effect.andThen(recorder.deleted(ref, live.value.metadata.resourceVersion)),
+      Effect.as<Step>({ change: { ...ref, action: "deleted" } }),
+      Effect.catch((error): Effect.Effect<Step> =>
+        error.reason === "NotFound"
+          ? Effect.as(recorder.deleted(ref, live.value.metadata.resourceVersion), {})
+          : Effect.succeed({ failure: { ...ref, action: "delete", error } }))
+    )
+  })
+
+const collect = (steps: ReadonlyArray<Step>): Outcome => ({
+  changes: steps.flatMap((s) => (s.change === undefined ? [] : [s.change])),
+  failures: steps.flatMap((s) => (s.failure === undefined ? [] : [s.failure])),
+  conflicts: steps.flatMap((s) => (s.conflict === undefined ? [] : [s.conflict]))
+})
+
+/**
+ * Applies `desired` in order (a failure does not stop the others), then deletes every
+ * object of `managed` that is no longer desired and is controlled by `owner`.
+ */
+export const sync = Effect.fn("Apply.sync")(function*(
+  owner: KubeObject.KubeObject,
+  desired: ReadonlyArray<Render.Desired>,
+  managed: ReadonlyArray<Ref>,
+  lookup: Lookup,
+  recorder: Recorder
+) {
+  const applied = yield* Effect.forEach(desired, (d) => applyOne(owner, d, lookup, recorder))
+  const wanted = desired.map(refOf)
+  const stale = managed.filter((m) => !wanted.some((w) => same(w, m)))
+  const pruned = yield* Effect.forEach(stale, (ref) => pruneOne(owner, ref, lookup, recorder))
+  return collect([...applied, ...pruned])
+})
+
+/** Deletes every managed object controlled by `owner` (finalizer cleanup). */
+export const cleanup = Effect.fn("Apply.cleanup")(function*(
+  owner: KubeObject.KubeObject,
+  managed: ReadonlyArray<Ref>,
+  lookup: Lookup,
+  recorder: Recorder
+) {
+  return collect(yield* Effect.forEach(managed, (ref) => pruneOne(owner, ref, lookup, recorder)))
+})

@@ -1,0 +1,29 @@
+/**
+ * The monitor CRs (WhatapPodMonitor, WhatapServiceMonitor, WhatapStaticEndpoint) from the
+ * caches, decoded with the CRD defaults applied. A monitor that does not decode is left
+ * out of the scrape configuration and logged (once per resourceVersion would need state;
+ * the log is rate-limited by the reconcile rate instead), never fatal to the agent.
+ */
+import { Effect, Option } from "effect"
+import { Decode, Resource } from "@whatap-operator/core"
+import type { KubeObject } from "@whatap-operator/kube"
+import type * as ScrapeConfig from "../render/scrape/ScrapeConfig.ts"
+import { Caches } from "./Caches.ts"
+
+const decodeAll = <K extends Resource.Kind>(kind: K, objects: ReadonlyArray<KubeObject.KubeObject>) =>
+  Effect.forEach(objects, (object) => {
+    const decoded = Decode.as(kind, object)
+    if (Option.isSome(decoded.value)) return Effect.succeed([decoded.value.value])
+    const where = `${object.metadata.namespace ?? ""}/${object.metadata.name ?? ""}`
+    const why = decoded.findings.filter((f) => f.severity === "error").map((f) => f.message).slice(0, 3).join("; ")
+    return Effect.as(Effect.logWarning(`skipping ${kind} ${where} in the scrape configuration: ${why}`), [])
+  }).pipe(Effect.map((lists) => lists.flat()))
+
+export const fromCaches: Effect.Effect<ScrapeConfig.Monitors, never, Caches> = Effect.gen(function*() {
+  const caches = yield* Caches
+  return {
+    podMonitors: yield* decodeAll("WhatapPodMonitor", yield* caches.podMonitors.list),
+    serviceMonitors: yield* decodeAll("WhatapServiceMonitor", yield* caches.serviceMonitors.list),
+    staticEndpoints: yield* decodeAll("WhatapStaticEndpoint", yield* caches.staticEndpoints.list)
+  }
+})

@@ -1,0 +1,44 @@
+/**
+ * What a pass did, told to the people and tools watching: a log line and a Normal Event
+ * per object created, updated or deleted (`Created DaemonSet whatap-monitoring/whatap-node-agent`),
+ * a Warning per failure or conflict, and the write counter of the metrics.
+ */
+import { Effect, Metric } from "effect"
+import type { KubeObject } from "@whatap-operator/kube"
+import * as Metrics from "../runtime/Metrics.ts"
+import * as Apply from "./Apply.ts"
+import { EventRecorder } from "./Events.ts"
+import type * as WebhookTls from "./WebhookTls.ts"
+
+const verbs: Record<Apply.Action, string> = { created: "Created", updated: "Updated", deleted: "Deleted" }
+
+export const report = Effect.fn("Outcomes.report")(function*(
+  agent: KubeObject.KubeObject,
+  outcome: Apply.Outcome,
+  material?: WebhookTls.Material
+) {
+  const events = yield* EventRecorder
+  if (material !== undefined && material.action !== "reused") {
+    const message = material.action === "created"
+      ? `Created a new webhook CA and serving certificate (valid until ${material.notAfter.toISOString()})`
+      : `Renewed the webhook serving certificate (valid until ${material.notAfter.toISOString()})`
+    yield* Effect.logInfo(message)
+    yield* events.record(agent, "Normal", "CertificateIssued", message)
+  }
+  for (const change of outcome.changes) {
+    const message = `${verbs[change.action]} ${Apply.describe(change)}${change.detail === undefined ? "" : ` (${change.detail})`}`
+    yield* Effect.logInfo(message).pipe(Effect.annotateLogs({ kind: change.resource.kind, name: change.name, action: change.action }))
+    yield* events.record(agent, "Normal", verbs[change.action], message)
+    yield* Metric.update(Metric.withAttributes(Metrics.objectWritesTotal, { kind: change.resource.kind, action: change.action }), 1)
+  }
+  for (const failure of outcome.failures) {
+    const message = `Failed to ${failure.action} ${Apply.describe(failure)}: ${failure.error.message}`
+    yield* Effect.logError(message).pipe(Effect.annotateLogs({ kind: failure.resource.kind, name: failure.name, reason: failure.error.reason }))
+    yield* events.record(agent, "Warning", failure.action === "delete" ? "DeleteFailed" : "ApplyFailed", message)
+  }
+  for (const conflict of outcome.conflicts) {
+    const message = `Not managing ${conflict}`
+    yield* Effect.logWarning(message)
+    yield* events.record(agent, "Warning", "Conflict", message)
+  }
+})

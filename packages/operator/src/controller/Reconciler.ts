@@ -1,0 +1,143 @@
+/**
+ * One pass for one WhatapAgent, level-based (the trigger does not matter): read the CR
+ * and everything it depends on from the caches, validate, render the desired objects,
+ * apply what differs, delete what a disabled component no longer renders, then write the
+ * status if it changed. A pass over an unchanged cluster makes no write at all. Deletion
+ * runs the finalizer cleanup instead (`Finalize`).
+ */
+import { Clock, Duration, Effect, Option, Redacted } from "effect"
+import { Conditions, Decode, Naming, Validate, type WhatapAgent } from "@whatap-operator/core"
+import { ApiResource, type KubeObject } from "@whatap-operator/kube"
+import { OperatorConfig } from "../Config.ts"
+import * as Render from "../render/Render.ts"
+import { Redactor } from "../runtime/Redactor.ts"
+import * as Apply from "./Apply.ts"
+import { Caches } from "./Caches.ts"
+import { Cluster } from "./Cluster.ts"
+import { EventRecorder } from "./Events.ts"
+import * as Finalize from "./Finalize.ts"
+import * as Finalizer from "./Finalizer.ts"
+import * as Monitors from "./Monitors.ts"
+import * as Outcomes from "./Outcomes.ts"
+import * as PodCounts from "./PodCounts.ts"
+import { ReconcileError } from "./ReconcileError.ts"
+import * as Status from "./Status.ts"
+import * as StatusWriter from "./StatusWriter.ts"
+import * as Topology from "./Topology.ts"
+import * as WebhookTls from "./WebhookTls.ts"
+
+export interface Result {
+  readonly requeueAfter?: Duration.Duration | undefined
+}
+
+/** While a workload is rolling out, look again this soon even if no watch event arrives. */
+const notReadyRequeue = Duration.seconds(30)
+
+const now = Effect.map(Clock.currentTimeMillis, Conditions.formatTime)
+
+const invalidMessage = (findings: ReadonlyArray<{ readonly path: ReadonlyArray<string | number>; readonly message: string }>): string => {
+  const shown = findings.slice(0, 5).map((f) => `${f.path.join(".") || "(root)"}: ${f.message}`)
+  const more = findings.length > shown.length ? `; and ${findings.length - shown.length} more` : ""
+  return `the spec is invalid, nothing was applied: ${shown.join("; ")}${more}`
+}
+
+/** Validation errors: condition + one Warning event per distinct message; existing objects stay as they are. */
+const rejectInvalid = Effect.fn("Reconciler.rejectInvalid")(function*(raw: KubeObject.KubeObject, errors: ReadonlyArray<Parameters<typeof invalidMessage>[0][number]>) {
+  const events = yield* EventRecorder
+  const message = invalidMessage(errors)
+  const generation = raw.metadata.generation ?? 0
+  const conditions = Status.invalid(StatusWriter.currentConditions(raw), generation, message, yield* now)
+  const written = yield* StatusWriter.write(raw, { conditions, observedGeneration: generation, instrumentation: undefined })
+  if (written !== undefined) {
+    yield* events.record(raw, "Warning", "InvalidSpec", message)
+    yield* Effect.logWarning(message)
+  }
+  return {} satisfies Result
+})
+
+const licenses = (agent: WhatapAgent.WhatapAgent): ReadonlyArray<string> =>
+  agent.spec.license === undefined ? [] : [Redacted.value(agent.spec.license)]
+
+/** Everything a render needs, from the caches. */
+const renderInput = Effect.fn("Reconciler.renderInput")(function*(agent: WhatapAgent.WhatapAgent) {
+  const config = yield* OperatorConfig
+  const cluster = yield* Cluster
+  const secret = yield* cluster.lookup({ resource: ApiResource.Secret, namespace: config.namespace, name: Naming.webhook.secret })
+  const material = yield* WebhookTls.ensure(secret, config.namespace, config.webhook)
+  const monitors = yield* Monitors.fromCaches
+  const input: Render.Input = { agent, namespace: config.namespace, monitors, webhook: { endpoint: config.webhook, tls: material.tls } }
+  return { input, material }
+})
+
+const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
+  agent: WhatapAgent.WhatapAgent, raw: KubeObject.KubeObject, input: Render.Input, outcome: Apply.Outcome, material: WebhookTls.Material
+) {
+  const config = yield* OperatorConfig
+  const caches = yield* Caches
+  const cluster = yield* Cluster
+  const read = (resource: ApiResource.ApiResource, name: string) =>
+    Effect.map(cluster.lookup({ resource, namespace: config.namespace, name }), Option.getOrUndefined)
+  const workloads = new Map<string, KubeObject.KubeObject | undefined>()
+  for (const name of [Naming.masterAgent.deployment, Naming.openAgent.deployment]) workloads.set(name, yield* read(ApiResource.Deployment, name))
+  for (const name of [Naming.nodeAgent.daemonSet, Naming.nodeAgent.gpuDaemonSet]) workloads.set(name, yield* read(ApiResource.DaemonSet, name))
+  const configuration = yield* read(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration)
+  const namespaces = new Map((yield* caches.namespaces.list).map((n) => [n.metadata.name ?? "", n.metadata.labels]))
+  const trusted = WebhookTls.bundleMatches(configuration, material.tls.caCert)
+  const nodeDaemonSets = Topology.nodeDaemonSets(agent)
+  return {
+    agent,
+    generation: raw.metadata.generation ?? 0,
+    workload: (name: string) => workloads.get(name),
+    outcome,
+    certificate: {
+      valid: trusted,
+      message: trusted
+        ? `serving certificate valid until ${material.notAfter.toISOString()}; caBundle matches`
+        : "the MutatingWebhookConfiguration does not trust the current CA yet"
+    },
+    webhookConfigured: configuration !== undefined,
+    counts: PodCounts.count(agent, input.namespace, yield* caches.pods.list, (name) => namespaces.get(name)),
+    nodeDaemonSets: nodeDaemonSets.all,
+    gpuDaemonSet: nodeDaemonSets.gpu,
+    names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment }
+  } satisfies Status.Facts
+})
+
+const allReady = (conditions: ReadonlyArray<Conditions.Condition>): boolean =>
+  Conditions.find(conditions, "Ready")?.status === "True"
+
+/** The pass for a live (not deleting) CR that already carries the finalizer. */
+const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.KubeObject) {
+  const decoded = Decode.as("WhatapAgent", raw)
+  const errors = Validate.resource(raw).filter((f) => f.severity === "error")
+  if (errors.length > 0 || Option.isNone(decoded.value)) return yield* rejectInvalid(raw, errors)
+  const agent = decoded.value.value
+  yield* (yield* Redactor).register(licenses(agent))
+  const cluster = yield* Cluster
+  const { input, material } = yield* renderInput(agent)
+  const outcome = yield* Apply.sync(raw, Render.render(input), Render.managed(input), cluster.lookup, cluster.recorder)
+  yield* Outcomes.report(raw, outcome, material)
+  const facts = yield* statusFacts(agent, raw, input, outcome, material)
+  const conditions = Status.conditions(StatusWriter.currentConditions(raw), facts, yield* now)
+  const patched = yield* StatusWriter.write(raw, { conditions, observedGeneration: facts.generation, instrumentation: facts.counts })
+  if (patched !== undefined) yield* cluster.agentWritten(patched)
+  if (outcome.failures.length > 0) {
+    return yield* new ReconcileError({ message: `${outcome.failures.length} of the objects could not be written: ${outcome.failures.map((f) => `${Apply.describe(f)}: ${f.error.message}`).join("; ")}` })
+  }
+  return { requeueAfter: allReady(conditions) ? undefined : notReadyRequeue } satisfies Result
+})
+
+/** Reconciles the WhatapAgent `name` (cluster-scoped, so the key is the name). */
+export const reconcile = Effect.fn("Reconciler.reconcile")(function*(name: string) {
+  const cluster = yield* Cluster
+  const found = yield* cluster.agent(name)
+  if (Option.isNone(found)) return {} satisfies Result
+  const raw = found.value
+  if (raw.metadata.deletionTimestamp !== undefined) return yield* Finalize.run(raw)
+  if (!Finalizer.has(raw)) {
+    const updated = yield* Finalizer.add(raw)
+    yield* cluster.agentWritten(updated)
+    return yield* converge(updated)
+  }
+  return yield* converge(raw)
+}, (effect, name) => Effect.annotateLogs(effect, { controller: "whatapagent", agent: name }))

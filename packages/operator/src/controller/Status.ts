@@ -1,0 +1,119 @@
+/**
+ * The WhatapAgent status the controller wants (D7): one condition per component, the
+ * aggregate `Ready`, `observedGeneration` and the APM pod counts, computed from the spec,
+ * the live workloads and the outcome of the pass. Transition times move only when a
+ * condition's status changes (core `Conditions`), so a pass that changes nothing yields a
+ * status equal to the stored one and no write.
+ */
+import { Conditions, type WhatapAgent } from "@whatap-operator/core"
+import type { KubeObject } from "@whatap-operator/kube"
+import type * as Apply from "./Apply.ts"
+import type { Counts } from "./PodCounts.ts"
+import * as Workloads from "./Workloads.ts"
+
+export interface Facts {
+  readonly agent: WhatapAgent.WhatapAgent
+  readonly generation: number
+  /** Live workloads by name (absent when not applied yet). */
+  readonly workload: (name: string) => KubeObject.KubeObject | undefined
+  readonly outcome: Apply.Outcome
+  readonly certificate: { readonly valid: boolean; readonly message: string }
+  readonly webhookConfigured: boolean
+  readonly counts: Counts | undefined
+  /** Names of the DaemonSets the node agent runs as (one, or two in GPU split mode), and which one carries DCGM. */
+  readonly nodeDaemonSets: ReadonlyArray<string>
+  readonly gpuDaemonSet: string
+  readonly names: { readonly master: string; readonly openAgent: string }
+}
+
+type Update = Conditions.Update
+
+const disabled = (type: Update["type"], what: string, generation: number): Update =>
+  ({ type, status: "False", reason: "Disabled", message: `${what} is disabled in the spec`, observedGeneration: generation })
+
+const fromVerdict = (type: Update["type"], verdict: Workloads.Verdict, generation: number): Update =>
+  ({ type, ...verdict, observedGeneration: generation })
+
+const workloadVerdict = (facts: Facts, name: string, kind: "Deployment" | "DaemonSet"): Workloads.Verdict => {
+  const live = facts.workload(name)
+  if (live === undefined) return { status: "Unknown", reason: "Reconciling", message: `${kind} ${name} not created yet` }
+  return kind === "Deployment" ? Workloads.deployment(live) : Workloads.daemonSet(live)
+}
+
+const gpuUpdate = (facts: Facts): Update => {
+  const k8s = facts.agent.spec.features.k8sAgent
+  const g = facts.generation
+  if (k8s === undefined || !k8s.gpuMonitoring.enabled) return disabled("GpuMonitoringReady", "GPU monitoring", g)
+  if (!k8s.nodeAgent.enabled) {
+    return { type: "GpuMonitoringReady", status: "False", reason: "Unavailable", message: "gpuMonitoring needs nodeAgent.enabled: dcgm-exporter runs in the node agent pod", observedGeneration: g }
+  }
+  if (facts.agent.spec.features.openAgent?.enabled !== true) {
+    return { type: "GpuMonitoringReady", status: "False", reason: "Unavailable", message: "GPU metrics are scraped by the OpenAgent: set openAgent.enabled", observedGeneration: g }
+  }
+  return fromVerdict("GpuMonitoringReady", workloadVerdict(facts, facts.gpuDaemonSet, "DaemonSet"), g)
+}
+
+const instrumentationUpdate = (facts: Facts): Update => {
+  const g = facts.generation
+  const instrumentation = facts.agent.spec.features.apm?.instrumentation
+  if (instrumentation === undefined || !instrumentation.enabled) return disabled("InstrumentationReady", "APM instrumentation", g)
+  if (!facts.webhookConfigured) {
+    return { type: "InstrumentationReady", status: "Unknown", reason: "Reconciling", message: "MutatingWebhookConfiguration not installed yet", observedGeneration: g }
+  }
+  const counts = facts.counts
+  if (counts !== undefined && counts.missedPods > 0) {
+    const message = `${counts.missedPods} of ${counts.matchedPods} matching pods were not injected (created before the webhook or while it was unavailable); restart them to instrument them`
+    return { type: "InstrumentationReady", status: "False", reason: "PodsMissed", message, observedGeneration: g }
+  }
+  const message = counts === undefined ? "webhook configuration installed" : `webhook configuration installed; ${counts.injectedPods} of ${counts.matchedPods} matching pods injected`
+  return { type: "InstrumentationReady", status: "True", reason: "Available", message, observedGeneration: g }
+}
+
+const componentUpdates = (facts: Facts): ReadonlyArray<Update> => {
+  const g = facts.generation
+  const k8s = facts.agent.spec.features.k8sAgent
+  const master = k8s?.masterAgent.enabled === true
+    ? fromVerdict("MasterAgentReady", workloadVerdict(facts, facts.names.master, "Deployment"), g)
+    : disabled("MasterAgentReady", "the master agent", g)
+  const node = k8s?.nodeAgent.enabled === true
+    ? fromVerdict("NodeAgentReady", Workloads.all(facts.nodeDaemonSets.map((n) => workloadVerdict(facts, n, "DaemonSet"))), g)
+    : disabled("NodeAgentReady", "the node agent", g)
+  const open = facts.agent.spec.features.openAgent?.enabled === true
+    ? fromVerdict("OpenAgentReady", workloadVerdict(facts, facts.names.openAgent, "Deployment"), g)
+    : disabled("OpenAgentReady", "the OpenAgent", g)
+  const certificate: Update = facts.certificate.valid
+    ? { type: "WebhookCertificateValid", status: "True", reason: "CertificateValid", message: facts.certificate.message, observedGeneration: g }
+    : { type: "WebhookCertificateValid", status: "False", reason: "CertificateInvalid", message: facts.certificate.message, observedGeneration: g }
+  return [master, node, open, gpuUpdate(facts), instrumentationUpdate(facts), certificate]
+}
+
+/** Failures of the pass override the workload verdict of the component they belong to. */
+const failureUpdate = (outcome: Apply.Outcome, generation: number): Update | undefined => {
+  const messages = [
+    ...outcome.failures.map((f) => `${f.action} ${f.resource.kind} ${f.namespace === undefined ? "" : `${f.namespace}/`}${f.name}: ${f.error.message}`),
+    ...outcome.conflicts.map((c) => `conflict: ${c}`)
+  ]
+  if (messages.length === 0) return undefined
+  const reason = outcome.failures.some((f) => f.action === "delete") && outcome.failures.every((f) => f.action === "delete") ? "PruneFailed" : "ApplyFailed"
+  return { type: "Ready", status: "False", reason, message: messages.join("; "), observedGeneration: generation }
+}
+
+/** The desired conditions, merged onto `current` (whose transition times are kept where the status holds). */
+export const conditions = (
+  current: ReadonlyArray<Conditions.Condition>,
+  facts: Facts,
+  now: string
+): ReadonlyArray<Conditions.Condition> => {
+  const components = Conditions.merge(Conditions.remove(current, "Available"), componentUpdates(facts), now)
+  const ready = failureUpdate(facts.outcome, facts.generation) ?? Conditions.ready(components, facts.generation)
+  return Conditions.set(components, ready, now)
+}
+
+/** A status for a CR that fails validation: nothing was applied, the findings say why. */
+export const invalid = (
+  current: ReadonlyArray<Conditions.Condition>,
+  generation: number,
+  message: string,
+  now: string
+): ReadonlyArray<Conditions.Condition> =>
+  Conditions.set(current, { type: "Ready", status: "False", reason: "InvalidSpec", message, observedGeneration: generation }, now)

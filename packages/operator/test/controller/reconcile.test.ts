@@ -1,0 +1,133 @@
+/**
+ * The reconciler against the in-memory API server: what it creates, that a pass over an
+ * unchanged cluster writes nothing, that drift is repaired and other managers' additions
+ * survive, that the finalizer is a metadata-only patch, that disabling a component removes
+ * exactly its objects, that deletion cleans up, and that an invalid CR changes nothing.
+ */
+import { assert, describe, layer } from "@effect/vitest"
+import { Effect, Option } from "effect"
+import { Naming } from "@whatap-operator/core"
+import { ApiResource, KubeClient, KubeMemory, type KubeObject } from "@whatap-operator/kube"
+import * as Reconciler from "../../src/controller/Reconciler.ts"
+import * as Support from "./support.ts"
+
+const ns = Support.namespace
+const pass = Effect.andThen(Support.settled, Reconciler.reconcile(Naming.agentName))
+
+const start = Effect.gen(function*() {
+  const memory = yield* KubeMemory
+  yield* memory.seed([{ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }, Support.allOptions()])
+  yield* pass
+})
+
+const openAgentObjects = [
+  `delete clusterroles.rbac.authorization.k8s.io /${Naming.openAgent.clusterRole}`,
+  `delete clusterrolebindings.rbac.authorization.k8s.io /${Naming.openAgent.clusterRoleBinding}`,
+  `delete configmaps ${ns}/${Naming.openAgent.configMap}`,
+  `delete deployments.apps ${ns}/${Naming.openAgent.deployment}`,
+  `delete serviceaccounts ${ns}/${Naming.openAgent.serviceAccount}`
+]
+
+describe("Reconciler", () => {
+  layer(Support.layer, { excludeTestServices: true })("on a fresh cluster", (it) => {
+    it.effect("adds the finalizer with a metadata-only patch, then creates every object", () =>
+      Effect.gen(function*() {
+        yield* start
+        const writes = yield* Support.writes
+        assert.strictEqual(writes[0], `patch whatapagents.monitoring.whatap.com /${Naming.agentName}`)
+        const agent = yield* Support.agent
+        assert.include(agent.metadata.finalizers ?? [], Naming.finalizer)
+        assert.strictEqual(agent.metadata.generation, 1)
+        for (const name of [Naming.nodeAgent.daemonSet, Naming.nodeAgent.gpuDaemonSet]) {
+          assert.isTrue(Option.isSome(yield* Support.stored(ApiResource.DaemonSet, name, ns)), name)
+        }
+        assert.isTrue(writes.some((w) => w === `patch whatapagents.monitoring.whatap.com /${Naming.agentName}/status`))
+      }))
+
+    it.effect("a second pass over the unchanged cluster writes nothing", () =>
+      Effect.gen(function*() {
+        yield* pass
+        yield* Support.clearWrites
+        yield* pass
+        yield* pass
+        assert.deepStrictEqual(yield* Support.writes, [])
+      }))
+
+    it.effect("an owned field edited by someone else is applied back", () =>
+      Effect.gen(function*() {
+        const kube = yield* KubeClient
+        yield* kube.patch(ApiResource.DaemonSet, Naming.nodeAgent.daemonSet, {
+          type: "strategic",
+          body: { spec: { template: { spec: { containers: [{ name: "whatap-node-agent", image: "example.com/other:1" }] } } } }
+        }, { namespace: ns, fieldManager: "kubectl-edit" })
+        yield* Support.clearWrites
+        yield* pass
+        assert.deepStrictEqual(yield* Support.writes, [`apply daemonsets.apps ${ns}/${Naming.nodeAgent.daemonSet}`])
+        const ds = Option.getOrThrow(yield* Support.stored(ApiResource.DaemonSet, Naming.nodeAgent.daemonSet, ns))
+        const images = (ds["spec"] as { template: { spec: { containers: ReadonlyArray<{ image: string }> } } }).template.spec.containers.map((c) => c.image)
+        assert.notInclude(images, "example.com/other:1")
+      }))
+
+    it.effect("another manager's sidecar stays and costs no write", () =>
+      Effect.gen(function*() {
+        const kube = yield* KubeClient
+        yield* kube.apply(ApiResource.DaemonSet, {
+          apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: Naming.nodeAgent.daemonSet, namespace: ns },
+          spec: { template: { spec: { containers: [{ name: "sidecar", image: "example.com/sidecar:1" }] } } }
+        } as KubeObject.KubeObject, { namespace: ns, force: false, fieldManager: "injector" })
+        yield* Support.clearWrites
+        yield* pass
+        assert.deepStrictEqual(yield* Support.writes, [])
+      }))
+
+    it.effect("a deleted object is recreated", () =>
+      Effect.gen(function*() {
+        const kube = yield* KubeClient
+        yield* kube.delete(ApiResource.ConfigMap, Naming.openAgent.configMap, { namespace: ns })
+        yield* Support.clearWrites
+        yield* pass
+        assert.deepStrictEqual(yield* Support.writes, [`apply configmaps ${ns}/${Naming.openAgent.configMap}`])
+      }))
+
+    it.effect("disabling openAgent deletes its five objects and nothing else", () =>
+      Effect.gen(function*() {
+        const kube = yield* KubeClient
+        yield* kube.patch(ApiResource.WhatapAgent, Naming.agentName, { type: "merge", body: { spec: { features: { openAgent: { enabled: false } } } } })
+        yield* Support.clearWrites
+        yield* pass
+        const writes = yield* Support.writes
+        assert.deepStrictEqual(writes.filter((w) => w.startsWith("delete")).sort(), [...openAgentObjects].sort())
+        assert.deepStrictEqual(writes.filter((w) => !w.startsWith("delete")), [`patch whatapagents.monitoring.whatap.com /${Naming.agentName}/status`])
+      }))
+
+    it.effect("an invalid spec is reported and nothing else is written", () =>
+      Effect.gen(function*() {
+        const kube = yield* KubeClient
+        yield* kube.patch(ApiResource.WhatapAgent, Naming.agentName, {
+          type: "merge",
+          body: { spec: { features: { apm: { instrumentation: { targets: [{ name: "x", enabled: true, language: "java", podSelector: { matchExpressions: [{ key: "a", operator: "in", values: ["b"] }] } }] } } } } }
+        })
+        yield* Support.clearWrites
+        yield* pass
+        assert.deepStrictEqual(yield* Support.writes, [`patch whatapagents.monitoring.whatap.com /${Naming.agentName}/status`])
+        assert.deepStrictEqual(yield* Support.eventWrites, ["create"])
+        const ready = ((yield* Support.agent)["status"] as { conditions: ReadonlyArray<{ type: string; reason: string }> }).conditions.find((c) => c.type === "Ready")
+        assert.strictEqual(ready?.reason, "InvalidSpec")
+        // Steady: the same invalid spec again is no write and no new event.
+        yield* Support.clearWrites
+        yield* pass
+        assert.deepStrictEqual(yield* Support.writes, [])
+      }))
+
+    it.effect("deleting the CR deletes every owned object, then releases the finalizer", () =>
+      Effect.gen(function*() {
+        const kube = yield* KubeClient
+        const memory = yield* KubeMemory
+        yield* kube.delete(ApiResource.WhatapAgent, Naming.agentName)
+        yield* pass
+        assert.isTrue(Option.isNone(yield* Support.stored(ApiResource.WhatapAgent, Naming.agentName)))
+        const leftovers = (yield* memory.snapshot()).filter((o) => o.metadata.ownerReferences?.some((r) => r.kind === "WhatapAgent"))
+        assert.deepStrictEqual(leftovers.map((o) => `${o.kind} ${o.metadata.name}`), [])
+      }))
+  })
+})
