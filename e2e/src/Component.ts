@@ -9,9 +9,10 @@
 import { spawn } from "node:child_process"
 import { closeSync, openSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { Deferred, Effect, Exit } from "effect"
+import { type Duration, Deferred, Effect, Exit, Option, Scope, SynchronizedRef } from "effect"
 import { ControlPlaneError } from "./ControlPlaneError.ts"
 import * as Janitor from "./Janitor.ts"
+import * as Probe from "./Probe.ts"
 
 export interface Spec {
   readonly name: string
@@ -103,3 +104,68 @@ export const failOnExit = (running: Running) =>
       }))
     )
   )
+
+/**
+ * Starts the process and polls `ready` until it succeeds; fails as soon as the process
+ * exits (with its log tail) or after `timeout`, whichever comes first.
+ */
+export const startReady = <A, E, R>(
+  spec: Spec,
+  what: string,
+  ready: Effect.Effect<A, E, R>,
+  timeout: Duration.Input = "60 seconds"
+) =>
+  Effect.gen(function*() {
+    const running = yield* start(spec)
+    yield* Effect.raceFirst(Probe.until(what, timeout, ready), failOnExit(running))
+    return running
+  })
+
+export interface Restartable {
+  /** The running process' pid; none while stopped. Changes with every start. */
+  readonly pid: Effect.Effect<Option.Option<number>>
+  /** Stops the process (SIGTERM to its group, SIGKILL after 5 s); a no-op when stopped. */
+  readonly stop: Effect.Effect<void>
+  /** Starts it again and waits for `ready`; a no-op when it runs. */
+  readonly start: Effect.Effect<void, ControlPlaneError>
+}
+
+interface Run {
+  readonly scope: Scope.Closeable
+  readonly running: Running
+}
+
+/**
+ * Like `startReady`, but the process can be stopped and started again. Each run lives in a
+ * scope of its own; the enclosing scope's finalizer stops whichever run is current, at the
+ * point in the shutdown order where this was called.
+ */
+export const restartable = <A, R>(spec: Spec, what: string, ready: Effect.Effect<A, ControlPlaneError, R>) =>
+  Effect.gen(function*() {
+    const context = yield* Effect.context<R>()
+    const current = yield* SynchronizedRef.make(Option.none<Run>())
+    const launch = Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const running = yield* startReady(spec, what, ready).pipe(
+        Scope.provide(scope),
+        Effect.provideContext(context),
+        // A start that failed or was interrupted half-way stops what it started.
+        Effect.onError(() => Scope.close(scope, Exit.void))
+      )
+      return Option.some<Run>({ scope, running })
+    })
+    const start = SynchronizedRef.updateEffect(current, (run) => (Option.isSome(run) ? Effect.succeed(run) : launch))
+    const stop = SynchronizedRef.updateEffect(current, (run) =>
+      Option.match(run, {
+        onNone: () => Effect.succeed(run),
+        onSome: ({ scope }) => Scope.close(scope, Exit.void).pipe(Effect.as(Option.none<Run>()))
+      }))
+    yield* Effect.addFinalizer(() => stop)
+    yield* start
+    const restartable: Restartable = {
+      pid: SynchronizedRef.get(current).pipe(Effect.map(Option.map(({ running }) => running.pid))),
+      stop,
+      start
+    }
+    return restartable
+  })

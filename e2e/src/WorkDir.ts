@@ -8,13 +8,14 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs"
 import { rm } from "node:fs/promises"
 import { join } from "node:path"
 import { Cause, Console, Effect, Exit } from "effect"
+import * as Audit from "./Audit.ts"
 import * as Component from "./Component.ts"
 import * as Janitor from "./Janitor.ts"
 
-/** Tails of every component log in `dir`, for failure reports. */
+/** Tails of every component log in `dir`, for failure reports (not the audit log: one JSON line is ~1 KB). */
 export const logTails = (dir: string, lines = 25): string =>
   readdirSync(dir)
-    .filter((f) => f.endsWith(".log"))
+    .filter((f) => f.endsWith(".log") && f !== Audit.LOG_FILE)
     .map((f) => `----- ${f} (last ${lines} lines) -----\n${Component.logTail(join(dir, f), lines)}`)
     .join("\n")
 

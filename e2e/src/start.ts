@@ -1,14 +1,23 @@
 /**
- * `npm start`: builds the control plane if needed, starts it, installs the CRDs and the
- * samples, prints how to reach it, and runs until Ctrl-C (which closes the scope: every
- * process is stopped and the work directory removed).
+ * `npm start`: builds the control plane if needed, starts it, installs the CRDs, the
+ * operator's namespace and RBAC (deploy/operator) and the samples, then runs the operator
+ * (`whatapctl run`, with its ServiceAccount's token) against it, waits until the sample
+ * WhatapAgent is reconciled, and prints the objects the operator created and the CR's
+ * conditions. Runs until Ctrl-C, which stops the operator (it releases its Lease) and
+ * then every control-plane process, and removes the work directory.
  */
 import { existsSync } from "node:fs"
 import { join } from "node:path"
-import { Console, Effect, Layer } from "effect"
+import { Console, Effect, Layer, Option, Schedule } from "effect"
+import { Naming } from "@whatap-operator/core"
+import { ApiResource, KubeClient, type KubeObject } from "@whatap-operator/kube"
 import * as Cli from "./Cli.ts"
 import { ControlPlane } from "./ControlPlane.ts"
+import { ControlPlaneError } from "./ControlPlaneError.ts"
+import { freePort } from "./Loopback.ts"
 import * as Manifests from "./Manifests.ts"
+import * as OperatorProcess from "./OperatorProcess.ts"
+import * as ServiceAccounts from "./ServiceAccounts.ts"
 
 const kubectlFor = (binDir: string): string => {
   const built = join(binDir, "kubectl")
@@ -22,12 +31,65 @@ const agentSample = "whatap-agent-complete.yaml"
 const startSamples = () =>
   Manifests.loadFiles(Manifests.samplesDir, (file) => file === agentSample || !file.startsWith("whatap-agent-"))
 
+const installOperator = Effect.fn("start.installOperator")(function*(plane: ControlPlane["Service"]) {
+  const deploy = Manifests.loadFiles(join(Manifests.repoRoot, "deploy", "operator"), (f) => f.endsWith(".yaml"))
+  yield* Manifests.apply(plane.kubeConfig, [...deploy.filter((o) => o.kind === "Namespace"), ...deploy.filter((o) => o.kind !== "Namespace")])
+  yield* Console.log(`[start] installed the operator's namespace and RBAC (deploy/operator)`)
+  return yield* ServiceAccounts.kubeconfig({ kubeConfig: plane.kubeConfig, namespace: Naming.defaultNamespace, name: "whatap-operator", dir: plane.workDir })
+})
+
+const record = (u: unknown): Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u) ? (u as Record<string, unknown>) : {}
+
+const conditionsOf = (agent: KubeObject.KubeObject): ReadonlyArray<Readonly<Record<string, unknown>>> => {
+  const list = record(agent["status"])["conditions"]
+  return Array.isArray(list) ? list.map(record) : []
+}
+
+/** Waits until the sample's Ready condition is True (or a minute passed), printing the wait. */
+const awaitReconciled = Effect.gen(function*() {
+  const kube = yield* KubeClient
+  const ready = kube.get(ApiResource.WhatapAgent, Naming.agentName).pipe(
+    Effect.mapError((e) => new ControlPlaneError({ step: "read WhatapAgent", message: e.message })),
+    Effect.filterOrFail(
+      (agent) => conditionsOf(agent).some((c) => c["type"] === "Ready" && c["status"] === "True"),
+      () => new ControlPlaneError({ step: "WhatapAgent", message: "not Ready yet" })
+    )
+  )
+  yield* Console.log("[start] waiting for the operator to reconcile WhatapAgent/whatap ...")
+  return yield* ready.pipe(Effect.retry(Schedule.spaced("500 millis").pipe(Schedule.upTo({ duration: "90 seconds" }))), Effect.option)
+})
+
+const ownedBy = (uid: string) =>
+  Effect.gen(function*() {
+    const kube = yield* KubeClient
+    const kinds = [ApiResource.MutatingWebhookConfiguration, ApiResource.ClusterRole, ApiResource.ClusterRoleBinding,
+      ApiResource.Service, ApiResource.Secret, ApiResource.ConfigMap, ApiResource.ServiceAccount, ApiResource.Deployment, ApiResource.DaemonSet]
+    const lists = yield* Effect.forEach(kinds, (r) =>
+      kube.list(r, r.namespaced ? { namespace: Naming.defaultNamespace } : {}).pipe(Effect.map((l) => l.items), Effect.orElseSucceed(() => [])))
+    return lists.flat().filter((o) => o.metadata.ownerReferences?.some((ref) => ref.uid === uid) === true)
+  })
+
+const report = Effect.gen(function*() {
+  const kube = yield* KubeClient
+  const agent = yield* kube.get(ApiResource.WhatapAgent, Naming.agentName).pipe(Effect.option)
+  if (Option.isNone(agent)) return yield* Console.log("[start] the WhatapAgent is gone")
+  const objects = yield* ownedBy(agent.value.metadata.uid ?? "")
+  yield* Console.log(`\nObjects the operator created for WhatapAgent/whatap (${objects.length}):`)
+  for (const o of objects) yield* Console.log(`  ${o.kind.padEnd(30)} ${o.metadata.namespace === undefined ? "" : `${o.metadata.namespace}/`}${o.metadata.name}`)
+  yield* Console.log("\nStatus conditions:")
+  for (const c of conditionsOf(agent.value)) {
+    yield* Console.log(`  ${String(c["type"]).padEnd(24)} ${String(c["status"]).padEnd(7)} ${String(c["reason"]).padEnd(18)} ${String(c["message"])}`)
+  }
+})
+
 const program = Effect.gen(function*() {
   const plane = yield* ControlPlane
   const crds = yield* Manifests.crds
   yield* Manifests.apply(plane.kubeConfig, crds)
   yield* Manifests.waitEstablished(plane.kubeConfig, crds.map((o) => o.metadata?.name ?? ""))
   yield* Console.log(`[start] installed ${crds.length} CRDs generated by core (same as deploy/crds/)`)
+  const operatorKubeconfig = yield* installOperator(plane)
   const samples = startSamples()
   yield* Manifests.apply(plane.kubeConfig, Manifests.namespacesOf(samples))
   const outcomes = yield* Manifests.applyEach(plane.kubeConfig, samples)
@@ -35,22 +97,40 @@ const program = Effect.gen(function*() {
     const id = `${object.kind}/${object.metadata?.namespace ?? ""}${object.metadata?.namespace ? "/" : ""}${object.metadata?.name}`
     yield* Console.log(error === undefined ? `[start] applied ${id}` : `[start] could not apply ${id}: ${error}`)
   }
-  yield* Console.log(
-    `[start] WhatapAgent from ${agentSample}; the other samples in ${Manifests.samplesDir} are alternatives ` +
-      "for the same cluster-scoped agent `whatap`: apply one with kubectl apply -f"
-  )
+  const logFile = join(plane.workDir, "operator.log")
+  // Nothing serves the webhook yet; the API server is pointed at a loopback port (failurePolicy Ignore).
+  const operator = yield* OperatorProcess.start({
+    kubeconfig: operatorKubeconfig,
+    namespace: Naming.defaultNamespace,
+    identity: "whatap-operator-local",
+    webhookUrl: `https://127.0.0.1:${yield* freePort}`,
+    resyncPeriod: "5m",
+    logFile
+  })
+  yield* Console.log(`[start] operator running (pid ${operator.pid}), logs: ${logFile}`)
+  const reconciled = yield* awaitReconciled
+  if (Option.isNone(reconciled)) yield* Console.log(`[start] the WhatapAgent did not become Ready within 90 s; see ${logFile}`)
+  yield* report
   const kubectl = kubectlFor(plane.binDir)
   yield* Console.log([
     "",
-    `Kubernetes ${plane.version} is running (API ${plane.apiServerUrl}).`,
+    `Kubernetes ${plane.version} is running (API ${plane.apiServerUrl}); the operator reconciles WhatapAgent/whatap from ${agentSample}.`,
     `  export KUBECONFIG=${plane.kubeconfigPath}`,
-    `  ${kubectl} --kubeconfig ${plane.kubeconfigPath} get whatapagents -A`,
-    `  ${kubectl} --kubeconfig ${plane.kubeconfigPath} get nodes,pods -A`,
-    "Press Ctrl-C to stop.",
+    `  ${kubectl} --kubeconfig ${plane.kubeconfigPath} get whatapagents -o wide`,
+    `  ${kubectl} --kubeconfig ${plane.kubeconfigPath} get all -n ${Naming.defaultNamespace}`,
+    `  curl http://127.0.0.1:${operator.probePort}/metrics`,
+    "Edit the WhatapAgent or delete an object and watch the operator put it back. Press Ctrl-C to stop.",
     ""
   ].join("\n"))
   return yield* Effect.never
 })
 
+const kubeClient = Layer.unwrap(Effect.map(Effect.service(ControlPlane), (p) =>
+  KubeClient.layer({ kubeconfig: p.kubeconfigPath }).pipe(
+    Layer.catch((e) => Layer.effect(KubeClient, Effect.fail(new ControlPlaneError({ step: "kubeconfig", message: e.message }))))
+  )))
+
+const layer = kubeClient.pipe(Layer.provideMerge(Layer.fresh(ControlPlane.layer())))
+
 // runMain turns SIGINT/SIGTERM into interruption, so the layer's finalizers stop everything.
-Cli.runMain(program.pipe(Effect.provide(Layer.fresh(ControlPlane.layer()))))
+Cli.runMain(program.pipe(Effect.scoped, Effect.provide(layer)))

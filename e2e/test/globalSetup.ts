@@ -3,7 +3,7 @@
  * is cold) and hands its coordinates to the test files through `provide`. Teardown stops it
  * and prints the figures: start-to-ready, peak RSS of the components, suite wall time.
  */
-import { Console, Effect, ManagedRuntime } from "effect"
+import { Console, Effect, ManagedRuntime, Option } from "effect"
 import type { TestProject } from "vitest/node"
 import { ControlPlane } from "../src/ControlPlane.ts"
 import * as RssMonitor from "../src/RssMonitor.ts"
@@ -17,6 +17,10 @@ export interface ProvidedPlane {
   readonly caCert: string
   readonly webhookCert: string
   readonly webhookKey: string
+  /** kube-apiserver's audit log (read it with `Audit`). */
+  readonly auditLogPath: string
+  /** kube-apiserver's pid (for `NetworkGuard`); the suite's plane is never restarted. */
+  readonly apiServerPid: number
 }
 
 declare module "vitest" {
@@ -34,13 +38,16 @@ export default async function setup(project: TestProject) {
   const onHangup = () => process.exit(129)
   process.once("SIGHUP", onHangup)
   const plane = await runtime.runPromise(Effect.service(ControlPlane))
+  const apiServerPid = Option.getOrElse(await runtime.runPromise(plane.apiServerPid), () => 0)
   project.provide("controlPlane", {
     kubeconfigPath: plane.kubeconfigPath,
     workDir: plane.workDir,
     version: plane.version,
     caCert: plane.caCert,
     webhookCert: plane.webhookCert,
-    webhookKey: plane.webhookKey
+    webhookKey: plane.webhookKey,
+    auditLogPath: plane.auditLogPath,
+    apiServerPid
   })
   return async () => {
     const peak = await runtime.runPromise(plane.peakRss)

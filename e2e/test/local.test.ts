@@ -14,6 +14,7 @@ kubeConfig.loadFromFile(plane.kubeconfigPath)
 const target: Target = {
   name: "local",
   kubeConfig,
+  kubeconfigPath: plane.kubeconfigPath,
   webhook: { host: "127.0.0.1", cert: plane.webhookCert, key: plane.webhookKey, caBundle: plane.caCert }
 }
 

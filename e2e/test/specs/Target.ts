@@ -22,6 +22,8 @@ export interface WebhookTls {
 export interface Target {
   readonly name: string
   readonly kubeConfig: KubeConfig
+  /** The kubeconfig file behind `kubeConfig`, when there is one (the local plane writes one). */
+  readonly kubeconfigPath?: string
   /** Absent when the API server cannot reach this process (the webhook spec then skips). */
   readonly webhook?: WebhookTls
 }

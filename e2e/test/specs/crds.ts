@@ -77,7 +77,7 @@ export const crdSpecs = (source: TargetSource) =>
         assert.isUndefined(outcome?.error, `the API server rejected ${doc.file}: ${outcome?.error}`)
         const decoded = Decode.resource(object)
         assert.deepStrictEqual(decoded.findings, [])
-        const predicted = Option.getOrUndefined(decoded.value)
+        const predicted = Option.getOrUndefined(Option.map(decoded.value, Decode.encode))
         assert.deepStrictEqual(Reflect.get(Object(outcome?.object), "spec"), Reflect.get(Object(predicted), "spec"))
       }
     )

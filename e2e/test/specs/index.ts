@@ -3,6 +3,7 @@
  */
 import { crdSpecs } from "./crds.ts"
 import { gcSpecs } from "./gc.ts"
+import { kubeSpecs } from "./kube.ts"
 import { ssaSpecs } from "./ssa.ts"
 import type { TargetSource } from "./Target.ts"
 import { watchSpecs } from "./watch.ts"
@@ -16,4 +17,5 @@ export const allSpecs = (source: TargetSource, options: { readonly fakeGpu: bool
   workloadSpecs(source, options)
   webhookSpecs(source)
   gcSpecs(source)
+  kubeSpecs(source)
 }
