@@ -1,0 +1,17 @@
+/**
+ * The operator against a real control plane of its own (its kube-apiserver is stopped
+ * and restarted by one spec), run as a separate process with the identity of its
+ * ServiceAccount bound to deploy/operator/rbac.yaml. Specs run in order and share the
+ * cluster: the WhatapAgent is cluster-scoped and named `whatap`.
+ */
+import { layer } from "@effect/vitest"
+import { conformanceSpecs } from "./operator/conformance.ts"
+import { lifecycleSpecs } from "./operator/lifecycle.ts"
+import { resilienceSpecs } from "./operator/resilience.ts"
+import * as Suite from "./operator/Suite.ts"
+
+layer(Suite.layer, { timeout: "5 minutes", excludeTestServices: true })("operator", (it) => {
+  lifecycleSpecs(it)
+  resilienceSpecs(it)
+  conformanceSpecs(it)
+})
