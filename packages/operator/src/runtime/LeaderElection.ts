@@ -17,9 +17,11 @@
  *   takes over at its next retry.
  *
  * Losing leadership interrupts the work and fails `run` with `LeaderElectionLost`, as
- * controller-runtime does, instead of going back to standby: after a loss the informer
- * caches, queues and half-finished reconciles of the old term cannot be trusted, and a
- * process restart is the one way to start the next term from a clean slate.
+ * controller-runtime does: the informer caches, queues and half-finished reconciles of
+ * the old term cannot be trusted. The caller decides what comes next; the operator
+ * (`Operator.ts`) builds all of them inside the term's scope, so it campaigns again in
+ * the same process with everything rebuilt (an API server outage longer than the renew
+ * deadline must not need a process restart).
  */
 import { Naming } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeError } from "@whatap-operator/kube"
