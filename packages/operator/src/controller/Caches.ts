@@ -5,7 +5,7 @@
  * namespace, WhatapAgents and monitor CRs cluster-wide, pods and namespaces as metadata
  * only (the status counts). Reconciles read from here, not from the API server.
  */
-import { Context, Effect, Layer, Option, Stream } from "effect"
+import { Context, Effect, Layer, Option, type Scope, Stream } from "effect"
 import { Naming } from "@whatap-operator/core"
 import { ApiResource, Informer, type KubeObject } from "@whatap-operator/kube"
 import { OperatorConfig } from "../Config.ts"
@@ -105,6 +105,9 @@ const make = Effect.gen(function*() {
 export const synced = Effect.flatMap(Effect.service(Caches), (caches) =>
   Effect.forEach(caches.all, (w) => w.informer.synced, { concurrency: "unbounded", discard: true }))
 
-/** Every change of every dependent, for the controller's triggers. */
-export const dependentChanges: Effect.Effect<Stream.Stream<Informer.Change>, never, Caches> = Effect.map(Effect.service(Caches), (caches) =>
-  Stream.mergeAll(caches.dependents.map((w) => w.informer.changes), { concurrency: "unbounded" }))
+/** Every change of every dependent from now on, for the controller's triggers. */
+export const dependentChanges: Effect.Effect<Stream.Stream<Informer.Change>, never, Caches | Scope.Scope> = Effect.gen(function*() {
+  const caches = yield* Caches
+  const streams = yield* Effect.forEach(caches.dependents, (w) => w.informer.subscribe)
+  return Stream.mergeAll(streams, { concurrency: "unbounded" })
+})

@@ -42,9 +42,10 @@ export const start = Effect.gen(function*() {
   const addAll = (delay?: Duration.Duration) =>
     Effect.flatMap(agentKeys.pipe(Effect.provideService(Caches, caches)), (keys) =>
       Effect.forEach(keys, (key) => (delay === undefined ? queue.add(key) : queue.addAfter(key, delay)), { discard: true }))
-  yield* caches.agents.changes.pipe(Stream.runForEach((change) => queue.add(change.key)), Effect.forkScoped)
+  // Subscribed before the first addAll: no change between the sync and the workers is missed.
+  yield* (yield* caches.agents.subscribe).pipe(Stream.runForEach((change) => queue.add(change.key)), Effect.forkScoped)
   yield* (yield* dependentChanges).pipe(Stream.runForEach(() => addAll()), Effect.forkScoped)
-  yield* Stream.merge(caches.pods.changes, caches.namespaces.changes).pipe(
+  yield* Stream.merge(yield* caches.pods.subscribe, yield* caches.namespaces.subscribe).pipe(
     Stream.runForEach(() => addAll(config.statusDelay)),
     Effect.forkScoped
   )

@@ -1,0 +1,162 @@
+/**
+ * The controller's pure parts: workload verdicts, pod counts, the write overlay, the
+ * status conditions (transition times move only on a status change), the webhook
+ * certificate reuse/renew/create decision.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Option } from "effect"
+import { TestClock } from "effect/testing"
+import { Conditions, Decode, Naming } from "@whatap-operator/core"
+import { Certificates } from "@whatap-operator/injector"
+import { ApiResource, type KubeObject } from "@whatap-operator/kube"
+import * as PodCounts from "../../src/controller/PodCounts.ts"
+import * as Status from "../../src/controller/Status.ts"
+import * as WebhookTls from "../../src/controller/WebhookTls.ts"
+import * as Workloads from "../../src/controller/Workloads.ts"
+import * as Written from "../../src/controller/Written.ts"
+
+const deployment = (generation: number, status: Record<string, unknown>, replicas = 1): KubeObject.KubeObject => ({
+  apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", generation }, spec: { replicas }, status
+})
+
+describe("Workloads", () => {
+  it("follows kubectl rollout status: observed generation, updated, available", () => {
+    assert.strictEqual(Workloads.deployment(deployment(2, { observedGeneration: 1 })).reason, "Progressing")
+    assert.strictEqual(Workloads.deployment(deployment(2, { observedGeneration: 2, updatedReplicas: 1, availableReplicas: 0 })).reason, "Progressing")
+    assert.strictEqual(Workloads.deployment(deployment(2, { observedGeneration: 2, updatedReplicas: 1, availableReplicas: 1 })).status, "True")
+    const stuck = deployment(2, { observedGeneration: 2, updatedReplicas: 1, availableReplicas: 0, conditions: [{ type: "Progressing", reason: "ProgressDeadlineExceeded" }] })
+    assert.strictEqual(Workloads.deployment(stuck).reason, "Unavailable")
+    const ds = (s: Record<string, unknown>): KubeObject.KubeObject => ({ apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "n", generation: 1 }, status: { observedGeneration: 1, ...s } })
+    assert.strictEqual(Workloads.daemonSet(ds({ desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 2 })).message, "DaemonSet n: 2/3 nodes available")
+    assert.strictEqual(Workloads.daemonSet(ds({ desiredNumberScheduled: 0 })).status, "True")
+  })
+})
+
+const agent = (instrumentation: unknown) =>
+  Option.getOrThrow(Decode.as("WhatapAgent", {
+    apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap", generation: 3 },
+    spec: { features: { apm: { instrumentation } } }
+  }).value)
+
+const pod = (namespace: string, labels: Record<string, string>, injected?: boolean): KubeObject.KubeObject => ({
+  apiVersion: "v1", kind: "Pod",
+  metadata: { name: `p-${Math.random()}`, namespace, labels, ...(injected === undefined ? {} : { annotations: { [Naming.apmAnnotations.injected]: String(injected) } }) }
+})
+
+describe("PodCounts", () => {
+  it("counts first-match pods, injected ones and misses; system namespaces excluded", () => {
+    const a = agent({ targets: [{ name: "web", enabled: true, language: "java", podSelector: { matchLabels: { app: "web" } }, namespaceSelector: { matchLabels: { team: "a" } } }] })
+    const labels = (ns: string) => (ns === "shop" || ns === "kube-system" ? { team: "a" } : {})
+    const counts = PodCounts.count(a, "whatap-monitoring", [
+      pod("shop", { app: "web" }, true), pod("shop", { app: "web" }), pod("shop", { app: "db" }),
+      pod("other", { app: "web" }), pod("kube-system", { app: "web" })
+    ], labels)
+    assert.deepStrictEqual(counts, { matchedPods: 2, injectedPods: 1, missedPods: 1 })
+  })
+
+  it("has no counts when instrumentation is off", () => {
+    assert.isUndefined(PodCounts.count(agent({ enabled: false, targets: [] }), "ns", [], () => undefined))
+  })
+})
+
+describe("Written", () => {
+  const cm = (rv: string): KubeObject.KubeObject => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "n", resourceVersion: rv } })
+
+  it.effect("serves the last write until the cache has caught up, and forgets it after a deletion", () =>
+    Effect.gen(function*() {
+      const written = Written.make()
+      const read = (cached: Option.Option<KubeObject.KubeObject>) => written.read(ApiResource.ConfigMap, "n", "c", cached)
+      yield* written.put(ApiResource.ConfigMap, cm("12"))
+      assert.strictEqual(Option.getOrThrow(yield* read(Option.some(cm("10")))).metadata.resourceVersion, "12")
+      assert.strictEqual(Option.getOrThrow(yield* read(Option.none())).metadata.resourceVersion, "12")
+      // The informer saw our version, then the object was deleted by someone else.
+      yield* written.observe(ApiResource.ConfigMap, cm("12"))
+      assert.isTrue(Option.isNone(yield* read(Option.none())))
+      yield* written.deleted(ApiResource.ConfigMap, "n", "c", "13")
+      assert.isTrue(Option.isNone(yield* read(Option.some(cm("13")))))
+      assert.strictEqual(Option.getOrThrow(yield* read(Option.some(cm("14")))).metadata.resourceVersion, "14")
+    }))
+})
+
+describe("Status", () => {
+  const facts = (overrides: Partial<Status.Facts> = {}): Status.Facts => ({
+    agent: agent({ targets: [] }),
+    generation: 3,
+    workload: () => undefined,
+    outcome: { changes: [], failures: [], conflicts: [] },
+    certificate: { valid: true, message: "ok" },
+    webhookConfigured: true,
+    counts: { matchedPods: 0, injectedPods: 0, missedPods: 0 },
+    nodeDaemonSets: [Naming.nodeAgent.daemonSet],
+    gpuDaemonSet: Naming.nodeAgent.daemonSet,
+    names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment },
+    ...overrides
+  })
+
+  it("keeps transition times while statuses hold, moves them when one changes", () => {
+    const first = Status.conditions([], facts(), "2026-11-30T10:00:00Z")
+    assert.strictEqual(Conditions.find(first, "Ready")?.status, "True")
+    const again = Status.conditions(first, facts(), "2026-11-30T11:00:00Z")
+    assert.isTrue(Conditions.equal(first, again))
+    const missed = Status.conditions(again, facts({ counts: { matchedPods: 2, injectedPods: 1, missedPods: 1 } }), "2026-11-30T12:00:00Z")
+    assert.strictEqual(Conditions.find(missed, "InstrumentationReady")?.reason, "PodsMissed")
+    assert.strictEqual(Conditions.find(missed, "InstrumentationReady")?.lastTransitionTime, "2026-11-30T12:00:00Z")
+    assert.strictEqual(Conditions.find(missed, "MasterAgentReady")?.lastTransitionTime, "2026-11-30T10:00:00Z")
+    assert.strictEqual(Conditions.find(missed, "Ready")?.status, "False")
+  })
+
+  it("drops the Go operator's Available condition and reports apply failures on Ready", () => {
+    const goStatus = [{ type: "Available", status: "True" as const, reason: "Installed", message: "", lastTransitionTime: "2026-01-01T00:00:00Z" }]
+    const failure = { resource: ApiResource.DaemonSet, namespace: "ns", name: "ds", action: "apply" as const, error: { message: "boom" } as never }
+    const conditions = Status.conditions(goStatus, facts({ outcome: { changes: [], failures: [failure], conflicts: [] } }), "2026-11-30T10:00:00Z")
+    assert.isUndefined(Conditions.find(conditions, "Available"))
+    assert.strictEqual(Conditions.find(conditions, "Ready")?.reason, "ApplyFailed")
+  })
+})
+
+describe("WebhookTls", () => {
+  const secretOf = (tls: { caCert: string; caKey: string; tlsCert: string; tlsKey: string }): KubeObject.KubeObject => ({
+    apiVersion: "v1", kind: "Secret", metadata: { name: Naming.webhook.secret },
+    data: Object.fromEntries([
+      [Naming.webhook.secretKeys.caCert, tls.caCert], [Naming.webhook.secretKeys.caKey, tls.caKey],
+      [Naming.webhook.secretKeys.tlsCert, tls.tlsCert], [Naming.webhook.secretKeys.tlsKey, tls.tlsKey]
+    ].map(([k, v]) => [k, Buffer.from(v ?? "").toString("base64")]))
+  })
+  const endpoint = { mode: "url", baseUrl: "https://127.0.0.1:9443" } as const
+
+  it.effect("creates, then reuses, then renews the serving certificate from the same CA 30 days before expiry", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.UTC(2026, 10, 30))
+      const created = yield* WebhookTls.ensure(Option.none(), "ns", endpoint)
+      assert.strictEqual(created.action, "created")
+      const info = yield* Certificates.inspect(created.tls.tlsCert)
+      assert.include(info.ipAddresses, "127.0.0.1")
+      assert.include(info.dnsNames, "whatap-admission-controller.ns.svc")
+      const reused = yield* WebhookTls.ensure(Option.some(secretOf(created.tls)), "ns", endpoint)
+      assert.strictEqual(reused.action, "reused")
+      assert.deepStrictEqual(reused.tls, created.tls)
+      yield* TestClock.setTime(info.notAfter.getTime() - 10 * 24 * 3600 * 1000)
+      const renewed = yield* WebhookTls.ensure(Option.some(secretOf(created.tls)), "ns", endpoint)
+      assert.strictEqual(renewed.action, "renewed")
+      assert.strictEqual(renewed.tls.caCert, created.tls.caCert)
+      assert.notStrictEqual(renewed.tls.tlsCert, created.tls.tlsCert)
+    }), 30_000)
+
+  it.effect("starts over when the stored material is corrupt", () =>
+    Effect.gen(function*() {
+      const broken = secretOf({ caCert: "not a pem", caKey: "x", tlsCert: "y", tlsKey: "z" })
+      assert.strictEqual((yield* WebhookTls.ensure(Option.some(broken), "ns", endpoint)).action, "created")
+    }), 30_000)
+
+  it("checks that every webhook's caBundle is the CA", () => {
+    const ca = "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n"
+    const bundle = Buffer.from(ca).toString("base64")
+    const mwc = (bundles: ReadonlyArray<string>): KubeObject.KubeObject => ({
+      apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration", metadata: { name: "w" },
+      webhooks: bundles.map((b) => ({ clientConfig: { caBundle: b } }))
+    })
+    assert.isTrue(WebhookTls.bundleMatches(mwc([bundle, bundle]), ca))
+    assert.isFalse(WebhookTls.bundleMatches(mwc([bundle, "other"]), ca))
+    assert.isFalse(WebhookTls.bundleMatches(undefined, ca))
+  })
+})
