@@ -5,7 +5,7 @@
  * than the renew deadline) tears all of it down and the next term, in the same process,
  * starts from fresh caches. `/healthz`, `/readyz` and `/metrics` are served throughout.
  */
-import { Effect, Layer, Metric, Option, Ref, Stream } from "effect"
+import { Cause, Effect, Layer, Metric, Option, Ref, Stream } from "effect"
 import { KubeClient } from "@whatap-operator/kube"
 import { OperatorConfig } from "./Config.ts"
 import { Caches } from "./controller/Caches.ts"
@@ -19,14 +19,20 @@ import * as ProbeServer from "./runtime/ProbeServer.ts"
 import * as Readiness from "./runtime/Readiness.ts"
 import { Redactor } from "./runtime/Redactor.ts"
 
+/** Host undefined: every interface. */
+export interface Listen {
+  readonly host: string | undefined
+  readonly port: number
+}
+
 export interface Options {
   readonly kubeconfig?: string | undefined
   readonly context?: string | undefined
   readonly config: OperatorConfig["Service"]
   /** host:port of /healthz, /readyz and /metrics; undefined: not served. */
-  readonly probes?: { readonly host: string; readonly port: number } | undefined
+  readonly probes?: Listen | undefined
   /** A second listener for /metrics only (the Go operator's --metrics-bind-address). */
-  readonly metrics?: { readonly host: string; readonly port: number } | undefined
+  readonly metrics?: Listen | undefined
 }
 
 /** One leadership term: caches, cluster view and controller live exactly as long as it. */
@@ -58,11 +64,11 @@ const serveProbes = (options: Options, current: Ref.Ref<Option.Option<Caches["Se
     const readiness = Readiness.check(current)
     if (options.probes !== undefined) {
       const listening = yield* ProbeServer.serve({ ...options.probes, readiness })
-      yield* Effect.logInfo(`serving /healthz, /readyz and /metrics on ${options.probes.host}:${listening.port}`)
+      yield* Effect.logInfo(`serving /healthz, /readyz and /metrics on ${options.probes.host ?? ""}:${listening.port}`)
     }
     if (options.metrics !== undefined) {
       const listening = yield* ProbeServer.serve({ ...options.metrics, readiness })
-      yield* Effect.logInfo(`serving /metrics on ${options.metrics.host}:${listening.port}`)
+      yield* Effect.logInfo(`serving /metrics on ${options.metrics.host ?? ""}:${listening.port}`)
     }
   })
 
@@ -84,6 +90,8 @@ export const run = (options: Options, stop: Effect.Effect<string> = Effect.never
       OperatorConfig.layer(options.config),
       EventRecorder.layer(options.config.identity)
     ).pipe(Layer.provideMerge(KubeClient.layer({ kubeconfig: options.kubeconfig, context: options.context, observe: Readiness.observeRequest })))),
+    // A fatal error is logged as JSON through the redactor before the caller sees it.
+    Effect.tapCause((cause) => (Cause.hasInterruptsOnly(cause) ? Effect.void : Effect.logError("operator failed", cause))),
     Effect.provide(JsonLogger.layerStdout),
     Effect.provide(Redactor.layer)
   )

@@ -15,6 +15,7 @@ import * as Args from "../Args.ts"
 import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
 import { Io } from "../Io.ts"
+import { parseNamespace, parseWebhookUrl } from "./run.ts"
 import { checkText } from "./validate/Check.ts"
 import * as Source from "./validate/Source.ts"
 import { line } from "./validate/Text.ts"
@@ -44,19 +45,46 @@ const withNamespace = (value: Json): Json => {
 const decodeAll = <K extends Resource.Kind>(kind: K, values: ReadonlyArray<Json>) =>
   values.filter((v) => v["kind"] === kind).flatMap((v) => Option.toArray(Decode.as(kind, kind === "WhatapAgent" ? v : withNamespace(v)).value))
 
-const output = (objects: ReadonlyArray<Render.Desired>, format: "yaml" | "json"): string =>
-  format === "json"
-    ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: objects.map((d) => d.object) }, null, 2)}\n`
-    : objects.map((d) => `---\n${stringify(d.object, { lineWidth: 0, aliasDuplicateObjects: false })}`).join("")
+/**
+ * Replaces the license in every string (keys too) of a rendered object. Done on the values,
+ * not on the serialized text, so that the output stays well-typed (`value: "[redacted]"`, not
+ * the YAML flow sequence `[redacted]`) and a license that JSON or YAML would escape cannot
+ * slip through in its escaped form.
+ */
+const redact = (value: unknown, license: string): unknown => {
+  const text = (s: string) => s.split(license).join("[redacted]")
+  if (typeof value === "string") return text(value)
+  if (Array.isArray(value)) return value.map((item) => redact(item, license))
+  if (!isRecord(value)) return value
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), redact(v, license)]))
+}
 
-export const run: Handler = (parsed) =>
+const output = (objects: ReadonlyArray<unknown>, format: "yaml" | "json"): string =>
+  format === "json"
+    ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }, null, 2)}\n`
+    : objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join("")
+
+const usage = (message: string) => new Exit.UsageError({ message, command: "render" })
+
+const value = <A>(result: Result.Result<A, string>) =>
+  Result.isFailure(result) ? Effect.fail(usage(result.failure)) : Effect.succeed(result.success)
+
+/** The flags, checked before any file is read. */
+const settingsOf = (parsed: Args.Parsed) =>
   Effect.gen(function*() {
-    const io = yield* Io
-    const usage = (message: string) => new Exit.UsageError({ message, command: "render" })
-    const format = Args.choice(parsed, "output", ["yaml", "json"], "yaml")
-    if (Result.isFailure(format)) return yield* usage(format.failure)
+    const format = yield* value(Args.choice<"yaml" | "json">(parsed, "output", ["yaml", "json"], "yaml"))
+    const namespace = yield* value(parseNamespace(parsed.values.get("namespace") ?? Naming.defaultNamespace))
+    const url = parsed.values.get("webhook-url")
+    const endpoint: Render.WebhookEndpoint = url === undefined ? { mode: "service" } : { mode: "url", baseUrl: yield* value(parseWebhookUrl(url)) }
     const files = [...(parsed.lists.get("filename") ?? []), ...parsed.operands]
     if (files.length === 0) return yield* usage("no input: give the WhatapAgent with -f FILE (and monitor CRs with more -f)")
+    return { format, namespace, endpoint, files }
+  })
+
+/** Every WhaTap resource of every file; undefined when a document is invalid (its findings printed). */
+const readAll = (files: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const io = yield* Io
     const values: Array<Json> = []
     let invalid = false
     for (const file of files) {
@@ -66,26 +94,33 @@ export const run: Handler = (parsed) =>
       invalid = invalid || errors.length > 0
       values.push(...resourcesOf(text))
     }
-    if (invalid) return Exit.failed
+    return invalid ? undefined : values
+  })
+
+export const run: Handler = (parsed) =>
+  Effect.gen(function*() {
+    const io = yield* Io
+    const settings = yield* settingsOf(parsed)
+    const values = yield* readAll(settings.files)
+    if (values === undefined) return Exit.failed
     const agents = decodeAll("WhatapAgent", values)
     const [agent] = agents
     if (agent === undefined || agents.length > 1) {
       return yield* usage(`expected exactly one WhatapAgent in the input, found ${agents.length}`)
     }
-    const webhookUrl = parsed.values.get("webhook-url")
     const input: Render.Input = {
       agent,
-      namespace: parsed.values.get("namespace") ?? Naming.defaultNamespace,
+      namespace: settings.namespace,
       monitors: {
         podMonitors: decodeAll("WhatapPodMonitor", values),
         serviceMonitors: decodeAll("WhatapServiceMonitor", values),
         staticEndpoints: decodeAll("WhatapStaticEndpoint", values)
       },
-      webhook: { endpoint: webhookUrl === undefined ? { mode: "service" } : { mode: "url", baseUrl: webhookUrl }, tls: undefined }
+      webhook: { endpoint: settings.endpoint, tls: undefined }
     }
-    const text = output(Render.render(input), format.success)
+    const objects = Render.render(input).map((d) => d.object)
     const license = agent.spec.license === undefined ? "" : Redacted.value(agent.spec.license)
-    const shown = parsed.switches.has("show-secrets") || license === "" ? text : text.split(license).join("[redacted]")
-    yield* io.out(shown)
+    const shown = parsed.switches.has("show-secrets") || license === "" ? objects : objects.map((o) => redact(o, license))
+    yield* io.out(output(shown, settings.format))
     return Exit.ok
   })

@@ -5,33 +5,60 @@
  */
 import { readFile } from "node:fs/promises"
 import { hostname } from "node:os"
-import { Naming } from "@whatap-operator/core"
+import { LabelSyntax, Naming } from "@whatap-operator/core"
 import { Operator, OperatorConfig, LeaderElection } from "@whatap-operator/operator"
-import { Config, Duration, Effect, Option, References, Result } from "effect"
+import { Cause, Config, Duration, Effect, Option, References, Result } from "effect"
 import type { Parsed } from "../Args.ts"
 import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
+import { Io } from "../Io.ts"
+import * as Meta from "../Meta.ts"
 
 const serviceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
 
-/** `90s`, `5m`, `1h`, `500ms`: the Go duration forms the flags take. */
+const unitMillis: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+
+/**
+ * `90s`, `5m`, `1h30m`, `1.5h`, `500ms`: Go's `time.ParseDuration` forms down to the
+ * millisecond (the finest unit a period or a lease needs), and positive.
+ */
 export const parseDuration = (text: string): Result.Result<Duration.Duration, string> => {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim())
-  if (match === null) return Result.fail(`invalid duration ${JSON.stringify(text)}: expected e.g. 30s, 5m, 1h`)
-  const value = Number(match[1])
-  const unit = match[2]
-  const millis = unit === "ms" ? value : unit === "s" ? value * 1000 : unit === "m" ? value * 60_000 : value * 3_600_000
+  const parts = [...text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ms|s|m|h)/g)]
+  if (text === "" || parts.map((p) => p[0]).join("") !== text) {
+    return Result.fail(`invalid duration ${JSON.stringify(text)}: expected e.g. 30s, 5m, 1h30m`)
+  }
+  const millis = parts.reduce((sum, [, number = "", unit = ""]) => sum + Number(number) * (unitMillis[unit] ?? NaN), 0)
+  if (!Number.isFinite(millis)) return Result.fail(`duration ${JSON.stringify(text)} is out of range`)
   return millis > 0 ? Result.succeed(Duration.millis(millis)) : Result.fail(`duration ${JSON.stringify(text)} must be positive`)
 }
 
 /** `:8081` (all interfaces), `127.0.0.1:0`, `[::1]:8081`; `0` disables. */
-export const parseAddress = (text: string): Result.Result<{ host: string; port: number } | undefined, string> => {
+/** `:PORT` means every interface, IPv4 and IPv6 (the host is left to Node, as Go does with ""). */
+export const parseAddress = (text: string): Result.Result<{ host: string | undefined; port: number } | undefined, string> => {
   if (text === "0") return Result.succeed(undefined)
-  const match = /^(\[[^\]]+\]|[^:]*):(\d{1,5})$/.exec(text)
+  const match = /^(\[[^\]\s]+\]|[^:[\]\s]*):(\d{1,5})$/.exec(text)
   const port = match === null ? NaN : Number(match[2])
   if (match === null || port > 65535) return Result.fail(`invalid address ${JSON.stringify(text)}: expected HOST:PORT, :PORT or 0`)
   const host = (match[1] ?? "").replace(/^\[|\]$/g, "")
-  return Result.succeed({ host: host === "" ? "0.0.0.0" : host, port })
+  return Result.succeed({ host: host === "" ? undefined : host, port })
+}
+
+/**
+ * `https://HOST[:PORT]`: the webhook paths are appended to it, so a path, a query, a
+ * fragment or user info would make every webhook URL wrong.
+ */
+export const parseWebhookUrl = (text: string): Result.Result<string, string> => {
+  const match = /^https:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/.exec(text)
+  const port = match?.[1] === undefined ? 443 : Number(match[1])
+  return match === null || port < 1 || port > 65535
+    ? Result.fail(`invalid --webhook-url ${JSON.stringify(text)}: expected https://HOST[:PORT] without a path`)
+    : Result.succeed(text)
+}
+
+/** The operator namespace: every namespaced object goes there, so it must be a valid name. */
+export const parseNamespace = (text: string): Result.Result<string, string> => {
+  const errors = LabelSyntax.dnsLabelErrors(text)
+  return errors.length === 0 ? Result.succeed(text) : Result.fail(`invalid namespace ${JSON.stringify(text)}: ${errors.join("; ")}`)
 }
 
 const namespaceOf = (parsed: Parsed) =>
@@ -59,45 +86,72 @@ const signal = Effect.callback<string>((resume) => {
   })
 })
 
-const value = <A>(result: Result.Result<A, string>, usage: (message: string) => Exit.UsageError) =>
+/**
+ * The one line for a failure that ends the operator (an unreadable kubeconfig, a port in
+ * use): on stderr like every CLI error, without the stack trace the default logger prints.
+ */
+const failure = (cause: Cause.Cause<unknown>): string => {
+  const error = Cause.squash(cause)
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return message.split("\n")[0] ?? ""
+}
+
+const usage = (message: string) => new Exit.UsageError({ message, command: "run" })
+
+const value = <A>(result: Result.Result<A, string>) =>
   Result.isFailure(result) ? Effect.fail(usage(result.failure)) : Effect.succeed(result.success)
 
-export const run: Handler = (parsed) =>
+/** Own entries only: `--log-level toString` must not find Object.prototype's. */
+const logLevel = (text: string) => {
+  const found = Object.entries(logLevels).find(([name]) => name === text)
+  return found === undefined ? Result.fail("--log-level takes debug, info, warning or error") : Result.succeed(found[1])
+}
+
+const leaderElection = (base: OperatorConfig.Shape["leaderElection"], enabled: boolean, leaseDuration: Duration.Duration) => {
+  const leaseMillis = Duration.toMillis(leaseDuration)
+  return {
+    ...base,
+    enabled,
+    leaseDuration,
+    renewDeadline: Duration.millis(leaseMillis * 0.8),
+    retryPeriod: Duration.millis(Math.max(200, leaseMillis * 0.2))
+  }
+}
+
+/** Every flag checked before anything is contacted: a bad one is a usage error (exit 2). */
+const optionsOf = (parsed: Parsed) =>
   Effect.gen(function*() {
-    const usage = (message: string) => new Exit.UsageError({ message, command: "run" })
     if (parsed.operands.length > 0) return yield* usage("run takes no arguments")
     const get = (name: string, fallback: string) => parsed.values.get(name) ?? fallback
     const leaderElect = get("leader-elect", "true")
     if (leaderElect !== "true" && leaderElect !== "false") return yield* usage("--leader-elect takes true or false")
-    const level = get("log-level", "info")
-    const minimum = level in logLevels ? logLevels[level as keyof typeof logLevels] : undefined
-    if (minimum === undefined) return yield* usage("--log-level takes debug, info, warning or error")
-    const probes = yield* value(parseAddress(get("health-probe-bind-address", ":8081")), usage)
-    const metrics = yield* value(parseAddress(get("metrics-bind-address", "0")), usage)
-    const resync = yield* value(parseDuration(get("resync-period", "5m")), usage)
-    const leaseDuration = yield* value(parseDuration(get("lease-duration", "10s")), usage)
-    const webhookUrl = parsed.values.get("webhook-url")
-    if (webhookUrl !== undefined && !/^https:\/\/[^/]+$/.test(webhookUrl)) return yield* usage("--webhook-url must be https://HOST[:PORT] without a path")
-    const namespace = yield* namespaceOf(parsed)
+    const minimum = yield* value(logLevel(get("log-level", "info")))
+    const probes = yield* value(parseAddress(get("health-probe-bind-address", ":8081")))
+    const metrics = yield* value(parseAddress(get("metrics-bind-address", "0")))
+    const resyncPeriod = yield* value(parseDuration(get("resync-period", "5m")))
+    const leaseDuration = yield* value(parseDuration(get("lease-duration", "10s")))
+    const webhookFlag = parsed.values.get("webhook-url")
+    const webhookUrl = webhookFlag === undefined ? undefined : yield* value(parseWebhookUrl(webhookFlag))
+    const namespace = yield* value(parseNamespace(yield* namespaceOf(parsed)))
     const identity = parsed.values.get("identity") ?? (yield* LeaderElection.makeIdentity(hostname()))
     const base = OperatorConfig.defaults(namespace, identity)
-    const leaseMillis = Duration.toMillis(leaseDuration)
     const config: OperatorConfig.Shape = {
       ...base,
       webhook: webhookUrl === undefined ? { mode: "service" } : { mode: "url", baseUrl: webhookUrl },
-      resyncPeriod: resync,
-      leaderElection: {
-        ...base.leaderElection,
-        enabled: leaderElect === "true",
-        leaseDuration,
-        renewDeadline: Duration.millis(leaseMillis * 0.8),
-        retryPeriod: Duration.millis(Math.max(200, leaseMillis * 0.2))
-      }
+      resyncPeriod,
+      leaderElection: leaderElection(base.leaderElection, leaderElect === "true", leaseDuration)
     }
-    const options = { kubeconfig: parsed.values.get("kubeconfig"), context: parsed.values.get("context"), config, probes, metrics }
+    const options: Operator.Options = { kubeconfig: parsed.values.get("kubeconfig"), context: parsed.values.get("context"), config, probes, metrics }
+    return { options, minimum }
+  })
+
+export const run: Handler = (parsed) =>
+  Effect.gen(function*() {
+    const io = yield* Io
+    const { options, minimum } = yield* optionsOf(parsed)
     return yield* Operator.run(options, Effect.map(signal, (name) => `received ${name}`)).pipe(
       Effect.as(Exit.ok),
       Effect.provideService(References.MinimumLogLevel, minimum),
-      Effect.catchCause((cause) => Effect.as(Effect.logError("operator failed", cause), Exit.failed))
+      Effect.catchCause((cause) => Effect.as(io.err(`${Meta.name}: operator failed: ${failure(cause)}\n`), Exit.failed))
     )
   })

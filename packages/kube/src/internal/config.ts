@@ -48,8 +48,12 @@ export const authTtl = Duration.seconds(30)
 const describe = (source: ConfigSource): string =>
   source.kubeconfigData !== undefined ? "kubeconfig data" : source.kubeconfig ?? "default kubeconfig locations"
 
-const configError = (source: ConfigSource) => (cause: unknown) =>
-  new KubeConfigError({ source: describe(source), message: cause instanceof Error ? cause.message : String(cause) })
+/** The message names the kubeconfig: "deficient indentation (2:1)" alone does not say which file. */
+const configError = (source: ConfigSource) => (cause: unknown) => {
+  const where = describe(source)
+  const why = cause instanceof Error ? cause.message : String(cause)
+  return new KubeConfigError({ source: where, message: why.includes(where) ? why : `${where}: ${why}` })
+}
 
 const load = (source: ConfigSource): Effect.Effect<KubeConfig, KubeConfigError> =>
   Effect.try({

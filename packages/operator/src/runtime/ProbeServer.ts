@@ -20,7 +20,8 @@ export interface Readiness {
 }
 
 export interface Options {
-  readonly host: string
+  /** Undefined: every interface (IPv6 and IPv4 where the host has both). */
+  readonly host: string | undefined
   readonly port: number
   readonly readiness: Effect.Effect<Readiness>
 }
@@ -50,9 +51,9 @@ const route = (req: IncomingMessage): Effect.Effect<readonly [number, string, st
 const readyz = (readiness: Effect.Effect<Readiness>) =>
   Effect.map(readiness, (r) => [r.ready ? 200 : 503, "text/plain; charset=utf-8", `${[...r.checks, r.ready ? "ready" : "not ready"].join("\n")}\n`] as const)
 
-const listen = (server: Server, host: string, port: number) =>
+const listen = (server: Server, host: string | undefined, port: number) =>
   Effect.callback<number, ProbeServerError>((resume) => {
-    server.once("error", (error) => resume(Effect.fail(new ProbeServerError({ message: `cannot listen on ${host}:${port}: ${error.message}` }))))
+    server.once("error", (error) => resume(Effect.fail(new ProbeServerError({ message: `cannot listen on ${host ?? ""}:${port}: ${error.message}` }))))
     server.listen(port, host, () => resume(Effect.succeed((server.address() as AddressInfo).port)))
   })
 

@@ -1,0 +1,116 @@
+/**
+ * `whatapctl render` end to end through the real bin, the input side: license
+ * redaction (and --show-secrets), invalid documents (exit 1 with validate's findings),
+ * usage and I/O errors (exit 2).
+ */
+import { readFileSync } from "node:fs"
+import { assert, describe, it } from "@effect/vitest"
+import { allOptions, documents, envValues, items, monitorSamples, render, samples } from "./support/render.ts"
+import { fixture, repoRoot, run } from "./support/run.ts"
+
+describe("render: the license", () => {
+  const cr = fixture("render/license-agent.yaml")
+  const secret = "xyz-secret-123"
+
+  it("is [redacted] without --show-secrets, in YAML and JSON, on stdout and stderr", () => {
+    for (const format of ["yaml", "json"]) {
+      const r = run(["render", "-o", format, "-f", cr])
+      assert.strictEqual(r.status, 0, r.stderr)
+      assert.notInclude(r.stdout + r.stderr, secret)
+      assert.notInclude(r.stdout + r.stderr, "secret-123")
+    }
+  })
+
+  it("stays a string: `value: \"[redacted]\"`, not a YAML flow sequence", () => {
+    const values = envValues(documents(render(["-f", cr])), "WHATAP_LICENSE")
+    assert.isAbove(values.length, 0)
+    for (const v of values) assert.strictEqual(v, "[redacted]")
+  })
+
+  it("is printed with --show-secrets", () => {
+    for (const format of ["yaml", "json"]) {
+      const text = render(["-o", format, "--show-secrets", "-f", cr])
+      const objects = format === "json" ? items(text) : documents(text)
+      const values = envValues(objects, "WHATAP_LICENSE")
+      assert.isAbove(values.length, 0)
+      for (const v of values) assert.strictEqual(v, secret)
+    }
+  })
+
+  it("one that JSON and YAML escape does not slip through in its escaped form", () => {
+    const license = String.raw`Lic"en\se: #1`
+    const stdin = readFileSync(`${repoRoot}${cr}`, "utf8").replace(`license: ${secret}`, `license: ${JSON.stringify(license)}`)
+    for (const format of ["yaml", "json"]) {
+      const r = run(["render", "-o", format, "-f", "-"], { stdin })
+      assert.strictEqual(r.status, 0, r.stderr)
+      for (const form of [license, JSON.stringify(license).slice(1, -1), "en\\se", "en\\\\se"]) assert.notInclude(r.stdout + r.stderr, form)
+      const shown = run(["render", "-o", format, "--show-secrets", "-f", "-"], { stdin })
+      const objects = format === "json" ? items(shown.stdout) : documents(shown.stdout)
+      assert.include(envValues(objects, "WHATAP_LICENSE"), license)
+    }
+  })
+})
+
+describe("render: invalid input (exit 1, findings on stderr, nothing on stdout)", () => {
+  it("an unknown language and a lower-case selector operator, each at its FILE:LINE:COL", () => {
+    const file = fixture("render/invalid-agent.yaml")
+    const r = run(["render", "-f", file])
+    assert.strictEqual(r.status, 1)
+    assert.strictEqual(r.stdout, "")
+    const lines = r.stderr.trimEnd().split("\n")
+    assert.strictEqual(lines.length, 2)
+    assert.match(lines[0] ?? "", new RegExp(`^${file}:15:13: error: spec\\.features\\.apm\\.instrumentation\\.targets\\[0\\]\\.language: unknown language "ruby"`))
+    assert.match(lines[1] ?? "", new RegExp(`^${file}:23:19: error: .*matchExpressions\\[0\\]\\.operator: unsupported operator "in"`))
+  })
+
+  it("the findings are validate's, for every file, even next to a valid agent", () => {
+    const monitors = fixture("render/invalid-monitor.yaml")
+    const r = run(["render", "-f", allOptions, "-f", monitors])
+    assert.strictEqual(r.status, 1)
+    assert.strictEqual(r.stdout, "")
+    assert.strictEqual(r.stderr, `${monitors}:24:7: error: spec.endpoints[0].port: expected string, got number 70000\n`)
+  })
+
+  it("a YAML syntax error", () => {
+    const r = run(["render", "-f", fixture("syntax-error.yaml")])
+    assert.strictEqual(r.status, 1)
+    assert.strictEqual(r.stdout, "")
+    assert.match(r.stderr, /^packages\/cli\/test\/fixtures\/syntax-error\.yaml:\d+:\d+: error: invalid YAML: /)
+  })
+})
+
+describe("render: usage and I/O errors (exit 2, one message, nothing on stdout)", () => {
+  const usage = (args: ReadonlyArray<string>, message: RegExp, stdin?: string) => {
+    const r = run(["render", ...args], stdin === undefined ? {} : { stdin })
+    assert.strictEqual(r.status, 2, args.join(" "))
+    assert.strictEqual(r.stdout, "")
+    assert.match(r.stderr, message, args.join(" "))
+  }
+
+  it("no WhatapAgent, or two", () => {
+    const help = "\nRun 'whatapctl render --help' for usage\\.\n$"
+    usage(["-f", monitorSamples[0] ?? ""], new RegExp(`^whatapctl: expected exactly one WhatapAgent in the input, found 0${help}`))
+    usage(["-f", allOptions, "-f", `${samples}/whatap-agent-basic.yaml`], new RegExp(`^whatapctl: expected exactly one WhatapAgent in the input, found 2${help}`))
+    usage(["-f", allOptions, "-f", "-"], /found 2/, readFileSync(`${repoRoot}${allOptions}`, "utf8"))
+    usage(["-f", "-"], /found 0/, "")
+  })
+
+  it("a missing file is one line, even next to a valid one", () => {
+    const missing = fixture("render/no-such-file.yaml")
+    for (const args of [["-f", missing], ["-f", allOptions, "-f", missing]]) {
+      usage(args, new RegExp(`^whatapctl: cannot read ${missing}: no such file or directory\n$`))
+    }
+  })
+
+  it("flags: no input, bad -o, a bad webhook URL or namespace, a missing value", () => {
+    usage([], /^whatapctl: no input: give the WhatapAgent with -f FILE/)
+    usage(["-f", allOptions, "-o", "xml"], /invalid value "xml" for --output: expected one of yaml, json/)
+    for (const url of ["http://127.0.0.1:9443", "https://127.0.0.1:9443/x", "https://h?x=1", "127.0.0.1:9443"]) {
+      usage(["-f", allOptions, "--webhook-url", url], /^whatapctl: invalid --webhook-url .*: expected https:\/\/HOST\[:PORT\] without a path\n/)
+    }
+    for (const ns of ["Other", "a_b", ""]) usage(["-f", allOptions, "-n", ns], /^whatapctl: invalid namespace /)
+    usage(["-f"], /^whatapctl: flag -f needs a value\n/)
+    usage(["-f", allOptions, "--show-secrets=yes"], /does not take a value/)
+  })
+})
+
