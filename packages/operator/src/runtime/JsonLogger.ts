@@ -41,8 +41,23 @@ export const format = (
     msg: redact(text(options.message)),
     ...(scrub(annotations, redact) as Record<string, unknown>)
   }
-  if (options.cause.reasons.length > 0) line["error"] = redact(Cause.pretty(options.cause))
+  if (options.cause.reasons.length > 0) Object.assign(line, describeCause(options.cause, redact))
   return JSON.stringify(line)
+}
+
+/**
+ * An expected failure is its tag and message (a log reader wants the reason, not a stack);
+ * a defect (a bug) keeps its stack trace, in a field of its own.
+ */
+const describeCause = (cause: Cause.Cause<unknown>, redact: (s: string) => string): Record<string, string> => {
+  const failure = Cause.findErrorOption(cause)
+  if (failure._tag === "Some") {
+    const error = failure.value
+    const tag = typeof error === "object" && error !== null && "_tag" in error ? `${String(error._tag)}: ` : ""
+    const message = error instanceof Error ? error.message : typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
+    return { error: redact(`${tag}${message}`) }
+  }
+  return { error: "defect", stack: redact(Cause.pretty(cause)) }
 }
 
 /** A logger writing through `write` (stdout in production, an array in tests). */
