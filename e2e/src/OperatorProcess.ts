@@ -16,8 +16,10 @@ export interface Options {
   readonly kubeconfig: string
   readonly namespace: string
   readonly identity: string
-  /** Where the API server is told to call the webhook (nothing needs to listen there). */
-  readonly webhookUrl: string
+  /** Where the API server is told to call the webhook; default: this process' own webhook server on loopback. */
+  readonly webhookUrl?: string | undefined
+  /** Extra flags (e.g. short certificate lifetimes). */
+  readonly extraArgs?: ReadonlyArray<string> | undefined
   readonly resyncPeriod?: string
   readonly leaderElect?: boolean
   /** Also append stdout and stderr to this file. */
@@ -28,6 +30,10 @@ export interface OperatorProcess {
   readonly identity: string
   readonly pid: number
   readonly probePort: number
+  /** Where this process serves its admission webhooks (127.0.0.1). */
+  readonly webhookPort: number
+  /** What it tells the API server: `https://127.0.0.1:<webhookPort>` unless given. */
+  readonly webhookUrl: string
   /** Every stdout line so far. */
   readonly logs: () => ReadonlyArray<string>
   readonly stderr: () => string
@@ -51,13 +57,15 @@ const lines = (sink: Array<string>) => {
   }
 }
 
-const spawnOperator = (options: Options, probePort: number): ChildProcess =>
+const spawnOperator = (options: Options, probePort: number, webhookPort: number, webhookUrl: string): ChildProcess =>
   spawn(process.execPath, [
     cli, "run",
     `--kubeconfig=${options.kubeconfig}`,
     `--namespace=${options.namespace}`,
     `--identity=${options.identity}`,
-    `--webhook-url=${options.webhookUrl}`,
+    `--webhook-url=${webhookUrl}`,
+    `--webhook-bind-address=127.0.0.1:${webhookPort}`,
+    ...(options.extraArgs ?? []),
     `--health-probe-bind-address=127.0.0.1:${probePort}`,
     `--resync-period=${options.resyncPeriod ?? "20s"}`,
     `--leader-elect=${options.leaderElect ?? true}`
@@ -70,12 +78,14 @@ const spawnOperator = (options: Options, probePort: number): ChildProcess =>
 export const start = (options: Options): Effect.Effect<OperatorProcess, never, Scope.Scope> =>
   Effect.gen(function*() {
     const probePort = yield* freePort
+    const webhookPort = yield* freePort
+    const webhookUrl = options.webhookUrl ?? `https://127.0.0.1:${webhookPort}`
     const stdout: Array<string> = []
     let stderr = ""
     let exitCode: number | null | undefined = undefined
     const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null
     const child = yield* Effect.acquireRelease(
-      Effect.sync(() => spawnOperator(options, probePort)),
+      Effect.sync(() => spawnOperator(options, probePort, webhookPort, webhookUrl)),
       (child) => {
         if (!running(child)) return Effect.void
         const exit = Effect.callback<void>((resume) => void child.once("exit", () => resume(Effect.void)))
@@ -116,6 +126,8 @@ export const start = (options: Options): Effect.Effect<OperatorProcess, never, S
       identity: options.identity,
       pid: child.pid ?? 0,
       probePort,
+      webhookPort,
+      webhookUrl,
       logs: () => stdout,
       stderr: () => stderr,
       exitCode: () => exitCode,

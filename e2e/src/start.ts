@@ -14,7 +14,6 @@ import { ApiResource, KubeClient, type KubeObject } from "@whatap-operator/kube"
 import * as Cli from "./Cli.ts"
 import { ControlPlane } from "./ControlPlane.ts"
 import { ControlPlaneError } from "./ControlPlaneError.ts"
-import { freePort } from "./Loopback.ts"
 import * as Manifests from "./Manifests.ts"
 import * as OperatorProcess from "./OperatorProcess.ts"
 import * as ServiceAccounts from "./ServiceAccounts.ts"
@@ -98,12 +97,11 @@ const program = Effect.gen(function*() {
     yield* Console.log(error === undefined ? `[start] applied ${id}` : `[start] could not apply ${id}: ${error}`)
   }
   const logFile = join(plane.workDir, "operator.log")
-  // Nothing serves the webhook yet; the API server is pointed at a loopback port (failurePolicy Ignore).
+  // The operator serves its webhooks on a loopback port and registers them by URL.
   const operator = yield* OperatorProcess.start({
     kubeconfig: operatorKubeconfig,
     namespace: Naming.defaultNamespace,
     identity: "whatap-operator-local",
-    webhookUrl: `https://127.0.0.1:${yield* freePort}`,
     resyncPeriod: "5m",
     logFile
   })

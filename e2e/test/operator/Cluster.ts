@@ -41,7 +41,7 @@ export const mergePatchAgent = (body: unknown) =>
 export const owned = Effect.gen(function*() {
   const kube = yield* KubeClient
   const namespaced = [ApiResource.Deployment, ApiResource.DaemonSet, ApiResource.Service, ApiResource.ConfigMap, ApiResource.Secret, ApiResource.ServiceAccount]
-  const cluster = [ApiResource.ClusterRole, ApiResource.ClusterRoleBinding, ApiResource.MutatingWebhookConfiguration]
+  const cluster = [ApiResource.ClusterRole, ApiResource.ClusterRoleBinding, ApiResource.MutatingWebhookConfiguration, ApiResource.ValidatingWebhookConfiguration]
   const lists = yield* Effect.forEach([...namespaced, ...cluster], (resource) =>
     Effect.map(kube.list(resource, resource.namespaced ? { namespace } : {}), (list) => list.items))
   return lists.flat()

@@ -17,8 +17,9 @@ import * as OperatorProcess from "../../src/OperatorProcess.ts"
 export const namespace = Naming.defaultNamespace
 export const operatorAccount = "whatap-operator"
 export const operatorUser = ServiceAccounts.username(namespace, operatorAccount)
-/** Where the API server is told to call the webhook: a loopback port nothing listens on in these specs. */
-export const webhookUrl = "https://127.0.0.1:9"
+
+/** Serving certificates live 60 s (renewed after 40 s), the CA 4 minutes (replaced after 160 s). */
+export const certificateFlags = ["--webhook-cert-validity=60s", "--webhook-ca-validity=240s"]
 
 export interface Shape {
   readonly operatorKubeconfig: string
@@ -48,10 +49,11 @@ const setup = Effect.gen(function*() {
   const started: Array<OperatorProcess.OperatorProcess> = []
   const start = (identity: string, options: Partial<OperatorProcess.Options> = {}) =>
     Effect.tap(
-      OperatorProcess.start({ kubeconfig: operatorKubeconfig, namespace, identity, webhookUrl, ...options }),
+      OperatorProcess.start({ kubeconfig: operatorKubeconfig, namespace, identity, ...options }),
       (p) => Effect.sync(() => void started.push(p))
     )
-  const primary = yield* start("operator-a")
+  // Short certificate lifetimes: serving certificates renew and the CA is replaced while the specs run (D2).
+  const primary = yield* start("operator-a", { extraArgs: certificateFlags })
   yield* primary.waitReady()
   return Suite.of({ operatorKubeconfig, primary, start, processes: () => started })
 })

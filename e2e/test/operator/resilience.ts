@@ -113,6 +113,7 @@ export const resilienceSpecs = (it: It) => {
       assert.deepStrictEqual(yield* Cluster.owned, [])
       for (const [resource, name] of [
         [ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration],
+        [ApiResource.ValidatingWebhookConfiguration, Naming.webhook.validatingConfiguration],
         [ApiResource.ClusterRole, Naming.openAgent.clusterRole],
         [ApiResource.ClusterRoleBinding, Naming.openAgent.clusterRoleBinding]
       ] as const) {

@@ -48,9 +48,14 @@ export const webhook = {
   podPath: "/whatap-injection--v1-pod",
   agentWebhook: "whatapagent.kb.io",
   agentPath: "/whatap-validation--v2alpha1-whatapagent",
+  /** Validation of the three monitor kinds (new: the Go operator validated only the WhatapAgent). */
+  validatingConfiguration: "whatap-validating-webhook",
+  monitorsWebhook: "whatapmonitors.kb.io",
+  monitorsPath: "/whatap-validation--v2alpha1-monitors",
   servicePort: 443,
   targetPort: 9443,
-  secretKeys: { caCert: "cert.pem", caKey: "key.pem", tlsCert: "tls.crt", tlsKey: "tls.key" }
+  /** `ca-bundle.pem`: every CA the webhook configurations trust (two while a CA is replaced). */
+  secretKeys: { caCert: "cert.pem", caKey: "key.pem", tlsCert: "tls.crt", tlsKey: "tls.key", caBundle: "ca-bundle.pem" }
 } as const
 
 /** Master agent (spec 4.5). */
@@ -148,7 +153,9 @@ export const openAgent = {
 export const apmAnnotations = {
   injected: "whatap-apm-injected",
   language: "whatap-apm-language",
-  version: "whatap-apm-version"
+  version: "whatap-apm-version",
+  /** Why a pod that a target matched was not injected (D8), next to `injected: "false"`. */
+  reason: "whatap-apm-reason"
 } as const
 
 /** Namespaces excluded from injection by default (D6), besides the operator's own. */

@@ -4,8 +4,10 @@
  * Events, and the timings of the control loop. Built by `whatapctl run` from flags and
  * the environment; a plain value in tests.
  */
-import { Context, Duration, Layer } from "effect"
+import { Context, Duration, Layer, Redacted } from "effect"
+import type { Inject } from "@whatap-operator/injector"
 import { Naming } from "@whatap-operator/core"
+import * as WebhookTls from "./controller/WebhookTls.ts"
 import type { WebhookEndpoint } from "./render/Render.ts"
 
 export interface LeaderElectionOptions {
@@ -29,6 +31,12 @@ export interface Shape {
   /** After a pod or namespace change, status counts are refreshed this much later (batched). */
   readonly statusDelay: Duration.Duration
   readonly leaderElection: LeaderElectionOptions
+  /** Lifetimes of the webhook CA and serving certificate (short ones only in tests). */
+  readonly webhookValidity: WebhookTls.Validity
+  /** The operator's own WHATAP_LICENSE/HOST/PORT: what the webhook injects when a target names none (spec 5.7). */
+  readonly credentials: Inject.Credentials
+  /** Where this process serves the admission webhooks; undefined: not served. */
+  readonly webhookServer: { readonly host: string | undefined; readonly port: number } | undefined
 }
 
 export class OperatorConfig extends Context.Service<OperatorConfig, Shape>()("@whatap-operator/operator/OperatorConfig") {
@@ -49,5 +57,8 @@ export const defaults = (namespace: string, identity: string): Shape => ({
     leaseDuration: Duration.seconds(10),
     renewDeadline: Duration.seconds(8),
     retryPeriod: Duration.seconds(2)
-  }
+  },
+  webhookValidity: WebhookTls.defaultValidity,
+  credentials: { license: Redacted.make(""), host: "", port: "" },
+  webhookServer: { host: undefined, port: Naming.webhook.targetPort }
 })

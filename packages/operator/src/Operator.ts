@@ -1,11 +1,12 @@
 /**
- * The operator process: layers composed, nothing else. Standby replicas wait on the
- * leader-election Lease; the leader builds the caches, the cluster view and the
- * controller in a scope of its own, so losing leadership (an API server outage longer
- * than the renew deadline) tears all of it down and the next term, in the same process,
- * starts from fresh caches. `/healthz`, `/readyz` and `/metrics` are served throughout.
+ * The operator process: layers composed, nothing else. Every replica serves the admission
+ * webhooks; standby replicas wait on the leader-election Lease; the leader builds the
+ * caches, the cluster view and the controller in a scope of its own, so losing leadership
+ * (an API server outage longer than the renew deadline) tears all of it down and the next
+ * term, in the same process, starts from fresh caches. `/healthz`, `/readyz` and
+ * `/metrics` are served throughout.
  */
-import { Cause, Effect, Layer, Metric, Option, Ref, Stream } from "effect"
+import { Cause, Effect, Layer, Metric, Option, Redacted, Ref, Stream } from "effect"
 import { KubeClient } from "@whatap-operator/kube"
 import { OperatorConfig } from "./Config.ts"
 import { Caches } from "./controller/Caches.ts"
@@ -18,6 +19,7 @@ import * as Metrics from "./runtime/Metrics.ts"
 import * as ProbeServer from "./runtime/ProbeServer.ts"
 import * as Readiness from "./runtime/Readiness.ts"
 import { Redactor } from "./runtime/Redactor.ts"
+import * as Webhook from "./webhook/Webhook.ts"
 
 /** Host undefined: every interface. */
 export interface Listen {
@@ -79,7 +81,9 @@ const serveProbes = (options: Options, current: Ref.Ref<Option.Option<Caches["Se
 export const run = (options: Options, stop: Effect.Effect<string> = Effect.never) =>
   Effect.gen(function*() {
     const current = yield* Ref.make(Option.none<Caches["Service"]>())
+    yield* (yield* Redactor).register([Redacted.value(options.config.credentials.license)])
     yield* serveProbes(options, current)
+    yield* Webhook.serve
     yield* Effect.logInfo(`starting in namespace ${options.config.namespace} as ${options.config.identity}`)
     const stopping = Effect.flatMap(stop, (why) => Effect.logInfo(`${why}: shutting down`))
     yield* Effect.raceFirst(lead(options.config, current), stopping)

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises"
 import { hostname } from "node:os"
 import { LabelSyntax, Naming } from "@whatap-operator/core"
 import { Operator, OperatorConfig, LeaderElection } from "@whatap-operator/operator"
-import { Cause, Config, Duration, Effect, Option, References, Result } from "effect"
+import { Cause, Config, Duration, Effect, Option, Redacted, References, Result } from "effect"
 import type { Parsed } from "../Args.ts"
 import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
@@ -118,6 +118,12 @@ const leaderElection = (base: OperatorConfig.Shape["leaderElection"], enabled: b
   }
 }
 
+/** WHATAP_LICENSE/HOST/PORT of the process (from the Secret whatap-credentials in a cluster): injected when a target names none. */
+const credentials = Effect.gen(function*() {
+  const env = (name: string) => Config.option(Config.String(name)).pipe(Effect.orElseSucceed(() => Option.none<string>()), Effect.map(Option.getOrElse(() => "")))
+  return { license: Redacted.make(yield* env("WHATAP_LICENSE")), host: yield* env("WHATAP_HOST"), port: yield* env("WHATAP_PORT") }
+})
+
 /** Every flag checked before anything is contacted: a bad one is a usage error (exit 2). */
 const optionsOf = (parsed: Parsed) =>
   Effect.gen(function*() {
@@ -130,6 +136,11 @@ const optionsOf = (parsed: Parsed) =>
     const metrics = yield* value(parseAddress(get("metrics-bind-address", "0")))
     const resyncPeriod = yield* value(parseDuration(get("resync-period", "5m")))
     const leaseDuration = yield* value(parseDuration(get("lease-duration", "10s")))
+    const webhookServer = yield* value(parseAddress(get("webhook-bind-address", ":9443")))
+    const webhookValidity = {
+      ca: yield* value(parseDuration(get("webhook-ca-validity", "87600h"))),
+      serving: yield* value(parseDuration(get("webhook-cert-validity", "8760h")))
+    }
     const webhookFlag = parsed.values.get("webhook-url")
     const webhookUrl = webhookFlag === undefined ? undefined : yield* value(parseWebhookUrl(webhookFlag))
     const namespace = yield* value(parseNamespace(yield* namespaceOf(parsed)))
@@ -139,7 +150,10 @@ const optionsOf = (parsed: Parsed) =>
       ...base,
       webhook: webhookUrl === undefined ? { mode: "service" } : { mode: "url", baseUrl: webhookUrl },
       resyncPeriod,
-      leaderElection: leaderElection(base.leaderElection, leaderElect === "true", leaseDuration)
+      leaderElection: leaderElection(base.leaderElection, leaderElect === "true", leaseDuration),
+      webhookServer,
+      webhookValidity,
+      credentials: yield* credentials
     }
     const options: Operator.Options = { kubeconfig: parsed.values.get("kubeconfig"), context: parsed.values.get("context"), config, probes, metrics }
     return { options, minimum }

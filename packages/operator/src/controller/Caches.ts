@@ -67,7 +67,8 @@ const make = Effect.gen(function*() {
     ),
     named(ApiResource.ClusterRole, Naming.openAgent.clusterRole),
     named(ApiResource.ClusterRoleBinding, Naming.openAgent.clusterRoleBinding),
-    named(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration)
+    named(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration),
+    named(ApiResource.ValidatingWebhookConfiguration, Naming.webhook.validatingConfiguration)
   ])
   const [agents, podMonitors, serviceMonitors, staticEndpoints, pods, namespaces] = yield* Effect.all([
     watch("whatapagents", ApiResource.WhatapAgent),

@@ -19,9 +19,14 @@ export const report = Effect.fn("Outcomes.report")(function*(
 ) {
   const events = yield* EventRecorder
   if (material !== undefined && material.action !== "reused") {
-    const message = material.action === "created"
-      ? `Created a new webhook CA and serving certificate (valid until ${material.notAfter.toISOString()})`
-      : `Renewed the webhook serving certificate (valid until ${material.notAfter.toISOString()})`
+    const until = material.notAfter.toISOString()
+    const messages: Record<Exclude<WebhookTls.Action, "reused">, string> = {
+      created: `Created a new webhook CA and serving certificate (valid until ${until})`,
+      renewed: `Renewed the webhook serving certificate (valid until ${until})`,
+      caRotationStarted: "Replacing the webhook CA: the new CA joins the caBundle; the current serving certificate stays until the configurations trust it",
+      caRotated: `Switched the webhook serving certificate to the new CA (valid until ${until})`
+    }
+    const message = messages[material.action]
     yield* Effect.logInfo(message)
     yield* events.record(agent, "Normal", "CertificateIssued", message)
   }

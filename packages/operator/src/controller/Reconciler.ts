@@ -24,6 +24,7 @@ import { ReconcileError } from "./ReconcileError.ts"
 import * as Status from "./Status.ts"
 import * as StatusWriter from "./StatusWriter.ts"
 import * as Topology from "./Topology.ts"
+import * as WebhookSecret from "./WebhookSecret.ts"
 import * as WebhookTls from "./WebhookTls.ts"
 
 export interface Result {
@@ -58,12 +59,38 @@ const rejectInvalid = Effect.fn("Reconciler.rejectInvalid")(function*(raw: KubeO
 const licenses = (agent: WhatapAgent.WhatapAgent): ReadonlyArray<string> =>
   agent.spec.license === undefined ? [] : [Redacted.value(agent.spec.license)]
 
+/** The webhook configurations as this pass sees them (for the certificate decisions and the status). */
+const configurations = Effect.gen(function*() {
+  const cluster = yield* Cluster
+  const read = (resource: ApiResource.ApiResource, name: string) => Effect.map(cluster.lookup({ resource, name }), Option.getOrUndefined)
+  return [
+    yield* read(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration),
+    yield* read(ApiResource.ValidatingWebhookConfiguration, Naming.webhook.validatingConfiguration)
+  ] as const
+})
+
+const trustedBy = (configs: ReadonlyArray<KubeObject.KubeObject | undefined>) => (caPem: string): boolean =>
+  configs.every((c) => WebhookTls.bundleTrusts(c, caPem))
+
+/** The webhook material for this pass: the Secret (created first when absent, D2), renewed or rotated when due. */
+const webhookMaterial = Effect.gen(function*() {
+  const config = yield* OperatorConfig
+  const cluster = yield* Cluster
+  const ref = { resource: ApiResource.Secret, namespace: config.namespace, name: Naming.webhook.secret }
+  const cached = yield* cluster.lookup(ref)
+  const secret = Option.isSome(cached)
+    ? cached
+    : Option.some(yield* WebhookSecret.obtain(config.namespace, config.webhook, config.webhookValidity).pipe(
+      Effect.mapError((e) => new ReconcileError({ message: e.message }))
+    ))
+  const request = { namespace: config.namespace, endpoint: config.webhook, validity: config.webhookValidity, trusted: trustedBy(yield* configurations) }
+  return yield* WebhookTls.ensure(secret, request)
+})
+
 /** Everything a render needs, from the caches. */
 const renderInput = Effect.fn("Reconciler.renderInput")(function*(agent: WhatapAgent.WhatapAgent) {
   const config = yield* OperatorConfig
-  const cluster = yield* Cluster
-  const secret = yield* cluster.lookup({ resource: ApiResource.Secret, namespace: config.namespace, name: Naming.webhook.secret })
-  const material = yield* WebhookTls.ensure(secret, config.namespace, config.webhook)
+  const material = yield* webhookMaterial
   const monitors = yield* Monitors.fromCaches
   const input: Render.Input = { agent, namespace: config.namespace, monitors, webhook: { endpoint: config.webhook, tls: material.tls } }
   return { input, material }
@@ -80,9 +107,9 @@ const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
   const workloads = new Map<string, KubeObject.KubeObject | undefined>()
   for (const name of [Naming.masterAgent.deployment, Naming.openAgent.deployment]) workloads.set(name, yield* read(ApiResource.Deployment, name))
   for (const name of [Naming.nodeAgent.daemonSet, Naming.nodeAgent.gpuDaemonSet]) workloads.set(name, yield* read(ApiResource.DaemonSet, name))
-  const configuration = yield* read(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration)
+  const webhookConfigs = yield* configurations
   const namespaces = new Map((yield* caches.namespaces.list).map((n) => [n.metadata.name ?? "", n.metadata.labels]))
-  const trusted = WebhookTls.bundleMatches(configuration, material.tls.caCert)
+  const trusted = trustedBy(webhookConfigs)(material.tls.caCert)
   const nodeDaemonSets = Topology.nodeDaemonSets(agent)
   return {
     agent,
@@ -93,14 +120,27 @@ const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
       valid: trusted,
       message: trusted
         ? `serving certificate valid until ${material.notAfter.toISOString()}; caBundle matches`
-        : "the MutatingWebhookConfiguration does not trust the current CA yet"
+        : "the webhook configurations do not trust the current CA yet"
     },
-    webhookConfigured: configuration !== undefined,
+    webhookConfigured: webhookConfigs[0] !== undefined,
     counts: PodCounts.count(agent, input.namespace, yield* caches.pods.list, (name) => namespaces.get(name)),
     nodeDaemonSets: nodeDaemonSets.all,
     gpuDaemonSet: nodeDaemonSets.gpu,
     names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment }
   } satisfies Status.Facts
+})
+
+/**
+ * When to look again without a watch event: soon while a CA replacement waits for the
+ * configurations, at the certificates' renewal time, and while workloads roll out.
+ */
+const nextLook = Effect.fn("Reconciler.nextLook")(function*(material: WebhookTls.Material, ready: boolean) {
+  if (material.pending) return Duration.seconds(5)
+  const config = yield* OperatorConfig
+  const due = yield* WebhookTls.dueAt(material.tls, config.webhookValidity).pipe(Effect.orElseSucceed(() => Number.POSITIVE_INFINITY))
+  const untilDue = Math.max(1000, due - (yield* Clock.currentTimeMillis))
+  const wait = ready ? untilDue : Math.min(untilDue, Duration.toMillis(notReadyRequeue))
+  return Number.isFinite(wait) && wait < Duration.toMillis(config.resyncPeriod) ? Duration.millis(wait) : undefined
 })
 
 const allReady = (conditions: ReadonlyArray<Conditions.Condition>): boolean =>
@@ -124,7 +164,7 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
   if (outcome.failures.length > 0) {
     return yield* new ReconcileError({ message: `${outcome.failures.length} of the objects could not be written: ${outcome.failures.map((f) => `${Apply.describe(f)}: ${f.error.message}`).join("; ")}` })
   }
-  return { requeueAfter: allReady(conditions) ? undefined : notReadyRequeue } satisfies Result
+  return { requeueAfter: yield* nextLook(material, allReady(conditions)) } satisfies Result
 })
 
 /** Reconciles the WhatapAgent `name` (cluster-scoped, so the key is the name). */

@@ -41,6 +41,11 @@ export interface WebhookTls {
   readonly caKey: string
   readonly tlsCert: string
   readonly tlsKey: string
+  /**
+   * Every CA the webhook configurations trust, PEMs concatenated; absent: `caCert` alone.
+   * While a CA is replaced it holds the new and the old one (D2's overlap window).
+   */
+  readonly caBundle?: string | undefined
 }
 
 export interface Input {

@@ -1,15 +1,18 @@
 /**
  * The admission webhook's plumbing (spec 4.4), rendered whatever the feature toggles say:
  * the Service `whatap-admission-controller` in front of the operator pods, the Secret
- * `whatap-webhook-certificate` with the CA and serving certificate, and the
+ * `whatap-webhook-certificate` with the CA and serving certificate, the
  * MutatingWebhookConfiguration `whatap-webhook` with the pod webhook and the WhatapAgent
- * validation webhook, in that order. Deliberate difference D6: the pod webhook skips the
- * system namespaces and the operator's own unless the caller gives its own selector.
+ * validation webhook, in that order (as the Go operator), and a
+ * ValidatingWebhookConfiguration `whatap-validating-webhook` for the three monitor kinds
+ * (new). Deliberate difference D6: the pod webhook skips the system namespaces and the
+ * operator's own unless the caller gives its own selector. The `caBundle` is every CA the
+ * Secret lists as trusted (two while a CA is replaced: D2).
  */
 import { Naming, type KubeTypes } from "@whatap-operator/core"
 import { ApiResource } from "@whatap-operator/kube"
 import { type Json, field, metadata, object } from "./Objects.ts"
-import type { Desired, Input, Managed, WebhookEndpoint } from "./Render.ts"
+import type { Desired, Input, Managed, WebhookEndpoint, WebhookTls } from "./Render.ts"
 
 const labels = { [Naming.labels.appName]: Naming.operatorAppName, [Naming.labels.managedBy]: Naming.managedByValue }
 
@@ -27,32 +30,42 @@ const service = (input: Input): Desired => ({
   })
 })
 
-/** The Go operator stores the CA key too (spec 4.4.2); D2 needs it to renew the serving certificate. */
+/**
+ * The Secret's data: the Go operator's four keys (it stores the CA key too, spec 4.4.2; D2
+ * needs it to renew the serving certificate) and the trusted CA bundle.
+ */
+export const secretData = (tls: WebhookTls): Readonly<Record<string, string>> => {
+  const keys = Naming.webhook.secretKeys
+  return {
+    [keys.caCert]: base64(tls.caCert),
+    [keys.caKey]: base64(tls.caKey),
+    [keys.tlsCert]: base64(tls.tlsCert),
+    [keys.tlsKey]: base64(tls.tlsKey),
+    [keys.caBundle]: base64(bundleOf(tls))
+  }
+}
+
 const secret = (input: Input): ReadonlyArray<Desired> => {
   const tls = input.webhook.tls
   if (tls === undefined) return []
-  const keys = Naming.webhook.secretKeys
   return [{
     component: "webhook",
     resource: ApiResource.Secret,
     policy: "apply",
     object: object(ApiResource.Secret, metadata(input.agent, { name: Naming.webhook.secret, namespace: input.namespace }), {
       type: "Opaque",
-      data: {
-        [keys.caCert]: base64(tls.caCert),
-        [keys.caKey]: base64(tls.caKey),
-        [keys.tlsCert]: base64(tls.tlsCert),
-        [keys.tlsKey]: base64(tls.tlsKey)
-      }
+      data: secretData(tls)
     })
   }]
 }
+
+const bundleOf = (tls: WebhookTls): string => tls.caBundle ?? tls.caCert
 
 const clientConfig = (input: Input, endpoint: WebhookEndpoint, path: string): Json => ({
   ...(endpoint.mode === "url"
     ? { url: `${endpoint.baseUrl.replace(/\/+$/, "")}${path}` }
     : { service: { name: Naming.webhook.service, namespace: input.namespace, path } }),
-  ...field("caBundle", input.webhook.tls === undefined ? undefined : base64(input.webhook.tls.caCert))
+  ...field("caBundle", input.webhook.tls === undefined ? undefined : base64(bundleOf(input.webhook.tls)))
 })
 
 /** D6: `kubernetes.io/metadata.name NotIn [system namespaces, NS]`, values sorted. */
@@ -96,12 +109,34 @@ const configuration = (input: Input): Desired => ({
   })
 })
 
-export const render = (input: Input): ReadonlyArray<Desired> => [service(input), ...secret(input), configuration(input)]
+const monitorKinds = [ApiResource.WhatapPodMonitor, ApiResource.WhatapServiceMonitor, ApiResource.WhatapStaticEndpoint]
+
+const validating = (input: Input): Desired => ({
+  component: "webhook",
+  resource: ApiResource.ValidatingWebhookConfiguration,
+  policy: "apply",
+  object: object(ApiResource.ValidatingWebhookConfiguration, metadata(input.agent, { name: Naming.webhook.validatingConfiguration }), {
+    webhooks: [{
+      name: Naming.webhook.monitorsWebhook,
+      clientConfig: clientConfig(input, input.webhook.endpoint, Naming.webhook.monitorsPath),
+      rules: [{
+        operations: ["CREATE", "UPDATE"],
+        apiGroups: [ApiResource.WhatapPodMonitor.group],
+        apiVersions: [ApiResource.WhatapPodMonitor.version],
+        resources: monitorKinds.map((k) => k.plural)
+      }],
+      ...common
+    }]
+  })
+})
+
+export const render = (input: Input): ReadonlyArray<Desired> => [service(input), ...secret(input), configuration(input), validating(input)]
 
 export const managed = (input: Input): ReadonlyArray<Managed> => [
   { component: "webhook", resource: ApiResource.Service, namespace: input.namespace, name: Naming.webhook.service },
   ...(input.webhook.tls === undefined
     ? []
     : [{ component: "webhook", resource: ApiResource.Secret, namespace: input.namespace, name: Naming.webhook.secret } as const]),
-  { component: "webhook", resource: ApiResource.MutatingWebhookConfiguration, name: Naming.webhook.configuration }
+  { component: "webhook", resource: ApiResource.MutatingWebhookConfiguration, name: Naming.webhook.configuration },
+  { component: "webhook", resource: ApiResource.ValidatingWebhookConfiguration, name: Naming.webhook.validatingConfiguration }
 ]

@@ -50,3 +50,18 @@ export const leader = Metric.gauge("whatap_operator_leader", {
 export const watchHealthy = Metric.gauge("whatap_operator_watch_healthy", {
   description: "1 when the watch of a resource is synced and running, else 0"
 })
+
+export const admissionRequestsTotal = Metric.counter("whatap_operator_admission_requests_total", {
+  description: "Admission requests answered, by webhook path and outcome (allowed, denied, bad-request, timeout, ...)",
+  incremental: true
+})
+
+export const admissionDurationSeconds = Metric.histogram("whatap_operator_admission_duration_seconds", {
+  description: "Time to answer one admission request in seconds",
+  boundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
+})
+
+export const injectionsTotal = Metric.counter("whatap_operator_injections_total", {
+  description: "Pod admissions by result: injected, or the reason a pod was not (NoTargetMatched, SystemNamespace, ...)",
+  incremental: true
+})

@@ -4,7 +4,7 @@
  * certificate reuse/renew/create decision.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { Duration, Effect, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { Conditions, Decode, Naming } from "@whatap-operator/core"
 import { Certificates } from "@whatap-operator/injector"
@@ -115,28 +115,30 @@ describe("Status", () => {
 })
 
 describe("WebhookTls", () => {
-  const secretOf = (tls: { caCert: string; caKey: string; tlsCert: string; tlsKey: string }): KubeObject.KubeObject => ({
+  const secretOf = (tls: { caCert: string; caKey: string; tlsCert: string; tlsKey: string; caBundle?: string | undefined }): KubeObject.KubeObject => ({
     apiVersion: "v1", kind: "Secret", metadata: { name: Naming.webhook.secret },
     data: Object.fromEntries([
       [Naming.webhook.secretKeys.caCert, tls.caCert], [Naming.webhook.secretKeys.caKey, tls.caKey],
-      [Naming.webhook.secretKeys.tlsCert, tls.tlsCert], [Naming.webhook.secretKeys.tlsKey, tls.tlsKey]
+      [Naming.webhook.secretKeys.tlsCert, tls.tlsCert], [Naming.webhook.secretKeys.tlsKey, tls.tlsKey],
+      [Naming.webhook.secretKeys.caBundle, tls.caBundle ?? tls.caCert]
     ].map(([k, v]) => [k, Buffer.from(v ?? "").toString("base64")]))
   })
   const endpoint = { mode: "url", baseUrl: "https://127.0.0.1:9443" } as const
+  const request = (trusted: boolean) => ({ namespace: "ns", endpoint, validity: WebhookTls.defaultValidity, trusted: () => trusted })
 
   it.effect("creates, then reuses, then renews the serving certificate from the same CA 30 days before expiry", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(Date.UTC(2026, 10, 30))
-      const created = yield* WebhookTls.ensure(Option.none(), "ns", endpoint)
+      const created = yield* WebhookTls.ensure(Option.none(), request(true))
       assert.strictEqual(created.action, "created")
       const info = yield* Certificates.inspect(created.tls.tlsCert)
       assert.include(info.ipAddresses, "127.0.0.1")
       assert.include(info.dnsNames, "whatap-admission-controller.ns.svc")
-      const reused = yield* WebhookTls.ensure(Option.some(secretOf(created.tls)), "ns", endpoint)
+      const reused = yield* WebhookTls.ensure(Option.some(secretOf(created.tls)), request(true))
       assert.strictEqual(reused.action, "reused")
       assert.deepStrictEqual(reused.tls, created.tls)
       yield* TestClock.setTime(info.notAfter.getTime() - 10 * 24 * 3600 * 1000)
-      const renewed = yield* WebhookTls.ensure(Option.some(secretOf(created.tls)), "ns", endpoint)
+      const renewed = yield* WebhookTls.ensure(Option.some(secretOf(created.tls)), request(true))
       assert.strictEqual(renewed.action, "renewed")
       assert.strictEqual(renewed.tls.caCert, created.tls.caCert)
       assert.notStrictEqual(renewed.tls.tlsCert, created.tls.tlsCert)
@@ -145,18 +147,48 @@ describe("WebhookTls", () => {
   it.effect("starts over when the stored material is corrupt", () =>
     Effect.gen(function*() {
       const broken = secretOf({ caCert: "not a pem", caKey: "x", tlsCert: "y", tlsKey: "z" })
-      assert.strictEqual((yield* WebhookTls.ensure(Option.some(broken), "ns", endpoint)).action, "created")
+      assert.strictEqual((yield* WebhookTls.ensure(Option.some(broken), request(true))).action, "created")
     }), 30_000)
 
-  it("checks that every webhook's caBundle is the CA", () => {
+  it("checks that every webhook's caBundle contains the CA", () => {
     const ca = "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n"
-    const bundle = Buffer.from(ca).toString("base64")
+    const other = "-----BEGIN CERTIFICATE-----\nY\n-----END CERTIFICATE-----\n"
+    const b64 = (s: string) => Buffer.from(s).toString("base64")
     const mwc = (bundles: ReadonlyArray<string>): KubeObject.KubeObject => ({
       apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration", metadata: { name: "w" },
       webhooks: bundles.map((b) => ({ clientConfig: { caBundle: b } }))
     })
-    assert.isTrue(WebhookTls.bundleMatches(mwc([bundle, bundle]), ca))
-    assert.isFalse(WebhookTls.bundleMatches(mwc([bundle, "other"]), ca))
-    assert.isFalse(WebhookTls.bundleMatches(undefined, ca))
+    assert.isTrue(WebhookTls.bundleTrusts(mwc([b64(ca), b64(other + ca)]), ca))
+    assert.isFalse(WebhookTls.bundleTrusts(mwc([b64(ca), b64(other)]), ca))
+    assert.isFalse(WebhookTls.bundleTrusts(undefined, ca))
   })
+
+  it.effect("replaces an expiring CA with an overlap: new CA in the bundle first, serving certificate after the configurations trust it", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.UTC(2026, 10, 30))
+      const short = { namespace: "ns", endpoint, validity: { ca: Duration.days(300), serving: Duration.days(30) } }
+      const created = yield* WebhookTls.ensure(Option.none(), { ...short, trusted: () => true })
+      const caInfo = yield* Certificates.inspect(created.tls.caCert)
+      // 50 days before the CA ends (renewal window: a third of 300 days).
+      yield* TestClock.setTime(caInfo.notAfter.getTime() - 50 * 24 * 3600 * 1000)
+      const started = yield* WebhookTls.ensure(Option.some(secretOf(created.tls)), { ...short, trusted: () => false })
+      assert.strictEqual(started.action, "caRotationStarted")
+      assert.isTrue(started.pending)
+      assert.notStrictEqual(started.tls.caCert, created.tls.caCert)
+      assert.strictEqual(started.tls.tlsCert, created.tls.tlsCert)
+      assert.deepStrictEqual(WebhookTls.pemBlocks(started.tls.caBundle ?? ""), [started.tls.caCert, created.tls.caCert])
+      // Not trusted yet: wait, still serving the old certificate.
+      const waiting = yield* WebhookTls.ensure(Option.some(secretOf(started.tls)), { ...short, trusted: () => false })
+      assert.strictEqual(waiting.action, "reused")
+      assert.isTrue(waiting.pending)
+      assert.strictEqual(waiting.tls.tlsCert, created.tls.tlsCert)
+      // Trusted: the serving certificate moves to the new CA; the old CA stays in the bundle until it expires.
+      const rotated = yield* WebhookTls.ensure(Option.some(secretOf(started.tls)), { ...short, trusted: (pem) => pem === started.tls.caCert })
+      assert.strictEqual(rotated.action, "caRotated")
+      assert.isTrue(yield* Certificates.verifies(rotated.tls.tlsCert, started.tls.caCert))
+      assert.strictEqual(WebhookTls.pemBlocks(rotated.tls.caBundle ?? "").length, 2)
+      yield* TestClock.setTime(caInfo.notAfter.getTime() + 1000)
+      const later = yield* WebhookTls.ensure(Option.some(secretOf(rotated.tls)), { ...short, trusted: () => true })
+      assert.deepStrictEqual(WebhookTls.pemBlocks(later.tls.caBundle ?? ""), [started.tls.caCert])
+    }), 60_000)
 })

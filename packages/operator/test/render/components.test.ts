@@ -51,7 +51,11 @@ describe("WebhookPlumbing", () => {
   it("without TLS: no Secret, no caBundle; managed leaves the Secret alone", () => {
     const i = input(plain, { webhook: { endpoint: { mode: "service" }, tls: undefined } })
     const desired = Render.render(i)
-    assert.deepStrictEqual(names(desired), ["MutatingWebhookConfiguration/whatap-webhook", "Service/whatap-admission-controller"])
+    assert.deepStrictEqual(names(desired), [
+      "MutatingWebhookConfiguration/whatap-webhook",
+      "Service/whatap-admission-controller",
+      "ValidatingWebhookConfiguration/whatap-validating-webhook"
+    ])
     assert.notInclude(JSON.stringify(desired), "caBundle")
     assert.notInclude(Render.managed(i).map((m) => m.name), "whatap-webhook-certificate")
     assert.include(Render.managed(input(plain)).map((m) => m.name), "whatap-webhook-certificate")
@@ -99,9 +103,10 @@ describe("Render.managed", () => {
       "gpuMonitoring Service gpu/dcgm-exporter-service",
       "gpuMonitoring Service whatap-monitoring/dcgm-exporter-service",
       "openAgent ClusterRole /whatap-open-agent-role",
-      "bundle ConfigMap whatap-monitoring/dcgm-exporter-csv"
+      "bundle ConfigMap whatap-monitoring/dcgm-exporter-csv",
+      "webhook ValidatingWebhookConfiguration /whatap-validating-webhook"
     ])
-    assert.lengthOf(managed, 18)
+    assert.lengthOf(managed, 19)
   })
 })
 

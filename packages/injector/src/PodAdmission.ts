@@ -1,0 +1,37 @@
+/**
+ * The pod webhook's handler (`/whatap-injection--v1-pod`): the request's pod and the
+ * context it needs (the WhatapAgent `whatap`, the namespace's labels, the credentials) go
+ * through `Inject.mutate`, the result comes back as a JSON patch with the mutation's
+ * warnings. Only CREATE of a pod is mutated (as the Go operator); everything else is
+ * allowed untouched. The context comes from caches, never from an API call per request,
+ * and a pod is never refused: an admission answer must not depend on the agent's
+ * configuration being right (failures are reported, the pod is created).
+ */
+import { Effect } from "effect"
+import * as Admission from "./Admission.ts"
+import * as Inject from "./Inject.ts"
+
+export interface Decided {
+  readonly request: Admission.AdmissionRequest
+  readonly mutated: Inject.Mutated
+}
+
+export interface Options<R> {
+  /** The context of this request's namespace, from caches. */
+  readonly context: (namespace: string) => Effect.Effect<Inject.Context, never, R>
+  /** Told every decision (Events, metrics); never on dry runs. Failures here do not change the answer. */
+  readonly observe?: ((decided: Decided) => Effect.Effect<void, never, R>) | undefined
+}
+
+const isPodCreate = (request: Admission.AdmissionRequest): boolean =>
+  request.operation === "CREATE" && request.kind.group === "" && request.kind.kind === "Pod" && (request.subResource ?? "") === ""
+
+/** The handler for the pod path. */
+export const handler = <R>(options: Options<R>): Admission.Handler<R> => (request) =>
+  Effect.gen(function*() {
+    if (!isPodCreate(request)) return Admission.allow(request.uid)
+    const context = yield* options.context(request.namespace ?? "")
+    const mutated = Inject.mutate(request.object, context)
+    if (options.observe !== undefined && request.dryRun !== true) yield* options.observe({ request, mutated })
+    return Admission.allow(request.uid, { patch: mutated.patch, warnings: mutated.warnings })
+  })

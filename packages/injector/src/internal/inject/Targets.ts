@@ -1,0 +1,88 @@
+/**
+ * Target resolution (spec 5.2 step 5, 5.3): for one target, whether it applies to a pod
+ * and, if not, the first reason, in the Go operator's order: disabled, pod selector,
+ * namespace object unavailable, namespace selector. An absent selector matches
+ * everything. A selector that does not compile (the validator reports it as an error,
+ * D1) never matches and the verdict says why. The Go matcher agrees for unknown or
+ * wrongly cased operators and `In` without values (never true); it differs for `NotIn`
+ * without values (Go: always true), `Exists`/`DoesNotExist` with values (Go ignores
+ * them) and keys or values of invalid syntax (Go compares them literally).
+ */
+import { Selector, type Instrumentation } from "@whatap-operator/core"
+import { Result } from "effect"
+
+export interface Namespace {
+  readonly name: string
+  readonly labels: Readonly<Record<string, string>>
+}
+
+export type Verdict =
+  | { readonly _tag: "Disabled" }
+  | { readonly _tag: "InvalidSelector"; readonly field: "podSelector" | "namespaceSelector"; readonly message: string }
+  | { readonly _tag: "PodMismatch"; readonly requirement: string; readonly reason: string }
+  | { readonly _tag: "NamespaceUnknown" }
+  | { readonly _tag: "NamespaceMismatch"; readonly requirement: string; readonly reason: string }
+  | { readonly _tag: "Matched" }
+
+const matched: Verdict = { _tag: "Matched" }
+
+export const verdict = (
+  target: Instrumentation.TargetSpec,
+  podLabels: Readonly<Record<string, string>>,
+  namespace: Namespace | undefined
+): Verdict => {
+  if (!target.enabled) return { _tag: "Disabled" }
+  const pods = Selector.forTarget(target.podSelector)
+  if (Result.isFailure(pods)) return { _tag: "InvalidSelector", field: "podSelector", message: pods.failure.message }
+  const pod = Selector.explain(Selector.compile(pods.success), podLabels)
+  if (!pod.matched) return { _tag: "PodMismatch", requirement: pod.requirement, reason: pod.reason }
+  if (namespace === undefined) return { _tag: "NamespaceUnknown" }
+  const namespaces = Selector.fromNamespaceSelector(target.namespaceSelector)
+  if (Result.isFailure(namespaces)) return { _tag: "InvalidSelector", field: "namespaceSelector", message: namespaces.failure.message }
+  const ns = Selector.explainNamespace(Selector.compileNamespace(namespaces.success), namespace.name, namespace.labels)
+  return ns.matched ? matched : { _tag: "NamespaceMismatch", requirement: ns.requirement, reason: ns.reason }
+}
+
+/** One sentence for people (the CLI's explain); selector text and names only. */
+export const describe = (v: Verdict): string => {
+  switch (v._tag) {
+    case "Disabled":
+      return "the target is disabled"
+    case "InvalidSelector":
+      return `its ${v.field} is invalid (${v.message}), so it never matches`
+    case "PodMismatch":
+      return `podSelector does not match: ${v.requirement} fails (${v.reason})`
+    case "NamespaceUnknown":
+      return "the pod's labels match, but the namespace is unknown, so namespaceSelector cannot be evaluated"
+    case "NamespaceMismatch":
+      return `namespaceSelector does not match: ${v.requirement} fails (${v.reason})`
+    case "Matched":
+      return "podSelector and namespaceSelector match"
+  }
+}
+
+export interface Evaluated {
+  readonly index: number
+  readonly target: Instrumentation.TargetSpec
+  readonly verdict: Verdict
+}
+
+/**
+ * The targets in order with their verdicts, up to and including the first match (the
+ * one that applies), or all of them when `all` (for explanations: later matches are
+ * shadowed by the first).
+ */
+export const evaluate = (
+  targets: ReadonlyArray<Instrumentation.TargetSpec>,
+  podLabels: Readonly<Record<string, string>>,
+  namespace: Namespace | undefined,
+  all: boolean
+): ReadonlyArray<Evaluated> => {
+  const out: Array<Evaluated> = []
+  for (const [index, target] of targets.entries()) {
+    const v = verdict(target, podLabels, namespace)
+    out.push({ index, target, verdict: v })
+    if (v._tag === "Matched" && !all) break
+  }
+  return out
+}

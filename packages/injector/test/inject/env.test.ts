@@ -1,0 +1,143 @@
+/**
+ * The env algebra of spec 5.6 (upsert, merge, combine; the Go test
+ * TestUpsertEnvVars_DropsStaleDuplicate) and `augment`, the D5 / spec 10.2 rewrite of an
+ * env var the application already sets, including a model of the kubelet's `$(VAR)`
+ * expansion that checks the application's value survives.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Env from "../../src/internal/inject/Env.ts"
+import type { EnvVar } from "../../src/internal/inject/Pod.ts"
+import * as Java from "../../src/internal/inject/languages/Java.ts"
+import * as Nodejs from "../../src/internal/inject/languages/Nodejs.ts"
+import * as Python from "../../src/internal/inject/languages/Python.ts"
+
+const v = (name: string, value: string): EnvVar => ({ name, value })
+const names = (env: ReadonlyArray<{ readonly name: string }>) => env.map((e) => e.name)
+
+describe("upsert / merge / combine", () => {
+  it("upsert drops a stale duplicate, keeps unrelated entries and does not change its input", () => {
+    const base = [v("whatap.server.host", "127.0.0.1"), v("KEEP", "1"), v("whatap.server.host", "127.0.0.2")]
+    const copy = JSON.stringify(base)
+    const out = Env.upsert(base, [v("whatap.server.host", "10.0.0.1")])
+    assert.deepStrictEqual(out, [v("KEEP", "1"), v("whatap.server.host", "10.0.0.1")])
+    assert.strictEqual(JSON.stringify(base), copy)
+  })
+
+  it("upsert and merge drop incoming entries without a name; base ones stay", () => {
+    assert.deepStrictEqual(Env.upsert([v("", "x")], [v("", "y"), v("A", "1")]), [v("", "x"), v("A", "1")])
+    assert.deepStrictEqual(Env.merge([v("", "x")], [v("", "y"), v("A", "1")]), [v("", "x"), v("A", "1")])
+  })
+
+  it("merge keeps the existing value and the first of incoming duplicates", () => {
+    assert.deepStrictEqual(Env.merge([v("A", "old")], [v("A", "new"), v("B", "1"), v("B", "2")]), [v("A", "old"), v("B", "1")])
+  })
+
+  it("combine = merge(upsert(base, incoming ∩ force), incoming ∖ force)", () => {
+    const base = [v("F", "old"), v("M", "old"), v("X", "1")]
+    const incoming = [v("M", "new"), v("F", "new"), v("N", "new"), v("G", "new")]
+    const force = (n: string) => n === "F" || n === "G"
+    assert.deepStrictEqual(Env.combine(base, incoming, force), [v("M", "old"), v("X", "1"), v("F", "new"), v("G", "new"), v("N", "new")])
+  })
+})
+
+describe("augment", () => {
+  const secret = { secretKeyRef: { name: "opts", key: "jto" } }
+  const optional = { configMapKeyRef: { name: "opts", key: "jto", optional: true } }
+
+  it("absent: nothing changes", () => {
+    const env = [v("A", "1")]
+    const out = Env.augment(env, Java.toolOptions, new Set())
+    assert.strictEqual(out.env, env)
+    assert.deepStrictEqual(out.result, { _tag: "Absent" })
+  })
+
+  it("a literal gets the agent joined in, the LAST duplicate (the one the kubelet uses)", () => {
+    const out = Env.augment([v("JAVA_TOOL_OPTIONS", "-Da=1"), v("JAVA_TOOL_OPTIONS", "-Db=2")], Java.toolOptions, new Set())
+    assert.deepStrictEqual(out.env, [v("JAVA_TOOL_OPTIONS", "-Da=1"), v("JAVA_TOOL_OPTIONS", `-Db=2 ${Java.agentOption}`)])
+  })
+
+  it("a literal that already loads the agent is left alone", () => {
+    for (const [augmentation, value] of [
+      [Java.toolOptions, `-Xmx1g ${Java.agentOption}`],
+      [Python.pythonPath, "/app:/whatap-agent/whatap/bootstrap"],
+      [Nodejs.nodePath, "/whatap-agent/node_modules"],
+      [Nodejs.nodeOptions, "--max-old-space-size=512 --require=whatap"]
+    ] as const) {
+      const env = [v(augmentation.name, value)]
+      assert.strictEqual(Env.augment(env, augmentation, new Set()).env, env, augmentation.name)
+    }
+  })
+
+  it("a valueFrom entry moves to the alias in place and the variable references it", () => {
+    const env: ReadonlyArray<EnvVar> = [v("BEFORE", "x"), { name: "JAVA_TOOL_OPTIONS", valueFrom: secret }, v("AFTER", "$(JAVA_TOOL_OPTIONS)")]
+    const out = Env.augment(env, Java.toolOptions, new Set())
+    assert.deepStrictEqual(out.result, { _tag: "Aliased", alias: "WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS" })
+    assert.deepStrictEqual(out.env, [
+      v("BEFORE", "x"),
+      { name: "WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS", valueFrom: secret },
+      v("JAVA_TOOL_OPTIONS", `$(WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS) ${Java.agentOption}`),
+      v("AFTER", "$(JAVA_TOOL_OPTIONS)")
+    ])
+  })
+
+  it("the alias avoids names the container or the target uses", () => {
+    const env: ReadonlyArray<EnvVar> = [v("WHATAP_ORIGINAL_PYTHONPATH", "mine"), { name: "PYTHONPATH", valueFrom: secret }]
+    const out = Env.augment(env, Python.pythonPath, new Set(["WHATAP_ORIGINAL_PYTHONPATH_1"]))
+    assert.deepStrictEqual(out.result, { _tag: "Aliased", alias: "WHATAP_ORIGINAL_PYTHONPATH_2" })
+    assert.deepStrictEqual(names(out.env), ["WHATAP_ORIGINAL_PYTHONPATH", "WHATAP_ORIGINAL_PYTHONPATH_2", "PYTHONPATH"])
+  })
+
+  it("an optional source: option strings are left untouched, path lists are aliased", () => {
+    const env: ReadonlyArray<EnvVar> = [{ name: "JAVA_TOOL_OPTIONS", valueFrom: optional }]
+    const out = Env.augment(env, Java.toolOptions, new Set())
+    assert.strictEqual(out.env, env)
+    assert.deepStrictEqual(out.result, { _tag: "OptionalSource" })
+    const options = Env.augment([{ name: "NODE_OPTIONS", valueFrom: optional }], Nodejs.nodeOptions, new Set())
+    assert.deepStrictEqual(options.result, { _tag: "OptionalSource" })
+    const path = Env.augment([{ name: "NODE_PATH", valueFrom: optional }], Nodejs.nodePath, new Set())
+    assert.deepStrictEqual(path.result, { _tag: "Aliased", alias: "WHATAP_ORIGINAL_NODE_PATH" })
+  })
+
+  it("never leaves an entry with both value and valueFrom", () => {
+    for (const augmentation of [Java.toolOptions, Python.pythonPath, Nodejs.nodePath, Nodejs.nodeOptions]) {
+      const out = Env.augment([{ name: augmentation.name, value: "", valueFrom: secret }], augmentation, new Set())
+      for (const e of out.env) assert.isFalse(e.valueFrom !== undefined && e.value !== undefined && e.value !== "", JSON.stringify(e))
+    }
+  })
+})
+
+/**
+ * The kubelet (pkg/kubelet/kubelet_pods.go, makeEnvironmentVariables): entries in order,
+ * `$(NAME)` in literals expanded from what is defined so far, a missing optional source
+ * leaves the variable unset, the last assignment of a name wins.
+ */
+const kubelet = (env: ReadonlyArray<EnvVar>, sources: Readonly<Record<string, string>>): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const e of env) {
+    if (e.valueFrom !== undefined && e.valueFrom !== null) {
+      const ref = e.valueFrom.secretKeyRef ?? e.valueFrom.configMapKeyRef
+      const value = sources[JSON.stringify(ref)]
+      if (value !== undefined) out[e.name] = value
+    } else {
+      out[e.name] = (e.value ?? "").replace(/\$\(([^)]+)\)/g, (whole, name: string) => out[name] ?? whole)
+    }
+  }
+  return out
+}
+
+describe("effective values under the kubelet's expansion", () => {
+  it("JAVA_TOOL_OPTIONS from a Secret keeps its value and gains the agent; later references see the new value", () => {
+    const ref = { name: "opts", key: "jto" }
+    const env: ReadonlyArray<EnvVar> = [{ name: "JAVA_TOOL_OPTIONS", valueFrom: { secretKeyRef: ref } }, v("COPY", "$(JAVA_TOOL_OPTIONS)")]
+    const effective = kubelet(Env.augment(env, Java.toolOptions, new Set()).env, { [JSON.stringify(ref)]: "-Xmx1g" })
+    assert.strictEqual(effective["JAVA_TOOL_OPTIONS"], `-Xmx1g ${Java.agentOption}`)
+    assert.strictEqual(effective["COPY"], `-Xmx1g ${Java.agentOption}`)
+  })
+
+  it("PYTHONPATH from a ConfigMap: bootstrap first, then the application's path", () => {
+    const ref = { name: "paths", key: "py" }
+    const env: ReadonlyArray<EnvVar> = [{ name: "PYTHONPATH", valueFrom: { configMapKeyRef: ref } }]
+    const effective = kubelet(Env.augment(env, Python.pythonPath, new Set()).env, { [JSON.stringify(ref)]: "/app/libs" })
+    assert.strictEqual(effective["PYTHONPATH"], "/whatap-agent/whatap/bootstrap:/app/libs")
+  })
+})

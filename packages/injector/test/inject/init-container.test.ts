@@ -1,0 +1,163 @@
+/**
+ * The init container and pod-level changes (spec 5.4, 5.5): image and version
+ * precedence, securityContext and resources precedence (target > instrumentation >
+ * default, `{}` meaning none, `{runAsUser: 0}` alone), the custom whatap.conf and plugin
+ * ConfigMaps with the exact `sh -c` command and their collisions, image pull secrets,
+ * the agent volume, existing init containers and several application containers.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { agent, at, container, context, field, pod, run, target } from "./support.ts"
+
+/** A field of an init container (the agent's is the first when the pod had none). */
+const init = (doc: unknown, index = 0) => (key: string): unknown => field(doc, "spec", "initContainers", index, key)
+const inject = (extra: Record<string, unknown>, instrumentation: Record<string, unknown> = {}, input: unknown = pod([container("a")])) =>
+  run(input, context(agent({ ...instrumentation, targets: [target("java", extra)] })))
+
+describe("image", () => {
+  it("customImageFullName > customImageName > apm-init-<language>:<version>", () => {
+    assert.strictEqual(init(inject({ customImageFullName: "a/full:1", customImageName: "a/old:1" }).pod)("image"), "a/full:1")
+    assert.strictEqual(init(inject({ customImageName: "a/old:1" }).pod)("image"), "a/old:1")
+    assert.strictEqual(init(inject({ whatapApmVersions: { java: "2.2.58", python: "1.0" } }).pod)("image"), "public.ecr.aws/whatap/apm-init-java:2.2.58")
+  })
+
+  it("the version of another language, or an empty one, means latest (also in the annotation)", () => {
+    const result = inject({ whatapApmVersions: { python: "1.0", java: "" } })
+    assert.strictEqual(init(result.pod)("image"), "public.ecr.aws/whatap/apm-init-java:latest")
+    assert.strictEqual(at(result.pod, "metadata", "annotations", "whatap-apm-version"), "latest")
+  })
+
+  it("pull policy Always, no command without custom config", () => {
+    const c = init(inject({}).pod)
+    assert.strictEqual(c("imagePullPolicy"), "Always")
+    assert.isUndefined(c("command"))
+    assert.isUndefined(c("args"))
+  })
+})
+
+describe("securityContext", () => {
+  it("default: runAsNonRoot only", () => {
+    assert.deepStrictEqual(init(inject({}).pod)("securityContext"), { runAsNonRoot: true })
+  })
+
+  it("the target's fields only, even {runAsUser: 0} alone", () => {
+    assert.deepStrictEqual(init(inject({ initContainerSecurity: { runAsUser: 0 } }, { initContainerSecurity: { runAsNonRoot: true } }).pod)("securityContext"), { runAsUser: 0 })
+  })
+
+  it("the instrumentation's when the target gives none (an empty object is none)", () => {
+    const result = inject({ initContainerSecurity: {} }, { initContainerSecurity: { runAsNonRoot: false, runAsUser: 1001 } })
+    assert.deepStrictEqual(init(result.pod)("securityContext"), { runAsUser: 1001, runAsNonRoot: false })
+  })
+})
+
+describe("resources", () => {
+  it("default: limits only", () => {
+    assert.deepStrictEqual(init(inject({}).pod)("resources"), { limits: { cpu: "200m", memory: "256Mi" } })
+  })
+
+  it("the target's, {} meaning none, over the instrumentation's", () => {
+    const result = inject({ initContainerResources: {} }, { initContainerResources: { limits: { cpu: "1" } } })
+    assert.deepStrictEqual(init(result.pod)("resources"), {})
+  })
+
+  it("the instrumentation's when the target has none", () => {
+    const resources = { requests: { cpu: "50m" }, limits: { cpu: "100m", memory: "64Mi" } }
+    assert.deepStrictEqual(init(inject({}, { initContainerResources: resources }).pod)("resources"), resources)
+  })
+})
+
+const both = "cp /config-volume/whatap.conf /whatap-agent/ && chmod 644 /whatap-agent/whatap.conf && if [ -x /init.sh ]; then /init.sh; fi && mkdir -p /whatap-agent/plugin && cp -L /whatap-plugin/* /whatap-agent/plugin/ 2>/dev/null || true && chmod 644 /whatap-agent/plugin/* 2>/dev/null || true"
+
+describe("custom whatap.conf and plugins (spec 5.5)", () => {
+  const custom = { mode: "custom", configMapRef: { name: "my-conf" } }
+  const plugin = { pluginConfigMapRef: { name: "my-plugins" } }
+
+  it("both: the exact command of the spec, volumes before the agent volume", () => {
+    const result = inject({ config: { ...custom, ...plugin } })
+    const c = init(result.pod)
+    assert.deepStrictEqual(c("command"), ["sh", "-c"])
+    assert.deepStrictEqual(c("args"), [both])
+    assert.deepStrictEqual(c("volumeMounts"), [
+      { name: "whatap-agent-volume", mountPath: "/whatap-agent" },
+      { name: "config-volume", mountPath: "/config-volume" },
+      { name: "whatap-plugin-volume", mountPath: "/whatap-plugin" }
+    ])
+    assert.deepStrictEqual(at(result.pod, "spec", "volumes"), [
+      { name: "config-volume", configMap: { name: "my-conf" } },
+      { name: "whatap-plugin-volume", configMap: { name: "my-plugins" } },
+      { name: "whatap-agent-volume", emptyDir: {} }
+    ])
+  })
+
+  it("custom config only, with its own volume name and mount path", () => {
+    const c = init(inject({ config: { ...custom, volumeName: "wconf", mountPath: "/etc/wconf" } }).pod)
+    assert.deepStrictEqual(c("args"), ["cp /etc/wconf/whatap.conf /whatap-agent/ && chmod 644 /whatap-agent/whatap.conf && if [ -x /init.sh ]; then /init.sh; fi"])
+  })
+
+  it("plugins only", () => {
+    const c = init(inject({ config: plugin }).pod)
+    assert.deepStrictEqual(c("args"), ["if [ -x /init.sh ]; then /init.sh; fi && mkdir -p /whatap-agent/plugin && cp -L /whatap-plugin/* /whatap-agent/plugin/ 2>/dev/null || true && chmod 644 /whatap-agent/plugin/* 2>/dev/null || true"])
+  })
+
+  it("mode custom without configMapRef, or configMapRef with mode default, does nothing", () => {
+    assert.isUndefined(init(inject({ config: { mode: "custom" } }).pod)("command"))
+    assert.isUndefined(init(inject({ config: { mode: "default", configMapRef: { name: "x" } } }).pod)("command"))
+  })
+
+  it("a volume name the pod uses: that part is skipped with a warning, the other still applies", () => {
+    const input = pod([container("a")], { spec: { volumes: [{ name: "config-volume", emptyDir: {} }] } })
+    const result = inject({ config: { ...custom, ...plugin } }, {}, input)
+    assert.deepStrictEqual(init(result.pod)("args"), ["if [ -x /init.sh ]; then /init.sh; fi && mkdir -p /whatap-agent/plugin && cp -L /whatap-plugin/* /whatap-agent/plugin/ 2>/dev/null || true && chmod 644 /whatap-agent/plugin/* 2>/dev/null || true"])
+    assert.match(result.warnings[0] ?? "", /custom whatap\.conf not copied: the pod already has a volume named "config-volume"; set targets\[0\]\.config\.volumeName/)
+  })
+
+  it("a plugin volume collision (here with the custom config's own volume name) skips the plugins", () => {
+    const result = inject({ config: { ...custom, volumeName: "whatap-plugin-volume", ...plugin } })
+    assert.deepStrictEqual(init(result.pod)("args"), ["cp /config-volume/whatap.conf /whatap-agent/ && chmod 644 /whatap-agent/whatap.conf && if [ -x /init.sh ]; then /init.sh; fi"])
+    assert.match(result.warnings[0] ?? "", /plugin files not copied/)
+  })
+
+  it("no command at all when every part collides", () => {
+    const input = pod([container("a")], { spec: { volumes: [{ name: "config-volume" }, { name: "whatap-plugin-volume" }] } })
+    const result = inject({ config: { ...custom, ...plugin } }, {}, input)
+    assert.isUndefined(init(result.pod)("command"))
+    assert.strictEqual(result.warnings.length, 2)
+  })
+
+  it("a mount path or volume name the agent uses is refused (Go produced an invalid pod)", () => {
+    for (const config of [{ ...custom, mountPath: "/whatap-agent" }, { ...custom, mountPath: "/whatap-plugin" }, { ...custom, volumeName: "whatap-agent-volume" }]) {
+      const result = inject({ config })
+      assert.isUndefined(init(result.pod)("command"), JSON.stringify(config))
+      assert.strictEqual(result.warnings.length, 1)
+    }
+  })
+})
+
+describe("pod-level changes", () => {
+  it("imagePullSecrets: the target's appended once each, existing ones kept", () => {
+    const input = pod([container("a")], { spec: { imagePullSecrets: [{ name: "regcred" }] } })
+    const result = inject({ imagePullSecrets: [{ name: "regcred" }, { name: "ecr" }, { name: "ecr" }] }, {}, input)
+    assert.deepStrictEqual(at(result.pod, "spec", "imagePullSecrets"), [{ name: "regcred" }, { name: "ecr" }])
+    const unchanged = inject({ imagePullSecrets: [{ name: "regcred" }] }, {}, input)
+    assert.isFalse(unchanged.patch.some((op) => op.path.startsWith("/spec/imagePullSecrets")))
+  })
+
+  it("the agent volume is reused when present (with a warning), never duplicated", () => {
+    const input = pod([container("a")], { spec: { volumes: [{ name: "whatap-agent-volume", emptyDir: { medium: "Memory" } }] } })
+    const result = inject({}, {}, input)
+    assert.deepStrictEqual(at(result.pod, "spec", "volumes"), [{ name: "whatap-agent-volume", emptyDir: { medium: "Memory" } }])
+    assert.match(result.warnings[0] ?? "", /already has a volume named whatap-agent-volume/)
+  })
+
+  it("the init container goes after existing init containers; every app container (not init, not ephemeral) gets the mount", () => {
+    const input = pod([container("a", [], { volumeMounts: [{ name: "d", mountPath: "/d" }] }), container("b")], {
+      spec: { initContainers: [container("migrate")], ephemeralContainers: [container("debug")] }
+    })
+    const result = inject({}, {}, input)
+    assert.deepStrictEqual([field(result.pod, "spec", "initContainers", 0, "name"), field(result.pod, "spec", "initContainers", 1, "name")], ["migrate", "whatap-agent-init"])
+    assert.isUndefined(field(result.pod, "spec", "initContainers", 2))
+    assert.deepStrictEqual(at(result.pod, "spec", "containers", 0, "volumeMounts"), [{ name: "d", mountPath: "/d" }, { name: "whatap-agent-volume", mountPath: "/whatap-agent" }])
+    assert.deepStrictEqual(at(result.pod, "spec", "containers", 1, "volumeMounts"), [{ name: "whatap-agent-volume", mountPath: "/whatap-agent" }])
+    assert.isUndefined(field(result.pod, "spec", "initContainers", 0, "volumeMounts"))
+    assert.deepStrictEqual(at(result.pod, "spec", "ephemeralContainers"), [container("debug")])
+  })
+})

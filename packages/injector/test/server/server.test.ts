@@ -1,0 +1,161 @@
+/**
+ * The admission server on a real loopback HTTPS listener, through a keep-alive client that
+ * trusts only the test CA: handlers' answers go back as AdmissionReviews, everything else
+ * gets the documented HTTP error, and the same connection serves the next request.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Deferred, Effect, Ref } from "effect"
+import { Admission, AdmissionServer } from "../../src/index.ts"
+import { answer, call, decodeReview, keepAliveAgent, pki, request, reviewBody, slow } from "./support.ts"
+
+const MiB = 1024 * 1024
+
+const setup = Effect.gen(function*() {
+  const { ca, serving } = yield* pki
+  const events = yield* Ref.make<ReadonlyArray<AdmissionServer.RequestEvent>>([])
+  const interrupted = yield* Deferred.make<void>()
+  const routes: Record<string, AdmissionServer.Handler> = {
+    "/validate": (req) => Effect.succeed(Admission.allow(req.uid, { warnings: [`saw ${req.operation}`] })),
+    "/patch": (req) => Effect.succeed(Admission.allow(req.uid, { patch: [{ op: "add", path: "/metadata/labels", value: { a: "b" } }] })),
+    "/deny": (req) => Effect.succeed(Admission.deny(req.uid, 403, "no")),
+    "/other-uid": () => Effect.succeed(Admission.allow("someone-else")),
+    "/fail": () => Effect.fail("boom"),
+    "/die": () => Effect.die(new Error("boom")),
+    "/throw": () => {
+      throw new Error("thrown before an Effect exists")
+    },
+    "/slow": () => Effect.never.pipe(Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined)))
+  }
+  const server = yield* AdmissionServer.serve({
+    host: "127.0.0.1",
+    port: 0,
+    tls: serving,
+    routes,
+    maxBodyBytes: 3 * MiB,
+    timeBudget: "300 millis",
+    onRequest: (event) => Ref.update(events, (all) => [...all, event])
+  })
+  const agent = yield* keepAliveAgent(ca.cert)
+  return { port: server.port, agent, events, interrupted }
+})
+
+const valid = reviewBody(request())
+
+describe("AdmissionServer", () => {
+  it.live("answers with the handler's AdmissionReview, the request's uid and bounded warnings", () =>
+    Effect.gen(function*() {
+      const { agent, port } = yield* setup
+      const reply = yield* answer(agent, port, { body: valid })
+      assert.strictEqual(reply.status, 200)
+      assert.strictEqual(reply.headers["content-type"], "application/json")
+      const review = yield* decodeReview(reply)
+      assert.deepStrictEqual(review, {
+        apiVersion: "admission.k8s.io/v1",
+        kind: "AdmissionReview",
+        response: { uid: request().uid, allowed: true, warnings: ["saw CREATE"] }
+      })
+      const patched = yield* decodeReview(yield* answer(agent, port, { path: "/patch", body: valid }))
+      assert.strictEqual(patched.response.patchType, "JSONPatch")
+      assert.deepStrictEqual(JSON.parse(Buffer.from(patched.response.patch ?? "", "base64").toString("utf8")), [
+        { op: "add", path: "/metadata/labels", value: { a: "b" } }
+      ])
+      const other = yield* decodeReview(yield* answer(agent, port, { path: "/other-uid", body: valid }))
+      assert.strictEqual(other.response.uid, request().uid, "the server answers for the request it got")
+      const denied = yield* decodeReview(yield* answer(agent, port, { path: "/deny", body: valid }))
+      assert.deepStrictEqual(denied.response, { uid: request().uid, allowed: false, status: { status: "Failure", code: 403, reason: "Forbidden", message: "no" } })
+    }), slow)
+
+  const refusals: ReadonlyArray<readonly [string, Parameters<typeof call>[2], number, RegExp]> = [
+    ["malformed JSON", { body: "{\"apiVersion\":" }, 400, /not UTF-8 JSON/],
+    ["invalid UTF-8", { body: Buffer.from([0x7b, 0xff, 0x7d]) }, 400, /not UTF-8 JSON/],
+    ["a v1beta1 review", { body: valid.replace("admission.k8s.io/v1", "admission.k8s.io/v1beta1") }, 400, /expected apiVersion admission.k8s.io\/v1 kind AdmissionReview, got apiVersion "admission.k8s.io\/v1beta1"/],
+    ["a wrong kind", { body: JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "Pod" }) }, 400, /got apiVersion "admission.k8s.io\/v1" kind "Pod"/],
+    ["a review without request", { body: JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview" }) }, 400, /not a valid AdmissionReview request/],
+    ["an unknown operation", { body: reviewBody({ ...request(), operation: "PATCH" as "CREATE" }) }, 400, /operation/],
+    ["a 4 MiB body", { body: Buffer.alloc(4 * MiB, 32) }, 413, /exceeds 3145728 bytes/],
+    ["a GET", { method: "GET" }, 405, /POSTed/],
+    ["an unknown path", { path: "/nowhere", body: valid }, 404, /no admission webhook/],
+    ["an unknown path with a query", { path: "/nowhere?timeout=10s", body: valid }, 404, /no admission webhook/],
+    ["text/plain", { body: valid, contentType: "text/plain" }, 415, /application\/json/],
+    ["a handler that fails", { path: "/fail", body: valid }, 500, /handler failed/],
+    ["a handler that dies", { path: "/die", body: valid }, 500, /handler failed/],
+    ["a handler that throws", { path: "/throw", body: valid }, 500, /handler failed/],
+    ["a handler slower than its budget", { path: "/slow", body: valid }, 500, /did not answer within 300ms/]
+  ]
+
+  for (const [name, options, status, reason] of refusals) {
+    it.live(`answers ${name} with ${status} and keeps the connection`, () =>
+      Effect.gen(function*() {
+        const { agent, port } = yield* setup
+        const first = yield* answer(agent, port, { body: valid })
+        const refused = yield* answer(agent, port, options)
+        assert.strictEqual(refused.status, status)
+        assert.match(refused.body, reason)
+        assert.strictEqual(refused.headers["content-type"], "text/plain; charset=utf-8")
+        const next = yield* answer(agent, port, { body: valid })
+        assert.strictEqual(next.status, 200)
+        assert.strictEqual(refused.localPort, first.localPort, "same connection")
+        assert.strictEqual(next.localPort, first.localPort, "same connection")
+      }), slow)
+  }
+
+  it.live("says which method it takes, and interrupts a handler past its budget", () =>
+    Effect.gen(function*() {
+      const { agent, interrupted, port } = yield* setup
+      assert.strictEqual((yield* answer(agent, port, { method: "PUT", body: valid })).headers["allow"], "POST")
+      assert.strictEqual((yield* answer(agent, port, { path: "/slow", body: valid })).status, 500)
+      yield* Deferred.await(interrupted).pipe(Effect.timeout("5 seconds"))
+    }), slow)
+
+  it.live("closes the connection when Content-Length is far over the limit", () =>
+    Effect.gen(function*() {
+      const { agent, port } = yield* setup
+      const first = yield* answer(agent, port, { body: valid })
+      const refused = yield* call(agent, port, { body: Buffer.alloc(7 * MiB, 32) })
+      // the client is still sending when the answer comes; a busy machine may see the close first
+      if ("error" in refused) assert.oneOf(refused.error, ["ECONNRESET", "EPIPE"])
+      else assert.deepStrictEqual([refused.status, refused.headers["connection"]], [413, "close"])
+      const next = yield* answer(agent, port, { body: valid })
+      assert.strictEqual(next.status, 200)
+      assert.notStrictEqual(next.localPort, first.localPort, "a new connection")
+    }), slow)
+
+  it.live("reports every request to onRequest, unknown paths under one label", () =>
+    Effect.gen(function*() {
+      const { agent, events, port } = yield* setup
+      yield* answer(agent, port, { body: valid })
+      yield* answer(agent, port, { path: "/deny", body: valid })
+      yield* answer(agent, port, { path: "/a/../b", body: valid })
+      yield* answer(agent, port, { path: "/die", body: valid })
+      yield* answer(agent, port, { path: "/slow", body: valid })
+      yield* answer(agent, port, { body: "x" })
+      const seen = (yield* Ref.get(events)).map(({ durationMs, ...rest }) => {
+        assert.isAtLeast(durationMs, 0)
+        return rest
+      })
+      assert.deepStrictEqual(seen, [
+        { path: "/validate", status: 200, outcome: "allowed" },
+        { path: "/deny", status: 200, outcome: "denied" },
+        { path: "unmatched", status: 404, outcome: "not-found" },
+        { path: "/die", status: 500, outcome: "handler-error" },
+        { path: "/slow", status: 500, outcome: "timeout" },
+        { path: "/validate", status: 400, outcome: "bad-request" }
+      ])
+    }), slow)
+
+  it.live("serves HTTP/1.1 only", () =>
+    Effect.gen(function*() {
+      const { ca, serving } = yield* pki
+      const { port } = yield* AdmissionServer.serve({ host: "127.0.0.1", port: 0, tls: serving, routes: {} })
+      const { connect } = yield* Effect.promise(() => import("node:tls"))
+      const protocol = yield* Effect.promise(() =>
+        new Promise<string | false | null>((resolve, reject) => {
+          const socket = connect({ host: "127.0.0.1", port, ca: ca.cert, ALPNProtocols: ["h2", "http/1.1"] }, () => {
+            resolve(socket.alpnProtocol ?? null)
+            socket.destroy()
+          })
+          socket.on("error", reject)
+        }))
+      assert.strictEqual(protocol, "http/1.1")
+    }), slow)
+})

@@ -1,0 +1,110 @@
+/**
+ * The admission webhooks every operator replica serves (not only the leader: the API
+ * server may call any pod behind the Service): the pod mutation (APM injection) and the
+ * validation of the four WhaTap kinds, on `webhookServer` (default :9443). The certificate
+ * comes from the Secret `whatap-webhook-certificate` — created by whoever needs it first,
+ * never overwritten by another replica (D2) — and is reloaded without a restart when the
+ * leader renews or replaces it. The WhatapAgent `whatap` and the namespaces' labels come
+ * from watch caches: no API call per admission.
+ */
+import { Effect, Metric, Option, Schema, Stream } from "effect"
+import { Decode, Naming } from "@whatap-operator/core"
+import { AdmissionServer, type Inject, PodAdmission, Validating } from "@whatap-operator/injector"
+import { ApiResource, Informer, type KubeObject } from "@whatap-operator/kube"
+import { OperatorConfig } from "../Config.ts"
+import { EventRecorder } from "../controller/Events.ts"
+import * as WebhookSecret from "../controller/WebhookSecret.ts"
+import * as WebhookTls from "../controller/WebhookTls.ts"
+import * as Metrics from "../runtime/Metrics.ts"
+
+const pairOf = (secret: KubeObject.KubeObject) => {
+  const tls = WebhookTls.fromSecret(secret)
+  return tls === undefined ? undefined : { cert: tls.tlsCert, key: tls.tlsKey }
+}
+
+const caches = Effect.gen(function*() {
+  const config = yield* OperatorConfig
+  return {
+    secret: yield* Informer.make(ApiResource.Secret, { namespace: config.namespace, fieldSelector: `metadata.name=${Naming.webhook.secret}` }),
+    agent: yield* Informer.make(ApiResource.WhatapAgent, { fieldSelector: `metadata.name=${Naming.agentName}`, stripManagedFields: true }),
+    namespaces: yield* Informer.make(ApiResource.Namespace, { metadataOnly: true, stripManagedFields: true })
+  }
+})
+
+type Caches = Effect.Success<typeof caches>
+
+const contextFor = (watched: Caches, config: OperatorConfig["Service"]) => (namespace: string): Effect.Effect<Inject.Context> =>
+  Effect.gen(function*() {
+    const raw = yield* watched.agent.get(Naming.agentName)
+    const agent = Option.flatMap(raw, (a) => Decode.as("WhatapAgent", a).value)
+    const ns = yield* watched.namespaces.get(namespace)
+    return {
+      agent: Option.getOrUndefined(agent),
+      namespace: Option.match(ns, { onNone: () => undefined, onSome: (n) => ({ name: namespace, labels: n.metadata.labels ?? {} }) }),
+      operatorNamespace: config.namespace,
+      credentials: config.credentials
+    }
+  })
+
+/** A pod a target matched but that could not be injected is told on the CR (D8); so are rewrites the user should know. */
+const observe = (watched: Caches) => (decided: PodAdmission.Decided) =>
+  Effect.gen(function*() {
+    const { outcome, warnings } = decided.mutated
+    const result = outcome.injected ? "injected" : outcome.reason
+    yield* Metric.update(Metric.withAttributes(Metrics.injectionsTotal, { result }), 1)
+    const agent = yield* watched.agent.get(Naming.agentName)
+    if (Option.isNone(agent)) return
+    const pod = `${decided.request.namespace ?? ""}/${decided.request.name ?? "(generated name)"}`
+    const events = yield* EventRecorder
+    if (!outcome.injected && outcome.target !== undefined) {
+      yield* events.record(agent.value, "Warning", "InjectionSkipped", `Pod ${pod} matched target ${outcome.target.name} but was not injected: ${outcome.reason}: ${outcome.message}`)
+    }
+    for (const warning of warnings) yield* events.record(agent.value, "Warning", "InjectionAdjusted", `Pod ${pod}: ${warning}`)
+  })
+
+const onRequest = (event: AdmissionServer.RequestEvent) =>
+  Effect.all([
+    Metric.update(Metric.withAttributes(Metrics.admissionRequestsTotal, { path: event.path, outcome: event.outcome }), 1),
+    Metric.update(Metrics.admissionDurationSeconds, event.durationMs / 1000)
+  ], { discard: true })
+
+/** Why the webhooks could not be served (the Secret could not be created, the port is taken, ...). */
+export class WebhookError extends Schema.TaggedError<WebhookError>()("WebhookError", { message: Schema.String }) {}
+
+/** Serves the webhooks until the scope closes. */
+export const serve = Effect.gen(function*() {
+  const config = yield* OperatorConfig
+  const listen = config.webhookServer
+  if (listen === undefined) return
+  const stored = yield* WebhookSecret.obtain(config.namespace, config.webhook, config.webhookValidity)
+  const pair = pairOf(stored)
+  if (pair === undefined) return yield* Effect.logError(`Secret ${config.namespace}/${Naming.webhook.secret} has no usable certificate; not serving the webhooks`)
+  const watched = yield* caches
+  const recorder = yield* EventRecorder
+  const server = yield* AdmissionServer.serve({
+    host: listen.host,
+    port: listen.port,
+    tls: pair,
+    routes: {
+      [Naming.webhook.podPath]: PodAdmission.handler({
+        context: contextFor(watched, config),
+        observe: (decided) => observe(watched)(decided).pipe(Effect.provideService(EventRecorder, recorder))
+      }),
+      [Naming.webhook.agentPath]: Validating.handler,
+      [Naming.webhook.monitorsPath]: Validating.handler
+    },
+    onRequest
+  })
+  yield* Effect.logInfo(`serving the admission webhooks on ${listen.host ?? ""}:${server.port}`)
+  let served = pair.cert
+  const reload = (secret: KubeObject.KubeObject) => {
+    const next = pairOf(secret)
+    if (next === undefined || next.cert === served) return Effect.void
+    return server.reload(next).pipe(
+      Effect.tap(() => Effect.sync(() => void (served = next.cert))),
+      Effect.tap(() => Effect.logInfo("reloaded the webhook serving certificate")),
+      Effect.catch((error) => Effect.logError(`cannot reload the webhook certificate: ${error.message}`))
+    )
+  }
+  yield* (yield* watched.secret.subscribe).pipe(Stream.runForEach((change) => change.type === "upsert" ? reload(change.object) : Effect.void), Effect.forkScoped)
+}).pipe(Effect.mapError((error) => new WebhookError({ message: `cannot serve the admission webhooks: ${error.message}` })))
