@@ -82,6 +82,29 @@ const report = Effect.gen(function*() {
   }
 })
 
+/** A pod the sample's `spring-apps` target matches, created through the API server: the webhook injects it. */
+const demoInjection = Effect.gen(function*() {
+  const kube = yield* KubeClient
+  const pod = {
+    apiVersion: "v1", kind: "Pod",
+    metadata: { name: "spring-demo", namespace: "default", labels: { app: "demo", framework: "spring" } },
+    spec: { containers: [{ name: "app", image: "example.com/spring-demo:1", env: [{ name: "JAVA_TOOL_OPTIONS", value: "-Xmx512m" }] }] }
+  } as KubeObject.KubeObject
+  const created = yield* kube.create(ApiResource.Pod, pod, { namespace: "default" }).pipe(Effect.option)
+  if (Option.isNone(created)) return yield* Console.log("[start] could not create the demo pod")
+  const spec = record(created.value["spec"])
+  const init = Array.isArray(spec["initContainers"]) ? spec["initContainers"].map(record) : []
+  const app = (Array.isArray(spec["containers"]) ? spec["containers"].map(record) : [])[0] ?? {}
+  const env = Array.isArray(app["env"]) ? app["env"].map(record) : []
+  yield* Console.log([
+    "",
+    "APM injection: pod default/spring-demo (labels framework=spring) as the API server stored it:",
+    ...Object.entries(created.value.metadata.annotations ?? {}).map(([k, v]) => `  annotation ${k}: ${v}`),
+    ...init.map((c) => `  initContainer ${String(c["name"])}: ${String(c["image"])}`),
+    ...env.filter((e) => e["name"] === "JAVA_TOOL_OPTIONS").map((e) => `  env JAVA_TOOL_OPTIONS=${String(e["value"])}`)
+  ].join("\n"))
+})
+
 const program = Effect.gen(function*() {
   const plane = yield* ControlPlane
   const crds = yield* Manifests.crds
@@ -109,6 +132,7 @@ const program = Effect.gen(function*() {
   const reconciled = yield* awaitReconciled
   if (Option.isNone(reconciled)) yield* Console.log(`[start] the WhatapAgent did not become Ready within 90 s; see ${logFile}`)
   yield* report
+  yield* demoInjection
   const kubectl = kubectlFor(plane.binDir)
   yield* Console.log([
     "",
@@ -117,6 +141,7 @@ const program = Effect.gen(function*() {
     `  ${kubectl} --kubeconfig ${plane.kubeconfigPath} get whatapagents -o wide`,
     `  ${kubectl} --kubeconfig ${plane.kubeconfigPath} get all -n ${Naming.defaultNamespace}`,
     `  curl http://127.0.0.1:${operator.probePort}/metrics`,
+    `  npx whatapctl explain --agent deploy/samples/${agentSample} -f <pod.yaml>   # why a pod is (not) injected`,
     "Edit the WhatapAgent or delete an object and watch the operator put it back. Press Ctrl-C to stop.",
     ""
   ].join("\n"))
