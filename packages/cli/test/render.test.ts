@@ -23,6 +23,7 @@ const N = "whatap-monitoring"
 const allOptionsOrder = [
   "MutatingWebhookConfiguration whatap-webhook",
   `Service ${N}/whatap-admission-controller`,
+  "ValidatingWebhookConfiguration whatap-validating-webhook",
   `ConfigMap ${N}/dcgm-exporter-csv`,
   `ConfigMap ${N}/master-start-script`,
   `ConfigMap ${N}/node-start-script`,

@@ -135,7 +135,7 @@ describe("run: kubeconfig problems end the process quickly with one line", () =>
 describe("run: against a (loopback) API server", () => {
   it("contacts it, logs JSON lines on stdout, and exits 0 on SIGTERM", async () => {
     const before = requests.length
-    const running = start(["run", "--kubeconfig", kubeconfig, ...probes, "--namespace", "whatap-test", "--identity", "test-1", "--lease-duration", "2s"], { env: isolatedEnv(), timeoutMs: 20_000 })
+    const running = start(["run", "--kubeconfig", kubeconfig, ...probes, "--webhook-bind-address", "0", "--namespace", "whatap-test", "--identity", "test-1", "--lease-duration", "2s"], { env: isolatedEnv(), timeoutMs: 20_000 })
     const contacted = await waitFor(() => requests.length > before, 10_000)
     running.signal("SIGTERM")
     const r = await running.done

@@ -82,11 +82,17 @@ export const run = (options: Options, stop: Effect.Effect<string> = Effect.never
   Effect.gen(function*() {
     const current = yield* Ref.make(Option.none<Caches["Service"]>())
     yield* (yield* Redactor).register([Redacted.value(options.config.credentials.license)])
-    yield* serveProbes(options, current)
-    yield* Webhook.serve
-    yield* Effect.logInfo(`starting in namespace ${options.config.namespace} as ${options.config.identity}`)
     const stopping = Effect.flatMap(stop, (why) => Effect.logInfo(`${why}: shutting down`))
-    yield* Effect.raceFirst(lead(options.config, current), stopping)
+    // The stop signal is watched from the first moment: a SIGTERM during start-up is a clean stop too.
+    yield* Effect.raceFirst(
+      Effect.gen(function*() {
+        yield* serveProbes(options, current)
+        yield* Webhook.serve
+        yield* Effect.logInfo(`starting in namespace ${options.config.namespace} as ${options.config.identity}`)
+        return yield* lead(options.config, current)
+      }),
+      stopping
+    )
     yield* Effect.logInfo("stopped")
   }).pipe(
     Effect.scoped,

@@ -1,0 +1,43 @@
+/**
+ * `whatapctl explain -f POD --agent CR` (B1): for every Pod and workload pod template of
+ * the input, which target the webhook applies (the first that matches), why every other
+ * target does not, the outcome and the exact JSON patch, computed by the webhook's own
+ * functions (`Inject.explain`, `Inject.mutate`). The exit code answers "is it
+ * injected?": 0 when every pod is, 1 when one is not (or the input is invalid), 2 on
+ * usage errors, so CI can assert injection. License values are `[redacted]` in the patch
+ * unless `--show-secrets`.
+ */
+import { Effect, Result } from "effect"
+import * as Args from "../Args.ts"
+import type { Handler } from "../Command.ts"
+import * as Exit from "../Exit.ts"
+import { Io } from "../Io.ts"
+import * as Evaluate from "./inject/Evaluate.ts"
+import * as Notes from "./inject/Notes.ts"
+import * as Report from "./inject/Report.ts"
+import * as Settings from "./inject/Settings.ts"
+
+const command = "explain"
+
+export const run: Handler = (parsed) =>
+  Effect.gen(function*() {
+    const io = yield* Io
+    const format = Args.choice<"text" | "json">(parsed, "output", ["text", "json"], "text")
+    if (Result.isFailure(format)) return yield* Settings.usage(command)(format.failure)
+    const loaded = yield* Settings.load(command, parsed)
+    if (loaded._tag === "Invalid") {
+      yield* io.err(loaded.lines.map((l) => `${l}\n`).join(""))
+      return Exit.failed
+    }
+    const settings = loaded.settings
+    const results = settings.input.units.map((unit) => Evaluate.evaluate(unit, settings))
+    const invalid = results.flatMap(Evaluate.invalidPodLines)
+    if (invalid.length > 0) {
+      yield* io.err(invalid.map((l) => `${l}\n`).join(""))
+      return Exit.failed
+    }
+    yield* io.out(format.success === "json" ? Report.json(results) : Report.text(results, settings))
+    const redacted = format.success === "json" && results.some((r) => r.redacted) ? [Notes.redacted] : []
+    yield* io.err([...Notes.common(results, settings), ...redacted].join(""))
+    return results.every((r) => r.outcome.injected) ? Exit.ok : Exit.failed
+  })

@@ -1,0 +1,42 @@
+/**
+ * License values out of what `inject` and `explain` print. Two passes on the objects
+ * (never on the serialized text, so the output stays well-typed YAML and JSON, and an
+ * escaped form cannot slip through): the patch comes from `Inject.explain`, which
+ * redacts every license env entry by name and by position (`.../env/N/value`), and
+ * its placeholder becomes the CLI's `[redacted]`; then every string equal to a known
+ * license value (the CLI's WHATAP_LICENSE, the CR's literal licenses) is replaced, which
+ * also covers a license echoed from an input that was printed with `--show-secrets`.
+ * Whole strings only: a short license such as `L` must not eat the letter out of
+ * `WHATAP_LICENSE`.
+ */
+import { Inject, type JsonPatch } from "@whatap-operator/injector"
+
+export const placeholder = "[redacted]"
+
+/**
+ * Nesting beyond which values are left as they are: the stack must not be exhausted by
+ * a hostile input. Every license the mutation writes sits a few levels deep.
+ */
+const maxDepth = 512
+
+type Json = { readonly [key: string]: unknown }
+const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const walk = (value: unknown, replace: (s: string) => string, depth: number): unknown => {
+  if (typeof value === "string") return replace(value)
+  if (depth > maxDepth) return value
+  if (Array.isArray(value)) return value.map((v) => walk(v, replace, depth + 1))
+  if (!isRecord(value)) return value
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [replace(k), walk(v, replace, depth + 1)]))
+}
+
+/** Every string of `value` equal to one of `licenses` becomes the placeholder. */
+export const values = (value: unknown, licenses: ReadonlySet<string>): unknown =>
+  licenses.size === 0 ? value : walk(value, (s) => (licenses.has(s) ? placeholder : s), 0)
+
+const operation = (op: JsonPatch.Operation, replace: (s: string) => string): JsonPatch.Operation =>
+  op.op === "add" || op.op === "replace" || op.op === "test" ? { ...op, value: walk(op.value, replace, 0) } : op
+
+/** A patch of `Inject.explain` with the CLI's placeholder, and known license values redacted. */
+export const patch = (operations: ReadonlyArray<JsonPatch.Operation>, licenses: ReadonlySet<string>): ReadonlyArray<JsonPatch.Operation> =>
+  operations.map((op) => operation(op, (s) => (s === Inject.redacted || licenses.has(s) ? placeholder : s)))

@@ -1,0 +1,126 @@
+/**
+ * `whatapctl explain` end to end through the real bin (B1): every target with its
+ * verdict (first match applied, later ones shadowed, the failing selector requirement
+ * and the engine's reason for the others), the outcome, the patch `inject -o patch`
+ * prints, and the exit code that answers "is it injected?" (0 yes, 1 no).
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { agentFile, apply, cli, deployment, documents, javaPod, type Json, noMatchPod, nodejsPod, ok, patches, read, workloadsList } from "./support/inject.ts"
+
+const javaText = `pod default/app (from ${javaPod}:2:1)
+  namespace: default (labels: kubernetes.io/metadata.name=default)
+  targets (first match wins):
+    1 java-prod  skipped   namespaceSelector: namespace "default" is not in matchNames (prod)
+    2 legacy     skipped   disabled (enabled: false)
+    3 web-java   MATCH     pods: app=web; namespaces: all
+    4 py         skipped   podSelector: lang in (python): label "lang" is absent
+    5 node       skipped   podSelector: lang=nodejs: label "lang" is absent
+    6 web-any    shadowed  matches too, but target 3 web-java matched first
+  result: injected by target web-java (java 2.2.58, image public.ecr.aws/whatap/apm-init-java:2.2.58)
+  patch: 13 operations (-o json shows them)
+`
+
+interface Entry {
+  readonly kind: string
+  readonly name: string
+  readonly namespace: string
+  readonly injected: boolean
+  readonly outcome: Json
+  readonly targets: ReadonlyArray<{ readonly name: string; readonly verdict: string; readonly selected: boolean; readonly reason?: string; readonly requirement?: string }>
+  readonly patch: ReadonlyArray<never>
+  readonly warnings: ReadonlyArray<string>
+}
+
+const explainJson = (args: ReadonlyArray<string>, expected: number): ReadonlyArray<Entry> => {
+  const r = cli(["explain", "-o", "json", ...args, "--agent", agentFile])
+  assert.strictEqual(r.status, expected, r.stderr)
+  return JSON.parse(r.stdout) as ReadonlyArray<Entry>
+}
+
+describe("explain: text", () => {
+  it("a matching pod: every target's verdict, the result and the patch size; exit 0", () => {
+    const r = cli(["explain", "-f", javaPod, "--agent", agentFile])
+    assert.strictEqual(r.status, 0, r.stderr)
+    assert.strictEqual(r.stdout, javaText)
+    assert.strictEqual(r.stderr, "")
+  })
+
+  it("a pod no target matches: why each one misses; exit 1", () => {
+    const r = cli(["explain", "-f", noMatchPod, "--agent", agentFile])
+    assert.strictEqual(r.status, 1)
+    assert.include(r.stdout, `    3 web-java   skipped   podSelector: app=web: label "app" is "db", not "web"\n`)
+    assert.include(r.stdout, "  result: not injected: NoTargetMatched: no enabled target matches the pod\n  patch: none\n")
+  })
+
+  it("a namespace selector on labels: missed without --namespace-labels, matched with them", () => {
+    const missed = cli(["explain", "-f", nodejsPod, "--agent", agentFile])
+    assert.strictEqual(missed.status, 1)
+    assert.include(missed.stdout, `    5 node       skipped   namespaceSelector: team=shop: label "team" is absent\n`)
+    const matched = cli(["explain", "-f", nodejsPod, "--agent", agentFile, "--namespace-labels", "team=shop"])
+    assert.strictEqual(matched.status, 0)
+    assert.include(matched.stdout, "    5 node       MATCH     pods: lang=nodejs; namespaces: team=shop\n")
+    assert.include(matched.stdout, "  namespace: shop (labels: kubernetes.io/metadata.name=shop, team=shop)\n")
+  })
+
+  it("kube-system: the target matches, the pod is refused; exit 1", () => {
+    const r = cli(["explain", "-f", javaPod, "--agent", agentFile, "-n", "kube-system"])
+    assert.strictEqual(r.status, 1)
+    assert.include(r.stdout, "    3 web-java   MATCH     ")
+    assert.include(r.stdout, `  result: not injected: SystemNamespace: target "web-java" matches the pod, but namespace "kube-system" is a system namespace`)
+    assert.include(r.stdout, "  patch: none (the webhook's namespaceSelector keeps pods of this namespace away from the webhook)\n")
+  })
+
+  it("several files and a List: one block per pod or template; exit 1 when one is not injected", () => {
+    const r = cli(["explain", "-f", deployment, "-f", workloadsList, "--agent", agentFile])
+    assert.strictEqual(r.status, 1)
+    const headers = r.stdout.split("\n").filter((l) => l !== "" && !l.startsWith(" "))
+    assert.deepStrictEqual(headers, [
+      `deployment shop/web, pod template (from ${deployment}:13:1)`,
+      `cronjob shop/report, pod template (from ${workloadsList}:5:5)`,
+      `pod shop/db-0 (from ${workloadsList}:23:5)`
+    ])
+    assert.strictEqual(cli(["explain", "-f", deployment, "-f", javaPod, "--agent", agentFile]).status, 0)
+  })
+
+  it("gates decide before the targets: instrumentation disabled; the verdicts are still listed", () => {
+    const agent = read(agentFile).replace("        enabled: true\n        targets:", "        enabled: false\n        targets:")
+    const r = cli(["explain", "-f", javaPod, "--agent", "-"], { stdin: agent })
+    assert.strictEqual(r.status, 1)
+    assert.include(r.stdout, "  result: not injected: InstrumentationDisabled: spec.features.apm.instrumentation has enabled: false\n")
+    assert.include(r.stdout, "    3 web-java   MATCH     ")
+  })
+})
+
+describe("explain: -o json", () => {
+  it("lists every target with its verdict, requirement and reason", () => {
+    const [entry] = explainJson(["-f", noMatchPod], 1)
+    assert.deepStrictEqual(entry?.targets.map((t) => [t.name, t.verdict, t.selected]), [
+      ["java-prod", "NamespaceMismatch", false],
+      ["legacy", "Disabled", false],
+      ["web-java", "PodMismatch", false],
+      ["py", "PodMismatch", false],
+      ["node", "PodMismatch", false],
+      ["web-any", "PodMismatch", false]
+    ])
+    assert.deepInclude(entry?.targets[2], { requirement: "app=web", reason: `label "app" is "db", not "web"` })
+    assert.deepInclude(entry, { kind: "Pod", name: "db-0", namespace: "shop", injected: false, patch: [] })
+    assert.deepStrictEqual(entry?.outcome, { injected: false, reason: "NoTargetMatched", message: "no enabled target matches the pod" })
+  })
+
+  it("the first match is selected, a later one shadowed", () => {
+    const [entry] = explainJson(["-f", javaPod], 0)
+    assert.deepStrictEqual(entry?.targets.filter((t) => t.verdict === "Matched").map((t) => [t.name, t.selected]), [["web-java", true], ["web-any", false]])
+    assert.deepInclude(entry?.outcome, { injected: true, target: { name: "web-java", index: 2 }, language: "java", version: "2.2.58" })
+  })
+
+  it("the patch is the one inject -o patch prints, and applied to the pod gives inject's output", () => {
+    for (const secrets of [[], ["--show-secrets"]]) {
+      const entries = explainJson([...secrets, "-f", javaPod, "-f", nodejsPod, "--namespace-labels", "team=shop"], 0)
+      const lines = patches(ok(["inject", "-o", "patch", ...secrets, "-f", javaPod, "-f", nodejsPod, "--namespace-labels", "team=shop", "--agent", agentFile]).stdout)
+      assert.deepStrictEqual(entries.map((e) => e.patch), lines)
+      const injected = documents(ok(["inject", ...secrets, "-f", javaPod, "-f", nodejsPod, "--namespace-labels", "team=shop", "--agent", agentFile]).stdout)
+      const inputs = [...documents(read(javaPod)), ...documents(read(nodejsPod))]
+      assert.deepStrictEqual(inputs.map((pod, i) => apply(pod, entries[i]?.patch ?? [])), [...injected])
+    }
+  })
+})
