@@ -3,7 +3,13 @@
 // strings (hand-picked edge cases, deterministic random token soup and mostly
 // well-formed random requirements). The core
 // selector tests compare against it, so they run without Go.
-// Regenerate: cd bench/go-selector && GOFLAGS=-mod=mod GOPROXY=off go run ./golden ../../packages/core/test/fixtures/selector-golden.json
+// Regenerate (from the repository root):
+//
+//	cd bench/go-selector && go run ./golden ../../packages/core/test/fixtures/selector-golden.json
+//
+// A cold module cache is fine: the modules come through GOPROXY and go.sum pins them
+// (go run uses -mod=readonly, so go.mod and go.sum are never rewritten). Do not set
+// GOPROXY=off unless the cache already holds k8s.io/apimachinery and its dependencies.
 package main
 
 import (

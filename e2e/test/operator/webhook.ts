@@ -45,6 +45,10 @@ const ensureNamespace = (name: string) =>
     kube.create(ApiResource.Namespace, { apiVersion: "v1", kind: "Namespace", metadata: { name } }).pipe(
       Effect.catchTag("KubeError", (e) => (e.reason === "AlreadyExists" ? Effect.void : Effect.fail(e))), Effect.asVoid))
 
+/** Namespaces are cluster-scoped: the spec that last uses one deletes it. */
+const deleteNamespace = (name: string) =>
+  Effect.flatMap(Effect.service(KubeClient), (kube) => Effect.ignore(kube.delete(ApiResource.Namespace, name)))
+
 const createPod = (object: KubeObject.KubeObject) =>
   Effect.flatMap(Effect.service(KubeClient), (kube) => kube.create(ApiResource.Pod, object, { namespace: object.metadata.namespace }))
 
@@ -107,7 +111,7 @@ export const webhookSpecs = (it: It) => {
       assert.isUndefined(annotation(system, Naming.apmAnnotations.injected))
       yield* deletePod(system.metadata.name ?? "", "kube-system")
       yield* kube.delete(ApiResource.Deployment, "py", { namespace: open })
-    }), 120_000)
+    }).pipe(Effect.ensuring(deleteNamespace(open))), 120_000)
 
   it.effect("with the webhook away pods are still created, and the miss shows in the status", () =>
     Effect.gen(function*() {
@@ -145,7 +149,7 @@ export const webhookSpecs = (it: It) => {
       assert.isTrue(messages.some((m) => m.startsWith("Switched")), messages.join("\n"))
       assert.isAbove(created, 50)
       assert.deepStrictEqual(failures, [], `${failures.length} of ${created} pods were admitted without injection`)
-    }), 360_000)
+    }).pipe(Effect.ensuring(deleteNamespace(shop))), 360_000)
 
   it.effect("two replicas serve certificates of the one CA in the Secret", () =>
     Effect.gen(function*() {

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto"
 import { CoreV1Api, type KubeConfig, V1Namespace } from "@kubernetes/client-node"
+import { KubeClient } from "@whatap-operator/kube"
 import { Duration, Effect, Schedule } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import type { FakeNode } from "../../src/FakeNodes.ts"
@@ -40,6 +41,14 @@ export const suiteNodes: ReadonlyArray<FakeNode> = [
     capacity: { "nvidia.com/gpu": "8" }
   }
 ]
+
+/** The kube package's live client for `target` (its kubeconfig file, or the exported config). */
+export const kubeClientLayer = (target: Target) =>
+  KubeClient.layer(
+    target.kubeconfigPath === undefined
+      ? { kubeconfigData: target.kubeConfig.exportConfig() }
+      : { kubeconfig: target.kubeconfigPath }
+  )
 
 export const suffix = (): string => randomBytes(3).toString("hex")
 

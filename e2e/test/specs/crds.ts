@@ -6,9 +6,9 @@
  */
 import { join } from "node:path"
 import { CustomObjectsApi, type KubernetesObject } from "@kubernetes/client-node"
-import { Decode, Finding, Validate } from "@whatap-operator/core"
+import { Decode, Finding, Resource, Validate } from "@whatap-operator/core"
 import { Effect, Option } from "effect"
-import { assert, beforeAll, describe, it } from "vitest"
+import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import * as Manifests from "../../src/Manifests.ts"
 import { suffix, type TargetSource, useNamespace } from "./Target.ts"
 
@@ -32,6 +32,20 @@ const applyOne = (kubeConfig: Parameters<typeof Manifests.apply>[0], object: Kub
 export const crdSpecs = (source: TargetSource) =>
   describe("CRDs", () => {
     const namespace = useNamespace(source, "crds")
+    // WhatapAgents are cluster-scoped: deleting the namespace does not take them along.
+    const agents: Array<string> = []
+    const place = (doc: Document): KubernetesObject => {
+      const object = placed(doc, namespace())
+      if (object.kind === "WhatapAgent") agents.push(object.metadata?.name ?? "")
+      return object
+    }
+    afterAll(async () => {
+      const api = source().kubeConfig.makeApiClient(CustomObjectsApi)
+      const { group, version } = Resource
+      const plural = Resource.byKind.WhatapAgent.plural
+      // Rejected documents were never stored: NotFound is expected for them.
+      await Promise.all(agents.map((name) => api.deleteClusterCustomObject({ group, version, plural, name }).catch(() => undefined)))
+    })
 
     beforeAll(async () => {
       const { kubeConfig } = source()
@@ -72,7 +86,7 @@ export const crdSpecs = (source: TargetSource) =>
     it.each(samples.map((d) => [`${d.file} (${d.object.kind})`, d] as const))(
       "stores sample %s exactly as the decoder predicts",
       async (_, doc) => {
-        const object = placed(doc, namespace())
+        const object = place(doc)
         const outcome = await applyOne(source().kubeConfig, object)
         assert.isUndefined(outcome?.error, `the API server rejected ${doc.file}: ${outcome?.error}`)
         const decoded = Decode.resource(object)
@@ -85,7 +99,7 @@ export const crdSpecs = (source: TargetSource) =>
     it.each(rejected.map((d) => [d.file, d] as const))(
       "rejects %s like the Go operator's CRD, and the validator reports an error",
       async (_, doc) => {
-        const outcome = await applyOne(source().kubeConfig, placed(doc, namespace()))
+        const outcome = await applyOne(source().kubeConfig, place(doc))
         assert.isDefined(outcome?.error, `the API server accepted ${doc.file}`)
         assert.isTrue(Finding.hasErrors(Validate.resource(doc.object)), `the validator accepted ${doc.file}`)
       }
@@ -95,7 +109,7 @@ export const crdSpecs = (source: TargetSource) =>
       const [doc] = documents(fixturesDir, /^pruned-fields\.yaml$/)
       assert.isDefined(doc)
       if (doc === undefined) return
-      const object = placed(doc, namespace())
+      const object = place(doc)
       const decoded = Decode.resource(object)
       assert.isTrue(decoded.findings.length > 0 && decoded.findings.every((f) => f.severity === "warning"))
       const applied = await applyOne(source().kubeConfig, object)

@@ -3,9 +3,10 @@
  * stay pure Effects over this service, which keeps them testable in-process and keeps
  * Node built-ins out of everything but this module and `main.ts`.
  */
+import { createReadStream, fstatSync } from "node:fs"
 import { readFile } from "node:fs/promises"
 import { text } from "node:stream/consumers"
-import { Context, Data, Effect, Layer } from "effect"
+import { Context, Data, Effect, Layer, Stream } from "effect"
 import * as Exit from "./Exit.ts"
 import * as Meta from "./Meta.ts"
 
@@ -17,6 +18,12 @@ export interface Shape {
   readonly err: (text: string) => Effect.Effect<void>
   readonly readFile: (path: string) => Effect.Effect<string, IoError>
   readonly readStdin: Effect.Effect<string, IoError>
+  /**
+   * A file's bytes as they are read (1 MiB at a time), so nothing holds a whole input;
+   * a layer without them (an in-memory test layer) is read whole through `readFile`.
+   */
+  readonly readChunks?: (path: string) => Stream.Stream<Uint8Array, IoError>
+  readonly stdinChunks?: Stream.Stream<Uint8Array, IoError>
 }
 
 export class Io extends Context.Service<Io, Shape>()("@whatap-operator/cli/Io") {}
@@ -34,23 +41,50 @@ const describe = (path: string, cause: unknown): IoError => {
   return new IoError({ message: `cannot read ${path}: ${reason}` })
 }
 
+const chunkBytes = 1 << 20
+
+/**
+ * stdin redirected from a directory (`< dir`) reads as empty in Node; it is an error,
+ * like the same directory given as a file.
+ */
+const stdinReadable: Effect.Effect<void, IoError> = Effect.try({
+  try: () => fstatSync(0).isDirectory(),
+  catch: (cause) => describe("stdin", cause)
+}).pipe(Effect.flatMap((directory) => directory ? Effect.fail(new IoError({ message: `cannot read stdin: ${reasons["EISDIR"]}` })) : Effect.void))
+
+const utf8 = (read: Effect.Effect<string, IoError>): Stream.Stream<Uint8Array, IoError> =>
+  Stream.fromEffect(Effect.map(read, (text) => new TextEncoder().encode(text)))
+
+/** The bytes of `path` (`-`: stdin) from whichever readers the layer has. */
+export const chunks = (io: Shape, path: string): Stream.Stream<Uint8Array, IoError> =>
+  path === "-" ? io.stdinChunks ?? utf8(io.readStdin) : io.readChunks?.(path) ?? utf8(io.readFile(path))
+
 export const layerNode: Layer.Layer<Io> = Layer.succeed(Io, Io.of({
   out: (chunk) => Effect.sync(() => void process.stdout.write(chunk)),
   err: (chunk) => Effect.sync(() => void process.stderr.write(chunk)),
   readFile: (path) => Effect.tryPromise({ try: () => readFile(path, "utf8"), catch: (cause) => describe(path, cause) }),
-  readStdin: Effect.tryPromise({ try: () => text(process.stdin), catch: (cause) => describe("stdin", cause) })
+  readStdin: Effect.andThen(stdinReadable, Effect.tryPromise({ try: () => text(process.stdin), catch: (cause) => describe("stdin", cause) })),
+  readChunks: (path) =>
+    Stream.suspend(() => Stream.fromAsyncIterable(createReadStream(path, { highWaterMark: chunkBytes }), (cause) => describe(path, cause))),
+  stdinChunks: Stream.unwrap(Effect.as(stdinReadable, Stream.fromAsyncIterable(process.stdin, (cause) => describe("stdin", cause))))
 }))
+
+const exitCode = (): number => (typeof process.exitCode === "number" ? process.exitCode : 0)
 
 /**
  * A reader that stops early (`whatapctl crds | head`) closes the pipe; Node then raises
  * EPIPE on stdout, which would otherwise end in an unhandled-error stack trace. The
  * output is no longer wanted, so the process ends quietly with the code it has. Any
- * other write failure (a full disk: ENOSPC) is an I/O error: one line, exit 2.
+ * other write failure (a full disk: ENOSPC) is an I/O error: one line, exit 2. A closed
+ * stderr (`2>&-`, a reader gone) is no error at all.
  */
-export const endOnStdoutError = (): void => {
+export const endOnOutputError = (): void => {
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0)
+    if (error.code === "EPIPE") process.exit(exitCode())
     process.stderr.write(`${Meta.name}: cannot write output: ${error.message}\n`)
     process.exit(Exit.usage)
   })
+  // stderr carries only messages and summaries: without a reader the command still
+  // runs to its end, so the exit code says what it found
+  process.stderr.on("error", () => undefined)
 }

@@ -4,13 +4,23 @@
  * term, including `matchLabelKeys`/`mismatchLabelKeys` (Kubernetes 1.33 schema).
  */
 import { Schema } from "effect"
-import { Int32, atomicList, atomicObject, opt } from "./Field.ts"
+import { Int32, atomicList, atomicObject, opt } from "./internal/Field.ts"
 import { LabelSelector } from "./KubeTypes.ts"
 
-/** Operator is In, NotIn, Exists, DoesNotExist, Gt or Lt; a free string upstream. */
+/** The operators of a node selector requirement (core/v1 `NodeSelectorOperator`). */
+export const nodeSelectorOperators = ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"] as const
+
+/**
+ * A free string upstream and in the Go CRDs: decoding keeps any value, the validator
+ * reports unknown ones. (The union is spelt inline so that types inferred from the model
+ * elsewhere print as the union rather than naming this module.)
+ */
+export const NodeSelectorOperator: Schema.Codec<(typeof nodeSelectorOperators)[number] | (string & {}), string> = Schema.String
+export type NodeSelectorOperator = typeof NodeSelectorOperator.Type
+
 export const NodeSelectorRequirement = Schema.Struct({
   key: Schema.String,
-  operator: Schema.String,
+  operator: NodeSelectorOperator,
   values: opt(atomicList(Schema.String))
 })
 

@@ -86,7 +86,16 @@ export const maxMessageLength = 32768
 const bound = (message: string): string =>
   message.length <= maxMessageLength ? message : `${message.slice(0, maxMessageLength - 3)}...`
 
-/** RFC 3339 at seconds precision, as Kubernetes writes `metav1.Time`: `2026-11-30T15:00:00Z`. */
+/**
+ * RFC 3339 at seconds precision, as Kubernetes writes `metav1.Time`: `2026-11-30T15:00:00Z`.
+ *
+ * @example
+ * ```ts
+ * import { Conditions } from "@whatap-operator/core"
+ *
+ * Conditions.formatTime(Date.UTC(2026, 10, 30, 15, 0, 0, 123)) // => "2026-11-30T15:00:00Z"
+ * ```
+ */
 export const formatTime = (epochMillis: number): string =>
   new Date(Math.floor(epochMillis / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z")
 
@@ -98,14 +107,46 @@ const rank = (type: string): number => {
 const compareTypes = (a: string, b: string): number =>
   rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)
 
-/** A sorted copy: the fixed type order, then unknown types by name. */
+/**
+ * A sorted copy: the fixed type order, then unknown types by name.
+ *
+ * @example
+ * ```ts
+ * import { Conditions } from "@whatap-operator/core"
+ *
+ * const condition = (type: string) => ({ type, status: "True", reason: "", message: "", lastTransitionTime: "" }) as const
+ * Conditions.sort([condition("NodeAgentReady"), condition("Ready")]).map((c) => c.type) // => ["Ready", "NodeAgentReady"]
+ * ```
+ */
 export const sort = (conditions: ReadonlyArray<Condition>): ReadonlyArray<Condition> =>
   [...conditions].sort((a, b) => compareTypes(a.type, b.type))
 
+/**
+ * The condition of `type`, if the list has one.
+ *
+ * @example
+ * ```ts
+ * import { Conditions } from "@whatap-operator/core"
+ *
+ * const conditions = Conditions.set([], { type: "Ready", status: "True", reason: "Available", message: "ok" }, "2026-11-30T15:00:00Z")
+ * Conditions.find(conditions, "Ready")?.status // => "True"
+ * Conditions.find(conditions, "Available") // => undefined
+ * ```
+ */
 export const find = (conditions: ReadonlyArray<Condition>, type: string): Condition | undefined =>
   conditions.find((c) => c.type === type)
 
-/** Without the condition of `type` (a type the operator no longer writes, such as the Go operator's `Available`). */
+/**
+ * Without the condition of `type` (a type the operator no longer writes, such as the Go operator's `Available`).
+ *
+ * @example
+ * ```ts
+ * import { Conditions } from "@whatap-operator/core"
+ *
+ * const conditions = Conditions.set([], { type: "Ready", status: "True", reason: "Available", message: "ok" }, "2026-11-30T15:00:00Z")
+ * Conditions.remove(conditions, "Ready") // => []
+ * ```
+ */
 export const remove = (conditions: ReadonlyArray<Condition>, type: string): ReadonlyArray<Condition> =>
   sort(conditions.filter((c) => c.type !== type))
 
@@ -122,6 +163,18 @@ const build = (update: Update, lastTransitionTime: string): Condition => ({
  * The list with `update` applied, sorted. The transition time is `now` for a new
  * condition or a new status, and the previous one otherwise: a new reason, message or
  * observedGeneration alone is not a transition.
+ *
+ * @example
+ * ```ts
+ * import { Conditions } from "@whatap-operator/core"
+ *
+ * const ready = { type: "Ready", status: "True", reason: "Available", message: "ok" } as const
+ * const first = Conditions.set([], ready, "2026-11-30T15:00:00Z")
+ * const later = Conditions.set(first, { ...ready, message: "still ok" }, "2026-11-30T16:00:00Z")
+ * later[0]?.lastTransitionTime // => "2026-11-30T15:00:00Z"
+ * const flipped = Conditions.set(later, { ...ready, status: "False", reason: "ComponentsNotReady" }, "2026-11-30T17:00:00Z")
+ * flipped[0]?.lastTransitionTime // => "2026-11-30T17:00:00Z"
+ * ```
  */
 export const set = (conditions: ReadonlyArray<Condition>, update: Update, now: string): ReadonlyArray<Condition> => {
   const previous = find(conditions, update.type)
@@ -129,7 +182,18 @@ export const set = (conditions: ReadonlyArray<Condition>, update: Update, now: s
   return sort([...conditions.filter((c) => c.type !== update.type), build(update, time)])
 }
 
-/** Every update applied in turn (a later update of the same type wins). */
+/**
+ * Every update applied in turn (a later update of the same type wins).
+ *
+ * @example
+ * ```ts
+ * import { Conditions } from "@whatap-operator/core"
+ *
+ * const node = { type: "NodeAgentReady", status: "True", reason: "Available", message: "ok" } as const
+ * const conditions = Conditions.merge([], [node, { ...node, type: "MasterAgentReady", status: "False" }], "2026-11-30T15:00:00Z")
+ * conditions.map((c) => `${c.type}=${c.status}`) // => ["MasterAgentReady=False", "NodeAgentReady=True"]
+ * ```
+ */
 export const merge = (
   conditions: ReadonlyArray<Condition>,
   updates: ReadonlyArray<Update>,
@@ -144,20 +208,56 @@ const sameCondition = (a: Condition, b: Condition): boolean =>
   a.lastTransitionTime === b.lastTransitionTime &&
   a.observedGeneration === b.observedGeneration
 
-/** Same conditions in the same order, every field compared (the time included): equal lists need no write. */
+/**
+ * Same conditions in the same order, every field compared (the time included): equal lists need no write.
+ *
+ * @example
+ * ```ts
+ * import { Conditions } from "@whatap-operator/core"
+ *
+ * const ready = { type: "Ready", status: "True", reason: "Available", message: "ok" } as const
+ * const first = Conditions.set([], ready, "2026-11-30T15:00:00Z")
+ * Conditions.equal(first, Conditions.set(first, ready, "2026-11-30T16:00:00Z")) // => true
+ * Conditions.equal(first, Conditions.set(first, { ...ready, message: "changed" }, "2026-11-30T16:00:00Z")) // => false
+ * ```
+ */
 export const equal = (a: ReadonlyArray<Condition>, b: ReadonlyArray<Condition>): boolean =>
   a.length === b.length && a.every((condition, i) => {
     const other = b[i]
     return other !== undefined && sameCondition(condition, other)
   })
 
-/** `set` with the time taken from the `Clock` service (TestClock in tests). */
+/**
+ * `set` with the time taken from the `Clock` service (TestClock in tests).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Conditions } from "@whatap-operator/core"
+ *
+ * const ready = { type: "Ready", status: "True", reason: "Available", message: "ok" } as const
+ * const conditions = Effect.runSync(Conditions.setNow([], ready))
+ * conditions.length // => 1
+ * ```
+ */
 export const setNow = Effect.fn("Conditions.setNow")(function*(conditions: ReadonlyArray<Condition>, update: Update) {
   const millis = yield* Clock.currentTimeMillis
   return set(conditions, update, formatTime(millis))
 })
 
-/** `merge` with the time taken from the `Clock` service. */
+/**
+ * `merge` with the time taken from the `Clock` service.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Conditions } from "@whatap-operator/core"
+ *
+ * const ready = { type: "Ready", status: "True", reason: "Available", message: "ok" } as const
+ * const conditions = Effect.runSync(Conditions.mergeNow([], [ready, { ...ready, type: "NodeAgentReady" }]))
+ * conditions.map((c) => c.type) // => ["Ready", "NodeAgentReady"]
+ * ```
+ */
 export const mergeNow = Effect.fn("Conditions.mergeNow")(
   function*(conditions: ReadonlyArray<Condition>, updates: ReadonlyArray<Update>) {
     const millis = yield* Clock.currentTimeMillis
@@ -171,6 +271,16 @@ const describe = (c: Condition): string => `${c.type} (${c.reason})`
  * The aggregate `Ready` of the component conditions present: False when one is False
  * (a `Disabled` one excepted), Unknown while one is Unknown or none is present, True
  * otherwise.
+ *
+ * @example
+ * ```ts
+ * import { Conditions } from "@whatap-operator/core"
+ *
+ * const node = { type: "NodeAgentReady", status: "False", reason: "Progressing", message: "" } as const
+ * const conditions = Conditions.merge([], [node, { ...node, type: "OpenAgentReady", reason: "Disabled" }], "2026-11-30T15:00:00Z")
+ * Conditions.ready(conditions).reason // => "ComponentsNotReady"
+ * Conditions.ready(conditions).message // => "not ready: NodeAgentReady (Progressing)"
+ * ```
  */
 export const ready = (conditions: ReadonlyArray<Condition>, observedGeneration?: number): Update => {
   const components = sort(conditions.filter((c) => (componentTypes as ReadonlyArray<string>).includes(c.type)))

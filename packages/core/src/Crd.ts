@@ -1,6 +1,6 @@
 /**
  * The four `apiextensions.k8s.io/v1` CustomResourceDefinitions, generated from the
- * Schema model (single source of truth) through `OpenApi.ts`. Group, names and scope
+ * Schema model (single source of truth) through `internal/OpenApi.ts`. Group, names and scope
  * come from `Resource.ts`; the root object mirrors controller-gen (`apiVersion`,
  * `kind`, an opaque `metadata`, nothing required), so every resource the Go CRDs
  * accept is accepted here. Output is plain JSON data: callers serialise it (the
@@ -8,7 +8,7 @@
  */
 import type { Schema } from "effect"
 import { MonitorSpec, MonitorStatus, StaticEndpointSpec } from "./Monitors.ts"
-import * as OpenApi from "./OpenApi.ts"
+import * as OpenApi from "./internal/OpenApi.ts"
 import * as Resource from "./Resource.ts"
 import { WhatapAgentSpec, WhatapAgentStatus } from "./WhatapAgent.ts"
 
@@ -69,7 +69,17 @@ const parts: { readonly [K in Resource.Kind]: Parts } = {
   }
 }
 
-/** The OpenAPI v3 schema of one kind (the `openAPIV3Schema` of its only version). */
+/**
+ * The OpenAPI v3 schema of one kind (the `openAPIV3Schema` of its only version).
+ *
+ * @example
+ * ```ts
+ * import { Crd } from "@whatap-operator/core"
+ *
+ * const schema = Crd.openApiSchema("WhatapPodMonitor")
+ * schema["type"] // => "object"
+ * ```
+ */
 export const openApiSchema = (kind: Resource.Kind): Record<string, unknown> => {
   const { description, spec, status } = parts[kind]
   return {
@@ -85,6 +95,18 @@ export const openApiSchema = (kind: Resource.Kind): Record<string, unknown> => {
   }
 }
 
+/**
+ * The CustomResourceDefinition of one kind, as plain JSON data.
+ *
+ * @example
+ * ```ts
+ * import { Crd } from "@whatap-operator/core"
+ *
+ * const crd = Crd.generate("WhatapAgent")
+ * crd["kind"] // => "CustomResourceDefinition"
+ * crd["metadata"] // => { name: "whatapagents.monitoring.whatap.com" }
+ * ```
+ */
 export const generate = (kind: Resource.Kind): CustomResourceDefinition => {
   const names = Resource.byKind[kind]
   return {
@@ -114,14 +136,27 @@ export const generate = (kind: Resource.Kind): CustomResourceDefinition => {
   }
 }
 
-/** WhatapAgent, WhatapPodMonitor, WhatapServiceMonitor, WhatapStaticEndpoint, in that order. */
+/**
+ * WhatapAgent, WhatapPodMonitor, WhatapServiceMonitor, WhatapStaticEndpoint, in that order.
+ *
+ * @example
+ * ```ts
+ * import { Crd } from "@whatap-operator/core"
+ *
+ * Crd.generateAll().length // => 4
+ * ```
+ */
 export const generateAll = (): ReadonlyArray<CustomResourceDefinition> => Resource.kinds.map(generate)
 
-/** `monitoring.whatap.com_whatapagents.yaml`, the file name under `deploy/crds/`. */
+/**
+ * `monitoring.whatap.com_whatapagents.yaml`, the file name under `deploy/crds/`.
+ *
+ * @example
+ * ```ts
+ * import { Crd } from "@whatap-operator/core"
+ *
+ * Crd.fileName("WhatapAgent") // => "monitoring.whatap.com_whatapagents.yaml"
+ * ```
+ */
 export const fileName = (kind: Resource.Kind): string => `${Resource.group}_${Resource.byKind[kind].plural}.yaml`
 
-/**
- * Joins per-CRD YAML documents (serialised by the caller, core has no YAML writer) into
- * one multi-document stream, the output of `whatapctl crds`.
- */
-export const joinDocuments = (documents: ReadonlyArray<string>): string => documents.join("---\n")

@@ -20,12 +20,43 @@ export const Finding = Schema.Struct({
 })
 export type Finding = typeof Finding.Type
 
+/**
+ * An error finding: the resource is rejected.
+ *
+ * @example
+ * ```ts
+ * import { Finding } from "@whatap-operator/core"
+ *
+ * Finding.error(["spec", "port"], "expected string") // => { severity: "error", path: ["spec", "port"], message: "expected string" }
+ * ```
+ */
 export const error = (path: Path, message: string): Finding => ({ severity: "error", path, message })
+
+/**
+ * A warning finding: accepted, but probably not what the author meant.
+ *
+ * @example
+ * ```ts
+ * import { Finding } from "@whatap-operator/core"
+ *
+ * Finding.warning(["spec", "globalInterval"], "unknown field").severity // => "warning"
+ * ```
+ */
 export const warning = (path: Path, message: string): Finding => ({ severity: "warning", path, message })
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 
-/** `spec.features.openAgent.targets[0]["app.kubernetes.io/name"]`; the empty path is `.` */
+/**
+ * `spec.features.openAgent.targets[0]["app.kubernetes.io/name"]`; the empty path is `.`
+ *
+ * @example
+ * ```ts
+ * import { Finding } from "@whatap-operator/core"
+ *
+ * Finding.formatPath(["spec", "targets", 0, "app.kubernetes.io/name"]) // => 'spec.targets[0]["app.kubernetes.io/name"]'
+ * Finding.formatPath([]) // => "."
+ * ```
+ */
 export const formatPath = (path: Path): string => {
   if (path.length === 0) return "."
   let out = ""
@@ -37,6 +68,17 @@ export const formatPath = (path: Path): string => {
   return out
 }
 
+/**
+ * Whether any finding is an error (warnings alone leave a resource valid).
+ *
+ * @example
+ * ```ts
+ * import { Finding } from "@whatap-operator/core"
+ *
+ * Finding.hasErrors([Finding.warning(["spec", "x"], "unknown field")]) // => false
+ * Finding.hasErrors([Finding.error(["spec", "port"], "expected string")]) // => true
+ * ```
+ */
 export const hasErrors = (findings: ReadonlyArray<Finding>): boolean =>
   findings.some((f) => f.severity === "error")
 
@@ -54,11 +96,30 @@ const comparePaths = (a: Path, b: Path): number => {
   return a.length - b.length
 }
 
-/** The order of `sort`: by path, then errors before warnings, then message. */
+/**
+ * The order of `sort`: by path, then errors before warnings, then message.
+ *
+ * @example
+ * ```ts
+ * import { Finding } from "@whatap-operator/core"
+ *
+ * Finding.compare(Finding.error(["spec"], "b"), Finding.warning(["spec"], "a")) // => -1
+ * ```
+ */
 export const compare = (a: Finding, b: Finding): number =>
   comparePaths(a.path, b.path) ||
   (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) ||
   compareText(a.message, b.message)
 
-/** Stable, deterministic order (see `compare`); works for any finding-shaped value. */
+/**
+ * Stable, deterministic order (see `compare`); works for any finding-shaped value.
+ *
+ * @example
+ * ```ts
+ * import { Finding } from "@whatap-operator/core"
+ *
+ * const findings = [Finding.warning(["spec", "b"], "w"), Finding.error(["spec", "a", 10], "e"), Finding.error(["spec", "a", 2], "e")]
+ * Finding.sort(findings).map((f) => Finding.formatPath(f.path)) // => ["spec.a[2]", "spec.a[10]", "spec.b"]
+ * ```
+ */
 export const sort = <F extends Finding>(findings: ReadonlyArray<F>): ReadonlyArray<F> => [...findings].sort(compare)

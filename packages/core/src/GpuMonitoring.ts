@@ -6,7 +6,7 @@
  */
 import { Schema } from "effect"
 import { Affinity } from "./Affinity.ts"
-import { about, boolDefault, defaulted, Int32, opt, requiredBool, StringMap } from "./Field.ts"
+import { about, boolDefault, defaulted, Int32, opt, requiredBool, StringMap } from "./internal/Field.ts"
 import { EnvVar, ResourceRequirements } from "./KubeTypes.ts"
 import { MetricRelabelConfig } from "./Scrape.ts"
 

@@ -2,11 +2,13 @@
  * `features.apm.instrumentation`: which pods the admission webhook instruments and how.
  * Targets are ordered (first match wins). A target's `enabled` has no default and its
  * `language` is an unvalidated string in the Go CRD (the enum markers were trailing
- * comments that controller-gen ignored), so both are kept that way here.
+ * comments that controller-gen ignored), so both are kept that way here: `language` is
+ * a `TargetLanguage`, a known language or any other string.
  */
 import { Schema } from "effect"
-import { about, boolDefault, Int64, opt, StringMap } from "./Field.ts"
+import { about, boolDefault, Int64, opt, StringMap } from "./internal/Field.ts"
 import { EnvVar, LocalObjectReference, ResourceRequirements } from "./KubeTypes.ts"
+import { TargetLanguage } from "./Language.ts"
 import { NamespaceSelector, PodSelector } from "./Scrape.ts"
 
 export const InitContainerSecurity = Schema.Struct({
@@ -33,7 +35,7 @@ export type AgentConfig = typeof AgentConfig.Type
 export const TargetSpec = Schema.Struct({
   name: Schema.String,
   enabled: Schema.Boolean,
-  language: Schema.String,
+  language: TargetLanguage,
   whatapApmVersions: opt(StringMap.pipe(about("Agent version per language (for example java: 2.2.58); default latest"))),
   customImageFullName: opt(Schema.String.pipe(about("Full init-container image reference; highest precedence"))),
   customImageName: opt(Schema.String.pipe(about("Deprecated full init-container image reference; second precedence"))),

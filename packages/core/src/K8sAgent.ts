@@ -7,7 +7,7 @@
  */
 import { Schema } from "effect"
 import { Affinity } from "./Affinity.ts"
-import { about, defaulted, opt, requiredBool, StringMap } from "./Field.ts"
+import { about, defaulted, opt, requiredBool, StringMap } from "./internal/Field.ts"
 import { GpuMonitoringSpec } from "./GpuMonitoring.ts"
 import { EnvVar, LocalObjectReference, ResourceRequirements, Toleration } from "./KubeTypes.ts"
 import { PodSecurityContext, SecurityContext } from "./SecurityContext.ts"

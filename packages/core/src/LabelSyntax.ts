@@ -7,6 +7,7 @@
  * Lengths are counted in UTF-8 bytes like Go does; any non-ASCII character already
  * fails the character rules, so the difference only shows in the length message.
  */
+import { byteLength } from "./internal/Utf8.ts"
 
 /** A label key's name part (and a whole value, minus the emptiness) must match this. */
 const nameFormat = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
@@ -40,22 +41,17 @@ const regexError = (message: string, format: string, examples: ReadonlyArray<str
 const maxLengthError = (max: number): string => `must be no more than ${max} characters`
 const emptyError = "must be non-empty"
 
-/** UTF-8 byte length without TextEncoder, which the ES2024 lib (and so `core`) does not declare. */
-export const byteLength = (text: string): number => {
-  let bytes = 0
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit < 0x80) bytes += 1
-    else if (unit < 0x800) bytes += 2
-    else if (unit >= 0xd800 && unit <= 0xdbff) {
-      bytes += 4 // a surrogate pair is one 4-byte code point
-      i++
-    } else bytes += 3
-  }
-  return bytes
-}
-
-/** Problems with a DNS-1123 subdomain (a label key prefix), in apimachinery's words. */
+/**
+ * Problems with a DNS-1123 subdomain (a label key prefix), in apimachinery's words.
+ *
+ * @example
+ * ```ts
+ * import { LabelSyntax } from "@whatap-operator/core"
+ *
+ * LabelSyntax.subdomainErrors("example.com") // => []
+ * LabelSyntax.subdomainErrors("Example.com").length // => 1
+ * ```
+ */
 export const subdomainErrors = (text: string): ReadonlyArray<string> => {
   const errors: Array<string> = []
   if (byteLength(text) > prefixMaxLength) errors.push(maxLengthError(prefixMaxLength))
@@ -63,7 +59,17 @@ export const subdomainErrors = (text: string): ReadonlyArray<string> => {
   return errors
 }
 
-/** Problems with a DNS-1123 label (a namespace name), in apimachinery's words. */
+/**
+ * Problems with a DNS-1123 label (a namespace name), in apimachinery's words.
+ *
+ * @example
+ * ```ts
+ * import { LabelSyntax } from "@whatap-operator/core"
+ *
+ * LabelSyntax.dnsLabelErrors("whatap-monitoring") // => []
+ * LabelSyntax.dnsLabelErrors("a".repeat(64)) // => ["must be no more than 63 characters"]
+ * ```
+ */
 export const dnsLabelErrors = (text: string): ReadonlyArray<string> => {
   const errors: Array<string> = []
   if (byteLength(text) > dnsLabelMaxLength) errors.push(maxLengthError(dnsLabelMaxLength))
@@ -85,6 +91,14 @@ const nameErrors = (name: string): ReadonlyArray<string> => {
  * Problems with a label key: `[prefix/]name`, prefix a DNS subdomain of at most 253
  * characters, name at most 63 characters of `[A-Za-z0-9._-]` starting and ending
  * alphanumeric. More than one `/` is one problem on its own, as in apimachinery.
+ *
+ * @example
+ * ```ts
+ * import { LabelSyntax } from "@whatap-operator/core"
+ *
+ * LabelSyntax.labelKeyErrors("app.kubernetes.io/name") // => []
+ * LabelSyntax.labelKeyErrors("a/b/c").length // => 1
+ * ```
  */
 export const labelKeyErrors = (key: string): ReadonlyArray<string> => {
   const parts = key.split("/")
@@ -102,7 +116,17 @@ export const labelKeyErrors = (key: string): ReadonlyArray<string> => {
   return [...prefixErrors, ...nameErrors(second)]
 }
 
-/** Problems with a label value: empty, or at most 63 characters shaped like a key name. */
+/**
+ * Problems with a label value: empty, or at most 63 characters shaped like a key name.
+ *
+ * @example
+ * ```ts
+ * import { LabelSyntax } from "@whatap-operator/core"
+ *
+ * LabelSyntax.labelValueErrors("") // => []
+ * LabelSyntax.labelValueErrors("v".repeat(64)) // => ["must be no more than 63 characters"]
+ * ```
+ */
 export const labelValueErrors = (value: string): ReadonlyArray<string> => {
   const errors: Array<string> = []
   if (byteLength(value) > valueMaxLength) errors.push(maxLengthError(valueMaxLength))
@@ -110,5 +134,28 @@ export const labelValueErrors = (value: string): ReadonlyArray<string> => {
   return errors
 }
 
+/**
+ * Whether `key` is a valid label key (`labelKeyErrors` says why not).
+ *
+ * @example
+ * ```ts
+ * import { LabelSyntax } from "@whatap-operator/core"
+ *
+ * LabelSyntax.isLabelKey("example.com/tier") // => true
+ * LabelSyntax.isLabelKey("-tier") // => false
+ * ```
+ */
 export const isLabelKey = (key: string): boolean => labelKeyErrors(key).length === 0
+
+/**
+ * Whether `value` is a valid label value (`labelValueErrors` says why not).
+ *
+ * @example
+ * ```ts
+ * import { LabelSyntax } from "@whatap-operator/core"
+ *
+ * LabelSyntax.isLabelValue("") // => true
+ * LabelSyntax.isLabelValue("a b") // => false
+ * ```
+ */
 export const isLabelValue = (value: string): boolean => labelValueErrors(value).length === 0

@@ -4,8 +4,8 @@
  * optional namespace selector, endpoints) and `WhatapStaticEndpoint` (endpoints by
  * address, no selectors). They have no reconciler of their own; status is empty.
  */
-import { Schema } from "effect"
-import { about, opt } from "./Field.ts"
+import { Effect, Schema } from "effect"
+import { about, opt } from "./internal/Field.ts"
 import { LabelSelector, ObjectMeta } from "./KubeTypes.ts"
 import { apiVersion } from "./Resource.ts"
 import { Endpoint, MetricRelabelConfig, NamespaceSelector } from "./Scrape.ts"
@@ -30,20 +30,24 @@ export type StaticEndpointSpec = typeof StaticEndpointSpec.Type
 export const MonitorStatus = Schema.Struct({})
 export type MonitorStatus = typeof MonitorStatus.Type
 
-const resource = <K extends string, S extends Schema.Top>(kind: K, spec: S) =>
+/**
+ * The Go CRDs do not require `spec`: an absent one decodes as the Go zero value given
+ * here in encoded form (no endpoints, so nothing is scraped), and the decoder warns.
+ */
+const resource = <K extends string, S extends Schema.Top>(kind: K, spec: S, zero: S["Encoded"]) =>
   Schema.Struct({
     apiVersion: Schema.Literal(apiVersion),
     kind: Schema.Literal(kind),
     metadata: ObjectMeta,
-    spec,
+    spec: spec.pipe(Schema.withDecodingDefaultKey(Effect.succeed(zero))),
     status: opt(MonitorStatus)
   })
 
-export const WhatapPodMonitor = resource("WhatapPodMonitor", MonitorSpec)
+export const WhatapPodMonitor = resource("WhatapPodMonitor", MonitorSpec, { selector: {}, endpoints: [] })
 export type WhatapPodMonitor = typeof WhatapPodMonitor.Type
 
-export const WhatapServiceMonitor = resource("WhatapServiceMonitor", MonitorSpec)
+export const WhatapServiceMonitor = resource("WhatapServiceMonitor", MonitorSpec, { selector: {}, endpoints: [] })
 export type WhatapServiceMonitor = typeof WhatapServiceMonitor.Type
 
-export const WhatapStaticEndpoint = resource("WhatapStaticEndpoint", StaticEndpointSpec)
+export const WhatapStaticEndpoint = resource("WhatapStaticEndpoint", StaticEndpointSpec, { endpoints: [] })
 export type WhatapStaticEndpoint = typeof WhatapStaticEndpoint.Type

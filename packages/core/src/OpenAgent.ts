@@ -6,7 +6,7 @@
  */
 import { Schema } from "effect"
 import { Affinity } from "./Affinity.ts"
-import { about, boolDefault, opt, requiredBool, StringMap } from "./Field.ts"
+import { about, boolDefault, opt, requiredBool, StringMap } from "./internal/Field.ts"
 import { EnvVar, LocalObjectReference, Toleration } from "./KubeTypes.ts"
 import { Endpoint, MetricRelabelConfig, NamespaceSelector, PodSelector } from "./Scrape.ts"
 import { PodSecurityContext } from "./SecurityContext.ts"

@@ -9,6 +9,17 @@ export const apiVersion = `${group}/${version}` as const
 export const kinds = ["WhatapAgent", "WhatapPodMonitor", "WhatapServiceMonitor", "WhatapStaticEndpoint"] as const
 export type Kind = (typeof kinds)[number]
 
+/**
+ * Whether `u` names one of the four kinds.
+ *
+ * @example
+ * ```ts
+ * import { Resource } from "@whatap-operator/core"
+ *
+ * Resource.isKind("WhatapAgent") // => true
+ * Resource.isKind("Pod") // => false
+ * ```
+ */
 export const isKind = (u: unknown): u is Kind => typeof u === "string" && (kinds as ReadonlyArray<string>).includes(u)
 
 export interface Names {
@@ -37,5 +48,14 @@ export const byKind: { readonly [K in Kind]: Names } = {
   WhatapStaticEndpoint: names("WhatapStaticEndpoint", "Namespaced", ["wse"])
 }
 
-/** `whatapagents.monitoring.whatap.com` */
+/**
+ * `whatapagents.monitoring.whatap.com`
+ *
+ * @example
+ * ```ts
+ * import { Resource } from "@whatap-operator/core"
+ *
+ * Resource.crdName("WhatapPodMonitor") // => "whatappodmonitors.monitoring.whatap.com"
+ * ```
+ */
 export const crdName = (kind: Kind): string => `${byKind[kind].plural}.${group}`

@@ -1,21 +1,34 @@
 /**
- * Converts an Effect `SchemaIssue` tree into flat `Finding`s with JSON paths and short
+ * Converts an Effect `SchemaIssue` tree into flat findings with JSON paths and short
  * messages in the style of the Kubernetes API server (`expected boolean, got string
- * "yes"`, `must be one of: a, b`, `missing required field "x"`). Unknown keys become
- * warnings: the API server prunes them rather than rejecting the object.
+ * "yes"`, `must be one of: a, b`, `missing required field "x"`), each tagged with its
+ * validator rule. Unknown keys become warnings: the API server prunes them rather than
+ * rejecting the object; in a label selector the warning lists the fields it could have
+ * been, since a typo there silently selects everything.
  */
 import { SchemaAST, SchemaIssue } from "effect"
 import * as Finding from "./Finding.ts"
+import { selectorFields } from "./internal/Field.ts"
+import { error, type Issue, warning } from "./internal/validate/issue.ts"
 
 const formatDefault = SchemaIssue.makeFormatterDefault()
 
-export const fromIssue = (issue: SchemaIssue.Issue): ReadonlyArray<Finding.Finding> => {
-  const out: Array<Finding.Finding> = []
+export const fromIssue = (issue: SchemaIssue.Issue): ReadonlyArray<Issue> => {
+  const out: Array<Issue> = []
   collect(issue, [], out)
   return out
 }
 
-const collect = (issue: SchemaIssue.Issue, path: Finding.Path, out: Array<Finding.Finding>): void => {
+const unexpectedKey = (issue: SchemaIssue.UnexpectedKey, path: Finding.Path): Issue => {
+  const fields = issue.ast.annotations?.[selectorFields]
+  const key = quote(last(path))
+  if (Array.isArray(fields)) {
+    return warning("selector", path, `unknown field ${key} is ignored (expected one of ${fields.join(", ")})`)
+  }
+  return warning("unknown-field", path, `unknown field ${key}; the API server drops it on create and update, and server-side apply rejects it`)
+}
+
+const collect = (issue: SchemaIssue.Issue, path: Finding.Path, out: Array<Issue>): void => {
   switch (issue._tag) {
     case "Pointer":
       return collect(issue.issue, [...path, ...issue.path.map(segment)], out)
@@ -24,21 +37,36 @@ const collect = (issue: SchemaIssue.Issue, path: Finding.Path, out: Array<Findin
     case "Encoding":
       return collect(issue.issue, path, out)
     case "MissingKey":
-      out.push(Finding.error(path, issue.annotations?.messageMissingKey ?? `missing required field ${quote(last(path))}`))
+      out.push(error("schema", path, issue.annotations?.messageMissingKey ?? `missing required field ${quote(last(path))}`))
       return
     case "UnexpectedKey":
-      out.push(Finding.warning(path, `unknown field ${quote(last(path))}; the API server drops it on create and update, and server-side apply rejects it`))
+      out.push(unexpectedKey(issue, path))
       return
     case "InvalidType":
-      out.push(Finding.error(path, `expected ${typeName(issue.ast)}, got ${describe(issue.input)}`))
+      out.push(error("schema", path, `expected ${typeName(issue.ast)}, got ${describe(issue.input)}`))
       return
     case "Filter":
-      out.push(Finding.error(path, `expected ${expected(issue.filter)}, got ${describe(issue.input)}`))
+      // A filter that states its own issues (a message and a path inside the value) is told as such.
+      if (typeof issue.filter.annotations?.expected !== "string" && hasMessage(issue.issue)) return collect(issue.issue, path, out)
+      out.push(error("schema", path, `expected ${expected(issue.filter)}, got ${describe(issue.input)}`))
+      return
+    case "InvalidValue":
+      out.push(error("schema", path, typeof issue.annotations?.message === "string" ? issue.annotations.message : firstLine(formatDefault(issue))))
       return
     case "AnyOf":
       return anyOf(issue, path, out)
     default:
-      out.push(Finding.error(path, firstLine(formatDefault(issue))))
+      out.push(error("schema", path, firstLine(formatDefault(issue))))
+  }
+}
+
+/** Whether an issue carries a message of its own (a makeFilter that returned `{ path, issue: "..." }`). */
+const hasMessage = (issue: SchemaIssue.Issue): boolean => {
+  switch (issue._tag) {
+    case "InvalidValue": return typeof issue.annotations?.message === "string"
+    case "Pointer": return hasMessage(issue.issue)
+    case "Composite": return issue.issues.length > 0 && issue.issues.every(hasMessage)
+    default: return false
   }
 }
 
@@ -60,21 +88,21 @@ const expected = (filter: SchemaAST.Filter<unknown>): string => {
  * Enums report their members; other unions (int-or-string) report the one branch that
  * got past the type test (a quantity string failing its pattern), or both types.
  */
-const anyOf = (issue: SchemaIssue.AnyOf, path: Finding.Path, out: Array<Finding.Finding>): void => {
+const anyOf = (issue: SchemaIssue.AnyOf, path: Finding.Path, out: Array<Issue>): void => {
   const literals = issue.ast.types.flatMap((t) => (t._tag === "Literal" ? [t.literal] : []))
   if (literals.length > 0 && literals.length === issue.ast.types.length) {
-    out.push(Finding.error(path, `must be one of: ${literals.map(String).join(", ")}`))
+    out.push(error("schema", path, `must be one of: ${literals.map(String).join(", ")}`))
     return
   }
   const label = issue.ast.annotations?.expected
   // Only a string can fail the quantity pattern; any other input gets the union's label.
   if (typeof label === "string" && typeof issue.input !== "string") {
-    out.push(Finding.error(path, `expected ${label}, got ${describe(issue.input)}`))
+    out.push(error("schema", path, `expected ${label}, got ${describe(issue.input)}`))
     return
   }
   const specific = issue.issues.filter((child) => child._tag !== "InvalidType")
   if (specific.length > 0) return specific.forEach((child) => collect(child, path, out))
-  out.push(Finding.error(path, `expected ${typeName(issue.ast)}, got ${describe(issue.input)}`))
+  out.push(error("schema", path, `expected ${typeName(issue.ast)}, got ${describe(issue.input)}`))
 }
 
 /** The expected JSON type of an AST node, in OpenAPI words. */

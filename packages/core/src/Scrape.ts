@@ -5,7 +5,8 @@
  * `target_label`), exactly as the Go types serialise them.
  */
 import { Schema } from "effect"
-import { Int64, StringMap, boolDefault, opt } from "./Field.ts"
+import { Int64, StringMap, boolDefault, opt, selectorFields } from "./internal/Field.ts"
+import { LabelSelectorOperator } from "./KubeTypes.ts"
 
 
 /** A key of a Secret; `namespace` is optional (the CR's own namespace otherwise). */
@@ -75,14 +76,14 @@ export type Endpoint = typeof Endpoint.Type
 
 /**
  * WhaTap's own selector requirement: the metav1 shape without its server-side-apply
- * markers (the Go type is a separate struct). Operators are free strings; In, NotIn,
- * Exists and DoesNotExist are honoured.
+ * markers (the Go type is a separate struct). Operators are free strings in the CRD;
+ * In, NotIn, Exists and DoesNotExist are honoured, others reported by the validator.
  */
 export const SelectorRequirement = Schema.Struct({
   key: Schema.String,
-  operator: Schema.String,
+  operator: LabelSelectorOperator,
   values: opt(Schema.Array(Schema.String))
-})
+}).annotate({ [selectorFields]: ["key", "operator", "values"] })
 export type SelectorRequirement = typeof SelectorRequirement.Type
 
 /** Namespaces by name and/or by label. */
@@ -90,12 +91,12 @@ export const NamespaceSelector = Schema.Struct({
   matchNames: opt(Schema.Array(Schema.String)),
   matchLabels: opt(StringMap),
   matchExpressions: opt(Schema.Array(SelectorRequirement))
-})
+}).annotate({ [selectorFields]: ["matchNames", "matchLabels", "matchExpressions"] })
 export type NamespaceSelector = typeof NamespaceSelector.Type
 
 /** Pods by label: the JSON shape of metav1.LabelSelector. */
 export const PodSelector = Schema.Struct({
   matchLabels: opt(StringMap),
   matchExpressions: opt(Schema.Array(SelectorRequirement))
-})
+}).annotate({ [selectorFields]: ["matchLabels", "matchExpressions"] })
 export type PodSelector = typeof PodSelector.Type

@@ -3,7 +3,7 @@
  * CRDs, with their nested profiles and options (Kubernetes 1.33 schema).
  */
 import { Schema } from "effect"
-import { Int64, atomicList, opt } from "./Field.ts"
+import { Int64, atomicList, opt } from "./internal/Field.ts"
 
 export const AppArmorProfile = Schema.Struct({
   localhostProfile: opt(Schema.String),

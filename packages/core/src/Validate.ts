@@ -5,16 +5,20 @@
  * options that cancel each other). The admission webhook, the CLI and library users
  * all call this one function, so a CR gets the same verdict everywhere.
  *
- * Rules read the raw input, not the decoded value, so a schema error in one place
- * never hides semantic problems elsewhere. Every finding carries its rule id.
+ * The rules read the typed model, decoded leniently: every part of the resource that
+ * fits the schema, with the parts that do not left out (and reported by the schema
+ * findings), so one schema error never hides the semantic problems elsewhere, and a
+ * renamed Schema field breaks the rules at compile time. Every finding carries its rule
+ * id. Any JSON value gives a report; a defect in a rule surfaces as an exception, which
+ * the CLI, the webhook and the reconcile runner catch at their edge.
  */
-import { Option, Result } from "effect"
-import * as Decode from "./Decode.ts"
+import { Option } from "effect"
+import * as Document from "./internal/document.ts"
 import * as Finding from "./Finding.ts"
 import * as Secrets from "./internal/secrets.ts"
-import { checkFields } from "./internal/validate/fields.ts"
 import { type Issue, type Rule, ruleDescriptions } from "./internal/validate/issue.ts"
 import { check, type Kind } from "./internal/validate/kinds.ts"
+import { budgeted } from "./internal/validate/regex.ts"
 
 export type { Issue, Kind, Rule }
 /** The known APM languages; `Language.languages` is their home. */
@@ -48,41 +52,67 @@ const bounded = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> =>
   issues.map((issue) =>
     issue.message.length <= maxMessageLength ? issue : { ...issue, message: `${issue.message.slice(0, maxMessageLength - 3)}...` })
 
+const isPrefix = (prefix: Finding.Path, path: Finding.Path): boolean =>
+  prefix.length <= path.length && prefix.every((segment, i) => segment === path[i])
+
 /**
- * Where the schema already rejected a value, a rule's second opinion on it is noise;
- * where a rule explains an unknown field better (the selector engine's "expected one
- * of matchLabels, matchExpressions"), the schema's generic unknown-field warning is.
+ * Where the schema already rejected a value, a rule's second opinion on it is noise.
+ * A resource without spec is decoded with the Go zero value, which says nothing more
+ * than the `empty-spec` warning does.
  */
 const merge = (schema: ReadonlyArray<Issue>, semantic: ReadonlyArray<Issue>): ReadonlyArray<Issue> => {
   const rejected = new Set(schema.filter((i) => i.severity === "error").map((i) => Finding.formatPath(i.path)))
-  const rules = semantic.filter((i) => !rejected.has(Finding.formatPath(i.path)))
-  const explained = new Set(rules.filter((i) => i.severity === "warning").map((i) => Finding.formatPath(i.path)))
-  return [...schema.filter((i) => i.rule !== "unknown-field" || !explained.has(Finding.formatPath(i.path))), ...rules]
+  const noSpec = schema.some((i) => i.rule === "empty-spec")
+  return [
+    ...schema,
+    ...semantic.filter((i) => !rejected.has(Finding.formatPath(i.path)) && !(noSpec && isPrefix(["spec"], i.path)))
+  ]
 }
 
-/** Decode + semantic rules for one resource, with its identity for reporting. */
-export const document = (input: unknown): Report => {
-  const decoded = Decode.resource(input)
-  // the API server drops nulls before validating, so `selector:` with no value is absent
-  // (dropNulls recurses without a limit; hostile nesting falls back to the raw input)
-  const pruned = Result.getOrElse(Result.try(() => Decode.dropNulls(input)), () => input)
-  const decodeIssues: ReadonlyArray<Issue> = decoded.findings.map((f) => ({
-    severity: f.severity,
-    path: f.path,
-    message: f.message,
-    rule: f.severity === "error" ? "schema" : "unknown-field"
-  }))
-  const semantic = Option.match(decoded.kind, {
+const semanticIssues = (document: Document.Document): ReadonlyArray<Issue> => {
+  if (Option.isNone(document.pruned)) return []
+  const errors = document.issues.filter((i) => i.severity === "error").map((i) => i.path)
+  const damaged = (path: Finding.Path): boolean => errors.some((error) => isPrefix(path, error))
+  return Option.match(Document.lenientOf(document), {
     onNone: () => [],
-    onSome: (kind) => [...checkFields(pruned), ...check(kind, pruned)]
+    onSome: (resource) => check(resource, { damaged, regex: budgeted() })
   })
+}
+
+/**
+ * Decode + semantic rules for one resource, with its identity for reporting.
+ *
+ * @example
+ * ```ts
+ * import { Validate } from "@whatap-operator/core"
+ *
+ * const report = Validate.document({
+ *   apiVersion: "monitoring.whatap.com/v2alpha1",
+ *   kind: "WhatapAgent",
+ *   metadata: { name: "whatap" },
+ *   spec: { features: { apm: { instrumentation: { targets: [{ name: "web", enabled: true, language: "jav" }] } } } }
+ * })
+ * report.issues.map((i) => `${i.severity} ${i.rule}`) // => ["error apm-language"]
+ * ```
+ */
+export const document = (input: unknown): Report => {
+  const decoded = Document.decode(input)
   return {
     kind: decoded.kind,
     name: decoded.name,
     namespace: decoded.namespace,
-    issues: Finding.sort(bounded(dedupe(Secrets.redact(merge(decodeIssues, semantic), Secrets.values(input)))))
+    issues: Finding.sort(bounded(dedupe(Secrets.redact(merge(decoded.issues, semanticIssues(decoded)), Secrets.values(input)))))
   }
 }
 
-/** Every finding about one resource (any JSON value; never throws). */
+/**
+ * Every finding about one resource (any JSON value gives findings; see the module comment on defects).
+ *
+ * @example
+ * ```ts
+ * import { Validate } from "@whatap-operator/core"
+ *
+ * Validate.resource({ apiVersion: "v1", kind: "ConfigMap" }).every((f) => f.severity === "error") // => true
+ * ```
+ */
 export const resource = (input: unknown): ReadonlyArray<Finding.Finding> => document(input).issues

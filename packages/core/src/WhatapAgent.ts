@@ -3,8 +3,8 @@
  * (APM instrumentation, OpenAgent, K8s agents) and the status the controller writes.
  * Decoded values carry the CRD defaults (see `Decode.ts`).
  */
-import { Schema } from "effect"
-import { about, Int64, opt } from "./Field.ts"
+import { Effect, Schema } from "effect"
+import { about, Int64, opt } from "./internal/Field.ts"
 import { ApmSpec } from "./Instrumentation.ts"
 import { K8sAgentSpec } from "./K8sAgent.ts"
 import { Condition, ObjectMeta } from "./KubeTypes.ts"
@@ -58,11 +58,16 @@ export const WhatapAgentStatus = Schema.Struct({
 })
 export type WhatapAgentStatus = typeof WhatapAgentStatus.Type
 
+/**
+ * The Go CRD does not require `spec` (a `-spec:` typo passes the API server), so an
+ * absent spec decodes as the Go zero value, `features: {}`: nothing enabled. The decoder
+ * warns about it (rule `empty-spec`) instead of rejecting what the Go operator accepts.
+ */
 export const WhatapAgent = Schema.Struct({
   apiVersion: Schema.Literal(apiVersion),
   kind: Schema.Literal("WhatapAgent"),
   metadata: ObjectMeta,
-  spec: WhatapAgentSpec,
+  spec: WhatapAgentSpec.pipe(Schema.withDecodingDefaultKey(Effect.succeed({ features: {} }))),
   status: opt(WhatapAgentStatus)
 })
 export type WhatapAgent = typeof WhatapAgent.Type

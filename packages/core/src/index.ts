@@ -1,7 +1,9 @@
 /**
  * @whatap-operator/core: the typed CRD model, the selector engine, validation and
- * CRD generation. Depends on `effect` only; no IO and no Node built-ins, so it runs
- * under Node.js and Deno alike.
+ * CRD generation. No IO and no Node built-ins, so it runs under Node.js and Deno alike.
+ *
+ * What this module exports is the public API (`api-report.d.ts` records it, a test keeps
+ * the two in sync); modules under `internal/` are not part of it (ADR 0008).
  */
 export * as Finding from "./Finding.ts"
 export * as LabelSyntax from "./LabelSyntax.ts"
@@ -9,14 +11,12 @@ export * as Selector from "./Selector.ts"
 export * as Affinity from "./Affinity.ts"
 export * as Crd from "./Crd.ts"
 export * as Decode from "./Decode.ts"
-export * as Field from "./Field.ts"
 export * as GpuMonitoring from "./GpuMonitoring.ts"
 export * as Instrumentation from "./Instrumentation.ts"
 export * as K8sAgent from "./K8sAgent.ts"
 export * as KubeTypes from "./KubeTypes.ts"
 export * as Monitors from "./Monitors.ts"
 export * as OpenAgent from "./OpenAgent.ts"
-export * as OpenApi from "./OpenApi.ts"
 export * as Resource from "./Resource.ts"
 export * as Scrape from "./Scrape.ts"
 export * as SecurityContext from "./SecurityContext.ts"

@@ -32,7 +32,7 @@ describe("spec.license", () => {
 
   it("encodes back to the plain string", () => {
     const encoded = Schema.encodeSync(WhatapAgent.WhatapAgent)(decoded())
-    assert.strictEqual(encoded.spec.license, secret)
+    assert.strictEqual(encoded.spec?.license, secret)
   })
 
   it("is type: string in the CRD", () => {

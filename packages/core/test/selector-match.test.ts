@@ -83,7 +83,6 @@ describe("absent selectors", () => {
 
   it("WhatapAgent targets (spec §5.3): an absent selector matches everything", () => {
     assert.deepStrictEqual(Result.getOrThrow(Selector.forTarget(undefined)), Selector.everything)
-    assert.deepStrictEqual(Result.getOrThrow(Selector.forTarget(null)), Selector.everything)
     assert.deepStrictEqual(Result.getOrThrow(Selector.forTarget({})), Selector.everything)
     const ns = Selector.compileNamespace(Result.getOrThrow(Selector.fromNamespaceSelector(undefined)))
     assert.isTrue(Selector.matchesNamespace(ns, "kube-system", {}))

@@ -1,6 +1,7 @@
 /** Label key and value syntax (`LabelSyntax`), with apimachinery's rules and wording. */
 import { assert, describe, it } from "@effect/vitest"
 import { LabelSyntax } from "../src/index.ts"
+import { byteLength } from "../src/internal/Utf8.ts"
 
 describe("LabelSyntax", () => {
   const validKeys = [
@@ -49,7 +50,7 @@ describe("LabelSyntax", () => {
   })
 
   it("counts length in UTF-8 bytes, as Go does", () => {
-    assert.strictEqual(LabelSyntax.byteLength("aü€😀"), 1 + 2 + 3 + 4)
+    assert.strictEqual(byteLength("aü€😀"), 1 + 2 + 3 + 4)
     assert.isTrue(LabelSyntax.labelValueErrors("ü".repeat(32)).includes("must be no more than 63 characters"))
   })
 })

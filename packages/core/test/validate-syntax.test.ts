@@ -7,7 +7,8 @@ import { durationError } from "../src/internal/validate/duration.ts"
 import { nameError, referenceError, tagError } from "../src/internal/validate/imageRef.ts"
 import { hostPortError, portOrNameError } from "../src/internal/validate/network.ts"
 import * as Quantity from "../src/internal/validate/quantity.ts"
-import { re2Error } from "../src/internal/validate/regex.ts"
+import { budgeted, maxCheckedCharacters, re2Error } from "../src/internal/validate/regex.ts"
+import { Validate } from "../src/index.ts"
 
 const quantity = (text: string | number): Quantity.Quantity => {
   const result = Quantity.parse(text)
@@ -82,14 +83,32 @@ describe("durations", () => {
 
 describe("RE2 regexes", () => {
   const valid = ["apiserver_.*", "(?i)dcgm.*", "(?P<name>a+)b", "[[:alpha:]]+", "a\\z", "\\Qa.b\\E", "(?s:.)", "^(a|b)$", "a{2,3}", "", "a{1000}", "a{2,}", "[{1001}]", "[]{1001}]", "\\{1001}", "\\Q{1001}\\E"]
+  // Go's own messages (regexp.Compile), as test/re2-golden.test.ts checks on 1,500 patterns
   const invalid: ReadonlyArray<readonly [string, string]> = [
-    ["(a", "Unterminated group"], ["a)", "Unmatched"], ["(?=a)", "lookahead"], ["(?<!a)b", "lookbehind"],
-    ["(a)\\1", "backreferences"], ["[a", "Unterminated character class"], ["*a", "Nothing to repeat"],
-    ["a{1001}", "repeat counts above 1000"], ["(ab){2,1001}", "repeat counts above 1000"], ["[a]{99999999999999999999}", "repeat counts above 1000"]
+    ["(a", "missing closing ): `(a`"], ["a)", "unexpected ): `a)`"], ["(?=a)", "lookahead"], ["(?<!a)b", "lookbehind"],
+    ["(a)\\1", "backreferences"], ["[a", "missing closing ]: `[a`"], ["*a", "missing argument to repetition operator: `*`"],
+    ["a{1001}", "invalid repeat count: `{1001}`"], ["(ab){2,1001}", "invalid repeat count: `{2,1001}`"],
+    ["[a]{99999999999999999999}", "invalid repeat count: `{99999999999999999999}`"], ["\\Z", "invalid escape sequence: `\\Z`"], ["[]", "missing closing ]"]
   ]
   for (const text of valid) it(`accepts ${JSON.stringify(text)}`, () => assert.isUndefined(re2Error(text)))
   for (const [text, reason] of invalid) {
     it(`rejects ${JSON.stringify(text)}`, () => assert.include(re2Error(text) ?? "", reason))
   }
   it("does not treat an escaped backslash before a digit as a backreference", () => assert.isUndefined(re2Error("\\\\1")))
+
+  it("checks at most a budget of characters per resource, and says so for the rest", () => {
+    const check = budgeted(10)
+    assert.isUndefined(check("a{2}b+"))
+    assert.deepStrictEqual(check("(a"), { severity: "error", message: "invalid regex \"(a\": missing closing ): `(a`" })
+    assert.deepStrictEqual(check("abcd"), { severity: "warning", message: "regex of 4 characters not checked: the validator checks at most 10 characters of regexes per resource" })
+    assert.isUndefined(check("ab"))
+  })
+
+  it("the budget covers every regex of a resource (a hostile CR of regexes is checked only up to it)", () => {
+    const huge = "(?:ab|cd)".repeat(1000)
+    const relabelConfigs = Array.from({ length: 40 }, () => ({ action: "keep", regex: huge }))
+    const issues = Validate.document({ apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapStaticEndpoint", metadata: { name: "m", namespace: "n" }, spec: { endpoints: [{ address: "h:1" }], relabelConfigs } }).issues
+    const unchecked = issues.filter((i) => i.rule === "regex" && i.severity === "warning").length
+    assert.strictEqual(unchecked, 40 - Math.floor(maxCheckedCharacters / huge.length))
+  })
 })

@@ -9,8 +9,9 @@ import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
 import { Io } from "../Io.ts"
 
+/** One multi-document YAML stream: the per-CRD documents (each ending in a newline) joined with `---`. */
 export const render = (): string =>
-  Crd.joinDocuments(Crd.generateAll().map((crd) => stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false })))
+  Crd.generateAll().map((crd) => stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false })).join("---\n")
 
 export const run: Handler = (parsed) =>
   Effect.gen(function*() {

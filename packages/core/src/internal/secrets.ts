@@ -3,13 +3,18 @@
  * bearer `credentials`), and their redaction from finding messages. Both the decoder
  * and the validator echo input values ("expected string, got number 1234"), so both
  * redact: the license must never reach a CLI line, an admission warning or a status.
+ *
+ * Bounds: the input may share subtrees (YAML aliases) or even contain itself, so the
+ * scan visits each object once, without recursion: time linear in the distinct values,
+ * whatever the nesting or the fan-out (`x: &a [*a, *a]` is 2^64 paths, 1 object).
+ * Redaction is linear in the message length and the secrets' length together (one
+ * Aho-Corasick pass), however many distinct license values a hostile input carries.
  */
 import { excerpt } from "../SchemaFindings.ts"
 import { isRecord, items, pairs } from "./validate/json.ts"
 
 const secretKeys = new Set(["license", "credentials"])
 const secretEnvNames = new Set(["WHATAP_LICENSE", "license"])
-const maxDepth = 64
 /** Very short values would blank out ordinary words; no real license is that short. */
 const minLength = 3
 
@@ -25,20 +30,22 @@ const envSecrets = (envs: unknown, found: Array<string>): void => {
   }
 }
 
-/** Every secret value present in `input` (bounded depth: hostile nesting cannot overflow). */
+/** Every secret value present in `input` (each object visited once: shared and cyclic values are safe). */
 export const values = (input: unknown): ReadonlyArray<string> => {
   const found: Array<string> = []
-  const visit = (node: unknown, depth: number): void => {
-    if (depth > maxDepth) return
-    if (Array.isArray(node)) for (const item of node) visit(item, depth + 1)
+  const seen = new Set<object>()
+  const pending: Array<unknown> = [input]
+  for (let node = pending.pop(); pending.length > 0 || node !== undefined; node = pending.pop()) {
+    if (typeof node !== "object" || node === null || seen.has(node)) continue
+    seen.add(node)
+    if (Array.isArray(node)) for (const item of node) pending.push(item)
     for (const [key, value] of pairs(node)) {
       const text = secretKeys.has(key) ? asText(value) : undefined
       if (text !== undefined) found.push(text)
       if (key === "envs" || key === "env") envSecrets(value, found)
-      visit(value, depth + 1)
+      pending.push(value)
     }
   }
-  visit(input, 0)
   return [...new Set(found.filter((s) => s.length >= minLength))]
 }
 
@@ -46,15 +53,83 @@ export const values = (input: unknown): ReadonlyArray<string> => {
 const spellings = (value: string): ReadonlyArray<string> =>
   [...new Set([value, JSON.stringify(value).slice(1, -1), JSON.stringify(excerpt(value)).slice(1, -1)])]
 
+interface Automaton {
+  readonly next: Array<Map<string, number>>
+  readonly fail: Array<number>
+  /** length of the longest pattern ending at each state (following failure links), 0 for none */
+  readonly out: Array<number>
+}
+
+/** Aho-Corasick over UTF-16 code units: built in time linear in the patterns' total length. */
+const automaton = (patterns: ReadonlyArray<string>): Automaton => {
+  const next: Array<Map<string, number>> = [new Map()]
+  const out: Array<number> = [0]
+  for (const pattern of patterns) {
+    let state = 0
+    for (const c of pattern.split("")) {
+      let to = next[state]?.get(c)
+      if (to === undefined) {
+        to = next.push(new Map()) - 1
+        out.push(0)
+        next[state]?.set(c, to)
+      }
+      state = to
+    }
+    out[state] = Math.max(out[state] ?? 0, pattern.length)
+  }
+  const fail: Array<number> = next.map(() => 0)
+  const queue: Array<number> = [...(next[0]?.values() ?? [])]
+  for (let head = 0; head < queue.length; head++) {
+    const state = queue[head] ?? 0
+    for (const [c, to] of next[state] ?? []) {
+      let f = fail[state] ?? 0
+      while (f > 0 && !next[f]?.has(c)) f = fail[f] ?? 0
+      const target = next[f]?.get(c)
+      fail[to] = target !== undefined && target !== to ? target : 0
+      out[to] = Math.max(out[to] ?? 0, out[fail[to] ?? 0] ?? 0)
+      queue.push(to)
+    }
+  }
+  return { next, fail, out }
+}
+
+/** `message` with every occurrence of every pattern (overlapping ones merged) replaced. */
+const replaceAll = (message: string, a: Automaton, by: string): string => {
+  const cuts: Array<[number, number]> = []
+  let state = 0
+  for (let i = 0; i < message.length; i++) {
+    const c = message.charAt(i)
+    while (state > 0 && !a.next[state]?.has(c)) state = a.fail[state] ?? 0
+    state = a.next[state]?.get(c) ?? 0
+    const length = a.out[state] ?? 0
+    if (length === 0) continue
+    // a longer match may start before earlier ones: it swallows every cut it overlaps
+    let start = i + 1 - length
+    for (let last = cuts[cuts.length - 1]; last !== undefined && start <= last[1]; last = cuts[cuts.length - 1]) {
+      start = Math.min(start, last[0])
+      cuts.pop()
+    }
+    cuts.push([start, i + 1])
+  }
+  if (cuts.length === 0) return message
+  let result = ""
+  let from = 0
+  for (const [start, end] of cuts) {
+    result += `${message.slice(from, start)}${by}`
+    from = end
+  }
+  return result + message.slice(from)
+}
+
 /** `findings` with every spelling of every secret value replaced by `<redacted>`. */
 export const redact = <F extends { readonly message: string }>(
   findings: ReadonlyArray<F>,
   secrets: ReadonlyArray<string>
-): ReadonlyArray<F> =>
-  secrets.length === 0 ? findings : findings.map((finding) => {
-    let message = finding.message
-    for (const value of secrets) {
-      for (const spelling of spellings(value)) message = message.replaceAll(spelling, "<redacted>")
-    }
+): ReadonlyArray<F> => {
+  if (secrets.length === 0 || findings.length === 0) return findings
+  const a = automaton(secrets.flatMap(spellings))
+  return findings.map((finding) => {
+    const message = replaceAll(finding.message, a, "<redacted>")
     return message === finding.message ? finding : { ...finding, message }
   })
+}

@@ -1,10 +1,13 @@
 /**
- * Validates every document of one input: WhaTap resources (also inside a `kind: List`)
+ * Validates the documents of an input: WhaTap resources (also inside a `kind: List`)
  * go through `Validate.document`; everything else is recorded as skipped. Findings get
  * the source position of their path and a deterministic order (line, column, path).
+ * Text echoed from the input into a result (a path, a name, a kind) is cut to
+ * `maxEchoed` characters, so a hostile key cannot make the output quadratic.
  */
 import { Finding, Resource, Validate } from "@whatap-operator/core"
 import { Option } from "effect"
+import * as Reader from "./Reader.ts"
 import * as Source from "./Source.ts"
 
 export interface Located {
@@ -31,16 +34,37 @@ export interface Skipped {
   readonly what: string
 }
 
-export interface FileResult {
-  /** display name: the path as given, `<stdin>` for `-` */
-  readonly file: string
+/** What one document (or a List's items) gave. */
+export interface Outcome {
   readonly resources: ReadonlyArray<Checked>
   readonly skipped: ReadonlyArray<Skipped>
 }
 
+export interface FileResult extends Outcome {
+  /** display name: the path as given, `<stdin>` for `-` */
+  readonly file: string
+}
+
+/** Paths, names and kinds in results are cut to this many characters. */
+export const maxEchoed = 1000
+
 type Json = Readonly<Record<string, unknown>>
 const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
 const text = (u: unknown): string | null => (typeof u === "string" ? u : null)
+
+export const clip = (s: string, max: number = maxEchoed): string =>
+  s.length <= max ? s : `${s.slice(0, max)}... (${s.length} characters)`
+
+const clipOrNull = (s: string | null): string | null => (s === null ? null : clip(s))
+
+/** `Finding.formatPath` of as many segments as fit, so a 16,000-segment path costs no more than a short one. */
+export const formatPath = (path: Source.Path): string => {
+  let length = 0
+  let count = 0
+  while (count < path.length && length <= maxEchoed) length += String(path[count++]).length + 3
+  const formatted = Finding.formatPath(count === path.length ? path : path.slice(0, count))
+  return count === path.length ? clip(formatted) : `${formatted.slice(0, maxEchoed)}... (${path.length} segments)`
+}
 
 const isWhatap = (value: Json): boolean =>
   (typeof value["apiVersion"] === "string" && value["apiVersion"].startsWith(`${Resource.group}/`)) ||
@@ -49,7 +73,7 @@ const isWhatap = (value: Json): boolean =>
 const describe = (value: unknown): string => {
   if (!isRecord(value)) return Array.isArray(value) ? "a list (not a Kubernetes object)" : "a scalar (not a Kubernetes object)"
   const kind = text(value["kind"]) ?? "object without kind"
-  return `${text(value["apiVersion"]) ?? "?"} ${kind}`
+  return clip(`${text(value["apiVersion"]) ?? "?"} ${kind}`, 200)
 }
 
 const byPosition = (a: Located, b: Located): number =>
@@ -61,18 +85,18 @@ const byPosition = (a: Located, b: Located): number =>
 const checkResource = (value: Json, prefix: Source.Path, locate: (path: Source.Path) => Source.Position): Checked => {
   const report = Validate.document(value)
   const findings = report.issues.map((issue): Located => {
-    const path = [...prefix, ...issue.path]
+    const path = prefix.length === 0 ? issue.path : [...prefix, ...issue.path]
     const { line, column } = locate(path)
-    return { line, column, severity: issue.severity, path: Finding.formatPath(path), message: issue.message, rule: issue.rule }
+    return { line, column, severity: issue.severity, path: formatPath(path), message: issue.message, rule: issue.rule }
   })
   const metadata = value["metadata"]
   const { line, column } = locate(prefix)
   return {
     line,
     column,
-    kind: Option.getOrElse(report.kind, (): string | null => text(value["kind"])),
-    name: Option.getOrElse(report.name, (): string | null => isRecord(metadata) ? text(metadata["name"]) : null),
-    findings: [...findings].sort(byPosition)
+    kind: clipOrNull(Option.getOrElse(report.kind, (): string | null => text(value["kind"]))),
+    name: clipOrNull(Option.getOrElse(report.name, (): string | null => isRecord(metadata) ? text(metadata["name"]) : null)),
+    findings: findings.sort(byPosition)
   }
 }
 
@@ -83,30 +107,41 @@ const listItems = (value: Json): ReadonlyArray<unknown> | undefined => {
   return kind !== null && kind.endsWith("List") && !Resource.isKind(kind) && Array.isArray(items) ? items : undefined
 }
 
+/** The findings of a document the reader could not read. */
+const unreadable = (errors: ReadonlyArray<Reader.Problem>): Checked => ({
+  ...(errors[0]?.position ?? { line: 1, column: 1 }),
+  kind: null,
+  name: null,
+  findings: errors.map((e) => ({ ...e.position, severity: "error", path: "", message: `invalid YAML: ${e.message}`, rule: "yaml" }))
+})
+
+/** One document: its resources (a List's items in order, without recursion) and what was skipped. */
+export const checkDoc = (doc: Reader.Doc): Outcome => {
+  if (doc._tag === "Empty") return { resources: [], skipped: [] }
+  if (doc._tag === "Invalid") return { resources: [unreadable(doc.errors)], skipped: [] }
+  const resources: Array<Checked> = []
+  const skipped: Array<Skipped> = []
+  // a List inside a List is read as well; the reader already refused cycles
+  const pending: Array<{ readonly value: unknown; readonly prefix: Source.Path }> = [{ value: doc.value, prefix: [] }]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, prefix } = next
+    const items = isRecord(value) ? listItems(value) : undefined
+    if (items !== undefined) {
+      for (let i = items.length - 1; i >= 0; i--) pending.push({ value: items[i], prefix: [...prefix, "items", i] })
+    } else if (isRecord(value) && isWhatap(value)) resources.push(checkResource(value, prefix, doc.locate))
+    else skipped.push({ ...doc.locate(prefix), what: describe(value) })
+  }
+  return { resources, skipped }
+}
+
+/** Every document of a whole input held as text (for `render` and `inject`). */
 export const checkText = (file: string, input: string): FileResult => {
   const resources: Array<Checked> = []
   const skipped: Array<Skipped> = []
-  const visit = (value: unknown, prefix: Source.Path, locate: (path: Source.Path) => Source.Position): void => {
-    const items = isRecord(value) ? listItems(value) : undefined
-    if (items !== undefined) {
-      items.forEach((item, i) => visit(item, [...prefix, "items", i], locate))
-    } else if (isRecord(value) && isWhatap(value)) {
-      resources.push(checkResource(value, prefix, locate))
-    } else {
-      skipped.push({ ...locate(prefix), what: describe(value) })
-    }
-  }
   for (const doc of Source.documents(input)) {
-    if (doc._tag === "Parsed") visit(doc.value, [], doc.locate)
-    else if (doc._tag === "Invalid") {
-      const first = doc.errors[0]?.position ?? { line: 1, column: 1 }
-      resources.push({
-        ...first,
-        kind: null,
-        name: null,
-        findings: doc.errors.map((e) => ({ ...e.position, severity: "error", path: "", message: `invalid YAML: ${e.message}`, rule: "yaml" }))
-      })
-    }
+    const outcome = checkDoc(doc)
+    for (const r of outcome.resources) resources.push(r)
+    for (const s of outcome.skipped) skipped.push(s)
   }
   return { file, resources, skipped }
 }

@@ -1,21 +1,27 @@
 /**
  * JUnit XML for CI dashboards: a test suite per input file, a test case per document;
- * each error is a <failure>, warnings go to the case's <system-out>.
+ * each error is a <failure>, warnings go to the case's <system-out>. The totals open
+ * the document, so each case is kept as one line until the end.
+ *
+ * Text is escaped for XML 1.0: markup characters as entities, and every character XML
+ * cannot carry at all, not even as a reference (most C0 controls, lone surrogates,
+ * U+FFFE and U+FFFF), as U+FFFD.
  */
-import type { Checked, FileResult } from "./Check.ts"
+import type { Checked } from "./Check.ts"
+import type { Writer } from "./Output.ts"
 import { line } from "./Text.ts"
 
-const escape = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;" })[c] ?? c)
-    // XML 1.0 cannot carry most control characters at all, not even escaped
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "\uFFFD")
+const entities: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;" }
+
+export const escape = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => entities[c] ?? c)
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD")
 
 const caseName = (doc: Checked): string =>
   `${doc.kind ?? "document"}${doc.name === null ? "" : `/${doc.name}`} (line ${doc.line})`
 
 const testCase = (file: string, doc: Checked): string => {
-  const lines = (severity: string) =>
-    doc.findings.filter((f) => f.severity === severity).map((f) => line(file, f))
+  const lines = (severity: string) => doc.findings.filter((f) => f.severity === severity).map((f) => line(file, f))
   const errors = lines("error")
   const warnings = lines("warning")
   const body = [
@@ -26,21 +32,47 @@ const testCase = (file: string, doc: Checked): string => {
   return body.length === 0 ? `${open}/>` : `${open}>\n${body.join("\n")}\n    </testcase>`
 }
 
-const failed = (doc: Checked): boolean => doc.findings.some((f) => f.severity === "error")
+interface Suite {
+  readonly file: string
+  readonly cases: Array<string>
+  failures: number
+}
 
-export const junit = (results: ReadonlyArray<FileResult>): string => {
-  const tests = results.reduce((n, r) => n + r.resources.length, 0)
-  const failures = results.reduce((n, r) => n + r.resources.filter(failed).length, 0)
-  const suites = results.map((r) => [
-    `  <testsuite name="${escape(r.file)}" tests="${r.resources.length}" failures="${r.resources.filter(failed).length}" errors="0" skipped="0">`,
-    ...r.resources.map((doc) => testCase(r.file, doc)),
-    "  </testsuite>"
-  ].join("\n"))
+const render = (suites: ReadonlyArray<Suite>): string => {
+  const tests = suites.reduce((n, s) => n + s.cases.length, 0)
+  const failures = suites.reduce((n, s) => n + s.failures, 0)
+  const body = suites.map((s) =>
+    [
+      `  <testsuite name="${escape(s.file)}" tests="${s.cases.length}" failures="${s.failures}" errors="0" skipped="0">`,
+      ...s.cases,
+      "  </testsuite>"
+    ].join("\n")
+  )
   return [
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
     `<testsuites name="whatapctl validate" tests="${tests}" failures="${failures}">`,
-    ...suites,
+    ...body,
     "</testsuites>",
     ""
   ].join("\n")
+}
+
+export const junit = (): Writer => {
+  const suites: Array<Suite> = []
+  return {
+    file: (file) => {
+      suites.push({ file, cases: [], failures: 0 })
+      return ""
+    },
+    document: (file, outcome) => {
+      const suite = suites[suites.length - 1]
+      if (suite === undefined) return ""
+      for (const doc of outcome.resources) {
+        suite.cases.push(testCase(file, doc))
+        if (doc.findings.some((f) => f.severity === "error")) suite.failures++
+      }
+      return ""
+    },
+    end: () => render(suites)
+  }
 }

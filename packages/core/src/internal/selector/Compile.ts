@@ -107,6 +107,18 @@ const allOf = (tests: ReadonlyArray<Test>): Compiled["test"] => {
   }
 }
 
+/**
+ * Compiles a selector once, for `matches` and `explain` at full speed.
+ *
+ * @example
+ * ```ts
+ * import { Result } from "effect"
+ * import { Selector } from "@whatap-operator/core"
+ *
+ * const selector = Selector.compile(Result.getOrThrow(Selector.parse("app=web,!legacy")))
+ * Selector.matches(selector, { app: "web" }) // => true
+ * ```
+ */
 export const compile = (selector: Selector): Compiled => {
   if (selector._tag === "Nothing") return { selector, tests: [], requirements: [], test: never }
   const requirements = Array.isArray(selector.requirements) ? selector.requirements : []
@@ -114,6 +126,20 @@ export const compile = (selector: Selector): Compiled => {
   return { selector, tests, requirements, test: allOf(tests) }
 }
 
+/**
+ * Whether `labels` (absent = no labels) satisfy every requirement.
+ *
+ * @example
+ * ```ts
+ * import { Result } from "effect"
+ * import { Selector } from "@whatap-operator/core"
+ *
+ * const selector = Selector.compile(Result.getOrThrow(Selector.parse("app in (web,api),!legacy")))
+ * Selector.matches(selector, { app: "api" }) // => true
+ * Selector.matches(selector, { app: "web", legacy: "" }) // => false
+ * Selector.matches(Selector.compile(Selector.nothing), {}) // => false
+ * ```
+ */
 export const matches = (compiled: Compiled, labels: Labels | undefined): boolean => compiled.test(labels)
 
 export type Explanation =
@@ -165,7 +191,19 @@ const compareReason = (r: Requirement, labels: Labels): string => {
   return `${actual(r.key, labels)}, not ${r.operator === "Gt" ? "greater" : "less"} than ${bound}`
 }
 
-/** Whether `labels` match and, if not, the first requirement (in key order) that failed and why. */
+/**
+ * Whether `labels` match and, if not, the first requirement (in key order) that failed and why.
+ *
+ * @example
+ * ```ts
+ * import { Result } from "effect"
+ * import { Selector } from "@whatap-operator/core"
+ *
+ * const selector = Selector.compile(Result.getOrThrow(Selector.parse("app=web,!legacy")))
+ * Selector.explain(selector, { app: "db" }) // => { matched: false, requirement: "app=web", reason: 'label "app" is "db", not "web"' }
+ * Selector.explain(selector, { app: "web" }) // => { matched: true }
+ * ```
+ */
 export const explain = (compiled: Compiled, labels: Labels | undefined): Explanation => {
   if (compiled.selector._tag === "Nothing") {
     return { matched: false, requirement: "", reason: "the selector is nil, and a nil label selector matches nothing" }

@@ -62,7 +62,17 @@ const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1
 export const sortedUnique = (values: ReadonlyArray<string>): ReadonlyArray<string> =>
   [...new Set(values)].sort(compareStrings)
 
-/** Requirements sorted by key (stable, so equal keys keep their input order), values normalised. */
+/**
+ * Requirements sorted by key (stable, so equal keys keep their input order), values normalised.
+ *
+ * @example
+ * ```ts
+ * import { Selector } from "@whatap-operator/core"
+ *
+ * const selector = Selector.make([{ key: "tier", operator: "In", values: ["db", "cache", "db"] }, { key: "app", operator: "Exists", values: [] }])
+ * Selector.format(selector) // => "app,tier in (cache,db)"
+ * ```
+ */
 export const make = (requirements: ReadonlyArray<Requirement>): Selector => ({
   _tag: "Requirements",
   requirements: requirements
@@ -141,7 +151,17 @@ const infix: Record<Operator, string> = {
   Exists: "", DoesNotExist: ""
 }
 
-/** apimachinery's `Requirement.String()`: `!k`, `k`, `k in (a,b)`, `k notin (a,b)`, `k=v`, `k>5`. */
+/**
+ * apimachinery's `Requirement.String()`: `!k`, `k`, `k in (a,b)`, `k notin (a,b)`, `k=v`, `k>5`.
+ *
+ * @example
+ * ```ts
+ * import { Selector } from "@whatap-operator/core"
+ *
+ * Selector.formatRequirement({ key: "app", operator: "NotIn", values: ["a", "b"] }) // => "app notin (a,b)"
+ * Selector.formatRequirement({ key: "legacy", operator: "DoesNotExist", values: [] }) // => "!legacy"
+ * ```
+ */
 export const formatRequirement = (r: Requirement): string => {
   if (r.operator === "DoesNotExist") return `!${r.key}`
   if (r.operator === "Exists") return r.key
@@ -154,6 +174,14 @@ export const formatRequirement = (r: Requirement): string => {
  * Canonical string form. `nothing` formats as "" exactly like apimachinery's
  * `nothingSelector.String()`; "" parses back as `everything`, so only `nothing`
  * does not round-trip (it has no string form in Kubernetes either).
+ *
+ * @example
+ * ```ts
+ * import { Selector } from "@whatap-operator/core"
+ *
+ * Selector.format(Selector.fromSet({ app: "web" })) // => "app=web"
+ * Selector.format(Selector.everything) // => ""
+ * ```
  */
 export const format = (selector: Selector): string =>
   selector._tag === "Nothing"

@@ -8,7 +8,9 @@ import * as Finding from "../../Finding.ts"
 import { dnsLabelErrors } from "../../LabelSyntax.ts"
 import { compile, type Compiled, type Explanation, explain, type Labels } from "./Compile.ts"
 import { everything, issue, type Issue, type Selector } from "./Model.ts"
-import { decodeLabelPart, type Decoded, isRecord, unknownFieldIssues } from "./Structured.ts"
+import type { Decoded } from "./Decoded.ts"
+import { decodeLabelPart, isRecord, unknownFieldIssues } from "./Structured.ts"
+import { namespacePart, type NamespaceSelectorValue } from "./Typed.ts"
 
 export interface NamespaceSelector {
   /** Empty = any name. */
@@ -18,15 +20,30 @@ export interface NamespaceSelector {
 
 export const anyNamespace: NamespaceSelector = { matchNames: [], labels: everything }
 
+/**
+ * Namespaces by name only (a monitor's own namespace, for instance).
+ *
+ * @example
+ * ```ts
+ * import { Selector } from "@whatap-operator/core"
+ *
+ * const shop = Selector.compileNamespace(Selector.onlyNamespaces(["shop"]))
+ * Selector.matchesNamespace(shop, "shop", undefined) // => true
+ * ```
+ */
 export const onlyNamespaces = (names: ReadonlyArray<string>): NamespaceSelector => ({ matchNames: names, labels: everything })
 
-/** A name that is no DNS-1123 label can never be a namespace: a warning, since the Go operator accepted it. */
+/**
+ * Raw JSON: a name that is no DNS-1123 label can never be a namespace (a warning, since
+ * the Go operator accepted it); `null` is Go's `""`, as `encoding/json` reads it.
+ */
 const decodeMatchNames = (json: unknown, path: Finding.Path): Decoded<ReadonlyArray<string>> => {
   if (json === undefined || json === null) return { value: [], issues: [] }
   if (!Array.isArray(json)) return { value: [], issues: [issue(path, "must be an array of namespace names")] }
   const issues: Array<Issue> = []
   const value: Array<string> = []
-  json.forEach((name, i) => {
+  json.forEach((raw: unknown, i) => {
+    const name = raw === null ? "" : raw
     if (typeof name !== "string") issues.push(issue([...path, i], "must be a string"))
     else {
       value.push(name)
@@ -38,7 +55,11 @@ const decodeMatchNames = (json: unknown, path: Finding.Path): Decoded<ReadonlyAr
   return { value, issues }
 }
 
-/** A present namespace selector object. Absence is decided by the caller (see `Selector.namespaceForTarget`). */
+/** A decoded namespace selector (the model's type, strict or lenient); absence is the caller's to decide. */
+export const fromNamespaceValue = (json: NamespaceSelectorValue, path: Finding.Path): Decoded<NamespaceSelector> =>
+  namespacePart(json, path)
+
+/** A present namespace selector as raw JSON. Absence is decided by the caller (see `Selector.fromNamespaceSelectorJson`). */
 export const decodeNamespaceSelector = (json: unknown, path: Finding.Path): Decoded<NamespaceSelector> => {
   if (!isRecord(json)) {
     return { value: anyNamespace, issues: [issue(path, "must be an object with matchNames, matchLabels and/or matchExpressions")] }
@@ -58,15 +79,49 @@ export interface CompiledNamespace {
   readonly labels: Compiled
 }
 
+/**
+ * Compiles a namespace selector once, for `matchesNamespace` and `explainNamespace`.
+ *
+ * @example
+ * ```ts
+ * import { Selector } from "@whatap-operator/core"
+ *
+ * const any = Selector.compileNamespace(Selector.anyNamespace)
+ * Selector.matchesNamespace(any, "kube-system", { "kubernetes.io/metadata.name": "kube-system" }) // => true
+ * ```
+ */
 export const compileNamespace = (namespace: NamespaceSelector): CompiledNamespace => ({
   namespace,
   names: namespace.matchNames.length === 0 ? undefined : new Set(namespace.matchNames),
   labels: compile(namespace.labels)
 })
 
+/**
+ * Whether a namespace, by its name and labels, is selected.
+ *
+ * @example
+ * ```ts
+ * import { Selector } from "@whatap-operator/core"
+ *
+ * const shop = Selector.compileNamespace(Selector.onlyNamespaces(["shop"]))
+ * Selector.matchesNamespace(shop, "shop", {}) // => true
+ * Selector.matchesNamespace(shop, "billing", {}) // => false
+ * ```
+ */
 export const matchesNamespace = (compiled: CompiledNamespace, name: string, labels: Labels | undefined): boolean =>
   (compiled.names === undefined || compiled.names.has(name)) && compiled.labels.test(labels)
 
+/**
+ * Whether a namespace is selected and, if not, why: `explain` for namespaces.
+ *
+ * @example
+ * ```ts
+ * import { Selector } from "@whatap-operator/core"
+ *
+ * const shop = Selector.compileNamespace(Selector.onlyNamespaces(["shop"]))
+ * Selector.explainNamespace(shop, "kube-system", {}) // => { matched: false, requirement: "matchNames (shop)", reason: 'namespace "kube-system" is not in matchNames (shop)' }
+ * ```
+ */
 export const explainNamespace = (compiled: CompiledNamespace, name: string, labels: Labels | undefined): Explanation => {
   if (compiled.names !== undefined && !compiled.names.has(name)) {
     const list = `(${compiled.namespace.matchNames.join(",")})`

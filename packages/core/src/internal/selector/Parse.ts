@@ -115,7 +115,18 @@ const prefixed = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> =>
 
 const startsRequirement = (token: Token): boolean => token.kind === "Identifier" || token.kind === "Not"
 
-/** Parse the string form; "" is `everything`. Requirements come back sorted by key. */
+/**
+ * Parse the string form; "" is `everything`. Requirements come back sorted by key.
+ *
+ * @example
+ * ```ts
+ * import { Result } from "effect"
+ * import { Selector } from "@whatap-operator/core"
+ *
+ * Selector.format(Result.getOrThrow(Selector.parse(" tier notin (db) , app=web"))) // => "app=web,tier notin (db)"
+ * Result.isFailure(Selector.parse("app in (web")) // => true
+ * ```
+ */
 export const parse = (input: string): Result.Result<Selector, SelectorError> => {
   const s: State = { tokens: tokenize(input), at: 0 }
   const requirements: Array<Requirement> = []

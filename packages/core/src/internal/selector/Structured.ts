@@ -1,28 +1,19 @@
 /**
- * Decoding of the structured selector forms found in resources: `metav1.LabelSelector`
- * (`{matchLabels, matchExpressions}`) and WhaTap's `NamespaceSelector` (the same plus
- * `matchNames`). Input is untrusted JSON, so every shape is checked, and every problem
- * is collected with its JSON path instead of stopping at the first one; that makes the
- * same pass serve both decoding (`Result`) and validation (`Finding`s).
- *
- * Checks follow apimachinery's `ValidateLabelSelector` plus `LabelSelectorAsSelector`:
- * operators In, NotIn, Exists, DoesNotExist (case-sensitive), In/NotIn need values,
- * Exists/DoesNotExist take none, keys and values obey the label syntax.
+ * The structured selector forms as raw JSON (a `--selector '{"matchLabels":...}'`
+ * argument, a library caller's parsed object): `metav1.LabelSelector` and WhaTap's
+ * `NamespaceSelector`. This layer checks the JSON shapes and reads values the way Go's
+ * `encoding/json` fills the Go structs (a `null` string is `""`, so `{"a": null}` in
+ * `matchLabels` selects `a=`; a `null` list or map is absent), warns about unknown
+ * fields (Go ignores them silently, and a typo like `matchLabel` would select
+ * everything), and hands the typed parts to `Typed.ts`, which owns the selector rules.
+ * Resources do not come through here: the decoder decodes them with the Schema once,
+ * and the validator and the webhook take their selectors from the decoded value.
  */
 import * as Finding from "../../Finding.ts"
 import { isRecord } from "../validate/json.ts"
-import {
-  issue, keyIssues, make, valueIssues,
-  type Issue, type Requirement, type Selector
-} from "./Model.ts"
-
-export const structuredOperators = ["In", "NotIn", "Exists", "DoesNotExist"] as const
-type StructuredOperator = typeof structuredOperators[number]
-
-export interface Decoded<A> {
-  readonly value: A
-  readonly issues: ReadonlyArray<Issue>
-}
+import { issue, type Issue, keyIssues, make, type Requirement, type Selector, valueIssues } from "./Model.ts"
+import type { Decoded } from "./Decoded.ts"
+import { requirementOf } from "./Typed.ts"
 
 export { isRecord }
 
@@ -30,7 +21,9 @@ const isAbsent = (u: unknown): u is null | undefined => u === undefined || u ===
 
 const warning = (path: Finding.Path, message: string): Issue => ({ severity: "warning", path, message })
 
-/** Unknown fields are pruned by the API server; a typo like `matchLabel` would silently select everything. */
+/** Go's `encoding/json` leaves a string zero when it reads `null`. */
+const goString = (u: unknown): string | undefined => (u === null ? "" : typeof u === "string" ? u : undefined)
+
 export const unknownFieldIssues = (
   json: Readonly<Record<string, unknown>>,
   known: ReadonlyArray<string>,
@@ -45,10 +38,11 @@ const decodeMatchLabels = (json: unknown, path: Finding.Path): Decoded<ReadonlyA
   if (!isRecord(json)) return { value: [], issues: [issue(path, "must be an object mapping label keys to values")] }
   const issues: Array<Issue> = []
   const value: Array<Requirement> = []
-  for (const [key, labelValue] of Object.entries(json)) {
+  for (const [key, raw] of Object.entries(json)) {
     const at = [...path, key]
+    const labelValue = goString(raw)
     issues.push(...keyIssues(key, at))
-    if (typeof labelValue !== "string") issues.push(issue(at, "must be a string"))
+    if (labelValue === undefined) issues.push(issue(at, "must be a string"))
     else {
       issues.push(...valueIssues(labelValue, at))
       value.push({ key, operator: "Equals", values: [labelValue] })
@@ -57,54 +51,29 @@ const decodeMatchLabels = (json: unknown, path: Finding.Path): Decoded<ReadonlyA
   return { value, issues }
 }
 
-const suggestion = (operator: string): string => {
-  const match = structuredOperators.find((o) => o.toLowerCase() === operator.toLowerCase())
-  return match === undefined ? "" : ` (operators are case-sensitive: did you mean ${JSON.stringify(match)}?)`
+const decodeValues = (json: unknown, path: Finding.Path): Decoded<ReadonlyArray<string | undefined> | undefined> => {
+  if (isAbsent(json)) return { value: undefined, issues: [] }
+  if (!Array.isArray(json)) return { value: undefined, issues: [issue(path, "must be an array of strings")] }
+  const values = json.map(goString)
+  const issues = values.flatMap((v, i) => (v === undefined ? [issue([...path, i], "must be a string")] : []))
+  return { value: values, issues }
 }
 
-const decodeOperator = (json: unknown, path: Finding.Path): Decoded<StructuredOperator | undefined> => {
-  const supported = structuredOperators.map((o) => JSON.stringify(o)).join(", ")
-  if (isAbsent(json)) return { value: undefined, issues: [issue(path, `required: one of ${supported}`)] }
-  const operator = typeof json === "string" ? json : JSON.stringify(json)
-  const known = structuredOperators.find((o) => o === operator)
-  return known !== undefined
-    ? { value: known, issues: [] }
-    : {
-      value: undefined,
-      issues: [issue(path, `unsupported operator ${JSON.stringify(operator)}: supported values: ${supported}${suggestion(operator)}`)]
-    }
-}
-
-const decodeValues = (json: unknown, path: Finding.Path): Decoded<ReadonlyArray<string>> => {
-  if (isAbsent(json)) return { value: [], issues: [] }
-  if (!Array.isArray(json)) return { value: [], issues: [issue(path, "must be an array of strings")] }
-  const strings = json.filter((v): v is string => typeof v === "string")
-  const issues = json.flatMap((v, i) => (typeof v === "string" ? [] : [issue([...path, i], "must be a string")]))
-  return { value: strings, issues }
-}
-
-/** The structured rules use apimachinery's API-validation wording, not NewRequirement's. */
-const countIssues = (operator: StructuredOperator, values: ReadonlyArray<string>, path: Finding.Path): ReadonlyArray<Issue> => {
-  if ((operator === "In" || operator === "NotIn") && values.length === 0) {
-    return [issue(path, "must be specified when `operator` is 'In' or 'NotIn'")]
-  }
-  if ((operator === "Exists" || operator === "DoesNotExist") && values.length > 0) {
-    return [issue(path, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")]
-  }
-  return []
-}
+/** A non-string operator is shown as JSON (`unsupported operator "5"`). */
+const operatorText = (json: unknown): string | undefined =>
+  json === undefined ? undefined : goString(json) ?? JSON.stringify(json)
 
 const decodeExpression = (json: unknown, path: Finding.Path): Decoded<Requirement | undefined> => {
   if (!isRecord(json)) return { value: undefined, issues: [issue(path, "must be an object with key, operator and values")] }
-  const key = json["key"]
-  const keyProblems = typeof key === "string" ? keyIssues(key, [...path, "key"]) : [issue([...path, "key"], "required: a label key string")]
-  const operator = decodeOperator(json["operator"], [...path, "operator"])
   const values = decodeValues(json["values"], [...path, "values"])
-  const issues = [...unknownFieldIssues(json, ["key", "operator", "values"], path), ...keyProblems, ...operator.issues, ...values.issues]
-  values.value.forEach((v, i) => issues.push(...valueIssues(v, [...path, "values", i])))
-  if (operator.value !== undefined) issues.push(...countIssues(operator.value, values.value, [...path, "values"]))
-  const complete = typeof key === "string" && operator.value !== undefined
-  return { value: complete ? { key, operator: operator.value, values: values.value } : undefined, issues }
+  const operator = operatorText(json["operator"])
+  const key = goString(json["key"])
+  const typed = requirementOf({
+    ...(key === undefined ? {} : { key }),
+    ...(operator === undefined ? {} : { operator }),
+    ...(values.value === undefined ? {} : { values: values.value })
+  }, path)
+  return { value: typed.value, issues: [...unknownFieldIssues(json, ["key", "operator", "values"], path), ...typed.issues, ...values.issues] }
 }
 
 const decodeMatchExpressions = (json: unknown, path: Finding.Path): Decoded<ReadonlyArray<Requirement>> => {

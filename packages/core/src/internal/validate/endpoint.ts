@@ -3,34 +3,37 @@
  * three monitor CRs. What an endpoint needs depends on the target type: pod and
  * service targets scrape a `port` of the selected objects, static targets an `address`.
  */
-import * as Selector from "../../Selector.ts"
+import type { AuthorizationConfig, Endpoint, TLSConfig } from "../../Scrape.ts"
+import { labelPart, type LabelSelectorValue, namespacePart, type NamespaceSelectorValue } from "../selector/Typed.ts"
 import { error, type Issue, tag, warning } from "./issue.ts"
-import { field, isRecord, items, nonEmptyStr, type Path } from "./json.ts"
+import { at, each, type L, type List, nonEmpty, type Path } from "./model.ts"
 import { hostPortError, portOrNameError } from "./network.ts"
 
 export type TargetType = "PodMonitor" | "ServiceMonitor" | "StaticEndpoints"
 
-const checkPort = (endpoint: unknown, path: Path, type: TargetType): ReadonlyArray<Issue> => {
-  const port = field(endpoint, "port")
-  const address = field(endpoint, "address")
-  if (type === "StaticEndpoints") {
-    const out: Array<Issue> = []
-    if (port !== undefined) out.push(warning("target-type", [...path, "port"], "port is ignored for StaticEndpoints; put the port into address"))
-    if (typeof address !== "string" || address === "") {
-      out.push(error("target-type", [...path, "address"], "StaticEndpoints endpoints need an address (host:port)"))
-    } else {
-      const problem = hostPortError(address)
-      if (problem !== undefined) out.push(error("host-port", [...path, "address"], problem))
-    }
-    return out
-  }
+const checkStaticPort = (endpoint: L<Endpoint>, path: Path): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  if (address !== undefined) out.push(warning("target-type", [...path, "address"], `address is ignored for ${type} targets; use port`))
-  if (port === undefined || port === "") {
-    out.push(error("target-type", [...path, "port"], `${type} endpoints need a port (name or number)`))
-  } else if (typeof port === "string" || typeof port === "number") {
+  if (endpoint.port !== undefined) out.push(warning("target-type", [...path, "port"], "port is ignored for StaticEndpoints; put the port into address"))
+  const [address, addressPath] = at(endpoint, "address", path)
+  if (!nonEmpty(address)) {
+    out.push(error("target-type", addressPath, "StaticEndpoints endpoints need an address (host:port)"))
+  } else {
+    const problem = hostPortError(address)
+    if (problem !== undefined) out.push(error("host-port", addressPath, problem))
+  }
+  return out
+}
+
+const checkPort = (endpoint: L<Endpoint>, path: Path, type: TargetType): ReadonlyArray<Issue> => {
+  if (type === "StaticEndpoints") return checkStaticPort(endpoint, path)
+  const out: Array<Issue> = []
+  if (endpoint.address !== undefined) out.push(warning("target-type", [...path, "address"], `address is ignored for ${type} targets; use port`))
+  const [port, portPath] = at(endpoint, "port", path)
+  if (!nonEmpty(port)) {
+    out.push(error("target-type", portPath, `${type} endpoints need a port (name or number)`))
+  } else {
     const problem = portOrNameError(port)
-    if (problem !== undefined) out.push(error("port", [...path, "port"], problem))
+    if (problem !== undefined) out.push(error("port", portPath, problem))
   }
   return out
 }
@@ -38,16 +41,16 @@ const checkPort = (endpoint: unknown, path: Path, type: TargetType): ReadonlyArr
 /** Secret-vs-file variants: the file wins at the agent, so setting both is a mistake. */
 const tlsPairs = [["caFile", "caSecret"], ["certFile", "certSecret"], ["keyFile", "keySecret"]] as const
 
-const checkTls = (tls: unknown, path: Path): ReadonlyArray<Issue> => {
-  if (!isRecord(tls)) return []
+const checkTls = (tls: L<TLSConfig> | undefined, path: Path): ReadonlyArray<Issue> => {
+  if (tls === undefined) return []
   const out: Array<Issue> = []
   for (const [file, secret] of tlsPairs) {
-    if (nonEmptyStr(tls[file]) !== undefined && tls[secret] !== undefined) {
+    if (nonEmpty(tls[file]) && tls[secret] !== undefined) {
       out.push(warning("conflict", [...path, secret], `${secret} is ignored because ${file} is set`))
     }
   }
-  const hasCert = nonEmptyStr(tls["certFile"]) !== undefined || tls["certSecret"] !== undefined
-  const hasKey = nonEmptyStr(tls["keyFile"]) !== undefined || tls["keySecret"] !== undefined
+  const hasCert = nonEmpty(tls.certFile) || tls.certSecret !== undefined
+  const hasKey = nonEmpty(tls.keyFile) || tls.keySecret !== undefined
   if (hasCert !== hasKey) {
     const missing = hasCert ? "keyFile" : "certFile"
     out.push(error("conflict", [...path, missing], "a client certificate needs both a certificate and a key"))
@@ -55,52 +58,46 @@ const checkTls = (tls: unknown, path: Path): ReadonlyArray<Issue> => {
   return out
 }
 
-const credentialFields = ["credentials", "credentialsEnv", "credentialsFile", "credentialsSecret"] as const
+const credentialFields = ["credentials", "credentialsEnv", "credentialsFile", "credentialsSecret"] as const satisfies ReadonlyArray<keyof AuthorizationConfig>
 
-const checkAuth = (endpoint: unknown, path: Path): ReadonlyArray<Issue> => {
+const checkAuth = (endpoint: L<Endpoint>, path: Path): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const authorization = field(endpoint, "authorization")
-  if (field(endpoint, "basicAuth") !== undefined && authorization !== undefined) {
-    out.push(error("conflict", [...path, "authorization"], "basicAuth and authorization cannot be used together"))
+  const [authorization, authorizationPath] = at(endpoint, "authorization", path)
+  if (endpoint.basicAuth !== undefined && authorization !== undefined) {
+    out.push(error("conflict", authorizationPath, "basicAuth and authorization cannot be used together"))
   }
   // never echo credential values: only field names go into messages
   const set = credentialFields.filter((name) => {
-    const value = field(authorization, name)
+    const value = authorization?.[name]
     return value !== undefined && value !== ""
   })
   if (set.length > 1) {
-    out.push(warning("conflict", [...path, "authorization"], `only the first of ${set.join(", ")} is used`))
+    out.push(warning("conflict", authorizationPath, `only the first of ${set.join(", ")} is used`))
   }
   return out
 }
 
-export const checkEndpoint = (endpoint: unknown, path: Path, type: TargetType): ReadonlyArray<Issue> => {
+export const checkEndpoint = (endpoint: L<Endpoint>, path: Path, type: TargetType): ReadonlyArray<Issue> => {
   const out: Array<Issue> = [...checkPort(endpoint, path, type), ...checkAuth(endpoint, path)]
-  out.push(...checkTls(field(endpoint, "tlsConfig"), [...path, "tlsConfig"]))
-  const scheme = field(endpoint, "scheme")
-  if (typeof scheme === "string" && scheme !== "http" && scheme !== "https") {
-    out.push(error("target-type", [...path, "scheme"], `unknown scheme ${JSON.stringify(scheme)}: expected http or https`))
+  out.push(...checkTls(...at(endpoint, "tlsConfig", path)))
+  const [scheme, schemePath] = at(endpoint, "scheme", path)
+  if (scheme !== undefined && scheme !== "http" && scheme !== "https") {
+    out.push(error("target-type", schemePath, `unknown scheme ${JSON.stringify(scheme)}: expected http or https`))
   }
-  const metricsPath = field(endpoint, "path")
-  if (typeof metricsPath === "string" && metricsPath !== "" && !metricsPath.startsWith("/")) {
-    out.push(warning("target-type", [...path, "path"], `path ${JSON.stringify(metricsPath)} should start with "/"`))
+  const [metricsPath, pathPath] = at(endpoint, "path", path)
+  if (nonEmpty(metricsPath) && !metricsPath.startsWith("/")) {
+    out.push(warning("target-type", pathPath, `path ${JSON.stringify(metricsPath)} should start with "/"`))
   }
   return out
 }
 
-export const checkEndpoints = (endpoints: unknown, path: Path, type: TargetType): ReadonlyArray<Issue> =>
-  items(endpoints).flatMap((endpoint, i) => checkEndpoint(endpoint, [...path, i], type))
+export const checkEndpoints = (endpoints: List<Endpoint>, path: Path, type: TargetType): ReadonlyArray<Issue> =>
+  each(endpoints, path, (endpoint, here) => checkEndpoint(endpoint, here, type))
 
-/** The label selector (`selector`, or `podSelector` for APM) and `namespaceSelector`, when present. */
-export const checkSelectors = (owner: unknown, path: Path, selectorKey = "selector"): ReadonlyArray<Issue> => {
-  const out: Array<Issue> = []
-  const selector = field(owner, selectorKey)
-  if (selector !== undefined && selector !== null) {
-    out.push(...tag("selector", Selector.validateLabelSelector(selector, [...path, selectorKey])))
-  }
-  const namespaceSelector = field(owner, "namespaceSelector")
-  if (namespaceSelector !== undefined && namespaceSelector !== null) {
-    out.push(...tag("selector", Selector.validateNamespaceSelector(namespaceSelector, [...path, "namespaceSelector"])))
-  }
-  return out
-}
+/** A label selector (`selector`, or `podSelector` for APM), when present. */
+export const checkLabelSelector = (selector: LabelSelectorValue | undefined, path: Path): ReadonlyArray<Issue> =>
+  selector === undefined ? [] : tag("selector", labelPart(selector, path).issues)
+
+/** A `namespaceSelector`, when present. */
+export const checkNamespaceSelector = (selector: NamespaceSelectorValue | undefined, path: Path): ReadonlyArray<Issue> =>
+  selector === undefined ? [] : tag("selector", namespacePart(selector, path).issues)

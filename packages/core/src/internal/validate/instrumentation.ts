@@ -3,22 +3,23 @@
  * targets (the webhook applies the first enabled target that matches a pod), selector
  * syntax and the `config` options that only work together.
  */
+import type { AgentConfig, InstrumentationSpec, TargetSpec } from "../../Instrumentation.ts"
 import { isLanguage, languages } from "../../Language.ts"
+import { checkLabelSelector, checkNamespaceSelector } from "./endpoint.ts"
 import { tagError } from "./imageRef.ts"
-import { checkSelectors } from "./endpoint.ts"
 import { error, type Issue, warning } from "./issue.ts"
-import { field, items, nonEmptyStr, type Path, pairs, str } from "./json.ts"
+import { at, type Context, entries, type L, nonEmpty, type Path } from "./model.ts"
 import { checkDuplicateNames, covers, formatIndex, type Shape, shape } from "./targets.ts"
 
-const checkLanguage = (target: unknown, path: Path): ReadonlyArray<Issue> => {
-  const language = str(field(target, "language"))
+const checkLanguage = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => {
+  const [language, languagePath] = at(target, "language", path)
   if (language === undefined || isLanguage(language)) return []
-  return [error("apm-language", [...path, "language"], `unknown language ${JSON.stringify(language)}: expected one of ${languages.join(", ")}`)]
+  return [error("apm-language", languagePath, `unknown language ${JSON.stringify(language)}: expected one of ${languages.join(", ")}`)]
 }
 
-const checkConfig = (config: unknown, path: Path): ReadonlyArray<Issue> => {
-  const mode = str(field(config, "mode"))
-  const ref = field(config, "configMapRef")
+const checkConfig = (config: L<AgentConfig> | undefined, path: Path): ReadonlyArray<Issue> => {
+  const mode = config?.mode
+  const ref = config?.configMapRef
   if (mode === "custom" && ref === undefined) {
     return [warning("conflict", [...path, "configMapRef"], "mode custom has no effect without configMapRef; the default whatap.conf is used")]
   }
@@ -28,19 +29,18 @@ const checkConfig = (config: unknown, path: Path): ReadonlyArray<Issue> => {
   return []
 }
 
-const checkImages = (target: unknown, path: Path): ReadonlyArray<Issue> => {
+const checkImages = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  if (nonEmptyStr(field(target, "customImageFullName")) !== undefined && nonEmptyStr(field(target, "customImageName")) !== undefined) {
+  if (nonEmpty(target.customImageFullName) && nonEmpty(target.customImageName)) {
     out.push(warning("conflict", [...path, "customImageName"], "customImageName is ignored because customImageFullName is set"))
   }
-  for (const [language, version] of pairs(field(target, "whatapApmVersions"))) {
-    const problem = typeof version === "string" ? tagError(version) : undefined
-    if (problem !== undefined) out.push(error("image-reference", [...path, "whatapApmVersions", language], problem))
+  const [versions, versionsPath] = at(target, "whatapApmVersions", path)
+  for (const [language, version] of entries(versions)) {
+    const problem = tagError(version)
+    if (problem !== undefined) out.push(error("image-reference", [...versionsPath, language], problem))
   }
   return out
 }
-
-const enabled = (target: unknown): boolean => field(target, "enabled") === true
 
 /**
  * Pairwise comparisons the shadowing check may spend. Real CRs have a handful of
@@ -49,24 +49,28 @@ const enabled = (target: unknown): boolean => field(target, "enabled") === true
  */
 const maxComparisons = 2_000_000
 
-const shadowWarning = (targets: ReadonlyArray<unknown>, path: Path, i: number, j: number): Issue => {
-  const name = JSON.stringify(str(field(targets[j], "name")) ?? "")
-  const earlierName = JSON.stringify(str(field(targets[i], "name")) ?? "")
+type Targets = ReadonlyArray<L<TargetSpec> | undefined>
+
+const shadowWarning = (targets: Targets, path: Path, i: number, j: number): Issue => {
+  const name = JSON.stringify(targets[j]?.name ?? "")
+  const earlierName = JSON.stringify(targets[i]?.name ?? "")
   return warning("shadowed-target", [...path, j], `target ${name} never applies: the earlier target ${earlierName} (${formatIndex(path, i)}) matches every pod it matches, and the first match wins`)
 }
 
-const checkShadowed = (targets: ReadonlyArray<unknown>, path: Path): ReadonlyArray<Issue> => {
+/** A target the schema rejected in part is left out: its selectors as decoded say less than it does. */
+const checkShadowed = (targets: Targets, path: Path, damaged: Context["damaged"]): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
   const earlier: Array<{ readonly index: number; readonly shape: Shape }> = []
   let budget = maxComparisons
   for (let j = 0; j < targets.length; j++) {
-    if (!enabled(targets[j])) continue
+    const target = targets[j]
+    if (target?.enabled !== true || damaged([...path, j])) continue
     if (budget < earlier.length) {
       out.push(warning("shadowed-target", [...path, j], `too many targets: shadowing is not checked from ${formatIndex(path, j)} on`))
       break
     }
     budget -= earlier.length
-    const later = shape(targets[j])
+    const later = shape(target)
     const first = earlier.find((e) => covers(e.shape, later))
     if (first !== undefined) out.push(shadowWarning(targets, path, first.index, j))
     earlier.push({ index: j, shape: later })
@@ -74,20 +78,20 @@ const checkShadowed = (targets: ReadonlyArray<unknown>, path: Path): ReadonlyArr
   return out
 }
 
-export const checkInstrumentation = (instrumentation: unknown, path: Path): ReadonlyArray<Issue> => {
-  const targetsPath = [...path, "targets"]
-  const targets = items(field(instrumentation, "targets"))
+const checkTarget = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => [
+  ...checkLanguage(target, path),
+  ...checkLabelSelector(...at(target, "podSelector", path)),
+  ...checkNamespaceSelector(...at(target, "namespaceSelector", path)),
+  ...checkConfig(...at(target, "config", path)),
+  ...checkImages(target, path)
+]
+
+export const checkInstrumentation = (instrumentation: L<InstrumentationSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => {
+  const [targets, targetsPath] = at(instrumentation, "targets", path)
+  const list = targets ?? []
   return [
-    ...checkDuplicateNames(targets, targetsPath, "name"),
-    ...checkShadowed(targets, targetsPath),
-    ...targets.flatMap((target, i) => {
-      const here = [...targetsPath, i]
-      return [
-        ...checkLanguage(target, here),
-        ...checkSelectors(target, here, "podSelector"),
-        ...checkConfig(field(target, "config"), [...here, "config"]),
-        ...checkImages(target, here)
-      ]
-    })
+    ...checkDuplicateNames(list, targetsPath, "name", (t) => t.name, "warning"),
+    ...checkShadowed(list, targetsPath, context.damaged),
+    ...list.flatMap((target, i) => (target === undefined ? [] : checkTarget(target, [...targetsPath, i])))
   ]
 }

@@ -9,6 +9,7 @@ import type { Path } from "./json.ts"
 export const ruleDescriptions = {
   "yaml": "The document is not well-formed YAML",
   "schema": "The resource does not match the CRD schema",
+  "empty-spec": "The resource has a spec (the CRD accepts one without, which does nothing)",
   "unknown-field": "The field is not part of the CRD schema and would be pruned",
   "selector": "Label selectors and label keys/values follow Kubernetes syntax",
   "labels": "Label and annotation maps follow Kubernetes syntax",

@@ -3,72 +3,73 @@
  * monitoring block (host engine address and port, the exporter Service's ports, the
  * group label and its allowlist regex, options that cancel each other out).
  */
+import type { DcgmHostEngineSpec, GpuMonitoringServiceSpec, GpuMonitoringSpec } from "../../GpuMonitoring.ts"
+import type { K8sAgentSpec } from "../../K8sAgent.ts"
 import { labelKeyErrors } from "../../LabelSyntax.ts"
 import { error, type Issue, warning } from "./issue.ts"
-import { field, nonEmptyStr, type Path } from "./json.ts"
+import { at, type Context, type L, nonEmpty, type Path } from "./model.ts"
 import { hostPortError, portRangeError } from "./network.ts"
 import { checkImageParts } from "./openAgent.ts"
-import { re2Error } from "./regex.ts"
 
-const checkPortField = (owner: unknown, path: Path, key: string): ReadonlyArray<Issue> => {
-  const port = field(owner, key)
-  const problem = typeof port === "number" ? portRangeError(port) : undefined
-  return problem === undefined ? [] : [error("port", [...path, key], problem)]
+const checkPort = (port: number | undefined, path: Path): ReadonlyArray<Issue> => {
+  const problem = port === undefined ? undefined : portRangeError(port)
+  return problem === undefined ? [] : [error("port", path, problem)]
 }
 
-const checkService = (service: unknown, path: Path): ReadonlyArray<Issue> => {
-  const out: Array<Issue> = [...checkPortField(service, path, "port"), ...checkPortField(service, path, "nodePort")]
-  const nodePort = field(service, "nodePort")
-  if (typeof nodePort !== "number" || nodePort === 0) return out
-  const type = field(service, "type") ?? "ClusterIP"
+const checkService = (service: L<GpuMonitoringServiceSpec> | undefined, path: Path): ReadonlyArray<Issue> => {
+  const [nodePort, nodePortPath] = at(service, "nodePort", path)
+  const out: Array<Issue> = [...checkPort(...at(service, "port", path)), ...checkPort(nodePort, nodePortPath)]
+  if (nodePort === undefined || nodePort === 0) return out
+  const type = service?.type ?? "ClusterIP"
   if (type !== "NodePort" && type !== "LoadBalancer") {
-    out.push(warning("conflict", [...path, "nodePort"], `nodePort is ignored for a ${String(type)} Service; set type to NodePort or LoadBalancer`))
+    out.push(warning("conflict", nodePortPath, `nodePort is ignored for a ${type} Service; set type to NodePort or LoadBalancer`))
   } else if (nodePort >= 1 && nodePort <= 65535 && (nodePort < 30000 || nodePort > 32767)) {
-    out.push(warning("port", [...path, "nodePort"], `nodePort ${nodePort} is outside the default range 30000-32767; the API server rejects it unless --service-node-port-range allows it`))
+    out.push(warning("port", nodePortPath, `nodePort ${nodePort} is outside the default range 30000-32767; the API server rejects it unless --service-node-port-range allows it`))
   }
   return out
 }
 
-const checkHostEngine = (gpu: unknown, path: Path): ReadonlyArray<Issue> => {
-  const out: Array<Issue> = [...checkPortField(field(gpu, "hostEngine"), [...path, "hostEngine"], "port")]
-  const remote = nonEmptyStr(field(gpu, "remoteHostEngineInfo"))
-  if (remote === undefined) return out
+const checkHostEngine = (gpu: L<GpuMonitoringSpec>, path: Path): ReadonlyArray<Issue> => {
+  const [hostEngine, hostEnginePath] = at(gpu, "hostEngine", path)
+  const out: Array<Issue> = [...checkPort(...at<L<DcgmHostEngineSpec>, "port">(hostEngine, "port", hostEnginePath))]
+  const [remote, remotePath] = at(gpu, "remoteHostEngineInfo", path)
+  if (!nonEmpty(remote)) return out
   const problem = hostPortError(remote)
-  if (problem !== undefined) out.push(error("host-port", [...path, "remoteHostEngineInfo"], problem))
-  if (field(field(gpu, "hostEngine"), "enabled") === true) {
-    out.push(warning("conflict", [...path, "remoteHostEngineInfo"], "remoteHostEngineInfo is ignored because hostEngine.enabled is true"))
+  if (problem !== undefined) out.push(error("host-port", remotePath, problem))
+  if (hostEngine?.enabled === true) {
+    out.push(warning("conflict", remotePath, "remoteHostEngineInfo is ignored because hostEngine.enabled is true"))
   }
   return out
 }
 
-const checkGroupLabel = (gpu: unknown, path: Path): ReadonlyArray<Issue> => {
+const checkGroupLabel = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const label = nonEmptyStr(field(gpu, "groupLabel"))
-  if (label !== undefined) {
-    for (const m of labelKeyErrors(label)) out.push(error("labels", [...path, "groupLabel"], `invalid label key ${JSON.stringify(label)}: ${m}`))
+  const [label, labelPath] = at(gpu, "groupLabel", path)
+  if (nonEmpty(label)) {
+    for (const m of labelKeyErrors(label)) out.push(error("labels", labelPath, `invalid label key ${JSON.stringify(label)}: ${m}`))
   }
-  const allowlist = nonEmptyStr(field(gpu, "groupLabelAllowlistRegex"))
-  const problem = allowlist === undefined ? undefined : re2Error(allowlist)
-  if (problem !== undefined) out.push(error("regex", [...path, "groupLabelAllowlistRegex"], problem))
+  const [allowlist, allowlistPath] = at(gpu, "groupLabelAllowlistRegex", path)
+  const verdict = nonEmpty(allowlist) ? context.regex(allowlist) : undefined
+  if (verdict !== undefined) out.push((verdict.severity === "error" ? error : warning)("regex", allowlistPath, verdict.message))
   return out
 }
 
-const checkGpu = (gpu: unknown, path: Path): ReadonlyArray<Issue> => [
-  ...checkHostEngine(gpu, path),
-  ...checkService(field(gpu, "service"), [...path, "service"]),
-  ...checkGroupLabel(gpu, path)
-]
+const checkGpu = (gpu: L<GpuMonitoringSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> =>
+  gpu === undefined
+    ? []
+    : [...checkHostEngine(gpu, path), ...checkService(...at(gpu, "service", path)), ...checkGroupLabel(gpu, path, context)]
 
-const checkDeprecatedImage = (k8sAgent: unknown, path: Path): ReadonlyArray<Issue> => {
-  if (nonEmptyStr(field(k8sAgent, "customAgentImageFullName")) === undefined) return []
-  const message = nonEmptyStr(field(k8sAgent, "customImageFullName")) === undefined
-    ? "customAgentImageFullName is deprecated; use customImageFullName"
-    : "customAgentImageFullName is ignored because customImageFullName is set"
-  return [warning("conflict", [...path, "customAgentImageFullName"], message)]
+const checkDeprecatedImage = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path): ReadonlyArray<Issue> => {
+  const [deprecated, deprecatedPath] = at(k8sAgent, "customAgentImageFullName", path)
+  if (!nonEmpty(deprecated)) return []
+  const message = nonEmpty(k8sAgent?.customImageFullName)
+    ? "customAgentImageFullName is ignored because customImageFullName is set"
+    : "customAgentImageFullName is deprecated; use customImageFullName"
+  return [warning("conflict", deprecatedPath, message)]
 }
 
-export const checkK8sAgent = (k8sAgent: unknown, path: Path): ReadonlyArray<Issue> => [
+export const checkK8sAgent = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => [
   ...checkImageParts(k8sAgent, path, "agentImageName", "agentImageVersion"),
   ...checkDeprecatedImage(k8sAgent, path),
-  ...checkGpu(field(k8sAgent, "gpuMonitoring"), [...path, "gpuMonitoring"])
+  ...checkGpu(...at(k8sAgent, "gpuMonitoring", path), context)
 ]

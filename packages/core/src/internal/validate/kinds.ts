@@ -1,88 +1,111 @@
 /**
- * Per-kind semantic rules: the WhatapAgent's name and credentials port plus its three
- * feature blocks, and the three monitor CRs (selector + endpoints by target type).
+ * Per-kind semantic rules on the lenient typed value: the WhatapAgent's name and
+ * credentials port plus its three feature blocks, and the three monitor CRs (selector +
+ * endpoints by target type); then the field rules of every location (`fields.ts`).
  */
+import type { LenientResource } from "../document.ts"
 import { dnsLabelErrors, labelKeyErrors, subdomainErrors } from "../../LabelSyntax.ts"
+import type { MonitorSpec, StaticEndpointSpec } from "../../Monitors.ts"
 import { byKind as names, type Kind } from "../../Resource.ts"
-import { checkEndpoints, checkSelectors, type TargetType } from "./endpoint.ts"
+import type { ObjectMeta } from "../../KubeTypes.ts"
+import type { WhatapAgent } from "../../WhatapAgent.ts"
+import { checkEndpoints, checkLabelSelector, checkNamespaceSelector, type TargetType } from "./endpoint.ts"
+import { checkEndpointFields, checkInstrumentationFields, checkK8sAgentFields, checkMetadata, checkOpenAgentFields } from "./fields.ts"
 import { checkInstrumentation } from "./instrumentation.ts"
 import { error, type Issue, warning } from "./issue.ts"
-import { dig, field, items, nonEmptyStr, str } from "./json.ts"
 import { checkK8sAgent } from "./k8sAgent.ts"
+import { at, type Context, type L, nonEmpty, type Path } from "./model.ts"
 import { portOrNameError } from "./network.ts"
 import { checkOpenAgent } from "./openAgent.ts"
+import { checkRelabelConfigs } from "./relabel.ts"
 
-export type { Kind }
+export type { Context, Kind }
 
 /** The Go operator's APM webhook only ever reads the agent with this name. */
 export const agentName = "whatap"
 
-const checkAgentName = (input: unknown): ReadonlyArray<Issue> => {
-  const name = str(dig(input, ["metadata", "name"]))
+const checkAgentName = (metadata: L<ObjectMeta> | undefined): ReadonlyArray<Issue> => {
+  const [name, path] = at(metadata, "name", ["metadata"])
   if (name === undefined || name === agentName) return []
-  return [warning("agent-name", ["metadata", "name"], `WhatapAgent is named ${JSON.stringify(name)}; APM injection only reads the WhatapAgent named ${JSON.stringify(agentName)}, and the Go operator rejected any other name`)]
+  return [warning("agent-name", path, `WhatapAgent is named ${JSON.stringify(name)}; APM injection only reads the WhatapAgent named ${JSON.stringify(agentName)}, and the Go operator rejected any other name`)]
 }
 
 /** What the API server checks before the schema: the name and, for namespaced kinds, the namespace. */
-const checkIdentity = (kind: Kind, input: unknown): ReadonlyArray<Issue> => {
+const checkIdentity = (kind: Kind, metadata: L<ObjectMeta> | undefined): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const name = str(dig(input, ["metadata", "name"]))
+  const [name, namePath] = at(metadata, "name", ["metadata"])
   if (name !== undefined) {
-    for (const m of subdomainErrors(name)) out.push(error("object-name", ["metadata", "name"], `invalid name ${JSON.stringify(name)}: ${m}`))
+    for (const m of subdomainErrors(name)) out.push(error("object-name", namePath, `invalid name ${JSON.stringify(name)}: ${m}`))
   }
-  const namespace = nonEmptyStr(dig(input, ["metadata", "namespace"]))
-  if (namespace === undefined) return out
+  const [namespace, namespacePath] = at(metadata, "namespace", ["metadata"])
+  if (!nonEmpty(namespace)) return out
   if (names[kind].scope === "Cluster") {
-    out.push(warning("object-name", ["metadata", "namespace"], `${kind} is cluster-scoped; the API server ignores metadata.namespace`))
+    out.push(warning("object-name", namespacePath, `${kind} is cluster-scoped; the API server ignores metadata.namespace`))
   } else {
-    for (const m of dnsLabelErrors(namespace)) out.push(error("object-name", ["metadata", "namespace"], `invalid namespace ${JSON.stringify(namespace)}: ${m}`))
+    for (const m of dnsLabelErrors(namespace)) out.push(error("object-name", namespacePath, `invalid namespace ${JSON.stringify(namespace)}: ${m}`))
   }
   return out
 }
 
-const checkCredentialsPort = (spec: unknown): ReadonlyArray<Issue> => {
-  const port = field(spec, "port")
-  if (typeof port !== "string" || port === "") return []
+const checkCredentialsPort = (port: string | undefined, path: Path): ReadonlyArray<Issue> => {
+  if (!nonEmpty(port)) return []
   const problem = /^[0-9]+$/.test(port) ? portOrNameError(port) : `port ${JSON.stringify(port)} is not a number`
-  return problem === undefined ? [] : [error("port", ["spec", "port"], problem)]
+  return problem === undefined ? [] : [error("port", path, problem)]
 }
 
-const agent = (input: unknown): ReadonlyArray<Issue> => {
-  const spec = field(input, "spec")
-  const features = field(spec, "features")
-  const k8sAgent = field(features, "k8sAgent")
-  const gpuEnabled = dig(k8sAgent, ["gpuMonitoring", "enabled"]) === true
-  const base = ["spec", "features"]
+const agent = (resource: L<WhatapAgent>, context: Context): ReadonlyArray<Issue> => {
+  const [spec, specPath] = at(resource, "spec", [])
+  const [features, featuresPath] = at(spec, "features", specPath)
+  const [k8sAgent, k8sPath] = at(features, "k8sAgent", featuresPath)
+  const [openAgent, openPath] = at(features, "openAgent", featuresPath)
+  const [apm, apmPath] = at(features, "apm", featuresPath)
+  const [instrumentation, instrumentationPath] = at(apm, "instrumentation", apmPath)
   return [
-    ...checkAgentName(input),
-    ...checkCredentialsPort(spec),
-    ...checkK8sAgent(k8sAgent, [...base, "k8sAgent"]),
-    ...checkOpenAgent(field(features, "openAgent"), [...base, "openAgent"], gpuEnabled),
-    ...checkInstrumentation(dig(features, ["apm", "instrumentation"]), [...base, "apm", "instrumentation"])
+    ...checkAgentName(resource.metadata),
+    ...checkCredentialsPort(...at(spec, "port", specPath)),
+    ...checkK8sAgent(k8sAgent, k8sPath, context),
+    ...checkK8sAgentFields(k8sAgent, k8sPath, context),
+    ...checkOpenAgent(openAgent, openPath, k8sAgent?.gpuMonitoring?.enabled === true),
+    ...checkOpenAgentFields(openAgent, openPath, context),
+    ...checkInstrumentation(instrumentation, instrumentationPath, context),
+    ...checkInstrumentationFields(instrumentation, instrumentationPath)
   ]
 }
 
-const monitor = (type: TargetType) => (input: unknown): ReadonlyArray<Issue> => {
-  const spec = field(input, "spec")
-  const out: Array<Issue> = type === "StaticEndpoints" ? [] : [...checkSelectors(spec, ["spec"])]
-  const endpoints = field(spec, "endpoints")
-  if (Array.isArray(endpoints) && items(endpoints).length === 0) {
-    out.push(warning("target-type", ["spec", "endpoints"], "no endpoints: nothing is scraped"))
-  }
-  out.push(...checkEndpoints(endpoints, ["spec", "endpoints"], type))
-  const jobLabel = nonEmptyStr(field(spec, "jobLabel"))
-  if (jobLabel !== undefined) {
-    for (const m of labelKeyErrors(jobLabel)) out.push(error("labels", ["spec", "jobLabel"], `invalid label key ${JSON.stringify(jobLabel)}: ${m}`))
-  }
-  return out
+type MonitorLike = L<MonitorSpec> | L<StaticEndpointSpec>
+
+const checkJobLabel = (jobLabel: string | undefined, path: Path): ReadonlyArray<Issue> =>
+  nonEmpty(jobLabel) ? labelKeyErrors(jobLabel).map((m) => error("labels", path, `invalid label key ${JSON.stringify(jobLabel)}: ${m}`)) : []
+
+const monitor = (spec: MonitorLike | undefined, type: TargetType, selectors: ReadonlyArray<Issue>, context: Context): ReadonlyArray<Issue> => {
+  const [endpoints, endpointsPath] = at<MonitorLike, "endpoints">(spec, "endpoints", ["spec"])
+  return [
+    ...selectors,
+    ...(endpoints !== undefined && endpoints.length === 0 ? [warning("target-type", endpointsPath, "no endpoints: nothing is scraped")] : []),
+    ...checkEndpoints(endpoints, endpointsPath, type),
+    ...checkEndpointFields(endpoints, endpointsPath, context),
+    ...checkRelabelConfigs(...at<MonitorLike, "relabelConfigs">(spec, "relabelConfigs", ["spec"]), context.regex),
+    ...checkJobLabel(...at<MonitorLike, "jobLabel">(spec, "jobLabel", ["spec"]))
+  ]
 }
 
-const rules: Readonly<Record<Kind, (input: unknown) => ReadonlyArray<Issue>>> = {
-  WhatapAgent: agent,
-  WhatapPodMonitor: monitor("PodMonitor"),
-  WhatapServiceMonitor: monitor("ServiceMonitor"),
-  WhatapStaticEndpoint: monitor("StaticEndpoints")
+const selected = (spec: L<MonitorSpec> | undefined): ReadonlyArray<Issue> => [
+  ...checkLabelSelector(...at(spec, "selector", ["spec"])),
+  ...checkNamespaceSelector(...at(spec, "namespaceSelector", ["spec"]))
+]
+
+const rules = (resource: LenientResource, context: Context): ReadonlyArray<Issue> => {
+  switch (resource.kind) {
+    case "WhatapAgent": return agent(resource.value, context)
+    case "WhatapPodMonitor": return monitor(resource.value.spec, "PodMonitor", selected(resource.value.spec), context)
+    case "WhatapServiceMonitor": return monitor(resource.value.spec, "ServiceMonitor", selected(resource.value.spec), context)
+    case "WhatapStaticEndpoint": return monitor(resource.value.spec, "StaticEndpoints", [], context)
+  }
 }
 
-/** The semantic rules of one kind, identity checks included. */
-export const check = (kind: Kind, input: unknown): ReadonlyArray<Issue> => [...checkIdentity(kind, input), ...rules[kind](input)]
+/** The semantic rules of one resource, identity and field rules included. */
+export const check = (resource: LenientResource, context: Context): ReadonlyArray<Issue> => [
+  ...checkIdentity(resource.kind, resource.value.metadata),
+  ...checkMetadata(...at(resource.value, "metadata", [])),
+  ...rules(resource, context)
+]

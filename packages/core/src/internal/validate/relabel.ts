@@ -3,9 +3,10 @@
  * action name, the regex (RE2) and the fields an action cannot work without, which
  * Prometheus would otherwise refuse when it loads the generated scrape config.
  */
-import { error, type Issue } from "./issue.ts"
-import { field, items, type Path, str } from "./json.ts"
-import { re2Error } from "./regex.ts"
+import type { MetricRelabelConfig } from "../../Scrape.ts"
+import { error, type Issue, warning } from "./issue.ts"
+import { at, each, type L, type List, nonEmpty, type Path } from "./model.ts"
+import type { RegexCheck } from "./regex.ts"
 
 export const actions = [
   "replace", "keep", "drop", "keepequal", "dropequal", "hashmod",
@@ -14,29 +15,27 @@ export const actions = [
 
 const needTargetLabel = new Set(["replace", "hashmod", "lowercase", "uppercase", "keepequal", "dropequal"])
 
-const checkOne = (config: unknown, path: Path): ReadonlyArray<Issue> => {
+const checkOne = (config: L<MetricRelabelConfig>, path: Path, regexCheck: RegexCheck): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const rawAction = str(field(config, "action"))
+  const [rawAction, actionPath] = at(config, "action", path)
   // Prometheus lower-cases the action before matching it
-  const action = rawAction === undefined || rawAction === "" ? "replace" : rawAction.toLowerCase()
+  const action = nonEmpty(rawAction) ? rawAction.toLowerCase() : "replace"
   if (!(actions as ReadonlyArray<string>).includes(action)) {
-    out.push(error("relabel", [...path, "action"], `unknown relabel action ${JSON.stringify(rawAction)}: expected one of ${actions.join(", ")}`))
+    out.push(error("relabel", actionPath, `unknown relabel action ${JSON.stringify(rawAction)}: expected one of ${actions.join(", ")}`))
   }
-  const regex = str(field(config, "regex"))
-  if (regex !== undefined) {
-    const problem = re2Error(regex)
-    if (problem !== undefined) out.push(error("regex", [...path, "regex"], problem))
+  const [regex, regexPath] = at(config, "regex", path)
+  const verdict = regex === undefined ? undefined : regexCheck(regex)
+  if (verdict !== undefined) out.push((verdict.severity === "error" ? error : warning)("regex", regexPath, verdict.message))
+  const [target, targetPath] = at(config, "target_label", path)
+  if (needTargetLabel.has(action) && !nonEmpty(target)) {
+    out.push(error("relabel", targetPath, `relabel action ${action} requires target_label`))
   }
-  const target = str(field(config, "target_label"))
-  if (needTargetLabel.has(action) && (target === undefined || target === "")) {
-    out.push(error("relabel", [...path, "target_label"], `relabel action ${action} requires target_label`))
-  }
-  const modulus = field(config, "modulus")
-  if (action === "hashmod" && !(typeof modulus === "number" && modulus > 0)) {
-    out.push(error("relabel", [...path, "modulus"], "relabel action hashmod requires a modulus greater than 0"))
+  const [modulus, modulusPath] = at(config, "modulus", path)
+  if (action === "hashmod" && !(modulus !== undefined && modulus > 0)) {
+    out.push(error("relabel", modulusPath, "relabel action hashmod requires a modulus greater than 0"))
   }
   return out
 }
 
-export const checkRelabelConfigs = (configs: unknown, path: Path): ReadonlyArray<Issue> =>
-  items(configs).flatMap((config, i) => checkOne(config, [...path, i]))
+export const checkRelabelConfigs = (configs: List<MetricRelabelConfig>, path: Path, regex: RegexCheck): ReadonlyArray<Issue> =>
+  each(configs, path, (config, here) => checkOne(config, here, regex))

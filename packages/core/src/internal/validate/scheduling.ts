@@ -1,19 +1,22 @@
 /**
  * Scheduling fields the operator copies into its pod templates: `tolerations` and
- * `affinity`. The CRDs take them as free-form strings (as the Go operator's do), and
- * the API server only checks them when the Deployment or DaemonSet is created, long
- * after the CR was accepted; so the rules of Kubernetes' `ValidateTolerations` and
- * `ValidateAffinity` are applied here, with the same wording where it helps.
+ * `affinity`. The CRDs take their operators and effects as free strings (as the Go
+ * operator's do), and the API server only checks them when the Deployment or DaemonSet
+ * is created, long after the CR was accepted; so the rules of Kubernetes'
+ * `ValidateTolerations` and `ValidateAffinity` are applied here, with the same wording
+ * where it helps.
  */
+import type { Affinity, NodeAffinity, NodeSelectorTerm, PodAffinity, PodAffinityTerm } from "../../Affinity.ts"
+import { nodeSelectorOperators } from "../../Affinity.ts"
+import type { Toleration } from "../../KubeTypes.ts"
 import { labelKeyErrors, labelValueErrors } from "../../LabelSyntax.ts"
-import * as Selector from "../../Selector.ts"
+import { labelPart } from "../selector/Typed.ts"
 import { error, type Issue, tag } from "./issue.ts"
-import { field, items, type Path, str } from "./json.ts"
+import { at, each, type L, type List, type Path } from "./model.ts"
 
 const effects = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
-const required = "requiredDuringSchedulingIgnoredDuringExecution"
-const preferred = "preferredDuringSchedulingIgnoredDuringExecution"
-const nodeOperators = ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]
+
+type NodeRequirement = NonNullable<NonNullable<L<NodeSelectorTerm>["matchExpressions"]>[number]>
 
 const keyErrors = (key: string, path: Path): ReadonlyArray<Issue> =>
   labelKeyErrors(key).map((m) => error("scheduling", path, `invalid key ${JSON.stringify(key)}: ${m}`))
@@ -28,26 +31,26 @@ const checkTolerationOperator = (operator: string, value: string, path: Path): R
   return [error("scheduling", [...path, "operator"], `unsupported operator ${JSON.stringify(operator)}: expected Equal or Exists`)]
 }
 
-const checkToleration = (toleration: unknown, path: Path): ReadonlyArray<Issue> => {
-  const key = str(field(toleration, "key")) ?? ""
-  const operator = str(field(toleration, "operator")) ?? ""
-  const effect = str(field(toleration, "effect")) ?? ""
+const checkToleration = (toleration: L<Toleration>, path: Path): ReadonlyArray<Issue> => {
+  const key = toleration.key ?? ""
+  const operator = toleration.operator ?? ""
+  const effect = toleration.effect ?? ""
   const out: Array<Issue> = key === "" ? [] : [...keyErrors(key, [...path, "key"])]
   if (key === "" && operator !== "Exists") {
     out.push(error("scheduling", [...path, "operator"], "operator must be Exists when `key` is empty, which means \"match all values and all keys\""))
   }
-  out.push(...checkTolerationOperator(operator, str(field(toleration, "value")) ?? "", path))
+  out.push(...checkTolerationOperator(operator, toleration.value ?? "", path))
   if (effect !== "" && !effects.includes(effect)) {
     out.push(error("scheduling", [...path, "effect"], `unsupported effect ${JSON.stringify(effect)}: expected one of ${effects.join(", ")}`))
   }
-  if (field(toleration, "tolerationSeconds") !== undefined && effect !== "NoExecute") {
+  if (toleration.tolerationSeconds !== undefined && effect !== "NoExecute") {
     out.push(error("scheduling", [...path, "effect"], "effect must be 'NoExecute' when `tolerationSeconds` is set"))
   }
   return out
 }
 
-export const checkTolerations = (tolerations: unknown, path: Path): ReadonlyArray<Issue> =>
-  items(tolerations).flatMap((t, i) => checkToleration(t, [...path, i]))
+export const checkTolerations = (tolerations: List<Toleration>, path: Path): ReadonlyArray<Issue> =>
+  each(tolerations, path, checkToleration)
 
 const valueCountError = (operator: string, count: number): string | undefined => {
   if ((operator === "In" || operator === "NotIn") && count === 0) return "must be specified when `operator` is 'In' or 'NotIn'"
@@ -56,71 +59,69 @@ const valueCountError = (operator: string, count: number): string | undefined =>
   return undefined
 }
 
-const checkNodeRequirement = (requirement: unknown, path: Path): ReadonlyArray<Issue> => {
-  const operator = str(field(requirement, "operator")) ?? ""
-  const out: Array<Issue> = [...keyErrors(str(field(requirement, "key")) ?? "", [...path, "key"])]
-  if (!nodeOperators.includes(operator)) {
-    out.push(error("scheduling", [...path, "operator"], `unsupported operator ${JSON.stringify(operator)}: expected one of ${nodeOperators.join(", ")}`))
+const checkNodeRequirement = (requirement: NodeRequirement, path: Path): ReadonlyArray<Issue> => {
+  const operator = requirement.operator ?? ""
+  const out: Array<Issue> = [...keyErrors(requirement.key ?? "", [...path, "key"])]
+  if (!(nodeSelectorOperators as ReadonlyArray<string>).includes(operator)) {
+    out.push(error("scheduling", [...path, "operator"], `unsupported operator ${JSON.stringify(operator)}: expected one of ${nodeSelectorOperators.join(", ")}`))
   }
-  const problem = valueCountError(operator, items(field(requirement, "values")).length)
+  const problem = valueCountError(operator, (requirement.values ?? []).length)
   if (problem !== undefined) out.push(error("scheduling", [...path, "values"], problem))
   return out
 }
 
 /** `matchFields` can only select `metadata.name`, with In or NotIn and a single value. */
-const checkFieldRequirement = (requirement: unknown, path: Path): ReadonlyArray<Issue> => {
+const checkFieldRequirement = (requirement: NodeRequirement, path: Path): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const key = str(field(requirement, "key"))
+  const { key, operator } = requirement
   if (key !== "metadata.name") out.push(error("scheduling", [...path, "key"], `unsupported field ${JSON.stringify(key ?? "")}: only metadata.name`))
-  const operator = str(field(requirement, "operator"))
   if (operator !== "In" && operator !== "NotIn") out.push(error("scheduling", [...path, "operator"], "matchFields support only In and NotIn"))
-  if (items(field(requirement, "values")).length !== 1) out.push(error("scheduling", [...path, "values"], "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"))
+  if ((requirement.values ?? []).length !== 1) out.push(error("scheduling", [...path, "values"], "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"))
   return out
 }
 
-const checkNodeTerm = (term: unknown, path: Path): ReadonlyArray<Issue> => [
-  ...items(field(term, "matchExpressions")).flatMap((r, i) => checkNodeRequirement(r, [...path, "matchExpressions", i])),
-  ...items(field(term, "matchFields")).flatMap((r, i) => checkFieldRequirement(r, [...path, "matchFields", i]))
+const checkNodeTerm = (term: L<NodeSelectorTerm> | undefined, path: Path): ReadonlyArray<Issue> => [
+  ...each(...at(term, "matchExpressions", path), checkNodeRequirement),
+  ...each(...at(term, "matchFields", path), checkFieldRequirement)
 ]
 
-const checkWeight = (weighted: unknown, path: Path): ReadonlyArray<Issue> => {
-  const weight = field(weighted, "weight")
-  return typeof weight === "number" && (weight < 1 || weight > 100)
-    ? [error("scheduling", [...path, "weight"], `weight ${weight} must be in the range 1-100`)]
+const checkWeight = (weight: number | undefined, path: Path): ReadonlyArray<Issue> =>
+  weight !== undefined && (weight < 1 || weight > 100)
+    ? [error("scheduling", path, `weight ${weight} must be in the range 1-100`)]
     : []
-}
 
-const checkPodTerm = (term: unknown, path: Path): ReadonlyArray<Issue> => {
+const checkPodTerm = (term: L<PodAffinityTerm> | undefined, path: Path): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  for (const key of ["labelSelector", "namespaceSelector"]) {
-    const selector = field(term, key)
-    if (selector !== undefined) out.push(...tag("selector", Selector.validateLabelSelector(selector, [...path, key])))
+  for (const [selector, selectorPath] of [at(term, "labelSelector", path), at(term, "namespaceSelector", path)]) {
+    if (selector !== undefined) out.push(...tag("selector", labelPart(selector, selectorPath).issues))
   }
-  const topologyKey = str(field(term, "topologyKey"))
-  if (topologyKey === "") out.push(error("scheduling", [...path, "topologyKey"], "can not be empty"))
-  else if (topologyKey !== undefined) out.push(...keyErrors(topologyKey, [...path, "topologyKey"]))
+  const [topologyKey, topologyPath] = at(term, "topologyKey", path)
+  if (topologyKey === "") out.push(error("scheduling", topologyPath, "can not be empty"))
+  else if (topologyKey !== undefined) out.push(...keyErrors(topologyKey, topologyPath))
   return out
 }
 
-const checkPodAffinity = (affinity: unknown, path: Path): ReadonlyArray<Issue> => [
-  ...items(field(affinity, required)).flatMap((term, i) => checkPodTerm(term, [...path, required, i])),
-  ...items(field(affinity, preferred)).flatMap((weighted, i) => {
-    const here = [...path, preferred, i]
-    return [...checkWeight(weighted, here), ...checkPodTerm(field(weighted, "podAffinityTerm"), [...here, "podAffinityTerm"])]
-  })
+const checkPodAffinity = (affinity: L<PodAffinity> | undefined, path: Path): ReadonlyArray<Issue> => [
+  ...each(...at(affinity, "requiredDuringSchedulingIgnoredDuringExecution", path), checkPodTerm),
+  ...each(...at(affinity, "preferredDuringSchedulingIgnoredDuringExecution", path), (weighted, here) => [
+    ...checkWeight(...at(weighted, "weight", here)),
+    ...checkPodTerm(...at(weighted, "podAffinityTerm", here))
+  ])
 ]
 
-const checkNodeAffinity = (affinity: unknown, path: Path): ReadonlyArray<Issue> => [
-  ...items(field(field(affinity, required), "nodeSelectorTerms"))
-    .flatMap((term, i) => checkNodeTerm(term, [...path, required, "nodeSelectorTerms", i])),
-  ...items(field(affinity, preferred)).flatMap((weighted, i) => {
-    const here = [...path, preferred, i]
-    return [...checkWeight(weighted, here), ...checkNodeTerm(field(weighted, "preference"), [...here, "preference"])]
-  })
-]
+const checkNodeAffinity = (affinity: L<NodeAffinity> | undefined, path: Path): ReadonlyArray<Issue> => {
+  const [required, requiredPath] = at(affinity, "requiredDuringSchedulingIgnoredDuringExecution", path)
+  return [
+    ...each(...at(required, "nodeSelectorTerms", requiredPath), checkNodeTerm),
+    ...each(...at(affinity, "preferredDuringSchedulingIgnoredDuringExecution", path), (weighted, here) => [
+      ...checkWeight(...at(weighted, "weight", here)),
+      ...checkNodeTerm(...at(weighted, "preference", here))
+    ])
+  ]
+}
 
-export const checkAffinity = (affinity: unknown, path: Path): ReadonlyArray<Issue> => [
-  ...checkNodeAffinity(field(affinity, "nodeAffinity"), [...path, "nodeAffinity"]),
-  ...checkPodAffinity(field(affinity, "podAffinity"), [...path, "podAffinity"]),
-  ...checkPodAffinity(field(affinity, "podAntiAffinity"), [...path, "podAntiAffinity"])
+export const checkAffinity = (affinity: L<Affinity> | undefined, path: Path): ReadonlyArray<Issue> => [
+  ...checkNodeAffinity(...at(affinity, "nodeAffinity", path)),
+  ...checkPodAffinity(...at(affinity, "podAffinity", path)),
+  ...checkPodAffinity(...at(affinity, "podAntiAffinity", path))
 ]

@@ -4,24 +4,34 @@
  * earlier target shadows a later one when its constraints are a subset of the later
  * one's (fewer constraints match more pods), so a warning is never a false alarm.
  */
-import { error, type Issue } from "./issue.ts"
-import { canonical, field, items, type Path, pairs, str } from "./json.ts"
+import type { TargetSpec } from "../../Instrumentation.ts"
+import type { LabelSelectorValue } from "../selector/Typed.ts"
+import { error, type Issue, warning } from "./issue.ts"
+import { each, entries, type L, type Path } from "./model.ts"
 
-export const checkDuplicateNames = (
-  targets: unknown,
+/**
+ * Every name used twice in `targets`, reported at the later one's `nameField`: an error
+ * where the name is an identity downstream (an OpenAgent job name), a warning where it
+ * only labels log lines (APM targets, which the webhook tells apart by position).
+ */
+export const checkDuplicateNames = <T extends object>(
+  targets: ReadonlyArray<T | undefined> | undefined,
   path: Path,
-  nameField: string
+  nameField: keyof T & string,
+  nameOf: (target: T) => string | undefined,
+  severity: "error" | "warning"
 ): ReadonlyArray<Issue> => {
+  const report = severity === "error" ? error : warning
   const seen = new Map<string, number>()
-  return items(targets).flatMap((target, i) => {
-    const name = str(field(target, nameField))
+  return each(targets, path, (target, here, i) => {
+    const name = nameOf(target)
     if (name === undefined) return []
     const first = seen.get(name)
     if (first === undefined) {
       seen.set(name, i)
       return []
     }
-    return [error("duplicate-target", [...path, i, nameField], `duplicate ${nameField} ${JSON.stringify(name)}: also used by ${formatIndex(path, first)}`)]
+    return [report("duplicate-target", [...here, nameField], `duplicate ${nameField} ${JSON.stringify(name)}: also used by ${formatIndex(path, first)}`)]
   })
 }
 
@@ -37,22 +47,22 @@ export interface Shape {
   readonly names: ReadonlySet<string> | undefined
 }
 
-/** `values` order does not change an expression's meaning, so it is sorted away. */
-const expressionKey = (expression: unknown): string => {
-  const values = items(field(expression, "values")).map((v) => canonical(v)).sort()
-  return canonical({ key: field(expression, "key"), operator: field(expression, "operator"), values })
-}
+type Expression = NonNullable<NonNullable<LabelSelectorValue["matchExpressions"]>[number]>
 
-const selectorConstraints = (selector: unknown, prefix: string): ReadonlyArray<string> => [
-  ...pairs(field(selector, "matchLabels")).map(([k, v]) => `${prefix}L${canonical(k)}=${canonical(v)}`),
-  ...items(field(selector, "matchExpressions")).map((e) => `${prefix}E${expressionKey(e)}`)
+/** `values` order does not change an expression's meaning, so it is sorted away. */
+const expressionKey = (expression: Expression): string =>
+  JSON.stringify([expression.key ?? null, expression.operator ?? null, [...(expression.values ?? [])].map((v) => v ?? null).sort()])
+
+const selectorConstraints = (selector: LabelSelectorValue | undefined, prefix: string): ReadonlyArray<string> => [
+  ...entries(selector?.matchLabels).map(([k, v]) => `${prefix}L${JSON.stringify([k, v])}`),
+  ...(selector?.matchExpressions ?? []).flatMap((e) => (e === undefined ? [] : [`${prefix}E${expressionKey(e)}`]))
 ]
 
-export const shape = (target: unknown): Shape => {
-  const namespaceSelector = field(target, "namespaceSelector")
-  const names = items(field(namespaceSelector, "matchNames")).map((n) => canonical(n))
+export const shape = (target: L<TargetSpec>): Shape => {
+  const namespaceSelector = target.namespaceSelector
+  const names = (namespaceSelector?.matchNames ?? []).flatMap((n) => (n === undefined ? [] : [n]))
   return {
-    constraints: new Set([...selectorConstraints(namespaceSelector, "ns:"), ...selectorConstraints(field(target, "podSelector"), "pod:")]),
+    constraints: new Set([...selectorConstraints(namespaceSelector, "ns:"), ...selectorConstraints(target.podSelector, "pod:")]),
     names: names.length === 0 ? undefined : new Set(names)
   }
 }

@@ -38,6 +38,13 @@ export const atomicList = <S extends Schema.Top>(item: S) =>
   Schema.Array(item).annotate({ "x-kubernetes-list-type": "atomic" })
 export const atomicObject = { "x-kubernetes-map-type": "atomic" } as const
 
+/**
+ * Struct annotation: the fields of a label selector (or requirement) in the order its
+ * unknown-field warning lists them, e.g. `unknown field "matchLabel" is ignored (expected
+ * one of matchLabels, matchExpressions)`: a typo there silently selects everything.
+ */
+export const selectorFields = "whatap/selectorFields"
+
 /** A field description, emitted as `description` in the CRD (what `kubectl explain` shows). */
 export const about = (description: string) => <S extends Schema.Top>(schema: S): S["Rebuild"] =>
   schema.annotate({ description })

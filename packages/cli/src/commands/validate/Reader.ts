@@ -1,0 +1,158 @@
+/**
+ * The one YAML reader of the CLI: a piece of text (Split.ts) to its documents, each
+ * empty, invalid (one finding per problem, never quoting the input) or parsed (its
+ * JSON value and `locate`, from a path to a line and column). js-yaml's flat event
+ * parser and its constructor read every document, with the YAML 1.2 core schema plus
+ * `<<` merge keys, duplicate keys refused, as the API server's JSON would need them.
+ * The same reader serves every input, so a verdict never depends on which reader a
+ * file happened to take.
+ *
+ * Bounds (see the README): nesting `maxDepth`; aliases by Aliases.ts; document size by
+ * Split.ts. Everything here is linear in the size of the piece.
+ */
+import { Result } from "effect"
+import { CORE_SCHEMA, constructFromEvents, EVENT_ID, type Event, mergeTag, parseEvents, YAMLException } from "js-yaml"
+import * as Aliases from "./Aliases.ts"
+import { locator, nodeStart, type Path } from "./Locate.ts"
+import { maxDocumentChars, type Piece } from "./Split.ts"
+import * as Syntax from "./Syntax.ts"
+
+export type { Path }
+
+export interface Position {
+  readonly line: number
+  readonly column: number
+}
+
+export interface Problem {
+  readonly position: Position
+  readonly message: string
+}
+
+export type Doc =
+  | { readonly _tag: "Empty"; readonly position: Position }
+  | { readonly _tag: "Invalid"; readonly errors: ReadonlyArray<Problem> }
+  | {
+    readonly _tag: "Parsed"
+    readonly position: Position
+    readonly value: unknown
+    readonly locate: (path: Path) => Position
+  }
+
+/** Nesting deeper than this is one finding; no Kubernetes object comes near it. */
+export const maxDepth = 200
+
+const schema = CORE_SCHEMA.withTags(mergeTag)
+
+/** Offset in the piece to line and column in the file, by binary search over line starts built on first use. */
+const positions = (piece: Piece): ((offset: number) => Position) => {
+  let starts: Array<number> | undefined
+  return (offset) => {
+    if (starts === undefined) {
+      starts = [0]
+      for (let i = piece.text.indexOf("\n"); i >= 0; i = piece.text.indexOf("\n", i + 1)) starts.push(i + 1)
+    }
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((starts[mid] ?? 0) <= offset) lo = mid
+      else hi = mid - 1
+    }
+    return { line: piece.line + lo, column: offset - (starts[lo] ?? 0) + 1 }
+  }
+}
+
+const invalid = (position: Position, message: string): Doc => ({ _tag: "Invalid", errors: [{ position, message }] })
+
+const mib = (chars: number): string => `${(chars / (1024 * 1024)).toFixed(1)} MiB`
+
+const kinds: Readonly<Record<string, string>> = { "[": "flow sequence", "{": "flow mapping" }
+
+/** A parser failure as one finding: at the unclosed bracket that caused it, else where the parser stopped. */
+const syntaxError = (piece: Piece, error: unknown, at: (offset: number) => Position): Doc => {
+  if (!(error instanceof YAMLException)) {
+    // an engine limit (a string too long for V8) is no stack trace either
+    const deep = error instanceof RangeError && /call stack/i.test(error.message)
+    return invalid({ line: piece.line, column: 1 }, deep ? Syntax.tooDeep : "the document is too large to read")
+  }
+  const offset = Math.min(error.mark?.position ?? 0, piece.text.length)
+  const message = Syntax.message(error.reason, piece.text[offset])
+  // where the parser ran out of depth says nothing useful: the document's start does
+  if (message === Syntax.tooDeep) return invalid({ line: piece.line, column: 1 }, message)
+  const opener = Syntax.unclosedFlow(piece.text)
+  if (opener === undefined || opener > offset) return invalid(at(offset), message)
+  const bracket = piece.text[opener] ?? "["
+  const end = at(piece.text.trimEnd().length).line
+  return invalid(at(opener), `the ${kinds[bracket] ?? "flow collection"} "${bracket}" opened here is never closed (the document ends at line ${end})`)
+}
+
+/**
+ * The first mapping key that is itself a mapping or a sequence: the constructor refuses
+ * it where the key ends, which has no offset of its own.
+ */
+const complexKey = (events: ReadonlyArray<Event>, from: number, to: number): number | undefined => {
+  // per open collection: is it a mapping, and is its next child a key
+  const stack: Array<{ readonly map: boolean; key: boolean }> = []
+  for (let i = from; i < to; i++) {
+    const e = events[i]
+    if (e === undefined || e.type === EVENT_ID.DOCUMENT) continue
+    if (e.type === EVENT_ID.POP) {
+      stack.pop()
+      continue
+    }
+    const top = stack[stack.length - 1]
+    const isKey = top?.map === true && top.key
+    if (top?.map === true) top.key = !top.key
+    if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) {
+      if (isKey) return nodeStart(e)
+      stack.push({ map: e.type === EVENT_ID.MAPPING, key: true })
+    }
+  }
+  return undefined
+}
+
+/** One document: events[first] is its DOCUMENT event, events[last] the POP that ends it. */
+const documentAt = (events: Array<Event>, first: number, last: number, piece: Piece, at: (offset: number) => Position): Doc => {
+  const head = events[first + 1]
+  const start = head === undefined || first + 1 >= last ? 0 : Math.max(nodeStart(head), 0)
+  if (first + 1 >= last) return { _tag: "Empty", position: at(start) }
+  const aliases = Aliases.check(events, first + 1, last, piece.text)
+  if (aliases._tag === "Cycle") return invalid(at(aliases.offset), "an alias (*name) refers to the node that contains it: the value would be infinite")
+  if (aliases._tag === "Expansion") {
+    return invalid(at(start), `aliases expand the document to more than ${aliases.budget} nodes (${aliases.written} written; at most ${Aliases.expansionFactor} per node written, or ${Aliases.minBudget}, are read)`)
+  }
+  const built = Result.try(() => constructFromEvents(events.slice(first, last + 1), { source: piece.text, schema, maxAliases: -1 }))
+  if (Result.isFailure(built)) {
+    const key = built.failure instanceof YAMLException && built.failure.reason.includes("complex keys") ? complexKey(events, first, last) : undefined
+    return key === undefined ? syntaxError(piece, built.failure, at) : invalid(at(key), Syntax.message(built.failure instanceof YAMLException ? built.failure.reason : "", undefined))
+  }
+  const value: unknown = built.success[0]
+  if (value === null || value === undefined) return { _tag: "Empty", position: at(start) }
+  const locate = locator(events, first + 1, last, piece.text, start)
+  return { _tag: "Parsed", position: at(start), value, locate: (path) => at(locate(path)) }
+}
+
+/** Every document of a piece, in order. */
+export const read = (piece: Piece): ReadonlyArray<Doc> => {
+  const at = positions(piece)
+  if (piece.oversized !== undefined) {
+    return [invalid({ line: piece.line, column: 1 }, `the document is ${mib(piece.oversized)}, more than the ${mib(maxDocumentChars)} read in one document (the API server takes 3 MiB per object): split it`)]
+  }
+  const bad = piece.invalid[0]
+  if (bad !== undefined) return [invalid(at(bad), "invalid UTF-8: save the file as UTF-8 (or UTF-16/UTF-32 with a byte order mark)")]
+  const parsed = Result.try(() => parseEvents(piece.text, { maxDepth }))
+  if (Result.isFailure(parsed)) return [syntaxError(piece, parsed.failure, at)]
+  const events = parsed.success
+  const docs: Array<Doc> = []
+  let depth = 0
+  let first = 0
+  for (let i = 0; i < events.length; i++) {
+    const type = events[i]?.type
+    if (type === EVENT_ID.DOCUMENT || type === EVENT_ID.MAPPING || type === EVENT_ID.SEQUENCE) {
+      if (depth === 0) first = i
+      depth++
+    } else if (type === EVENT_ID.POP && --depth === 0) docs.push(documentAt(events, first, i, piece, at))
+  }
+  return docs
+}

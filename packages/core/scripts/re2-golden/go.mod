@@ -1,0 +1,3 @@
+module github.com/whatap-operator/core/scripts/re2-golden
+
+go 1.26.0

@@ -1,0 +1,48 @@
+/**
+ * What the validator's rules read: the lenient typed value of a resource (`lenient.ts`),
+ * never raw JSON. Each rule takes the model type of the part it checks (`L<EnvVar>`,
+ * `L<GpuMonitoringSpec>`, ...) and names fields through `at`, whose key is checked
+ * against that type, so renaming a field of the Schema breaks the rules at compile time
+ * instead of silently switching them off.
+ */
+import type { Lenient } from "../lenient.ts"
+import type { Issue } from "./issue.ts"
+import type { Path } from "./json.ts"
+import type { RegexCheck } from "./regex.ts"
+
+export type { Path }
+
+/** What rules share across one resource. */
+export interface Context {
+  /** Whether the schema rejected something at or under `path` (the value there is partial). */
+  readonly damaged: (path: Path) => boolean
+  /** The RE2 check, with the resource's budget (see `regex.ts`). */
+  readonly regex: RegexCheck
+}
+
+/** A model type as the lenient decoder produces it: every field optional, list items possibly absent. */
+export type L<T> = Lenient<T>
+
+/** A lenient list: absent, or items of which the invalid ones are `undefined` (indices kept). */
+export type List<T> = ReadonlyArray<L<T> | undefined> | undefined
+
+/** `owner[key]` and the path to it; `key` must be a field of the owner's model type. */
+export const at = <T extends object, K extends keyof T & string>(
+  owner: T | undefined,
+  key: K,
+  path: Path
+): readonly [T[K] | undefined, Path] => [owner?.[key], [...path, key]]
+
+/** The issues of every present item of a list, with the item's index in the path. */
+export const each = <T>(
+  list: ReadonlyArray<T | undefined> | undefined,
+  path: Path,
+  check: (item: T, path: Path, index: number) => ReadonlyArray<Issue>
+): ReadonlyArray<Issue> =>
+  (list ?? []).flatMap((item, index) => (item === undefined ? [] : check(item, [...path, index], index)))
+
+/** The present entries of a lenient map (`{ readonly [key: string]: V | undefined }`). */
+export const entries = <V>(map: { readonly [key: string]: V | undefined } | undefined): ReadonlyArray<readonly [string, V]> =>
+  Object.entries(map ?? {}).flatMap(([key, value]) => (value === undefined ? [] : [[key, value] as const]))
+
+export const nonEmpty = (s: string | undefined): s is string => s !== undefined && s !== ""
