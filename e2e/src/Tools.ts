@@ -3,9 +3,12 @@
  * like the control plane, each into its own content-addressed cache directory
  * (`<cache root>/<name>-<sha256[:16]>/<name>`): the key covers the module's go.mod and
  * go.sum, the `go build` arguments, `go version` and the target, so a bump rebuilds and
- * nothing else does. Built on first use; `npm run controlplane:build` builds them too.
+ * nothing else does. Built on first use; `npm run controlplane:build` builds promtool too,
+ * which the specs need, but not vegeta, which only the benchmarks use.
  *
- * Today: promtool (Prometheus' own linter for the metrics exposition format).
+ * Today: promtool (Prometheus' own linter for the metrics exposition format), vegeta
+ * (the HTTP load generator of the admission benchmark) and helm (lint, template and
+ * install of the chart in `deploy/chart`; built on first use only, ~3 min cold).
  */
 import { createHash } from "node:crypto"
 import { existsSync } from "node:fs"
@@ -25,6 +28,8 @@ export interface Tool {
   /** The version the wrapper module requires, for progress output. */
   readonly version: string
   readonly ldflags: ReadonlyArray<string>
+  /** How long a build takes with empty Go caches, for progress output. */
+  readonly coldBuild: string
 }
 
 /** Go module github.com/prometheus/prometheus v0.316.0 is Prometheus 3.16.0. */
@@ -33,7 +38,38 @@ export const PROMTOOL: Tool = {
   module: "promtool",
   pkg: "github.com/prometheus/prometheus/cmd/promtool",
   version: "v0.316.0",
-  ldflags: ["-s", "-w", "-X github.com/prometheus/common/version.Version=3.16.0"]
+  ldflags: ["-s", "-w", "-X github.com/prometheus/common/version.Version=3.16.0"],
+  coldBuild: "~3-4 min"
+}
+
+/** `vegeta -version` prints the Version set here; the wrapper module pins the same release. */
+export const VEGETA: Tool = {
+  name: "vegeta",
+  module: "vegeta",
+  pkg: "github.com/tsenart/vegeta/v12",
+  version: "v12.13.0",
+  ldflags: ["-s", "-w", "-X main.Version=v12.13.0"],
+  coldBuild: "~30 s"
+}
+
+/** Helm 4; `helm version` prints the version set here, which the wrapper module pins. */
+export const HELM: Tool = {
+  name: "helm",
+  module: "helm",
+  pkg: "helm.sh/helm/v4/cmd/helm",
+  version: "v4.3.1",
+  ldflags: ["-s", "-w", "-X helm.sh/helm/v4/internal/version.version=v4.3.1", "-X helm.sh/helm/v4/internal/version.gitTreeState=clean"],
+  coldBuild: "~3 min"
+}
+
+/** kubeconform, the benchmark's reference validator; `-v` prints the Version set here. */
+export const KUBECONFORM: Tool = {
+  name: "kubeconform",
+  module: "kubeconform",
+  pkg: "github.com/yannh/kubeconform/cmd/kubeconform",
+  version: "v0.8.0",
+  ldflags: ["-s", "-w", "-X main.version=v0.8.0"],
+  coldBuild: "~30 s"
 }
 
 const buildArgs = (tool: Tool, output: string): ReadonlyArray<string> =>
@@ -85,7 +121,7 @@ export const ensure = Effect.fn("Tools.ensure")(function*(tool: Tool) {
   const binary = join(dir, tool.name)
   if (existsSync(binary)) return binary
   const started = Date.now()
-  yield* Console.log(`[tools] ${tool.name}: go build ${tool.pkg} ${tool.version} (cold: ~3-4 min on 2 cores) ...`)
+  yield* Console.log(`[tools] ${tool.name}: go build ${tool.pkg} ${tool.version} (cold: ${tool.coldBuild} on 2 cores) ...`)
   const partial = `${dir}.partial-${process.pid}`
   Janitor.removeOnExit(partial)
   yield* buildInto(tool, partial).pipe(
@@ -99,3 +135,12 @@ export const ensure = Effect.fn("Tools.ensure")(function*(tool: Tool) {
 
 /** promtool's path, built on first use. */
 export const promtool = ensure(PROMTOOL)
+
+/** vegeta's path, built on first use. */
+export const vegeta = ensure(VEGETA)
+
+/** kubeconform's path, built on first use. */
+export const kubeconform = ensure(KUBECONFORM)
+
+/** helm's path, built on first use. */
+export const helm = ensure(HELM)

@@ -56,11 +56,23 @@ export const isRecord = (u: unknown): u is JsonRecord => {
  * call it on input whose depth is known to be bounded (`nestingExceeds`).
  */
 export const dropNulls = (u: unknown): unknown => {
-  if (Array.isArray(u)) return u.map(dropNulls)
+  if (Array.isArray(u)) {
+    const items = u.map(dropNulls)
+    return items.some((item, i) => item !== u[i]) ? items : u
+  }
   if (!isRecord(u)) return u
-  return Object.fromEntries(
-    Object.entries(u).flatMap(([k, v]) => (v === null || v === undefined ? [] : [[k, dropNulls(v)]]))
-  )
+  // Copies only what holds a null somewhere: most documents have none, and are returned as they are.
+  let copy: Record<string, unknown> | undefined
+  const keys = Object.keys(u)
+  keys.forEach((key, i) => {
+    const value = u[key]
+    const dropped = value === null || value === undefined
+    const kept = dropped ? undefined : dropNulls(value)
+    if (copy === undefined && !dropped && kept === value) return
+    copy ??= Object.fromEntries(keys.slice(0, i).map((k) => [k, u[k]]))
+    if (kept !== undefined) copy[key] = kept
+  })
+  return copy ?? u
 }
 
 /** Far beyond any real CR (the deepest schema path is under 20 levels), well within the stack. */
