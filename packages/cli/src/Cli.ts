@@ -86,6 +86,21 @@ export const commands: ReadonlyArray<Command> = [
     load: () => import("./commands/explain.ts").then((m) => m.run)
   },
   {
+    path: ["gpu", "inspect"],
+    summary: "Show this machine's NVIDIA GPUs and MIG devices, and the GPU monitoring settings to use",
+    operands: "",
+    flags: [
+      { name: "nvidia-smi-xml", takesValue: true, valueName: "FILE", description: "saved `nvidia-smi -q -x` output (- for stdin) instead of running nvidia-smi" },
+      { name: "mig-lgi", takesValue: true, valueName: "FILE", description: "saved `nvidia-smi mig -lgi` output, for the MIG profile names" },
+      outputFlag(["text", "json"])
+    ],
+    details: "Without --nvidia-smi-xml it runs `nvidia-smi -q -x` (and `nvidia-smi mig -lgi` when a GPU is in MIG mode).\n" +
+      "The recommendation (devices, host engine, metrics, pod attribution) is the one the operator's planner makes.\n" +
+      "Exit 1 when the nvidia-smi output cannot be read (the message names what is missing), 2 on usage or I/O\n" +
+      "errors and when nvidia-smi is not installed or fails.",
+    load: () => import("./commands/gpu/inspect.ts").then((m) => m.run)
+  },
+  {
     path: ["run"],
     summary: "Run the operator against the current kubeconfig or the in-cluster config",
     operands: "",

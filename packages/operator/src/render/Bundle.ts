@@ -18,10 +18,10 @@
  */
 import { Naming, type K8sAgent } from "@whatap-operator/core"
 import { ApiResource, type KubeObject } from "@whatap-operator/kube"
-import * as DcgmCsv from "./DcgmCsv.ts"
 import { type Json, metadata, object } from "./Objects.ts"
 import type { Desired, Input, Managed } from "./Render.ts"
 import * as StartScripts from "./StartScripts.ts"
+import { Csv } from "@whatap-operator/gpu"
 
 const labels = { [Naming.labels.appName]: Naming.operatorAppName, [Naming.labels.managedBy]: Naming.managedByValue }
 
@@ -61,7 +61,7 @@ const master = (input: Input): ReadonlyArray<Desired> => [
 
 const node = (input: Input, k8s: K8sAgent.K8sAgentSpec): ReadonlyArray<Desired> => [
   configMap(input, Naming.nodeAgent.startScript, Naming.startScriptKey, StartScripts.node),
-  ...(k8s.gpuMonitoring.enabled ? [configMap(input, Naming.gpu.csvConfigMap, Naming.gpu.csvKey, DcgmCsv.csv)] : [])
+  ...(k8s.gpuMonitoring.enabled ? [configMap(input, Naming.gpu.csvConfigMap, Naming.gpu.csvKey, Csv.render(Csv.defaults))] : [])
 ]
 
 const serviceAccount = (input: Input): Desired =>

@@ -10,7 +10,6 @@ import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Render } from "../../src/index.ts"
 import * as Credentials from "../../src/render/Credentials.ts"
-import * as DcgmCsv from "../../src/render/DcgmCsv.ts"
 import * as Resources from "../../src/render/Resources.ts"
 import * as ScrapeConfig from "../../src/render/scrape/ScrapeConfig.ts"
 import * as StartScripts from "../../src/render/StartScripts.ts"
@@ -116,22 +115,6 @@ describe("OpenAgent ConfigMap", () => {
     const i = input(a, { namespace: "ops" })
     const cm = find(Render.render(i), "ConfigMap", "whatap-open-agent-config").object
     assert.deepStrictEqual(cm["data"], { "scrape_config.yaml": ScrapeConfig.render(a, i.monitors, "ops") })
-  })
-})
-
-describe("DcgmCsv", () => {
-  const rows = DcgmCsv.csv.split("\n").filter((l) => l !== "" && !l.startsWith("#"))
-  it("every line is `FIELD, type, help` with three fields", () => {
-    for (const row of rows) assert.match(row, /^DCGM_FI_[A-Z0-9_]+, (label|gauge|counter), [^,]+$/, row)
-  })
-  it("lists every field of the manifests variant of spec 6.3, PSTATE once", () => {
-    for (const f of ["DCGM_FI_DEV_MIG_MODE", "DCGM_FI_DEV_MIG_MAX_SLICES", "DCGM_FI_DEV_MIG_GI_INFO", "DCGM_FI_DEV_MIG_CI_INFO", "DCGM_FI_DEV_WEIGHTED_GPU_UTIL", "DCGM_FI_DEV_BAR1_USED", "DCGM_FI_PROF_PIPE_FP16_ACTIVE", "DCGM_FI_DEV_VIDEO_CLOCK"]) {
-      assert.include(DcgmCsv.fields, f)
-    }
-    assert.strictEqual(DcgmCsv.fields.filter((f) => f === "DCGM_FI_DEV_PSTATE").length, 1)
-    assert.strictEqual(new Set(DcgmCsv.fields).size, DcgmCsv.fields.length)
-    assert.lengthOf(DcgmCsv.fields, 46)
-    assert.notInclude(DcgmCsv.fields, "DCGM_FI_DEV_APP_SM_CLOCK")
   })
 })
 

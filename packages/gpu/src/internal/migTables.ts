@@ -1,0 +1,108 @@
+/**
+ * The box-drawn tables of `nvidia-smi mig -lgip` and `nvidia-smi mig -lgi`. Each data
+ * row is matched whole; a line that is neither a border, a header nor a row is an error
+ * with its line number, as is a profile whose second line (CE, JPEG, OFA) is missing.
+ * nvidia-smi prints a one-line message instead of a table when there is nothing to list
+ * ("No MIG-supported devices found.", "No GPU instances found"): that is an empty list.
+ */
+import { Result } from "effect"
+import type * as Mig from "../Mig.ts"
+import { invalid, missing, quote, type Read } from "./Problem.ts"
+
+/** At most this many table lines: 8 GPUs x 7 profiles x 3 lines is about 170. */
+const maxLines = 10_000
+
+const border = /^(\+-+\+|\|=+\|)$/
+
+/** `|   0  MIG 1g.10gb         19     7/7        9.75       No     16     1     0   |` */
+const profileRow = /^\|\s*(\d+)\s+MIG\s+(\S+)\s+(\d+)\s+(\d+)\/(\d+)\s+(\d+(?:\.\d+)?)\s+(Yes|No)\s+(\d+)\s+(\d+)\s+(\d+)\s*\|$/
+/** `|                                                               1     1     0   |` */
+const profileRowTail = /^\|\s+(\d+)\s+(\d+)\s+(\d+)\s*\|$/
+/** `|   0  MIG 3g.40gb          9        1          0:4     |` */
+const instanceRow = /^\|\s*(\d+)\s+MIG\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+):(\d+)\s*\|$/
+
+interface Line {
+  readonly number: number
+  readonly text: string
+}
+
+/** Non-empty lines with their 1-based numbers, trailing spaces removed. */
+const lines = (text: string): ReadonlyArray<Line> =>
+  text.split(/\r?\n/).map((line, i) => ({ number: i + 1, text: line.trim() })).filter((line) => line.text !== "")
+
+const isHeader = (line: string, title: string): boolean =>
+  line.startsWith("|") && (line.includes(title) || /^\|\s*(GPU\s+Name|Free\/Total|ID\s+ID)/.test(line))
+
+/** The table lines after the title, or the empty list for nvidia-smi's "No ... found" message. */
+const tableLines = (text: string, title: string): Read<ReadonlyArray<Line> | undefined> => {
+  const all = lines(text)
+  if (all.length > maxLines) return Result.fail({ reason: "TooLarge", at: "line 1", detail: `more than ${maxLines} lines` })
+  const first = all[0]
+  if (first !== undefined && /^No .* found/i.test(first.text)) return Result.succeed(undefined)
+  if (!all.some((line) => line.text.includes(title))) {
+    return Result.fail({ reason: "Malformed", at: "line 1", detail: `no "${title}" table (is this the right command's output?)` })
+  }
+  const last = all[all.length - 1]
+  if (last === undefined || !border.test(last.text)) {
+    return missing(`line ${last?.number ?? 1}`, "the table's closing border is missing (truncated output?)")
+  }
+  const rows = all.filter((line) => !border.test(line.text) && !isHeader(line.text, title))
+  return rows.length === 0 ? missing(`line ${last.number}`, "the table has no rows") : Result.succeed(rows)
+}
+
+const profile = (row: RegExpExecArray, tail: RegExpExecArray): Mig.GpuInstanceProfile => ({
+  gpu: Number(row[1]),
+  name: row[2] ?? "",
+  id: Number(row[3]),
+  instancesFree: Number(row[4]),
+  instancesTotal: Number(row[5]),
+  memoryGiB: Number(row[6]),
+  p2p: row[7] === "Yes",
+  multiprocessors: Number(row[8]),
+  decoders: Number(row[9]),
+  encoders: Number(row[10]),
+  copyEngines: Number(tail[1]),
+  jpegEngines: Number(tail[2]),
+  ofaEngines: Number(tail[3])
+})
+
+const notARow = (line: Line, what: string): Read<never> =>
+  invalid(`line ${line.number}`, `not a ${what} row: ${quote(line.text)}`)
+
+export const gpuInstanceProfiles = (text: string): Read<ReadonlyArray<Mig.GpuInstanceProfile>> =>
+  Result.flatMap(tableLines(text, "GPU instance profiles:"), (rows) => {
+    if (rows === undefined) return Result.succeed([])
+    const out: Array<Mig.GpuInstanceProfile> = []
+    for (let i = 0; i < rows.length; i += 2) {
+      const line = rows[i]
+      const row = line === undefined ? null : profileRow.exec(line.text)
+      if (line === undefined || row === null) return line === undefined ? Result.succeed(out) : notARow(line, "GPU instance profile")
+      const next = rows[i + 1]
+      const tail = next === undefined ? null : profileRowTail.exec(next.text)
+      if (next === undefined || (tail === null && profileRow.test(next.text))) {
+        return missing(`line ${line.number}`, `the second line (CE, JPEG, OFA) of profile ${row[2]} is missing`)
+      }
+      if (tail === null) return notARow(next, "GPU instance profile's second")
+      out.push(profile(row, tail))
+    }
+    return Result.succeed(out)
+  })
+
+export const gpuInstances = (text: string): Read<ReadonlyArray<Mig.GpuInstance>> =>
+  Result.flatMap(tableLines(text, "GPU instances:"), (rows) => {
+    if (rows === undefined) return Result.succeed([])
+    const out: Array<Mig.GpuInstance> = []
+    for (const line of rows) {
+      const row = instanceRow.exec(line.text)
+      if (row === null) return notARow(line, "GPU instance")
+      out.push({
+        gpu: Number(row[1]),
+        profile: row[2] ?? "",
+        profileId: Number(row[3]),
+        id: Number(row[4]),
+        placementStart: Number(row[5]),
+        placementSize: Number(row[6])
+      })
+    }
+    return Result.succeed(out)
+  })
