@@ -1,0 +1,201 @@
+/**
+ * `whatapctl validate` against kubeconform on the same files and the same schemas, in
+ * the same run: wall time (process start included, as CI pays it) and peak resident
+ * memory (the kernel's VmHWM, read until the process ends) at 1,500 and 15,000
+ * documents (BENCH_SIZES to change). kubeconform is built from its Go module
+ * (`Tools.kubeconform`, cached after the first build) and reads the CRDs of
+ * `deploy/crds` as JSON schema files, converted here from their openAPIV3Schema. Without
+ * Go the benchmark says so and exits 0.
+ *
+ * The documents are those of validate.ts: a tenth carry errors. kubeconform checks the
+ * CRD schema only; whatapctl the schema and its semantic rules, so it reports more.
+ */
+import { spawn, spawnSync } from "node:child_process"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { cpus, tmpdir } from "node:os"
+import { join } from "node:path"
+import { Tools } from "@whatap-operator/e2e"
+import { Effect } from "effect"
+import { parse } from "yaml"
+import { bin, bundled, repoRoot } from "./_whatapctl.ts"
+
+const sizes = (process.env["BENCH_SIZES"] ?? "1500,15000").split(",").map(Number)
+const runs = Number(process.env["BENCH_RUNS"] ?? 3)
+
+const agent = (i: number): string => `apiVersion: monitoring.whatap.com/v2alpha1
+kind: WhatapAgent
+metadata:
+  name: ${i % 10 === 0 ? `agent-${i}` : "whatap"}
+spec:
+  features:
+    apm:
+      instrumentation:
+        enabled: true
+        targets:
+          - name: java-${i}
+            enabled: true
+            language: ${i % 10 === 0 ? "jav" : "java"}
+            namespaceSelector:
+              matchNames: [team-${i}]
+            podSelector:
+              matchLabels: {app: web-${i}}
+              matchExpressions:
+                - {key: tier, operator: In, values: [frontend, backend]}
+          - name: python-${i}
+            enabled: true
+            language: python
+            podSelector:
+              matchLabels: {lang: python}
+    k8sAgent:
+      masterAgent:
+        enabled: true
+        resources:
+          requests: {cpu: 100m, memory: 256Mi}
+          limits: {cpu: ${i % 10 === 0 ? "50m" : "1"}, memory: 1Gi}
+      nodeAgent: {enabled: true}
+      gpuMonitoring: {enabled: false}
+`
+
+const podMonitor = (i: number): string => `apiVersion: monitoring.whatap.com/v2alpha1
+kind: WhatapPodMonitor
+metadata:
+  name: pm-${i}
+  namespace: default
+spec:
+  selector:
+    matchLabels: {app: api-${i}}
+  endpoints:
+    - port: ${i % 10 === 1 ? '"70000"' : "metrics"}
+      interval: 30s
+      metricRelabelConfigs:
+        - {action: keep, regex: "http_.*", source_labels: [__name__]}
+`
+
+const staticEndpoint = (i: number): string => `apiVersion: monitoring.whatap.com/v2alpha1
+kind: WhatapStaticEndpoint
+metadata:
+  name: se-${i}
+  namespace: default
+spec:
+  endpoints:
+    - address: ${i % 10 === 2 ? "db-only-host" : `10.0.${i % 256}.1:9100`}
+`
+
+const generators = [agent, podMonitor, staticEndpoint]
+const documents = (n: number): string => Array.from({ length: n }, (_, i) => (generators[i % 3] ?? agent)(i)).join("---\n")
+
+type Json = { readonly [key: string]: unknown }
+const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * An openAPIV3Schema as the JSON schema kubeconform reads (what its openapi2jsonschema
+ * does): `x-kubernetes-int-or-string` becomes an integer-or-string union, `nullable`
+ * adds null to the type; other `x-kubernetes-*` keys are unknown keywords, ignored.
+ */
+export const toJsonSchema = (schema: unknown): unknown => {
+  if (Array.isArray(schema)) return schema.map(toJsonSchema)
+  if (!isRecord(schema)) return schema
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(schema)) out[key] = toJsonSchema(value)
+  if (out["x-kubernetes-int-or-string"] === true) {
+    delete out["type"]
+    out["anyOf"] = [{ type: "integer" }, { type: "string" }]
+  }
+  if (out["nullable"] === true && typeof out["type"] === "string") out["type"] = [out["type"], "null"]
+  return out
+}
+
+/** `<kind>_<version>.json` for every version of every CRD, as `-schema-location` below expects. */
+const writeSchemas = (dir: string): number => {
+  let written = 0
+  for (const file of readdirSync(join(repoRoot, "deploy/crds")).filter((f) => f.endsWith(".yaml"))) {
+    const crd = parse(readFileSync(join(repoRoot, "deploy/crds", file), "utf8")) as {
+      spec: { names: { kind: string }; versions: ReadonlyArray<{ name: string; schema: { openAPIV3Schema: unknown } }> }
+    }
+    for (const version of crd.spec.versions) {
+      const name = `${crd.spec.names.kind.toLowerCase()}_${version.name}.json`
+      writeFileSync(join(dir, name), JSON.stringify(toJsonSchema(version.schema.openAPIV3Schema)))
+      written++
+    }
+  }
+  return written
+}
+
+interface Sample {
+  readonly ms: number
+  readonly peakBytes: number
+  readonly status: number | null
+}
+
+const hwm = (pid: number): number => {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8")
+  return Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? "0") * 1024
+}
+
+/** One run, its output discarded; the high-water mark is polled until the process exits. */
+const measure = (command: string, args: ReadonlyArray<string>): Promise<Sample> =>
+  new Promise((resolve, reject) => {
+    const start = performance.now()
+    const child = spawn(command, args, { cwd: repoRoot, stdio: ["ignore", "ignore", "ignore"] })
+    let peakBytes = 0
+    const poll = setInterval(() => {
+      if (child.pid === undefined) return
+      try {
+        peakBytes = Math.max(peakBytes, hwm(child.pid))
+      } catch {
+        // the process is gone; its last reading stands
+      }
+    }, 2)
+    child.on("error", (error) => {
+      clearInterval(poll)
+      reject(error)
+    })
+    child.on("exit", (status) => {
+      clearInterval(poll)
+      resolve({ ms: performance.now() - start, peakBytes, status })
+    })
+  })
+
+const median = (values: ReadonlyArray<number>): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
+const mib = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(0)} MiB`
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
+
+const series = async (command: string, args: ReadonlyArray<string>, expect: number) => {
+  const samples: Array<Sample> = []
+  for (let i = 0; i < runs + 1; i++) {
+    const s = await measure(command, args)
+    if (s.status !== expect) throw new Error(`${command} ${args.join(" ")}: exit ${s.status}, expected ${expect}`)
+    // the first run warms caches (the V8 compile cache, the page cache) for both tools alike
+    if (i > 0) samples.push(s)
+  }
+  return { ms: median(samples.map((s) => s.ms)), peakBytes: Math.max(...samples.map((s) => s.peakBytes)) }
+}
+
+const hasGo = spawnSync("go", ["version"], { encoding: "utf8" }).status === 0
+if (!hasGo) {
+  console.log("validate-kubeconform: skipped: no Go toolchain on PATH (kubeconform is built from its Go module)")
+} else {
+  const kubeconform = await Effect.runPromise(Tools.kubeconform)
+  const dir = mkdtempSync(join(tmpdir(), "whatapctl-kubeconform-"))
+  const schemas = join(dir, "schemas")
+  mkdirSync(schemas)
+  const count = writeSchemas(schemas)
+  const location = join(schemas, "{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json")
+  console.log(`node ${process.version}, ${cpus().length} CPUs, ${bundled ? "esbuild bundle" : "TypeScript source (no bundle built)"}; ${count} schemas from deploy/crds; median of ${runs} runs after a warm-up`)
+  console.log(`whatapctl:   node ${bin} validate -o json FILE`)
+  console.log(`kubeconform: ${kubeconform} -summary -schema-location '${location}' FILE`)
+  const rows: Array<string> = []
+  for (const size of sizes) {
+    const file = join(dir, `resources-${size}.yaml`)
+    const text = documents(size)
+    writeFileSync(file, text)
+    const ours = await series(process.execPath, [bin, "validate", "-o", "json", file], 1)
+    const theirs = await series(kubeconform, ["-summary", "-schema-location", location, file], 0)
+    const ahead = ours.ms < theirs.ms && ours.peakBytes <= Math.max(theirs.peakBytes, 120 * 1024 * 1024)
+    rows.push(`${String(size).padStart(7)} docs (${(text.length / (1024 * 1024)).toFixed(1)} MiB)  whatapctl ${seconds(ours.ms)} ${mib(ours.peakBytes)}  kubeconform ${seconds(theirs.ms)} ${mib(theirs.peakBytes)}  ${ahead ? "ahead" : "BEHIND"}`)
+    rmSync(file, { force: true })
+  }
+  rmSync(dir, { recursive: true, force: true })
+  for (const row of rows) console.log(row)
+  console.log("(ahead: faster than kubeconform, peak memory within 120 MiB; kubeconform checks the schema only)")
+}
