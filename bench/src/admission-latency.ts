@@ -23,8 +23,8 @@
  * - soak, on a fresh server warmed up the same way: both pods alternately at
  *   `BENCH_ADMISSION_SOAK_RATE` (200)/s for `BENCH_ADMISSION_SOAK_SECONDS` (600), the
  *   server's resident memory sampled every 10 s.
- * `BENCH_ADMISSION_DECODE=once` decodes the CR once at start instead of on every request, as
- * the operator's webhook does today. Each run prints the vegeta command it ran.
+ * The CR is decoded once, as the operator's webhook decodes each version of it once;
+ * `BENCH_ADMISSION_DECODE=perRequest` decodes it on every request instead. Each run prints the vegeta command it ran.
  * The load averages printed include this benchmark's own two processes.
  *
  * Run: `npx node bench/src/admission-latency.ts`; a quick run (about 2 minutes):
@@ -244,7 +244,7 @@ const session = (vegeta: string, dir: string, failures: Array<string>, phases: (
   Effect.gen(function*() {
     const server = yield* Server.start(dir)
     const world = yield* prepare(vegeta, dir, server, failures)
-    console.log(`\nserver pid ${server.pid} on 127.0.0.1:${server.port}, CR decoded ${envString("BENCH_ADMISSION_DECODE", "perRequest")}; ` +
+    console.log(`\nserver pid ${server.pid} on 127.0.0.1:${server.port}, CR decoded ${envString("BENCH_ADMISSION_DECODE", "once")}; ` +
       `expected: ${world.pods.map((p) => `${p.name} pod ${p.expect}`).join(", ")}`)
     yield* warmUp(world)
     yield* phases(world)
