@@ -23,8 +23,10 @@ RUN --mount=type=cache,target=/root/.npm \
     && npm run build -w @whatap-operator/cli
 
 # Run: distroless Node.js 24 on Debian 12, as the image's `nonroot` user (65532, the chart's
-# runAsUser); no shell, no package manager, nothing but node and the one bundle file.
+# runAsUser); no shell, no package manager, nothing but node and the bundle: its entry file
+# and the chunks it loads per command.
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
 COPY --from=build /src/packages/cli/dist/whatapctl.mjs /app/whatapctl.mjs
+COPY --from=build /src/packages/cli/dist/chunks/ /app/chunks/
 USER 65532:65532
 ENTRYPOINT ["/nodejs/bin/node", "/app/whatapctl.mjs"]

@@ -34,6 +34,16 @@ const installOperator = Effect.fn("start.installOperator")(function*(plane: Cont
   const deploy = Manifests.loadFiles(join(Manifests.repoRoot, "deploy", "operator"), (f) => f.endsWith(".yaml"))
   yield* Manifests.apply(plane.kubeConfig, [...deploy.filter((o) => o.kind === "Namespace"), ...deploy.filter((o) => o.kind !== "Namespace")])
   yield* Console.log(`[start] installed the operator's namespace and RBAC (deploy/operator)`)
+  // The agents read their license, host and port from this Secret when the CR carries none
+  // (as `kubectl create secret` does in a real install); the values are placeholders.
+  const credentials = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: Naming.credentialsSecret, namespace: Naming.defaultNamespace },
+    stringData: { WHATAP_LICENSE: "playground-license", WHATAP_HOST: "127.0.0.1", WHATAP_PORT: "6600" }
+  }
+  yield* Manifests.apply(plane.kubeConfig, [credentials])
+  yield* Console.log(`[start] created the Secret ${Naming.credentialsSecret} with placeholder credentials`)
   return yield* ServiceAccounts.kubeconfig({ kubeConfig: plane.kubeConfig, namespace: Naming.defaultNamespace, name: "whatap-operator", dir: plane.workDir })
 })
 
@@ -141,6 +151,7 @@ const program = Effect.gen(function*() {
     `  ${kubectl} --kubeconfig ${plane.kubeconfigPath} get whatapagents -o wide`,
     `  ${kubectl} --kubeconfig ${plane.kubeconfigPath} get all -n ${Naming.defaultNamespace}`,
     `  curl http://127.0.0.1:${operator.probePort}/metrics`,
+    `  npx whatapctl doctor --kubeconfig ${plane.kubeconfigPath}   # checks the install, each failure with its fix`,
     `  npx whatapctl explain --agent deploy/samples/${agentSample} -f <pod.yaml>   # why a pod is (not) injected`,
     "Edit the WhatapAgent or delete an object and watch the operator put it back. Press Ctrl-C to stop.",
     ""

@@ -955,10 +955,30 @@ export declare const InstrumentationStatus: Schema.Struct<{
     readonly missedPods: Schema.Int;
 }>;
 export type InstrumentationStatus = typeof InstrumentationStatus.Type;
+export declare const GpuNodeStatus: Schema.Struct<{
+    readonly name: Schema.String;
+    readonly gpus: Schema.optionalKey<Schema.Int>;
+    readonly models: Schema.$Array<Schema.String>;
+    readonly migLayout: Schema.optionalKey<Schema.Literals<readonly ["disabled", "all", "some"]>>;
+    readonly strategy: Schema.optionalKey<Schema.Literals<readonly ["none", "single", "mixed"]>>;
+    readonly configState: Schema.optionalKey<Schema.String>;
+    readonly migDevices: Schema.$Array<Schema.Struct<{
+        readonly profile: Schema.String;
+        readonly count: Schema.Int;
+    }>>;
+    readonly warnings: Schema.$Array<Schema.String>;
+}>;
+export type GpuNodeStatus = typeof GpuNodeStatus.Type;
+export declare const GpuStatus: Schema.Struct<{
+    readonly nodes: Schema.$Array<typeof WhatapAgent.GpuNodeStatus>;
+    readonly otherNodes: Schema.optionalKey<Schema.Int>;
+}>;
+export type GpuStatus = typeof GpuStatus.Type;
 export declare const WhatapAgentStatus: Schema.Struct<{
     readonly conditions: Schema.optionalKey<Schema.$Array<typeof KubeTypes.Condition>>;
     readonly observedGeneration: Schema.optionalKey<Schema.Int>;
     readonly instrumentation: Schema.optionalKey<typeof WhatapAgent.InstrumentationStatus>;
+    readonly gpu: Schema.optionalKey<typeof WhatapAgent.GpuStatus>;
 }>;
 export type WhatapAgentStatus = typeof WhatapAgentStatus.Type;
 export declare const WhatapAgent: Schema.Struct<{

@@ -82,6 +82,18 @@ export const valuesSpecs = () => {
       assert.deepStrictEqual(env.find((e) => e.name === "WHATAP_LICENSE")?.valueFrom, {
         secretKeyRef: { name: "my-credentials", key: "WHATAP_LICENSE", optional: true }
       })
+      // The memory checker's permissions exist only with the checker (the default RBAC is exactly what the operator uses).
+      assert.isFalse(existing.some((o) => Objects.metadataOf(o).name === "whatap-operator-gpu-memory-check"))
+      const checker = yield* render("gpuMemoryCheck.enabled=true")
+      assert.deepStrictEqual(Objects.find(checker, "Role", "whatap-operator-gpu-memory-check")["rules"], [
+        { apiGroups: ["metrics.k8s.io"], resources: ["pods"], verbs: ["list"] },
+        { apiGroups: [""], resources: ["pods"], verbs: ["delete"] }
+      ])
+      assert.deepStrictEqual(Objects.find(checker, "RoleBinding", "whatap-operator-gpu-memory-check")["roleRef"], {
+        apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "whatap-operator-gpu-memory-check"
+      })
+      const checkerEnv = Objects.containerOf(Objects.find(checker, "Deployment", "whatap-operator")).env ?? []
+      assert.include(JSON.stringify(checkerEnv), `{"name":"ENABLED_WHATAP_DCGM_EXPORTER_MEMORY_CHECK","value":"true"}`)
       const bare = yield* render("agentsRbac.create=false,metrics.service.enabled=false,namespace.create=false")
       assert.deepStrictEqual(bare.filter((o) => ["Namespace", "Service"].includes(String(o["kind"])) || Objects.metadataOf(o).name === "whatap").map(Objects.idOf), [])
     })))

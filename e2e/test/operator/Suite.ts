@@ -11,6 +11,7 @@ import { Naming } from "@whatap-operator/core"
 import { ControlPlane } from "../../src/ControlPlane.ts"
 import * as Manifests from "../../src/Manifests.ts"
 import * as ServiceAccounts from "../../src/ServiceAccounts.ts"
+import type { FakeNode } from "../../src/FakeNodes.ts"
 import { suiteNodes } from "../specs/Target.ts"
 import * as OperatorProcess from "../../src/OperatorProcess.ts"
 
@@ -35,7 +36,7 @@ export class Suite extends Context.Service<Suite, Shape>()("@whatap-operator/e2e
 
 const deployFiles = (file: string) => file === "namespace.yaml" || file === "rbac.yaml" || file === "agents-rbac.yaml"
 
-const setup = Effect.gen(function*() {
+const setup = (primaryArgs: ReadonlyArray<string>) => Effect.gen(function*() {
   const plane = yield* ControlPlane
   const crds = yield* Manifests.crds
   yield* Manifests.apply(plane.kubeConfig, crds)
@@ -52,8 +53,7 @@ const setup = Effect.gen(function*() {
       OperatorProcess.start({ kubeconfig: operatorKubeconfig, namespace, identity, ...options }),
       (p) => Effect.sync(() => void started.push(p))
     )
-  // Short certificate lifetimes: serving certificates renew and the CA is replaced while the specs run (D2).
-  const primary = yield* start("operator-a", { extraArgs: certificateFlags })
+  const primary = yield* start("operator-a", { extraArgs: primaryArgs })
   yield* primary.waitReady()
   return Suite.of({ operatorKubeconfig, primary, start, processes: () => started })
 })
@@ -61,11 +61,16 @@ const setup = Effect.gen(function*() {
 /** What every operator spec can use. */
 export type Services = Suite | KubeClient | ControlPlane
 
-export const layer: Layer.Layer<Services, unknown> = Layer.effect(Suite, setup).pipe(
-  Layer.provideMerge(Layer.unwrap(Effect.map(Effect.service(ControlPlane), (plane) => KubeClient.layer({ kubeconfig: plane.kubeconfigPath })))),
-  // E2E_KEEP_WORKDIR=1 keeps the plane's logs and audit log for a look after the run.
-  Layer.provideMerge(ControlPlane.layer({ nodes: suiteNodes, keepWorkDir: process.env["E2E_KEEP_WORKDIR"] === "1" }))
-)
+/** A plane with these kwok nodes, and the primary operator started with these extra flags. */
+export const layerWith = (options: { readonly nodes: ReadonlyArray<FakeNode>; readonly primaryArgs: ReadonlyArray<string> }): Layer.Layer<Services, unknown> =>
+  Layer.effect(Suite, setup(options.primaryArgs)).pipe(
+    Layer.provideMerge(Layer.unwrap(Effect.map(Effect.service(ControlPlane), (plane) => KubeClient.layer({ kubeconfig: plane.kubeconfigPath })))),
+    // E2E_KEEP_WORKDIR=1 keeps the plane's logs and audit log for a look after the run.
+    Layer.provideMerge(ControlPlane.layer({ nodes: options.nodes, keepWorkDir: process.env["E2E_KEEP_WORKDIR"] === "1" }))
+  )
+
+// Short certificate lifetimes: serving certificates renew and the CA is replaced while the specs run (D2).
+export const layer: Layer.Layer<Services, unknown> = layerWith({ nodes: suiteNodes, primaryArgs: certificateFlags })
 
 /** Polls `check` every 200 ms until it succeeds or `timeout` passes (then its last error). */
 export const eventually = <A, E, R>(check: Effect.Effect<A, E, R>, timeout: Duration.Input = "60 seconds") =>

@@ -204,8 +204,10 @@ export const lifecycleSpecs = (it: It) => {
       assert.isAbove(stored.metadata.generation ?? 0, 1)
       const agent = yield* eventually(Effect.filterOrFail(Cluster.agent, (a) => condition(a, "Ready")?.reason === "InvalidSpec", (a) => new Error(JSON.stringify(condition(a, "Ready")))), "60 seconds")
       assert.match(String(condition(agent, "Ready")?.message), /operator/)
-      const events = yield* kube.list(ApiResource.Event, { namespace: "default", fieldSelector: `involvedObject.name=${Naming.agentName}` })
-      assert.isTrue(events.items.some((e) => e["type"] === "Warning" && e["reason"] === "InvalidSpec"), JSON.stringify(events.items.map((e) => e["reason"])))
+      // The Event follows the status write that the poll above saw: look until it is there.
+      const events = kube.list(ApiResource.Event, { namespace: "default", fieldSelector: `involvedObject.name=${Naming.agentName}` })
+      yield* eventually(Effect.filterOrFail(events, (l) => l.items.some((e) => e["type"] === "Warning" && e["reason"] === "InvalidSpec"),
+        (l) => new Error(JSON.stringify(l.items.map((e) => e["reason"])))), "10 seconds")
       // The agents keep running: nothing was deleted because of the bad spec.
       assert.isTrue(yield* exists(ApiResource.DaemonSet, dsName, ns))
       yield* Cluster.mergePatchAgent({ spec: { features: { apm: { instrumentation: { targets: [{ name: "ok", enabled: true, language: "java", podSelector: { matchLabels: { app: "x" } } }] } } } } })

@@ -128,9 +128,11 @@ export const webhookSpecs = (it: It) => {
   it.effect("serving certificate renewals and a CA replacement under a pod-creation load fail no admission", () =>
     Effect.gen(function*() {
       const kube = yield* KubeClient
-      const seen = Effect.map(kube.list(ApiResource.Event, { namespace: "default", fieldSelector: `involvedObject.name=${Naming.agentName},reason=CertificateIssued` }),
-        (l) => l.items.map((e) => String(e["message"])))
-      const before = (yield* seen).length
+      // Events come back ordered by their (random) names: tell the new ones by name, not by position.
+      const issued = Effect.map(kube.list(ApiResource.Event, { namespace: "default", fieldSelector: `involvedObject.name=${Naming.agentName},reason=CertificateIssued` }),
+        (l) => l.items.map((e) => ({ name: e.metadata.name ?? "", message: String(e["message"]) })))
+      const seen = Effect.map(issued, (events) => events.map((e) => e.message))
+      const before = new Set((yield* issued).map((e) => e.name))
       let created = 0
       const failures: Array<string> = []
       const one = Effect.gen(function*() {
@@ -145,7 +147,7 @@ export const webhookSpecs = (it: It) => {
         Effect.raceFirst(eventually(Effect.filterOrFail(seen, (messages) => messages.some((m) => m.startsWith("Switched")), () => new Error("no CA replacement yet")), "300 seconds")),
         Effect.timeout(Duration.seconds(320))
       )
-      const messages = (yield* seen).slice(before)
+      const messages = (yield* issued).filter((e) => !before.has(e.name)).map((e) => e.message)
       assert.isTrue(messages.some((m) => m.startsWith("Switched")), messages.join("\n"))
       assert.isAbove(created, 50)
       assert.deepStrictEqual(failures, [], `${failures.length} of ${created} pods were admitted without injection`)

@@ -17,8 +17,10 @@ export interface Command {
   /** operands part of the usage line, e.g. `FILE...` */
   readonly operands: string
   readonly flags: ReadonlyArray<FlagSpec>
-  /** extra help paragraphs (exit codes, examples) */
+  /** extra help paragraphs (exit codes, notes) */
   readonly details: string
+  /** Command lines shown under `Examples:` in the help (each without the leading `whatapctl`). */
+  readonly examples: ReadonlyArray<string>
   readonly load: () => Promise<Handler>
 }
 

@@ -20,13 +20,14 @@ export const command = (c: Command): string => {
     ...c.flags.map(flagLine),
     flagLine({ name: "help", alias: "h", takesValue: false, description: "show this help" })
   ]
-  return `${lines.join("\n")}\n${c.details === "" ? "" : `\n${c.details}\n`}`
+  const examples = c.examples.length === 0 ? "" : `\nExamples:\n${c.examples.map((e) => `  ${Meta.name} ${e}\n`).join("")}`
+  return `${lines.join("\n")}\n${c.details === "" ? "" : `\n${c.details}\n`}${examples}`
 }
 
 export const root = (commands: ReadonlyArray<Command>): string => {
   const width = Math.max(...commands.map((c) => c.path.join(" ").length))
   return [
-    `${Meta.name}: validate WhaTap operator resources and try selectors (also usable as kubectl whatap)`,
+    `${Meta.name}: validate, render and diagnose the WhaTap operator and its resources (also usable as kubectl whatap)`,
     "",
     `Usage: ${Meta.name} COMMAND [flags]`,
     "",

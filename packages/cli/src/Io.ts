@@ -24,6 +24,8 @@ export interface Shape {
    */
   readonly readChunks?: (path: string) => Stream.Stream<Uint8Array, IoError>
   readonly stdinChunks?: Stream.Stream<Uint8Array, IoError>
+  /** Whether stdout is a terminal (colour is only for people, never for a pipe or a file). */
+  readonly stdoutIsTty?: boolean
 }
 
 export class Io extends Context.Service<Io, Shape>()("@whatap-operator/cli/Io") {}
@@ -66,7 +68,8 @@ export const layerNode: Layer.Layer<Io> = Layer.succeed(Io, Io.of({
   readStdin: Effect.andThen(stdinReadable, Effect.tryPromise({ try: () => text(process.stdin), catch: (cause) => describe("stdin", cause) })),
   readChunks: (path) =>
     Stream.suspend(() => Stream.fromAsyncIterable(createReadStream(path, { highWaterMark: chunkBytes }), (cause) => describe(path, cause))),
-  stdinChunks: Stream.unwrap(Effect.as(stdinReadable, Stream.fromAsyncIterable(process.stdin, (cause) => describe("stdin", cause))))
+  stdinChunks: Stream.unwrap(Effect.as(stdinReadable, Stream.fromAsyncIterable(process.stdin, (cause) => describe("stdin", cause)))),
+  stdoutIsTty: process.stdout.isTTY === true
 }))
 
 const exitCode = (): number => (typeof process.exitCode === "number" ? process.exitCode : 0)

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Crd, Resource } from "@whatap-operator/core"
+import { commands } from "../src/Cli.ts"
 import { repoRoot, run } from "./support/run.ts"
 
 describe("crds", () => {
@@ -66,6 +67,15 @@ describe("command tree", () => {
       assert.strictEqual(r.status, 0, args.join(" "))
       assert.include(r.stdout, "Usage: whatapctl")
       assert.strictEqual(r.stderr, "")
+    }
+  })
+
+  it("every command's help shows at least one example that starts with whatapctl and the command", () => {
+    for (const command of commands) {
+      const r = run([...command.path, "--help"])
+      assert.strictEqual(r.status, 0, command.path.join(" "))
+      const examples = r.stdout.split("\nExamples:\n")[1] ?? assert.fail(`${command.path.join(" ")} --help has no examples`)
+      assert.match(examples, new RegExp(`^  whatapctl ${command.path.join(" ")}( |$)`, "m"), command.path.join(" "))
     }
   })
 

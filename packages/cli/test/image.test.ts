@@ -7,11 +7,12 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { isBuiltin } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join, posix } from "node:path"
 import { parse } from "yaml"
+import { chunkDir, entryFile, metaFile } from "../scripts/build.ts"
 import * as Docker from "./support/dockerfile.ts"
 import { repoRoot } from "./support/run.ts"
 
@@ -23,12 +24,11 @@ const runStage = stages.at(-1)
 const ignoreRules = Docker.rules(read(".dockerignore"))
 const pinnedNode: string = JSON.parse(read("package.json")).devDependencies.node
 const cli = JSON.parse(read("packages/cli/package.json"))
-/** Where `npm run build -w @whatap-operator/cli` writes the bundle, from the script itself. */
-const bundleOut = posix.join("packages/cli", /--outfile=(\S+)/.exec(cli.scripts.build)?.[1] ?? "(no --outfile)")
+/** Where `npm run build -w @whatap-operator/cli` writes the bundle, from the build script itself. */
+const bundleOut = posix.join("packages/cli", entryFile)
+const chunksOut = posix.join("packages/cli", chunkDir)
 /** The optional native helpers of `ws`, which it requires inside try/catch and does without. */
 const optionalRequires = ["bufferutil", "utf-8-validate"]
-
-const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 const ofStage = (stage: Docker.Stage | undefined, name: string) => (stage?.instructions ?? []).filter((i) => i.name === name)
 
@@ -81,15 +81,17 @@ describe("Dockerfile", () => {
   })
 
   it("copies into the image exactly the bundle that `npm run build -w @whatap-operator/cli` writes", () => {
+    assert.strictEqual(cli.scripts.build, "node scripts/build.ts")
     const run = ofStage(buildStage, "RUN").map((i) => i.args).join(" ")
     assert.include(run, "npm run build -w @whatap-operator/cli")
     assert.include(run, "npm ci")
     const workdir = ofStage(buildStage, "WORKDIR")[0]?.args ?? "/"
     const copies = ofStage(runStage, "COPY").map((i) => Docker.flagsAndWords(i.args))
-    assert.lengthOf(copies, 1, "the run stage copies one file: the bundle")
-    const copy = copies[0]
-    assert.strictEqual(copy?.flags.get("from"), "build")
-    assert.deepStrictEqual(copy?.words, [posix.join(workdir, bundleOut), "/app/whatapctl.mjs"])
+    assert.deepStrictEqual(copies.map((c) => c.flags.get("from")), ["build", "build"], "the run stage copies the bundle from the build stage")
+    assert.deepStrictEqual(copies.map((c) => c.words), [
+      [posix.join(workdir, bundleOut), "/app/whatapctl.mjs"],
+      [`${posix.join(workdir, chunksOut)}/`, "/app/chunks/"]
+    ])
     const entrypoint = JSON.parse(ofStage(runStage, "ENTRYPOINT")[0]?.args ?? "[]")
     assert.deepStrictEqual(entrypoint, ["/nodejs/bin/node", "/app/whatapctl.mjs"])
   })
@@ -159,6 +161,7 @@ describe("the bundle the image runs", () => {
       // An ancestor's node_modules would resolve what the image cannot.
       for (let d = dir; d !== dirname(d); d = dirname(d)) assert.isFalse(existsSync(join(dirname(d), "node_modules")), dirname(d))
       copyFileSync(bundle, join(dir, "whatapctl.mjs"))
+      cpSync(join(repoRoot, chunksOut), join(dir, "chunks"), { recursive: true })
       const node = (...args: Array<string>) =>
         spawnSync(process.execPath, [join(dir, "whatapctl.mjs"), ...args], { cwd: dir, encoding: "utf8", timeout: 30_000, env: { PATH: "/nonexistent" } })
       const version = node("version")
@@ -171,21 +174,22 @@ describe("the bundle the image runs", () => {
       assert.notStrictEqual(operator.status, 0)
       assert.include(operator.stdout + operator.stderr, join(dir, "missing-kubeconfig"))
       assert.notMatch(operator.stdout + operator.stderr, /Cannot find (module|package)|ERR_MODULE_NOT_FOUND/)
-      assert.deepStrictEqual(readdirSync(dir), ["whatapctl.mjs"])
+      assert.deepStrictEqual(readdirSync(dir).sort(), ["chunks", "whatapctl.mjs"])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
   })
 
   it("imports nothing but Node built-ins (there is no node_modules in the image)", () => {
-    const text = readFileSync(bundle, "utf8")
-    // Statements only (code-generation strings in the bundle quote `import ... from "..."` too).
-    const statement = /(?:^|[;\n}])\s*(?:import|export)[\w$\s{},*]*?from\s*"([^"]+)"|(?:^|[;\n}])\s*import\s*"([^"]+)"/g
-    // esbuild turns the CommonJS dependencies' `require` into a shim of its own (minified name).
-    const shim = /([\w$]+)=\(\w+=>typeof require<"u"\?require:/.exec(text)?.[1]
-    assert.isDefined(shim, "esbuild's require shim was not found: the scan below would miss requires")
-    const call = new RegExp(`(?:\\brequire|\\bimport|(?<![\\w$.])${escapeRegex(shim ?? "")})\\(\\s*"([^"]+)"\\s*\\)`, "g")
-    const specs = [...text.matchAll(statement), ...text.matchAll(call)].map((m) => m[1] ?? m[2] ?? "")
+    // esbuild's own record of every output file and each import it left in it.
+    const meta = JSON.parse(readFileSync(join(repoRoot, "packages/cli", metaFile), "utf8")) as {
+      readonly outputs: Record<string, { readonly imports: ReadonlyArray<{ readonly path: string; readonly external?: boolean }> }>
+    }
+    const outputs = Object.keys(meta.outputs).sort()
+    const onDisk = [bundleOut, ...readdirSync(join(repoRoot, chunksOut)).map((f) => posix.join(chunksOut, f))]
+      .map((p) => posix.relative("packages/cli", p)).sort()
+    assert.deepStrictEqual(outputs, onDisk, "the metafile describes the files the build wrote")
+    const specs = Object.values(meta.outputs).flatMap((o) => o.imports.filter((i) => i.external === true).map((i) => i.path))
     assert.includeMembers(specs, ["node:fs", "node:http2", "node:tls"])
     const external = [...new Set(specs.filter((spec) => !isBuiltin(spec)))].sort()
     assert.deepStrictEqual(external, optionalRequires)

@@ -167,3 +167,15 @@ describe("the README's example", () => {
     assert.strictEqual(shown, `${head}\n`)
   })
 })
+
+describe("--gpu-nodes-labelled", () => {
+  const agent = fixture("render/gpu-agent.yaml")
+  const daemonSets = (out: string) => documents(out).filter((o) => o["kind"] === "DaemonSet").map((o) => o.metadata.name)
+
+  it("renders the operator's automatic GPU node selection: a GPU DaemonSet on nvidia.com/gpu.present=true nodes", () => {
+    assert.deepStrictEqual(daemonSets(render(["-f", agent])), ["whatap-node-agent"])
+    const labelled = render(["--gpu-nodes-labelled", "-f", agent])
+    assert.deepStrictEqual(daemonSets(labelled), ["whatap-node-agent", "whatap-node-agent-gpu"])
+    assert.include(labelled, "nvidia.com/gpu.present")
+  })
+})

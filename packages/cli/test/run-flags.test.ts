@@ -4,8 +4,9 @@
  * edge cases on both sides of each rule.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Result } from "effect"
-import { parseAddress, parseDuration, parseNamespace, parseWebhookUrl } from "../src/commands/run.ts"
+import { ConfigProvider, Duration, Effect, Result } from "effect"
+import type { Parsed } from "../src/Args.ts"
+import { gpuMemoryCheck, parseAddress, parseDuration, parseNamespace, parseWebhookUrl } from "../src/commands/run.ts"
 
 const success = <A>(result: Result.Result<A, string>, input: string): A => {
   if (Result.isFailure(result)) return assert.fail(`${JSON.stringify(input)}: ${result.failure}`)
@@ -111,4 +112,31 @@ describe("parseNamespace", () => {
     assert.include(failure(parseNamespace("Other"), "Other"), "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'")
     assert.include(failure(parseNamespace("a".repeat(64)), "64 a"), "must be no more than 63 characters")
   })
+})
+
+describe("gpuMemoryCheck (--enable-gpu-memory-check, else the Go operator's environment variable)", () => {
+  const parsed = (values: Record<string, string>): Parsed => ({ operands: [], values: new Map(Object.entries(values)), lists: new Map(), switches: new Set() })
+  const withEnv = (env: Record<string, string>) => Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env })))
+
+  it.effect("the flag wins over the environment", () =>
+    Effect.gen(function*() {
+      assert.isTrue(yield* gpuMemoryCheck(parsed({ "enable-gpu-memory-check": "true" })).pipe(withEnv({})))
+      assert.isFalse(yield* gpuMemoryCheck(parsed({ "enable-gpu-memory-check": "0" })).pipe(withEnv({ ENABLED_WHATAP_DCGM_EXPORTER_MEMORY_CHECK: "true" })))
+    }))
+
+  it.effect("a flag value that is not a boolean is a usage error", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(gpuMemoryCheck(parsed({ "enable-gpu-memory-check": "maybe" })).pipe(withEnv({})))
+      assert.include(error.message, "--enable-gpu-memory-check takes true or false")
+    }))
+
+  it.effect("the environment variable reads as Go's strconv.ParseBool; anything else (and absence) is off", () =>
+    Effect.gen(function*() {
+      const of = (value: string | undefined) =>
+        gpuMemoryCheck(parsed({})).pipe(withEnv(value === undefined ? {} : { ENABLED_WHATAP_DCGM_EXPORTER_MEMORY_CHECK: value }))
+      assert.deepStrictEqual(
+        [yield* of("T"), yield* of("1"), yield* of("TRUE"), yield* of("yes"), yield* of("on"), yield* of(undefined), yield* of("false")],
+        [true, true, true, false, false, false, false]
+      )
+    }))
 })

@@ -12,22 +12,24 @@ import { Endpoint, MetricRelabelConfig, NamespaceSelector } from "./Scrape.ts"
 
 /** An absent `namespaceSelector` means the monitor's own namespace. */
 export const MonitorSpec = Schema.Struct({
-  selector: LabelSelector,
+  selector: LabelSelector.pipe(about("Pods or Services by label")),
   namespaceSelector: opt(NamespaceSelector.pipe(about("Namespaces to look in; absent means the namespace of the monitor itself"))),
-  endpoints: Schema.Array(Endpoint),
-  relabelConfigs: opt(Schema.Array(MetricRelabelConfig)),
+  endpoints: Schema.Array(Endpoint).pipe(about("Endpoints to scrape on every selected object")),
+  relabelConfigs: opt(Schema.Array(MetricRelabelConfig).pipe(about("Target relabelling"))),
   jobLabel: opt(Schema.String.pipe(about("Label whose value becomes the job name")))
-})
+}).annotate({ description: "What to scrape: the endpoints of the selected objects" })
 export type MonitorSpec = typeof MonitorSpec.Type
 
 export const StaticEndpointSpec = Schema.Struct({
-  endpoints: Schema.Array(Endpoint),
-  relabelConfigs: opt(Schema.Array(MetricRelabelConfig)),
-  jobLabel: opt(Schema.String)
-})
+  endpoints: Schema.Array(Endpoint).pipe(about("Addresses to scrape (endpoints[].address)")),
+  relabelConfigs: opt(Schema.Array(MetricRelabelConfig).pipe(about("Target relabelling"))),
+  jobLabel: opt(Schema.String.pipe(about("Label whose value becomes the job name")))
+}).annotate({ description: "What to scrape: fixed addresses" })
 export type StaticEndpointSpec = typeof StaticEndpointSpec.Type
 
-export const MonitorStatus = Schema.Struct({})
+export const MonitorStatus = Schema.Struct({}).annotate({
+  description: "Always empty: the operator renders the monitor into the OpenAgent scrape configuration"
+})
 export type MonitorStatus = typeof MonitorStatus.Type
 
 /**

@@ -15,7 +15,7 @@ export const Features = Schema.Struct({
   apm: opt(ApmSpec.pipe(about("APM auto-instrumentation through the mutating admission webhook"))),
   openAgent: opt(OpenAgentSpec.pipe(about("The OpenAgent (Prometheus-style scraper) and its inline scrape targets"))),
   k8sAgent: opt(K8sAgentSpec.pipe(about("Kubernetes agents: master agent, node agent and GPU monitoring")))
-})
+}).annotate({ description: "The monitoring to run; an absent or disabled block installs nothing (and removes what it installed)" })
 export type Features = typeof Features.Type
 
 /**
@@ -37,7 +37,7 @@ export const WhatapAgentSpec = Schema.Struct({
   host: opt(Schema.String.pipe(about("WhaTap collector host(s); when absent WHATAP_HOST comes from the Secret whatap-credentials"))),
   port: opt(Schema.String.pipe(about("WhaTap collector port as a string; when absent WHATAP_PORT comes from the Secret whatap-credentials"))),
   features: Features
-})
+}).annotate({ description: "Credentials and the features to run" })
 export type WhatapAgentSpec = typeof WhatapAgentSpec.Type
 
 const PodCount = Int64.check(Schema.isGreaterThanOrEqualTo(0))
@@ -50,12 +50,45 @@ export const InstrumentationStatus = Schema.Struct({
 })
 export type InstrumentationStatus = typeof InstrumentationStatus.Type
 
+const Count = PodCount
+
+/** One GPU node as its GPU Feature Discovery labels describe it (B6). */
+export const GpuNodeStatus = Schema.Struct({
+  name: Schema.String.pipe(about("The node name")),
+  gpus: opt(Count.pipe(about("Physical GPUs (nvidia.com/gpu.count); absent under mig.strategy single, whose count is of MIG devices"))),
+  models: Schema.Array(Schema.String).pipe(about("GPU models (nvidia.com/gpu.product without the MIG suffix)")),
+  // Not "off": YAML 1.1 readers (Go's, kubectl's) take a bare off in the CRD for false.
+  migLayout: opt(Schema.Literals(["disabled", "all", "some"]).pipe(about("MIG enabled on no GPU (disabled), on all or on some of them; absent when the labels could not be read"))),
+  strategy: opt(Schema.Literals(["none", "single", "mixed"]).pipe(about("nvidia.com/mig.strategy"))),
+  configState: opt(Schema.String.pipe(about("nvidia.com/mig.config.state of the MIG Manager (pending, rebooting, success, failed)"))),
+  migDevices: Schema.Array(
+    Schema.Struct({
+      profile: Schema.String.pipe(about("MIG profile, for example 1g.10gb")),
+      count: Count.pipe(about("MIG devices of this profile on the node"))
+    })
+  ).pipe(about("MIG devices per profile")),
+  warnings: Schema.Array(Schema.String).pipe(about("Codes of the warnings about this node (each one is also a Warning Event on the WhatapAgent)"))
+})
+export type GpuNodeStatus = typeof GpuNodeStatus.Type
+
+/** The GPU nodes the operator found, when GPU monitoring is enabled (B6). */
+export const GpuStatus = Schema.Struct({
+  nodes: Schema.Array(GpuNodeStatus).pipe(about("GPU nodes by name, at most 50")),
+  otherNodes: opt(Count.pipe(about("GPU nodes beyond the listed ones")))
+})
+export type GpuStatus = typeof GpuStatus.Type
+
 /** Conditions per component (see `Conditions.ts`) and the generation they describe. */
 export const WhatapAgentStatus = Schema.Struct({
-  conditions: opt(Schema.Array(Condition)),
-  observedGeneration: opt(Int64),
-  instrumentation: opt(InstrumentationStatus.pipe(about("APM injection counts, refreshed by the missed-pod sweep")))
-})
+  conditions: opt(
+    Schema.Array(Condition).pipe(
+      about("Ready, then one condition per component: MasterAgentReady, NodeAgentReady, OpenAgentReady, GpuMonitoringReady, InstrumentationReady, WebhookCertificateValid")
+    )
+  ),
+  observedGeneration: opt(Int64.pipe(about("The generation of the spec the conditions describe"))),
+  instrumentation: opt(InstrumentationStatus.pipe(about("APM injection counts, refreshed by the missed-pod sweep"))),
+  gpu: opt(GpuStatus.pipe(about("GPU nodes found from their labels, while GPU monitoring is enabled")))
+}).annotate({ description: "Written by the operator: conditions, APM injection counts and GPU nodes" })
 export type WhatapAgentStatus = typeof WhatapAgentStatus.Type
 
 /**

@@ -19,12 +19,15 @@ import { readmeExample } from "./support/readme.ts"
 const root = mkdtempSync(join(tmpdir(), "core-package-"))
 const example = readmeExample()
 const deno = join(repoRoot, "node_modules", ".bin", "deno")
-const denoEnv = { ...process.env, DENO_DIR: join(root, ".deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }
-/** Without the workspace selection of an outer `npm test -w ...`, which the scratch project has no use for. */
-const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_(workspace|workspaces|include_workspace_root)$/i.test(key)))
+/** The runner's own colour settings (Nx sets FORCE_COLOR) would colour `console.log` output. */
+const { FORCE_COLOR: _force, ...uncoloured } = process.env
 
-const run = (command: string, args: ReadonlyArray<string>, cwd = root, env: NodeJS.ProcessEnv = process.env): string => {
-  const result = spawnSync(command, args, { cwd, env, encoding: "utf8", timeout: 60_000 })
+const denoEnv = { ...uncoloured, DENO_DIR: join(root, ".deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }
+/** Without the workspace selection of an outer `npm test -w ...`, which the scratch project has no use for. */
+const npmEnv = Object.fromEntries(Object.entries(uncoloured).filter(([key]) => !/^npm_config_(workspace|workspaces|include_workspace_root)$/i.test(key)))
+
+const run = (command: string, args: ReadonlyArray<string>, cwd = root, env: NodeJS.ProcessEnv = uncoloured): string => {
+  const result = spawnSync(command, args, { cwd, env: { ...env, NO_COLOR: "1" }, encoding: "utf8", timeout: 60_000 })
   assert.strictEqual(result.status, 0, `${command} ${args.join(" ")}:\n${result.stdout}\n${result.stderr}`)
   return result.stdout
 }

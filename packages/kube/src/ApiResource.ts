@@ -52,6 +52,12 @@ export const SelfSubjectAccessReview = make(
   "authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", false
 )
 
+/**
+ * Per-container CPU and memory of running pods, served by metrics-server through the
+ * aggregation layer (`kubectl top pod`); memory is the container's working set.
+ */
+export const PodMetrics = make("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", true)
+
 const whatap = (kind: Resource.Kind): ApiResource => {
   const names = Resource.byKind[kind]
   return make(Resource.group, Resource.version, kind, names.plural, names.scope === "Namespaced")
@@ -68,7 +74,7 @@ export const all: ReadonlyArray<ApiResource> = [
   Deployment, DaemonSet, StatefulSet, ReplicaSet,
   ClusterRole, ClusterRoleBinding, Role, RoleBinding,
   MutatingWebhookConfiguration, ValidatingWebhookConfiguration, Lease, CustomResourceDefinition,
-  SelfSubjectAccessReview,
+  SelfSubjectAccessReview, PodMetrics,
   WhatapAgent, WhatapPodMonitor, WhatapServiceMonitor, WhatapStaticEndpoint
 ]
 

@@ -37,6 +37,8 @@ export interface Shape {
   readonly credentials: Inject.Credentials
   /** Where this process serves the admission webhooks; undefined: not served. */
   readonly webhookServer: { readonly host: string | undefined; readonly port: number } | undefined
+  /** The leader restarts node-agent pods whose dcgm-exporter nears its memory limit (spec 6.6, ADR 0010). */
+  readonly gpuMemoryCheck: boolean
 }
 
 export class OperatorConfig extends Context.Service<OperatorConfig, Shape>()("@whatap-operator/operator/OperatorConfig") {
@@ -60,5 +62,19 @@ export const defaults = (namespace: string, identity: string): Shape => ({
   },
   webhookValidity: WebhookTls.defaultValidity,
   credentials: { license: Redacted.make(""), host: "", port: "" },
-  webhookServer: { host: undefined, port: Naming.webhook.targetPort }
+  webhookServer: { host: undefined, port: Naming.webhook.targetPort },
+  gpuMemoryCheck: false
 })
+
+/** The environment variable that gives `--enable-gpu-memory-check` its default (spec 2.1). */
+export const gpuMemoryCheckEnv = "ENABLED_WHATAP_DCGM_EXPORTER_MEMORY_CHECK"
+
+/**
+ * Go's `strconv.ParseBool`, which the Go operator applied to `gpuMemoryCheckEnv`:
+ * `1 t T TRUE true True` and `0 f F FALSE false False`; anything else is none (the Go
+ * operator then kept the default, false).
+ */
+export const parseBool = (text: string): boolean | undefined =>
+  ["1", "t", "T", "TRUE", "true", "True"].includes(text) ? true
+    : ["0", "f", "F", "FALSE", "false", "False"].includes(text) ? false
+    : undefined

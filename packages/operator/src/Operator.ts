@@ -3,10 +3,12 @@
  * webhooks; standby replicas wait on the leader-election Lease; the leader builds the
  * caches, the cluster view and the controller in a scope of its own, so losing leadership
  * (an API server outage longer than the renew deadline) tears all of it down and the next
- * term, in the same process, starts from fresh caches. `/healthz`, `/readyz` and
+ * term, in the same process, starts from fresh caches; the optional GPU memory checker
+ * lives in the term too (leader only, as in the Go operator). `/healthz`, `/readyz` and
  * `/metrics` are served throughout.
  */
 import { Cause, Effect, Layer, Metric, Option, Redacted, Ref, Stream } from "effect"
+import { MemoryChecker } from "@whatap-operator/gpu"
 import { KubeClient } from "@whatap-operator/kube"
 import { OperatorConfig } from "./Config.ts"
 import { Caches } from "./controller/Caches.ts"
@@ -37,11 +39,13 @@ export interface Options {
   readonly metrics?: Listen | undefined
 }
 
-/** One leadership term: caches, cluster view and controller live exactly as long as it. */
+/** One leadership term: caches, cluster view, controller and memory checker live exactly as long as it. */
 const term = (current: Ref.Ref<Option.Option<Caches["Service"]>>) =>
   Effect.gen(function*() {
     const caches = yield* Caches
+    const config = yield* OperatorConfig
     yield* Effect.acquireRelease(Ref.set(current, Option.some(caches)), () => Ref.set(current, Option.none()))
+    if (config.gpuMemoryCheck) yield* Effect.forkScoped(MemoryChecker.run(config.namespace))
     yield* Controller.start
     return yield* Effect.never
   }).pipe(Effect.provide(Layer.provideMerge(Cluster.layer, Caches.layer)), Effect.scoped)

@@ -24,18 +24,9 @@ export const run: Handler = (parsed) =>
     const io = yield* Io
     const format = Args.choice<"text" | "json">(parsed, "output", ["text", "json"], "text")
     if (Result.isFailure(format)) return yield* Settings.usage(command)(format.failure)
-    const loaded = yield* Settings.load(command, parsed)
-    if (loaded._tag === "Invalid") {
-      yield* io.err(loaded.lines.map((l) => `${l}\n`).join(""))
-      return Exit.failed
-    }
-    const settings = loaded.settings
-    const results = settings.input.units.map((unit) => Evaluate.evaluate(unit, settings))
-    const invalid = results.flatMap(Evaluate.invalidPodLines)
-    if (invalid.length > 0) {
-      yield* io.err(invalid.map((l) => `${l}\n`).join(""))
-      return Exit.failed
-    }
+    const prepared = yield* Evaluate.prepare(command, parsed)
+    if (prepared === undefined) return Exit.failed
+    const { settings, results } = prepared
     yield* io.out(format.success === "json" ? Report.json(results) : Report.text(results, settings))
     const redacted = format.success === "json" && results.some((r) => r.redacted) ? [Notes.redacted] : []
     yield* io.err([...Notes.common(results, settings), ...redacted].join(""))

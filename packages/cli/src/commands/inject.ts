@@ -55,18 +55,9 @@ export const run: Handler = (parsed) =>
     const io = yield* Io
     const format = Args.choice<Format>(parsed, "output", ["yaml", "json", "patch"], "yaml")
     if (Result.isFailure(format)) return yield* Settings.usage(command)(format.failure)
-    const loaded = yield* Settings.load(command, parsed)
-    if (loaded._tag === "Invalid") {
-      yield* io.err(loaded.lines.map((l) => `${l}\n`).join(""))
-      return Exit.failed
-    }
-    const settings = loaded.settings
-    const results = settings.input.units.map((unit) => Evaluate.evaluate(unit, settings))
-    const invalid = results.flatMap((r) => Evaluate.invalidPodLines(r))
-    if (invalid.length > 0) {
-      yield* io.err(invalid.map((l) => `${l}\n`).join(""))
-      return Exit.failed
-    }
+    const prepared = yield* Evaluate.prepare(command, parsed)
+    if (prepared === undefined) return Exit.failed
+    const { settings, results } = prepared
     const patches = documentPatches(results, settings.input.documents.length)
     if (format.success === "patch") {
       yield* io.out(patches.map((p) => `${JSON.stringify(p)}\n`).join(""))

@@ -59,23 +59,33 @@ const redact = (value: unknown, license: string): unknown => {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), redact(v, license)]))
 }
 
+/** One object as render prints it (without the `---` line). */
+export const yamlOf = (object: unknown): string => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })
+
 const output = (objects: ReadonlyArray<unknown>, format: "yaml" | "json"): string =>
   format === "json"
     ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }, null, 2)}\n`
-    : objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join("")
+    : objects.map((o) => `---\n${yamlOf(o)}`).join("")
 
-const usage = (message: string) => new Exit.UsageError({ message, command: "render" })
+export const usage = (message: string) => new Exit.UsageError({ message, command: "render" })
 
-const value = <A>(result: Result.Result<A, string>) =>
+export const value = <A>(result: Result.Result<A, string>) =>
   Result.isFailure(result) ? Effect.fail(usage(result.failure)) : Effect.succeed(result.success)
+
+/** `--namespace` and `--webhook-url`, checked. */
+export const targetOf = (parsed: Args.Parsed) =>
+  Effect.gen(function*() {
+    const namespace = yield* value(parseNamespace(parsed.values.get("namespace") ?? Naming.defaultNamespace))
+    const url = parsed.values.get("webhook-url")
+    const endpoint: Render.WebhookEndpoint = url === undefined ? { mode: "service" } : { mode: "url", baseUrl: yield* value(parseWebhookUrl(url)) }
+    return { namespace, endpoint }
+  })
 
 /** The flags, checked before any file is read. */
 const settingsOf = (parsed: Args.Parsed) =>
   Effect.gen(function*() {
     const format = yield* value(Args.choice<"yaml" | "json">(parsed, "output", ["yaml", "json"], "yaml"))
-    const namespace = yield* value(parseNamespace(parsed.values.get("namespace") ?? Naming.defaultNamespace))
-    const url = parsed.values.get("webhook-url")
-    const endpoint: Render.WebhookEndpoint = url === undefined ? { mode: "service" } : { mode: "url", baseUrl: yield* value(parseWebhookUrl(url)) }
+    const { namespace, endpoint } = yield* targetOf(parsed)
     const files = [...(parsed.lists.get("filename") ?? []), ...parsed.operands]
     if (files.length === 0) return yield* usage("no input: give the WhatapAgent with -f FILE (and monitor CRs with more -f)")
     return { format, namespace, endpoint, files }
@@ -97,16 +107,28 @@ const readAll = (files: ReadonlyArray<string>) =>
     return invalid ? undefined : values
   })
 
-export const run: Handler = (parsed) =>
+export interface Settings {
+  readonly namespace: string
+  readonly endpoint: Render.WebhookEndpoint
+  readonly showSecrets: boolean
+  /** Render as the operator does when the GPU nodes carry nvidia.com/gpu.present=true (B6). */
+  readonly gpuNodesLabelled?: boolean
+}
+
+/**
+ * The objects the operator would create for the WhatapAgent (and monitors) of `files`,
+ * redacted unless `showSecrets`; undefined when an input document is invalid (its
+ * findings are printed). `what` names the input in the usage error of a missing or
+ * second WhatapAgent.
+ */
+export const renderFiles = (files: ReadonlyArray<string>, settings: Settings, what = "the input") =>
   Effect.gen(function*() {
-    const io = yield* Io
-    const settings = yield* settingsOf(parsed)
-    const values = yield* readAll(settings.files)
-    if (values === undefined) return Exit.failed
+    const values = yield* readAll(files)
+    if (values === undefined) return undefined
     const agents = decodeAll("WhatapAgent", values)
     const [agent] = agents
     if (agent === undefined || agents.length > 1) {
-      return yield* usage(`expected exactly one WhatapAgent in the input, found ${agents.length}`)
+      return yield* usage(`expected exactly one WhatapAgent in ${what}, found ${agents.length}`)
     }
     const input: Render.Input = {
       agent,
@@ -116,11 +138,25 @@ export const run: Handler = (parsed) =>
         serviceMonitors: decodeAll("WhatapServiceMonitor", values),
         staticEndpoints: decodeAll("WhatapStaticEndpoint", values)
       },
-      webhook: { endpoint: settings.endpoint, tls: undefined }
+      webhook: { endpoint: settings.endpoint, tls: undefined },
+      ...(settings.gpuNodesLabelled === true ? { gpuNodes: { detected: true } } : {})
     }
-    const objects = Render.render(input).map((d) => d.object)
+    const objects: ReadonlyArray<unknown> = Render.render(input).map((d) => d.object)
     const license = agent.spec.license === undefined ? "" : Redacted.value(agent.spec.license)
-    const shown = parsed.switches.has("show-secrets") || license === "" ? objects : objects.map((o) => redact(o, license))
-    yield* io.out(output(shown, settings.format))
+    return settings.showSecrets || license === "" ? objects : objects.map((o) => redact(o, license))
+  })
+
+export const run: Handler = (parsed) =>
+  Effect.gen(function*() {
+    const io = yield* Io
+    if (parsed.switches.has("diff")) return yield* (yield* Effect.promise(() => import("./render/diff.ts"))).run(parsed)
+    const settings = yield* settingsOf(parsed)
+    const objects = yield* renderFiles(settings.files, {
+      ...settings,
+      showSecrets: parsed.switches.has("show-secrets"),
+      gpuNodesLabelled: parsed.switches.has("gpu-nodes-labelled")
+    })
+    if (objects === undefined) return Exit.failed
+    yield* io.out(output(objects, settings.format))
     return Exit.ok
   })

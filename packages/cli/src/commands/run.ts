@@ -124,6 +124,18 @@ const credentials = Effect.gen(function*() {
   return { license: Redacted.make(yield* env("WHATAP_LICENSE")), host: yield* env("WHATAP_HOST"), port: yield* env("WHATAP_PORT") }
 })
 
+/** --enable-gpu-memory-check, else $ENABLED_WHATAP_DCGM_EXPORTER_MEMORY_CHECK (Go's ParseBool; anything else is false, as in Go). */
+export const gpuMemoryCheck = (parsed: Parsed) =>
+  Effect.gen(function*() {
+    const flag = parsed.values.get("enable-gpu-memory-check")
+    if (flag !== undefined) {
+      const value = OperatorConfig.parseBool(flag)
+      return value === undefined ? yield* usage("--enable-gpu-memory-check takes true or false") : value
+    }
+    const env = yield* Config.option(Config.String(OperatorConfig.gpuMemoryCheckEnv)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
+    return Option.isSome(env) ? (OperatorConfig.parseBool(env.value) ?? false) : false
+  })
+
 /** Every flag checked before anything is contacted: a bad one is a usage error (exit 2). */
 const optionsOf = (parsed: Parsed) =>
   Effect.gen(function*() {
@@ -153,6 +165,7 @@ const optionsOf = (parsed: Parsed) =>
       leaderElection: leaderElection(base.leaderElection, leaderElect === "true", leaseDuration),
       webhookServer,
       webhookValidity,
+      gpuMemoryCheck: yield* gpuMemoryCheck(parsed),
       credentials: yield* credentials
     }
     const options: Operator.Options = { kubeconfig: parsed.values.get("kubeconfig"), context: parsed.values.get("context"), config, probes, metrics }

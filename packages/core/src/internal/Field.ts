@@ -17,7 +17,8 @@ export const defaulted =
     schema.annotate({ default: value }).pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)))
 
 /** A boolean with a CRD default (`enabled: false` on every component, for instance). */
-export const boolDefault = (value: boolean) => Schema.Boolean.pipe(defaulted(value))
+export const boolDefault = (value: boolean, description?: string) =>
+  (description === undefined ? Schema.Boolean : Schema.Boolean.annotate({ description })).pipe(defaulted(value))
 
 /** Key annotation: list the field under `required` in the CRD although it has a default. */
 export const requiredInCrd = "whatap/requiredInCrd"
@@ -27,8 +28,11 @@ export const requiredInCrd = "whatap/requiredInCrd"
  * The API server applies the default before it checks `required`, so omitting it is
  * fine; the CRD still lists it as required, as upstream does.
  */
-export const requiredBool = (value: boolean) =>
-  Schema.Boolean.pipe(Schema.annotateKey({ [requiredInCrd]: true }), defaulted(value))
+export const requiredBool = (value: boolean, description?: string) =>
+  (description === undefined ? Schema.Boolean : Schema.Boolean.annotate({ description })).pipe(
+    Schema.annotateKey({ [requiredInCrd]: true }),
+    defaulted(value)
+  )
 
 /**
  * Server-side-apply markers of the upstream core types: a list replaced as a whole,

@@ -3,7 +3,8 @@
  * scoped as tightly as the work allows — owned objects in the operator namespace, the
  * three cluster-scoped objects by name, the dcgm-exporter Service by label in any
  * namespace, WhatapAgents and monitor CRs cluster-wide, pods and namespaces as metadata
- * only (the status counts). Reconciles read from here, not from the API server.
+ * only (the status counts), nodes as metadata only (their GPU labels: the GPU status and
+ * the automatic GPU node selection, B6). Reconciles read from here, not from the API server.
  */
 import { Context, Effect, Layer, Option, type Scope, Stream } from "effect"
 import { Naming } from "@whatap-operator/core"
@@ -24,6 +25,7 @@ export interface Shape {
   readonly staticEndpoints: Informer.Informer
   readonly pods: Informer.Informer
   readonly namespaces: Informer.Informer
+  readonly nodes: Informer.Informer
   /** Owned objects and monitors: a change in any of them re-reconciles every WhatapAgent. */
   readonly dependents: ReadonlyArray<Watched>
   readonly all: ReadonlyArray<Watched>
@@ -70,13 +72,14 @@ const make = Effect.gen(function*() {
     named(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration),
     named(ApiResource.ValidatingWebhookConfiguration, Naming.webhook.validatingConfiguration)
   ])
-  const [agents, podMonitors, serviceMonitors, staticEndpoints, pods, namespaces] = yield* Effect.all([
+  const [agents, podMonitors, serviceMonitors, staticEndpoints, pods, namespaces, nodes] = yield* Effect.all([
     watch("whatapagents", ApiResource.WhatapAgent),
     watch("whatappodmonitors", ApiResource.WhatapPodMonitor),
     watch("whatapservicemonitors", ApiResource.WhatapServiceMonitor),
     watch("whatapstaticendpoints", ApiResource.WhatapStaticEndpoint),
     watch("pods (metadata)", ApiResource.Pod, { metadataOnly: true, stripManagedFields: true }),
-    watch("namespaces (metadata)", ApiResource.Namespace, { metadataOnly: true, stripManagedFields: true })
+    watch("namespaces (metadata)", ApiResource.Namespace, { metadataOnly: true, stripManagedFields: true }),
+    watch("nodes (metadata)", ApiResource.Node, { metadataOnly: true, stripManagedFields: true })
   ])
 
   const lookup = (ref: Ref): Effect.Effect<Option.Option<KubeObject.KubeObject>> => {
@@ -96,8 +99,9 @@ const make = Effect.gen(function*() {
     staticEndpoints: staticEndpoints.informer,
     pods: pods.informer,
     namespaces: namespaces.informer,
+    nodes: nodes.informer,
     dependents,
-    all: [agents, ...dependents, pods, namespaces],
+    all: [agents, ...dependents, pods, namespaces, nodes],
     lookup
   })
 })

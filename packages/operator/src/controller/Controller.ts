@@ -1,8 +1,9 @@
 /**
  * The WhatapAgent controller: waits for the caches, feeds the work queue from the watches
  * (a WhatapAgent's own changes enqueue it; a change of an owned object or a monitor CR
- * enqueues every WhatapAgent; pod and namespace changes refresh the status counts a little
- * later, batched) and runs the reconciler on it. Lives as long as its scope (the
+ * enqueues every WhatapAgent; pod and namespace changes refresh the status counts, and a
+ * change of a node's GPU labels the GPU status and node selection, a little later,
+ * batched) and runs the reconciler on it. Lives as long as its scope (the
  * leadership term).
  */
 import { Duration, Effect, Metric, Schedule, Stream } from "effect"
@@ -11,6 +12,7 @@ import { OperatorConfig } from "../Config.ts"
 import * as Metrics from "../runtime/Metrics.ts"
 import * as WorkQueue from "../runtime/WorkQueue.ts"
 import { Caches, dependentChanges, synced } from "./Caches.ts"
+import * as GpuNodes from "./GpuNodes.ts"
 import * as Reconciler from "./Reconciler.ts"
 
 const agentKeys = Effect.flatMap(Effect.service(Caches), (caches) =>
@@ -45,7 +47,8 @@ export const start = Effect.gen(function*() {
   // Subscribed before the first addAll: no change between the sync and the workers is missed.
   yield* (yield* caches.agents.subscribe).pipe(Stream.runForEach((change) => queue.add(change.key)), Effect.forkScoped)
   yield* (yield* dependentChanges).pipe(Stream.runForEach(() => addAll()), Effect.forkScoped)
-  yield* Stream.merge(yield* caches.pods.subscribe, yield* caches.namespaces.subscribe).pipe(
+  const nodeChanges = (yield* caches.nodes.subscribe).pipe(Stream.filter(GpuNodes.relevant))
+  yield* Stream.mergeAll([yield* caches.pods.subscribe, yield* caches.namespaces.subscribe, nodeChanges], { concurrency: "unbounded" }).pipe(
     Stream.runForEach(() => addAll(config.statusDelay)),
     Effect.forkScoped
   )

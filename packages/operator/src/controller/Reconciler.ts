@@ -1,8 +1,9 @@
 /**
  * One pass for one WhatapAgent, level-based (the trigger does not matter): read the CR
- * and everything it depends on from the caches, validate, render the desired objects,
- * apply what differs, delete what a disabled component no longer renders, then write the
- * status if it changed. A pass over an unchanged cluster makes no write at all. Deletion
+ * and everything it depends on from the caches (the GPU nodes' labels included),
+ * validate, render the desired objects, apply what differs, delete what a disabled
+ * component no longer renders, then write the status if it changed (and a Warning Event
+ * per new GPU node warning). A pass over an unchanged cluster makes no write at all. Deletion
  * runs the finalizer cleanup instead (`Finalize`).
  */
 import { Clock, Duration, Effect, Option, Redacted } from "effect"
@@ -17,6 +18,7 @@ import { Cluster } from "./Cluster.ts"
 import { EventRecorder } from "./Events.ts"
 import * as Finalize from "./Finalize.ts"
 import * as Finalizer from "./Finalizer.ts"
+import * as GpuNodes from "./GpuNodes.ts"
 import * as Monitors from "./Monitors.ts"
 import * as Outcomes from "./Outcomes.ts"
 import * as PodCounts from "./PodCounts.ts"
@@ -48,12 +50,23 @@ const rejectInvalid = Effect.fn("Reconciler.rejectInvalid")(function*(raw: KubeO
   const message = invalidMessage(errors)
   const generation = raw.metadata.generation ?? 0
   const conditions = Status.invalid(StatusWriter.currentConditions(raw), generation, message, yield* now)
-  const written = yield* StatusWriter.write(raw, { conditions, observedGeneration: generation, instrumentation: undefined })
+  const written = yield* StatusWriter.write(raw, { conditions, observedGeneration: generation, instrumentation: undefined, gpu: undefined })
   if (written !== undefined) {
     yield* events.record(raw, "Warning", "InvalidSpec", message)
     yield* Effect.logWarning(message)
   }
   return {} satisfies Result
+})
+
+/** A Warning Event per GPU node warning the stored status did not hold yet. */
+const reportGpuWarnings = Effect.fn("Reconciler.reportGpuWarnings")(function*(
+  raw: KubeObject.KubeObject, agent: WhatapAgent.WhatapAgent, gpu: GpuNodes.Summary | undefined
+) {
+  if (gpu === undefined) return
+  const events = yield* EventRecorder
+  for (const message of GpuNodes.newWarnings(agent.status?.gpu, gpu)) {
+    yield* events.record(raw, "Warning", GpuNodes.warningReason, message)
+  }
 })
 
 const licenses = (agent: WhatapAgent.WhatapAgent): ReadonlyArray<string> =>
@@ -87,17 +100,42 @@ const webhookMaterial = Effect.gen(function*() {
   return yield* WebhookTls.ensure(secret, request)
 })
 
+/** The GPU nodes from the Node cache, while GPU monitoring is on. */
+const gpuNodes = Effect.fn("Reconciler.gpuNodes")(function*(agent: WhatapAgent.WhatapAgent) {
+  const gpu = agent.spec.features.k8sAgent?.gpuMonitoring
+  if (gpu === undefined || !gpu.enabled) return undefined
+  return yield* GpuNodes.summarize(yield* (yield* Caches).nodes.list, gpu)
+})
+
 /** Everything a render needs, from the caches. */
 const renderInput = Effect.fn("Reconciler.renderInput")(function*(agent: WhatapAgent.WhatapAgent) {
   const config = yield* OperatorConfig
   const material = yield* webhookMaterial
   const monitors = yield* Monitors.fromCaches
-  const input: Render.Input = { agent, namespace: config.namespace, monitors, webhook: { endpoint: config.webhook, tls: material.tls } }
-  return { input, material }
+  const gpu = yield* gpuNodes(agent)
+  const input: Render.Input = {
+    agent,
+    namespace: config.namespace,
+    monitors,
+    webhook: { endpoint: config.webhook, tls: material.tls },
+    ...(gpu === undefined ? {} : { gpuNodes: gpu.detected })
+  }
+  return { input, material, gpu }
 })
 
+/** The sentence GpuMonitoringReady adds about the GPU nodes. */
+const gpuSentence = (agent: WhatapAgent.WhatapAgent, gpu: GpuNodes.Summary | undefined): string | undefined => {
+  const spec = agent.spec.features.k8sAgent?.gpuMonitoring
+  return spec === undefined || gpu === undefined ? undefined : GpuNodes.sentence(gpu, GpuNodes.selection(spec, gpu.detected))
+}
+
 const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
-  agent: WhatapAgent.WhatapAgent, raw: KubeObject.KubeObject, input: Render.Input, outcome: Apply.Outcome, material: WebhookTls.Material
+  agent: WhatapAgent.WhatapAgent,
+  raw: KubeObject.KubeObject,
+  input: Render.Input,
+  outcome: Apply.Outcome,
+  material: WebhookTls.Material,
+  gpu: GpuNodes.Summary | undefined
 ) {
   const config = yield* OperatorConfig
   const caches = yield* Caches
@@ -110,7 +148,7 @@ const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
   const webhookConfigs = yield* configurations
   const namespaces = new Map((yield* caches.namespaces.list).map((n) => [n.metadata.name ?? "", n.metadata.labels]))
   const trusted = trustedBy(webhookConfigs)(material.tls.caCert)
-  const nodeDaemonSets = Topology.nodeDaemonSets(agent)
+  const nodeDaemonSets = Topology.nodeDaemonSets(Render.effectiveAgent(input))
   return {
     agent,
     generation: raw.metadata.generation ?? 0,
@@ -126,6 +164,7 @@ const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
     counts: PodCounts.count(agent, input.namespace, yield* caches.pods.list, (name) => namespaces.get(name)),
     nodeDaemonSets: nodeDaemonSets.all,
     gpuDaemonSet: nodeDaemonSets.gpu,
+    gpuNodes: gpuSentence(agent, gpu),
     names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment }
   } satisfies Status.Facts
 })
@@ -154,13 +193,17 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
   const agent = decoded.value.value
   yield* (yield* Redactor).register(licenses(agent))
   const cluster = yield* Cluster
-  const { input, material } = yield* renderInput(agent)
+  const { input, material, gpu } = yield* renderInput(agent)
   const outcome = yield* Apply.sync(raw, Render.render(input), Render.managed(input), cluster.lookup, cluster.recorder)
   yield* Outcomes.report(raw, outcome, material)
-  const facts = yield* statusFacts(agent, raw, input, outcome, material)
+  const facts = yield* statusFacts(agent, raw, input, outcome, material, gpu)
   const conditions = Status.conditions(StatusWriter.currentConditions(raw), facts, yield* now)
-  const patched = yield* StatusWriter.write(raw, { conditions, observedGeneration: facts.generation, instrumentation: facts.counts })
-  if (patched !== undefined) yield* cluster.agentWritten(patched)
+  const gpuStatus = gpu === undefined ? undefined : GpuNodes.status(gpu)
+  const patched = yield* StatusWriter.write(raw, { conditions, observedGeneration: facts.generation, instrumentation: facts.counts, gpu: gpuStatus })
+  if (patched !== undefined) {
+    yield* cluster.agentWritten(patched)
+    yield* reportGpuWarnings(raw, agent, gpu)
+  }
   if (outcome.failures.length > 0) {
     return yield* new ReconcileError({ message: `${outcome.failures.length} of the objects could not be written: ${outcome.failures.map((f) => `${Apply.describe(f)}: ${f.error.message}`).join("; ")}` })
   }

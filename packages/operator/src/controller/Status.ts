@@ -1,7 +1,7 @@
 /**
  * The WhatapAgent status the controller wants (D7): one condition per component, the
  * aggregate `Ready`, `observedGeneration` and the APM pod counts, computed from the spec,
- * the live workloads and the outcome of the pass. Transition times move only when a
+ * the live workloads, the GPU nodes (B6) and the outcome of the pass. Transition times move only when a
  * condition's status changes (core `Conditions`), so a pass that changes nothing yields a
  * status equal to the stored one and no write.
  */
@@ -23,6 +23,8 @@ export interface Facts {
   /** Names of the DaemonSets the node agent runs as (one, or two in GPU split mode), and which one carries DCGM. */
   readonly nodeDaemonSets: ReadonlyArray<string>
   readonly gpuDaemonSet: string
+  /** What the GPU node labels say (`GpuNodes.sentence`), added to `GpuMonitoringReady`; undefined while GPU monitoring is off. */
+  readonly gpuNodes: string | undefined
   readonly names: { readonly master: string; readonly openAgent: string }
 }
 
@@ -40,7 +42,10 @@ const workloadVerdict = (facts: Facts, name: string, kind: "Deployment" | "Daemo
   return kind === "Deployment" ? Workloads.deployment(live) : Workloads.daemonSet(live)
 }
 
-const gpuUpdate = (facts: Facts): Update => {
+const withNodes = (update: Update, facts: Facts): Update =>
+  facts.gpuNodes === undefined ? update : { ...update, message: `${update.message}; ${facts.gpuNodes}` }
+
+const gpuVerdict = (facts: Facts): Update => {
   const k8s = facts.agent.spec.features.k8sAgent
   const g = facts.generation
   if (k8s === undefined || !k8s.gpuMonitoring.enabled) return disabled("GpuMonitoringReady", "GPU monitoring", g)
@@ -51,6 +56,11 @@ const gpuUpdate = (facts: Facts): Update => {
     return { type: "GpuMonitoringReady", status: "False", reason: "Unavailable", message: "GPU metrics are scraped by the OpenAgent: set openAgent.enabled", observedGeneration: g }
   }
   return fromVerdict("GpuMonitoringReady", workloadVerdict(facts, facts.gpuDaemonSet, "DaemonSet"), g)
+}
+
+const gpuUpdate = (facts: Facts): Update => {
+  const verdict = gpuVerdict(facts)
+  return verdict.reason === "Disabled" ? verdict : withNodes(verdict, facts)
 }
 
 const instrumentationUpdate = (facts: Facts): Update => {

@@ -5,7 +5,7 @@
  * sees no status writes at all (the Go operator wrote two per reconcile).
  */
 import { Effect } from "effect"
-import { Conditions } from "@whatap-operator/core"
+import { Conditions, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeObject } from "@whatap-operator/kube"
 import type { Counts } from "./PodCounts.ts"
 
@@ -13,6 +13,8 @@ export interface Desired {
   readonly conditions: ReadonlyArray<Conditions.Condition>
   readonly observedGeneration: number
   readonly instrumentation: Counts | undefined
+  /** The GPU nodes (B6); undefined removes the block (GPU monitoring off). */
+  readonly gpu: WhatapAgent.GpuStatus | undefined
 }
 
 const record = (value: unknown): Readonly<Record<string, unknown>> =>
@@ -44,11 +46,17 @@ const sameCounts = (a: unknown, b: Counts | undefined): boolean => {
   return r["matchedPods"] === b.matchedPods && r["injectedPods"] === b.injectedPods && r["missedPods"] === b.missedPods
 }
 
+/** JSON with the keys of every object sorted: the API server returns a CR's maps in key order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === "object" && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v)
+
 export const upToDate = (agent: KubeObject.KubeObject, desired: Desired): boolean => {
   const status = record(agent["status"])
   return Conditions.equal(currentConditions(agent), desired.conditions) &&
     status["observedGeneration"] === desired.observedGeneration &&
-    sameCounts(status["instrumentation"], desired.instrumentation)
+    sameCounts(status["instrumentation"], desired.instrumentation) &&
+    canonical(status["gpu"]) === canonical(desired.gpu)
 }
 
 /** The patched object, or undefined when nothing needed writing. */
@@ -62,7 +70,9 @@ export const write = Effect.fn("StatusWriter.write")(function*(agent: KubeObject
         conditions: desired.conditions,
         observedGeneration: desired.observedGeneration,
         // null removes the counts when instrumentation was switched off
-        instrumentation: desired.instrumentation ?? null
+        instrumentation: desired.instrumentation ?? null,
+        // A merge patch merges objects: the absent otherNodes must be removed explicitly.
+        gpu: desired.gpu === undefined ? null : { nodes: desired.gpu.nodes, otherNodes: desired.gpu.otherNodes ?? null }
       }
     }
   }, { subresource: "status" })

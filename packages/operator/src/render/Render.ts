@@ -7,7 +7,8 @@
  * the CR at all, so a disabled component's objects can be deleted.
  *
  * One module per component: `WebhookPlumbing`, `MasterAgent`, `NodeAgent` (with
- * `NodeTopology` and `GpuSidecars`), `DcgmService`, `OpenAgent`, `Bundle`.
+ * `NodeTopology` and `GpuSidecars`), `DcgmService`, `OpenAgent`, `Bundle`. The Node
+ * labels enter only as the `gpuNodes` fact (B6, `GpuNodeSelection`).
  * apiserver/etcd/scheduler monitoring renders nothing: the Go operator's installers for
  * them are no-ops (spec 4.8), so their toggles have no objects to create or remove.
  */
@@ -15,6 +16,7 @@ import type { KubeTypes, WhatapAgent } from "@whatap-operator/core"
 import type { ApiResource, KubeObject } from "@whatap-operator/kube"
 import * as Bundle from "./Bundle.ts"
 import * as DcgmService from "./DcgmService.ts"
+import * as GpuNodeSelection from "./GpuNodeSelection.ts"
 import * as MasterAgent from "./MasterAgent.ts"
 import * as NodeAgent from "./NodeAgent.ts"
 import * as OpenAgent from "./OpenAgent.ts"
@@ -22,6 +24,7 @@ import type { Monitors } from "./scrape/ScrapeConfig.ts"
 import * as WebhookPlumbing from "./WebhookPlumbing.ts"
 
 export type { Monitors }
+export type GpuNodes = GpuNodeSelection.GpuNodes
 
 export type Component = "webhook" | "masterAgent" | "nodeAgent" | "gpuMonitoring" | "openAgent" | "bundle"
 
@@ -61,6 +64,12 @@ export interface Input {
     /** Replaces the default that keeps system namespaces out of injection (D6). */
     readonly namespaceSelector?: KubeTypes.LabelSelector
   }
+  /**
+   * What the cluster's Node labels say about its GPU nodes (B6, `GpuNodeSelection`).
+   * Absent (an offline render): nothing is known, GPU monitoring renders as the Go
+   * operator does.
+   */
+  readonly gpuNodes?: GpuNodes | undefined
 }
 
 export interface Desired {
@@ -88,9 +97,16 @@ const byKey = (a: ReturnType<typeof key>, b: ReturnType<typeof key>): number =>
 
 const desiredKey = (d: Desired) => key(d.component, d.resource.kind, d.object.metadata.namespace, d.object.metadata.name ?? "")
 
+/**
+ * The CR the components render: the input's, with the automatic GPU node selection
+ * applied when it applies (`GpuNodeSelection.effective`).
+ */
+export const effectiveAgent = (input: Input): WhatapAgent.WhatapAgent => GpuNodeSelection.effective(input.agent, input.gpuNodes)
+
 /** Every object for the CR, sorted by (component order, kind, namespace, name). */
-export const render = (input: Input): ReadonlyArray<Desired> =>
-  [
+export const render = (given: Input): ReadonlyArray<Desired> => {
+  const input = { ...given, agent: effectiveAgent(given) }
+  return [
     ...WebhookPlumbing.render(input),
     ...Bundle.render(input),
     ...MasterAgent.render(input),
@@ -98,6 +114,7 @@ export const render = (input: Input): ReadonlyArray<Desired> =>
     ...DcgmService.render(input),
     ...OpenAgent.render(input)
   ].sort((a, b) => byKey(desiredKey(a), desiredKey(b)))
+}
 
 /**
  * Every object any component could render for this CR, whatever is enabled now: both

@@ -89,6 +89,7 @@ describe("Status", () => {
     counts: { matchedPods: 0, injectedPods: 0, missedPods: 0 },
     nodeDaemonSets: [Naming.nodeAgent.daemonSet],
     gpuDaemonSet: Naming.nodeAgent.daemonSet,
+    gpuNodes: undefined,
     names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment },
     ...overrides
   })

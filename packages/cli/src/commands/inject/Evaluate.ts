@@ -12,9 +12,12 @@
  */
 import { Finding, Naming } from "@whatap-operator/core"
 import { Inject, JsonPatch } from "@whatap-operator/injector"
-import { Result } from "effect"
+import { Effect, Result } from "effect"
+import type * as Args from "../../Args.ts"
+import { Io } from "../../Io.ts"
 import type * as Input from "./Input.ts"
 import * as Redact from "./Redact.ts"
+import * as SettingsLoader from "./Settings.ts"
 import type { Settings } from "./Settings.ts"
 
 export interface Evaluated {
@@ -123,3 +126,26 @@ export const invalidPodLines = (e: Evaluated): ReadonlyArray<string> => {
   const field = relative.length === 0 ? "" : `${Finding.formatPath(relative)}: `
   return [`${e.unit.file}:${where.line}:${where.column}: error: ${field}not a valid ${what}: ${match === null ? e.outcome.message : "missing or of the wrong type"}`]
 }
+
+/**
+ * The flags and files of `inject`/`explain` loaded and every pod evaluated; invalid input
+ * (a bad WhatapAgent, a pod that is not one) is written to stderr and gives `undefined`,
+ * which the command turns into exit 1.
+ */
+export const prepare = (command: string, parsed: Args.Parsed) =>
+  Effect.gen(function*() {
+    const io = yield* Io
+    const loaded = yield* SettingsLoader.load(command, parsed)
+    if (loaded._tag === "Invalid") {
+      yield* io.err(loaded.lines.map((l) => `${l}\n`).join(""))
+      return undefined
+    }
+    const settings = loaded.settings
+    const results = settings.input.units.map((unit) => evaluate(unit, settings))
+    const invalid = results.flatMap(invalidPodLines)
+    if (invalid.length > 0) {
+      yield* io.err(invalid.map((l) => `${l}\n`).join(""))
+      return undefined
+    }
+    return { settings, results }
+  })

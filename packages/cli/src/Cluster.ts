@@ -1,0 +1,29 @@
+/**
+ * What the commands that talk to a live cluster (`plan`, `doctor`) share: the KubeClient
+ * of @whatap-operator/kube (the operator's own client) built from `--kubeconfig` and
+ * `--context`, and one-line descriptions of its errors. A kubeconfig that cannot be read is
+ * an I/O error (exit 2) before anything is contacted; the commands decide what a failed
+ * call means for them.
+ */
+import { KubeClient, type KubeError } from "@whatap-operator/kube"
+import { Duration, Effect, Layer } from "effect"
+import type { Parsed } from "./Args.ts"
+import { IoError } from "./Io.ts"
+
+/**
+ * Each call gets 15 s and two retries (reads only, as the client decides): an interactive
+ * command should say "unreachable" in well under a minute, not retry like the operator.
+ */
+export const clientOptions = { timeout: Duration.seconds(15), retry: { retries: 2, maxDelay: Duration.seconds(2) } } as const
+
+/** The live client of `--kubeconfig`/`--context`; an unusable kubeconfig fails with IoError. */
+export const layer = (parsed: Parsed): Layer.Layer<KubeClient, IoError> =>
+  KubeClient.layer({ kubeconfig: parsed.values.get("kubeconfig"), context: parsed.values.get("context"), ...clientOptions }).pipe(
+    Layer.catchTag("KubeConfigError", (e) => Layer.effect(KubeClient, Effect.fail(new IoError({ message: `cannot use the kubeconfig: ${e.message}` }))))
+  )
+
+/** `Forbidden: pods is forbidden: User "x" cannot list ... (GET /api/v1/pods)`. */
+export const describe = (e: KubeError): string => `${e.reason}: ${e.message} (${e.operation})`
+
+/** Whether the failure means the API server was not reached, or did not answer (a 502/503 of a proxy in front of it). */
+export const isUnreachable = (e: KubeError): boolean => e.reason === "Unavailable" || e.reason === "Timeout"

@@ -1,0 +1,107 @@
+/**
+ * `whatapctl plan --agent CR` (B2): what applying the WhatapAgent of a file would change
+ * for APM injection in a live cluster, before it is applied. The workloads' pod templates
+ * go through the webhook's own mutation with the cluster's WhatapAgent and with the
+ * file's, in their namespaces with the live namespace labels: workloads newly matched,
+ * no longer matched or injected differently, targets shadowed under first-match-wins,
+ * and the added init-container requests against each namespace's ResourceQuotas.
+ * Nothing is written to the cluster.
+ *
+ * Exit 0: the plan is printed; 1: the CR is invalid (findings on stderr) or a quota would
+ * be exceeded or would refuse the pods; 2: usage errors, an unusable kubeconfig or a
+ * cluster that cannot be read.
+ */
+import { Decode, Naming, type WhatapAgent } from "@whatap-operator/core"
+import { ApiResource, KubeClient, type KubeError, type KubeObject } from "@whatap-operator/kube"
+import { Effect, Option, Result } from "effect"
+import * as Args from "../Args.ts"
+import * as Cluster from "../Cluster.ts"
+import type { Handler } from "../Command.ts"
+import * as Exit from "../Exit.ts"
+import { Io, IoError } from "../Io.ts"
+import * as Meta from "../Meta.ts"
+import * as Progress from "../Progress.ts"
+import * as Style from "../Style.ts"
+import * as Agent from "./inject/Agent.ts"
+import { displayName } from "./inject/Input.ts"
+import * as Evaluate from "./plan/Evaluate.ts"
+import * as Quota from "./plan/Quota.ts"
+import * as Report from "./plan/Report.ts"
+import * as Workloads from "./plan/Workloads.ts"
+import { parseNamespace } from "./run.ts"
+
+const usage = (message: string) => new Exit.UsageError({ message, command: "plan" })
+
+const checked = <A>(result: Result.Result<A, string>) =>
+  Result.isFailure(result) ? Effect.fail(usage(result.failure)) : Effect.succeed(result.success)
+
+const readError = (e: KubeError) => new IoError({ message: `cannot read the cluster: ${Cluster.describe(e)}` })
+
+/** A list; a kind the server does not serve (404) is an empty one. */
+const listAll = (resource: ApiResource.ApiResource) =>
+  Effect.gen(function*() {
+    const kube = yield* KubeClient
+    return yield* kube.list(resource).pipe(
+      Effect.map((l) => l.items),
+      Effect.catchIf((e) => e.reason === "NotFound", () => Effect.succeed<ReadonlyArray<KubeObject.KubeObject>>([]))
+    )
+  })
+
+/** The WhatapAgent `whatap` of the cluster (what the webhook reads now), when there is a valid one. */
+const currentAgent = Effect.gen(function*() {
+  const kube = yield* KubeClient
+  const found = yield* kube.get(ApiResource.WhatapAgent, Naming.agentName).pipe(
+    Effect.map(Option.some),
+    Effect.catchIf((e) => e.reason === "NotFound", () => Effect.succeed(Option.none<KubeObject.KubeObject>()))
+  )
+  return Option.flatMap(found, (o) => Decode.as("WhatapAgent", o).value)
+})
+
+/** Everything the plan reads, in one pass: the agent, namespaces, workloads and quotas. */
+export const readCluster = Effect.gen(function*() {
+  const agent = yield* currentAgent
+  const namespaces = yield* listAll(ApiResource.Namespace)
+  const lists = yield* Effect.forEach(Workloads.kinds, (kind) => Effect.map(listAll(kind.resource), (items) => Workloads.fromList(kind, items)))
+  const quotas = yield* listAll(ApiResource.ResourceQuota)
+  return {
+    agent,
+    namespaces: new Map(namespaces.map((n) => [n.metadata.name ?? "", n.metadata.labels ?? {}] as const)),
+    workloads: lists.flat(),
+    quotas
+  }
+}).pipe(Effect.mapError(readError), Progress.during("reading the WhatapAgent, namespaces, workloads and ResourceQuotas"))
+
+const loadAgent = (file: string) =>
+  Effect.gen(function*() {
+    const io = yield* Io
+    const loaded = Agent.load(file, yield* (file === "-" ? io.readStdin : io.readFile(file)))
+    if (Result.isSuccess(loaded)) return loaded.success
+    if (loaded.failure._tag === "Usage") return yield* usage(loaded.failure.message)
+    yield* io.err(loaded.failure.lines.map((l) => `${l}\n`).join(""))
+    return undefined
+  })
+
+export const run: Handler = (parsed) =>
+  Effect.gen(function*() {
+    const io = yield* Io
+    const format = yield* checked(Args.choice<"text" | "json">(parsed, "output", ["text", "json"], "text"))
+    const operatorNamespace = yield* checked(parseNamespace(parsed.values.get("namespace") ?? Naming.defaultNamespace))
+    const file = parsed.values.get("agent")
+    if (file === undefined) return yield* usage("--agent FILE is required: the WhatapAgent to plan")
+    if (parsed.operands.length > 0) return yield* usage("plan takes no operands; give the CR with --agent FILE")
+    const loaded = yield* loadAgent(file)
+    if (loaded === undefined) return Exit.failed
+    const cluster = yield* readCluster.pipe(Effect.provide(Cluster.layer(parsed)))
+    const before: WhatapAgent.WhatapAgent | undefined = Option.getOrUndefined(cluster.agent)
+    // The webhook reads only the agent named `whatap`: a CR of another name leaves injection as it is.
+    const after = loaded.agent ?? before
+    if (loaded.agent === undefined) {
+      yield* io.err(`${Meta.name}: note: the CR is named ${JSON.stringify(loaded.name)}; APM injection reads only ${JSON.stringify(Naming.agentName)}, so applying it changes no injection\n`)
+    }
+    const plan = Evaluate.plan({ before, after, namespaces: cluster.namespaces, operatorNamespace, workloads: cluster.workloads })
+    const quotas = Quota.check(cluster.quotas, plan.changes)
+    const header = { file: displayName(file), name: Naming.agentName, current: before !== undefined }
+    yield* io.out(format === "json" ? Report.json(header, plan, quotas) : Report.text(header, plan, quotas, yield* Style.palette))
+    if (plan.changes.length > 0) yield* io.err(`${Meta.name}: note: the webhook changes pods when they are created; running pods keep what they have until they are re-created\n`)
+    return Quota.fails(quotas) ? Exit.failed : Exit.ok
+  })
