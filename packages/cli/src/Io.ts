@@ -6,6 +6,7 @@
 import { createReadStream, fstatSync } from "node:fs"
 import { readFile } from "node:fs/promises"
 import { text } from "node:stream/consumers"
+import { setFlagsFromString } from "node:v8"
 import { Context, Data, Effect, Layer, Stream } from "effect"
 import * as Exit from "./Exit.ts"
 import * as Meta from "./Meta.ts"
@@ -73,6 +74,16 @@ export const layerNode: Layer.Layer<Io> = Layer.succeed(Io, Io.of({
 }))
 
 const exitCode = (): number => (typeof process.exitCode === "number" ? process.exitCode : 0)
+
+/**
+ * Every command but `run` is a short process that may stream large inputs: V8's small-heap
+ * mode keeps `validate` of 15,000 documents (live data near 13 MiB) at about 115 MiB peak
+ * instead of 145 MiB, for about 5% more time. `run`, the long-lived operator, keeps V8's
+ * defaults (its Deployment sizes it). Call it before any command module loads.
+ */
+export const tuneHeap = (argv: ReadonlyArray<string>): void => {
+  if (argv[0] !== "run") setFlagsFromString("--optimize-for-size")
+}
 
 /**
  * A reader that stops early (`whatapctl crds | head`) closes the pipe; Node then raises

@@ -9,7 +9,6 @@
  * memory stays that of the largest document however many documents a file holds, and
  * findings appear while the rest is still being read.
  */
-import { setFlagsFromString } from "node:v8"
 import { Effect, Result, Stream } from "effect"
 import * as Args from "../Args.ts"
 import type { Handler } from "../Command.ts"
@@ -93,16 +92,8 @@ const stdinOnce = (stdin: Stream.Stream<Uint8Array, IoError>, times: number) => 
   })
 }
 
-/**
- * V8 sizes the heap for throughput: a validation of 15,000 documents, whose live data stays
- * near 13 MiB, peaked at 145 MiB. `--optimize-for-size` (honoured when set at run time) keeps
- * it near 115 MiB for about 5% more time, the right trade for a CI step.
- */
-const preferSmallHeap = Effect.sync(() => setFlagsFromString("--optimize-for-size"))
-
 export const run: Handler = (parsed) =>
   Effect.gen(function*() {
-    yield* preferSmallHeap
     const io = yield* Io
     const format = Args.choice(parsed, "output", formats, "text")
     if (Result.isFailure(format)) return yield* new Exit.UsageError({ message: format.failure, command: "validate" })
