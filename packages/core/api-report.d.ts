@@ -967,6 +967,7 @@ export declare const GpuNodeStatus: Schema.Struct<{
         readonly count: Schema.Int;
     }>>;
     readonly warnings: Schema.$Array<Schema.String>;
+    readonly exporterReady: Schema.optionalKey<Schema.Boolean>;
 }>;
 export type GpuNodeStatus = typeof GpuNodeStatus.Type;
 export declare const GpuStatus: Schema.Struct<{

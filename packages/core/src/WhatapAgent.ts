@@ -52,7 +52,7 @@ export type InstrumentationStatus = typeof InstrumentationStatus.Type
 
 const Count = PodCount
 
-/** One GPU node as its GPU Feature Discovery labels describe it (B6). */
+/** One GPU node as its GPU Feature Discovery labels describe it, and whether its dcgm-exporter is ready (B6). */
 export const GpuNodeStatus = Schema.Struct({
   name: Schema.String.pipe(about("The node name")),
   gpus: opt(Count.pipe(about("Physical GPUs (nvidia.com/gpu.count); absent under mig.strategy single, whose count is of MIG devices"))),
@@ -67,7 +67,8 @@ export const GpuNodeStatus = Schema.Struct({
       count: Count.pipe(about("MIG devices of this profile on the node"))
     })
   ).pipe(about("MIG devices per profile")),
-  warnings: Schema.Array(Schema.String).pipe(about("Codes of the warnings about this node (each one is also a Warning Event on the WhatapAgent)"))
+  warnings: Schema.Array(Schema.String).pipe(about("Codes of the warnings about this node (each one is also a Warning Event on the WhatapAgent)")),
+  exporterReady: opt(Schema.Boolean.pipe(about("Whether the dcgm-exporter container of the node agent pod on this node is ready; absent when no node agent pod with dcgm-exporter runs on the node")))
 })
 export type GpuNodeStatus = typeof GpuNodeStatus.Type
 

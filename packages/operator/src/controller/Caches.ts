@@ -4,13 +4,16 @@
  * three cluster-scoped objects by name, the dcgm-exporter Service by label in any
  * namespace, WhatapAgents and monitor CRs cluster-wide, pods and namespaces as metadata
  * only (the status counts), nodes as metadata only (their GPU labels: the GPU status and
- * the automatic GPU node selection, B6). Reconciles read from here, not from the API server.
+ * the automatic GPU node selection, B6), and in full only the node-agent pods that carry
+ * dcgm-exporter, by label in the operator namespace (one per GPU node: whether each
+ * node's exporter is ready, B6). Reconciles read from here, not from the API server.
  */
 import { Context, Effect, Layer, Option, type Scope, Stream } from "effect"
 import { Naming } from "@whatap-operator/core"
 import { ApiResource, Informer, type KubeObject } from "@whatap-operator/kube"
 import { OperatorConfig } from "../Config.ts"
 import type { Ref } from "./Apply.ts"
+import * as ExporterPods from "./ExporterPods.ts"
 
 export interface Watched {
   /** `deployments in whatap-monitoring`, for health checks and logs. */
@@ -26,6 +29,8 @@ export interface Shape {
   readonly pods: Informer.Informer
   readonly namespaces: Informer.Informer
   readonly nodes: Informer.Informer
+  /** The node-agent pods with dcgm-exporter, status included (`ExporterPods.selector`). */
+  readonly exporterPods: Informer.Informer
   /** Owned objects and monitors: a change in any of them re-reconciles every WhatapAgent. */
   readonly dependents: ReadonlyArray<Watched>
   readonly all: ReadonlyArray<Watched>
@@ -72,14 +77,16 @@ const make = Effect.gen(function*() {
     named(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration),
     named(ApiResource.ValidatingWebhookConfiguration, Naming.webhook.validatingConfiguration)
   ])
-  const [agents, podMonitors, serviceMonitors, staticEndpoints, pods, namespaces, nodes] = yield* Effect.all([
+  const [agents, podMonitors, serviceMonitors, staticEndpoints, pods, namespaces, nodes, exporterPods] = yield* Effect.all([
     watch("whatapagents", ApiResource.WhatapAgent),
     watch("whatappodmonitors", ApiResource.WhatapPodMonitor),
     watch("whatapservicemonitors", ApiResource.WhatapServiceMonitor),
     watch("whatapstaticendpoints", ApiResource.WhatapStaticEndpoint),
     watch("pods (metadata)", ApiResource.Pod, { metadataOnly: true, stripManagedFields: true }),
     watch("namespaces (metadata)", ApiResource.Namespace, { metadataOnly: true, stripManagedFields: true }),
-    watch("nodes (metadata)", ApiResource.Node, { metadataOnly: true, stripManagedFields: true })
+    watch("nodes (metadata)", ApiResource.Node, { metadataOnly: true, stripManagedFields: true }),
+    // Whole pods (the status), so only the few the operator renders with dcgm-exporter.
+    watch(`dcgm-exporter pods in ${ns}`, ApiResource.Pod, { namespace: ns, labelSelector: ExporterPods.selector, stripManagedFields: true })
   ])
 
   const lookup = (ref: Ref): Effect.Effect<Option.Option<KubeObject.KubeObject>> => {
@@ -100,8 +107,9 @@ const make = Effect.gen(function*() {
     pods: pods.informer,
     namespaces: namespaces.informer,
     nodes: nodes.informer,
+    exporterPods: exporterPods.informer,
     dependents,
-    all: [agents, ...dependents, pods, namespaces, nodes],
+    all: [agents, ...dependents, pods, namespaces, nodes, exporterPods],
     lookup
   })
 })

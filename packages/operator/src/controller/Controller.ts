@@ -1,10 +1,10 @@
 /**
  * The WhatapAgent controller: waits for the caches, feeds the work queue from the watches
  * (a WhatapAgent's own changes enqueue it; a change of an owned object or a monitor CR
- * enqueues every WhatapAgent; pod and namespace changes refresh the status counts, and a
- * change of a node's GPU labels the GPU status and node selection, a little later,
- * batched) and runs the reconciler on it. Lives as long as its scope (the
- * leadership term).
+ * enqueues every WhatapAgent; pod and namespace changes refresh the status counts, a
+ * change of a node's GPU labels the GPU status and node selection, and a dcgm-exporter
+ * pod's readiness or node the GPU status, a little later, batched) and runs the
+ * reconciler on it. Lives as long as its scope (the leadership term).
  */
 import { Duration, Effect, Metric, Schedule, Stream } from "effect"
 import { KubeObject } from "@whatap-operator/kube"
@@ -12,6 +12,7 @@ import { OperatorConfig } from "../Config.ts"
 import * as Metrics from "../runtime/Metrics.ts"
 import * as WorkQueue from "../runtime/WorkQueue.ts"
 import { Caches, dependentChanges, synced } from "./Caches.ts"
+import * as ExporterPods from "./ExporterPods.ts"
 import * as GpuNodes from "./GpuNodes.ts"
 import * as Reconciler from "./Reconciler.ts"
 
@@ -48,7 +49,9 @@ export const start = Effect.gen(function*() {
   yield* (yield* caches.agents.subscribe).pipe(Stream.runForEach((change) => queue.add(change.key)), Effect.forkScoped)
   yield* (yield* dependentChanges).pipe(Stream.runForEach(() => addAll()), Effect.forkScoped)
   const nodeChanges = (yield* caches.nodes.subscribe).pipe(Stream.filter(GpuNodes.relevant))
-  yield* Stream.mergeAll([yield* caches.pods.subscribe, yield* caches.namespaces.subscribe, nodeChanges], { concurrency: "unbounded" }).pipe(
+  const exporterChanges = (yield* caches.exporterPods.subscribe).pipe(Stream.filter(ExporterPods.relevant))
+  const statusChanges = [yield* caches.pods.subscribe, yield* caches.namespaces.subscribe, nodeChanges, exporterChanges]
+  yield* Stream.mergeAll(statusChanges, { concurrency: "unbounded" }).pipe(
     Stream.runForEach(() => addAll(config.statusDelay)),
     Effect.forkScoped
   )

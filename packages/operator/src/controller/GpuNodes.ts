@@ -1,9 +1,11 @@
 /**
  * The GPU nodes of the cluster as their labels describe them (PRODUCT B6): each node's
  * GPU Feature Discovery labels read with `NodeLabels.read` and summarised by the
- * planner (`Planner.plan`/`status`), for three uses: the `gpu` block of the WhatapAgent
+ * planner (`Planner.plan`/`status`), with whether its dcgm-exporter is ready
+ * (`ExporterPods.readiness`), for three uses: the `gpu` block of the WhatapAgent
  * status (at most `maxListed` nodes, by name, and a count of the rest), the sentence
- * `GpuMonitoringReady` adds ("3 GPU nodes (NVIDIA-H100-80GB-HBM3 x8; MIG single on 1)"),
+ * `GpuMonitoringReady` adds ("3 GPU nodes (NVIDIA-H100-80GB-HBM3 x8; MIG single on 1;
+ * dcgm-exporter ready on 3 of 3)"),
  * and whether the render may select the GPU nodes automatically (`detected`, see
  * `GpuNodeSelection`). Pure but for `NodeLabels.read`, whose failure is data here.
  */
@@ -104,8 +106,16 @@ const unmarked = (gpuNodes: ReadonlyArray<Read>): ReadonlyArray<Warning> =>
     }))
     : []
 
-/** The GPU nodes among `nodes` (Node objects, metadata is enough), for GPU monitoring as `gpu` configures it. */
-export const summarize = Effect.fn("GpuNodes.summarize")(function*(nodes: ReadonlyArray<KubeObject.KubeObject>, gpu: GpuMonitoring.GpuMonitoringSpec) {
+/**
+ * The GPU nodes among `nodes` (Node objects, metadata is enough), for GPU monitoring as
+ * `gpu` configures it; `exporters` says by node name whether dcgm-exporter is ready there
+ * (a node it does not name has no exporter pod).
+ */
+export const summarize = Effect.fn("GpuNodes.summarize")(function*(
+  nodes: ReadonlyArray<KubeObject.KubeObject>,
+  gpu: GpuMonitoring.GpuMonitoringSpec,
+  exporters: ReadonlyMap<string, boolean> = new Map()
+) {
   const reads: Array<Read> = []
   for (const node of nodes) {
     const labels = node.metadata.labels ?? {}
@@ -114,9 +124,14 @@ export const summarize = Effect.fn("GpuNodes.summarize")(function*(nodes: Readon
   const gpuNodes = reads.filter(isGpuNode).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   const lines = gpuNodes.map((n) => (Result.isFailure(n.read) ? unreadable(n.name, n.read.failure) : line(n.name, n.read.success, gpu)))
   const extra = isSplit(gpu) ? [] : unmarked(gpuNodes)
-  const nodesOut = lines.map(({ node }) => {
+  const nodesOut = lines.map(({ node }): WhatapAgent.GpuNodeStatus => {
     const codes = extra.filter((w) => w.node === node.name).map((w) => w.code)
-    return codes.length === 0 ? node : { ...node, warnings: [...node.warnings, ...codes] }
+    const ready = exporters.get(node.name)
+    return {
+      ...node,
+      ...(codes.length === 0 ? {} : { warnings: [...node.warnings, ...codes] }),
+      ...(ready === undefined ? {} : { exporterReady: ready })
+    }
   })
   return {
     nodes: nodesOut,
@@ -165,12 +180,18 @@ const selections: Readonly<Record<Selection, string>> = {
   "every-node": "; dcgm-exporter on every node"
 }
 
-/** What `GpuMonitoringReady` says about the nodes: `2 GPU nodes (NVIDIA-H100-80GB-HBM3 x8; MIG mixed on 1)`. */
+/** `dcgm-exporter ready on 2 of 3`, once some GPU node has an exporter pod (before that, the DaemonSet's verdict speaks). */
+const exporters = (nodes: ReadonlyArray<WhatapAgent.GpuNodeStatus>): string =>
+  nodes.every((n) => n.exporterReady === undefined)
+    ? ""
+    : `dcgm-exporter ready on ${nodes.filter((n) => n.exporterReady === true).length} of ${nodes.length}`
+
+/** What `GpuMonitoringReady` says about the nodes: `2 GPU nodes (NVIDIA-H100-80GB-HBM3 x8; MIG mixed on 1; dcgm-exporter ready on 2 of 2)`. */
 export const sentence = (summary: Summary, selection: Selection): string => {
   const nodes = summary.nodes
   if (nodes.length === 0) return `no node has NVIDIA GPU labels${selections[selection]}`
   const warned = nodes.filter((n) => n.warnings.length > 0).length
-  const parts = [models(nodes), mig(nodes), warned === 0 ? "" : `${warned} with warnings`].filter((p) => p !== "")
+  const parts = [models(nodes), mig(nodes), warned === 0 ? "" : `${warned} with warnings`, exporters(nodes)].filter((p) => p !== "")
   return `${plural(nodes.length, "GPU node")}${parts.length === 0 ? "" : ` (${parts.join("; ")})`}${selections[selection]}`
 }
 

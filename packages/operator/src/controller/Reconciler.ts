@@ -1,9 +1,9 @@
 /**
  * One pass for one WhatapAgent, level-based (the trigger does not matter): read the CR
- * and everything it depends on from the caches (the GPU nodes' labels included),
- * validate, render the desired objects, apply what differs, delete what a disabled
- * component no longer renders, then write the status if it changed (and a Warning Event
- * per new GPU node warning). A pass over an unchanged cluster makes no write at all. Deletion
+ * and everything it depends on from the caches (the GPU nodes' labels and their
+ * dcgm-exporter pods included), validate, render the desired objects, apply what
+ * differs, delete what a disabled component no longer renders, then write the status if
+ * it changed (and a Warning Event per new GPU node warning). A pass over an unchanged cluster makes no write at all. Deletion
  * runs the finalizer cleanup instead (`Finalize`).
  */
 import { Clock, Duration, Effect, Option, Redacted } from "effect"
@@ -17,6 +17,7 @@ import { Caches } from "./Caches.ts"
 import { Cluster } from "./Cluster.ts"
 import { EventRecorder } from "./Events.ts"
 import * as Finalize from "./Finalize.ts"
+import * as ExporterPods from "./ExporterPods.ts"
 import * as Finalizer from "./Finalizer.ts"
 import * as GpuNodes from "./GpuNodes.ts"
 import * as Monitors from "./Monitors.ts"
@@ -100,11 +101,12 @@ const webhookMaterial = Effect.gen(function*() {
   return yield* WebhookTls.ensure(secret, request)
 })
 
-/** The GPU nodes from the Node cache, while GPU monitoring is on. */
+/** The GPU nodes from the Node cache, with their exporters' readiness from the pod cache, while GPU monitoring is on. */
 const gpuNodes = Effect.fn("Reconciler.gpuNodes")(function*(agent: WhatapAgent.WhatapAgent) {
   const gpu = agent.spec.features.k8sAgent?.gpuMonitoring
   if (gpu === undefined || !gpu.enabled) return undefined
-  return yield* GpuNodes.summarize(yield* (yield* Caches).nodes.list, gpu)
+  const caches = yield* Caches
+  return yield* GpuNodes.summarize(yield* caches.nodes.list, gpu, ExporterPods.readiness(yield* caches.exporterPods.list))
 })
 
 /** Everything a render needs, from the caches. */
