@@ -5,49 +5,27 @@
  * `-o json`, pods that are not injected (no match, kube-system, the operator's
  * namespace, a conflict), and idempotency.
  */
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import {
   agentFile, apply, at, cli, deployment, documents, envMap, javaPod, type Json, noMatchPod, nodejsPod, ok, patches, pythonPod, read,
   webhook, workloadsList
 } from "./support/inject.ts"
+import { repoRoot } from "./support/run.ts"
 
+interface Spec510 {
+  readonly annotations: Readonly<Record<string, string>>
+  readonly spec: unknown
+}
+
+/** The injected pod of spec 5.10, written out by hand in the injector's suite; here with the fixture's labels. */
+const spec510Parts = JSON.parse(readFileSync(join(repoRoot, "packages", "injector", "test", "inject", "spec-5.10.json"), "utf8")) as Spec510
 const spec510 = {
   apiVersion: "v1",
   kind: "Pod",
-  metadata: {
-    name: "app",
-    labels: { app: "web" },
-    annotations: { "whatap-apm-injected": "true", "whatap-apm-language": "java", "whatap-apm-version": "2.2.58" }
-  },
-  spec: {
-    containers: [{
-      name: "app",
-      image: "example/app:1",
-      env: [
-        { name: "A", value: "1" },
-        { name: "JAVA_TOOL_OPTIONS", value: "-javaagent:/whatap-agent/whatap.agent.java.jar" },
-        { name: "WHATAP_JAVA_AGENT_PATH", value: "/whatap-agent/whatap.agent.java.jar" },
-        { name: "license", value: "L" },
-        { name: "whatap.server.host", value: "H" },
-        { name: "whatap.server.port", value: "6600" },
-        { name: "whatap.micro.enabled", value: "true" },
-        { name: "NODE_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
-        { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-        { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }
-      ],
-      volumeMounts: [{ name: "data", mountPath: "/data" }, { name: "whatap-agent-volume", mountPath: "/whatap-agent" }]
-    }],
-    volumes: [{ name: "data", emptyDir: {} }, { name: "whatap-agent-volume", emptyDir: {} }],
-    initContainers: [{
-      name: "whatap-agent-init",
-      image: "public.ecr.aws/whatap/apm-init-java:2.2.58",
-      imagePullPolicy: "Always",
-      env: [{ name: "WHATAP_LICENSE", value: "L" }, { name: "WHATAP_HOST", value: "H" }, { name: "WHATAP_PORT", value: "6600" }],
-      volumeMounts: [{ name: "whatap-agent-volume", mountPath: "/whatap-agent" }],
-      securityContext: { runAsNonRoot: true },
-      resources: { limits: { cpu: "200m", memory: "256Mi" } }
-    }]
-  }
+  metadata: { name: "app", labels: { app: "web" }, annotations: spec510Parts.annotations },
+  spec: spec510Parts.spec
 }
 
 const injectedLine = "pod default/app: injected by target web-java (java 2.2.58, image public.ecr.aws/whatap/apm-init-java:2.2.58)\n"

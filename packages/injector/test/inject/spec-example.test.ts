@@ -5,6 +5,8 @@
  * with the `...` of the spec as an existing mount and volume, and the patch is checked
  * to carry only the mutation.
  */
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { agent, context, run } from "./support.ts"
 
@@ -23,43 +25,17 @@ const input = {
   }
 }
 
+/** The injected pod of spec 5.10 (annotations and spec), shared with the CLI's `inject` suite. */
+const spec510 = JSON.parse(readFileSync(join(import.meta.dirname, "spec-5.10.json"), "utf8")) as {
+  readonly annotations: Readonly<Record<string, string>>
+  readonly spec: unknown
+}
+
 const expected = {
   apiVersion: "v1",
   kind: "Pod",
-  metadata: {
-    name: "app",
-    namespace: "default",
-    annotations: { "whatap-apm-injected": "true", "whatap-apm-language": "java", "whatap-apm-version": "2.2.58" }
-  },
-  spec: {
-    containers: [{
-      name: "app",
-      image: "example/app:1",
-      env: [
-        { name: "A", value: "1" },
-        { name: "JAVA_TOOL_OPTIONS", value: "-javaagent:/whatap-agent/whatap.agent.java.jar" },
-        { name: "WHATAP_JAVA_AGENT_PATH", value: "/whatap-agent/whatap.agent.java.jar" },
-        { name: "license", value: "L" },
-        { name: "whatap.server.host", value: "H" },
-        { name: "whatap.server.port", value: "6600" },
-        { name: "whatap.micro.enabled", value: "true" },
-        { name: "NODE_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
-        { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-        { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }
-      ],
-      volumeMounts: [{ name: "data", mountPath: "/data" }, { name: "whatap-agent-volume", mountPath: "/whatap-agent" }]
-    }],
-    volumes: [{ name: "data", emptyDir: {} }, { name: "whatap-agent-volume", emptyDir: {} }],
-    initContainers: [{
-      name: "whatap-agent-init",
-      image: "public.ecr.aws/whatap/apm-init-java:2.2.58",
-      imagePullPolicy: "Always",
-      env: [{ name: "WHATAP_LICENSE", value: "L" }, { name: "WHATAP_HOST", value: "H" }, { name: "WHATAP_PORT", value: "6600" }],
-      volumeMounts: [{ name: "whatap-agent-volume", mountPath: "/whatap-agent" }],
-      securityContext: { runAsNonRoot: true },
-      resources: { limits: { cpu: "200m", memory: "256Mi" } }
-    }]
-  }
+  metadata: { name: "app", namespace: "default", annotations: spec510.annotations },
+  spec: spec510.spec
 }
 
 const cr = agent({ targets: [{ name: "java-apps", enabled: true, language: "java", whatapApmVersions: { java: "2.2.58" } }] })
