@@ -39,12 +39,18 @@ export const install = Effect.gen(function*() {
   return yield* ServiceAccounts.kubeconfig({ kubeConfig: plane.kubeConfig, namespace, name: operatorAccount, dir: plane.workDir })
 })
 
-/** How the operator runs: `source` as `npm start` and the e2e specs (the CLI's TypeScript), `bundle` as shipped. */
-export type Entry = "source" | "bundle"
+/**
+ * How the operator runs: `source` as `npm start` and the e2e specs (the CLI's TypeScript),
+ * `bundle` as shipped with the ServiceAccount's kubeconfig, `in-cluster` as shipped and as
+ * in its pod (the in-cluster config: no kubeconfig, the token and CA of the service account mount).
+ */
+export type Entry = "source" | "bundle" | "in-cluster"
 
 export const entryFromEnv = (): Entry => {
   const value = process.env["BENCH_OPERATOR"] ?? "source"
-  if (value !== "source" && value !== "bundle") throw new Error(`BENCH_OPERATOR=${value}: expected source or bundle`)
+  if (value !== "source" && value !== "bundle" && value !== "in-cluster") {
+    throw new Error(`BENCH_OPERATOR=${value}: expected source, bundle or in-cluster`)
+  }
   return value
 }
 
@@ -60,7 +66,7 @@ export const startOperator = (kubeconfig: string, resyncPeriod: string, entry: E
       resyncPeriod,
       logFile: join(plane.workDir, "operator.log")
     }
-    const operator = entry === "bundle" ? yield* Bundled.start(options) : yield* OperatorProcess.start(options)
+    const operator = entry === "source" ? yield* OperatorProcess.start(options) : yield* Bundled.start(options, entry === "in-cluster")
     yield* operator.waitReady("60 seconds")
     return operator
   })

@@ -14,7 +14,9 @@
  * Running by kwok; then 200 and 1,000 WhatapPodMonitors (`BENCH_MONITORS`), each step
  * followed by an idle window of `BENCH_IDLE_SECONDS` (300) for the CPU figure and the
  * operator's writes. `BENCH_OPERATOR=bundle` runs the esbuild bundle (as shipped) instead
- * of the source; `BENCH_OPERATOR_NODE_OPTIONS` adds Node/V8 flags to the operator only;
+ * of the source, `BENCH_OPERATOR=in-cluster` the bundle with the in-cluster config as in its
+ * pod (no kubeconfig; Linux, root); `BENCH_OPERATOR_NODE_OPTIONS` adds Node/V8 flags to the operator only,
+ * `BENCH_OPERATOR_MALLOC_ARENA_MAX` sets glibc's MALLOC_ARENA_MAX for it (the chart sets both);
  * `BENCH_HEAP_SNAPSHOT=200` writes a V8 heap snapshot of the operator (SIGUSR2) after the
  * idle window of the 200-monitor step, into a directory that is kept and printed.
  *
@@ -45,6 +47,7 @@ const monitorSteps = envString("BENCH_MONITORS", "200,1000").split(",").map((s) 
 const snapshotStep = process.env["BENCH_HEAP_SNAPSHOT"] === undefined ? undefined : Math.round(Number(process.env["BENCH_HEAP_SNAPSHOT"]))
 const snapshotDir = snapshotStep === undefined ? undefined : mkdtempSync(join(tmpdir(), "whatap-bench-heap-"))
 const nodeOptions = envString("BENCH_OPERATOR_NODE_OPTIONS", "")
+const mallocArenaMax = envString("BENCH_OPERATOR_MALLOC_ARENA_MAX", "")
 
 // Room for every pod plus the agents' own; the default kwok node takes 110.
 const nodes = Array.from({ length: nodeCount }, (_, i) => ({ name: `kwok-node-${i}`, capacity: { pods: String(Math.ceil(podCount / nodeCount) + 20) } }))
@@ -119,8 +122,8 @@ const measure = (load: string, operator: OperatorProcess.OperatorProcess, log: L
   })
 
 const report = (rows: ReadonlyArray<Row>, sampledPeak: number) => {
-  const how = entry === "bundle" ? "the esbuild bundle" : "TypeScript source"
-  console.log(`\nOperator process (whatapctl run from ${how} on Node ${process.version}${nodeOptions === "" ? "" : `, ${nodeOptions}`}), ${nodeCount} kwok nodes, idle window ${idleSeconds} s, resync ${resync}:`)
+  const how = entry === "source" ? "TypeScript source" : entry === "bundle" ? "the esbuild bundle" : "the esbuild bundle, in-cluster config"
+  console.log(`\nOperator process (whatapctl run from ${how} on Node ${process.version}${nodeOptions === "" ? "" : `, ${nodeOptions}`}${mallocArenaMax === "" ? "" : `, MALLOC_ARENA_MAX=${mallocArenaMax}`}), ${nodeCount} kwok nodes, idle window ${idleSeconds} s, resync ${resync}:`)
   console.log(table([
     ["load", "RSS settled", "peak RSS (VmHWM)", "CPU s / idle window", "RSS end of window", "reconciles", "writes", "gets+lists"],
     ...rows.map((r) => [r.load, mib(r.rssBytes), mib(r.hwmBytes),
@@ -143,6 +146,7 @@ const program = Effect.gen(function*() {
   // Set only now: the operator is the first process started after this line that reads it.
   const heapFlags = snapshotDir === undefined ? "" : `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`
   process.env["NODE_OPTIONS"] = [process.env["NODE_OPTIONS"] ?? "", nodeOptions, heapFlags].join(" ").trim()
+  if (mallocArenaMax !== "") process.env["MALLOC_ARENA_MAX"] = mallocArenaMax
   const operator = yield* World.startOperator(kubeconfig, resync, entry)
   const peak = yield* Proc.samplePeak(operator.pid)
   yield* World.applyAgent

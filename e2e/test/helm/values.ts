@@ -25,6 +25,7 @@ const rejected: ReadonlyArray<readonly [string, string]> = [
   ["credentials.port=70000", "at '/credentials/port'"],
   ["credentials.existingSecret=Not_A_Name", "at '/credentials/existingSecret'"],
   ["extraArgs={-v}", "at '/extraArgs/0'"],
+  ["nodejs.mallocArenaMax=-1", "at '/nodejs/mallocArenaMax'"],
   ["credentials.create=true", "credentials.license is required when credentials.create is true"],
   ["credentials.create=true,credentials.license=L,credentials.host=h,credentials.existingSecret=mine", "credentials.create and credentials.existingSecret exclude each other"],
   ["replicaCount=3,leaderElection.enabled=false", "replicaCount > 1 needs leaderElection.enabled"]
@@ -94,6 +95,15 @@ export const valuesSpecs = () => {
       })
       const checkerEnv = Objects.containerOf(Objects.find(checker, "Deployment", "whatap-operator")).env ?? []
       assert.include(JSON.stringify(checkerEnv), `{"name":"ENABLED_WHATAP_DCGM_EXPORTER_MEMORY_CHECK","value":"true"}`)
+      // The Node.js memory settings: on by default, and gone when emptied.
+      const nodeEnv = (objects: ReadonlyArray<Record<string, unknown>>) =>
+        (Objects.containerOf(Objects.find(objects, "Deployment", "whatap-operator")).env ?? [])
+          .filter((e) => e.name === "NODE_OPTIONS" || e.name === "MALLOC_ARENA_MAX").map((e) => JSON.stringify(e))
+      assert.deepStrictEqual(nodeEnv(existing), [
+        `{"name":"NODE_OPTIONS","value":"--max-old-space-size=96 --max-semi-space-size=2"}`,
+        `{"name":"MALLOC_ARENA_MAX","value":"2"}`
+      ])
+      assert.deepStrictEqual(nodeEnv(yield* render("nodejs.options=,nodejs.mallocArenaMax=0")), [])
       const bare = yield* render("agentsRbac.create=false,metrics.service.enabled=false,namespace.create=false")
       assert.deepStrictEqual(bare.filter((o) => ["Namespace", "Service"].includes(String(o["kind"])) || Objects.metadataOf(o).name === "whatap").map(Objects.idOf), [])
     })))

@@ -223,11 +223,13 @@ describe("KubeClient live: requests", () => {
           Effect.sync(() => mkdtempSync(join(tmpdir(), "kube-home-"))),
           (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
         )
-        const saved = { HOME: process.env["HOME"], KUBECONFIG: process.env["KUBECONFIG"] }
+        // Without the service variables too: with them, the in-cluster config would apply.
+        const saved = { HOME: process.env["HOME"], KUBECONFIG: process.env["KUBECONFIG"], KUBERNETES_SERVICE_HOST: process.env["KUBERNETES_SERVICE_HOST"] }
         yield* Effect.acquireRelease(
           Effect.sync(() => {
             process.env["HOME"] = home
             delete process.env["KUBECONFIG"]
+            delete process.env["KUBERNETES_SERVICE_HOST"]
           }),
           () =>
             Effect.sync(() => {
