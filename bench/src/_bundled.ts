@@ -15,28 +15,16 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Duration, Effect, Schedule, type Scope } from "effect"
+import { Effect, type Scope } from "effect"
 import { parse } from "yaml"
-import { Manifests, type OperatorProcess } from "@whatap-operator/e2e"
+import { Loopback, Manifests, OperatorProcess } from "@whatap-operator/e2e"
 
 export const bundle = process.env["BENCH_BUNDLE"] ?? join(Manifests.repoRoot, "packages", "cli", "dist", "whatapctl.mjs")
 
 /** Where the kubelet mounts a pod's service account (client-go's and client-node's constant). */
 const serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount"
-
-const freePort = Effect.callback<number>((resume) => {
-  const server = createServer()
-  server.listen(0, "127.0.0.1", () => {
-    const address = server.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
-
-const noProxy = (current: string | undefined): string => [current, "127.0.0.1", "localhost"].filter((s) => s !== undefined && s !== "").join(",")
 
 interface Ports {
   readonly probe: number
@@ -86,7 +74,7 @@ const mountServiceAccount = (dir: string): ReadonlyArray<string> => [
 ]
 
 const spawnBundle = (options: OperatorProcess.Options, ports: Ports, inCluster: InCluster | undefined): ChildProcess => {
-  const { KUBECONFIG: _kubeconfig, ...env } = process.env
+  const { KUBECONFIG: _kubeconfig, ...env } = Loopback.env()
   const args = [
     bundle, "run",
     ...(inCluster === undefined ? [`--kubeconfig=${options.kubeconfig}`] : []),
@@ -99,45 +87,15 @@ const spawnBundle = (options: OperatorProcess.Options, ports: Ports, inCluster: 
     `--resync-period=${options.resyncPeriod ?? "5m"}`,
     `--leader-elect=${options.leaderElect ?? true}`
   ]
-  const proxy = { NO_PROXY: noProxy(process.env["NO_PROXY"]), no_proxy: noProxy(process.env["no_proxy"]) }
   // Only the probes are read; the log lines are not kept.
   const stdio = ["ignore", "ignore", "pipe"] as const
-  if (inCluster === undefined) return spawn(process.execPath, args, { cwd: Manifests.repoRoot, env: { ...process.env, ...proxy }, stdio: [...stdio] })
+  if (inCluster === undefined) return spawn(process.execPath, args, { cwd: Manifests.repoRoot, env: Loopback.env(), stdio: [...stdio] })
   // `unshare` and `sh` exec node: the pid is the operator's.
   return spawn("unshare", [...mountServiceAccount(inCluster.dir), process.execPath, ...args], {
     cwd: Manifests.repoRoot,
-    env: { ...env, ...proxy, HOME: inCluster.home, KUBERNETES_SERVICE_HOST: inCluster.host, KUBERNETES_SERVICE_PORT: inCluster.port },
+    env: { ...env, HOME: inCluster.home, KUBERNETES_SERVICE_HOST: inCluster.host, KUBERNETES_SERVICE_PORT: inCluster.port },
     stdio: [...stdio]
   })
-}
-
-const stop = (child: ChildProcess) => {
-  if (child.exitCode !== null || child.signalCode !== null) return Effect.void
-  const exit = Effect.callback<void>((resume) => void child.once("exit", () => resume(Effect.void)))
-  return Effect.sync(() => void child.kill("SIGTERM")).pipe(
-    Effect.andThen(exit),
-    Effect.timeoutOrElse({ duration: "10 seconds", orElse: () => Effect.sync(() => void child.kill("SIGKILL")) })
-  )
-}
-
-/** GET on the probe port, and a wait for /readyz answering 200. */
-const probes = (identity: string, probePort: number, stderr: () => string) => {
-  const get = (path: string) =>
-    Effect.tryPromise({
-      try: async () => {
-        const response = await fetch(`http://127.0.0.1:${probePort}${path}`)
-        return { status: response.status, body: await response.text() }
-      },
-      catch: (cause) => new Error(`GET ${path} on ${identity}: ${String(cause)}`)
-    })
-  const waitReady = (timeout: Duration.Input = "60 seconds") =>
-    get("/readyz").pipe(
-      Effect.filterOrFail((r) => r.status === 200, (r) => new Error(`not ready: ${r.body}`)),
-      Effect.retry(Schedule.spaced("200 millis")),
-      Effect.timeoutOrElse({ duration: timeout, orElse: () => Effect.fail(new Error(`${identity} not ready within ${Duration.format(Duration.fromInputUnsafe(timeout))}; stderr: ${stderr()}`)) }),
-      Effect.asVoid
-    )
-  return { get, waitReady }
 }
 
 /**
@@ -147,13 +105,13 @@ const probes = (identity: string, probePort: number, stderr: () => string) => {
 export const start = (options: OperatorProcess.Options, inCluster = false): Effect.Effect<OperatorProcess.OperatorProcess, Error, Scope.Scope> =>
   Effect.gen(function*() {
     if (!existsSync(bundle)) return yield* Effect.fail(new Error(`${bundle} is missing: run npm ci (or npm run build -w @whatap-operator/cli)`))
-    const probePort = yield* freePort
-    const webhookPort = yield* freePort
+    const probePort = yield* Loopback.freePort
+    const webhookPort = yield* Loopback.freePort
     const webhookUrl = options.webhookUrl ?? `https://127.0.0.1:${webhookPort}`
     const files = inCluster
       ? yield* Effect.acquireRelease(Effect.sync(() => inClusterFiles(options)), (f) => Effect.sync(() => rmSync(f.root, { recursive: true, force: true })))
       : undefined
-    const child = yield* Effect.acquireRelease(Effect.sync(() => spawnBundle(options, { probe: probePort, webhook: webhookPort, webhookUrl }, files)), stop)
+    const child = yield* Effect.acquireRelease(Effect.sync(() => spawnBundle(options, { probe: probePort, webhook: webhookPort, webhookUrl }, files)), OperatorProcess.stop)
     let stderr = ""
     child.stderr?.on("data", (chunk: Buffer) => void (stderr += chunk.toString("utf8")))
     const exited = Effect.callback<number | null>((resume) => {
@@ -169,7 +127,7 @@ export const start = (options: OperatorProcess.Options, inCluster = false): Effe
       logs: () => [],
       stderr: () => stderr,
       exitCode: () => child.exitCode ?? (child.signalCode === null ? undefined : null),
-      ...probes(options.identity, probePort, () => stderr),
+      ...OperatorProcess.probes(options.identity, probePort, () => stderr),
       signal: (signal: NodeJS.Signals) => Effect.sync(() => void child.kill(signal)),
       exited
     } satisfies OperatorProcess.OperatorProcess

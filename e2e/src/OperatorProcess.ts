@@ -75,6 +75,36 @@ const spawnOperator = (options: Options, probePort: number, webhookPort: number,
     stdio: ["ignore", "pipe", "pipe"]
   })
 
+/** SIGTERM (the operator releases its Lease and exits), SIGKILL 10 s later; nothing when it has exited. */
+export const stop = (child: ChildProcess): Effect.Effect<void> => {
+  if (child.exitCode !== null || child.signalCode !== null) return Effect.void
+  const exit = Effect.callback<void>((resume) => void child.once("exit", () => resume(Effect.void)))
+  return Effect.sync(() => void child.kill("SIGTERM")).pipe(
+    Effect.andThen(exit),
+    Effect.timeoutOrElse({ duration: "10 seconds", orElse: () => Effect.sync(() => void child.kill("SIGKILL")) })
+  )
+}
+
+/** GET on the probe port, and a wait for /readyz answering 200 (the error carries `stderr`). */
+export const probes = (identity: string, probePort: number, stderr: () => string) => {
+  const get = (path: string) =>
+    Effect.tryPromise({
+      try: async () => {
+        const response = await fetch(`http://127.0.0.1:${probePort}${path}`)
+        return { status: response.status, body: await response.text() }
+      },
+      catch: (cause) => new Error(`GET ${path} on ${identity}: ${String(cause)}`)
+    })
+  const waitReady = (timeout: Duration.Input = "60 seconds") =>
+    get("/readyz").pipe(
+      Effect.filterOrFail((r) => r.status === 200, (r) => new Error(`not ready: ${r.body}`)),
+      Effect.retry(Schedule.spaced("200 millis")),
+      Effect.timeoutOrElse({ duration: timeout, orElse: () => Effect.fail(new Error(`${identity} not ready within ${Duration.format(Duration.fromInputUnsafe(timeout))}; stderr: ${stderr()}`)) }),
+      Effect.asVoid
+    )
+  return { get, waitReady }
+}
+
 export const start = (options: Options): Effect.Effect<OperatorProcess, never, Scope.Scope> =>
   Effect.gen(function*() {
     const probePort = yield* freePort
@@ -83,17 +113,9 @@ export const start = (options: Options): Effect.Effect<OperatorProcess, never, S
     const stdout: Array<string> = []
     let stderr = ""
     let exitCode: number | null | undefined = undefined
-    const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null
     const child = yield* Effect.acquireRelease(
       Effect.sync(() => spawnOperator(options, probePort, webhookPort, webhookUrl)),
-      (child) => {
-        if (!running(child)) return Effect.void
-        const exit = Effect.callback<void>((resume) => void child.once("exit", () => resume(Effect.void)))
-        return Effect.sync(() => void child.kill("SIGTERM")).pipe(
-          Effect.andThen(exit),
-          Effect.timeoutOrElse({ duration: "10 seconds", orElse: () => Effect.sync(() => void child.kill("SIGKILL")) })
-        )
-      }
+      stop
     )
     const copy = (chunk: Buffer) => {
       if (options.logFile !== undefined) appendFileSync(options.logFile, chunk)
@@ -107,21 +129,7 @@ export const start = (options: Options): Effect.Effect<OperatorProcess, never, S
       child.once("exit", (code) => resume(Effect.succeed(code)))
     })
     child.once("exit", (code) => void (exitCode = code))
-    const get = (path: string) =>
-      Effect.tryPromise({
-        try: async () => {
-          const response = await fetch(`http://127.0.0.1:${probePort}${path}`)
-          return { status: response.status, body: await response.text() }
-        },
-        catch: (cause) => new Error(`GET ${path} on ${options.identity}: ${String(cause)}`)
-      })
-    const waitReady = (timeout: Duration.Input = "60 seconds") =>
-      get("/readyz").pipe(
-        Effect.filterOrFail((r) => r.status === 200, (r) => new Error(`not ready: ${r.body}`)),
-        Effect.retry(Schedule.spaced("200 millis")),
-        Effect.timeoutOrElse({ duration: timeout, orElse: () => Effect.fail(new Error(`${options.identity} not ready within ${Duration.format(Duration.fromInputUnsafe(timeout))}; stderr: ${stderr}`)) }),
-        Effect.asVoid
-      )
+    const { get, waitReady } = probes(options.identity, probePort, () => stderr)
     return {
       identity: options.identity,
       pid: child.pid ?? 0,
