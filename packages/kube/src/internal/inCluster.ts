@@ -84,14 +84,15 @@ export const endpoint = Effect.fn("InCluster.endpoint")(
     }
     const tokenFile = join(dir, "token")
     const ca = yield* readMounted(join(dir, "ca.crt"), "CA").pipe(Effect.mapError(configError))
-    yield* bearer(tokenFile).pipe(Effect.mapError(configError))
+    const [headers, refreshHeaders] = yield* cached(bearer(tokenFile).pipe(
+      Effect.mapError((message) => new KubeError({ reason: "Unauthorized", operation: "authenticate", message, status: 0 }))
+    ))
+    // Read now (and kept for the first requests): a missing token is a config error at start.
+    yield* headers.pipe(Effect.mapError((error) => configError(error.message)))
     const agent = yield* Effect.acquireRelease(
       Effect.sync(() => new https.Agent({ keepAlive: true, ca })),
       (agent) => Effect.sync(() => agent.destroy())
     )
-    const [headers, refreshHeaders] = yield* cached(bearer(tokenFile).pipe(
-      Effect.mapError((message) => new KubeError({ reason: "Unauthorized", operation: "authenticate", message, status: 0 }))
-    ))
     return { server, transport: https.request, agent, headers, refreshHeaders }
   }
 )
