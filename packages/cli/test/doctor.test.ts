@@ -103,8 +103,12 @@ describe("doctor", () => {
   it.effect("a Lease that stops moving fails the operator check, after waiting one lease duration", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(World.now)
-      const running = yield* Effect.forkChild(doctor(replacing((o) => (o.kind === "Lease" ? World.lease(World.now - 60_000) : undefined))))
-      // The check reads the Lease once a second for one lease duration (10 s) before it gives up.
+      // The world is built first: its certificates come from real (asynchronous) key
+      // generation, which must not overlap the virtual seconds advanced below.
+      const objects = yield* replacing((o) => (o.kind === "Lease" ? World.lease(World.now - 60_000) : undefined))
+      const running = yield* Effect.forkChild(doctor(Effect.succeed(objects)))
+      // The check reads the Lease once a second for one lease duration (10 s) before it
+      // gives up; every step before it runs on the in-memory API, so yielding lets it get there.
       for (let second = 0; second < 15; second++) {
         for (let i = 0; i < 50; i++) yield* Effect.yieldNow
         yield* TestClock.adjust("1 second")
