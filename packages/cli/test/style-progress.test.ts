@@ -49,7 +49,7 @@ describe("Style", () => {
       const tty = io(true)
       assert.strictEqual(yield* Cli.run(diff).pipe(Effect.provide(Layer.merge(tty.layer, env({})))), 1)
       assert.include(tty.out.join(""), "\u001b[32m+              cpu: \"1\"\u001b[39m")
-      assert.include(tty.out.join(""), "\u001b[36m@@ -64,8 +64,8 @@\u001b[39m")
+      assert.include(tty.out.join(""), "\u001b[36m@@ -65,8 +65,8 @@\u001b[39m")
     }))
 
   it.effect("...but not with NO_COLOR, nor into a pipe, and the text is the same otherwise", () =>

@@ -26,7 +26,9 @@ export const settings = (k8s: K8sAgent.K8sAgentSpec): Settings | undefined => {
   if (service === undefined) return { type: "NodePort", port: Naming.gpu.metricsPort, nodePort: Naming.gpu.defaultNodePort }
   if (!service.enabled) return undefined
   const nodePort = service.nodePort === undefined || service.nodePort === 0 ? Naming.gpu.defaultNodePort : service.nodePort
-  return { type: service.type, port: service.port, nodePort }
+  // An explicit `port: 0` escapes the CRD default; the Go operator then falls back to 9400.
+  const port = service.port === 0 ? Naming.gpu.metricsPort : service.port
+  return { type: service.type, port, nodePort }
 }
 
 /** `k8sAgent.namespace`, else the operator namespace. */

@@ -6,7 +6,7 @@
  * pod-resources socket (GPU → pod mapping) and the metrics CSV ConfigMap.
  */
 import { Images, Naming, type GpuMonitoring, type KubeTypes } from "@whatap-operator/core"
-import { configMapVolume, containerDefaults, envVar, field, fieldRefEnv, hostPathVolume, type Json, prunedResources } from "./Objects.ts"
+import { configMapVolume, containerDefaults, containerResources, envVar, fieldRefEnv, hostPathVolume, type Json, prunedResources } from "./Objects.ts"
 
 const remoteHostEngine = "DCGM_REMOTE_HOSTENGINE_INFO"
 
@@ -62,7 +62,7 @@ const exporter = (gpu: GpuMonitoring.GpuMonitoringSpec): Json =>
     image: Images.dcgmExporter(gpu),
     ports: [{ name: Naming.gpu.metricsPortName, containerPort: Naming.gpu.metricsPort, protocol: "TCP" }],
     env: exporterEnv(gpu),
-    ...field("resources", prunedResources(gpu.resources)),
+    resources: containerResources(prunedResources(gpu.resources)),
     securityContext: { runAsNonRoot: false, runAsUser: 0, capabilities: { add: ["SYS_ADMIN"] } },
     volumeMounts: [
       { name: Naming.gpu.podResourcesVolume, mountPath: Naming.gpu.podResourcesPath, readOnly: true },
@@ -77,7 +77,7 @@ const hostEngine = (spec: GpuMonitoring.DcgmHostEngineSpec): Json => {
     name: Naming.gpu.hostEngineContainer,
     image: Images.dcgmHostEngine(spec),
     ports: [{ name: Naming.gpu.hostEnginePortName, containerPort: port, hostPort: port, protocol: "TCP" }],
-    ...field("resources", prunedResources(spec.resources)),
+    resources: containerResources(prunedResources(spec.resources)),
     securityContext: { runAsNonRoot: false, runAsUser: 0, allowPrivilegeEscalation: true, capabilities: { add: ["SYS_ADMIN"] } },
     livenessProbe: { tcpSocket: { port }, initialDelaySeconds: 5, periodSeconds: 10 },
     readinessProbe: { tcpSocket: { port }, initialDelaySeconds: 3, periodSeconds: 5 }

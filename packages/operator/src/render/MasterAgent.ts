@@ -11,6 +11,7 @@ import * as Credentials from "./Credentials.ts"
 import {
   configMapVolume,
   containerDefaults,
+  containerResources,
   deploymentDefaults,
   emptyDirVolume,
   envVars,
@@ -49,7 +50,7 @@ const container = (agent: WhatapAgent.WhatapAgent, k8s: K8sAgent.K8sAgentSpec): 
       { name: "collect_custom_resources", value: "true" },
       ...envs
     ],
-    ...field("resources", Resources.containerFirst(own, () => Resources.withAgentDefaults(spec.resources))),
+    resources: containerResources(Resources.containerFirst(own, () => Resources.withAgentDefaults(spec.resources))),
     ...field("securityContext", own?.securityContext),
     volumeMounts: [
       { name: Naming.agentVolumes.startScript, mountPath: Naming.agentVolumes.startScriptPath, subPath: Naming.startScriptKey, readOnly: true },

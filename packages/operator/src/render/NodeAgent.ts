@@ -17,6 +17,7 @@ import * as NodeTopology from "./NodeTopology.ts"
 import {
   configMapVolume,
   containerDefaults,
+  containerResources,
   daemonSetDefaults,
   emptyDirVolume,
   envVars,
@@ -60,7 +61,7 @@ const helper = (k8s: K8sAgent.K8sAgentSpec): Json => {
     command: ["/data/agent/node/cadvisor_helper", "-port", String(Naming.nodeAgent.helperPort)],
     ports: [{ name: Naming.nodeAgent.helperPortName, containerPort: Naming.nodeAgent.helperPort, protocol: "TCP" }],
     env: [fieldRefEnv("NODE_NAME", "spec.nodeName"), ...envVars(own?.envs)],
-    ...field("resources", Resources.containerFirst(own, () => prunedResources(Resources.helperDefaults))),
+    resources: containerResources(Resources.containerFirst(own, () => prunedResources(Resources.helperDefaults))),
     ...field("securityContext", own?.securityContext),
     volumeMounts: [
       rootfsMount,
@@ -88,7 +89,7 @@ const agentContainer = (agent: WhatapAgent.WhatapAgent, k8s: K8sAgent.K8sAgentSp
       { name: "whatap_server_agent_enabled", value: "true" },
       ...envVars(firstNonEmpty(own?.envs, spec.envs))
     ],
-    ...field("resources", Resources.containerFirst(own, () => Resources.withAgentDefaults(spec.resources))),
+    resources: containerResources(Resources.containerFirst(own, () => Resources.withAgentDefaults(spec.resources))),
     ...field("securityContext", own?.securityContext),
     volumeMounts: [
       rootfsMount,

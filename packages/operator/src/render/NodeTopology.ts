@@ -55,13 +55,17 @@ export const antiTerms = (gpu: GpuMonitoring.GpuMonitoringSpec): ReadonlyArray<T
 /**
  * The user's required terms ∧ the mode terms: the mode terms alone when the user has
  * none, else every user term extended by every mode term's expressions (the mode terms'
- * matchFields are dropped, as in the Go operator).
+ * matchFields are dropped, as in the Go operator). A term left without expressions has no
+ * `matchExpressions` key, as the Go operator's (nil) list.
  */
 export const mergeTerms = (user: ReadonlyArray<Term>, mode: ReadonlyArray<Term>): ReadonlyArray<Term> => {
   if (mode.length === 0) return user
   if (user.length === 0) return mode
   return user.flatMap((u) =>
-    mode.map((m): Term => ({ ...u, matchExpressions: [...(u.matchExpressions ?? []), ...(m.matchExpressions ?? [])] })))
+    mode.map((m): Term => {
+      const matchExpressions = [...(u.matchExpressions ?? []), ...(m.matchExpressions ?? [])]
+      return { ...u, ...(matchExpressions.length > 0 ? { matchExpressions } : {}) }
+    }))
 }
 
 /** `affinity` with its required node terms merged with `mode` (a new object; `affinity` is untouched). */

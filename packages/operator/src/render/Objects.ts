@@ -8,6 +8,7 @@
  */
 import { Resource, type KubeTypes, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, type KubeObject } from "@whatap-operator/kube"
+import * as Quantity from "./Quantity.ts"
 
 export type Json = { readonly [key: string]: unknown }
 export type StringMap = { readonly [key: string]: string }
@@ -104,7 +105,7 @@ export const rootPodSecurityContext = { runAsUser: 0, runAsGroup: 0, fsGroup: 0,
 export const firstNonEmpty = <A>(...lists: ReadonlyArray<ReadonlyArray<A> | undefined>): ReadonlyArray<A> | undefined =>
   lists.find((list) => list !== undefined && list.length > 0)
 
-/** `resources` without empty maps; undefined when nothing is left (Go would write `resources: {}`). */
+/** `resources` without empty maps; undefined when nothing is left (see `containerResources`). */
 export const prunedResources = (resources: KubeTypes.ResourceRequirements | undefined): Json | undefined => {
   if (resources === undefined) return undefined
   const out = {
@@ -115,8 +116,16 @@ export const prunedResources = (resources: KubeTypes.ResourceRequirements | unde
   return Object.keys(out).length === 0 ? undefined : out
 }
 
+/**
+ * A container's `resources`: `{}` when it has none. The Go operator's containers carry the
+ * (struct, never omitted) field even when empty, and so does every container the API
+ * server stores.
+ */
+export const containerResources = (resources: Json | undefined): Json => resources ?? {}
+
+/** Keys sorted, values in the Go operator's (and API server's) canonical text (`Quantity.ts`). */
 const sortedQuantities = (list: KubeTypes.ResourceList): KubeTypes.ResourceList =>
-  Object.fromEntries(Object.entries(list).sort(([a], [b]) => compare(a, b)))
+  Object.fromEntries(Object.entries(list).sort(([a], [b]) => compare(a, b)).map(([k, v]) => [k, Quantity.canonical(v)]))
 
 export const configMapVolume = (name: string, configMap: string, defaultMode?: number): Json => ({
   name,
@@ -157,8 +166,12 @@ export const tolerations = (list: ReadonlyArray<KubeTypes.Toleration> | undefine
 
 export const fieldRefEnv = (name: string, fieldPath: string): KubeTypes.EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } })
 
-/** `WHATAP_MEM_LIMIT`: the container's memory limit in bytes, read by the start scripts. */
+/**
+ * `WHATAP_MEM_LIMIT`: the container's memory limit in bytes, read by the start scripts.
+ * `divisor: "0"` is how the Go operator's (zero) Quantity serialises and how the API
+ * server stores it.
+ */
 export const memoryLimitEnv = (containerName: string): KubeTypes.EnvVar => ({
   name: "WHATAP_MEM_LIMIT",
-  valueFrom: { resourceFieldRef: { containerName, resource: "limits.memory" } }
+  valueFrom: { resourceFieldRef: { containerName, resource: "limits.memory", divisor: "0" } }
 })

@@ -3,7 +3,7 @@
  * the ClusterRole and binding that let it discover targets and read the Secrets of
  * basic auth and bearer tokens, the ConfigMap `whatap-open-agent-config` with
  * `scrape_config.yaml` (which it also watches through the API for hot reload), and the
- * Deployment. The Deployment has no resources, ports or probes, as in the Go operator.
+ * Deployment. The Deployment has no resources (`resources: {}`), ports or probes, as in the Go operator.
  */
 import { Images, Naming, type OpenAgent, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, type KubeObject } from "@whatap-operator/kube"
@@ -11,6 +11,7 @@ import * as Credentials from "./Credentials.ts"
 import {
   configMapVolume,
   containerDefaults,
+  containerResources,
   deploymentDefaults,
   emptyDirVolume,
   envVars,
@@ -63,6 +64,7 @@ const container = (agent: WhatapAgent.WhatapAgent, spec: OpenAgent.OpenAgentSpec
     image: Images.openAgent(spec),
     ...(spec.disableForeground ? { args: ["-d"] } : {}),
     env: [...Credentials.env(agent), ...envVars(spec.envs)],
+    resources: containerResources(undefined),
     volumeMounts: [
       { name: Naming.openAgent.logsVolume, mountPath: Naming.openAgent.logsPath },
       { name: Naming.openAgent.configVolume, mountPath: Naming.openAgent.configPath, subPath: Naming.openAgent.configKey },
@@ -92,9 +94,13 @@ const podSpec = (input: Input, spec: OpenAgent.OpenAgentSpec): Json => {
   }
 }
 
-/** The label `app` is the selector: forced on the Deployment and its pods over the CR's labels. */
+/**
+ * The label `app` is the selector: forced on the pods over `podLabels` (the Go operator let
+ * them replace it, and the API server then rejected the Deployment). On the Deployment's own
+ * metadata it selects nothing, so `labels` may replace it, as in the Go operator.
+ */
 const deployment = (input: Input, spec: OpenAgent.OpenAgentSpec): Desired => {
-  const meta = { name: Naming.openAgent.deployment, namespace: input.namespace, labels: sortedMap(spec.labels, selector), annotations: spec.annotations }
+  const meta = { name: Naming.openAgent.deployment, namespace: input.namespace, labels: sortedMap(selector, spec.labels), annotations: spec.annotations }
   return desired(ApiResource.Deployment, metadata(input.agent, meta), {
     spec: {
       ...deploymentDefaults,

@@ -123,7 +123,8 @@ const empties = (value: unknown, path: string): ReadonlyArray<string> => {
   return Object.entries(value).flatMap(([k, v]) => {
     const here = `${path}.${k}`
     const empty = v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0) ||
-      (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0 && k !== "emptyDir")
+      (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0 && k !== "emptyDir" &&
+        !(k === "resources" && /\.containers\[\d+\]$/.test(path)))
     return empty ? [here] : empties(v, here)
   })
 }
@@ -190,7 +191,7 @@ describe("Render.render properties", () => {
     }), runs)
   })
 
-  it("writes no empty values (omitempty), except emptyDir: {}", () => {
+  it("writes no empty values (omitempty), except emptyDir: {} and a container's resources: {} (a Go struct)", () => {
     fc.assert(fc.property(raw, (r) => {
       const found = Render.render(toInput(r)).flatMap((d) => empties(d.object, `${d.object.kind}/${d.object.metadata.name}`))
       assert.deepStrictEqual(found, [])
