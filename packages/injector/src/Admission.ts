@@ -1,5 +1,7 @@
 /**
- * The `admission.k8s.io/v1` AdmissionReview as the API server sends and reads it: the
+ * The AdmissionReview as the API server sends and reads it (`admission.k8s.io/v1`, and
+ * `v1beta1`, whose fields are the same: a review is answered in the version it came in,
+ * as controller-runtime answers the Go operator's webhooks): the
  * request decoded at the edge (objects stay raw JSON, each handler decodes what it needs),
  * and the response built by `allow` / `deny`, which already respect what the API server
  * accepts (a patch only with `patchType: JSONPatch`, nothing when the patch is empty, as a
@@ -17,7 +19,12 @@ import { Effect, Schema } from "effect"
 export type { JsonPatchOperation }
 
 export const apiVersion = "admission.k8s.io/v1"
+export const apiVersionV1beta1 = "admission.k8s.io/v1beta1"
 export const kind = "AdmissionReview"
+
+/** The review versions served; the answer has the request's. */
+export const ReviewVersion = Schema.Literals([apiVersion, apiVersionV1beta1])
+export type ReviewVersion = typeof ReviewVersion.Type
 
 export const Operation = Schema.Literals(["CREATE", "UPDATE", "DELETE", "CONNECT"])
 export type Operation = typeof Operation.Type
@@ -57,7 +64,7 @@ export const AdmissionRequest = Schema.Struct({
 export type AdmissionRequest = typeof AdmissionRequest.Type
 
 export const AdmissionReviewRequest = Schema.Struct({
-  apiVersion: Schema.Literal(apiVersion),
+  apiVersion: ReviewVersion,
   kind: Schema.Literal(kind),
   request: AdmissionRequest
 })
@@ -102,7 +109,7 @@ export const AdmissionResponse = Schema.Struct({
 export type AdmissionResponse = typeof AdmissionResponse.Type
 
 export const AdmissionReviewResponse = Schema.Struct({
-  apiVersion: Schema.Literal(apiVersion),
+  apiVersion: ReviewVersion,
   kind: Schema.Literal(kind),
   response: AdmissionResponse
 })
@@ -222,5 +229,6 @@ export const deny = (
   }
 }
 
-/** The body the server writes for a handler's answer. */
-export const review = (response: AdmissionResponse): AdmissionReviewResponse => ({ apiVersion, kind, response })
+/** The body the server writes for a handler's answer, in the version of the request. */
+export const review = (response: AdmissionResponse, version: ReviewVersion = apiVersion): AdmissionReviewResponse =>
+  ({ apiVersion: version, kind, response })

@@ -16,7 +16,8 @@
  * configuration's decision, not the server's.
  *   404 unknown path; 405 not POST (with `Allow: POST`); 415 not `application/json`;
  *   413 body over `maxBodyBytes` (nothing past the limit is kept; see below);
- *   400 not JSON, not `admission.k8s.io/v1` `AdmissionReview`, or no valid `request`;
+ *   400 not JSON, not an `admission.k8s.io/v1` (or `v1beta1`, answered in
+ *   `v1beta1` as controller-runtime does) `AdmissionReview`, or no valid `request`;
  *   500 the handler failed, died, or ran past `timeBudget` (it is interrupted).
  * The connection stays open for the next request: a body the server does not want (an
  * early answer, or one over the limit) is read on and discarded, up to twice the limit in
@@ -141,8 +142,9 @@ const fromRejection = (rejection: Body.Rejection): Reply => {
 }
 
 /** The handler's answer, or a 500 that the failurePolicy decides about; failures are logged here, at the edge. */
-const runHandler = <R>(handler: Handler<R>, request: Admission.AdmissionRequest, budget: Duration.Input, path: string) =>
+const runHandler = <R>(handler: Handler<R>, decoded: Body.Decoded, budget: Duration.Input, path: string) =>
   Effect.gen(function*() {
+    const { request, version } = decoded
     const exit = yield* Effect.exit(Effect.timeoutOption(Effect.suspend(() => handler(request)), budget))
     const log = Effect.annotateLogs({ path, uid: request.uid, operation: request.operation, kind: request.kind.kind })
     if (Exit.isFailure(exit)) {
@@ -155,7 +157,7 @@ const runHandler = <R>(handler: Handler<R>, request: Admission.AdmissionRequest,
     }
     const response = { ...exit.value.value, uid: request.uid }
     const bounded = response.warnings === undefined ? response : { ...response, warnings: Admission.boundWarnings(response.warnings) }
-    return { status: 200, outcome: response.allowed ? "allowed" : "denied", body: JSON.stringify(Admission.review(bounded)), json: true } satisfies Reply
+    return { status: 200, outcome: response.allowed ? "allowed" : "denied", body: JSON.stringify(Admission.review(bounded, version)), json: true } satisfies Reply
   })
 
 /** An answer given before the body was read: the body is drained, or the connection closed when it is far too large. */

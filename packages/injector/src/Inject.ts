@@ -19,7 +19,9 @@
  *   (an `optional` source is left untouched), with a warning.
  * - Spec 10.2: an existing PYTHONPATH, NODE_PATH or NODE_OPTIONS keeps the application's
  *   value AND loads the agent (bootstrap/node_modules prepended, `-r whatap` first), with
- *   a warning; Go left them unchanged and the agent silently did not load.
+ *   a warning; Go left them unchanged and the agent silently did not load. The entry
+ *   changed is the one that takes effect (the last of duplicates), and a literal that
+ *   already loads the agent is left alone.
  * - Spec 10.6 / D8: a pod that already has a `whatap-agent-init` container or mounts
  *   `/whatap-agent` is not injected (the result would be rejected by the API server).
  * - D8: a pod a target matched but that is not injected gets `whatap-apm-injected:
@@ -28,8 +30,8 @@
  *   depth behind the webhook's namespaceSelector); there is no opt-in field yet.
  * - Spec 5.7: a credential target env defined with `valueFrom` is injected with that
  *   source instead of an empty value.
- * - The env entry changed is the one that takes effect (the kubelet uses the last of
- *   duplicate names); a literal that already loads the agent is left alone.
+ * Otherwise the pod is the Go operator's: the first JAVA_TOOL_OPTIONS literal gets the
+ *   option appended, even when it already has it.
  */
 import { type Instrumentation, Naming, type WhatapAgent } from "@whatap-operator/core"
 import { Result } from "effect"

@@ -1,11 +1,17 @@
 /**
  * The pod webhook's handler (`/whatap-injection--v1-pod`): the request's pod and the
  * context it needs (the WhatapAgent `whatap`, the namespace's labels, the credentials) go
- * through `Inject.mutate`, the result comes back as a JSON patch with the mutation's
- * warnings. Only CREATE of a pod is mutated (as the Go operator); everything else is
- * allowed untouched. The context comes from caches, never from an API call per request,
- * and a pod is never refused: an admission answer must not depend on the agent's
- * configuration being right (failures are reported, the pod is created).
+ * through `Inject.mutate`, the result comes back as a JSON patch. Only CREATE of a pod
+ * is mutated (as the Go operator); everything else is allowed untouched. The context
+ * comes from caches, never from an API call per request, and a pod is never refused: an
+ * admission answer must not depend on the agent's configuration being right (failures
+ * are reported, the pod is created).
+ *
+ * As in Go: the namespace whose labels the selectors read is the pod's own
+ * `metadata.namespace`, which the API server fills in before admission (a review without
+ * it, sent by hand, falls back to `request.namespace`, then ""), and the answer carries
+ * no admission warnings (the Go defaulting webhook has none); the mutation's warnings go
+ * to `observe`, which reports them as Events (D5, D8).
  */
 import { Effect } from "effect"
 import * as Admission from "./Admission.ts"
@@ -23,6 +29,13 @@ export interface Options<R> {
   readonly observe?: ((decided: Decided) => Effect.Effect<void, never, R>) | undefined
 }
 
+const namespaceOf = (request: Admission.AdmissionRequest): string => {
+  const pod = request.object
+  const metadata = typeof pod === "object" && pod !== null ? Reflect.get(pod, "metadata") : undefined
+  const namespace = typeof metadata === "object" && metadata !== null ? Reflect.get(metadata, "namespace") : undefined
+  return typeof namespace === "string" && namespace !== "" ? namespace : request.namespace ?? ""
+}
+
 const isPodCreate = (request: Admission.AdmissionRequest): boolean =>
   request.operation === "CREATE" && request.kind.group === "" && request.kind.kind === "Pod" && (request.subResource ?? "") === ""
 
@@ -30,8 +43,8 @@ const isPodCreate = (request: Admission.AdmissionRequest): boolean =>
 export const handler = <R>(options: Options<R>): Admission.Handler<R> => (request) =>
   Effect.gen(function*() {
     if (!isPodCreate(request)) return Admission.allow(request.uid)
-    const context = yield* options.context(request.namespace ?? "")
+    const context = yield* options.context(namespaceOf(request))
     const mutated = Inject.mutate(request.object, context)
     if (options.observe !== undefined && request.dryRun !== true) yield* options.observe({ request, mutated })
-    return Admission.allow(request.uid, { patch: mutated.patch, warnings: mutated.warnings })
+    return Admission.allow(request.uid, { patch: mutated.patch })
   })

@@ -107,7 +107,16 @@ const podTable: ReadonlyArray<readonly [string, unknown, Record<string, string>,
   ["DoesNotExist, present", { matchExpressions: [{ key: "app", operator: "DoesNotExist" }] }, { app: "x" }, false],
   ["labels AND expressions", { matchLabels: { app: "web" }, matchExpressions: [{ key: "tier", operator: "In", values: ["fe"] }] }, { app: "web", tier: "be" }, false],
   ["wrong case operator never matches", { matchExpressions: [{ key: "app", operator: "in", values: ["web"] }] }, { app: "web" }, false],
-  ["In without values never matches", { matchExpressions: [{ key: "app", operator: "In", values: [] }] }, { app: "web" }, false]
+  ["In without values never matches", { matchExpressions: [{ key: "app", operator: "In", values: [] }] }, { app: "web" }, false],
+  // Selectors Kubernetes would reject, matched literally as the Go operator's hand-written matcher does.
+  ["NotIn without values always matches", { matchExpressions: [{ key: "app", operator: "NotIn", values: [] }] }, { app: "web" }, true],
+  ["NotIn without values, label absent", { matchExpressions: [{ key: "app", operator: "NotIn" }] }, {}, true],
+  ["Exists ignores values", { matchExpressions: [{ key: "app", operator: "Exists", values: ["x"] }] }, { app: "web" }, true],
+  ["Exists with values, absent", { matchExpressions: [{ key: "app", operator: "Exists", values: ["x"] }] }, {}, false],
+  ["DoesNotExist ignores values", { matchExpressions: [{ key: "app", operator: "DoesNotExist", values: ["x"] }] }, {}, true],
+  ["a key of invalid syntax is compared literally", { matchLabels: { "bad key!": "v" } }, { "bad key!": "v" }, true],
+  ["a value of invalid syntax is compared literally", { matchExpressions: [{ key: "app", operator: "In", values: ["has space"] }] }, { app: "has space" }, true],
+  ["an invalid selector still needs its other requirements", { matchLabels: { app: "web" }, matchExpressions: [{ key: "x", operator: "NotIn" }] }, { app: "api" }, false]
 ]
 
 const namespaceTable: ReadonlyArray<readonly [string, unknown, Inject.Namespace, boolean]> = [
@@ -117,7 +126,10 @@ const namespaceTable: ReadonlyArray<readonly [string, unknown, Inject.Namespace,
   ["names AND labels: both", { matchNames: ["apps"], matchLabels: { team: "a" } }, namespace("apps", { team: "a" }), true],
   ["names AND labels: label missing", { matchNames: ["apps"], matchLabels: { team: "a" } }, namespace("apps"), false],
   ["names AND labels: other name", { matchNames: ["apps"], matchLabels: { team: "a" } }, namespace("other", { team: "a" }), false],
-  ["expression on namespace labels", { matchExpressions: [{ key: "env", operator: "NotIn", values: ["prod"] }] }, namespace("x", { env: "prod" }), false]
+  ["expression on namespace labels", { matchExpressions: [{ key: "env", operator: "NotIn", values: ["prod"] }] }, namespace("x", { env: "prod" }), false],
+  ["invalid matchNames entry compared literally", { matchNames: ["Apps_1"] }, namespace("Apps_1"), true],
+  ["invalid expression (NotIn without values) matches literally", { matchNames: ["apps"], matchExpressions: [{ key: "env", operator: "NotIn" }] }, namespace("apps", { env: "prod" }), true],
+  ["invalid expression, other name", { matchNames: ["apps"], matchExpressions: [{ key: "env", operator: "NotIn" }] }, namespace("other"), false]
 ]
 
 describe("selector semantics (spec 5.3)", () => {

@@ -1,8 +1,10 @@
 /**
  * The env algebra of spec 5.6 (upsert, merge, combine; the Go test
- * TestUpsertEnvVars_DropsStaleDuplicate) and `augment`, the D5 / spec 10.2 rewrite of an
- * env var the application already sets, including a model of the kubelet's `$(VAR)`
- * expansion that checks the application's value survives.
+ * TestUpsertEnvVars_DropsStaleDuplicate) and `augment`: Java's JAVA_TOOL_OPTIONS step
+ * (spec 5.6 step 1, first entry, always appended) with the D5 rewrite of a `valueFrom`
+ * entry, and the spec 10.2 rewrite of PYTHONPATH / NODE_PATH / NODE_OPTIONS (last entry,
+ * left alone when it already loads the agent), including a model of the kubelet's
+ * `$(VAR)` expansion that checks the application's value survives.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Env from "../../src/internal/inject/Env.ts"
@@ -51,21 +53,43 @@ describe("augment", () => {
     assert.deepStrictEqual(out.result, { _tag: "Absent" })
   })
 
-  it("a literal gets the agent joined in, the LAST duplicate (the one the kubelet uses)", () => {
+  it("a literal gets the agent joined in, the FIRST duplicate (as Go's injectJavaToolOptions)", () => {
     const out = Env.augment([v("JAVA_TOOL_OPTIONS", "-Da=1"), v("JAVA_TOOL_OPTIONS", "-Db=2")], Java.toolOptions, new Set())
-    assert.deepStrictEqual(out.env, [v("JAVA_TOOL_OPTIONS", "-Da=1"), v("JAVA_TOOL_OPTIONS", `-Db=2 ${Java.agentOption}`)])
+    assert.deepStrictEqual(out.env, [v("JAVA_TOOL_OPTIONS", `-Da=1 ${Java.agentOption}`), v("JAVA_TOOL_OPTIONS", "-Db=2")])
   })
 
-  it("a literal that already loads the agent is left alone", () => {
+  it("a literal that already has the agent option gets it again (Go does not look)", () => {
+    const out = Env.augment([v("JAVA_TOOL_OPTIONS", `-Xmx1g ${Java.agentOption}`)], Java.toolOptions, new Set())
+    assert.deepStrictEqual(out.env, [v("JAVA_TOOL_OPTIONS", `-Xmx1g ${Java.agentOption} ${Java.agentOption}`)])
+  })
+
+  it("PYTHONPATH, NODE_PATH, NODE_OPTIONS: the LAST duplicate (the one the kubelet uses) gets the agent", () => {
+    for (const [augmentation, first, last, joined] of [
+      [Python.pythonPath, "/a", "/b", "/whatap-agent/whatap/bootstrap:/b"],
+      [Nodejs.nodePath, "/a", "/b", "/whatap-agent/node_modules:/b"],
+      [Nodejs.nodeOptions, "-a", "-b", "-r whatap -b"]
+    ] as const) {
+      const out = Env.augment([v(augmentation.name, first), v(augmentation.name, last)], augmentation, new Set())
+      assert.deepStrictEqual(out.env, [v(augmentation.name, first), v(augmentation.name, joined)], augmentation.name)
+    }
+  })
+
+  it("PYTHONPATH, NODE_PATH, NODE_OPTIONS: a literal that already loads the agent is left alone", () => {
     for (const [augmentation, value] of [
-      [Java.toolOptions, `-Xmx1g ${Java.agentOption}`],
       [Python.pythonPath, "/app:/whatap-agent/whatap/bootstrap"],
       [Nodejs.nodePath, "/whatap-agent/node_modules"],
       [Nodejs.nodeOptions, "--max-old-space-size=512 --require=whatap"]
     ] as const) {
       const env = [v(augmentation.name, value)]
-      assert.strictEqual(Env.augment(env, augmentation, new Set()).env, env, augmentation.name)
+      const out = Env.augment(env, augmentation, new Set())
+      assert.strictEqual(out.env, env, augmentation.name)
+      assert.deepStrictEqual(out.result, { _tag: "AlreadyLoads" }, augmentation.name)
     }
+  })
+
+  it("an empty or absent value still gets the joining space (Go: value + \" \" + option)", () => {
+    const out = Env.augment([{ name: "JAVA_TOOL_OPTIONS" }], Java.toolOptions, new Set())
+    assert.deepStrictEqual(out.env, [v("JAVA_TOOL_OPTIONS", ` ${Java.agentOption}`)])
   })
 
   it("a valueFrom entry moves to the alias in place and the variable references it", () => {
@@ -81,10 +105,14 @@ describe("augment", () => {
   })
 
   it("the alias avoids names the container or the target uses", () => {
-    const env: ReadonlyArray<EnvVar> = [v("WHATAP_ORIGINAL_PYTHONPATH", "mine"), { name: "PYTHONPATH", valueFrom: secret }]
-    const out = Env.augment(env, Python.pythonPath, new Set(["WHATAP_ORIGINAL_PYTHONPATH_1"]))
-    assert.deepStrictEqual(out.result, { _tag: "Aliased", alias: "WHATAP_ORIGINAL_PYTHONPATH_2" })
-    assert.deepStrictEqual(names(out.env), ["WHATAP_ORIGINAL_PYTHONPATH", "WHATAP_ORIGINAL_PYTHONPATH_2", "PYTHONPATH"])
+    const env: ReadonlyArray<EnvVar> = [v("WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS", "mine"), { name: "JAVA_TOOL_OPTIONS", valueFrom: secret }]
+    const out = Env.augment(env, Java.toolOptions, new Set(["WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS_1"]))
+    assert.deepStrictEqual(out.result, { _tag: "Aliased", alias: "WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS_2" })
+    assert.deepStrictEqual(names(out.env), ["WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS", "WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS_2", "JAVA_TOOL_OPTIONS"])
+    const python: ReadonlyArray<EnvVar> = [v("WHATAP_ORIGINAL_PYTHONPATH", "mine"), { name: "PYTHONPATH", valueFrom: secret }]
+    const path = Env.augment(python, Python.pythonPath, new Set(["WHATAP_ORIGINAL_PYTHONPATH_1"]))
+    assert.deepStrictEqual(path.result, { _tag: "Aliased", alias: "WHATAP_ORIGINAL_PYTHONPATH_2" })
+    assert.deepStrictEqual(names(path.env), ["WHATAP_ORIGINAL_PYTHONPATH", "WHATAP_ORIGINAL_PYTHONPATH_2", "PYTHONPATH"])
   })
 
   it("an optional source: option strings are left untouched, path lists are aliased", () => {

@@ -42,7 +42,7 @@ describe("explain", () => {
       "the target is disabled",
       `podSelector does not match: app in (web) fails (label "app" is "api", not in (web))`
     ])
-    assert.match(Inject.describeVerdict(explanation.targets[3]?.verdict ?? { _tag: "Matched" }), /^its podSelector is invalid \(.*\), so it never matches$/)
+    assert.match(Inject.describeVerdict(explanation.targets[3]?.verdict ?? { _tag: "Matched" }), /^its podSelector is invalid \(.*\) and, matched literally as the Go operator does, does not match$/)
   })
 
   it("gives the patch mutate gives, license values redacted", () => {

@@ -2,8 +2,9 @@
  * Application-container env per language (spec 5.6) through `Inject.mutate`: the Go
  * unit tests of spec 7 (TestInject*), the exact order per language, app_name defaulting,
  * OKIND, target envs against managed names, credential sourcing (spec 5.7), the
- * deliberate differences for JAVA_TOOL_OPTIONS (D5) and PYTHONPATH / NODE_OPTIONS /
- * NODE_PATH (spec 10.2), and the generic languages.
+ * deliberate differences for JAVA_TOOL_OPTIONS from valueFrom (D5) and PYTHONPATH /
+ * NODE_OPTIONS / NODE_PATH (spec 10.2), JAVA_TOOL_OPTIONS duplicates as Go (spec 5.6),
+ * and the generic languages.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Naming } from "@whatap-operator/core"
@@ -155,7 +156,25 @@ describe("JAVA_TOOL_OPTIONS (D5)", () => {
   })
 })
 
+describe("JAVA_TOOL_OPTIONS duplicates (spec 5.6 step 1)", () => {
+  it("the first entry gets the option, even when it already has it; the rest stay", () => {
+    const own = [{ name: "JAVA_TOOL_OPTIONS", value: agentOption }, { name: "JAVA_TOOL_OPTIONS", value: "-Db=2" }]
+    const result = run(pod([container("a", own)]), one("java"))
+    assert.deepStrictEqual(values(result.pod, "JAVA_TOOL_OPTIONS"), [`${agentOption} ${agentOption}`, "-Db=2"])
+  })
+})
+
 describe("PYTHONPATH, NODE_PATH, NODE_OPTIONS (spec 10.2)", () => {
+  it("the last of duplicates (the one the kubelet uses) gets the agent; one that already loads it is left alone, silently", () => {
+    const own = [{ name: "PYTHONPATH", value: "/a" }, { name: "PYTHONPATH", value: "/b" }]
+    const python = run(pod([container("a", own)]), one("python"))
+    assert.deepStrictEqual(values(python.pod, "PYTHONPATH"), ["/a", "/whatap-agent/whatap/bootstrap:/b"])
+    const loaded = [{ name: "NODE_OPTIONS", value: "--require=whatap" }, { name: "NODE_PATH", value: "/whatap-agent/node_modules" }]
+    const nodejs = run(pod([container("a", loaded)]), one("nodejs"))
+    assert.deepStrictEqual(envLines(nodejs.pod).slice(0, 2), ["NODE_OPTIONS=--require=whatap", "NODE_PATH=/whatap-agent/node_modules"])
+    assert.deepStrictEqual(nodejs.warnings, [])
+  })
+
   it("empty literals become the agent's value, valueFrom ones are aliased", () => {
     const source = { configMapKeyRef: { name: "paths", key: "node" } }
     const own = [{ name: "NODE_OPTIONS", value: "" }, { name: "NODE_PATH", valueFrom: source }]

@@ -45,12 +45,13 @@ describe("AdmissionReview request", () => {
     assert.strictEqual(exit.value.request.oldObject, null)
   })
 
-  it("refuses a request without uid, an unknown operation, another version", () => {
+  it("refuses a request without uid, an unknown operation, another version; takes v1beta1", () => {
     const bad = (request: object, top: object = {}) => Exit.isFailure(decode({ ...fromApiServer, ...top, request: { ...fromApiServer.request, ...request } }))
     assert.isTrue(bad({ uid: "" }))
     assert.isTrue(bad({ operation: "PATCH" }))
     assert.isTrue(bad({ userInfo: undefined }))
-    assert.isTrue(bad({}, { apiVersion: "admission.k8s.io/v1beta1" }))
+    assert.isTrue(bad({}, { apiVersion: "admission.k8s.io/v2" }))
+    assert.isFalse(bad({}, { apiVersion: "admission.k8s.io/v1beta1" }))
     assert.isFalse(bad({ subResource: "status", name: "x", futureField: 1 }))
   })
 })

@@ -68,7 +68,7 @@ describe("AdmissionServer", () => {
   const refusals: ReadonlyArray<readonly [string, Parameters<typeof call>[2], number, RegExp]> = [
     ["malformed JSON", { body: "{\"apiVersion\":" }, 400, /not UTF-8 JSON/],
     ["invalid UTF-8", { body: Buffer.from([0x7b, 0xff, 0x7d]) }, 400, /not UTF-8 JSON/],
-    ["a v1beta1 review", { body: valid.replace("admission.k8s.io/v1", "admission.k8s.io/v1beta1") }, 400, /expected apiVersion admission.k8s.io\/v1 kind AdmissionReview, got apiVersion "admission.k8s.io\/v1beta1"/],
+    ["a v2 review", { body: valid.replace("admission.k8s.io/v1", "admission.k8s.io/v2") }, 400, /expected apiVersion admission.k8s.io\/v1 \(or admission.k8s.io\/v1beta1\) kind AdmissionReview, got apiVersion "admission.k8s.io\/v2"/],
     ["a wrong kind", { body: JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "Pod" }) }, 400, /got apiVersion "admission.k8s.io\/v1" kind "Pod"/],
     ["a review without request", { body: JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview" }) }, 400, /not a valid AdmissionReview request/],
     ["an unknown operation", { body: reviewBody({ ...request(), operation: "PATCH" as "CREATE" }) }, 400, /operation/],
@@ -98,6 +98,18 @@ describe("AdmissionServer", () => {
         assert.strictEqual(next.localPort, first.localPort, "same connection")
       }), slow)
   }
+
+  it.live("answers a v1beta1 review in v1beta1, as controller-runtime does", () =>
+    Effect.gen(function*() {
+      const { agent, port } = yield* setup
+      const reply = yield* answer(agent, port, { path: "/patch", body: valid.replace("admission.k8s.io/v1", "admission.k8s.io/v1beta1") })
+      assert.strictEqual(reply.status, 200)
+      const review = yield* decodeReview(reply)
+      assert.strictEqual(review.apiVersion, "admission.k8s.io/v1beta1")
+      assert.strictEqual(review.kind, "AdmissionReview")
+      assert.strictEqual(review.response.uid, request().uid)
+      assert.strictEqual(review.response.patchType, "JSONPatch")
+    }), slow)
 
   it.live("says which method it takes, and interrupts a handler past its budget", () =>
     Effect.gen(function*() {

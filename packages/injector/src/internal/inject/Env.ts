@@ -65,8 +65,17 @@ export const isOptionalSource = (source: EnvVarSource): boolean =>
 /** How one env var the application may already set is made to load the agent. */
 export interface Augmentation {
   readonly name: string
-  /** Whether a literal value already loads the agent (then it is left alone). */
-  readonly loads: (value: string) => boolean
+  /**
+   * Which of duplicate entries is changed: Java's is the first, as the Go operator's
+   * JAVA_TOOL_OPTIONS step (pods stay Go's); the agent paths and NODE_OPTIONS, which Go
+   * never changed, the last (the one the kubelet uses).
+   */
+  readonly entry: "first" | "last"
+  /**
+   * Whether a literal value already loads the agent (then it is left alone); without it
+   * the agent is always joined in (Go does not look for Java).
+   */
+  readonly loads?: ((value: string) => boolean) | undefined
   /** The new value, from the existing one (a literal, or the `$(ALIAS)` reference). */
   readonly join: (existing: string) => string
   /**
@@ -98,25 +107,26 @@ const lastIndexOf = (env: ReadonlyArray<EnvVar>, name: string): number => {
 }
 
 /**
- * Makes the entry that takes effect (the kubelet keeps the LAST of duplicate names) load
- * the agent. A literal gets the agent joined in. A `valueFrom` entry keeps its source
- * under an alias placed where it was, followed by the variable as a literal that
- * references the alias with `$(ALIAS)` (the kubelet expands references to variables
- * defined earlier in the list), so the pod never has an entry with both `value` and
- * `valueFrom`. `reserved` are names the alias must not take (the target's envs).
+ * Makes the first or the last entry of that name (`augmentation.entry`) load the agent.
+ * A literal gets the agent joined in, unless `loads` says it already does. A `valueFrom`
+ * entry (D5, spec 10.2) keeps its source under an alias placed where it was, followed by
+ * the variable as a literal that references the alias with `$(ALIAS)` (the kubelet
+ * expands references to variables defined earlier in the list), so the pod never has an
+ * entry with both `value` and `valueFrom`. `reserved` are names the alias must not take
+ * (the target's envs).
  */
 export const augment = (
   env: ReadonlyArray<EnvVar>,
   augmentation: Augmentation,
   reserved: ReadonlySet<string>
 ): { readonly env: ReadonlyArray<EnvVar>; readonly result: Augmented } => {
-  const i = lastIndexOf(env, augmentation.name)
+  const i = augmentation.entry === "first" ? env.findIndex((e) => e.name === augmentation.name) : lastIndexOf(env, augmentation.name)
   const entry = env[i]
   if (entry === undefined) return { env, result: { _tag: "Absent" } }
   const source = entry.valueFrom
   if (source === undefined || source === null) {
     const value = entry.value ?? ""
-    if (augmentation.loads(value)) return { env, result: { _tag: "AlreadyLoads" } }
+    if (augmentation.loads?.(value) === true) return { env, result: { _tag: "AlreadyLoads" } }
     const updated: EnvVar = { ...entry, value: augmentation.join(value) }
     return { env: env.map((e, j) => (j === i ? updated : e)), result: { _tag: "Literal" } }
   }

@@ -3,13 +3,14 @@
  * and, if not, the first reason, in the Go operator's order: disabled, pod selector,
  * namespace object unavailable, namespace selector. An absent selector matches
  * everything. A selector that does not compile (the validator reports it as an error,
- * D1) never matches and the verdict says why. The Go matcher agrees for unknown or
- * wrongly cased operators and `In` without values (never true); it differs for `NotIn`
- * without values (Go: always true), `Exists`/`DoesNotExist` with values (Go ignores
- * them) and keys or values of invalid syntax (Go compares them literally).
+ * D1) is matched literally, as the Go operator matches every selector (`Literal.ts`:
+ * `NotIn` without values always holds, `Exists`/`DoesNotExist` ignore values, keys and
+ * values of invalid syntax are compared as they are, unknown operators never hold);
+ * its verdict says so when it does not match.
  */
 import { Selector, type Instrumentation } from "@whatap-operator/core"
 import { Result } from "effect"
+import * as Literal from "./Literal.ts"
 
 export interface Namespace {
   readonly name: string
@@ -33,12 +34,19 @@ export const verdict = (
 ): Verdict => {
   if (!target.enabled) return { _tag: "Disabled" }
   const pods = Selector.forTarget(target.podSelector)
-  if (Result.isFailure(pods)) return { _tag: "InvalidSelector", field: "podSelector", message: pods.failure.message }
-  const pod = Selector.explain(Selector.compile(pods.success), podLabels)
-  if (!pod.matched) return { _tag: "PodMismatch", requirement: pod.requirement, reason: pod.reason }
+  if (Result.isFailure(pods)) {
+    if (!Literal.matchesPod(target.podSelector, podLabels)) return { _tag: "InvalidSelector", field: "podSelector", message: pods.failure.message }
+  } else {
+    const pod = Selector.explain(Selector.compile(pods.success), podLabels)
+    if (!pod.matched) return { _tag: "PodMismatch", requirement: pod.requirement, reason: pod.reason }
+  }
   if (namespace === undefined) return { _tag: "NamespaceUnknown" }
   const namespaces = Selector.fromNamespaceSelector(target.namespaceSelector)
-  if (Result.isFailure(namespaces)) return { _tag: "InvalidSelector", field: "namespaceSelector", message: namespaces.failure.message }
+  if (Result.isFailure(namespaces)) {
+    return Literal.matchesNamespace(target.namespaceSelector, namespace.name, namespace.labels)
+      ? matched
+      : { _tag: "InvalidSelector", field: "namespaceSelector", message: namespaces.failure.message }
+  }
   const ns = Selector.explainNamespace(Selector.compileNamespace(namespaces.success), namespace.name, namespace.labels)
   return ns.matched ? matched : { _tag: "NamespaceMismatch", requirement: ns.requirement, reason: ns.reason }
 }
@@ -49,7 +57,7 @@ export const describe = (v: Verdict): string => {
     case "Disabled":
       return "the target is disabled"
     case "InvalidSelector":
-      return `its ${v.field} is invalid (${v.message}), so it never matches`
+      return `its ${v.field} is invalid (${v.message}) and, matched literally as the Go operator does, does not match`
     case "PodMismatch":
       return `podSelector does not match: ${v.requirement} fails (${v.reason})`
     case "NamespaceUnknown":

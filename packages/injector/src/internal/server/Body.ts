@@ -91,19 +91,27 @@ const field = (value: unknown, key: string): unknown =>
 const describe = (value: unknown): string =>
   typeof value === "string" ? JSON.stringify(Admission.truncate(value, 100)) : value === undefined ? "nothing" : typeof value
 
-/** The request of an `admission.k8s.io/v1` AdmissionReview; other versions and kinds are refused by name. */
-export const decode = (body: Buffer): Effect.Effect<Admission.AdmissionRequest, Rejection> =>
+export interface Decoded {
+  readonly request: Admission.AdmissionRequest
+  /** The review's version, which the answer repeats. */
+  readonly version: Admission.ReviewVersion
+}
+
+const isVersion = Schema.is(Admission.ReviewVersion)
+
+/** The request of an `admission.k8s.io/v1` or `v1beta1` AdmissionReview; other versions and kinds are refused by name. */
+export const decode = (body: Buffer): Effect.Effect<Decoded, Rejection> =>
   Effect.gen(function*() {
     const json = yield* parse(body)
     const apiVersion = field(json, "apiVersion"), kind = field(json, "kind")
-    if (apiVersion !== Admission.apiVersion || kind !== Admission.kind) {
+    if (!isVersion(apiVersion) || kind !== Admission.kind) {
       return yield* Effect.fail<Rejection>({
         _tag: "Unsupported",
-        message: `expected apiVersion ${Admission.apiVersion} kind ${Admission.kind}, got apiVersion ${describe(apiVersion)} kind ${describe(kind)}`
+        message: `expected apiVersion ${Admission.apiVersion} (or ${Admission.apiVersionV1beta1}) kind ${Admission.kind}, got apiVersion ${describe(apiVersion)} kind ${describe(kind)}`
       })
     }
     const review = yield* Schema.decodeUnknownEffect(Admission.AdmissionReviewRequest)(json, { errors: "all" }).pipe(
       Effect.mapError((error) => malformed(`not a valid AdmissionReview request: ${Admission.truncate(error.message, maxDetail)}`))
     )
-    return review.request
+    return { request: review.request, version: review.apiVersion }
   })

@@ -56,6 +56,7 @@ export const forced = (names: ConnectionNames): ReadonlySet<string> =>
 /** Colon-separated path lists: the agent's directory goes first, the application's follows. */
 export const pathAugmentation = (name: string, directory: string): Env.Augmentation => ({
   name,
+  entry: "last",
   loads: (value) => value.split(":").includes(directory),
   join: (existing) => (existing === "" ? directory : `${directory}:${existing}`),
   unexpandedIsHarmless: true

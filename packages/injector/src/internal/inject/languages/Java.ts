@@ -9,8 +9,8 @@
  * expands: the application keeps its options and the agent loads. A source marked
  * `optional` is left untouched instead (if it were missing, the unexpanded reference
  * would reach the JVM as an unknown option), and a warning says the agent is not loaded.
- * The entry changed is the one that takes effect (the last of duplicates; Go took the
- * first), and a literal that already has the `-javaagent:` option is left as it is.
+ * As in Go, the entry changed is the first of duplicates, and a literal always gets the
+ * option appended (even when it already has it).
  */
 import * as Credentials from "../Credentials.ts"
 import * as Env from "../Env.ts"
@@ -23,7 +23,7 @@ export const agentOption = `-javaagent:${Names.java.agentJar}`
 /** Go joins with a space even when the existing value is empty; kept for byte-identical pods. */
 export const toolOptions: Env.Augmentation = {
   name: Names.java.toolOptions,
-  loads: (value) => value.split(/\s+/).includes(agentOption),
+  entry: "first",
   join: (existing) => `${existing} ${agentOption}`,
   unexpandedIsHarmless: false
 }

@@ -25,6 +25,7 @@ export const nodePath = pathAugmentation(Names.nodejs.path, Names.nodejs.modules
 
 export const nodeOptions: Env.Augmentation = {
   name: Names.nodejs.options,
+  entry: "last",
   loads: (value) => requiresAgent.test(value),
   join: (existing) => (existing === "" ? Names.nodejs.require : `${Names.nodejs.require} ${existing}`),
   unexpandedIsHarmless: false

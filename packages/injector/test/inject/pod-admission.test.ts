@@ -1,0 +1,101 @@
+/**
+ * The pod webhook's handler (`PodAdmission.handler`) as the API server sees it: the
+ * response carries the patch and no admission warnings (the Go defaulting webhook returns
+ * none; the mutation's warnings go to `observe` for Events), the namespace whose labels
+ * the selectors read is the pod's own `metadata.namespace` (as Go's `pod.Namespace`;
+ * without one, `request.namespace`), dry runs are mutated but not observed, and anything
+ * but CREATE of a pod is allowed untouched.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Ref, Result } from "effect"
+import { Admission, Inject, JsonPatch, PodAdmission } from "../../src/index.ts"
+import { request } from "../server/support.ts"
+import { at, container, context, namespace, pod, target, targets } from "./support.ts"
+
+const podKind = { group: "", version: "v1", kind: "Pod" }
+const podResource = { group: "", version: "v1", resource: "pods" }
+
+const podRequest = (object: unknown, overrides: Partial<Admission.AdmissionRequest> = {}): Admission.AdmissionRequest =>
+  request({ kind: podKind, resource: podResource, name: "", namespace: "apps", object, ...overrides })
+
+const shopOnly = targets(target("java", { namespaceSelector: { matchNames: ["shop"] } }))
+
+/** The handler with a context that knows the namespaces `apps` and `shop`, and what it asked and observed. */
+const harness = (agent = targets(target("java"))) =>
+  Effect.gen(function*() {
+    const asked = yield* Ref.make<ReadonlyArray<string>>([])
+    const observed = yield* Ref.make<ReadonlyArray<PodAdmission.Decided>>([])
+    const handler = PodAdmission.handler({
+      context: (ns) => Ref.update(asked, (all) => [...all, ns]).pipe(Effect.as<Inject.Context>({ ...context(agent, namespace(ns)) })),
+      observe: (decided) => Ref.update(observed, (all) => [...all, decided])
+    })
+    return { handler, asked, observed }
+  })
+
+const patchOf = (response: Admission.AdmissionResponse): ReadonlyArray<JsonPatch.Operation> =>
+  response.patch === undefined ? [] : JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) as ReadonlyArray<JsonPatch.Operation>
+
+describe("PodAdmission.handler", () => {
+  it.effect("a mutation with warnings answers with the patch only; observe still gets the warnings", () =>
+    Effect.gen(function*() {
+      const { handler, observed } = yield* harness()
+      const input = pod([container("a")], { spec: { volumes: [{ name: "whatap-agent-volume", emptyDir: {} }] } })
+      const response = yield* handler(podRequest(input))
+      assert.isTrue(response.allowed)
+      assert.strictEqual(response.patchType, "JSONPatch")
+      assert.isUndefined(response.warnings)
+      assert.isAbove(patchOf(response).length, 0)
+      const [decided] = yield* Ref.get(observed)
+      assert.isAbove(decided?.mutated.warnings.length ?? 0, 0)
+    }))
+
+  it.effect("the selectors read the pod's metadata.namespace, not request.namespace", () =>
+    Effect.gen(function*() {
+      const { handler, asked } = yield* harness(shopOnly)
+      const response = yield* handler(podRequest(pod([container("a")], { namespace: "shop" }), { namespace: "apps" }))
+      assert.deepStrictEqual(yield* Ref.get(asked), ["shop"])
+      const patched = Result.getOrThrow(JsonPatch.apply(pod([container("a")], { namespace: "shop" }), patchOf(response)))
+      assert.strictEqual(at(patched, "metadata", "annotations", "whatap-apm-injected"), "true")
+    }))
+
+  it.effect("a pod without metadata.namespace (a review sent by hand) falls back to request.namespace, then \"\"", () =>
+    Effect.gen(function*() {
+      const { handler, asked } = yield* harness(shopOnly)
+      const input = { metadata: { generateName: "web-" }, spec: { containers: [container("a")] } }
+      const response = yield* handler(podRequest(input, { namespace: "shop" }))
+      const patched = Result.getOrThrow(JsonPatch.apply(input, patchOf(response)))
+      assert.strictEqual(at(patched, "metadata", "annotations", "whatap-apm-injected"), "true")
+      const empty = yield* handler(podRequest({ ...input, metadata: { generateName: "web-", namespace: "" } }, { namespace: "shop" }))
+      assert.strictEqual(empty.patch, response.patch)
+      const { namespace: _, ...withoutNamespace } = podRequest(input)
+      const none = yield* handler(withoutNamespace)
+      assert.isUndefined(none.patch)
+      assert.deepStrictEqual(yield* Ref.get(asked), ["shop", "shop", ""])
+    }))
+
+  it.effect("a dry run gets the same patch and is not observed", () =>
+    Effect.gen(function*() {
+      const { handler, observed } = yield* harness()
+      const input = pod([container("a", [{ name: "A", value: "1" }])])
+      const wet = yield* handler(podRequest(input))
+      const dry = yield* handler(podRequest(input, { dryRun: true }))
+      assert.strictEqual(dry.patch, wet.patch)
+      assert.strictEqual((yield* Ref.get(observed)).length, 1)
+    }))
+
+  it.effect("UPDATE, DELETE, another kind or a subresource: allowed, no patch, no context read", () =>
+    Effect.gen(function*() {
+      const { handler, asked } = yield* harness()
+      const input = pod([container("a")])
+      for (const overrides of [
+        { operation: "UPDATE" as const, oldObject: input },
+        { operation: "DELETE" as const, object: null, oldObject: input },
+        { kind: { group: "apps", version: "v1", kind: "Deployment" } },
+        { subResource: "ephemeralcontainers" }
+      ]) {
+        const response = yield* handler(podRequest(input, overrides))
+        assert.deepStrictEqual(response, { uid: request().uid, allowed: true }, JSON.stringify(overrides))
+      }
+      assert.deepStrictEqual(yield* Ref.get(asked), [])
+    }))
+})
