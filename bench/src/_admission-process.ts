@@ -63,11 +63,17 @@ const stop = (child: ChildProcess) =>
     child.kill("SIGTERM")
   })
 
+/**
+ * `BENCH_ADMISSION_JIT=baseline`: the server runs without V8's optimizing compilers, as
+ * `whatapctl run --jit baseline` (the Helm chart's setting) runs the operator.
+ */
+export const jitFlags = (process.env["BENCH_ADMISSION_JIT"] ?? "optimizing") === "baseline" ? ["--no-maglev", "--no-opt"] : []
+
 /** The server, listening; stopped when the scope closes. Its stderr (warnings, errors) is ours. */
 export const start = (dir: string) =>
   Effect.gen(function*() {
     const child = yield* Effect.acquireRelease(
-      Effect.sync(() => spawn(process.execPath, [script, dir], { stdio: ["ignore", "pipe", "inherit"] })),
+      Effect.sync(() => spawn(process.execPath, [...jitFlags, script, dir], { stdio: ["ignore", "pipe", "inherit"] })),
       stop
     )
     return yield* listening(child, dir)

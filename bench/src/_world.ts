@@ -55,7 +55,7 @@ export const entryFromEnv = (): Entry => {
 }
 
 /** The operator (leader election on, as deployed), ready; it stops with the scope. */
-export const startOperator = (kubeconfig: string, resyncPeriod: string, entry: Entry = "source") =>
+export const startOperator = (kubeconfig: string, resyncPeriod: string, entry: Entry = "source", extraArgs: ReadonlyArray<string> = []) =>
   Effect.gen(function*() {
     const plane = yield* ControlPlane
     const options: OperatorProcess.Options = {
@@ -64,6 +64,7 @@ export const startOperator = (kubeconfig: string, resyncPeriod: string, entry: E
       identity: "whatap-operator-bench",
       // As in `npm start`: the operator serves its admission webhooks on loopback and registers them by URL.
       resyncPeriod,
+      extraArgs,
       logFile: join(plane.workDir, "operator.log")
     }
     const operator = entry === "source" ? yield* OperatorProcess.start(options) : yield* Bundled.start(options, entry === "in-cluster")

@@ -24,7 +24,8 @@
  *   `BENCH_ADMISSION_SOAK_RATE` (200)/s for `BENCH_ADMISSION_SOAK_SECONDS` (600), the
  *   server's resident memory sampled every 10 s.
  * The CR is decoded once, as the operator's webhook decodes each version of it once;
- * `BENCH_ADMISSION_DECODE=perRequest` decodes it on every request instead. Each run prints the vegeta command it ran.
+ * `BENCH_ADMISSION_DECODE=perRequest` decodes it on every request instead; `BENCH_ADMISSION_JIT=baseline`
+ * runs the server without V8's optimizing compilers (`whatapctl run --jit baseline`, the chart's setting). Each run prints the vegeta command it ran.
  * The load averages printed include this benchmark's own two processes.
  *
  * Run: `npx node bench/src/admission-latency.ts`; a quick run (about 2 minutes):
@@ -244,7 +245,7 @@ const session = (vegeta: string, dir: string, failures: Array<string>, phases: (
   Effect.gen(function*() {
     const server = yield* Server.start(dir)
     const world = yield* prepare(vegeta, dir, server, failures)
-    console.log(`\nserver pid ${server.pid} on 127.0.0.1:${server.port}, CR decoded ${envString("BENCH_ADMISSION_DECODE", "once")}; ` +
+    console.log(`\nserver pid ${server.pid} on 127.0.0.1:${server.port}, CR decoded ${envString("BENCH_ADMISSION_DECODE", "once")}${Server.jitFlags.length > 0 ? `, V8 ${Server.jitFlags.join(" ")}` : ""}; ` +
       `expected: ${world.pods.map((p) => `${p.name} pod ${p.expect}`).join(", ")}`)
     yield* warmUp(world)
     yield* phases(world)

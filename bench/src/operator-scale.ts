@@ -16,7 +16,8 @@
  * operator's writes. `BENCH_OPERATOR=bundle` runs the esbuild bundle (as shipped) instead
  * of the source, `BENCH_OPERATOR=in-cluster` the bundle with the in-cluster config as in its
  * pod (no kubeconfig; Linux, root); `BENCH_OPERATOR_NODE_OPTIONS` adds Node/V8 flags to the operator only,
- * `BENCH_OPERATOR_MALLOC_ARENA_MAX` sets glibc's MALLOC_ARENA_MAX for it (the chart sets both);
+ * `BENCH_OPERATOR_MALLOC_ARENA_MAX` sets glibc's MALLOC_ARENA_MAX for it (the chart sets both),
+ * `BENCH_OPERATOR_JIT` passes `--jit` to `whatapctl run` (the chart: baseline; unset: V8's default);
  * `BENCH_HEAP_SNAPSHOT=200` writes a V8 heap snapshot of the operator (SIGUSR2) after the
  * idle window of the 200-monitor step, into a directory that is kept and printed.
  *
@@ -48,6 +49,7 @@ const snapshotStep = process.env["BENCH_HEAP_SNAPSHOT"] === undefined ? undefine
 const snapshotDir = snapshotStep === undefined ? undefined : mkdtempSync(join(tmpdir(), "whatap-bench-heap-"))
 const nodeOptions = envString("BENCH_OPERATOR_NODE_OPTIONS", "")
 const mallocArenaMax = envString("BENCH_OPERATOR_MALLOC_ARENA_MAX", "")
+const jit = envString("BENCH_OPERATOR_JIT", "")
 
 // Room for every pod plus the agents' own; the default kwok node takes 110.
 const nodes = Array.from({ length: nodeCount }, (_, i) => ({ name: `kwok-node-${i}`, capacity: { pods: String(Math.ceil(podCount / nodeCount) + 20) } }))
@@ -123,7 +125,7 @@ const measure = (load: string, operator: OperatorProcess.OperatorProcess, log: L
 
 const report = (rows: ReadonlyArray<Row>, sampledPeak: number) => {
   const how = entry === "source" ? "TypeScript source" : entry === "bundle" ? "the esbuild bundle" : "the esbuild bundle, in-cluster config"
-  console.log(`\nOperator process (whatapctl run from ${how} on Node ${process.version}${nodeOptions === "" ? "" : `, ${nodeOptions}`}${mallocArenaMax === "" ? "" : `, MALLOC_ARENA_MAX=${mallocArenaMax}`}), ${nodeCount} kwok nodes, idle window ${idleSeconds} s, resync ${resync}:`)
+  console.log(`\nOperator process (whatapctl run from ${how} on Node ${process.version}${nodeOptions === "" ? "" : `, ${nodeOptions}`}${mallocArenaMax === "" ? "" : `, MALLOC_ARENA_MAX=${mallocArenaMax}`}${jit === "" ? "" : `, --jit=${jit}`}), ${nodeCount} kwok nodes, idle window ${idleSeconds} s, resync ${resync}:`)
   console.log(table([
     ["load", "RSS settled", "peak RSS (VmHWM)", "CPU s / idle window", "RSS end of window", "reconciles", "writes", "gets+lists"],
     ...rows.map((r) => [r.load, mib(r.rssBytes), mib(r.hwmBytes),
@@ -147,7 +149,7 @@ const program = Effect.gen(function*() {
   const heapFlags = snapshotDir === undefined ? "" : `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`
   process.env["NODE_OPTIONS"] = [process.env["NODE_OPTIONS"] ?? "", nodeOptions, heapFlags].join(" ").trim()
   if (mallocArenaMax !== "") process.env["MALLOC_ARENA_MAX"] = mallocArenaMax
-  const operator = yield* World.startOperator(kubeconfig, resync, entry)
+  const operator = yield* World.startOperator(kubeconfig, resync, entry, jit === "" ? [] : [`--jit=${jit}`])
   const peak = yield* Proc.samplePeak(operator.pid)
   yield* World.applyAgent
   yield* World.waitAgentReady

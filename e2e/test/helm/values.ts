@@ -26,6 +26,7 @@ const rejected: ReadonlyArray<readonly [string, string]> = [
   ["credentials.existingSecret=Not_A_Name", "at '/credentials/existingSecret'"],
   ["extraArgs={-v}", "at '/extraArgs/0'"],
   ["nodejs.mallocArenaMax=-1", "at '/nodejs/mallocArenaMax'"],
+  ["nodejs.jit=fast", "at '/nodejs/jit'"],
   ["credentials.create=true", "credentials.license is required when credentials.create is true"],
   ["credentials.create=true,credentials.license=L,credentials.host=h,credentials.existingSecret=mine", "credentials.create and credentials.existingSecret exclude each other"],
   ["replicaCount=3,leaderElection.enabled=false", "replicaCount > 1 needs leaderElection.enabled"]
@@ -104,6 +105,10 @@ export const valuesSpecs = () => {
         `{"name":"MALLOC_ARENA_MAX","value":"2"}`
       ])
       assert.deepStrictEqual(nodeEnv(yield* render("nodejs.options=,nodejs.mallocArenaMax=0")), [])
+      const jitArgs = (objects: ReadonlyArray<Record<string, unknown>>) =>
+        (Objects.containerOf(Objects.find(objects, "Deployment", "whatap-operator")).args ?? []).filter((a) => a.startsWith("--jit"))
+      assert.deepStrictEqual(jitArgs(existing), ["--jit=baseline"])
+      assert.deepStrictEqual(jitArgs(yield* render("nodejs.jit=optimizing")), ["--jit=optimizing"])
       const bare = yield* render("agentsRbac.create=false,metrics.service.enabled=false,namespace.create=false")
       assert.deepStrictEqual(bare.filter((o) => ["Namespace", "Service"].includes(String(o["kind"])) || Objects.metadataOf(o).name === "whatap").map(Objects.idOf), [])
     })))

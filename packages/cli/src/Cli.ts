@@ -184,7 +184,8 @@ export const commands: ReadonlyArray<Command> = [
       { name: "resync-period", takesValue: true, valueName: "DURATION", description: "reconcile every WhatapAgent at least this often (default 5m)" },
       { name: "identity", takesValue: true, valueName: "ID", description: "leader election identity (default hostname plus a random suffix)" },
       { name: "lease-duration", takesValue: true, valueName: "DURATION", description: "leader election lease duration (default 10s)" },
-      { name: "log-level", takesValue: true, valueName: "LEVEL", description: "debug, info, warning or error (default info)" }
+      { name: "log-level", takesValue: true, valueName: "LEVEL", description: "debug, info, warning or error (default info)" },
+      { name: "jit", takesValue: true, valueName: "optimizing|baseline", description: "V8's compilers: optimizing (default) or baseline (no optimizing compilers: ~15 MiB less resident, slower admissions; the Helm chart's choice)" }
     ],
     details: "Logs are JSON lines on stdout. SIGTERM or SIGINT stops the controller, releases the Lease\n" +
       "and exits 0.",

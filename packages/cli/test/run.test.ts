@@ -79,6 +79,7 @@ describe("run: argument errors are exit 2 before anything is contacted", () => {
     [["--webhook-url", "https://127.0.0.1:9443?x=1"], "invalid --webhook-url"],
     [["--log-level", "verbose"], "--log-level takes debug, info, warning or error"],
     [["--log-level", "toString"], "--log-level takes debug, info, warning or error"],
+    [["--jit", "turbo"], "--jit takes optimizing or baseline"],
     [["--namespace", "Whatap_Monitoring"], "invalid namespace \"Whatap_Monitoring\""],
     [["extra"], "run takes no arguments"],
     [["--bogus"], "unknown flag --bogus"],

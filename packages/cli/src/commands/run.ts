@@ -11,7 +11,7 @@ import { Cause, Config, Duration, Effect, Option, Redacted, References, Result }
 import type { Parsed } from "../Args.ts"
 import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
-import { Io } from "../Io.ts"
+import { Io, type JitMode, jitModes, setJit } from "../Io.ts"
 import * as Meta from "../Meta.ts"
 
 const serviceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
@@ -136,6 +136,8 @@ export const gpuMemoryCheck = (parsed: Parsed) =>
     return Option.isSome(env) ? (OperatorConfig.parseBool(env.value) ?? false) : false
   })
 
+const isJitMode = (text: string): text is JitMode => (jitModes as ReadonlyArray<string>).includes(text)
+
 /** Every flag checked before anything is contacted: a bad one is a usage error (exit 2). */
 const optionsOf = (parsed: Parsed) =>
   Effect.gen(function*() {
@@ -144,6 +146,8 @@ const optionsOf = (parsed: Parsed) =>
     const leaderElect = get("leader-elect", "true")
     if (leaderElect !== "true" && leaderElect !== "false") return yield* usage("--leader-elect takes true or false")
     const minimum = yield* value(logLevel(get("log-level", "info")))
+    const jit = get("jit", "optimizing")
+    if (!isJitMode(jit)) return yield* usage(`--jit takes ${jitModes.join(" or ")}`)
     const probes = yield* value(parseAddress(get("health-probe-bind-address", ":8081")))
     const metrics = yield* value(parseAddress(get("metrics-bind-address", "0")))
     const resyncPeriod = yield* value(parseDuration(get("resync-period", "5m")))
@@ -169,13 +173,14 @@ const optionsOf = (parsed: Parsed) =>
       credentials: yield* credentials
     }
     const options: Operator.Options = { kubeconfig: parsed.values.get("kubeconfig"), context: parsed.values.get("context"), config, probes, metrics }
-    return { options, minimum }
+    return { options, minimum, jit }
   })
 
 export const run: Handler = (parsed) =>
   Effect.gen(function*() {
     const io = yield* Io
-    const { options, minimum } = yield* optionsOf(parsed)
+    const { options, minimum, jit } = yield* optionsOf(parsed)
+    setJit(jit)
     return yield* Operator.run(options, Effect.map(signal, (name) => `received ${name}`)).pipe(
       Effect.as(Exit.ok),
       Effect.provideService(References.MinimumLogLevel, minimum),
