@@ -217,22 +217,38 @@ const find = (argv: ReadonlyArray<string>): Command | undefined =>
 
 const usageError = (message: string, command: string) => new Exit.UsageError({ message, command })
 
+/** The commands under a group name (`selector`, `gpu`); none for a plain command. */
+const groupOf = (name: string): ReadonlyArray<Command> => commands.filter((c) => c.path.length > 1 && c.path[0] === name)
+
+const isHelpFlag = (arg: string | undefined): boolean => arg === "--help" || arg === "-h"
+
+/** `help [TOPIC...]`: the whole tool, a group, or a command; an unknown topic is a usage error. */
+const help = (topic: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const io = yield* Io
+    const [name] = topic
+    const command = find(topic)
+    const members = name === undefined ? [] : groupOf(name)
+    if (name !== undefined && command === undefined && (members.length === 0 || topic.length > 1)) {
+      return yield* usageError(`unknown help topic ${JSON.stringify(topic.join(" "))}`, "")
+    }
+    yield* io.out(command !== undefined ? Help.command(command) : name === undefined ? Help.root(commands) : Help.group(name, members))
+    return Exit.ok
+  })
+
 const dispatch = (argv: ReadonlyArray<string>): Effect.Effect<Exit.Code, Exit.UsageError | IoError, Io> =>
   Effect.gen(function*() {
     const io = yield* Io
     const first = argv[0]
     if (first === undefined) return yield* usageError("no command given", "")
-    if (first === "help" || first === "--help" || first === "-h") {
-      const topic = find(argv.slice(1))
-      yield* io.out(topic === undefined ? Help.root(commands) : Help.command(topic))
-      return Exit.ok
-    }
+    if (first === "help" || first === "--help" || first === "-h") return yield* help(argv.slice(1))
     const command = first === "--version" ? find(["version"]) : find(argv)
     if (command === undefined) {
-      const group = commands.find((c) => c.path.length > 1 && c.path[0] === first)
+      const members = groupOf(first)
+      if (members.length > 0 && isHelpFlag(argv[1])) return yield* help([first])
       return yield* usageError(
-        group === undefined ? `unknown command ${JSON.stringify(first)}` : `${first} needs a subcommand: ${commands.filter((c) => c.path[0] === first).map((c) => c.path.join(" ")).join(", ")}`,
-        ""
+        members.length === 0 ? `unknown command ${JSON.stringify(first)}` : `${first} needs a subcommand: ${members.map((c) => c.path.join(" ")).join(", ")}`,
+        members.length === 0 ? "" : first
       )
     }
     const rest = first === "--version" ? argv.slice(1) : argv.slice(command.path.length)

@@ -39,3 +39,17 @@ export const root = (commands: ReadonlyArray<Command>): string => {
     ""
   ].join("\n")
 }
+
+/** `whatapctl GROUP --help` (or `help GROUP`) for a command group: its subcommands. */
+export const group = (name: string, members: ReadonlyArray<Command>): string => {
+  const width = Math.max(...members.map((c) => c.path.join(" ").length))
+  return [
+    `Usage: ${Meta.name} ${name} SUBCOMMAND [flags]`,
+    "",
+    "Subcommands:",
+    ...members.map((c) => `  ${c.path.join(" ").padEnd(width)}  ${c.summary}`),
+    "",
+    `Run '${Meta.name} ${name} SUBCOMMAND --help' for the flags of a subcommand.`,
+    ""
+  ].join("\n")
+}

@@ -79,8 +79,35 @@ describe("command tree", () => {
     }
   })
 
+  it("a command group's help lists its subcommands, however it is asked for", () => {
+    for (const args of [["help", "selector"], ["selector", "--help"], ["selector", "-h"]]) {
+      const r = run(args)
+      assert.strictEqual(r.status, 0, args.join(" "))
+      assert.strictEqual(r.stdout, [
+        "Usage: whatapctl selector SUBCOMMAND [flags]",
+        "",
+        "Subcommands:",
+        "  selector match  Check whether a label selector matches a set of labels",
+        "",
+        "Run 'whatapctl selector SUBCOMMAND --help' for the flags of a subcommand.",
+        ""
+      ].join("\n"), args.join(" "))
+    }
+    assert.include(run(["gpu", "--help"]).stdout, "  gpu inspect  ")
+    assert.strictEqual(run(["selector"]).stderr, "whatapctl: selector needs a subcommand: selector match\nRun 'whatapctl selector --help' for usage.\n")
+  })
+
+  it("help on an unknown topic is a usage error, not the general help", () => {
+    for (const args of [["help", "frobnicate"], ["help", "selector", "frobnicate"], ["--help", "frobnicate"]]) {
+      const r = run(args)
+      assert.strictEqual(r.status, 2, args.join(" "))
+      assert.strictEqual(r.stdout, "")
+      assert.strictEqual(r.stderr, `whatapctl: unknown help topic ${JSON.stringify(args.slice(1).join(" "))}\nRun 'whatapctl --help' for usage.\n`)
+    }
+  })
+
   it("usage errors are exit 2 on stderr", () => {
-    for (const args of [[], ["frobnicate"], ["version", "--bogus"], ["version", "extra"], ["crds", "x"], ["version", "-o"]]) {
+    for (const args of [[], ["frobnicate"], ["version", "--bogus"], ["version", "extra"], ["crds", "x"], ["version", "-o"], ["selector"], ["gpu", "x"]]) {
       const r = run(args)
       assert.strictEqual(r.status, 2, args.join(" "))
       assert.strictEqual(r.stdout, "")
