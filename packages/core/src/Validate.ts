@@ -96,13 +96,24 @@ const semanticIssues = (document: Document.Document): ReadonlyArray<Issue> => {
  * ```
  */
 export const document = (input: unknown): Report => {
-  const decoded = Document.decode(input)
+  const decoded = Document.decode(withoutStatus(input))
   return {
     kind: decoded.kind,
     name: decoded.name,
     namespace: decoded.namespace,
     issues: Finding.sort(bounded(dedupe(Secrets.redact(merge(decoded.issues, semanticIssues(decoded)), Secrets.values(input)))))
   }
+}
+
+/**
+ * The resource as the API server validates it: every WhaTap CRD has the status
+ * subresource, so `status` in a create or update is dropped (kept as stored) before the
+ * schema is checked, and a manifest's `status` (a `kubectl get -o yaml` export, say) can
+ * neither fail nor pass it. The operator writes status through the subresource.
+ */
+const withoutStatus = (input: unknown): unknown => {
+  if (typeof input !== "object" || input === null || Array.isArray(input) || !Object.hasOwn(input, "status")) return input
+  return Object.fromEntries(Object.entries(input).filter(([key]) => key !== "status"))
 }
 
 /**
