@@ -376,18 +376,3 @@ describe("message length", () => {
     assert.include(findings[0]?.message ?? "", "invalid key \"aaaa")
   })
 })
-
-describe("status in a manifest", () => {
-  it("is not validated: the API server drops it on create and keeps the stored one on update", () => {
-    const clean = Validate.resource(agent({}))
-    const badStatus = { ...agent({}), status: { conditions: "not a list", observedGeneration: "x" } }
-    assert.deepStrictEqual(Validate.resource(badStatus), clean)
-    assert.deepStrictEqual(Validate.resource({ ...monitor("WhatapPodMonitor", { selector: {}, endpoints: [{ port: "m" }] }), status: 7 }),
-      Validate.resource(monitor("WhatapPodMonitor", { selector: {}, endpoints: [{ port: "m" }] })))
-  })
-
-  it("while the same value under spec still is", () => {
-    const findings = Validate.resource(agent({}, "whatap", { conditions: "not a list" }))
-    assert.isTrue(findings.some((f) => f.path.join(".") === "spec.conditions"), JSON.stringify(findings))
-  })
-})
