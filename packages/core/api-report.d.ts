@@ -25,6 +25,7 @@ export * as Naming from "./Naming.ts";
 export * as Images from "./Images.ts";
 export * as Language from "./Language.ts";
 export * as Conditions from "./Conditions.ts";
+export * as Quantity from "./Quantity.ts";
 
 // module: Affinity
 export declare const nodeSelectorOperators: readonly ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"];
@@ -721,6 +722,9 @@ export declare const OpenAgentSpec: Schema.Struct<{
     readonly disableForeground: Schema.withDecodingDefaultKey<Schema.Boolean, never>;
 }>;
 export type OpenAgentSpec = typeof OpenAgentSpec.Type;
+
+// module: Quantity
+export declare const canonical: (input: string | number) => string | number;
 
 // module: Resource
 export declare const group = "monitoring.whatap.com";

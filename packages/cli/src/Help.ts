@@ -24,32 +24,34 @@ export const command = (c: Command): string => {
   return `${lines.join("\n")}\n${c.details === "" ? "" : `\n${c.details}\n`}${examples}`
 }
 
-export const root = (commands: ReadonlyArray<Command>): string => {
+/** One line per command, its path padded to the longest. */
+const listing = (commands: ReadonlyArray<Command>): ReadonlyArray<string> => {
   const width = Math.max(...commands.map((c) => c.path.join(" ").length))
-  return [
+  return commands.map((c) => `  ${c.path.join(" ").padEnd(width)}  ${c.summary}`)
+}
+
+export const root = (commands: ReadonlyArray<Command>): string =>
+  [
     `${Meta.name}: validate, render and diagnose the WhaTap operator and its resources (also usable as kubectl whatap)`,
     "",
     `Usage: ${Meta.name} COMMAND [flags]`,
     "",
     "Commands:",
-    ...commands.map((c) => `  ${c.path.join(" ").padEnd(width)}  ${c.summary}`),
+    ...listing(commands),
     "",
     "Exit codes: 0 ok, 1 the check failed, 2 usage or I/O error.",
     `Run '${Meta.name} COMMAND --help' for the flags of a command.`,
     ""
   ].join("\n")
-}
 
 /** `whatapctl GROUP --help` (or `help GROUP`) for a command group: its subcommands. */
-export const group = (name: string, members: ReadonlyArray<Command>): string => {
-  const width = Math.max(...members.map((c) => c.path.join(" ").length))
-  return [
+export const group = (name: string, members: ReadonlyArray<Command>): string =>
+  [
     `Usage: ${Meta.name} ${name} SUBCOMMAND [flags]`,
     "",
     "Subcommands:",
-    ...members.map((c) => `  ${c.path.join(" ").padEnd(width)}  ${c.summary}`),
+    ...listing(members),
     "",
     `Run '${Meta.name} ${name} SUBCOMMAND --help' for the flags of a subcommand.`,
     ""
   ].join("\n")
-}

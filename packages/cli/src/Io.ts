@@ -94,8 +94,9 @@ export type JitMode = typeof jitModes[number]
  * process: code runs in the interpreter and the baseline compiler (Sparkplug) only. The
  * operator is mostly idle and waits on I/O, so it loses little at rest (admission p50
  * about 0.25 ms more; a third of the webhook's saturation throughput) and keeps no
- * optimized code, no compiler zones and fewer code pages resident: about 15 MiB less. Node refuses these flags in NODE_OPTIONS; set here, before
- * the operator's modules run, they apply to everything compiled after.
+ * optimized code, no compiler zones and fewer code pages resident: about 15 MiB less.
+ * Node refuses these flags in NODE_OPTIONS; set here, before the operator's modules run,
+ * they apply to everything compiled after.
  */
 export const setJit = (mode: JitMode): void => {
   if (mode === "optimizing") return

@@ -6,9 +6,8 @@
  * Go operator sets to what the API server would default (spec 4.3), so a live object and
  * its render agree field by field.
  */
-import { Resource, type KubeTypes, type WhatapAgent } from "@whatap-operator/core"
+import { Quantity, Resource, type KubeTypes, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, type KubeObject } from "@whatap-operator/kube"
-import * as Quantity from "./Quantity.ts"
 
 export type Json = { readonly [key: string]: unknown }
 export type StringMap = { readonly [key: string]: string }
@@ -123,7 +122,7 @@ export const prunedResources = (resources: KubeTypes.ResourceRequirements | unde
  */
 export const containerResources = (resources: Json | undefined): Json => resources ?? {}
 
-/** Keys sorted, values in the Go operator's (and API server's) canonical text (`Quantity.ts`). */
+/** Keys sorted, values in the Go operator's (and API server's) canonical text (core's `Quantity`). */
 const sortedQuantities = (list: KubeTypes.ResourceList): KubeTypes.ResourceList =>
   Object.fromEntries(Object.entries(list).sort(([a], [b]) => compare(a, b)).map(([k, v]) => [k, Quantity.canonical(v)]))
 

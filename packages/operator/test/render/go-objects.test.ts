@@ -6,9 +6,9 @@
  * apimachinery's canonical text.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Quantity } from "@whatap-operator/core"
 import { Render } from "../../src/index.ts"
 import * as NodeTopology from "../../src/render/NodeTopology.ts"
-import * as Quantity from "../../src/render/Quantity.ts"
 import { agent, find, input } from "./support.ts"
 
 type Json = { readonly [key: string]: any }

@@ -11,13 +11,16 @@ export interface Quantity {
   readonly denominator: bigint
 }
 
-const grammar = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/
+/** sign, number, suffix */
+export const grammar = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/
 
-const binary: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 }
-const decimal: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 }
+/** binary SI suffix -> power of 1024 */
+export const binary: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 }
+/** decimal SI suffix -> power of 10 */
+export const decimal: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 }
 
 /** Beyond this a BigInt power gets expensive; no real resource is anywhere near it. */
-const maxExponent = 1000
+export const maxExponent = 1000
 
 export type ParseResult =
   | { readonly ok: true; readonly quantity: Quantity }

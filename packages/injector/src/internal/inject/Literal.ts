@@ -37,13 +37,11 @@ const holds = (labels: Labels, requirement: Requirement): boolean => {
   }
 }
 
-const labelsMatch = (labels: Labels, selector: PodSelector | undefined): boolean =>
+export const matchesPod = (selector: PodSelector | undefined, labels: Labels): boolean =>
   Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => has(labels, k) && labels[k] === v) &&
   (selector?.matchExpressions ?? []).every((r) => holds(labels, r))
 
-export const matchesPod = (selector: PodSelector | undefined, labels: Labels): boolean => labelsMatch(labels, selector)
-
 export const matchesNamespace = (selector: NamespaceSelector | undefined, name: string, labels: Labels): boolean => {
   const names = selector?.matchNames ?? []
-  return (names.length === 0 || names.includes(name)) && labelsMatch(labels, selector)
+  return (names.length === 0 || names.includes(name)) && matchesPod(selector, labels)
 }

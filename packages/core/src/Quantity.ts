@@ -7,15 +7,14 @@
  * binary while the value is a whole number of at least 1024, `e` exponents stay
  * exponents, everything else is decimal SI; precision below 1n is rounded up (away from
  * zero). Text that is not a quantity is returned unchanged (the validator reports it).
+ * The syntax is the validator's (`internal/validate/quantity.ts`).
  */
+import * as Syntax from "./internal/validate/quantity.ts"
 
-const grammar = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/
-const binaryPowers: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 }
-const decimalExponents: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 }
+const binaryPowers = Syntax.binary
+const decimalExponents: Readonly<Record<string, number>> = { ...Syntax.decimal, "": 0 }
 const decimalSuffixes: ReadonlyMap<number, string> = new Map(Object.entries(decimalExponents).map(([s, e]) => [e, s]))
 const binarySuffixes = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
-/** Exponents beyond this are left alone: no resource is near them and BigInt powers get slow. */
-const maxExponent = 1000
 
 type Format = "BinarySI" | "DecimalSI" | "DecimalExponent"
 
@@ -29,7 +28,7 @@ interface Parsed {
 const abs = (n: bigint): bigint => (n < 0n ? -n : n)
 
 const parse = (text: string): Parsed | undefined => {
-  const match = grammar.exec(text)
+  const match = Syntax.grammar.exec(text)
   if (match === null) return undefined
   const [, sign = "", number = "", suffix = ""] = match
   const [whole = "", fraction = ""] = number.split(".")
@@ -38,7 +37,7 @@ const parse = (text: string): Parsed | undefined => {
   const power = binaryPowers[suffix]
   if (power !== undefined) return { mantissa: mantissa * 1024n ** BigInt(power), scale: -fraction.length, format: "BinarySI" }
   const exponent = decimalExponents[suffix] ?? Number(suffix.slice(1))
-  if (Math.abs(exponent) > maxExponent) return undefined
+  if (Math.abs(exponent) > Syntax.maxExponent) return undefined
   return { mantissa, scale: exponent - fraction.length, format: suffix in decimalExponents ? "DecimalSI" : "DecimalExponent" }
 }
 
@@ -109,7 +108,19 @@ const keptAsWritten = (text: string, format: Format): boolean => {
   return 18 - digits.length >= 0 && scale >= -9 && scale % 3 === 0 && !digits.endsWith("000") && !digits.startsWith("0")
 }
 
-/** The text Go writes for a quantity; anything unparsable is returned as it came. */
+/**
+ * The text Go writes for a quantity; anything unparsable is returned as it came.
+ *
+ * @example
+ * ```ts
+ * import { Quantity } from "@whatap-operator/core"
+ *
+ * Quantity.canonical("0.5") // => "500m"
+ * Quantity.canonical("1024Mi") // => "1Gi"
+ * Quantity.canonical("100Mi") // => "100Mi"
+ * Quantity.canonical(2) // => "2"
+ * ```
+ */
 export const canonical = (input: string | number): string | number => {
   const text = typeof input === "number" ? String(input) : input
   const parsed = parse(text)
