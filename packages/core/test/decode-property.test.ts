@@ -102,4 +102,16 @@ describe("Decode.resource never throws", () => {
     const result = Decode.resource({ apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", spec: deep })
     assert.deepStrictEqual(result.findings.map((f) => f.message), ["document nests deeper than 256 levels; no Kubernetes object does"])
   })
+
+  it("nesting is counted per value: a scalar 256 levels down is read, 257 is too deep", () => {
+    const at = (depth: number): Json => {
+      let value: Json = "x"
+      for (let i = 1; i < depth; i++) value = [value]
+      return value
+    }
+    const messages = (depth: number) =>
+      Decode.resource({ apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap" }, spec: at(depth) }).findings.map((f) => f.message)
+    assert.notInclude(messages(256), "document nests deeper than 256 levels; no Kubernetes object does")
+    assert.include(messages(257), "document nests deeper than 256 levels; no Kubernetes object does")
+  })
 })

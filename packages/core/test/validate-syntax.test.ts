@@ -7,7 +7,7 @@ import { durationError } from "../src/internal/validate/duration.ts"
 import { nameError, referenceError, tagError } from "../src/internal/validate/imageRef.ts"
 import { hostPortError, portOrNameError } from "../src/internal/validate/network.ts"
 import * as Quantity from "../src/internal/validate/quantity.ts"
-import { budgeted, maxCheckedCharacters, re2Error } from "../src/internal/validate/regex.ts"
+import { budgeted, maxCheckedCharacters, maxRemembered, re2Error } from "../src/internal/validate/regex.ts"
 import { Validate } from "../src/index.ts"
 
 const quantity = (text: string | number): Quantity.Quantity => {
@@ -102,6 +102,17 @@ describe("RE2 regexes", () => {
     assert.deepStrictEqual(check("(a"), { severity: "error", message: "invalid regex \"(a\": missing closing ): `(a`" })
     assert.deepStrictEqual(check("abcd"), { severity: "warning", message: "regex of 4 characters not checked: the validator checks at most 10 characters of regexes per resource" })
     assert.isUndefined(check("ab"))
+  })
+
+  it("a remembered verdict is the verdict: repeats, and patterns forgotten past the cap, check as the first time", () => {
+    const patterns = Array.from({ length: maxRemembered + 10 }, (_, i) => (i % 2 === 0 ? `a{${i}}` : `(a${i}`))
+    const expected = patterns.map((p) => re2Error(p))
+    for (const round of [0, 1]) {
+      const check = budgeted(Number.MAX_SAFE_INTEGER)
+      patterns.forEach((p, i) => assert.strictEqual(check(p)?.message, expected[i], `round ${round}: ${p}`))
+    }
+    assert.isDefined(expected[1])
+    assert.isUndefined(expected[0])
   })
 
   it("the budget covers every regex of a resource (a hostile CR of regexes is checked only up to it)", () => {

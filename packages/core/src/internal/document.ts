@@ -78,15 +78,19 @@ export const dropNulls = (u: unknown): unknown => {
 /** Far beyond any real CR (the deepest schema path is under 20 levels), well within the stack. */
 export const maxDepth = 256
 
-/** Iterative, so hostile input cannot overflow the stack before the recursive steps run. */
+/**
+ * Whether any value lies deeper than `limit`. Recursive, but never deeper than `limit + 2` frames whatever the input (a few hundred,
+ * well within the stack), so the recursive steps after it are safe.
+ */
 const nestingExceeds = (input: unknown, limit: number): boolean => {
-  const stack: Array<readonly [unknown, number]> = [[input, 0]]
-  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-    const [value, depth] = top
-    if (depth > limit) return true
-    if (typeof value === "object" && value !== null) {
-      for (const child of Object.values(value)) stack.push([child, depth + 1])
-    }
+  if (limit < 0) return true
+  if (typeof input !== "object" || input === null) return false
+  if (Array.isArray(input)) {
+    for (const item of input) if (nestingExceeds(item, limit - 1)) return true
+    return false
+  }
+  for (const key in input) {
+    if (Object.hasOwn(input, key) && nestingExceeds((input as JsonRecord)[key], limit - 1)) return true
   }
   return false
 }

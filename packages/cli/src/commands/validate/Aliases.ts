@@ -30,7 +30,16 @@ interface Anchor {
 const ok: Verdict = { _tag: "Ok" }
 
 /** The verdict for one document's events, `from` (its first node) up to `to` (exclusive). */
-export const check = (events: ReadonlyArray<Event>, from: number, to: number, source: string): Verdict => {
+export const check = (events: ReadonlyArray<Event>, from: number, to: number, source: string): Verdict =>
+  hasAlias(events, from, to) ? walk(events, from, to, source) : ok
+
+/** Without an alias nothing can expand or cycle: most documents are decided by this scan alone. */
+const hasAlias = (events: ReadonlyArray<Event>, from: number, to: number): boolean => {
+  for (let i = from; i < to; i++) if (events[i]?.type === EVENT_ID.ALIAS) return true
+  return false
+}
+
+const walk = (events: ReadonlyArray<Event>, from: number, to: number, source: string): Verdict => {
   const frames: Array<{ size: number; anchor: Anchor | undefined }> = []
   const anchors = new Map<string, Anchor>()
   let written = 0

@@ -53,9 +53,29 @@ export const budgeted = (budget: number = maxCheckedCharacters): RegexCheck => {
       return { severity: "warning", message: `regex of ${pattern.length} characters not checked: the validator checks at most ${budget} characters of regexes per resource` }
     }
     remaining -= pattern.length
-    const message = re2Error(pattern)
+    const message = remembered(pattern)
     return message === undefined ? undefined : { severity: "error", message }
   }
+}
+
+/**
+ * Verdicts of patterns seen before (the oldest forgotten first). A manifest bundle repeats the same
+ * few relabel regexes in every monitor, and a compile costs 10 to 20 µs: a repeat costs a
+ * lookup. Only short patterns are kept, and at most `maxRemembered` of them, so the memory
+ * is bounded (about 2 MiB) whatever the input; the budget above is charged either way, so
+ * a verdict never depends on what was checked before.
+ */
+const verdicts = new Map<string, string | undefined>()
+export const maxRemembered = 4096
+export const maxRememberedLength = 256
+
+const remembered = (pattern: string): string | undefined => {
+  if (pattern.length > maxRememberedLength) return re2Error(pattern)
+  if (verdicts.has(pattern)) return verdicts.get(pattern)
+  const message = re2Error(pattern)
+  if (verdicts.size >= maxRemembered) verdicts.delete(verdicts.keys().next().value ?? "")
+  verdicts.set(pattern, message)
+  return message
 }
 
 /** undefined when Go's `regexp.Compile` accepts the pattern, else the reason (Go's wording, plus a hint). */
