@@ -8,7 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Option } from "effect"
 import fc from "fast-check"
 import { Decode, Finding } from "../src/index.ts"
-import { documents, samplesDir, yamlFiles } from "./support/yaml.ts"
+import { type Json, mutation } from "./support/mutate.ts"
 
 const invariants = (input: unknown): void => {
   const result = Decode.resource(input)
@@ -23,47 +23,6 @@ const invariants = (input: unknown): void => {
   assert.strictEqual(Option.isSome(result.value), !Finding.hasErrors(result.findings))
   if (Option.isSome(result.value)) assert.deepStrictEqual(Option.some(result.value.value.kind), result.kind)
 }
-
-type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [k: string]: Json }
-
-const samples: ReadonlyArray<Json> = yamlFiles(samplesDir).flatMap((f) => documents(samplesDir, f) as ReadonlyArray<Json>)
-
-/** Every path to a node of a JSON value. */
-const paths = (value: Json, prefix: ReadonlyArray<string | number> = []): Array<ReadonlyArray<string | number>> => {
-  const here = [prefix]
-  if (Array.isArray(value)) return here.concat(value.flatMap((v, i) => paths(v, [...prefix, i])))
-  if (value !== null && typeof value === "object") {
-    return here.concat(Object.entries(value).flatMap(([k, v]) => paths(v, [...prefix, k])))
-  }
-  return here
-}
-
-/** Replace (or, with `undefined`, remove) the node at `path`. */
-const setAt = (value: Json, path: ReadonlyArray<string | number>, next: Json | undefined): Json | undefined => {
-  const [head, ...rest] = path
-  if (head === undefined) return next
-  if (Array.isArray(value)) {
-    return value.flatMap((v, i) => (i === head ? (setAt(v, rest, next) === undefined ? [] : [setAt(v, rest, next) as Json]) : [v]))
-  }
-  if (value === null || typeof value !== "object") return value
-  const out: Record<string, Json> = {}
-  for (const [k, v] of Object.entries(value)) {
-    if (k !== head) out[k] = v
-    else {
-      const replaced = setAt(v, rest, next)
-      if (replaced !== undefined) out[k] = replaced
-    }
-  }
-  return out
-}
-
-const mutation = fc.constantFrom(...samples).chain((sample) => {
-  const all = paths(sample)
-  return fc.tuple(
-    fc.constant(sample),
-    fc.array(fc.tuple(fc.constantFrom(...all), fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: undefined })), { minLength: 1, maxLength: 4 })
-  ).map(([s, edits]) => edits.reduce<Json | undefined>((acc, [p, v]) => (acc === undefined ? acc : setAt(acc, p, v as Json | undefined)), s))
-})
 
 describe("Decode.resource never throws", () => {
   it("on fc.anything()", () => {

@@ -13,6 +13,7 @@ import { WhatapPodMonitor, WhatapServiceMonitor, WhatapStaticEndpoint } from "..
 import * as Resource from "../Resource.ts"
 import * as SchemaFindings from "../SchemaFindings.ts"
 import { WhatapAgent } from "../WhatapAgent.ts"
+import * as Exact from "./exact.ts"
 import * as Lenient from "./lenient.ts"
 import { error, type Issue, warning } from "./validate/issue.ts"
 
@@ -200,11 +201,14 @@ const monitorStatus = (kind: Resource.Kind, doc: JsonRecord): { readonly doc: Js
 const strict = { errors: "all", onExcessProperty: "error", reportInput: true } as const
 
 /**
- * Two passes: a strict one that reports every problem (unknown keys included), then,
- * when only warnings remain, a lenient one that prunes unknown keys like the API server.
+ * A well-formed resource is decoded by `exact.ts` alone. Otherwise two passes: a strict
+ * one that reports every problem (unknown keys included), then, when only warnings
+ * remain, a lenient one that prunes unknown keys like the API server.
  */
 const decodeAs = (kind: Resource.Kind, doc: JsonRecord): { readonly value: Option.Option<AnyResource>; readonly issues: ReadonlyArray<Issue> } => {
   const schema: Schema.Decoder<AnyResource> = schemas[kind]
+  const fast = Exact.decode(schema, doc)
+  if (fast !== Exact.invalid) return { value: Option.some(fast), issues: [] }
   const exit = Schema.decodeUnknownExit(schema)(doc, strict)
   if (Exit.isSuccess(exit)) return { value: Option.some(exit.value), issues: [] }
   const issues = Exit.findErrorOption(exit).pipe(
