@@ -15,7 +15,7 @@ import type { OpenAgentSpec } from "../../OpenAgent.ts"
 import type { Endpoint } from "../../Scrape.ts"
 import { durationError } from "./duration.ts"
 import { referenceError } from "./imageRef.ts"
-import { error, type Issue, warning } from "./issue.ts"
+import { error, type Issue, none, warning } from "./issue.ts"
 import { at, type Context, each, entries, type L, type List, type Path } from "./model.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
 import { checkResources } from "./resources.ts"
@@ -24,7 +24,7 @@ import { checkAffinity, checkTolerations } from "./scheduling.ts"
 type StringMap = { readonly [key: string]: string | undefined } | undefined
 
 const checkMap = (map: StringMap, path: Path, withValues: boolean): ReadonlyArray<Issue> =>
-  entries(map).flatMap(([key, value]) => [
+  map === undefined ? none : entries(map).flatMap(([key, value]) => [
     ...labelKeyErrors(key).map((m) => error("labels", [...path, key], `invalid key ${JSON.stringify(key)}: ${m}`)),
     ...(withValues ? labelValueErrors(value).map((m) => error("labels", [...path, key], `invalid value ${JSON.stringify(value)}: ${m}`)) : [])
   ])
@@ -59,12 +59,12 @@ export const checkInterval = (interval: string | undefined, path: Path): Readonl
   return problem === undefined ? [] : [error("duration", path, problem)]
 }
 
-export const checkMetadata = (metadata: L<ObjectMeta> | undefined, path: Path): ReadonlyArray<Issue> => [
+export const checkMetadata = (metadata: L<ObjectMeta> | undefined, path: Path): ReadonlyArray<Issue> => metadata === undefined ? none : [
   ...checkLabels(...at(metadata, "labels", path)),
   ...checkAnnotations(...at(metadata, "annotations", path))
 ]
 
-const checkContainer = (container: L<ContainerSpec> | undefined, path: Path): ReadonlyArray<Issue> => [
+const checkContainer = (container: L<ContainerSpec> | undefined, path: Path): ReadonlyArray<Issue> => container === undefined ? none : [
   ...checkImage(...at(container, "image", path)),
   ...checkResources(...at(container, "resources", path)),
   ...checkEnvs(...at(container, "envs", path))
@@ -73,7 +73,7 @@ const checkContainer = (container: L<ContainerSpec> | undefined, path: Path): Re
 type Component = L<MasterAgentComponentSpec> | L<NodeAgentComponentSpec>
 
 /** The pod-template fields the master and node agents share. */
-const checkComponent = (component: Component | undefined, path: Path): ReadonlyArray<Issue> => [
+const checkComponent = (component: Component | undefined, path: Path): ReadonlyArray<Issue> => component === undefined ? none : [
   ...checkLabels(...at<Component, "labels">(component, "labels", path)),
   ...checkLabels(...at<Component, "podLabels">(component, "podLabels", path)),
   ...checkLabels(...at<Component, "nodeSelector">(component, "nodeSelector", path)),
@@ -86,6 +86,7 @@ const checkComponent = (component: Component | undefined, path: Path): ReadonlyA
 ]
 
 const checkGpuFields = (gpu: L<GpuMonitoringSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => {
+  if (gpu === undefined) return none
   const [hostEngine, hostEnginePath] = at(gpu, "hostEngine", path)
   return [
     ...checkImage(...at(gpu, "customImageFullName", path)),
@@ -102,6 +103,7 @@ const checkGpuFields = (gpu: L<GpuMonitoringSpec> | undefined, path: Path, conte
 }
 
 export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => {
+  if (k8sAgent === undefined) return none
   const [master, masterPath] = at(k8sAgent, "masterAgent", path)
   const [node, nodePath] = at(k8sAgent, "nodeAgent", path)
   const controlPlane = [at(k8sAgent, "apiserverMonitoring", path), at(k8sAgent, "etcdMonitoring", path), at(k8sAgent, "schedulerMonitoring", path)]
@@ -125,7 +127,7 @@ export const checkEndpointFields = (endpoints: List<Endpoint>, path: Path, conte
     ...checkRelabelConfigs(...at(endpoint, "metricRelabelConfigs", here), context.regex)
   ])
 
-export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => [
+export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => openAgent === undefined ? none : [
   ...checkImage(...at(openAgent, "customImageFullName", path)),
   ...checkLabels(...at(openAgent, "labels", path)),
   ...checkLabels(...at(openAgent, "podLabels", path)),
@@ -141,7 +143,7 @@ export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, pa
   ])
 ]
 
-export const checkInstrumentationFields = (instrumentation: L<InstrumentationSpec> | undefined, path: Path): ReadonlyArray<Issue> => [
+export const checkInstrumentationFields = (instrumentation: L<InstrumentationSpec> | undefined, path: Path): ReadonlyArray<Issue> => instrumentation === undefined ? none : [
   ...checkResources(...at(instrumentation, "initContainerResources", path)),
   ...each(...at(instrumentation, "targets", path), (target, here) => [
     ...checkResources(...at(target, "initContainerResources", here)),

@@ -49,6 +49,9 @@ export const warning = (rule: Rule, path: Path, message: string): Issue => ({
   rule
 })
 
+/** No issues: one shared empty list, so a rule with nothing to check allocates nothing. */
+export const none: ReadonlyArray<Issue> = Object.freeze([])
+
 /** Attaches a rule to findings produced elsewhere (decoder, selector engine). */
 export const tag = (rule: Rule, findings: ReadonlyArray<Finding>): ReadonlyArray<Issue> =>
   findings.map((f) => ({ severity: f.severity, path: f.path, message: f.message, rule }))

@@ -6,7 +6,7 @@
  * instead of silently switching them off.
  */
 import type { Lenient } from "../lenient.ts"
-import type { Issue } from "./issue.ts"
+import { type Issue, none } from "./issue.ts"
 import type { Path } from "./json.ts"
 import type { RegexCheck } from "./regex.ts"
 
@@ -39,10 +39,12 @@ export const each = <T>(
   path: Path,
   check: (item: T, path: Path, index: number) => ReadonlyArray<Issue>
 ): ReadonlyArray<Issue> =>
-  (list ?? []).flatMap((item, index) => (item === undefined ? [] : check(item, [...path, index], index)))
+  list === undefined || list.length === 0 ? none : list.flatMap((item, index) => (item === undefined ? none : check(item, [...path, index], index)))
 
 /** The present entries of a lenient map (`{ readonly [key: string]: V | undefined }`). */
 export const entries = <V>(map: { readonly [key: string]: V | undefined } | undefined): ReadonlyArray<readonly [string, V]> =>
-  Object.entries(map ?? {}).flatMap(([key, value]) => (value === undefined ? [] : [[key, value] as const]))
+  map === undefined ? noEntries : Object.entries(map).flatMap(([key, value]) => (value === undefined ? [] : [[key, value] as const]))
+
+const noEntries: ReadonlyArray<never> = Object.freeze([])
 
 export const nonEmpty = (s: string | undefined): s is string => s !== undefined && s !== ""

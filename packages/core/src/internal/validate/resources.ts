@@ -4,7 +4,7 @@
  * long after the CR was accepted, so it is reported here instead.
  */
 import type { ResourceRequirements } from "../../KubeTypes.ts"
-import { error, type Issue } from "./issue.ts"
+import { error, type Issue, none } from "./issue.ts"
 import { at, entries, type L, type Path } from "./model.ts"
 import * as Quantity from "./quantity.ts"
 
@@ -23,6 +23,7 @@ const parseAll = (map: L<ResourceRequirements>["limits"], path: Path, out: Array
 }
 
 export const checkResources = (resources: L<ResourceRequirements> | undefined, path: Path): ReadonlyArray<Issue> => {
+  if (resources === undefined) return none
   const out: Array<Issue> = []
   const limits = parseAll(...at(resources, "limits", path), out)
   const [requestMap, requestsPath] = at(resources, "requests", path)

@@ -11,7 +11,7 @@ import { nodeSelectorOperators } from "../../Affinity.ts"
 import type { Toleration } from "../../KubeTypes.ts"
 import { labelKeyErrors, labelValueErrors } from "../../LabelSyntax.ts"
 import { labelPart } from "../selector/Typed.ts"
-import { error, type Issue, tag } from "./issue.ts"
+import { error, type Issue, none, tag } from "./issue.ts"
 import { at, each, type L, type List, type Path } from "./model.ts"
 
 const effects = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
@@ -101,7 +101,7 @@ const checkPodTerm = (term: L<PodAffinityTerm> | undefined, path: Path): Readonl
   return out
 }
 
-const checkPodAffinity = (affinity: L<PodAffinity> | undefined, path: Path): ReadonlyArray<Issue> => [
+const checkPodAffinity = (affinity: L<PodAffinity> | undefined, path: Path): ReadonlyArray<Issue> => affinity === undefined ? none : [
   ...each(...at(affinity, "requiredDuringSchedulingIgnoredDuringExecution", path), checkPodTerm),
   ...each(...at(affinity, "preferredDuringSchedulingIgnoredDuringExecution", path), (weighted, here) => [
     ...checkWeight(...at(weighted, "weight", here)),
@@ -110,6 +110,7 @@ const checkPodAffinity = (affinity: L<PodAffinity> | undefined, path: Path): Rea
 ]
 
 const checkNodeAffinity = (affinity: L<NodeAffinity> | undefined, path: Path): ReadonlyArray<Issue> => {
+  if (affinity === undefined) return none
   const [required, requiredPath] = at(affinity, "requiredDuringSchedulingIgnoredDuringExecution", path)
   return [
     ...each(...at(required, "nodeSelectorTerms", requiredPath), checkNodeTerm),
@@ -120,7 +121,7 @@ const checkNodeAffinity = (affinity: L<NodeAffinity> | undefined, path: Path): R
   ]
 }
 
-export const checkAffinity = (affinity: L<Affinity> | undefined, path: Path): ReadonlyArray<Issue> => [
+export const checkAffinity = (affinity: L<Affinity> | undefined, path: Path): ReadonlyArray<Issue> => affinity === undefined ? none : [
   ...checkNodeAffinity(...at(affinity, "nodeAffinity", path)),
   ...checkPodAffinity(...at(affinity, "podAffinity", path)),
   ...checkPodAffinity(...at(affinity, "podAntiAffinity", path))
