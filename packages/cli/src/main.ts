@@ -7,7 +7,7 @@ import { Effect } from "effect"
 import * as Cli from "./Cli.ts"
 import * as Io from "./Io.ts"
 
-Io.tuneHeap(process.argv.slice(2))
+Io.tuneV8(process.argv.slice(2))
 Io.endOnOutputError()
 const code = await Effect.runPromise(Cli.run(process.argv.slice(2)).pipe(Effect.provide(Io.layerNode)))
 process.exitCode = code

@@ -1,8 +1,9 @@
 /**
  * `whatapctl run --jit baseline` (Io.setJit): after it, V8 no longer optimizes a hot
- * function, even when asked to; with `optimizing` the same function is optimized. Each
- * case runs in its own Node process (`--allow-natives-syntax` to ask V8 for its status),
- * as V8 flags are per process.
+ * function, even when asked to; with `optimizing` the same function is optimized. Every
+ * other command (Io.tuneV8) runs without TurboFan but with Maglev. Each case runs in its
+ * own Node process (`--allow-natives-syntax` to ask V8 for its status), as V8 flags are
+ * per process.
  */
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -27,6 +28,35 @@ const optimized = (mode: string): string => {
   assert.strictEqual(r.status, 0, r.stderr)
   return r.stdout
 }
+
+// bits of %GetOptimizationStatus: 32 Maglev code, 64 TurboFan code
+const tiers = (command: string, request: "OptimizeFunctionOnNextCall" | "OptimizeMaglevOnNextCall"): { maglev: boolean; turbofan: boolean } => {
+  const code = `
+const { tuneV8 } = await import(${JSON.stringify(io)})
+tuneV8([${JSON.stringify(command)}]);
+const add = (a, b) => a + b;
+%PrepareFunctionForOptimization(add)
+for (let i = 0; i < 1000; i++) add(i, 1);
+%${request}(add)
+add(1, 2);
+process.stdout.write(String(%GetOptimizationStatus(add)))
+`
+  const r = spawnSync(process.execPath, ["--allow-natives-syntax", "--input-type=module", "-e", code], { encoding: "utf8" })
+  assert.strictEqual(r.status, 0, r.stderr)
+  const status = Number(r.stdout)
+  return { maglev: (status & 32) !== 0, turbofan: (status & 64) !== 0 }
+}
+
+describe("short commands (tuneV8)", () => {
+  it("validate and the other short commands run without TurboFan, with Maglev", () => {
+    assert.isFalse(tiers("validate", "OptimizeFunctionOnNextCall").turbofan)
+    assert.isTrue(tiers("validate", "OptimizeMaglevOnNextCall").maglev)
+  })
+
+  it("run keeps TurboFan (its --jit decides)", () => {
+    assert.isTrue(tiers("run", "OptimizeFunctionOnNextCall").turbofan)
+  })
+})
 
 describe("run --jit", () => {
   it("optimizing leaves V8's optimizing compilers on", () => {

@@ -54,7 +54,7 @@ export const resource = (input: unknown): DecodeResult => {
     name: document.name,
     namespace: document.namespace,
     value: document.value,
-    findings: Secrets.redact(findings, Secrets.values(input))
+    findings: Secrets.redactFrom(findings, input)
   }
 }
 

@@ -101,7 +101,7 @@ export const document = (input: unknown): Report => {
     kind: decoded.kind,
     name: decoded.name,
     namespace: decoded.namespace,
-    issues: Finding.sort(bounded(dedupe(Secrets.redact(merge(decoded.issues, semanticIssues(decoded)), Secrets.values(input)))))
+    issues: Finding.sort(bounded(dedupe(Secrets.redactFrom(merge(decoded.issues, semanticIssues(decoded)), input))))
   }
 }
 

@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import * as Cli from "../../src/Cli.ts"
 import * as Io from "../../src/Io.ts"
 
-Io.tuneHeap(process.argv.slice(2))
+Io.tuneV8(process.argv.slice(2))
 Io.endOnOutputError()
 void Effect.runPromise(Cli.run(process.argv.slice(2)).pipe(Effect.provide(Io.layerNode))).then((code) => {
   process.exitCode = code

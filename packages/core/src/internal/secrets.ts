@@ -122,6 +122,10 @@ const replaceAll = (message: string, a: Automaton, by: string): string => {
 }
 
 /** `findings` with every spelling of every secret value replaced by `<redacted>`. */
+/** `redact` with the secrets of `input`, looked for only when there is a finding to redact. */
+export const redactFrom = <F extends { readonly message: string }>(findings: ReadonlyArray<F>, input: unknown): ReadonlyArray<F> =>
+  findings.length === 0 ? findings : redact(findings, values(input))
+
 export const redact = <F extends { readonly message: string }>(
   findings: ReadonlyArray<F>,
   secrets: ReadonlyArray<string>
