@@ -113,7 +113,10 @@ describe("the fast path of strict decoding", () => {
     const nullProto = Object.assign(Object.create(null), spec({}))
     const sparse = spec({ endpoints: [, { port: "metrics" }] }) // eslint-disable-line no-sparse-arrays
     const arrayProps = spec({ endpoints: Object.assign([{ port: "metrics" }], { extra: 1 }) })
+    // a declared field on the prototype is present for Effect (`key in input`)
+    const inherited = { ...base, spec: Object.assign(Object.create({ jobLabel: "app" }), { selector: {}, endpoints: [{ port: "metrics" }] }) }
     const cases: ReadonlyArray<unknown> = [
+      inherited,
       JSON.parse(`{"apiVersion":"monitoring.whatap.com/v2alpha1","kind":"WhatapAgent","metadata":{"name":"whatap","labels":{"__proto__":"x"}},"spec":{"__proto__":{},"features":{}}}`),
       JSON.parse(`{"apiVersion":"monitoring.whatap.com/v2alpha1","kind":"WhatapAgent","metadata":{"name":"whatap","labels":{"__proto__":"x","constructor":"y"}},"spec":{"features":{}}}`),
       { ...base, kind: "WhatapAgent", metadata: { name: "whatap", toString: "x" }, spec: { features: {}, license: "KEY" } },
