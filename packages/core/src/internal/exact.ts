@@ -17,14 +17,10 @@
  * of generated variants of them.
  */
 import { Exit, Option, Schema, SchemaAST, type SchemaGetter } from "effect"
+import { objects } from "./exact/objects.ts"
+import { invalid, isRecord, missing, type Out, refinement, type Step } from "./exact/shared.ts"
 
-/** The decoding failed, or the walk does not model the schema: ask Effect. */
-export const invalid: unique symbol = Symbol("invalid")
-/** An absent key, as it flows through encodings (a default may replace it). */
-const missing: unique symbol = Symbol("missing")
-
-type Out = unknown
-type Step = (input: unknown) => Out
+export { invalid }
 
 const strict = { errors: "all", onExcessProperty: "error" } as const
 
@@ -65,147 +61,11 @@ const baseStep = (ast: SchemaAST.AST): Step | undefined => {
       const literal = ast.literal
       return refinement((u) => u === literal)
     }
-    case "Objects": return objects(ast)
+    case "Objects": return objects(ast, step)
     case "Arrays": return arrays(ast)
     case "Union": return ast.options?.mode === "oneOf" ? undefined : union(ast)
     default: return undefined
   }
-}
-
-const refinement = (accepts: (u: unknown) => boolean): Step => (input) =>
-  input === missing ? missing : accepts(input) ? input : invalid
-
-const isRecord = (u: unknown): u is Readonly<Record<PropertyKey, unknown>> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
-
-/** An own data property even for `__proto__` (a record's key), as Effect assigns decoded keys. */
-const assign = (out: Record<string, unknown>, key: string, value: unknown): void => {
-  if (key === "__proto__") Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true })
-  else out[key] = value
-}
-
-interface Property {
-  readonly name: string
-  readonly step: Step
-  /** an absent key decodes to nothing: optional, and no encoding that could supply a default */
-  readonly skipAbsent: boolean
-  readonly optional: boolean
-}
-
-const property = (p: SchemaAST.PropertySignature): Property => {
-  const optional = SchemaAST.isOptional(p.type)
-  return { name: String(p.name), step: step(p.type), optional, skipAbsent: optional && p.type.encoding === undefined }
-}
-
-const objects = (ast: SchemaAST.Objects): Step | undefined => {
-  const names = ast.propertySignatures.map((p) => p.name)
-  if (names.some((name) => typeof name !== "string" || name === "__proto__")) return undefined
-  const index = ast.indexSignatures[0]
-  if (ast.indexSignatures.length > 1 || (index !== undefined && index.parameter._tag !== "String")) return undefined
-  if (index === undefined && names.length === 0) return refinement((u) => u !== null && u !== undefined)
-  const shape: Shape = {
-    properties: ast.propertySignatures.map(property),
-    declared: new Set(names as ReadonlyArray<string>),
-    value: index === undefined ? undefined : step(index.type)
-  }
-  const keyed = byKeys(shape)
-  // an inherited name (`toString`) would be present for Effect on every plain object
-  const plainSafe = shape.properties.every((p) => !(p.name in Object.prototype))
-  return (input) => {
-    if (input === missing) return missing
-    if (!isRecord(input)) return invalid
-    if (plainSafe && Object.getPrototypeOf(input) === Object.prototype) return keyed(input)
-    return byDeclaration(shape, input)
-  }
-}
-
-interface Shape {
-  readonly properties: ReadonlyArray<Property>
-  readonly declared: ReadonlySet<string>
-  /** the string-keyed record's value, if the struct has one */
-  readonly value: Step | undefined
-}
-
-/** One declared property's decoded value into `out`; false when the struct cannot decode. */
-const decodeProperty = (p: Property, raw: unknown, out: Record<string, unknown>): boolean => {
-  const decoded = p.step(raw)
-  if (decoded === invalid) return false
-  if (decoded !== missing) out[p.name] = decoded
-  else if (!p.optional) return false
-  return true
-}
-
-/** Any object: every declared property looked up, present when `name in input` as Effect reads it. */
-const byDeclaration = (shape: Shape, input: Readonly<Record<string, unknown>>): Out => {
-  if (hasExcess(input, shape.declared, shape.value !== undefined)) return invalid
-  const out: Record<string, unknown> = {}
-  for (const p of shape.properties) {
-    const raw = input[p.name]
-    const absent = raw === undefined && !(p.name in input)
-    if (absent && p.skipAbsent) continue
-    if (!decodeProperty(p, absent ? missing : raw, out)) return invalid
-  }
-  return shape.value === undefined ? out : record(input, shape.value, shape.declared, out)
-}
-
-/**
- * A plain object whose prototype holds no declared name: presence is an own key, so the
- * walk goes over the keys it has (and the properties an absent key still means something
- * for) instead of looking every declared property up; the output keeps declaration order.
- */
-const byKeys = (shape: Shape): ((input: Readonly<Record<string, unknown>>) => Out) => {
-  const { properties, value } = shape
-  const position = new Map(properties.map((p, i) => [p.name, i]))
-  const needed = properties.flatMap((p, i) => (p.skipAbsent ? [] : [i]))
-  return (input) => {
-    const present: Array<number> = []
-    for (const key of Object.keys(input)) {
-      const i = position.get(key)
-      if (i === undefined) {
-        if (value === undefined) return invalid
-        continue
-      }
-      let j = present.length
-      present.push(i)
-      for (; j > 0 && (present[j - 1] ?? 0) > i; j--) present[j] = present[j - 1] ?? 0
-      present[j] = i
-    }
-    if (hasEnumerableSymbol(input)) return invalid
-    const out: Record<string, unknown> = {}
-    for (let a = 0, b = 0; a < present.length || b < needed.length;) {
-      const next = Math.min(present[a] ?? Infinity, needed[b] ?? Infinity)
-      const isPresent = present[a] === next
-      if (isPresent) a++
-      if (needed[b] === next) b++
-      const p = properties[next]
-      if (p === undefined || !decodeProperty(p, isPresent ? input[p.name] : missing, out)) return invalid
-    }
-    return value === undefined ? out : record(input, value, shape.declared, out)
-  }
-}
-
-/** The string-keyed record's entries, after the declared properties. */
-const record = (input: Readonly<Record<string, unknown>>, value: Step, declared: ReadonlySet<string>, out: Record<string, unknown>): Out => {
-  for (const key of Object.keys(input)) {
-    const decoded = value(input[key])
-    if (decoded === invalid || decoded === missing) return invalid
-    if (!declared.has(key)) assign(out, key, decoded)
-  }
-  return out
-}
-
-/**
- * An enumerable own key that neither a property nor the string-keyed record (`anyString`)
- * covers; a symbol key never is. Strict decoding refuses it.
- */
-const hasExcess = (input: object, declared: ReadonlySet<string>, anyString: boolean): boolean => {
-  if (!anyString) for (const key of Object.keys(input)) if (!declared.has(key)) return true
-  return hasEnumerableSymbol(input)
-}
-
-const hasEnumerableSymbol = (input: object): boolean => {
-  const symbols = Object.getOwnPropertySymbols(input)
-  return symbols.length > 0 && symbols.some((key) => Object.prototype.propertyIsEnumerable.call(input, key))
 }
 
 const arrays = (ast: SchemaAST.Arrays): Step | undefined => {
