@@ -110,6 +110,8 @@ describe("the fast path of strict decoding", () => {
     const withHiddenKey = spec({})
     Object.defineProperty(withHiddenKey, "extra", { value: 1, enumerable: false })
     const getter = { ...base, get spec() { return { selector: {}, endpoints: [] } } }
+    const throwing = { ...base, get spec(): unknown { throw new Error("boom") } }
+    const proxy = new Proxy(spec({}), { ownKeys: () => { throw new Error("boom") } })
     const nullProto = Object.assign(Object.create(null), spec({}))
     const sparse = spec({ endpoints: [, { port: "metrics" }] }) // eslint-disable-line no-sparse-arrays
     const arrayProps = spec({ endpoints: Object.assign([{ port: "metrics" }], { extra: 1 }) })
@@ -124,7 +126,7 @@ describe("the fast path of strict decoding", () => {
       { ...base, kind: "WhatapAgent", metadata: { name: "whatap" }, spec: { features: {}, license: 5 } },
       { ...base, kind: "WhatapAgent", metadata: { name: "whatap" }, spec: { features: {}, license: "KEY" } },
       { ...base, kind: "WhatapAgent", metadata: { name: "whatap" }, spec: { license: "KEY", features: { k8sAgent: { masterAgent: { enabled: true } } } } },
-      withSymbol, withHiddenKey, getter, nullProto, sparse, arrayProps,
+      withSymbol, withHiddenKey, getter, throwing, proxy, nullProto, sparse, arrayProps,
       spec({ endpoints: [{ port: "metrics", interval: new String("30s") }] }),
       spec({ endpoints: [{ targetPort: Number.NaN }] }), spec({ endpoints: [{ targetPort: -0 }] }), spec({ endpoints: [{ targetPort: 1e400 }] }),
       spec({ endpoints: [{ targetPort: 2 ** 31 }] }), spec({ sampleLimit: undefined }), spec({ endpoints: undefined }),

@@ -173,6 +173,11 @@ const delegated = (ast: SchemaAST.AST): Step => {
  * module comment: then ask Effect's decoder).
  */
 export const decode = <S extends Schema.Top>(schema: S, input: unknown): S["Type"] | typeof invalid => {
-  const decoded = step(schema.ast)(input)
-  return decoded === missing ? invalid : decoded
+  try {
+    const decoded = step(schema.ast)(input)
+    return decoded === missing ? invalid : decoded
+  } catch {
+    // an accessor or a proxy that throws: Effect's decoder reports it in its own way
+    return invalid
+  }
 }
