@@ -80,8 +80,9 @@ export const dropNulls = (u: unknown): unknown => {
 export const maxDepth = 256
 
 /**
- * Whether any value lies deeper than `limit`. Recursive, but never deeper than `limit + 2` frames whatever the input (a few hundred,
- * well within the stack), so the recursive steps after it are safe.
+ * Whether any value lies deeper than `limit`. Recursive, but never deeper than `limit + 2`
+ * frames whatever the input (a few hundred, well within the stack), so the recursive
+ * steps after it are safe.
  */
 const nestingExceeds = (input: unknown, limit: number): boolean => {
   if (limit < 0) return true
