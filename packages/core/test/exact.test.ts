@@ -64,6 +64,16 @@ const retyped = fc.constantFrom(...corpus).chain((doc) => {
     edits.reduce<Json | undefined>((acc, [p, v]) => (acc === undefined ? acc : setAt(acc, p, v)), doc))
 })
 
+/** `agrees` for inputs that change as they are read: each decoder gets a fresh one. */
+const agreesFresh = (schema: Schema.Decoder<unknown>, make: () => unknown): boolean => {
+  const fast = Exact.decode(schema, make())
+  const slow = Schema.decodeUnknownExit(schema)(make(), strict)
+  if (fast === Exact.invalid) return false
+  assert.isTrue(Exit.isSuccess(slow), "the fast path accepted what Effect refuses")
+  if (Exit.isSuccess(slow)) assert.deepStrictEqual(canonical(fast), canonical(slow.value))
+  return true
+}
+
 const check = (input: unknown): void => {
   const schema = schemaOf(input)
   if (schema !== undefined) agrees(schema, input)
@@ -100,6 +110,50 @@ describe("the fast path of strict decoding", () => {
 
   it("agrees on samples and fixtures with scalars replaced by others of their type (the filters decide)", () => {
     fc.assert(fc.property(retyped, (u) => check(u)), { numRuns: 3000 })
+  })
+
+  it("agrees on objects that change while they are read, hidden keys, proxies and a polluted prototype", () => {
+    const monitor = schemas.WhatapStaticEndpoint
+    const doc = (spec: unknown) => ({ apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapStaticEndpoint", metadata: { name: "m", namespace: "n" }, spec })
+    const hidden = (object: object, key: string, value: unknown) => Object.defineProperty(object, key, { value, enumerable: false })
+    const makers: ReadonlyArray<() => unknown> = [
+      () => doc(hidden({ endpoints: [{ address: "a:1" }] }, "jobLabel", "app")),
+      () => doc({ endpoints: [hidden({ address: "a:1" }, "addNodeLabel", true)] }),
+      () => hidden({ apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapStaticEndpoint", metadata: { name: "m" } }, "spec", { endpoints: [{ address: "a:1" }] }),
+      () => {
+        const spec: Record<string, unknown> = { get endpoints() { spec["jobLabel"] = "late"; return [] } }
+        return doc(spec)
+      },
+      () => {
+        const endpoint: Record<string, unknown> = { get address() { endpoint["addNodeLabel"] = true; return "a:1" } }
+        return doc({ endpoints: [endpoint] })
+      },
+      () => {
+        const items: Array<unknown> = [undefined, { address: "b:1" }]
+        Object.defineProperty(items, 0, { get() { items.length = 1; return { address: "a:1" } }, enumerable: true, configurable: true })
+        return doc({ endpoints: items })
+      },
+      () => {
+        const items: Array<unknown> = []
+        Object.defineProperty(items, 0, { get() { if (items.length === 1) items.push({ address: "b:1" }); return { address: "a:1" } }, enumerable: true, configurable: true })
+        return doc({ endpoints: items })
+      },
+      () => doc(new Proxy(Object.assign(Object.create(null), { endpoints: [{ address: "a:1" }] }), { get: (o, k) => (k === "jobLabel" ? "app" : o[k]) }))
+    ]
+    for (const make of makers) agreesFresh(monitor, make)
+    const polluted = Object.prototype as Record<string, unknown>
+    try {
+      polluted["jobLabel"] = "polluted"
+      agreesFresh(monitor, () => doc({ endpoints: [{ address: "a:1" }] }))
+    } finally {
+      delete polluted["jobLabel"]
+    }
+    assert.isTrue(agreesFresh(monitor, () => doc({ endpoints: [{ address: "a:1" }] })))
+  })
+
+  it("agrees beyond these schemas: a record whose key has a filter", () => {
+    const keyed = Schema.Record(Schema.String.check(Schema.isMinLength(2)), Schema.String)
+    for (const input of [{ a: "x" }, { ab: "x" }]) agrees(keyed, input)
   })
 
   it("agrees on hostile values: odd keys, prototypes, accessors, symbols, sparse arrays, numbers", () => {

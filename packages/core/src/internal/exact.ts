@@ -7,8 +7,8 @@
  * shortcut: a well-formed resource is decoded in a few microseconds instead of tens.
  *
  * What it models, step for step as Effect's interpreter does: strings, numbers, booleans,
- * literals, structs (unknown keys are a failure; a key is present when `key in input`, as
- * in Effect; a property named `__proto__` makes the walk give up), string-keyed
+ * literals, structs (unknown keys are a failure; a key is present when `key in input`, read
+ * in Effect's order; a property named `__proto__` makes the walk give up), string-keyed
  * records, arrays, `anyOf` unions (the first member that decodes), filters, and encoding
  * links whose getters are synchronous (decoding defaults included). Declarations (the
  * license's `Redacted`) are handed to Effect's decoder for their own node. Anything else
@@ -76,7 +76,9 @@ const arrays = (ast: SchemaAST.Arrays): Step | undefined => {
     if (input === missing) return missing
     if (!Array.isArray(input)) return invalid
     const out: Array<unknown> = []
-    for (let i = 0; i < input.length; i++) {
+    // the length as it was before any item was read (an accessor may change it), as Effect reads it
+    const length = input.length
+    for (let i = 0; i < length; i++) {
       const decoded = each(input[i])
       if (decoded === invalid || decoded === missing) return invalid
       out.push(decoded)

@@ -30,23 +30,23 @@ export const objects = (ast: SchemaAST.Objects, step: (ast: SchemaAST.AST) => St
   const names = ast.propertySignatures.map((p) => p.name)
   if (names.some((name) => typeof name !== "string" || name === "__proto__")) return undefined
   const index = ast.indexSignatures[0]
-  if (ast.indexSignatures.length > 1 || (index !== undefined && index.parameter._tag !== "String")) return undefined
+  if (ast.indexSignatures.length > 1 || (index !== undefined && !plainString(index.parameter))) return undefined
   if (index === undefined && names.length === 0) return refinement((u) => u !== null && u !== undefined)
   const shape: Shape = {
     properties: ast.propertySignatures.map(property(step)),
     declared: new Set(names as ReadonlyArray<string>),
     value: index === undefined ? undefined : step(index.type)
   }
-  const keyed = byKeys(shape)
-  // an inherited name (`toString`) would be present for Effect on every plain object
-  const plainSafe = shape.properties.every((p) => !(p.name in Object.prototype))
   return (input) => {
     if (input === missing) return missing
     if (!isRecord(input)) return invalid
-    if (plainSafe && Object.getPrototypeOf(input) === Object.prototype) return keyed(input)
     return byDeclaration(shape, input)
   }
 }
+
+/** A record keyed by any string: `Schema.String` itself, no filter and no encoding on the key. */
+const plainString = (ast: SchemaAST.AST): boolean =>
+  ast._tag === "String" && ast.checks === undefined && ast.encoding === undefined
 
 interface Shape {
   readonly properties: ReadonlyArray<Property>
@@ -64,53 +64,21 @@ const decodeProperty = (p: Property, raw: unknown, out: Record<string, unknown>)
   return true
 }
 
-/** Any object: every declared property looked up, present when `name in input` as Effect reads it. */
+/**
+ * Effect's order of reading, so that accessors, hidden keys, proxies and inherited names
+ * give what they give Effect: the unknown keys first, then for each declared property in
+ * turn whether it is present (`name in input`) and only then its value.
+ */
 const byDeclaration = (shape: Shape, input: Readonly<Record<string, unknown>>): Out => {
   if (hasExcess(input, shape.declared, shape.value !== undefined)) return invalid
   const out: Record<string, unknown> = {}
   for (const p of shape.properties) {
-    const raw = input[p.name]
-    const absent = raw === undefined && !(p.name in input)
-    if (absent && p.skipAbsent) continue
-    if (!decodeProperty(p, absent ? missing : raw, out)) return invalid
+    // presence first, then the value, in this order (a proxy may answer them differently)
+    const present = p.name in input
+    if (!present && p.skipAbsent) continue
+    if (!decodeProperty(p, present ? input[p.name] : missing, out)) return invalid
   }
   return shape.value === undefined ? out : record(input, shape.value, shape.declared, out)
-}
-
-/**
- * A plain object whose prototype holds no declared name: presence is an own key, so the
- * walk goes over the keys it has (and the properties an absent key still means something
- * for) instead of looking every declared property up; the output keeps declaration order.
- */
-const byKeys = (shape: Shape): ((input: Readonly<Record<string, unknown>>) => Out) => {
-  const { properties, value } = shape
-  const position = new Map(properties.map((p, i) => [p.name, i]))
-  const needed = properties.flatMap((p, i) => (p.skipAbsent ? [] : [i]))
-  return (input) => {
-    const present: Array<number> = []
-    for (const key of Object.keys(input)) {
-      const i = position.get(key)
-      if (i === undefined) {
-        if (value === undefined) return invalid
-        continue
-      }
-      let j = present.length
-      present.push(i)
-      for (; j > 0 && (present[j - 1] ?? 0) > i; j--) present[j] = present[j - 1] ?? 0
-      present[j] = i
-    }
-    if (hasEnumerableSymbol(input)) return invalid
-    const out: Record<string, unknown> = {}
-    for (let a = 0, b = 0; a < present.length || b < needed.length;) {
-      const next = Math.min(present[a] ?? Infinity, needed[b] ?? Infinity)
-      const isPresent = present[a] === next
-      if (isPresent) a++
-      if (needed[b] === next) b++
-      const p = properties[next]
-      if (p === undefined || !decodeProperty(p, isPresent ? input[p.name] : missing, out)) return invalid
-    }
-    return value === undefined ? out : record(input, value, shape.declared, out)
-  }
 }
 
 /** The string-keyed record's entries, after the declared properties. */
