@@ -36,6 +36,7 @@ export interface Report {
 }
 
 const dedupe = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> => {
+  if (issues.length < 2) return issues
   const seen = new Set<string>()
   return issues.filter((issue) => {
     const key = `${issue.severity}\u0000${Finding.formatPath(issue.path)}\u0000${issue.message}`
@@ -61,6 +62,8 @@ const isPrefix = (prefix: Finding.Path, path: Finding.Path): boolean =>
  * than the `empty-spec` warning does.
  */
 const merge = (schema: ReadonlyArray<Issue>, semantic: ReadonlyArray<Issue>): ReadonlyArray<Issue> => {
+  if (semantic.length === 0) return schema
+  if (schema.length === 0) return semantic
   const rejected = new Set(schema.filter((i) => i.severity === "error").map((i) => Finding.formatPath(i.path)))
   const noSpec = schema.some((i) => i.rule === "empty-spec")
   return [

@@ -57,23 +57,49 @@ export const isRecord = (u: unknown): u is JsonRecord => {
  * call it on input whose depth is known to be bounded (`nestingExceeds`).
  */
 export const dropNulls = (u: unknown): unknown => {
-  if (Array.isArray(u)) {
-    const items = u.map(dropNulls)
-    return items.some((item, i) => item !== u[i]) ? items : u
-  }
+  if (Array.isArray(u)) return dropNullsIn(u)
   if (!isRecord(u)) return u
   // Copies only what holds a null somewhere: most documents have none, and are returned as they are.
   let copy: Record<string, unknown> | undefined
-  const keys = Object.keys(u)
-  keys.forEach((key, i) => {
+  for (const key in u) {
+    if (!Object.hasOwn(u, key)) continue
     const value = u[key]
     const dropped = value === null || value === undefined
     const kept = dropped ? undefined : dropNulls(value)
-    if (copy === undefined && !dropped && kept === value) return
-    copy ??= Object.fromEntries(keys.slice(0, i).map((k) => [k, u[k]]))
-    if (kept !== undefined) copy[key] = kept
-  })
+    if (copy === undefined && !dropped && kept === value) continue
+    copy ??= copyBefore(u, key)
+    if (kept !== undefined) put(copy, key, kept)
+  }
   return copy ?? u
+}
+
+/** Array items are kept (a null item is the schema's to judge); their own nulls are dropped. */
+const dropNullsIn = (items: ReadonlyArray<unknown>): ReadonlyArray<unknown> => {
+  let copy: Array<unknown> | undefined
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]
+    const kept = dropNulls(item)
+    if (copy === undefined && kept === item) continue
+    copy ??= items.slice(0, i)
+    copy.push(kept)
+  }
+  return copy ?? items
+}
+
+/** The own entries of `u` before `stop`, in order. */
+const copyBefore = (u: JsonRecord, stop: string): Record<string, unknown> => {
+  const copy: Record<string, unknown> = {}
+  for (const key in u) {
+    if (key === stop) break
+    if (Object.hasOwn(u, key)) put(copy, key, u[key])
+  }
+  return copy
+}
+
+/** An own data property, `__proto__` included (an assignment would set the prototype). */
+const put = (record: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === "__proto__") Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true })
+  else record[key] = value
 }
 
 /** Far beyond any real CR (the deepest schema path is under 20 levels), well within the stack. */

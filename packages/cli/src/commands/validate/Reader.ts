@@ -122,7 +122,9 @@ const documentAt = (events: Array<Event>, first: number, last: number, piece: Pi
   if (aliases._tag === "Expansion") {
     return invalid(at(start), `aliases expand the document to more than ${aliases.budget} nodes (${aliases.written} written; at most ${Aliases.expansionFactor} per node written, or ${Aliases.minBudget}, are read)`)
   }
-  const built = Result.try(() => constructFromEvents(events.slice(first, last + 1), { source: piece.text, schema, maxAliases: -1 }))
+  // a piece usually holds one document: its events are then passed as they are
+  const own = first === 0 && last === events.length - 1 ? events : events.slice(first, last + 1)
+  const built = Result.try(() => constructFromEvents(own, { source: piece.text, schema, maxAliases: -1 }))
   if (Result.isFailure(built)) {
     const key = built.failure instanceof YAMLException && built.failure.reason.includes("complex keys") ? complexKey(events, first, last) : undefined
     return key === undefined ? syntaxError(piece, built.failure, at) : invalid(at(key), Syntax.message(built.failure instanceof YAMLException ? built.failure.reason : "", undefined))

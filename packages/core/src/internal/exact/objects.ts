@@ -96,7 +96,8 @@ const record = (input: Readonly<Record<string, unknown>>, value: Step, declared:
  * covers; a symbol key never is. Strict decoding refuses it.
  */
 const hasExcess = (input: object, declared: ReadonlySet<string>, anyString: boolean): boolean => {
-  if (!anyString) for (const key of Object.keys(input)) if (!declared.has(key)) return true
+  // for-in over own keys: the same keys as Object.keys without a list per object
+  if (!anyString) for (const key in input) if (!declared.has(key) && Object.hasOwn(input, key)) return true
   return hasEnumerableSymbol(input)
 }
 

@@ -49,8 +49,11 @@ export const warning = (rule: Rule, path: Path, message: string): Issue => ({
   rule
 })
 
-/** No issues: one shared empty list, so a rule with nothing to check allocates nothing. */
-export const none: ReadonlyArray<Issue> = Object.freeze([])
+/**
+ * No issues: one shared empty list, so a rule with nothing to check allocates nothing.
+ * Not frozen: V8 spreads a frozen array through the slow iterator path.
+ */
+export const none: ReadonlyArray<Issue> = []
 
 /** Attaches a rule to findings produced elsewhere (decoder, selector engine). */
 export const tag = (rule: Rule, findings: ReadonlyArray<Finding>): ReadonlyArray<Issue> =>

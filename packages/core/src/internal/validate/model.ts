@@ -45,6 +45,6 @@ export const each = <T>(
 export const entries = <V>(map: { readonly [key: string]: V | undefined } | undefined): ReadonlyArray<readonly [string, V]> =>
   map === undefined ? noEntries : Object.entries(map).flatMap(([key, value]) => (value === undefined ? [] : [[key, value] as const]))
 
-const noEntries: ReadonlyArray<never> = Object.freeze([])
+const noEntries: ReadonlyArray<never> = []
 
 export const nonEmpty = (s: string | undefined): s is string => s !== undefined && s !== ""
