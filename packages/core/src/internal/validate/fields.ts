@@ -16,7 +16,7 @@ import type { Endpoint } from "../../Scrape.ts"
 import { durationError } from "./duration.ts"
 import { referenceError } from "./imageRef.ts"
 import { error, type Issue, none, warning } from "./issue.ts"
-import { at, type Context, each, entries, type L, type List, type Path } from "./model.ts"
+import { at, type Context, each, entries, field, type L, type List, type Path } from "./model.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
 import { checkResources } from "./resources.ts"
 import { checkAffinity, checkTolerations } from "./scheduling.ts"
@@ -60,95 +60,96 @@ export const checkInterval = (interval: string | undefined, path: Path): Readonl
 }
 
 export const checkMetadata = (metadata: L<ObjectMeta> | undefined, path: Path): ReadonlyArray<Issue> => metadata === undefined ? none : [
-  ...checkLabels(...at(metadata, "labels", path)),
-  ...checkAnnotations(...at(metadata, "annotations", path))
+  ...field(metadata, "labels", path, checkLabels),
+  ...field(metadata, "annotations", path, checkAnnotations)
 ]
 
-const checkContainer = (container: L<ContainerSpec> | undefined, path: Path): ReadonlyArray<Issue> => container === undefined ? none : [
-  ...checkImage(...at(container, "image", path)),
-  ...checkResources(...at(container, "resources", path)),
-  ...checkEnvs(...at(container, "envs", path))
+const checkContainer = (container: L<ContainerSpec>, path: Path): ReadonlyArray<Issue> => [
+  ...field(container, "image", path, checkImage),
+  ...field(container, "resources", path, checkResources),
+  ...field(container, "envs", path, checkEnvs)
 ]
 
 type Component = L<MasterAgentComponentSpec> | L<NodeAgentComponentSpec>
 
 /** The pod-template fields the master and node agents share. */
-const checkComponent = (component: Component | undefined, path: Path): ReadonlyArray<Issue> => component === undefined ? none : [
-  ...checkLabels(...at<Component, "labels">(component, "labels", path)),
-  ...checkLabels(...at<Component, "podLabels">(component, "podLabels", path)),
-  ...checkLabels(...at<Component, "nodeSelector">(component, "nodeSelector", path)),
-  ...checkAnnotations(...at<Component, "annotations">(component, "annotations", path)),
-  ...checkAnnotations(...at<Component, "podAnnotations">(component, "podAnnotations", path)),
-  ...checkResources(...at<Component, "resources">(component, "resources", path)),
-  ...checkEnvs(...at<Component, "envs">(component, "envs", path)),
-  ...checkTolerations(...at<Component, "tolerations">(component, "tolerations", path)),
-  ...checkAffinity(...at<Component, "affinity">(component, "affinity", path))
+const checkComponent = (component: Component, path: Path): ReadonlyArray<Issue> => [
+  ...field<Component, "labels">(component, "labels", path, checkLabels),
+  ...field<Component, "podLabels">(component, "podLabels", path, checkLabels),
+  ...field<Component, "nodeSelector">(component, "nodeSelector", path, checkLabels),
+  ...field<Component, "annotations">(component, "annotations", path, checkAnnotations),
+  ...field<Component, "podAnnotations">(component, "podAnnotations", path, checkAnnotations),
+  ...field<Component, "resources">(component, "resources", path, checkResources),
+  ...field<Component, "envs">(component, "envs", path, checkEnvs),
+  ...field<Component, "tolerations">(component, "tolerations", path, checkTolerations),
+  ...field<Component, "affinity">(component, "affinity", path, checkAffinity)
 ]
 
-const checkGpuFields = (gpu: L<GpuMonitoringSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => {
-  if (gpu === undefined) return none
-  const [hostEngine, hostEnginePath] = at(gpu, "hostEngine", path)
-  return [
-    ...checkImage(...at(gpu, "customImageFullName", path)),
-    ...checkResources(...at(gpu, "resources", path)),
-    ...checkEnvs(...at(gpu, "envs", path)),
-    ...checkLabels(...at(gpu, "nodeSelector", path)),
-    ...checkAffinity(...at(gpu, "affinity", path)),
-    ...checkInterval(...at(gpu, "interval", path)),
-    ...checkRelabelConfigs(...at(gpu, "relabelConfigs", path), context.regex),
-    ...checkRelabelConfigs(...at(gpu, "metricRelabelConfigs", path), context.regex),
-    ...checkImage(...at(hostEngine, "customImageFullName", hostEnginePath)),
-    ...checkResources(...at(hostEngine, "resources", hostEnginePath))
-  ]
-}
+const checkGpuFields = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context): ReadonlyArray<Issue> => [
+  ...field(gpu, "customImageFullName", path, checkImage),
+  ...field(gpu, "resources", path, checkResources),
+  ...field(gpu, "envs", path, checkEnvs),
+  ...field(gpu, "nodeSelector", path, checkLabels),
+  ...field(gpu, "affinity", path, checkAffinity),
+  ...field(gpu, "interval", path, checkInterval),
+  ...field(gpu, "relabelConfigs", path, (configs, here) => checkRelabelConfigs(configs, here, context.regex)),
+  ...field(gpu, "metricRelabelConfigs", path, (configs, here) => checkRelabelConfigs(configs, here, context.regex)),
+  ...field(gpu, "hostEngine", path, (hostEngine, here) => [
+    ...field(hostEngine, "customImageFullName", here, checkImage),
+    ...field(hostEngine, "resources", here, checkResources)
+  ])
+]
 
-export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => {
-  if (k8sAgent === undefined) return none
-  const [master, masterPath] = at(k8sAgent, "masterAgent", path)
-  const [node, nodePath] = at(k8sAgent, "nodeAgent", path)
-  const controlPlane = [at(k8sAgent, "apiserverMonitoring", path), at(k8sAgent, "etcdMonitoring", path), at(k8sAgent, "schedulerMonitoring", path)]
-  return [
-    ...checkImage(...at(k8sAgent, "customImageFullName", path)),
-    ...checkImage(...at(k8sAgent, "customAgentImageFullName", path)),
-    ...checkComponent(master, masterPath),
-    ...checkContainer(...at(master, "masterAgentContainer", masterPath)),
-    ...checkComponent(node, nodePath),
-    ...checkContainer(...at(node, "nodeAgentContainer", nodePath)),
-    ...checkContainer(...at(node, "nodeHelperContainer", nodePath)),
-    ...controlPlane.flatMap(([monitoring, here]) => checkImage(...at(monitoring, "customImageFullName", here))),
-    ...checkGpuFields(...at(k8sAgent, "gpuMonitoring", path), context)
-  ]
-}
+const controlPlaneImage = (monitoring: { readonly customImageFullName?: string | undefined }, path: Path): ReadonlyArray<Issue> =>
+  field(monitoring, "customImageFullName", path, checkImage)
+
+export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => k8sAgent === undefined ? none : [
+  ...field(k8sAgent, "customImageFullName", path, checkImage),
+  ...field(k8sAgent, "customAgentImageFullName", path, checkImage),
+  ...field(k8sAgent, "masterAgent", path, (master, here) => [
+    ...checkComponent(master, here),
+    ...field(master, "masterAgentContainer", here, checkContainer)
+  ]),
+  ...field(k8sAgent, "nodeAgent", path, (node, here) => [
+    ...checkComponent(node, here),
+    ...field(node, "nodeAgentContainer", here, checkContainer),
+    ...field(node, "nodeHelperContainer", here, checkContainer)
+  ]),
+  ...field(k8sAgent, "apiserverMonitoring", path, controlPlaneImage),
+  ...field(k8sAgent, "etcdMonitoring", path, controlPlaneImage),
+  ...field(k8sAgent, "schedulerMonitoring", path, controlPlaneImage),
+  ...field(k8sAgent, "gpuMonitoring", path, (gpu, here) => checkGpuFields(gpu, here, context))
+]
 
 /** `interval` and `metricRelabelConfigs` of every endpoint. */
 export const checkEndpointFields = (endpoints: List<Endpoint>, path: Path, context: Context): ReadonlyArray<Issue> =>
   each(endpoints, path, (endpoint, here) => [
-    ...checkInterval(...at(endpoint, "interval", here)),
-    ...checkRelabelConfigs(...at(endpoint, "metricRelabelConfigs", here), context.regex)
+    ...field(endpoint, "interval", here, checkInterval),
+    ...field(endpoint, "metricRelabelConfigs", here, (configs, at) => checkRelabelConfigs(configs, at, context.regex))
   ])
 
 export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => openAgent === undefined ? none : [
-  ...checkImage(...at(openAgent, "customImageFullName", path)),
-  ...checkLabels(...at(openAgent, "labels", path)),
-  ...checkLabels(...at(openAgent, "podLabels", path)),
-  ...checkLabels(...at(openAgent, "nodeSelector", path)),
-  ...checkAnnotations(...at(openAgent, "annotations", path)),
-  ...checkAnnotations(...at(openAgent, "podAnnotations", path)),
-  ...checkEnvs(...at(openAgent, "envs", path)),
-  ...checkTolerations(...at(openAgent, "tolerations", path)),
-  ...checkAffinity(...at(openAgent, "affinity", path)),
+  ...field(openAgent, "customImageFullName", path, checkImage),
+  ...field(openAgent, "labels", path, checkLabels),
+  ...field(openAgent, "podLabels", path, checkLabels),
+  ...field(openAgent, "nodeSelector", path, checkLabels),
+  ...field(openAgent, "annotations", path, checkAnnotations),
+  ...field(openAgent, "podAnnotations", path, checkAnnotations),
+  ...field(openAgent, "envs", path, checkEnvs),
+  ...field(openAgent, "tolerations", path, checkTolerations),
+  ...field(openAgent, "affinity", path, checkAffinity),
   ...each(...at(openAgent, "targets", path), (target, here) => [
-    ...checkRelabelConfigs(...at(target, "relabelConfigs", here), context.regex),
-    ...checkEndpointFields(...at(target, "endpoints", here), context)
+    ...field(target, "relabelConfigs", here, (configs, at) => checkRelabelConfigs(configs, at, context.regex)),
+    ...field(target, "endpoints", here, (endpoints, at) => checkEndpointFields(endpoints, at, context))
   ])
 ]
 
 export const checkInstrumentationFields = (instrumentation: L<InstrumentationSpec> | undefined, path: Path): ReadonlyArray<Issue> => instrumentation === undefined ? none : [
-  ...checkResources(...at(instrumentation, "initContainerResources", path)),
+  ...field(instrumentation, "initContainerResources", path, checkResources),
   ...each(...at(instrumentation, "targets", path), (target, here) => [
-    ...checkResources(...at(target, "initContainerResources", here)),
-    ...checkEnvs(...at(target, "envs", here)),
-    ...checkImage(...at(target, "customImageFullName", here)),
-    ...checkImage(...at(target, "customImageName", here))
+    ...field(target, "initContainerResources", here, checkResources),
+    ...field(target, "envs", here, checkEnvs),
+    ...field(target, "customImageFullName", here, checkImage),
+    ...field(target, "customImageName", here, checkImage)
   ])
 ]

@@ -33,6 +33,21 @@ export const at = <T extends object, K extends keyof T & string>(
   path: Path
 ): readonly [T[K] | undefined, Path] => [owner?.[key], [...path, key]]
 
+/**
+ * `check` on `owner[key]` at its path, or no issues when the field is absent: for the field
+ * rules (labels, images, resources, ...), which have nothing to say about an absent field,
+ * so no path is built for one.
+ */
+export const field = <T extends object, K extends keyof T & string>(
+  owner: T | undefined,
+  key: K,
+  path: Path,
+  check: (value: Exclude<T[K], undefined>, path: Path) => ReadonlyArray<Issue>
+): ReadonlyArray<Issue> => {
+  const value = owner?.[key]
+  return value === undefined ? none : check(value as Exclude<T[K], undefined>, [...path, key])
+}
+
 /** The issues of every present item of a list, with the item's index in the path. */
 export const each = <T>(
   list: ReadonlyArray<T | undefined> | undefined,
