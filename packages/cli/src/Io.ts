@@ -79,11 +79,11 @@ const exitCode = (): number => (typeof process.exitCode === "number" ? process.e
  * Every command but `run` is a short process that may stream large inputs. Two V8
  * settings keep its memory flat and its start quick: the small-heap mode, and no TurboFan
  * (the interpreter, Sparkplug and Maglev still run). TurboFan's compile zones were the
- * unstable part of the peak: `validate` of 15,000 documents 111-137 MiB with it, 103-106
- * without; 150,000 documents 130-156 MiB with it, 107 without. Without it a short input is
- * faster (1,500 documents 0.21 s -> 0.17 s: nothing is compiled twice) and a long one
- * about 8% slower (15,000: 0.76 s -> 0.81 s). `run`, the long-lived operator, keeps V8's
- * defaults (`--jit` chooses). Call it before any command module loads.
+ * unstable part of the peak: `validate` of 15,000 documents 114-137 MiB with it, 102-106
+ * without; 150,000 documents 119-133 MiB with it, 106 without. Without it a short input
+ * is faster (1,500 documents 0.23 s -> 0.18 s: nothing is compiled twice) and a long one
+ * slower (15,000: 0.74 s -> 0.76 s; 150,000: 4.9 s -> 6.6 s). `run`, the long-lived
+ * operator, keeps V8's defaults (`--jit` chooses). Call it before any command module loads.
  */
 export const tuneV8 = (argv: ReadonlyArray<string>): void => {
   if (argv[0] === "run") return
