@@ -31,6 +31,14 @@ describe("quantities", () => {
     it(`compares ${a} and ${b}`, () => assert.strictEqual(Quantity.compare(quantity(a), quantity(b)), expected))
   }
   it("rejects absurd exponents instead of computing them", () => assert.isFalse(Quantity.parse("1e999999999").ok))
+
+  it("a remembered result is the result: repeats, and texts forgotten past the cap, parse as the first time", () => {
+    const texts = [...valid, ...invalid, ...Array.from({ length: Quantity.maxRemembered + 50 }, (_, i) => (i % 3 === 0 ? `${i}m` : i % 3 === 1 ? `${i}.5Gi` : `${i}x`))]
+    for (const round of [0, 1]) {
+      for (const text of texts) assert.deepStrictEqual(Quantity.parse(text), Quantity.parseText(text), `round ${round}: ${text}`)
+    }
+    assert.deepStrictEqual(Quantity.parse(0.25), Quantity.parseText("0.25"))
+  })
 })
 
 describe("image references", () => {

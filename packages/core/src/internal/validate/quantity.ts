@@ -31,8 +31,28 @@ const invalid = (text: string): ParseResult => ({
   message: `invalid quantity ${JSON.stringify(text)}: expected a number with an optional suffix, e.g. 500m, 1.5, 256Mi, 2Gi, 1e3`
 })
 
+/**
+ * Results of texts parsed before (the oldest forgotten first): a manifest bundle repeats
+ * the same few quantities (`100m`, `1Gi`) in every resource. Results are immutable, short
+ * texts only, at most `maxRemembered` of them.
+ */
+const remembered = new Map<string, ParseResult>()
+export const maxRemembered = 1024
+const maxRememberedLength = 64
+
 export const parse = (input: string | number): ParseResult => {
   const text = typeof input === "number" ? String(input) : input
+  if (text.length > maxRememberedLength) return parseText(text)
+  const known = remembered.get(text)
+  if (known !== undefined) return known
+  const result = parseText(text)
+  if (remembered.size >= maxRemembered) remembered.delete(remembered.keys().next().value ?? "")
+  remembered.set(text, result)
+  return result
+}
+
+/** `parse` without the memory of earlier texts. */
+export const parseText = (text: string): ParseResult => {
   const match = grammar.exec(text)
   if (match === null) return invalid(text)
   const [, sign = "", number = "", suffix = ""] = match
