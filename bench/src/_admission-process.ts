@@ -10,6 +10,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { Effect, Schema } from "effect"
+import { envString } from "./_main.ts"
 
 export class ServerError extends Schema.TaggedError<ServerError>()("ServerError", { message: Schema.String }) {}
 
@@ -63,11 +64,17 @@ const stop = (child: ChildProcess) =>
     child.kill("SIGTERM")
   })
 
+const jitMode = (raw: string): "optimizing" | "baseline" => {
+  if (raw === "optimizing" || raw === "baseline") return raw
+  throw new Error(`BENCH_ADMISSION_JIT=${raw}: expected optimizing or baseline`)
+}
+
 /**
- * `BENCH_ADMISSION_JIT=baseline`: the server runs without V8's optimizing compilers, as
- * `whatapctl run --jit baseline` (the Helm chart's setting) runs the operator.
+ * `BENCH_ADMISSION_JIT=baseline`: the server runs without V8's optimizing compilers, with
+ * the flags `whatapctl run --jit baseline` (the Helm chart's setting) sets (the cli's
+ * `Io.setJit`, which the bench cannot import: keep the two alike).
  */
-export const jitFlags = (process.env["BENCH_ADMISSION_JIT"] ?? "optimizing") === "baseline" ? ["--no-maglev", "--no-opt"] : []
+export const jitFlags = jitMode(envString("BENCH_ADMISSION_JIT", "optimizing")) === "baseline" ? ["--no-maglev", "--no-opt"] : []
 
 /** The server, listening; stopped when the scope closes. Its stderr (warnings, errors) is ours. */
 export const start = (dir: string) =>

@@ -241,7 +241,7 @@ const dispatch = (argv: ReadonlyArray<string>): Effect.Effect<Exit.Code, Exit.Us
     const io = yield* Io
     const first = argv[0]
     if (first === undefined) return yield* usageError("no command given", "")
-    if (first === "help" || first === "--help" || first === "-h") return yield* help(argv.slice(1))
+    if (first === "help" || isHelpFlag(first)) return yield* help(argv.slice(1))
     const command = first === "--version" ? find(["version"]) : find(argv)
     if (command === undefined) {
       const members = groupOf(first)

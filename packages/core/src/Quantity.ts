@@ -11,7 +11,6 @@
  */
 import * as Syntax from "./internal/validate/quantity.ts"
 
-const binaryPowers = Syntax.binary
 const decimalExponents: Readonly<Record<string, number>> = { ...Syntax.decimal, "": 0 }
 const decimalSuffixes: ReadonlyMap<number, string> = new Map(Object.entries(decimalExponents).map(([s, e]) => [e, s]))
 const binarySuffixes = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
@@ -27,16 +26,10 @@ interface Parsed {
 
 const abs = (n: bigint): bigint => (n < 0n ? -n : n)
 
-const parse = (text: string): Parsed | undefined => {
-  const match = Syntax.grammar.exec(text)
-  if (match === null) return undefined
-  const [, sign = "", number = "", suffix = ""] = match
-  const [whole = "", fraction = ""] = number.split(".")
+const parse = ({ sign, whole, fraction, suffix, binaryPower, exponent }: Syntax.Split): Parsed | undefined => {
   let mantissa = BigInt(`${whole}${fraction}` || "0")
   if (sign === "-") mantissa = -mantissa
-  const power = binaryPowers[suffix]
-  if (power !== undefined) return { mantissa: mantissa * 1024n ** BigInt(power), scale: -fraction.length, format: "BinarySI" }
-  const exponent = decimalExponents[suffix] ?? Number(suffix.slice(1))
+  if (binaryPower !== undefined) return { mantissa: mantissa * 1024n ** BigInt(binaryPower), scale: -fraction.length, format: "BinarySI" }
   if (Math.abs(exponent) > Syntax.maxExponent) return undefined
   return { mantissa, scale: exponent - fraction.length, format: suffix in decimalExponents ? "DecimalSI" : "DecimalExponent" }
 }
@@ -87,24 +80,20 @@ const decimal = (q: Parsed): string => {
   return `${amount}${exponent === 0 ? "" : `e${exponent}`}`
 }
 
-/** Go's `parseQuantityString` parts: sign, digits without leading zeros, fraction, suffix. */
-const parts = /^([+-]?)0*([0-9]*)(?:\.([0-9]*))?(.*)$/
-
 /**
  * The fast path of Go's `ParseQuantity`, which keeps the text as it came when it looks
  * canonical: a decimal whose exponent is a multiple of 3 and whose digits neither start
  * with 0 nor end in 000, or a binary (no fraction, few enough digits) not divisible by 8.
  */
-const keptAsWritten = (text: string, format: Format): boolean => {
-  const [, , whole = "", fraction = "", suffix = ""] = parts.exec(text) ?? []
-  const num = whole === "" ? "0" : whole
+const keptAsWritten = ({ whole, fraction, binaryPower, exponent }: Syntax.Split, format: Format): boolean => {
+  // Go's `parseQuantityString` drops the leading zeros of the whole part
+  const num = whole.replace(/^0+/, "") || "0"
   const digits = `${num}${fraction}`
   if (format === "BinarySI") {
-    const power = binaryPowers[suffix] ?? 0
-    const precision = 15 - num.length - Math.trunc((power * 10 * 3) / 10) - 1
+    const precision = 15 - num.length - 3 * (binaryPower ?? 0) - 1
     return fraction === "" && precision >= 0 && BigInt(num) % 8n !== 0n
   }
-  const scale = (decimalExponents[suffix] ?? Number(suffix.slice(1))) - fraction.length
+  const scale = exponent - fraction.length
   return 18 - digits.length >= 0 && scale >= -9 && scale % 3 === 0 && !digits.endsWith("000") && !digits.startsWith("0")
 }
 
@@ -123,9 +112,10 @@ const keptAsWritten = (text: string, format: Format): boolean => {
  */
 export const canonical = (input: string | number): string | number => {
   const text = typeof input === "number" ? String(input) : input
-  const parsed = parse(text)
-  if (parsed === undefined) return input
-  if (text !== "0" && keptAsWritten(text, parsed.format)) return text
+  const pieces = Syntax.split(text)
+  const parsed = pieces === undefined ? undefined : parse(pieces)
+  if (pieces === undefined || parsed === undefined) return input
+  if (keptAsWritten(pieces, parsed.format)) return text
   const q = toNano(parsed)
   if (q.mantissa === 0n) return "0"
   if (q.format === "BinarySI" && abs(q.mantissa) >= 1024n * 10n ** BigInt(Math.max(0, -q.scale))) {

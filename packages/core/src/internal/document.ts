@@ -16,6 +16,7 @@ import { WhatapAgent } from "../WhatapAgent.ts"
 import * as Exact from "./exact.ts"
 import * as Lenient from "./lenient.ts"
 import { error, type Issue, warning } from "./validate/issue.ts"
+import { putOwn } from "./validate/json.ts"
 
 export const schemas = {
   WhatapAgent,
@@ -68,7 +69,7 @@ export const dropNulls = (u: unknown): unknown => {
     const kept = dropped ? undefined : dropNulls(value)
     if (copy === undefined && !dropped && kept === value) continue
     copy ??= copyBefore(u, key)
-    if (kept !== undefined) put(copy, key, kept)
+    if (kept !== undefined) putOwn(copy, key, kept)
   }
   return copy ?? u
 }
@@ -91,15 +92,9 @@ const copyBefore = (u: JsonRecord, stop: string): Record<string, unknown> => {
   const copy: Record<string, unknown> = {}
   for (const key in u) {
     if (key === stop) break
-    if (Object.hasOwn(u, key)) put(copy, key, u[key])
+    if (Object.hasOwn(u, key)) putOwn(copy, key, u[key])
   }
   return copy
-}
-
-/** An own data property, `__proto__` included (an assignment would set the prototype). */
-const put = (record: Record<string, unknown>, key: string, value: unknown): void => {
-  if (key === "__proto__") Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true })
-  else record[key] = value
 }
 
 /** Far beyond any real CR (the deepest schema path is under 20 levels), well within the stack. */

@@ -18,7 +18,8 @@
  */
 import { Exit, Option, Schema, SchemaAST, type SchemaGetter } from "effect"
 import { objects } from "./exact/objects.ts"
-import { invalid, isRecord, missing, type Out, refinement, type Step } from "./exact/shared.ts"
+import { invalid, missing, type Out, refinement, type Step } from "./exact/shared.ts"
+import { isRecord } from "./validate/json.ts"
 
 export { invalid }
 

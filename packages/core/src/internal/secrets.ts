@@ -121,11 +121,11 @@ const replaceAll = (message: string, a: Automaton, by: string): string => {
   return result + message.slice(from)
 }
 
-/** `findings` with every spelling of every secret value replaced by `<redacted>`. */
 /** `redact` with the secrets of `input`, looked for only when there is a finding to redact. */
 export const redactFrom = <F extends { readonly message: string }>(findings: ReadonlyArray<F>, input: unknown): ReadonlyArray<F> =>
   findings.length === 0 ? findings : redact(findings, values(input))
 
+/** `findings` with every spelling of every secret value replaced by `<redacted>`. */
 export const redact = <F extends { readonly message: string }>(
   findings: ReadonlyArray<F>,
   secrets: ReadonlyArray<string>

@@ -25,7 +25,9 @@ const compileTargets = (agent: WhatapAgent.WhatapAgent): ReadonlyArray<CompiledT
     if (!target.enabled) return []
     const pods = Selector.forTarget(target.podSelector)
     const namespaces = Selector.fromNamespaceSelector(target.namespaceSelector)
-    // An invalid selector never matches (the validator reports it; the webhook skips it).
+    // An invalid selector is counted as matching nothing (the validator reports it as an
+    // error); the webhook matches such a selector literally, as the Go operator did
+    // (injector's Literal.ts), so its pods may still be injected.
     if (Result.isFailure(pods) || Result.isFailure(namespaces)) return []
     return [{ pods: Selector.compile(pods.success), namespaces: Selector.compileNamespace(namespaces.success) }]
   })

@@ -27,24 +27,18 @@ interface Anchor {
   open: boolean
 }
 
-const ok: Verdict = { _tag: "Ok" }
+/** The verdict of a document without an alias: nothing can expand or cycle. */
+export const ok: Verdict = { _tag: "Ok" }
 
-/** The verdict for one document's events, `from` (its first node) up to `to` (exclusive). */
-export const check = (events: ReadonlyArray<Event>, from: number, to: number, source: string): Verdict =>
-  hasAlias(events, from, to) ? walk(events, from, to, source) : ok
-
-/** Without an alias nothing can expand or cycle: most documents are decided by this scan alone. */
-const hasAlias = (events: ReadonlyArray<Event>, from: number, to: number): boolean => {
-  for (let i = from; i < to; i++) if (events[i]?.type === EVENT_ID.ALIAS) return true
-  return false
-}
-
-const walk = (events: ReadonlyArray<Event>, from: number, to: number, source: string): Verdict => {
+/**
+ * The verdict for one document's events, `from` (its first node) up to `to` (exclusive).
+ * The reader asks only about documents with an alias (most have none: `ok`).
+ */
+export const check = (events: ReadonlyArray<Event>, from: number, to: number, source: string): Verdict => {
   const frames: Array<{ size: number; anchor: Anchor | undefined }> = []
   const anchors = new Map<string, Anchor>()
   let written = 0
   let expanded = 0
-  let aliases = 0
   const add = (n: number): void => {
     const top = frames[frames.length - 1]
     if (top === undefined) expanded += n
@@ -64,7 +58,6 @@ const walk = (events: ReadonlyArray<Event>, from: number, to: number, source: st
       frames.push({ size: 1, anchor })
     } else if (e.type === EVENT_ID.ALIAS) {
       written++
-      aliases++
       // an undefined alias is the parser's to report (with its position)
       const anchor = anchors.get(source.slice(e.anchorStart, e.anchorEnd))
       if (anchor?.open === true) return { _tag: "Cycle", offset: nodeStart(e) }
@@ -77,5 +70,6 @@ const walk = (events: ReadonlyArray<Event>, from: number, to: number, source: st
     }
   }
   const budget = Math.max(minBudget, expansionFactor * written)
-  return aliases > 0 && expanded > budget ? { _tag: "Expansion", expanded, written, budget } : ok
+  // without an alias `expanded` is `written`, always within the budget
+  return expanded > budget ? { _tag: "Expansion", expanded, written, budget } : ok
 }

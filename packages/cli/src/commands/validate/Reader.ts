@@ -113,11 +113,11 @@ const complexKey = (events: ReadonlyArray<Event>, from: number, to: number): num
 }
 
 /** One document: events[first] is its DOCUMENT event, events[last] the POP that ends it. */
-const documentAt = (events: Array<Event>, first: number, last: number, piece: Piece, at: (offset: number) => Position): Doc => {
+const documentAt = (events: Array<Event>, first: number, last: number, piece: Piece, at: (offset: number) => Position, aliased: boolean): Doc => {
   const head = events[first + 1]
   const start = head === undefined || first + 1 >= last ? 0 : Math.max(nodeStart(head), 0)
   if (first + 1 >= last) return { _tag: "Empty", position: at(start) }
-  const aliases = Aliases.check(events, first + 1, last, piece.text)
+  const aliases = aliased ? Aliases.check(events, first + 1, last, piece.text) : Aliases.ok
   if (aliases._tag === "Cycle") return invalid(at(aliases.offset), "an alias (*name) refers to the node that contains it: the value would be infinite")
   if (aliases._tag === "Expansion") {
     return invalid(at(start), `aliases expand the document to more than ${aliases.budget} nodes (${aliases.written} written; at most ${Aliases.expansionFactor} per node written, or ${Aliases.minBudget}, are read)`)
@@ -149,12 +149,15 @@ export const read = (piece: Piece): ReadonlyArray<Doc> => {
   const docs: Array<Doc> = []
   let depth = 0
   let first = 0
+  // whether the current document holds an alias (only those need the alias check)
+  let aliased = false
   for (let i = 0; i < events.length; i++) {
     const type = events[i]?.type
     if (type === EVENT_ID.DOCUMENT || type === EVENT_ID.MAPPING || type === EVENT_ID.SEQUENCE) {
-      if (depth === 0) first = i
+      if (depth === 0) [first, aliased] = [i, false]
       depth++
-    } else if (type === EVENT_ID.POP && --depth === 0) docs.push(documentAt(events, first, i, piece, at))
+    } else if (type === EVENT_ID.ALIAS) aliased = true
+    else if (type === EVENT_ID.POP && --depth === 0) docs.push(documentAt(events, first, i, piece, at, aliased))
   }
   return docs
 }

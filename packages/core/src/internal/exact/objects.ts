@@ -5,13 +5,8 @@
  * decoded properties come out in declaration order, then the record's entries.
  */
 import { SchemaAST } from "effect"
-import { invalid, isRecord, missing, type Out, refinement, type Step } from "./shared.ts"
-
-/** An own data property even for `__proto__` (a record's key), as Effect assigns decoded keys. */
-const assign = (out: Record<string, unknown>, key: string, value: unknown): void => {
-  if (key === "__proto__") Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true })
-  else out[key] = value
-}
+import { isRecord, putOwn } from "../validate/json.ts"
+import { invalid, missing, type Out, refinement, type Step } from "./shared.ts"
 
 interface Property {
   readonly name: string
@@ -86,7 +81,8 @@ const record = (input: Readonly<Record<string, unknown>>, value: Step, declared:
   for (const key of Object.keys(input)) {
     const decoded = value(input[key])
     if (decoded === invalid || decoded === missing) return invalid
-    if (!declared.has(key)) assign(out, key, decoded)
+    // an own data property even for `__proto__`, as Effect assigns decoded keys
+    if (!declared.has(key)) putOwn(out, key, decoded)
   }
   return out
 }

@@ -13,6 +13,3 @@ export type Step = (input: unknown) => Out
 
 export const refinement = (accepts: (u: unknown) => boolean): Step => (input) =>
   input === missing ? missing : accepts(input) ? input : invalid
-
-export const isRecord = (u: unknown): u is Readonly<Record<PropertyKey, unknown>> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)

@@ -24,7 +24,7 @@ import { checkAffinity, checkTolerations } from "./scheduling.ts"
 type StringMap = { readonly [key: string]: string | undefined } | undefined
 
 const checkMap = (map: StringMap, path: Path, withValues: boolean): ReadonlyArray<Issue> =>
-  map === undefined ? none : entries(map).flatMap(([key, value]) => [
+  entries(map).flatMap(([key, value]) => [
     ...labelKeyErrors(key).map((m) => error("labels", [...path, key], `invalid key ${JSON.stringify(key)}: ${m}`)),
     ...(withValues ? labelValueErrors(value).map((m) => error("labels", [...path, key], `invalid value ${JSON.stringify(value)}: ${m}`)) : [])
   ])
@@ -59,7 +59,7 @@ export const checkInterval = (interval: string | undefined, path: Path): Readonl
   return problem === undefined ? [] : [error("duration", path, problem)]
 }
 
-export const checkMetadata = (metadata: L<ObjectMeta> | undefined, path: Path): ReadonlyArray<Issue> => metadata === undefined ? none : [
+export const checkMetadata = (metadata: L<ObjectMeta>, path: Path): ReadonlyArray<Issue> => [
   ...field(metadata, "labels", path, checkLabels),
   ...field(metadata, "annotations", path, checkAnnotations)
 ]

@@ -11,6 +11,15 @@ export type JsonRecord = Readonly<Record<string, unknown>>
 export const isRecord = (u: unknown): u is JsonRecord =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
+/**
+ * Sets `key` as an own data property, `__proto__` included (an assignment would set the
+ * prototype instead), as JSON.parse and the decoders produce keys.
+ */
+export const putOwn = (record: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === "__proto__") Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true })
+  else record[key] = value
+}
+
 export const items = (u: unknown): ReadonlyArray<unknown> => (Array.isArray(u) ? u : [])
 
 /** Own key/value pairs of a map, in insertion order. */

@@ -14,7 +14,7 @@ import { checkEndpointFields, checkInstrumentationFields, checkK8sAgentFields, c
 import { checkInstrumentation } from "./instrumentation.ts"
 import { error, type Issue, warning } from "./issue.ts"
 import { checkK8sAgent } from "./k8sAgent.ts"
-import { at, type Context, type L, nonEmpty, type Path } from "./model.ts"
+import { at, type Context, field, type L, nonEmpty, type Path } from "./model.ts"
 import { portOrNameError } from "./network.ts"
 import { checkOpenAgent } from "./openAgent.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
@@ -106,6 +106,6 @@ const rules = (resource: LenientResource, context: Context): ReadonlyArray<Issue
 /** The semantic rules of one resource, identity and field rules included. */
 export const check = (resource: LenientResource, context: Context): ReadonlyArray<Issue> => [
   ...checkIdentity(resource.kind, resource.value.metadata),
-  ...checkMetadata(...at(resource.value, "metadata", [])),
+  ...field(resource.value, "metadata", [], checkMetadata),
   ...rules(resource, context)
 ]

@@ -4,6 +4,7 @@
  * decimal exponent (`e3`). Parsed into an exact fraction of BigInts so that `500m` and
  * `0.5` compare equal and no float rounding ever decides a requests-vs-limits error.
  */
+import { remembered } from "./remembered.ts"
 
 /** numerator / denominator, denominator > 0 */
 export interface Quantity {
@@ -31,44 +32,51 @@ const invalid = (text: string): ParseResult => ({
   message: `invalid quantity ${JSON.stringify(text)}: expected a number with an optional suffix, e.g. 500m, 1.5, 256Mi, 2Gi, 1e3`
 })
 
-/**
- * Results of texts parsed before (the oldest forgotten first): a manifest bundle repeats
- * the same few quantities (`100m`, `1Gi`) in every resource. Results are immutable, short
- * texts only, at most `maxRemembered` of them.
- */
-const remembered = new Map<string, ParseResult>()
 export const maxRemembered = 1024
-const maxRememberedLength = 64
 
-export const parse = (input: string | number): ParseResult => {
-  const text = typeof input === "number" ? String(input) : input
-  if (text.length > maxRememberedLength) return parseText(text)
-  const known = remembered.get(text)
-  if (known !== undefined) return known
-  const result = parseText(text)
-  if (remembered.size >= maxRemembered) remembered.delete(remembered.keys().next().value ?? "")
-  remembered.set(text, result)
-  return result
+/** A quantity; texts parsed before are remembered (`remembered.ts`): bundles repeat `100m`, `1Gi`. */
+export const parse = (input: string | number): ParseResult =>
+  rememberedParse(typeof input === "number" ? String(input) : input)
+
+/** The pieces of a quantity's text, as the grammar reads them. */
+export interface Split {
+  readonly sign: string
+  /** digits before the point, leading zeros included ("" for `.5`) */
+  readonly whole: string
+  /** digits after the point ("" when none) */
+  readonly fraction: string
+  readonly suffix: string
+  /** the power of 1024 of a binary suffix */
+  readonly binaryPower: number | undefined
+  /** the power of 10 of a decimal suffix or an `e` exponent (0 for none and for binary) */
+  readonly exponent: number
+}
+
+/** The pieces of `text`, or undefined when it is no quantity (the one reading of the grammar). */
+export const split = (text: string): Split | undefined => {
+  const match = grammar.exec(text)
+  if (match === null) return undefined
+  const [, sign = "", number = "", suffix = ""] = match
+  const [whole = "", fraction = ""] = number.split(".")
+  const exponent = suffix in decimal
+    ? (decimal[suffix] ?? 0)
+    : /^[eE][+-]?[0-9]+$/.test(suffix) ? Number(suffix.slice(1)) : 0
+  return { sign, whole, fraction, suffix, binaryPower: binary[suffix], exponent }
 }
 
 /** `parse` without the memory of earlier texts. */
 export const parseText = (text: string): ParseResult => {
-  const match = grammar.exec(text)
-  if (match === null) return invalid(text)
-  const [, sign = "", number = "", suffix = ""] = match
-  const [whole = "", fraction = ""] = number.split(".")
-  let numerator = BigInt(`${whole}${fraction}` || "0")
-  let denominator = 10n ** BigInt(fraction.length)
-  const exponent = suffix in decimal
-    ? (decimal[suffix] ?? 0)
-    : /^[eE][+-]?[0-9]+$/.test(suffix) ? Number(suffix.slice(1)) : 0
+  const pieces = split(text)
+  if (pieces === undefined) return invalid(text)
+  const { sign, whole, fraction, binaryPower, exponent } = pieces
   if (Math.abs(exponent) > maxExponent) {
     return { ok: false, message: `quantity ${JSON.stringify(text)} is out of range` }
   }
+  let numerator = BigInt(`${whole}${fraction}` || "0")
+  let denominator = 10n ** BigInt(fraction.length)
   if (exponent >= 0) numerator *= 10n ** BigInt(exponent)
   else denominator *= 10n ** BigInt(-exponent)
-  const power = binary[suffix]
-  if (power !== undefined) numerator *= 1024n ** BigInt(power)
+  if (binaryPower !== undefined) numerator *= 1024n ** BigInt(binaryPower)
   if (sign === "-") numerator = -numerator
   return { ok: true, quantity: { numerator, denominator } }
 }
@@ -81,3 +89,6 @@ export const compare = (a: Quantity, b: Quantity): number => {
 }
 
 export const isNegative = (q: Quantity): boolean => q.numerator < 0n
+
+/** Texts of up to 64 characters, `maxRemembered` of them. */
+const rememberedParse = remembered(parseText, maxRemembered, 64)

@@ -11,6 +11,7 @@
  */
 import { Result } from "effect"
 import { RE2JS } from "re2js"
+import { remembered } from "./remembered.ts"
 
 const hints: ReadonlyArray<readonly [RegExp, string]> = [
   [/\(\?<?[=!]/, "RE2 does not support lookahead or lookbehind"],
@@ -53,30 +54,13 @@ export const budgeted = (budget: number = maxCheckedCharacters): RegexCheck => {
       return { severity: "warning", message: `regex of ${pattern.length} characters not checked: the validator checks at most ${budget} characters of regexes per resource` }
     }
     remaining -= pattern.length
-    const message = remembered(pattern)
+    const message = rememberedError(pattern)
     return message === undefined ? undefined : { severity: "error", message }
   }
 }
 
-/**
- * Verdicts of patterns seen before (the oldest forgotten first). A manifest bundle repeats the same
- * few relabel regexes in every monitor, and a compile costs 10 to 20 µs: a repeat costs a
- * lookup. Only short patterns are kept, and at most `maxRemembered` of them, so the memory
- * is bounded (about 2 MiB) whatever the input; the budget above is charged either way, so
- * a verdict never depends on what was checked before.
- */
-const verdicts = new Map<string, string | undefined>()
 export const maxRemembered = 4096
 export const maxRememberedLength = 256
-
-const remembered = (pattern: string): string | undefined => {
-  if (pattern.length > maxRememberedLength) return re2Error(pattern)
-  if (verdicts.has(pattern)) return verdicts.get(pattern)
-  const message = re2Error(pattern)
-  if (verdicts.size >= maxRemembered) verdicts.delete(verdicts.keys().next().value ?? "")
-  verdicts.set(pattern, message)
-  return message
-}
 
 /** undefined when Go's `regexp.Compile` accepts the pattern, else the reason (Go's wording, plus a hint). */
 export const re2Error = (pattern: string): string | undefined => {
@@ -87,3 +71,10 @@ export const re2Error = (pattern: string): string | undefined => {
   const hint = hints.find(([re]) => re.test(pattern))
   return `invalid regex ${JSON.stringify(pattern)}: ${reason}${hint === undefined ? "" : ` (${hint[1]})`}`
 }
+
+/**
+ * Verdicts of patterns seen before (`remembered.ts`, about 2 MiB at most): a compile costs
+ * 10 to 20 µs, a repeat a lookup. `budgeted` charges its budget either way, so a verdict
+ * never depends on what was checked before.
+ */
+const rememberedError = remembered(re2Error, maxRemembered, maxRememberedLength)

@@ -101,11 +101,6 @@ const aliasFor = (name: string, taken: ReadonlySet<string>): string => {
   return candidate
 }
 
-const lastIndexOf = (env: ReadonlyArray<EnvVar>, name: string): number => {
-  for (let i = env.length - 1; i >= 0; i--) if (env[i]?.name === name) return i
-  return -1
-}
-
 /**
  * Makes the first or the last entry of that name (`augmentation.entry`) load the agent.
  * A literal gets the agent joined in, unless `loads` says it already does. A `valueFrom`
@@ -120,7 +115,8 @@ export const augment = (
   augmentation: Augmentation,
   reserved: ReadonlySet<string>
 ): { readonly env: ReadonlyArray<EnvVar>; readonly result: Augmented } => {
-  const i = augmentation.entry === "first" ? env.findIndex((e) => e.name === augmentation.name) : lastIndexOf(env, augmentation.name)
+  const named = (e: EnvVar): boolean => e.name === augmentation.name
+  const i = augmentation.entry === "first" ? env.findIndex(named) : env.findLastIndex(named)
   const entry = env[i]
   if (entry === undefined) return { env, result: { _tag: "Absent" } }
   const source = entry.valueFrom
