@@ -9,7 +9,7 @@
  *   components' pids; the next start kills the groups of dead owners and removes their
  *   directories (unless they were deliberately kept).
  */
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { appendFileSync, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Console, Effect } from "effect"
@@ -73,17 +73,24 @@ export const alive = (pid: number): boolean => {
   return Effect.runSync(Effect.try(() => process.kill(pid, 0)).pipe(Effect.as(true), Effect.orElseSucceed(() => false)))
 }
 
-// Only signal a pid that still runs one of our binaries: pids get reused.
-const isOurs = (pid: number): boolean => read(`/proc/${pid}/cmdline`).includes("whatap-operator/controlplane")
+// Only signal a pid that still runs in `dir` (every component's working directory is its run's
+// work directory): pids get reused, here and in another pid namespace that shares this temp
+// dir, where a stale list can name the live components of somebody else's run.
+const runsIn = (pid: number, dir: string): boolean =>
+  Effect.runSync(
+    Effect.try(() => readlinkSync(`/proc/${pid}/cwd`) === realpathSync(dir)).pipe(Effect.orElseSucceed(() => false))
+  )
 
 const reap = (dir: string) =>
   Effect.gen(function*() {
     const owner = Number(read(join(dir, OWNER)).trim())
     if (!existsSync(join(dir, OWNER)) || alive(owner)) return
-    const pids = read(join(dir, PIDS)).split("\n").map(Number).filter((pid) => alive(pid) && isOurs(pid))
+    const pids = read(join(dir, PIDS)).split("\n").map(Number).filter((pid) => alive(pid) && runsIn(pid, dir))
     for (const pid of pids) killGroup(pid, "SIGKILL")
     if (pids.length > 0) yield* Console.log(`[controlplane] stopped ${pids.length} orphaned processes of ${dir}`)
-    if (!existsSync(join(dir, KEPT))) yield* Effect.try(() => rmSync(dir, { recursive: true, force: true })).pipe(Effect.ignore)
+    // A kept directory stays for its logs, and is never reaped again.
+    const files = existsSync(join(dir, KEPT)) ? [join(dir, OWNER), join(dir, PIDS)] : [dir]
+    for (const file of files) yield* Effect.try(() => rmSync(file, { recursive: true, force: true })).pipe(Effect.ignore)
   })
 
 /** Reaps every orphaned work directory in the temp dir. */
