@@ -145,6 +145,20 @@ describe("selector semantics (spec 5.3)", () => {
       assert.strictEqual(run(plain, context(cr, ns)).outcome.injected, expected)
     })
   }
+
+  // The operator's status counts match many pods with one compiled matcher; it must give
+  // every verdict the admission gives.
+  const listed = (cr: ReturnType<typeof targets>) => cr.spec.features.apm?.instrumentation?.targets ?? []
+  it("targetMatcher (the status counts) agrees with the admission on every row", () => {
+    for (const [name, podSelector, labels, expected] of podTable) {
+      const applies = Inject.targetMatcher(listed(targets(target("java", podSelector === undefined ? {} : { podSelector }))))
+      assert.strictEqual(applies(labels, "apps", {}), expected, `podSelector: ${name}`)
+    }
+    for (const [name, namespaceSelector, ns, expected] of namespaceTable) {
+      const applies = Inject.targetMatcher(listed(targets(target("java", { namespaceSelector }))))
+      assert.strictEqual(applies({ app: "web" }, ns.name, ns.labels), expected, `namespaceSelector: ${name}`)
+    }
+  })
 })
 
 describe("refusals recorded on the pod (D8)", () => {

@@ -54,6 +54,23 @@ describe("PodCounts", () => {
     assert.deepStrictEqual(counts, { matchedPods: 2, injectedPods: 1, missedPods: 1 })
   })
 
+  it("counts a selector that is not valid syntax as the webhook matches it: literally, as the Go operator did", () => {
+    const target = (name: string, podSelector: unknown, namespaceSelector?: unknown) =>
+      ({ name, enabled: true, language: "java", podSelector, ...(namespaceSelector === undefined ? {} : { namespaceSelector }) })
+    const pods = [pod("shop", { app: "web", tier: "db" }, true), pod("shop", { app: "api" }), pod("billing", { "bad key!": "x" })]
+    const counts = (...targets: ReadonlyArray<unknown>) => PodCounts.count(agent({ targets }), "whatap-monitoring", pods, (ns) => (ns === "shop" ? { team: "a" } : {}))?.matchedPods
+    // NotIn without values always holds; Exists ignores its values; an unknown operator never holds
+    assert.strictEqual(counts(target("a", { matchExpressions: [{ key: "tier", operator: "NotIn" }] })), 3)
+    assert.strictEqual(counts(target("a", { matchExpressions: [{ key: "tier", operator: "Exists", values: ["x"] }] })), 1)
+    assert.strictEqual(counts(target("a", { matchExpressions: [{ key: "app", operator: "in", values: ["web", "api"] }] })), 0)
+    // keys of invalid syntax compared as they are, in the pod and in the namespace selector
+    assert.strictEqual(counts(target("a", { matchLabels: { "bad key!": "x" } })), 1)
+    assert.strictEqual(counts(target("a", {}, { matchLabels: { "team!": "a" } })), 0)
+    assert.strictEqual(counts(target("a", { matchLabels: { app: "web" } }, { matchNames: ["shop"], matchExpressions: [{ key: "team", operator: "NotIn" }] })), 1)
+    // a later valid target still counts what an earlier invalid one does not match
+    assert.strictEqual(counts(target("a", { matchExpressions: [{ key: "x", operator: "Foo" }] }), target("b", { matchLabels: { app: "api" } })), 1)
+  })
+
   it("has no counts when instrumentation is off", () => {
     assert.isUndefined(PodCounts.count(agent({ enabled: false, targets: [] }), "ns", [], () => undefined))
   })

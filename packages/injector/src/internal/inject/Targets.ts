@@ -51,6 +51,42 @@ export const verdict = (
   return ns.matched ? matched : { _tag: "NamespaceMismatch", requirement: ns.requirement, reason: ns.reason }
 }
 
+type Labels = Readonly<Record<string, string>>
+
+interface CompiledTarget {
+  readonly pod: (labels: Labels) => boolean
+  readonly namespace: (name: string, labels: Labels | undefined) => boolean
+}
+
+const compileTarget = (target: Instrumentation.TargetSpec): CompiledTarget => {
+  const pods = Selector.forTarget(target.podSelector)
+  const namespaces = Selector.fromNamespaceSelector(target.namespaceSelector)
+  const pod = Result.isFailure(pods)
+    ? (labels: Labels) => Literal.matchesPod(target.podSelector, labels)
+    : ((c: Selector.Compiled) => (labels: Labels) => Selector.matches(c, labels))(Selector.compile(pods.success))
+  const namespace = Result.isFailure(namespaces)
+    ? (name: string, labels: Labels | undefined) => labels !== undefined && Literal.matchesNamespace(target.namespaceSelector, name, labels)
+    : ((c: Selector.CompiledNamespace) => (name: string, labels: Labels | undefined) => Selector.matchesNamespace(c, name, labels))(Selector.compileNamespace(namespaces.success))
+  return { pod, namespace }
+}
+
+/**
+ * Whether some enabled target applies to a pod, for many pods at once (the operator's
+ * status counts): each selector compiled once, and one that does not compile matched
+ * literally, as `verdict` matches it, so the counts agree with what the webhook injects.
+ *
+ * @example
+ * ```ts
+ * const applies = matcher(targets)
+ * applies({ app: "web" }, "shop", { team: "a" }) // => true when a target selects it
+ * ```
+ */
+export const matcher = (targets: ReadonlyArray<Instrumentation.TargetSpec>) => {
+  const compiled = targets.filter((t) => t.enabled).map(compileTarget)
+  return (podLabels: Labels, namespace: string, namespaceLabels: Labels | undefined): boolean =>
+    compiled.some((t) => t.pod(podLabels) && t.namespace(namespace, namespaceLabels))
+}
+
 /** One sentence for people (the CLI's explain); selector text and names only. */
 export const describe = (v: Verdict): string => {
   switch (v._tag) {
