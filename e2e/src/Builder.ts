@@ -89,6 +89,7 @@ const buildInto = Effect.fn("Builder.buildInto")(function*(partial: BuildSpec.La
 // Builds happen in a private directory renamed into place at the end, so a concurrent
 // `npm start` and test run never see (or write into) each other's half-built binaries.
 const publish = Effect.fn("Builder.publish")(function*(partial: BuildSpec.Layout, layout: BuildSpec.Layout) {
+  Janitor.disown(partial.dir)
   if (existsSync(layout.stampFile)) {
     yield* Effect.promise(() => rm(partial.dir, { recursive: true, force: true }))
     return
@@ -100,12 +101,13 @@ const publish = Effect.fn("Builder.publish")(function*(partial: BuildSpec.Layout
 const PARTIAL = /\.partial-(\d+)$/
 
 // A build whose process was SIGKILLed leaves `<hash>.partial-<pid>` (up to 400 MB that
-// nothing reads); a pid that no longer runs cannot be building into it.
+// nothing reads); its owner file says whether its builder is gone (one without an owner
+// file, from an older harness, by the pid in its name).
 const sweepPartials = Effect.fn("Builder.sweepPartials")(function*(root: string) {
   const names = yield* Effect.promise(() => readdir(root).catch((): Array<string> => []))
   const stale = names.filter((name) => {
-    const owner = PARTIAL.exec(name)?.[1]
-    return owner !== undefined && !Janitor.alive(Number(owner))
+    const pid = PARTIAL.exec(name)?.[1]
+    return pid !== undefined && Janitor.ownerGone(join(root, name), Number(pid))
   })
   for (const name of stale) {
     yield* Console.log(`[controlplane] removing the unfinished build ${name}`)
@@ -124,6 +126,8 @@ export const ensure = Effect.fn("Builder.ensure")(function*() {
   const partial = BuildSpec.layoutAt(`${layout.dir}.partial-${process.pid}`)
   // Interrupted or failed: the scope removes it; the process exits mid-build: the exit hook does.
   Janitor.removeOnExit(partial.dir)
+  yield* Effect.promise(() => mkdir(partial.dir, { recursive: true }))
+  Janitor.own(partial.dir)
   yield* buildInto(partial).pipe(
     Effect.onError(() => Effect.promise(() => rm(partial.dir, { recursive: true, force: true }))),
     Effect.andThen(publish(partial, layout)),

@@ -5,17 +5,23 @@
  * - in this process, an `exit` hook kills the groups and removes the work directories that
  *   are still registered (the scope never closed: vitest answers Ctrl-C with
  *   `process.exit()`, an uncaught exception, ...);
- * - for a harness killed with SIGKILL, each work directory records its owner's pid and its
+ * - for a harness killed with SIGKILL, each work directory records its owner and its
  *   components' pids; the next start kills the groups of dead owners and removes their
  *   directories (unless they were deliberately kept).
+ * The temp dir and the build cache may be shared with processes of another pid namespace (a
+ * CI container beside a workstation), whose pids mean nothing here: an owner is judged by
+ * its pid only in its own namespace, elsewhere by a heartbeat (`own`).
  */
-import { appendFileSync, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs"
+import { appendFileSync, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Console, Effect } from "effect"
 
 export const PREFIX = "whatap-e2e-"
 const OWNER = "owner.pid"
+/** An owner renews its file this often; another pid namespace's owner is gone after `staleMs` without. */
+const HEARTBEAT_MS = 10_000
+export const staleMs = 60_000
 const PIDS = "components.pids"
 export const KEPT = "kept"
 
@@ -53,12 +59,61 @@ export const removeOnExit = (dir: string): void => {
 
 export const forget = (pidOrDir: number | string): void => {
   if (typeof pidOrDir === "number") groups.delete(pidOrDir)
-  else dirs.delete(pidOrDir)
+  else {
+    dirs.delete(pidOrDir)
+    owned.delete(pidOrDir)
+  }
+}
+
+const ignore = (f: () => void): void => Effect.runSync(Effect.try(f).pipe(Effect.ignore))
+
+const pidNamespace = (): string =>
+  Effect.runSync(Effect.try(() => readlinkSync("/proc/self/ns/pid")).pipe(Effect.orElseSucceed(() => "")))
+
+const owned = new Set<string>()
+let heartbeat: NodeJS.Timeout | undefined
+
+const beat = (): void => {
+  const now = new Date()
+  for (const dir of owned) ignore(() => utimesSync(join(dir, OWNER), now, now))
+}
+
+/**
+ * Writes `dir`'s owner file (this pid and this pid namespace) and renews its mtime every
+ * 10 s until `disown(dir)` or `forget(dir)`: the heartbeat by which another pid namespace
+ * tells a running owner from a dead one.
+ */
+export const own = (dir: string): void => {
+  writeFileSync(join(dir, OWNER), `${process.pid}\n${pidNamespace()}\n`)
+  owned.add(dir)
+  heartbeat ??= setInterval(beat, HEARTBEAT_MS).unref()
+}
+
+/** Stops the heartbeat and removes the owner file (before `dir` is published under another name). */
+export const disown = (dir: string): void => {
+  owned.delete(dir)
+  ignore(() => rmSync(join(dir, OWNER), { force: true }))
+}
+
+/**
+ * Whether `dir` has an owner file whose process is gone: by its pid when it ran in this
+ * pid namespace, else by a heartbeat older than `staleMs` (an owner file without a
+ * namespace, as older runs wrote it, counts as another namespace's). No owner file: gone
+ * only when the caller knows a pid for it (`legacyPid`) that no longer runs here.
+ */
+export const ownerGone = (dir: string, legacyPid?: number): boolean => {
+  const file = join(dir, OWNER)
+  if (!existsSync(file)) return legacyPid !== undefined && !alive(legacyPid)
+  const [pid = "", namespace = ""] = read(file).split("\n")
+  if (namespace !== "" && namespace === pidNamespace()) return !alive(Number(pid))
+  return Effect.runSync(
+    Effect.try(() => Date.now() - statSync(file).mtimeMs > staleMs).pipe(Effect.orElseSucceed(() => false))
+  )
 }
 
 /** Marks `dir` as this process's work directory, for this process's exit hook and the next sweep. */
 export const claim = (dir: string): void => {
-  writeFileSync(join(dir, OWNER), `${process.pid}\n`)
+  own(dir)
   removeOnExit(dir)
 }
 
@@ -83,8 +138,7 @@ const runsIn = (pid: number, dir: string): boolean =>
 
 const reap = (dir: string) =>
   Effect.gen(function*() {
-    const owner = Number(read(join(dir, OWNER)).trim())
-    if (!existsSync(join(dir, OWNER)) || alive(owner)) return
+    if (!ownerGone(dir)) return
     const pids = read(join(dir, PIDS)).split("\n").map(Number).filter((pid) => alive(pid) && runsIn(pid, dir))
     for (const pid of pids) killGroup(pid, "SIGKILL")
     if (pids.length > 0) yield* Console.log(`[controlplane] stopped ${pids.length} orphaned processes of ${dir}`)

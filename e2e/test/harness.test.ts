@@ -4,7 +4,7 @@
  * and the sweep after a killed run stops that run's processes and nobody else's.
  */
 import { spawn, spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Fiber } from "effect"
@@ -45,10 +45,12 @@ describe("Janitor.sweep", () => {
     return child.pid!
   }
 
-  // A run whose owner is dead, listing `pids` as its components.
+  const ownNamespace = readlinkSync("/proc/self/ns/pid")
+
+  // A run whose owner (of this pid namespace) is dead, listing `pids` as its components.
   const orphanedRun = (pids: ReadonlyArray<number>, kept: boolean): string => {
     const dir = mkdtempSync(join(tmpdir(), Janitor.PREFIX))
-    writeFileSync(join(dir, "owner.pid"), `${spawnSync("true").pid}\n`)
+    writeFileSync(join(dir, "owner.pid"), `${spawnSync("true").pid}\n${ownNamespace}\n`)
     writeFileSync(join(dir, "components.pids"), pids.map((pid) => `${pid}\n`).join(""))
     writeFileSync(join(dir, "kube-apiserver.log"), "the run's log\n")
     if (kept) WorkDir.keep(dir)
@@ -66,6 +68,32 @@ describe("Janitor.sweep", () => {
     assert.isTrue(running(reused), "a pid of another run (same number, other directory) was killed")
     assert.isFalse(existsSync(dir), "the orphaned run's directory is still there")
     rmSync(elsewhere, { recursive: true, force: true })
+  })
+
+  it("judges an owner of another pid namespace by its heartbeat, not by a pid that means nothing here", async () => {
+    const dir = mkdtempSync(join(tmpdir(), Janitor.PREFIX))
+    writeFileSync(join(dir, "owner.pid"), `${spawnSync("true").pid}\npid:[1]\n`)
+    await Effect.runPromise(Janitor.sweep)
+    assert.isTrue(existsSync(dir), "a run of another pid namespace whose owner renews its file was removed")
+    const stale = new Date(Date.now() - Janitor.staleMs - 5_000)
+    utimesSync(join(dir, "owner.pid"), stale, stale)
+    await Effect.runPromise(Janitor.sweep)
+    assert.isFalse(existsSync(dir), "a run of another pid namespace without a heartbeat for a minute is still there")
+  })
+
+  it("renews the heartbeat of what this process owns until it is disowned", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "whatap-owned-"))
+    const file = join(dir, "owner.pid")
+    Janitor.own(dir)
+    assert.strictEqual(readFileSync(file, "utf8"), `${process.pid}\n${ownNamespace}\n`)
+    const old = new Date(Date.now() - 3_600_000)
+    utimesSync(file, old, old)
+    await eventually(async () => assert.isAbove(statSync(file).mtimeMs, Date.now() - 30_000, "the heartbeat was not renewed"), "15 seconds")
+    Janitor.disown(dir)
+    assert.isFalse(existsSync(file), "disown left the owner file")
+    assert.isTrue(Janitor.ownerGone(dir, spawnSync("true").pid), "without an owner file, a dead legacy pid decides")
+    assert.isFalse(Janitor.ownerGone(dir), "without an owner file or a pid, nothing is gone")
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it("keeps a kept run's logs and forgets its pids, so no later sweep signals them", async () => {
