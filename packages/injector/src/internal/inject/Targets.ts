@@ -27,64 +27,76 @@ export type Verdict =
 
 const matched: Verdict = { _tag: "Matched" }
 
+type Labels = Readonly<Record<string, string>>
+
+/** A target's selectors compiled, or the reason one does not compile (it is then matched literally). */
+interface Prepared {
+  readonly pods: Result.Result<Selector.Compiled, Selector.SelectorError>
+  readonly namespaces: Result.Result<Selector.CompiledNamespace, Selector.SelectorError>
+}
+
+// Targets come from the watch cache's decoded WhatapAgent, the same objects until it
+// changes: each is compiled once, not once per admission.
+const preparedTargets = new WeakMap<Instrumentation.TargetSpec, Prepared>()
+
+const prepare = (target: Instrumentation.TargetSpec): Prepared => {
+  const known = preparedTargets.get(target)
+  if (known !== undefined) return known
+  const prepared: Prepared = {
+    pods: Result.map(Selector.forTarget(target.podSelector), Selector.compile),
+    namespaces: Result.map(Selector.fromNamespaceSelector(target.namespaceSelector), Selector.compileNamespace)
+  }
+  preparedTargets.set(target, prepared)
+  return prepared
+}
+
 export const verdict = (
   target: Instrumentation.TargetSpec,
-  podLabels: Readonly<Record<string, string>>,
+  podLabels: Labels,
   namespace: Namespace | undefined
 ): Verdict => {
   if (!target.enabled) return { _tag: "Disabled" }
-  const pods = Selector.forTarget(target.podSelector)
+  const { pods, namespaces } = prepare(target)
   if (Result.isFailure(pods)) {
     if (!Literal.matchesPod(target.podSelector, podLabels)) return { _tag: "InvalidSelector", field: "podSelector", message: pods.failure.message }
   } else {
-    const pod = Selector.explain(Selector.compile(pods.success), podLabels)
+    const pod = Selector.explain(pods.success, podLabels)
     if (!pod.matched) return { _tag: "PodMismatch", requirement: pod.requirement, reason: pod.reason }
   }
   if (namespace === undefined) return { _tag: "NamespaceUnknown" }
-  const namespaces = Selector.fromNamespaceSelector(target.namespaceSelector)
   if (Result.isFailure(namespaces)) {
     return Literal.matchesNamespace(target.namespaceSelector, namespace.name, namespace.labels)
       ? matched
       : { _tag: "InvalidSelector", field: "namespaceSelector", message: namespaces.failure.message }
   }
-  const ns = Selector.explainNamespace(Selector.compileNamespace(namespaces.success), namespace.name, namespace.labels)
+  const ns = Selector.explainNamespace(namespaces.success, namespace.name, namespace.labels)
   return ns.matched ? matched : { _tag: "NamespaceMismatch", requirement: ns.requirement, reason: ns.reason }
 }
 
-type Labels = Readonly<Record<string, string>>
-
-interface CompiledTarget {
-  readonly pod: (labels: Labels) => boolean
-  readonly namespace: (name: string, labels: Labels | undefined) => boolean
-}
-
-const compileTarget = (target: Instrumentation.TargetSpec): CompiledTarget => {
-  const pods = Selector.forTarget(target.podSelector)
-  const namespaces = Selector.fromNamespaceSelector(target.namespaceSelector)
-  const pod = Result.isFailure(pods)
-    ? (labels: Labels) => Literal.matchesPod(target.podSelector, labels)
-    : ((c: Selector.Compiled) => (labels: Labels) => Selector.matches(c, labels))(Selector.compile(pods.success))
-  const namespace = Result.isFailure(namespaces)
-    ? (name: string, labels: Labels | undefined) => labels !== undefined && Literal.matchesNamespace(target.namespaceSelector, name, labels)
-    : ((c: Selector.CompiledNamespace) => (name: string, labels: Labels | undefined) => Selector.matchesNamespace(c, name, labels))(Selector.compileNamespace(namespaces.success))
-  return { pod, namespace }
+/** Whether one enabled target's selectors admit the pod, as `verdict` would say `Matched` for a known namespace. */
+const applies = (target: Instrumentation.TargetSpec, podLabels: Labels, namespace: string, namespaceLabels: Labels | undefined): boolean => {
+  const { pods, namespaces } = prepare(target)
+  const pod = Result.isFailure(pods) ? Literal.matchesPod(target.podSelector, podLabels) : Selector.matches(pods.success, podLabels)
+  if (!pod) return false
+  if (Result.isSuccess(namespaces)) return Selector.matchesNamespace(namespaces.success, namespace, namespaceLabels)
+  return namespaceLabels !== undefined && Literal.matchesNamespace(target.namespaceSelector, namespace, namespaceLabels)
 }
 
 /**
  * Whether some enabled target applies to a pod, for many pods at once (the operator's
- * status counts): each selector compiled once, and one that does not compile matched
- * literally, as `verdict` matches it, so the counts agree with what the webhook injects.
+ * status counts), with the selectors `verdict` uses: one that does not compile is matched
+ * literally there and here, so the counts agree with what the webhook injects.
  *
  * @example
  * ```ts
- * const applies = matcher(targets)
- * applies({ app: "web" }, "shop", { team: "a" }) // => true when a target selects it
+ * const selects = matcher(targets)
+ * selects({ app: "web" }, "shop", { team: "a" }) // => true when a target selects it
  * ```
  */
 export const matcher = (targets: ReadonlyArray<Instrumentation.TargetSpec>) => {
-  const compiled = targets.filter((t) => t.enabled).map(compileTarget)
+  const enabled = targets.filter((t) => t.enabled)
   return (podLabels: Labels, namespace: string, namespaceLabels: Labels | undefined): boolean =>
-    compiled.some((t) => t.pod(podLabels) && t.namespace(namespace, namespaceLabels))
+    enabled.some((t) => applies(t, podLabels, namespace, namespaceLabels))
 }
 
 /** One sentence for people (the CLI's explain); selector text and names only. */
