@@ -95,47 +95,41 @@ interface Decision {
   readonly result: Pod | undefined
   readonly outcome: Outcome.Outcome
   readonly warnings: ReadonlyArray<string>
-  readonly evaluated: ReadonlyArray<Targets.Evaluated>
 }
 
-const skip = (pod: Pod | undefined, outcome: Outcome.Outcome, evaluated: ReadonlyArray<Targets.Evaluated> = []): Decision =>
-  ({ pod, result: undefined, outcome, warnings: [], evaluated })
+const skip = (pod: Pod | undefined, outcome: Outcome.Outcome): Decision => ({ pod, result: undefined, outcome, warnings: [] })
 
 const isExcluded = (namespace: string, operatorNamespace: string): boolean =>
   namespace === operatorNamespace || Naming.systemNamespaces.includes(namespace)
 
 /** A matched target that cannot be applied: the pod says so (D8). */
-const refuse = (pod: Pod, reason: Outcome.Reason, message: string, target: Outcome.TargetRef, evaluated: ReadonlyArray<Targets.Evaluated>): Decision => ({
+const refuse = (pod: Pod, reason: Outcome.Reason, message: string, target: Outcome.TargetRef): Decision => ({
   pod,
   result: Mutation.annotate(pod, { [Naming.apmAnnotations.injected]: "false", [Naming.apmAnnotations.reason]: reason }),
   outcome: Outcome.skipped(reason, `target ${JSON.stringify(target.name)} matches the pod, but ${message}`, target),
-  warnings: [],
-  evaluated
+  warnings: []
 })
 
-const apply = (pod: Pod, context: Context, instrumentation: Instrumentation.InstrumentationSpec, all: boolean): Decision => {
+const apply = (pod: Pod, context: Context, instrumentation: Instrumentation.InstrumentationSpec): Decision => {
   const namespaceName = context.namespace?.name ?? pod.metadata?.namespace ?? ""
-  const evaluated = Targets.evaluate(instrumentation.targets ?? [], labelsOf(pod), context.namespace, all)
-  const selected = evaluated.find((e) => e.verdict._tag === "Matched")
-  if (selected === undefined) {
-    const unknown = evaluated.find((e) => e.verdict._tag === "NamespaceUnknown")
-    if (unknown === undefined) return skip(pod, Outcome.skipped("NoTargetMatched", "no enabled target matches the pod"), evaluated)
-    const ref = { name: unknown.target.name, index: unknown.index }
-    return refuse(pod, "NamespaceUnknown", `namespace ${JSON.stringify(namespaceName)} could not be read, so no namespaceSelector can be evaluated`, ref, evaluated)
-  }
+  const selected = Targets.select(instrumentation.targets ?? [], labelsOf(pod), context.namespace)
+  if (selected === undefined) return skip(pod, Outcome.skipped("NoTargetMatched", "no enabled target matches the pod"))
   const ref = { name: selected.target.name, index: selected.index }
+  if (selected.verdict === "NamespaceUnknown") {
+    return refuse(pod, "NamespaceUnknown", `namespace ${JSON.stringify(namespaceName)} could not be read, so no namespaceSelector can be evaluated`, ref)
+  }
   if (isExcluded(namespaceName, context.operatorNamespace)) {
-    return refuse(pod, "SystemNamespace", `namespace ${JSON.stringify(namespaceName)} is a system namespace or the operator's own, where the agent is never injected`, ref, evaluated)
+    return refuse(pod, "SystemNamespace", `namespace ${JSON.stringify(namespaceName)} is a system namespace or the operator's own, where the agent is never injected`, ref)
   }
   const conflict = Mutation.conflict(pod)
-  if (conflict !== undefined) return refuse(pod, conflict.reason, conflict.message, ref, evaluated)
+  if (conflict !== undefined) return refuse(pod, conflict.reason, conflict.message, ref)
   const injected = Mutation.inject(pod, selected.target, selected.index, instrumentation, context.credentials)
   const outcome: Outcome.Outcome = { injected: true, target: ref, language: selected.target.language, version: injected.version, image: injected.image }
-  return { pod, result: injected.pod, outcome, warnings: injected.warnings, evaluated }
+  return { pod, result: injected.pod, outcome, warnings: injected.warnings }
 }
 
-/** Spec 5.2 in order; `all` evaluates every target (explain) instead of stopping at the first match. */
-const decide = (raw: unknown, context: Context, all: boolean): Decision => {
+/** Spec 5.2 in order. */
+const decide = (raw: unknown, context: Context): Decision => {
   const parsed = read(raw)
   if (Result.isFailure(parsed)) return skip(undefined, Outcome.skipped("InvalidPod", parsed.failure))
   const pod = parsed.success
@@ -149,7 +143,7 @@ const decide = (raw: unknown, context: Context, all: boolean): Decision => {
   if (annotationsOf(pod)[Naming.apmAnnotations.injected] === "true") {
     return skip(pod, Outcome.skipped("AlreadyInjected", `the pod already has the annotation ${Naming.apmAnnotations.injected}: "true"`))
   }
-  return apply(pod, context, instrumentation, all)
+  return apply(pod, context, instrumentation)
 }
 
 const finish = (raw: unknown, decision: Decision): Mutated => {
@@ -158,7 +152,7 @@ const finish = (raw: unknown, decision: Decision): Mutated => {
 }
 
 /** The webhook's mutation of one admitted pod (raw JSON of `request.object`). Never throws. */
-export const mutate = (pod: unknown, context: Context): Mutated => finish(pod, decide(pod, context, false))
+export const mutate = (pod: unknown, context: Context): Mutated => finish(pod, decide(pod, context))
 
 const isRecord = (u: unknown): u is { readonly [key: string]: unknown } => typeof u === "object" && u !== null && !Array.isArray(u)
 
@@ -196,10 +190,8 @@ const targetsOf = (context: Context): ReadonlyArray<Instrumentation.TargetSpec> 
  * would return, with license values redacted.
  */
 export const explain = (pod: unknown, context: Context): Explanation => {
-  const decision = decide(pod, context, true)
-  const evaluated = decision.evaluated.length > 0 || decision.pod === undefined
-    ? decision.evaluated
-    : Targets.evaluate(targetsOf(context), labelsOf(decision.pod), context.namespace, true)
+  const decision = decide(pod, context)
+  const evaluated = decision.pod === undefined ? [] : Targets.evaluate(targetsOf(context), labelsOf(decision.pod), context.namespace)
   const selected = evaluated.find((e) => e.verdict._tag === "Matched")?.index
   const mutated = finish(pod, decision)
   return {

@@ -73,13 +73,41 @@ export const verdict = (
   return ns.matched ? matched : { _tag: "NamespaceMismatch", requirement: ns.requirement, reason: ns.reason }
 }
 
-/** Whether one enabled target's selectors admit the pod, as `verdict` would say `Matched` for a known namespace. */
-const applies = (target: Instrumentation.TargetSpec, podLabels: Labels, namespace: string, namespaceLabels: Labels | undefined): boolean => {
-  const { pods, namespaces } = prepare(target)
-  const pod = Result.isFailure(pods) ? Literal.matchesPod(target.podSelector, podLabels) : Selector.matches(pods.success, podLabels)
-  if (!pod) return false
-  if (Result.isSuccess(namespaces)) return Selector.matchesNamespace(namespaces.success, namespace, namespaceLabels)
-  return namespaceLabels !== undefined && Literal.matchesNamespace(target.namespaceSelector, namespace, namespaceLabels)
+const podMatches = (target: Instrumentation.TargetSpec, podLabels: Labels): boolean => {
+  const { pods } = prepare(target)
+  return Result.isFailure(pods) ? Literal.matchesPod(target.podSelector, podLabels) : Selector.matches(pods.success, podLabels)
+}
+
+const namespaceMatches = (target: Instrumentation.TargetSpec, name: string, labels: Labels | undefined): boolean => {
+  const { namespaces } = prepare(target)
+  if (Result.isSuccess(namespaces)) return Selector.matchesNamespace(namespaces.success, name, labels)
+  return labels !== undefined && Literal.matchesNamespace(target.namespaceSelector, name, labels)
+}
+
+/** The target the admission acts on, and whether it matched or its namespace could not be read. */
+export interface Selected {
+  readonly index: number
+  readonly target: Instrumentation.TargetSpec
+  readonly verdict: "Matched" | "NamespaceUnknown"
+}
+
+/**
+ * What `evaluate` decides, without explaining the targets that do not apply (explanations
+ * are for `explain`; the admission path only needs the decision): the first enabled target
+ * that matches or, when the namespace could not be read, the first whose podSelector
+ * matches (no namespaceSelector can be evaluated then, so none matches).
+ */
+export const select = (
+  targets: ReadonlyArray<Instrumentation.TargetSpec>,
+  podLabels: Labels,
+  namespace: Namespace | undefined
+): Selected | undefined => {
+  for (const [index, target] of targets.entries()) {
+    if (!target.enabled || !podMatches(target, podLabels)) continue
+    if (namespace === undefined) return { index, target, verdict: "NamespaceUnknown" }
+    if (namespaceMatches(target, namespace.name, namespace.labels)) return { index, target, verdict: "Matched" }
+  }
+  return undefined
 }
 
 /**
@@ -96,7 +124,7 @@ const applies = (target: Instrumentation.TargetSpec, podLabels: Labels, namespac
 export const matcher = (targets: ReadonlyArray<Instrumentation.TargetSpec>) => {
   const enabled = targets.filter((t) => t.enabled)
   return (podLabels: Labels, namespace: string, namespaceLabels: Labels | undefined): boolean =>
-    enabled.some((t) => applies(t, podLabels, namespace, namespaceLabels))
+    enabled.some((t) => podMatches(t, podLabels) && namespaceMatches(t, namespace, namespaceLabels))
 }
 
 /** One sentence for people (the CLI's explain); selector text and names only. */
@@ -124,21 +152,11 @@ export interface Evaluated {
 }
 
 /**
- * The targets in order with their verdicts, up to and including the first match (the
- * one that applies), or all of them when `all` (for explanations: later matches are
- * shadowed by the first).
+ * Every target in order with its verdict, for explanations (later matches are shadowed by
+ * the first); the admission itself decides with `select`, which agrees with it.
  */
 export const evaluate = (
   targets: ReadonlyArray<Instrumentation.TargetSpec>,
   podLabels: Readonly<Record<string, string>>,
-  namespace: Namespace | undefined,
-  all: boolean
-): ReadonlyArray<Evaluated> => {
-  const out: Array<Evaluated> = []
-  for (const [index, target] of targets.entries()) {
-    const v = verdict(target, podLabels, namespace)
-    out.push({ index, target, verdict: v })
-    if (v._tag === "Matched" && !all) break
-  }
-  return out
-}
+  namespace: Namespace | undefined
+): ReadonlyArray<Evaluated> => targets.map((target, index) => ({ index, target, verdict: verdict(target, podLabels, namespace) }))
