@@ -89,13 +89,14 @@ const buildInto = Effect.fn("Builder.buildInto")(function*(partial: BuildSpec.La
 // Builds happen in a private directory renamed into place at the end, so a concurrent
 // `npm start` and test run never see (or write into) each other's half-built binaries.
 const publish = Effect.fn("Builder.publish")(function*(partial: BuildSpec.Layout, layout: BuildSpec.Layout) {
-  Janitor.disown(partial.dir)
   if (existsSync(layout.stampFile)) {
     yield* Effect.promise(() => rm(partial.dir, { recursive: true, force: true }))
     return
   }
   yield* Effect.promise(() => rm(layout.dir, { recursive: true, force: true }))
   yield* Effect.promise(() => rename(partial.dir, layout.dir))
+  // owned until it has its final name: a sweep never takes it for an abandoned build
+  Janitor.disown(layout.dir)
 })
 
 const PARTIAL = /\.partial-(\d+)$/

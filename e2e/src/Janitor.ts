@@ -9,18 +9,17 @@
  *   components' pids; the next start kills the groups of dead owners and removes their
  *   directories (unless they were deliberately kept).
  * The temp dir and the build cache may be shared with processes of another pid namespace (a
- * CI container beside a workstation), whose pids mean nothing here: an owner is judged by
- * its pid only in its own namespace, elsewhere by a heartbeat (`own`).
+ * CI container beside a workstation), whose pids mean nothing here: an owner file records
+ * the namespace, and only a run of this namespace is judged and reaped (`ownerGone`).
  */
-import { appendFileSync, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
+import { appendFileSync, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Console, Effect } from "effect"
 
 export const PREFIX = "whatap-e2e-"
 const OWNER = "owner.pid"
-/** An owner renews its file this often; another pid namespace's owner is gone after `staleMs` without. */
-const HEARTBEAT_MS = 10_000
+/** How long an owner file of an older harness (pid only) must be untouched before its pid decides. */
 export const staleMs = 60_000
 const PIDS = "components.pids"
 export const KEPT = "kept"
@@ -59,10 +58,7 @@ export const removeOnExit = (dir: string): void => {
 
 export const forget = (pidOrDir: number | string): void => {
   if (typeof pidOrDir === "number") groups.delete(pidOrDir)
-  else {
-    dirs.delete(pidOrDir)
-    owned.delete(pidOrDir)
-  }
+  else dirs.delete(pidOrDir)
 }
 
 const ignore = (f: () => void): void => Effect.runSync(Effect.try(f).pipe(Effect.ignore))
@@ -70,45 +66,29 @@ const ignore = (f: () => void): void => Effect.runSync(Effect.try(f).pipe(Effect
 const pidNamespace = (): string =>
   Effect.runSync(Effect.try(() => readlinkSync("/proc/self/ns/pid")).pipe(Effect.orElseSucceed(() => "")))
 
-const owned = new Set<string>()
-let heartbeat: NodeJS.Timeout | undefined
+const olderThanStale = (path: string): boolean =>
+  Effect.runSync(Effect.try(() => Date.now() - statSync(path).mtimeMs > staleMs).pipe(Effect.orElseSucceed(() => false)))
 
-const beat = (): void => {
-  const now = new Date()
-  for (const dir of owned) ignore(() => utimesSync(join(dir, OWNER), now, now))
-}
+/** Writes `dir`'s owner file: this process's pid and its pid namespace. */
+export const own = (dir: string): void => writeFileSync(join(dir, OWNER), `${process.pid}\n${pidNamespace()}\n`)
 
-/**
- * Writes `dir`'s owner file (this pid and this pid namespace) and renews its mtime every
- * 10 s until `disown(dir)` or `forget(dir)`: the heartbeat by which another pid namespace
- * tells a running owner from a dead one.
- */
-export const own = (dir: string): void => {
-  writeFileSync(join(dir, OWNER), `${process.pid}\n${pidNamespace()}\n`)
-  owned.add(dir)
-  heartbeat ??= setInterval(beat, HEARTBEAT_MS).unref()
-}
-
-/** Stops the heartbeat and removes the owner file (before `dir` is published under another name). */
-export const disown = (dir: string): void => {
-  owned.delete(dir)
-  ignore(() => rmSync(join(dir, OWNER), { force: true }))
-}
+/** Removes `dir`'s owner file (a published build is nobody's to sweep). */
+export const disown = (dir: string): void => ignore(() => rmSync(join(dir, OWNER), { force: true }))
 
 /**
- * Whether `dir` has an owner file whose process is gone: by its pid when it ran in this
- * pid namespace, else by a heartbeat older than `staleMs` (an owner file without a
- * namespace, as older runs wrote it, counts as another namespace's). No owner file: gone
- * only when the caller knows a pid for it (`legacyPid`) that no longer runs here.
+ * Whether `dir`'s owner is gone. An owner of this pid namespace is gone when its pid no
+ * longer runs; one of another namespace is never judged here (its pids mean nothing here:
+ * its own namespace's next run reaps it). An owner file without a namespace, as older
+ * harnesses wrote it, and a directory without an owner file whose pid the caller knows
+ * (`legacyPid`, a partial build's name), are gone when that pid no longer runs here and
+ * nothing has touched the file or directory for `staleMs`.
  */
 export const ownerGone = (dir: string, legacyPid?: number): boolean => {
   const file = join(dir, OWNER)
-  if (!existsSync(file)) return legacyPid !== undefined && !alive(legacyPid)
+  if (!existsSync(file)) return legacyPid !== undefined && !alive(legacyPid) && olderThanStale(dir)
   const [pid = "", namespace = ""] = read(file).split("\n")
-  if (namespace !== "" && namespace === pidNamespace()) return !alive(Number(pid))
-  return Effect.runSync(
-    Effect.try(() => Date.now() - statSync(file).mtimeMs > staleMs).pipe(Effect.orElseSucceed(() => false))
-  )
+  if (namespace === "") return !alive(Number(pid)) && olderThanStale(file)
+  return namespace === pidNamespace() && !alive(Number(pid))
 }
 
 /** Marks `dir` as this process's work directory, for this process's exit hook and the next sweep. */

@@ -4,7 +4,7 @@
  * and the sweep after a killed run stops that run's processes and nobody else's.
  */
 import { spawn, spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Fiber } from "effect"
@@ -30,13 +30,18 @@ describe("Exec.run", () => {
     const child = await eventually(async () => Number(readFileSync(pidFile, "utf8").trim()), "10 seconds")
     assert.isTrue(running(child), "the forked sleep never started")
     await Effect.runPromise(Fiber.interrupt(fiber))
-    assert.isFalse(running(child), `the forked sleep (pid ${child}) outlived the interrupted command`)
+    // SIGKILLed with its group; it may take a moment to show as stopped
+    await eventually(async () => assert.isFalse(running(child), `the forked sleep (pid ${child}) outlived the interrupted command`), "5 seconds")
   })
 })
 
 describe("Janitor.sweep", () => {
   const sleepers: Array<number> = []
-  afterAll(() => sleepers.forEach((pid) => Janitor.killGroup(pid, "SIGKILL")))
+  const scratch: Array<string> = []
+  afterAll(() => {
+    sleepers.forEach((pid) => Janitor.killGroup(pid, "SIGKILL"))
+    scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true }))
+  })
 
   const sleeper = (cwd: string): number => {
     const child = spawn("sleep", ["60"], { cwd, detached: true, stdio: "ignore" })
@@ -45,64 +50,82 @@ describe("Janitor.sweep", () => {
     return child.pid!
   }
 
-  const ownNamespace = readlinkSync("/proc/self/ns/pid")
+  const tempDir = (prefix: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), prefix))
+    scratch.push(dir)
+    return dir
+  }
 
-  // A run whose owner (of this pid namespace) is dead, listing `pids` as its components.
-  const orphanedRun = (pids: ReadonlyArray<number>, kept: boolean): string => {
-    const dir = mkdtempSync(join(tmpdir(), Janitor.PREFIX))
-    writeFileSync(join(dir, "owner.pid"), `${spawnSync("true").pid}\n${ownNamespace}\n`)
+  const ownNamespace = readlinkSync("/proc/self/ns/pid")
+  const deadPid = (): number => spawnSync("true").pid!
+  const age = (path: string, ms: number): void => {
+    const then = new Date(Date.now() - ms)
+    utimesSync(path, then, then)
+  }
+
+  /** A run whose owner is dead, with `owner` as its owner file, listing `pids` as its components. */
+  const orphanedRun = (pids: ReadonlyArray<number>, options: { readonly kept?: boolean; readonly owner?: string } = {}): string => {
+    const dir = tempDir(Janitor.PREFIX)
+    writeFileSync(join(dir, "owner.pid"), options.owner ?? `${deadPid()}\n${ownNamespace}\n`)
     writeFileSync(join(dir, "components.pids"), pids.map((pid) => `${pid}\n`).join(""))
     writeFileSync(join(dir, "kube-apiserver.log"), "the run's log\n")
-    if (kept) WorkDir.keep(dir)
+    if (options.kept === true) WorkDir.keep(dir)
     return dir
   }
 
   it("stops an orphaned run's processes, and spares a listed pid that now runs elsewhere", async () => {
-    const elsewhere = mkdtempSync(join(tmpdir(), "whatap-reused-"))
-    const reused = sleeper(elsewhere)
-    const dir = orphanedRun([], false)
+    const reused = sleeper(tempDir("whatap-reused-"))
+    const dir = orphanedRun([])
     const component = sleeper(dir)
     writeFileSync(join(dir, "components.pids"), `${reused}\n${component}\n`)
     await Effect.runPromise(Janitor.sweep)
     await eventually(async () => assert.isFalse(running(component), "the orphaned component still runs"), "10 seconds")
     assert.isTrue(running(reused), "a pid of another run (same number, other directory) was killed")
     assert.isFalse(existsSync(dir), "the orphaned run's directory is still there")
-    rmSync(elsewhere, { recursive: true, force: true })
   })
 
-  it("judges an owner of another pid namespace by its heartbeat, not by a pid that means nothing here", async () => {
-    const dir = mkdtempSync(join(tmpdir(), Janitor.PREFIX))
-    writeFileSync(join(dir, "owner.pid"), `${spawnSync("true").pid}\npid:[1]\n`)
+  it("leaves a run of another pid namespace alone, however old: its pids mean nothing here", async () => {
+    const dir = orphanedRun([], { owner: `${deadPid()}\npid:[1]\n` })
+    const component = sleeper(dir)
+    writeFileSync(join(dir, "components.pids"), `${component}\n`)
+    age(join(dir, "owner.pid"), 3_600_000)
     await Effect.runPromise(Janitor.sweep)
-    assert.isTrue(existsSync(dir), "a run of another pid namespace whose owner renews its file was removed")
-    const stale = new Date(Date.now() - Janitor.staleMs - 5_000)
-    utimesSync(join(dir, "owner.pid"), stale, stale)
-    await Effect.runPromise(Janitor.sweep)
-    assert.isFalse(existsSync(dir), "a run of another pid namespace without a heartbeat for a minute is still there")
+    assert.isTrue(existsSync(join(dir, "components.pids")), "a run of another pid namespace was reaped")
+    assert.isTrue(running(component))
   })
 
-  it("renews the heartbeat of what this process owns until it is disowned", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "whatap-owned-"))
-    const file = join(dir, "owner.pid")
+  it("judges an owner file of an older harness (pid only) by its pid once it is stale", async () => {
+    const live = orphanedRun([], { owner: `${process.pid}\n` })
+    const dead = orphanedRun([], { owner: `${deadPid()}\n` })
+    await Effect.runPromise(Janitor.sweep)
+    assert.isTrue(existsSync(dead), "a fresh owner file of an older harness was taken for abandoned")
+    for (const dir of [live, dead]) age(join(dir, "owner.pid"), Janitor.staleMs + 5_000)
+    await Effect.runPromise(Janitor.sweep)
+    assert.isTrue(existsSync(live), "a live owner of this namespace was reaped")
+    assert.isFalse(existsSync(dead), "a stale owner file of an older harness with a dead pid is still there")
+  })
+
+  it("own records this pid and namespace; a partial build without an owner file is judged by its name's pid once stale", () => {
+    const dir = tempDir("whatap-owned-")
     Janitor.own(dir)
-    assert.strictEqual(readFileSync(file, "utf8"), `${process.pid}\n${ownNamespace}\n`)
-    const old = new Date(Date.now() - 3_600_000)
-    utimesSync(file, old, old)
-    await eventually(async () => assert.isAbove(statSync(file).mtimeMs, Date.now() - 30_000, "the heartbeat was not renewed"), "15 seconds")
+    assert.strictEqual(readFileSync(join(dir, "owner.pid"), "utf8"), `${process.pid}\n${ownNamespace}\n`)
+    assert.isFalse(Janitor.ownerGone(dir), "this process's own directory reads as gone")
     Janitor.disown(dir)
-    assert.isFalse(existsSync(file), "disown left the owner file")
-    assert.isTrue(Janitor.ownerGone(dir, spawnSync("true").pid), "without an owner file, a dead legacy pid decides")
-    assert.isFalse(Janitor.ownerGone(dir), "without an owner file or a pid, nothing is gone")
-    rmSync(dir, { recursive: true, force: true })
+    assert.isFalse(existsSync(join(dir, "owner.pid")), "disown left the owner file")
+    const pid = deadPid()
+    assert.isFalse(Janitor.ownerGone(dir, pid), "a fresh directory was taken for abandoned")
+    age(dir, Janitor.staleMs + 5_000)
+    assert.isTrue(Janitor.ownerGone(dir, pid), "a stale directory whose pid is dead is not gone")
+    assert.isFalse(Janitor.ownerGone(dir, process.pid), "a directory of a live pid is gone")
+    assert.isFalse(Janitor.ownerGone(dir), "without an owner file or a pid, something is gone")
   })
 
-  it("keeps a kept run's logs and forgets its pids, so no later sweep signals them", async () => {
-    const dir = orphanedRun([process.pid], true)
+  it("keeps a kept run's logs and drops its pid list and owner, so later sweeps read nothing of it", async () => {
+    const dir = orphanedRun([process.pid], { kept: true })
     await Effect.runPromise(Janitor.sweep)
     assert.isTrue(running(process.pid))
     assert.strictEqual(readFileSync(join(dir, "kube-apiserver.log"), "utf8"), "the run's log\n")
     assert.isFalse(existsSync(join(dir, "components.pids")), "the kept run's pid list is still there")
     assert.isFalse(existsSync(join(dir, "owner.pid")), "the kept run's owner is still there")
-    rmSync(dir, { recursive: true, force: true })
   })
 })

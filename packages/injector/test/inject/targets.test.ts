@@ -65,7 +65,11 @@ describe("target selection", () => {
         const picked = selected === undefined ? undefined : { index: selected.index, verdict: selected.verdict }
         assert.deepStrictEqual(picked, fromVerdicts(Targets.evaluate(targets, podLabels, ns)))
         if (ns !== undefined) {
-          assert.strictEqual(Inject.targetMatcher(targets)(podLabels, ns.name, ns.labels), selected?.verdict === "Matched")
+          const matches = Inject.targetMatcher(targets)
+          assert.strictEqual(matches(podLabels, ns.name, ns.labels), selected?.verdict === "Matched")
+          // labels the counts' cache does not know read as none, for valid and literal selectors alike
+          const unlabelled = Targets.select(targets, podLabels, { name: ns.name, labels: {} })
+          assert.strictEqual(matches(podLabels, ns.name, undefined), unlabelled?.verdict === "Matched")
         }
       }),
       { numRuns: 3000 }

@@ -81,7 +81,8 @@ const podMatches = (target: Instrumentation.TargetSpec, podLabels: Labels): bool
 const namespaceMatches = (target: Instrumentation.TargetSpec, name: string, labels: Labels | undefined): boolean => {
   const { namespaces } = prepare(target)
   if (Result.isSuccess(namespaces)) return Selector.matchesNamespace(namespaces.success, name, labels)
-  return labels !== undefined && Literal.matchesNamespace(target.namespaceSelector, name, labels)
+  // no labels known (the status counts' cache): no labels, as core's matcher reads it
+  return Literal.matchesNamespace(target.namespaceSelector, name, labels ?? {})
 }
 
 /** The target the admission acts on, and whether it matched or its namespace could not be read. */
