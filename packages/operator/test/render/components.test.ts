@@ -4,10 +4,10 @@
  * the start scripts run by bash with a stub `java`.
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { assert, describe, it } from "@effect/vitest"
+import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Render } from "../../src/index.ts"
 import * as Credentials from "../../src/render/Credentials.ts"
 import * as Resources from "../../src/render/Resources.ts"
@@ -118,10 +118,19 @@ describe("OpenAgent ConfigMap", () => {
   })
 })
 
+const scratch: Array<string> = []
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+const tempDir = (prefix: string): string => {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  scratch.push(dir)
+  return dir
+}
+
 /** Runs a start script with its config directory moved to a temp dir and `java` printing its arguments. */
 const runScript = (script: string, env: Record<string, string>, conf?: string) => {
-  const dir = conf ?? mkdtempSync(join(tmpdir(), "whatap-conf-"))
-  const bin = mkdtempSync(join(tmpdir(), "whatap-bin-"))
+  const dir = conf ?? tempDir("whatap-conf-")
+  const bin = tempDir("whatap-bin-")
   writeFileSync(join(bin, "java"), "#!/bin/sh\necho \"$@\"\n", { mode: 0o755 })
   const file = join(bin, "entrypoint.sh")
   writeFileSync(file, script.replaceAll("/whatap_conf", dir), { mode: 0o755 })
