@@ -16,6 +16,7 @@ import { EventRecorder } from "../controller/Events.ts"
 import * as WebhookSecret from "../controller/WebhookSecret.ts"
 import * as WebhookTls from "../controller/WebhookTls.ts"
 import * as Metrics from "../runtime/Metrics.ts"
+import * as Reporter from "./Reporter.ts"
 
 const pairOf = (secret: KubeObject.KubeObject) => {
   const tls = WebhookTls.fromSecret(secret)
@@ -71,22 +72,6 @@ const context = (
     }
   })
 
-/** A pod a target matched but that could not be injected is told on the CR (D8); so are rewrites the user should know. */
-const observe = (watched: Caches) => (decided: PodAdmission.Decided) =>
-  Effect.gen(function*() {
-    const { outcome, warnings } = decided.mutated
-    const result = outcome.injected ? "injected" : outcome.reason
-    yield* Metric.update(Metric.withAttributes(Metrics.injectionsTotal, { result }), 1)
-    const agent = yield* watched.agent.get(Naming.agentName)
-    if (Option.isNone(agent)) return
-    const pod = `${decided.request.namespace ?? ""}/${decided.request.name ?? "(generated name)"}`
-    const events = yield* EventRecorder
-    if (!outcome.injected && outcome.target !== undefined) {
-      yield* events.record(agent.value, "Warning", "InjectionSkipped", `Pod ${pod} matched target ${outcome.target.name} but was not injected: ${outcome.reason}: ${outcome.message}`)
-    }
-    for (const warning of warnings) yield* events.record(agent.value, "Warning", "InjectionAdjusted", `Pod ${pod}: ${warning}`)
-  })
-
 const onRequest = (event: AdmissionServer.RequestEvent) =>
   Effect.all([
     Metric.update(Metric.withAttributes(Metrics.admissionRequestsTotal, { path: event.path, outcome: event.outcome }), 1),
@@ -105,7 +90,7 @@ export const serve = Effect.gen(function*() {
   const pair = pairOf(stored)
   if (pair === undefined) return yield* Effect.logError(`Secret ${config.namespace}/${Naming.webhook.secret} has no usable certificate; not serving the webhooks`)
   const watched = yield* caches
-  const recorder = yield* EventRecorder
+  const observe = yield* Reporter.make({ agent: watched.agent.get, recorder: yield* EventRecorder })
   const server = yield* AdmissionServer.serve({
     host: listen.host,
     port: listen.port,
@@ -113,7 +98,7 @@ export const serve = Effect.gen(function*() {
     routes: {
       [Naming.webhook.podPath]: PodAdmission.handler({
         context: contextFor(watched, config),
-        observe: (decided) => observe(watched)(decided).pipe(Effect.provideService(EventRecorder, recorder))
+        observe
       }),
       [Naming.webhook.agentPath]: Validating.handler,
       [Naming.webhook.monitorsPath]: Validating.handler
