@@ -725,6 +725,7 @@ export type OpenAgentSpec = typeof OpenAgentSpec.Type;
 
 // module: Quantity
 export declare const canonical: (input: string | number) => string | number;
+export declare const inResourceList: (input: string | number) => string | number;
 
 // module: Resource
 export declare const group = "monitoring.whatap.com";

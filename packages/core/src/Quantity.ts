@@ -34,22 +34,46 @@ const parse = ({ sign, whole, fraction, suffix, binaryPower, exponent }: Syntax.
   return { mantissa, scale: exponent - fraction.length, format: suffix in decimalExponents ? "DecimalSI" : "DecimalExponent" }
 }
 
-/** Go's parser keeps at most nano precision, rounding up away from zero. */
-const toNano = (q: Parsed): Parsed => {
-  if (q.scale >= -9) return q
-  const factor = 10n ** BigInt(-9 - q.scale)
+/** Rounded up (away from zero) to `scale`: Go's parser keeps at most nano precision (-9), a pod's resource list milli (-3). */
+const roundUpTo = (q: Parsed, scale: number): Parsed => {
+  if (q.scale >= scale) return q
+  const factor = 10n ** BigInt(scale - q.scale)
   const quotient = abs(q.mantissa) / factor
   const rounded = abs(q.mantissa) % factor === 0n ? quotient : quotient + 1n
-  return { ...q, mantissa: q.mantissa < 0n ? -rounded : rounded, scale: -9 }
+  return { ...q, mantissa: q.mantissa < 0n ? -rounded : rounded, scale }
 }
 
-/** Go's `removeInt64Factors`: divide by `base` while the magnitude is at least `base` and divisible. */
+/**
+ * Go's parser caps a binary quantity's magnitude at the largest int64 (`10Ei` is
+ * 9223372036854775807) on its slow path; a decimal one, and one its int64 fast path takes
+ * (`fast`), keeps its value.
+ */
+const maxAllowed = 2n ** 63n - 1n
+
+const capped = (q: Parsed): Parsed => {
+  if (q.format !== "BinarySI") return q
+  const magnitude = abs(q.mantissa)
+  const over = q.scale >= 0 ? magnitude * 10n ** BigInt(q.scale) > maxAllowed : magnitude > maxAllowed * 10n ** BigInt(-q.scale)
+  return over ? { ...q, mantissa: q.mantissa < 0n ? -maxAllowed : maxAllowed, scale: 0 } : q
+}
+
+/**
+ * Go's `removeInt64Factors`: divide by `base` while the magnitude is at least `base` and
+ * divisible. Powers of ten are counted on the digits at once (a value of hundreds of
+ * thousands of digits would take as many divisions, each as long as the value).
+ */
 const removeFactors = (value: bigint, base: bigint): { readonly value: bigint; readonly times: number } => {
   let magnitude = abs(value)
   let times = 0
-  while (magnitude >= base && magnitude % base === 0n) {
-    magnitude /= base
-    times++
+  if (base === 10n) {
+    const digits = magnitude.toString()
+    times = digits === "0" ? 0 : digits.length - digits.replace(/0+$/, "").length
+    if (times > 0) magnitude = BigInt(digits.slice(0, digits.length - times))
+  } else {
+    while (magnitude >= base && magnitude % base === 0n) {
+      magnitude /= base
+      times++
+    }
   }
   return { value: value < 0n ? -magnitude : magnitude, times }
 }
@@ -78,6 +102,20 @@ const decimal = (q: Parsed): string => {
   // Go finds no decimal SI suffix beyond E (1e21) and then writes none
   if (q.format === "DecimalSI") return `${amount}${decimalSuffixes.get(exponent) ?? ""}`
   return `${amount}${exponent === 0 ? "" : `e${exponent}`}`
+}
+
+/**
+ * Go's `ParseQuantity` takes its int64 fast path when the digits fit its precision: at most
+ * 18 decimal digits at nano scale or coarser, or a whole binary amount small enough for
+ * its suffix whose value fits an int64.
+ */
+const fast = ({ whole, fraction, binaryPower, exponent }: Syntax.Split, format: Format): boolean => {
+  const num = whole.replace(/^0+/, "") || "0"
+  if (format === "BinarySI") {
+    const power = binaryPower ?? 0
+    return fraction === "" && 15 - num.length - 3 * power - 1 >= 0 && BigInt(num) * 1024n ** BigInt(power) <= maxAllowed
+  }
+  return 18 - (num.length + fraction.length) >= 0 && exponent - fraction.length >= -9
 }
 
 /**
@@ -110,13 +148,35 @@ const keptAsWritten = ({ whole, fraction, binaryPower, exponent }: Syntax.Split,
  * Quantity.canonical(2) // => "2"
  * ```
  */
-export const canonical = (input: string | number): string | number => {
+export const canonical = (input: string | number): string | number => stored(input, -9)
+
+/**
+ * The text the API server stores for a quantity of a pod's resource list: its defaulting
+ * rounds each quantity up to milli precision (`0.1m` is `1m`, `999999n` is `1m`), then
+ * writes it as `canonical` does. A controller that compares what it applies with what is
+ * stored must apply this, or it rewrites such a value on every pass.
+ *
+ * @example
+ * ```ts
+ * import { Quantity } from "@whatap-operator/core"
+ *
+ * Quantity.inResourceList("0.1m") // => "1m"
+ * Quantity.inResourceList("100Mi") // => "100Mi"
+ * ```
+ */
+export const inResourceList = (input: string | number): string | number => stored(input, -3)
+
+const stored = (input: string | number, precision: number): string | number => {
   const text = typeof input === "number" ? String(input) : input
   const pieces = Syntax.split(text)
   const parsed = pieces === undefined ? undefined : parse(pieces)
   if (pieces === undefined || parsed === undefined) return input
-  if (keptAsWritten(pieces, parsed.format)) return text
-  const q = toNano(parsed)
+  if (parsed.scale >= precision && keptAsWritten(pieces, parsed.format)) return text
+  const q = fast(pieces, parsed.format) ? parsed : capped(roundUpTo(parsed, -9))
+  return written(roundUpTo(q, precision))
+}
+
+const written = (q: Parsed): string => {
   if (q.mantissa === 0n) return "0"
   if (q.format === "BinarySI" && abs(q.mantissa) >= 1024n * 10n ** BigInt(Math.max(0, -q.scale))) {
     const whole = integral(q)

@@ -122,9 +122,13 @@ export const prunedResources = (resources: KubeTypes.ResourceRequirements | unde
  */
 export const containerResources = (resources: Json | undefined): Json => resources ?? {}
 
-/** Keys sorted, values in the Go operator's (and API server's) canonical text (core's `Quantity`). */
+/**
+ * Keys sorted, values as the API server stores them in a pod's resource list (core's
+ * `Quantity.inResourceList`: Go's canonical text, rounded up to milli precision), so that
+ * what is applied is what is read back.
+ */
 const sortedQuantities = (list: KubeTypes.ResourceList): KubeTypes.ResourceList =>
-  Object.fromEntries(Object.entries(list).sort(([a], [b]) => compare(a, b)).map(([k, v]) => [k, Quantity.canonical(v)]))
+  Object.fromEntries(Object.entries(list).sort(([a], [b]) => compare(a, b)).map(([k, v]) => [k, Quantity.inResourceList(v)]))
 
 export const configMapVolume = (name: string, configMap: string, defaultMode?: number): Json => ({
   name,

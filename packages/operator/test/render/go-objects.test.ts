@@ -80,8 +80,30 @@ describe("objects as the Go operator writes them", () => {
       ["0.0000000001", "1n"], ["-1.5", "-1500m"], ["-1024Mi", "-1Gi"], ["-0.5", "-500m"], ["1Ei", "1Ei"], [".5", "500m"],
       ["5.", "5."], ["+5", "+5"], ["1e0", "1e0"], ["10e-1", "1"], ["7Ti", "7Ti"], ["1.25e3", "1250"], ["0.001", "1m"],
       ["1000u", "1m"], ["999999n", "999999n"], ["12345m", "12345m"], ["300e-3", "300e-3"], ["1000000000", "1G"],
-      ["0.000001Ki", "1024u"], ["1048576Ki", "1Gi"], ["-2712.960", "-2712.960"], [2, "2"], [0.25, "250m"], ["abc", "abc"]
+      ["0.000001Ki", "1024u"], ["1048576Ki", "1Gi"], ["-2712.960", "-2712.960"], [2, "2"], [0.25, "250m"], ["abc", "abc"],
+      // ParseQuantity caps a binary quantity at the largest int64 on its slow path (apimachinery's maxAllowed); decimal ones are kept
+      ["10Ei", "9223372036854775807"], ["-10Ei", "-9223372036854775807"], ["9223372036854775808", "9223372036854775808"],
+      ["8Ei", "9223372036854775807"], ["7Ei", "7Ei"], ["84802268286060200000000T", "84802268286060200E"],
+      ["208488242004684622000000000.6806", "208488242004684622000000000680600u"]
     ]
     assert.deepStrictEqual(go.map(([q]) => [q, Quantity.canonical(q)]), go.map(([q, s]) => [q, s]))
+  })
+
+  it("Quantity.inResourceList is what the API server stores in a pod's resources (rounded up to milli)", () => {
+    // the API server's read-back of these in a Deployment's container resources
+    const stored: ReadonlyArray<readonly [string, string]> = [
+      ["0.1m", "1m"], ["1u", "1m"], ["100u", "1m"], ["999999n", "1m"], ["1000u", "1m"], ["1500u", "2m"], ["10Ei", "9223372036854775807"],
+      ["100Mi", "100Mi"], ["0.5", "500m"], ["1.5n", "1m"], ["2.500", "2.500"], ["1.0001Ki", "1024103m"], ["250m", "250m"], ["1", "1"],
+      ["208488242004684622000000000.6806", "208488242004684622000000000681m"]
+    ]
+    assert.deepStrictEqual(stored.map(([q]) => [q, Quantity.inResourceList(q)]), stored.map(([q, s]) => [q, s]))
+  })
+
+  it("a quantity of hundreds of thousands of digits is written in linear time, not divided digit by digit", () => {
+    const started = performance.now()
+    // Go writes no suffix beyond E: 1e400000 is "10" (1e21 is "1", above; recorded with apimachinery v0.33.0)
+    assert.strictEqual(Quantity.inResourceList(`1${"0".repeat(400_000)}`), "10")
+    assert.strictEqual(Quantity.canonical(`1${"0".repeat(400_000)}Mi`), "9223372036854775807")
+    assert.isBelow(performance.now() - started, 2_000)
   })
 })
