@@ -6,7 +6,11 @@
  * the agent volume, existing init containers and several application containers.
  */
 import { assert, describe, it } from "@effect/vitest"
+import type { Instrumentation } from "@whatap-operator/core"
+import * as InitContainer from "../../src/internal/inject/InitContainer.ts"
 import { agent, at, container, context, field, pod, run, target } from "./support.ts"
+
+type TargetSpec = Instrumentation.TargetSpec
 
 /** A field of an init container (the agent's is the first when the pod had none). */
 const init = (doc: unknown, index = 0) => (key: string): unknown => field(doc, "spec", "initContainers", index, key)
@@ -24,6 +28,13 @@ describe("image", () => {
     const result = inject({ whatapApmVersions: { python: "1.0", java: "" } })
     assert.strictEqual(init(result.pod)("image"), "public.ecr.aws/whatap/apm-init-java:latest")
     assert.strictEqual(at(result.pod, "metadata", "annotations", "whatap-apm-version"), "latest")
+  })
+
+  it("a version is looked up among the map's own keys only", () => {
+    // a language the schema would refuse, as a CR admitted while the validating webhook was away may carry it
+    for (const language of ["constructor", "toString", "__proto__"]) {
+      assert.strictEqual(InitContainer.version({ name: "t", enabled: true, language, whatapApmVersions: { java: "2.2.58" } } as unknown as TargetSpec), "latest", language)
+    }
   })
 
   it("pull policy Always, no command without custom config", () => {
@@ -124,7 +135,8 @@ describe("custom whatap.conf and plugins (spec 5.5)", () => {
   })
 
   it("a mount path or volume name the agent uses is refused (Go produced an invalid pod)", () => {
-    for (const config of [{ ...custom, mountPath: "/whatap-agent" }, { ...custom, mountPath: "/whatap-plugin" }, { ...custom, volumeName: "whatap-agent-volume" }]) {
+    const paths = ["/whatap-agent", "/whatap-plugin", "/whatap-agent/", "/whatap-plugin//"].map((mountPath) => ({ ...custom, mountPath }))
+    for (const config of [...paths, { ...custom, volumeName: "whatap-agent-volume" }]) {
       const result = inject({ config })
       assert.isUndefined(init(result.pod)("command"), JSON.stringify(config))
       assert.strictEqual(result.warnings.length, 1)

@@ -15,8 +15,12 @@ import type { EnvVar, Volume, VolumeMount } from "./Pod.ts"
 
 type Security = Instrumentation.InitContainerSecurity
 
-export const version = (target: Instrumentation.TargetSpec): string =>
-  Images.firstOf([target.whatapApmVersions?.[target.language]], Names.defaultVersion)
+// Own keys only: a language such as "constructor" must not read Object.prototype.
+export const version = (target: Instrumentation.TargetSpec): string => {
+  const versions = target.whatapApmVersions
+  const own = versions !== undefined && Object.hasOwn(versions, target.language) ? versions[target.language] : undefined
+  return Images.firstOf([typeof own === "string" ? own : undefined], Names.defaultVersion)
+}
 
 /** `customImageFullName`, then the deprecated `customImageName`, then `apm-init-<language>:<version>`. */
 export const image = (target: Instrumentation.TargetSpec, agentVersion: string): string =>
@@ -68,7 +72,8 @@ const customConfig = (target: Instrumentation.TargetSpec, index: number, taken: 
   if (taken.has(volume) || volume === Names.agentVolume) {
     return { ...none, warnings: [`target ${JSON.stringify(target.name)}: custom whatap.conf not copied: the pod already has a volume named ${JSON.stringify(volume)}; set ${field}.volumeName to a unique name`] }
   }
-  if (mountPath === Names.agentMountPath || mountPath === Names.pluginMountPath) {
+  const bare = mountPath.replace(/\/+$/, "")
+  if (bare === Names.agentMountPath || bare === Names.pluginMountPath) {
     return { ...none, warnings: [`target ${JSON.stringify(target.name)}: custom whatap.conf not copied: ${field}.mountPath ${JSON.stringify(mountPath)} is a path the agent uses; choose another`] }
   }
   return {
