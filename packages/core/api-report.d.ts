@@ -1107,6 +1107,9 @@ export declare const ruleDescriptions: {
     readonly relabel: "Relabel configurations are complete";
     readonly scheduling: "Tolerations and affinity are valid pod scheduling fields";
     readonly conflict: "Options do not contradict or silently override each other";
+    readonly env: "Env entries are what the API server accepts in a pod: a name, and one value or source";
+    readonly "key-reference": "Secret and ConfigMap references name an object and a key the API server accepts";
+    readonly "mount-path": "A custom whatap.conf mountPath is a plain absolute path";
 };
 export type Rule = keyof typeof ruleDescriptions;
 export type Issue = Finding.Finding & {

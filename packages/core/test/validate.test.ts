@@ -308,6 +308,50 @@ const cases: ReadonlyArray<Case> = [
     ]
   },
   {
+    name: "env entries as the API server checks them in a pod",
+    input: agent(k8s({
+      master: {
+        envs: [
+          { name: "", value: "x" }, { name: "A=B", value: "x" }, { name: "1BAD", value: "x" },
+          { name: "BOTH", value: "x", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }, { name: "NONE", valueFrom: {} },
+          { name: "TWO", valueFrom: { secretKeyRef: { name: "s", key: "k" }, configMapKeyRef: { name: "c", key: "k" } } },
+          { name: "REF", valueFrom: { secretKeyRef: { name: "Bad_Name", key: "../x" } } }, { name: "EMPTY", value: "", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }
+        ]
+      }
+    })),
+    expected: [
+      ["error", [...K, "masterAgent", "envs", 0, "name"], "must not be empty"],
+      ["error", [...K, "masterAgent", "envs", 1, "name"], "other than \"=\""],
+      ["warning", [...K, "masterAgent", "envs", 2, "name"], "older than Kubernetes 1.34"],
+      ["error", [...K, "masterAgent", "envs", 3, "valueFrom"], "value and valueFrom exclude each other"],
+      ["error", [...K, "masterAgent", "envs", 4, "valueFrom"], "(here: none)"],
+      ["error", [...K, "masterAgent", "envs", 5, "valueFrom"], "(here: configMapKeyRef, secretKeyRef)"],
+      ["error", [...K, "masterAgent", "envs", 6, "valueFrom", "secretKeyRef", "key"], "invalid key \"../x\""],
+      ["error", [...K, "masterAgent", "envs", 6, "valueFrom", "secretKeyRef", "name"], "invalid name \"Bad_Name\""]
+    ]
+  },
+  {
+    name: "APM custom config: names and the path the webhook copies into pods",
+    input: agent(apm(target("a", { config: { mode: "custom", configMapRef: { name: "" }, volumeName: "Bad_Name", mountPath: "conf dir; rm -rf /", pluginConfigMapRef: { name: "UPPER" } } }))),
+    expected: [
+      ["error", [...T, 0, "config", "configMapRef", "name"], "a ConfigMap name is required"],
+      ["error", [...T, 0, "config", "mountPath"], "must be an absolute path"],
+      ["error", [...T, 0, "config", "pluginConfigMapRef", "name"], "invalid ConfigMap name \"UPPER\""],
+      ["error", [...T, 0, "config", "volumeName"], "invalid volume name \"Bad_Name\""]
+    ]
+  },
+  {
+    name: "StaticEndpoint: TLS secret references and a params key YAML reads as a merge",
+    input: monitor("WhatapStaticEndpoint", {
+      endpoints: [{ address: "10.0.0.1:9100", params: { "<<": ["x"], ok: ["y"] }, tlsConfig: { caSecret: { name: "", key: "ca.crt" }, certSecret: { name: "c", key: "/abs" }, keySecret: { name: "c", key: "tls.key" } } }]
+    }),
+    expected: [
+      ["error", ["spec", "endpoints", 0, "params", "<<"], "YAML merge key"],
+      ["error", ["spec", "endpoints", 0, "tlsConfig", "caSecret", "name"], "needs a name"],
+      ["error", ["spec", "endpoints", 0, "tlsConfig", "certSecret", "key"], "invalid key \"/abs\""]
+    ]
+  },
+  {
     name: "PodMonitor: selector syntax, endpoint ports, job label",
     input: monitor("WhatapPodMonitor", { selector: { matchLabels: { app: "x" }, matchExpressions: [{ key: "k", operator: "Exists", values: ["v"] }] }, endpoints: [{ port: "99999" }], jobLabel: "bad label!" }),
     expected: [

@@ -5,6 +5,7 @@
  */
 import type { AuthorizationConfig, Endpoint, TLSConfig } from "../../Scrape.ts"
 import { labelPart, type LabelSelectorValue, namespacePart, type NamespaceSelectorValue } from "../selector/Typed.ts"
+import { checkKeyRef } from "./env.ts"
 import { error, type Issue, tag, warning } from "./issue.ts"
 import { at, each, type L, type List, nonEmpty, type Path } from "./model.ts"
 import { hostPortError, portOrNameError } from "./network.ts"
@@ -49,6 +50,11 @@ const checkTls = (tls: L<TLSConfig> | undefined, path: Path): ReadonlyArray<Issu
       out.push(warning("conflict", [...path, secret], `${secret} is ignored because ${file} is set`))
     }
   }
+  for (const [, secret] of tlsPairs) {
+    const ref = tls[secret]
+    // mounted as a volume of the OpenAgent: a name or key the API server refuses refuses the Deployment
+    if (ref !== undefined) out.push(...checkKeyRef(ref, [...path, secret]))
+  }
   const hasCert = nonEmpty(tls.certFile) || tls.certSecret !== undefined
   const hasKey = nonEmpty(tls.keyFile) || tls.keySecret !== undefined
   if (hasCert !== hasKey) {
@@ -83,6 +89,10 @@ export const checkEndpoint = (endpoint: L<Endpoint>, path: Path, type: TargetTyp
   const [scheme, schemePath] = at(endpoint, "scheme", path)
   if (scheme !== undefined && scheme !== "http" && scheme !== "https") {
     out.push(error("target-type", schemePath, `unknown scheme ${JSON.stringify(scheme)}: expected http or https`))
+  }
+  // yaml.v2 reads a `<<` key as a merge: the OpenAgent could not read the scrape config at all
+  if (endpoint.params !== undefined && Object.hasOwn(endpoint.params, "<<")) {
+    out.push(error("target-type", [...path, "params", "<<"], "a params key \"<<\" is read as a YAML merge key: the OpenAgent cannot read its scrape configuration"))
   }
   const [metricsPath, pathPath] = at(endpoint, "path", path)
   if (nonEmpty(metricsPath) && !metricsPath.startsWith("/")) {

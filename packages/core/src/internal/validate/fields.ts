@@ -14,6 +14,7 @@ import { labelKeyErrors, labelValueErrors } from "../../LabelSyntax.ts"
 import type { OpenAgentSpec } from "../../OpenAgent.ts"
 import type { Endpoint } from "../../Scrape.ts"
 import { durationError } from "./duration.ts"
+import { checkEnv } from "./env.ts"
 import { referenceError } from "./imageRef.ts"
 import { error, type Issue, none, warning } from "./issue.ts"
 import { at, type Context, each, entries, field, type L, type List, type Path } from "./model.ts"
@@ -38,14 +39,15 @@ export const checkAnnotations = (map: StringMap, path: Path): ReadonlyArray<Issu
 export const checkEnvs = (envs: List<EnvVar>, path: Path): ReadonlyArray<Issue> => {
   const seen = new Map<string, number>()
   return each(envs, path, (env, here, i) => {
+    const own = checkEnv(env, here)
     const name = env.name
-    if (name === undefined) return []
+    if (name === undefined) return own
     const first = seen.get(name)
     if (first === undefined) {
       seen.set(name, i)
-      return []
+      return own
     }
-    return [warning("conflict", [...here, "name"], `duplicate env ${JSON.stringify(name)} (also at index ${first}); Kubernetes keeps the last one`)]
+    return [...own, warning("conflict", [...here, "name"], `duplicate env ${JSON.stringify(name)} (also at index ${first}); Kubernetes keeps the last one`)]
   })
 }
 

@@ -5,6 +5,7 @@
  */
 import type { AgentConfig, InstrumentationSpec, TargetSpec } from "../../Instrumentation.ts"
 import { isLanguage, languages } from "../../Language.ts"
+import { dnsLabelErrors, subdomainErrors } from "../../LabelSyntax.ts"
 import { checkLabelSelector, checkNamespaceSelector } from "./endpoint.ts"
 import { tagError } from "./imageRef.ts"
 import { error, type Issue, warning } from "./issue.ts"
@@ -17,7 +18,7 @@ const checkLanguage = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> 
   return [error("apm-language", languagePath, `unknown language ${JSON.stringify(language)}: expected one of ${languages.join(", ")}`)]
 }
 
-const checkConfig = (config: L<AgentConfig> | undefined, path: Path): ReadonlyArray<Issue> => {
+const checkConfigMode = (config: L<AgentConfig> | undefined, path: Path): ReadonlyArray<Issue> => {
   const mode = config?.mode
   const ref = config?.configMapRef
   if (mode === "custom" && ref === undefined) {
@@ -27,6 +28,35 @@ const checkConfig = (config: L<AgentConfig> | undefined, path: Path): ReadonlyAr
     return [warning("conflict", [...path, "mode"], "configMapRef is ignored unless mode is custom")]
   }
   return []
+}
+
+// the init container runs `cp <mountPath>/whatap.conf ...` through `sh -c`, unquoted (as the Go operator writes it)
+const plainPath = /^\/[A-Za-z0-9._/-]*$/
+
+/** The names and path the webhook copies into every injected pod: a bad one gets every such pod refused. */
+const checkConfigNames = (config: L<AgentConfig> | undefined, path: Path): ReadonlyArray<Issue> => {
+  if (config === undefined) return []
+  const out: Array<Issue> = []
+  const volume = config.volumeName
+  if (nonEmpty(volume)) for (const m of dnsLabelErrors(volume)) out.push(error("object-name", [...path, "volumeName"], `invalid volume name ${JSON.stringify(volume)}: ${m}`))
+  for (const key of ["configMapRef", "pluginConfigMapRef"] as const) {
+    const ref = config[key]
+    if (ref === undefined) continue
+    const name = ref.name ?? ""
+    const problems = name === "" ? ["a ConfigMap name is required"] : subdomainErrors(name)
+    for (const m of problems) out.push(error("object-name", [...path, key, "name"], name === "" ? m : `invalid ConfigMap name ${JSON.stringify(name)}: ${m}`))
+  }
+  const mountPath = config.mountPath
+  if (nonEmpty(mountPath) && !plainPath.test(mountPath)) {
+    out.push(error("mount-path", [...path, "mountPath"], `mountPath ${JSON.stringify(mountPath)} must be an absolute path of letters, digits, ".", "_", "-" and "/": the init container's copy command uses it unquoted`))
+  }
+  return out
+}
+
+const checkConfig = (config: L<AgentConfig> | undefined, path: Path): ReadonlyArray<Issue> => {
+  const names = checkConfigNames(config, path)
+  const mode = checkConfigMode(config, path)
+  return names.length === 0 ? mode : [...names, ...mode]
 }
 
 const checkImages = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => {

@@ -28,7 +28,10 @@ export const ruleDescriptions = {
   "regex": "Regular expressions are valid RE2",
   "relabel": "Relabel configurations are complete",
   "scheduling": "Tolerations and affinity are valid pod scheduling fields",
-  "conflict": "Options do not contradict or silently override each other"
+  "conflict": "Options do not contradict or silently override each other",
+  "env": "Env entries are what the API server accepts in a pod: a name, and one value or source",
+  "key-reference": "Secret and ConfigMap references name an object and a key the API server accepts",
+  "mount-path": "A custom whatap.conf mountPath is a plain absolute path"
 } as const
 
 export type Rule = keyof typeof ruleDescriptions
