@@ -148,6 +148,36 @@ describe("TlsVolumes.volumeName", () => {
     assert.strictEqual(TlsVolumes.volumeName("a.b"), names[0])
     assert.match(names[0] ?? "", /^tls-secret-a-b-[0-9a-f]{8}$/)
   })
+  it("a valid name that equals another Secret's hashed name is hashed too: one pod never has two volumes alike", () => {
+    const dotted = TlsVolumes.volumeName("foo.")
+    const lookalike = dotted.slice("tls-secret-".length)
+    assert.strictEqual(TlsVolumes.volumeName(lookalike), dotted, "the collision this guards against")
+    const secrets = [{ name: "foo.", keys: [] }, { name: lookalike, keys: [] }]
+    const names = TlsVolumes.volumes(secrets).map((v) => String(v["name"]))
+    assert.strictEqual(new Set(names).size, 2, names.join(" "))
+    assert.deepStrictEqual(TlsVolumes.mounts(secrets).map((m) => m["name"]), names)
+    for (const name of names) assert.match(name, label)
+  })
+  it("two dotted names whose 8-digit hashes and slugs coincide (found by search) get 16 digits", () => {
+    // "a.a-a.a…": the dots and hyphens vary, the slug stays the same; a birthday search finds a pair
+    const seen = new Map<string, string>()
+    let pair: readonly [string, string] | undefined
+    for (let i = 0; pair === undefined && i < 1 << 20; i++) {
+      const name = Array.from({ length: 21 }, (_, j) => (j === 0 ? "a" : `${(i >> (j - 1)) & 1 ? "." : "-"}a`)).join("")
+      if (!name.includes(".")) continue
+      const volume = TlsVolumes.volumeName(name)
+      const other = seen.get(volume)
+      if (other !== undefined) pair = [other, name]
+      else seen.set(volume, name)
+    }
+    assert.isDefined(pair, "no 32-bit collision found")
+    const names = TlsVolumes.volumeNames(pair ?? [])
+    assert.strictEqual(new Set(names.values()).size, 2, [...names.values()].join(" "))
+    for (const name of names.values()) {
+      assert.match(name, label)
+      assert.isAtMost(name.length, 63)
+    }
+  })
   it("mounts and volumes are sorted by Secret name whatever the input order", () => {
     const secrets = [{ name: "zeta", keys: ["ca.crt"] }, { name: "alpha", keys: ["tls.crt", "tls.key"] }]
     assert.deepStrictEqual(TlsVolumes.volumes(secrets).map((v) => v["name"]), ["tls-secret-alpha", "tls-secret-zeta"])
