@@ -356,6 +356,16 @@ export declare const ControlPlaneMonitoringSpec: Schema.Struct<{
     readonly customImageFullName: Schema.optionalKey<Schema.String>;
 }>;
 export type ControlPlaneMonitoringSpec = typeof ControlPlaneMonitoringSpec.Type;
+export declare const agentResourceDefaults: {
+    readonly requests: {
+        readonly cpu: "100m";
+        readonly memory: "300Mi";
+    };
+    readonly limits: {
+        readonly cpu: "200m";
+        readonly memory: "350Mi";
+    };
+};
 export declare const missingGpuMonitoring: string;
 export declare const K8sAgentSpec: Schema.Struct<{
     readonly namespace: Schema.optionalKey<Schema.String>;

@@ -67,6 +67,23 @@ export const ControlPlaneMonitoringSpec = Schema.Struct({
 })
 export type ControlPlaneMonitoringSpec = typeof ControlPlaneMonitoringSpec.Type
 
+/**
+ * The master and node agents' resources where the CR leaves a key out: the Go operator
+ * completes `resources` key by key with these (spec 4.5, 4.6.2), so `limits.memory: 200Mi`
+ * alone still gets `requests.memory: 300Mi`.
+ *
+ * @example
+ * ```ts
+ * import { K8sAgent } from "@whatap-operator/core"
+ *
+ * K8sAgent.agentResourceDefaults.limits.memory // => "350Mi"
+ * ```
+ */
+export const agentResourceDefaults = {
+  requests: { cpu: "100m", memory: "300Mi" },
+  limits: { cpu: "200m", memory: "350Mi" }
+} as const
+
 export const missingGpuMonitoring =
   "missing required field \"gpuMonitoring\": the CRD requires it whenever k8sAgent is set " +
   "(the API server rejects the resource); add `gpuMonitoring: {enabled: false}` to keep GPU monitoring off"

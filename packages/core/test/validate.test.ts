@@ -308,6 +308,19 @@ const cases: ReadonlyArray<Case> = [
     ]
   },
   {
+    name: "agent resources completed with the defaults: a request above a default limit, a limit below a default request",
+    input: agent(k8s({ master: { resources: { requests: { cpu: "500m" } } }, node: { resources: { limits: { memory: "200Mi" } } } })),
+    expected: [
+      ["error", [...K, "masterAgent", "resources", "requests", "cpu"], "greater than the default limit 200m"],
+      ["error", [...K, "nodeAgent", "resources", "limits", "memory"], "below the default request 300Mi"]
+    ]
+  },
+  {
+    name: "agent resources: the container's own with limits replace the component's, defaults and all",
+    input: agent(k8s({ master: { resources: { requests: { cpu: "500m" } }, masterAgentContainer: { resources: { limits: { cpu: "1" } } } } })),
+    expected: []
+  },
+  {
     name: "env entries as the API server checks them in a pod",
     input: agent(k8s({
       master: {

@@ -19,7 +19,7 @@ import { referenceError } from "./imageRef.ts"
 import { error, type Issue, none, warning } from "./issue.ts"
 import { at, type Context, each, entries, field, type L, type List, type Path } from "./model.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
-import { checkResources } from "./resources.ts"
+import { checkAgentResources, checkResources } from "./resources.ts"
 import { checkAffinity, checkTolerations } from "./scheduling.ts"
 
 type StringMap = { readonly [key: string]: string | undefined } | undefined
@@ -87,6 +87,10 @@ const checkComponent = (component: Component, path: Path): ReadonlyArray<Issue> 
   ...field<Component, "affinity">(component, "affinity", path, checkAffinity)
 ]
 
+/** The component's `resources` completed with the defaults, unless the container's own (with limits) replace them. */
+const defaultedResources = (component: Component, container: L<ContainerSpec> | undefined, path: Path): ReadonlyArray<Issue> =>
+  container?.resources?.limits !== undefined ? none : checkAgentResources(component.resources, [...path, "resources"])
+
 const checkGpuFields = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context): ReadonlyArray<Issue> => [
   ...field(gpu, "customImageFullName", path, checkImage),
   ...field(gpu, "resources", path, checkResources),
@@ -110,10 +114,12 @@ export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path:
   ...field(k8sAgent, "customAgentImageFullName", path, checkImage),
   ...field(k8sAgent, "masterAgent", path, (master, here) => [
     ...checkComponent(master, here),
+    ...defaultedResources(master, master.masterAgentContainer, here),
     ...field(master, "masterAgentContainer", here, checkContainer)
   ]),
   ...field(k8sAgent, "nodeAgent", path, (node, here) => [
     ...checkComponent(node, here),
+    ...defaultedResources(node, node.nodeAgentContainer, here),
     ...field(node, "nodeAgentContainer", here, checkContainer),
     ...field(node, "nodeHelperContainer", here, checkContainer)
   ]),
