@@ -262,6 +262,16 @@ const cases: ReadonlyArray<Case> = [
     ]
   },
   {
+    name: "a host engine on a port the node-agent pod already listens on",
+    input: agent(k8s({ gpu: { hostEngine: { enabled: true, port: 9400 } } })),
+    expected: [["error", [...G, "hostEngine", "port"], "dcgm-exporter's in the same pod"]]
+  },
+  {
+    name: "a disabled host engine's port is not checked against the pod's",
+    input: agent(k8s({ gpu: { hostEngine: { enabled: false, port: 6600 } } })),
+    expected: []
+  },
+  {
     name: "remote host engine must be host:port; nodePort outside the default range",
     input: agent(k8s({ gpu: { remoteHostEngineInfo: "tcp://engine", service: { type: "NodePort", nodePort: 8080 } } })),
     expected: [["error", [...G, "remoteHostEngineInfo"], "URL scheme"], ["warning", [...G, "service", "nodePort"], "30000-32767"]]

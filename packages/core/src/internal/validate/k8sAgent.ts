@@ -6,6 +6,7 @@
 import type { DcgmHostEngineSpec, GpuMonitoringServiceSpec, GpuMonitoringSpec } from "../../GpuMonitoring.ts"
 import type { K8sAgentSpec } from "../../K8sAgent.ts"
 import { labelKeyErrors } from "../../LabelSyntax.ts"
+import * as Naming from "../../Naming.ts"
 import { error, type Issue, warning } from "./issue.ts"
 import { at, type Context, type L, nonEmpty, type Path } from "./model.ts"
 import { hostPortError, portRangeError } from "./network.ts"
@@ -29,9 +30,19 @@ const checkService = (service: L<GpuMonitoringServiceSpec> | undefined, path: Pa
   return out
 }
 
+/** Ports the node-agent pod already listens on; its containers share one network namespace. */
+const takenPorts: ReadonlyMap<number, string> = new Map([
+  [Naming.nodeAgent.agentPort, "the node agent"],
+  [Naming.nodeAgent.helperPort, "the node helper"],
+  [Naming.gpu.metricsPort, "dcgm-exporter"]
+])
+
 const checkHostEngine = (gpu: L<GpuMonitoringSpec>, path: Path): ReadonlyArray<Issue> => {
   const [hostEngine, hostEnginePath] = at(gpu, "hostEngine", path)
-  const out: Array<Issue> = [...checkPort(...at<L<DcgmHostEngineSpec>, "port">(hostEngine, "port", hostEnginePath))]
+  const [port, portPath] = at<L<DcgmHostEngineSpec>, "port">(hostEngine, "port", hostEnginePath)
+  const out: Array<Issue> = [...checkPort(port, portPath)]
+  const owner = hostEngine?.enabled === true && typeof port === "number" ? takenPorts.get(port) : undefined
+  if (owner !== undefined) out.push(error("port", portPath, `port ${port} is ${owner}'s in the same pod: the host engine could not listen on it`))
   const [remote, remotePath] = at(gpu, "remoteHostEngineInfo", path)
   if (!nonEmpty(remote)) return out
   const problem = hostPortError(remote)
