@@ -7,6 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Logger, Option } from "effect"
 import type { Inject, PodAdmission } from "@whatap-operator/injector"
 import type { KubeObject } from "@whatap-operator/kube"
+import type { Shape as EventRecorder } from "../../src/controller/Events.ts"
 import * as Reporter from "../../src/webhook/Reporter.ts"
 
 const agent: KubeObject.KubeObject = { apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap", uid: "u" } }
@@ -25,6 +26,9 @@ const injected = (name: string, warnings: ReadonlyArray<string> = []) =>
 const skipped = (name: string) => decided(name, { injected: false, reason: "SystemNamespace", message: "a system namespace", target })
 const unmatched = (name: string) => decided(name, { injected: false, reason: "NoTargetMatched", message: "no target" })
 
+const reporter = (record: EventRecorder["record"], backlog?: number) =>
+  Reporter.make({ agent: () => Effect.succeed(Option.some(agent)), recorder: { record }, ...(backlog === undefined ? {} : { backlog }) })
+
 interface Recorded {
   readonly reason: string
   readonly message: string
@@ -35,13 +39,8 @@ describe("Reporter", () => {
     Effect.gen(function*() {
       const recorded: Array<Recorded> = []
       const done = yield* Deferred.make<void>()
-      const observe = yield* Reporter.make({
-        agent: () => Effect.succeed(Option.some(agent)),
-        recorder: {
-          record: (_, __, reason, message) =>
-            Effect.sync(() => recorded.push({ reason, message })).pipe(Effect.andThen((n) => (n === 3 ? Deferred.succeed(done, undefined) : Effect.void)))
-        }
-      })
+      const observe = yield* reporter((_, __, reason, message) =>
+        Effect.sync(() => recorded.push({ reason, message })).pipe(Effect.andThen((n) => (n === 3 ? Deferred.succeed(done, undefined) : Effect.void))))
       for (const d of [unmatched("a"), skipped("b"), injected("c"), injected("d", ["JAVA_TOOL_OPTIONS kept", "PYTHONPATH kept"])]) yield* observe(d)
       yield* Deferred.await(done)
       assert.deepStrictEqual(recorded.map((r) => r.reason), ["InjectionSkipped", "InjectionAdjusted", "InjectionAdjusted"])
@@ -53,11 +52,7 @@ describe("Reporter", () => {
     Effect.gen(function*() {
       const logs: Array<string> = []
       const started = yield* Deferred.make<void>()
-      const observe = yield* Reporter.make({
-        agent: () => Effect.succeed(Option.some(agent)),
-        recorder: { record: () => Deferred.succeed(started, undefined).pipe(Effect.andThen(Effect.never)) },
-        backlog: 2
-      })
+      const observe = yield* reporter(() => Deferred.succeed(started, undefined).pipe(Effect.andThen(Effect.never)), 2)
       yield* observe(skipped("first"))
       yield* Deferred.await(started)
       // the drainer is stuck on "first"; two fit in the backlog, the rest are dropped
