@@ -120,7 +120,13 @@ export type AdmissionReviewResponse = typeof AdmissionReviewResponse.Type
  * the server's time budget is not an answer: the server turns it into an HTTP error and
  * the webhook's failurePolicy decides (see AdmissionServer).
  */
-export type Handler<R = never> = (request: AdmissionRequest) => Effect.Effect<AdmissionResponse, unknown, R>
+/** What the server knows of a request besides its review. */
+export interface Received {
+  /** The size of the AdmissionReview body. */
+  readonly bytes: number
+}
+
+export type Handler<R = never> = (request: AdmissionRequest, received: Received) => Effect.Effect<AdmissionResponse, unknown, R>
 
 /** A handler that needs no services and cannot fail. */
 export const handler = (review: (request: AdmissionRequest) => AdmissionResponse): Handler =>

@@ -145,7 +145,7 @@ const fromRejection = (rejection: Body.Rejection): Reply => {
 const runHandler = <R>(handler: Handler<R>, decoded: Body.Decoded, budget: Duration.Input, path: string) =>
   Effect.gen(function*() {
     const { request, version } = decoded
-    const exit = yield* Effect.exit(Effect.timeoutOption(Effect.suspend(() => handler(request)), budget))
+    const exit = yield* Effect.exit(Effect.timeoutOption(Effect.suspend(() => handler(request, { bytes: decoded.bytes })), budget))
     const log = Effect.annotateLogs({ path, uid: request.uid, operation: request.operation, kind: request.kind.kind })
     if (Exit.isFailure(exit)) {
       yield* Effect.logError("Admission handler failed").pipe(log, Effect.annotateLogs({ cause: Cause.pretty(exit.cause) }))

@@ -39,12 +39,32 @@ const namespaceOf = (request: Admission.AdmissionRequest): string => {
 const isPodCreate = (request: Admission.AdmissionRequest): boolean =>
   request.operation === "CREATE" && request.kind.group === "" && request.kind.kind === "Pod" && (request.subResource ?? "") === ""
 
+/**
+ * Reviews above this size are admitted untouched (outcome `PodTooLarge`). A pod is a few
+ * KiB; a mutation works on copies of it and its patch replaces each container's env, so
+ * the memory an admission takes is tens of times its size: a 3 MiB pod of thousands of
+ * containers took 230 MB, more than the operator's whole memory limit.
+ */
+export const maxMutatedBytes = 1024 * 1024
+
+const tooLarge = (request: Admission.AdmissionRequest, bytes: number): Inject.Mutated => ({
+  pod: request.object,
+  patch: [],
+  outcome: {
+    injected: false,
+    reason: "PodTooLarge",
+    message: `the AdmissionReview is ${bytes} bytes, more than the ${maxMutatedBytes} the webhook mutates`
+  },
+  warnings: []
+})
+
 /** The handler for the pod path. */
-export const handler = <R>(options: Options<R>): Admission.Handler<R> => (request) =>
+export const handler = <R>(options: Options<R>): Admission.Handler<R> => (request, received) =>
   Effect.gen(function*() {
     if (!isPodCreate(request)) return Admission.allow(request.uid)
-    const context = yield* options.context(namespaceOf(request))
-    const mutated = Inject.mutate(request.object, context)
+    const mutated = received.bytes > maxMutatedBytes
+      ? tooLarge(request, received.bytes)
+      : Inject.mutate(request.object, yield* options.context(namespaceOf(request)))
     if (options.observe !== undefined && request.dryRun !== true) yield* options.observe({ request, mutated })
     return Admission.allow(request.uid, { patch: mutated.patch })
   })

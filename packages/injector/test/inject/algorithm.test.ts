@@ -202,7 +202,7 @@ describe("refusals recorded on the pod (D8)", () => {
 
   it("the annotated reasons are exactly the refusals", () => {
     assert.deepStrictEqual([...Inject.annotatedReasons].sort(), ["ConflictInitContainer", "ConflictMount", "NamespaceUnknown", "SystemNamespace"])
-    assert.deepStrictEqual(Inject.reasons.filter((r) => !Inject.annotatedReasons.has(r)), ["InvalidPod", "NoAgent", "InstrumentationDisabled", "NoTargets", "AlreadyInjected", "NoTargetMatched"])
+    assert.deepStrictEqual(Inject.reasons.filter((r) => !Inject.annotatedReasons.has(r)), ["InvalidPod", "NoAgent", "InstrumentationDisabled", "NoTargets", "AlreadyInjected", "NoTargetMatched", "PodTooLarge"])
   })
 })
 

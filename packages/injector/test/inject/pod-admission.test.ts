@@ -25,11 +25,13 @@ const harness = (agent = targets(target("java"))) =>
   Effect.gen(function*() {
     const asked = yield* Ref.make<ReadonlyArray<string>>([])
     const observed = yield* Ref.make<ReadonlyArray<PodAdmission.Decided>>([])
-    const handler = PodAdmission.handler({
+    const raw = PodAdmission.handler({
       context: (ns) => Ref.update(asked, (all) => [...all, ns]).pipe(Effect.as<Inject.Context>({ ...context(agent, namespace(ns)) })),
       observe: (decided) => Ref.update(observed, (all) => [...all, decided])
     })
-    return { handler, asked, observed }
+    // the body's size, as the server measures it
+    const handler = (r: Admission.AdmissionRequest) => raw(r, { bytes: Buffer.byteLength(JSON.stringify({ request: r })) })
+    return { handler, raw, asked, observed }
   })
 
 const patchOf = (response: Admission.AdmissionResponse): ReadonlyArray<JsonPatch.Operation> =>
@@ -71,6 +73,19 @@ describe("PodAdmission.handler", () => {
       const none = yield* handler(withoutNamespace)
       assert.isUndefined(none.patch)
       assert.deepStrictEqual(yield* Ref.get(asked), ["shop", "shop", ""])
+    }))
+
+  it.effect("a review above maxMutatedBytes is admitted untouched, reason PodTooLarge, without reading the context", () =>
+    Effect.gen(function*() {
+      const { raw, asked, observed } = yield* harness()
+      const input = pod([container("a")])
+      const small = yield* raw(podRequest(input), { bytes: PodAdmission.maxMutatedBytes })
+      assert.isDefined(small.patch)
+      const large = yield* raw(podRequest(input), { bytes: PodAdmission.maxMutatedBytes + 1 })
+      assert.deepStrictEqual(large, { uid: request().uid, allowed: true })
+      assert.deepStrictEqual(yield* Ref.get(asked), ["apps"])
+      const outcome = (yield* Ref.get(observed))[1]?.mutated.outcome
+      assert.deepInclude(outcome, { injected: false, reason: "PodTooLarge" })
     }))
 
   it.effect("a dry run gets the same patch and is not observed", () =>

@@ -26,7 +26,9 @@ export const reasons = [
   /** A target matches, but a container named `whatap-agent-init` exists already. */
   "ConflictInitContainer",
   /** A target matches, but an application container already mounts `/whatap-agent`. */
-  "ConflictMount"
+  "ConflictMount",
+  /** The AdmissionReview is larger than the webhook mutates (`PodAdmission.maxMutatedBytes`). */
+  "PodTooLarge"
 ] as const
 
 export const Reason = Schema.Literals(reasons)

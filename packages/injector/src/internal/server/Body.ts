@@ -95,6 +95,7 @@ export interface Decoded {
   readonly request: Admission.AdmissionRequest
   /** The review's version, which the answer repeats. */
   readonly version: Admission.ReviewVersion
+  readonly bytes: number
 }
 
 const isVersion = Schema.is(Admission.ReviewVersion)
@@ -113,5 +114,5 @@ export const decode = (body: Buffer): Effect.Effect<Decoded, Rejection> =>
     const review = yield* Schema.decodeUnknownEffect(Admission.AdmissionReviewRequest)(json, { errors: "all" }).pipe(
       Effect.mapError((error) => malformed(`not a valid AdmissionReview request: ${Admission.truncate(error.message, maxDetail)}`))
     )
-    return { request: review.request, version: review.apiVersion }
+    return { request: review.request, version: review.apiVersion, bytes: body.length }
   })
