@@ -1119,7 +1119,7 @@ export declare const ruleDescriptions: {
     readonly conflict: "Options do not contradict or silently override each other";
     readonly env: "Env entries are what the API server accepts in a pod: a name, and one value or source";
     readonly "key-reference": "Secret and ConfigMap references name an object and a key the API server accepts";
-    readonly "mount-path": "A custom whatap.conf mountPath is a plain absolute path";
+    readonly "mount-path": "Paths the agents mount are ones the API server and the init container accept";
 };
 export type Rule = keyof typeof ruleDescriptions;
 export type Issue = Finding.Finding & {

@@ -331,6 +331,19 @@ const cases: ReadonlyArray<Case> = [
     expected: []
   },
   {
+    name: "class names, a runtime socket path with .., pod annotations over 256 KiB",
+    input: agent(k8s({
+      master: { priorityClassName: "High_Priority", podAnnotations: { big: "x".repeat(256 * 1024) } },
+      node: { runtimeClassName: "gVisor", runtimeSocketPath: "/run/../etc/containerd.sock" }
+    })),
+    expected: [
+      ["error", [...K, "masterAgent", "podAnnotations"], "the API server allows 262144 in all"],
+      ["error", [...K, "masterAgent", "priorityClassName"], "invalid name \"High_Priority\""],
+      ["error", [...K, "nodeAgent", "runtimeClassName"], "invalid name \"gVisor\""],
+      ["error", [...K, "nodeAgent", "runtimeSocketPath"], "\"..\" element"]
+    ]
+  },
+  {
     name: "env entries as the API server checks them in a pod",
     input: agent(k8s({
       master: {

@@ -10,7 +10,8 @@ import type { GpuMonitoringSpec } from "../../GpuMonitoring.ts"
 import type { InstrumentationSpec } from "../../Instrumentation.ts"
 import type { ContainerSpec, K8sAgentSpec, MasterAgentComponentSpec, NodeAgentComponentSpec } from "../../K8sAgent.ts"
 import type { EnvVar, ObjectMeta } from "../../KubeTypes.ts"
-import { labelKeyErrors, labelValueErrors } from "../../LabelSyntax.ts"
+import { labelKeyErrors, labelValueErrors, subdomainErrors } from "../../LabelSyntax.ts"
+import { byteLength } from "../Utf8.ts"
 import type { OpenAgentSpec } from "../../OpenAgent.ts"
 import type { Endpoint } from "../../Scrape.ts"
 import { durationError } from "./duration.ts"
@@ -74,13 +75,33 @@ const checkContainer = (container: L<ContainerSpec>, path: Path): ReadonlyArray<
 
 type Component = L<MasterAgentComponentSpec> | L<NodeAgentComponentSpec>
 
+/** `priorityClassName`, `runtimeClassName`: names of cluster objects (DNS-1123 subdomains). */
+const checkClassName = (name: string, path: Path): ReadonlyArray<Issue> =>
+  subdomainErrors(name).map((m) => error("object-name", path, `invalid name ${JSON.stringify(name)}: ${m}`))
+
+/** A hostPath volume's path: the API server refuses `..` as a path element. */
+const checkHostPath = (hostPath: string, path: Path): ReadonlyArray<Issue> =>
+  hostPath.split("/").includes("..") ? [error("mount-path", path, `${JSON.stringify(hostPath)} has a ".." element, which the API server refuses in a hostPath volume`)] : none
+
+/** The API server's limit on a map of annotations, keys and values together. */
+const maxAnnotationBytes = 256 * 1024
+
+const checkPodAnnotations = (map: StringMap, path: Path): ReadonlyArray<Issue> => {
+  const bytes = entries(map).reduce((sum, [key, value]) => sum + byteLength(key) + byteLength(value), 0)
+  const size = bytes > maxAnnotationBytes ? [error("labels", path, `annotations take ${bytes} bytes; the API server allows ${maxAnnotationBytes} in all`)] : none
+  const keys = checkAnnotations(map, path)
+  return size.length === 0 ? keys : [...size, ...keys]
+}
+
 /** The pod-template fields the master and node agents share. */
 const checkComponent = (component: Component, path: Path): ReadonlyArray<Issue> => [
   ...field<Component, "labels">(component, "labels", path, checkLabels),
   ...field<Component, "podLabels">(component, "podLabels", path, checkLabels),
   ...field<Component, "nodeSelector">(component, "nodeSelector", path, checkLabels),
   ...field<Component, "annotations">(component, "annotations", path, checkAnnotations),
-  ...field<Component, "podAnnotations">(component, "podAnnotations", path, checkAnnotations),
+  ...field<Component, "podAnnotations">(component, "podAnnotations", path, checkPodAnnotations),
+  ...field<Component, "priorityClassName">(component, "priorityClassName", path, checkClassName),
+  ...field<Component, "runtimeClassName">(component, "runtimeClassName", path, checkClassName),
   ...field<Component, "resources">(component, "resources", path, checkResources),
   ...field<Component, "envs">(component, "envs", path, checkEnvs),
   ...field<Component, "tolerations">(component, "tolerations", path, checkTolerations),
@@ -119,6 +140,7 @@ export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path:
   ]),
   ...field(k8sAgent, "nodeAgent", path, (node, here) => [
     ...checkComponent(node, here),
+    ...field(node, "runtimeSocketPath", here, checkHostPath),
     ...defaultedResources(node, node.nodeAgentContainer, here),
     ...field(node, "nodeAgentContainer", here, checkContainer),
     ...field(node, "nodeHelperContainer", here, checkContainer)
