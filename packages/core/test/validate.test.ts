@@ -331,6 +331,11 @@ const cases: ReadonlyArray<Case> = [
     expected: []
   },
   {
+    name: "the OpenAgent's priorityClassName",
+    input: agent({ openAgent: { enabled: true, priorityClassName: "Not A Name", targets: [] } }),
+    expected: [["error", ["spec", "features", "openAgent", "priorityClassName"], "invalid name \"Not A Name\""]]
+  },
+  {
     name: "class names, a runtime socket path with .., pod annotations over 256 KiB",
     input: agent(k8s({
       master: { priorityClassName: "High_Priority", podAnnotations: { big: "x".repeat(256 * 1024) } },
@@ -351,7 +356,9 @@ const cases: ReadonlyArray<Case> = [
           { name: "", value: "x" }, { name: "A=B", value: "x" }, { name: "1BAD", value: "x" },
           { name: "BOTH", value: "x", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }, { name: "NONE", valueFrom: {} },
           { name: "TWO", valueFrom: { secretKeyRef: { name: "s", key: "k" }, configMapKeyRef: { name: "c", key: "k" } } },
-          { name: "REF", valueFrom: { secretKeyRef: { name: "Bad_Name", key: "../x" } } }, { name: "EMPTY", value: "", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }
+          { name: "REF", valueFrom: { secretKeyRef: { name: "Bad_Name", key: "../x" } } }, { name: "EMPTY", value: "", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+          { name: "FIELD", valueFrom: { fieldRef: { fieldPath: "spec.bogus" } } }, { name: "LABEL", valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } },
+          { name: "RES", valueFrom: { resourceFieldRef: { resource: "limits.gpu" } } }, { name: "MEM", valueFrom: { resourceFieldRef: { resource: "requests.memory" } } }
         ]
       }
     })),
@@ -363,7 +370,9 @@ const cases: ReadonlyArray<Case> = [
       ["error", [...K, "masterAgent", "envs", 4, "valueFrom"], "(here: none)"],
       ["error", [...K, "masterAgent", "envs", 5, "valueFrom"], "(here: configMapKeyRef, secretKeyRef)"],
       ["error", [...K, "masterAgent", "envs", 6, "valueFrom", "secretKeyRef", "key"], "invalid key \"../x\""],
-      ["error", [...K, "masterAgent", "envs", 6, "valueFrom", "secretKeyRef", "name"], "invalid name \"Bad_Name\""]
+      ["error", [...K, "masterAgent", "envs", 6, "valueFrom", "secretKeyRef", "name"], "invalid name \"Bad_Name\""],
+      ["error", [...K, "masterAgent", "envs", 8, "valueFrom", "fieldRef", "fieldPath"], "\"spec.bogus\" is not a pod field"],
+      ["error", [...K, "masterAgent", "envs", 10, "valueFrom", "resourceFieldRef", "resource"], "\"limits.gpu\" is not a container resource"]
     ]
   },
   {

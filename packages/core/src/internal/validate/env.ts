@@ -5,10 +5,12 @@
  * every injected pod refused. A name must be printable ASCII without `=` (clusters older
  * than 1.34 also want a C identifier: a warning); `value` and `valueFrom` exclude each
  * other; `valueFrom` names exactly one source; a referenced object name is a DNS-1123
- * subdomain and a key is a config key (`[-._a-zA-Z0-9]+`, not `.` or `..`).
+ * subdomain and a key is a config key (`[-._a-zA-Z0-9]+`, not `.` or `..`); a `fieldRef`
+ * reads one of the pod fields the API server lists for env vars, a `resourceFieldRef` a
+ * container resource.
  */
 import type { EnvVar } from "../../KubeTypes.ts"
-import { subdomainErrors } from "../../LabelSyntax.ts"
+import { labelKeyErrors, subdomainErrors } from "../../LabelSyntax.ts"
 import { error, type Issue, none, warning } from "./issue.ts"
 import type { L, Path } from "./model.ts"
 
@@ -46,6 +48,32 @@ export const checkKeyRef = (ref: KeyRef, path: Path): ReadonlyArray<Issue> => {
   return out
 }
 
+/** The pod fields an env var may read (the API server's list for env, not for volumes). */
+const podFields = new Set(["metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
+  "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"])
+const subscripted = /^metadata\.(labels|annotations)\['(.+)'\]$/
+const containerResources = /^(limits|requests)\.(cpu|memory|ephemeral-storage|hugepages-.+)$/
+
+const fieldIssues = (ref: { readonly fieldPath?: string | undefined; readonly apiVersion?: string | undefined }, path: Path): ReadonlyArray<Issue> => {
+  const out: Array<Issue> = []
+  // a missing fieldPath is the schema's finding
+  const fieldPath = ref.fieldPath
+  const key = fieldPath === undefined ? undefined : subscripted.exec(fieldPath)?.[2]
+  if (fieldPath !== undefined && !podFields.has(fieldPath) && (key === undefined || labelKeyErrors(key).length > 0)) {
+    out.push(error("env", [...path, "fieldPath"], `fieldPath ${JSON.stringify(fieldPath)} is not a pod field an env var can read (${[...podFields].join(", ")}, metadata.labels['<key>'], metadata.annotations['<key>'])`))
+  }
+  if (ref.apiVersion !== undefined && ref.apiVersion !== "" && ref.apiVersion !== "v1") {
+    out.push(error("env", [...path, "apiVersion"], `apiVersion ${JSON.stringify(ref.apiVersion)}: only v1`))
+  }
+  return out
+}
+
+// a missing resource is the schema's finding
+const resourceIssues = (resource: string | undefined, path: Path): ReadonlyArray<Issue> =>
+  resource === undefined || containerResources.test(resource)
+    ? none
+    : [error("env", [...path, "resource"], `resource ${JSON.stringify(resource)} is not a container resource an env var can read (limits.cpu, requests.memory, ...)`)]
+
 const sources = ["configMapKeyRef", "fieldRef", "resourceFieldRef", "secretKeyRef"] as const
 
 const sourceIssues = (env: L<EnvVar>, path: Path): ReadonlyArray<Issue> => {
@@ -60,6 +88,8 @@ const sourceIssues = (env: L<EnvVar>, path: Path): ReadonlyArray<Issue> => {
   }
   if (from.secretKeyRef !== undefined) out.push(...checkKeyRef(from.secretKeyRef, [...path, "valueFrom", "secretKeyRef"]))
   if (from.configMapKeyRef !== undefined) out.push(...checkKeyRef(from.configMapKeyRef, [...path, "valueFrom", "configMapKeyRef"]))
+  if (from.fieldRef !== undefined) out.push(...fieldIssues(from.fieldRef, [...path, "valueFrom", "fieldRef"]))
+  if (from.resourceFieldRef !== undefined) out.push(...resourceIssues(from.resourceFieldRef.resource, [...path, "valueFrom", "resourceFieldRef"]))
   return out
 }
 
