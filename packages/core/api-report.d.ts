@@ -1107,6 +1107,7 @@ export declare const ruleDescriptions: {
     readonly "target-type": "OpenAgent target fields fit the target type";
     readonly quantity: "Resource quantities follow the Kubernetes quantity grammar";
     readonly "resource-limits": "Resource requests do not exceed limits";
+    readonly "resource-name": "Container resources are standard ones or extended resources (domain/name)";
     readonly port: "Ports are within 1-65535";
     readonly "image-reference": "Image references follow the OCI reference grammar";
     readonly "agent-name": "The WhatapAgent is named `whatap`";

@@ -331,6 +331,22 @@ const cases: ReadonlyArray<Case> = [
     expected: []
   },
   {
+    name: "container resource names, extended resources in whole units and without overcommit",
+    input: agent(k8s({
+      master: { resources: { requests: { gpu: "1", "nvidia.com/gpu": "0.5", "example.com/dongle": "1", "hugepages-2Mi": "2Mi" }, limits: { "example.com/dongle": "2", "hugepages-2Mi": "4Mi", "nvidia.com/gpu": "1" } } },
+      node: { resources: { requests: { "kubernetes.io/foo": "1", "vendor.io/fpga": "1" } } }
+    })),
+    expected: [
+      ["error", [...K, "masterAgent", "resources", "requests", "example.com/dongle"], "must equal its limit 2"],
+      ["error", [...K, "masterAgent", "resources", "requests", "gpu"], "neither a container resource"],
+      ["error", [...K, "masterAgent", "resources", "requests", "hugepages-2Mi"], "must equal its limit 4Mi"],
+      ["error", [...K, "masterAgent", "resources", "requests", "nvidia.com/gpu"], "whole units: 0.5 is not"],
+      ["error", [...K, "masterAgent", "resources", "requests", "nvidia.com/gpu"], "must equal its limit 1"],
+      ["error", [...K, "nodeAgent", "resources", "limits", "vendor.io/fpga"], "needs a limit equal to its request 1"],
+      ["error", [...K, "nodeAgent", "resources", "requests", "kubernetes.io/foo"], "neither a container resource"]
+    ]
+  },
+  {
     name: "the OpenAgent's priorityClassName",
     input: agent({ openAgent: { enabled: true, priorityClassName: "Not A Name", targets: [] } }),
     expected: [["error", ["spec", "features", "openAgent", "priorityClassName"], "invalid name \"Not A Name\""]]

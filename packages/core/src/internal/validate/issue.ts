@@ -19,6 +19,7 @@ export const ruleDescriptions = {
   "target-type": "OpenAgent target fields fit the target type",
   "quantity": "Resource quantities follow the Kubernetes quantity grammar",
   "resource-limits": "Resource requests do not exceed limits",
+  "resource-name": "Container resources are standard ones or extended resources (domain/name)",
   "port": "Ports are within 1-65535",
   "image-reference": "Image references follow the OCI reference grammar",
   "agent-name": "The WhatapAgent is named `whatap`",

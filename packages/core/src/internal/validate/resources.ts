@@ -5,14 +5,20 @@
  */
 import { agentResourceDefaults } from "../../K8sAgent.ts"
 import type { ResourceRequirements } from "../../KubeTypes.ts"
+import { labelKeyErrors } from "../../LabelSyntax.ts"
 import { error, type Issue, none } from "./issue.ts"
 import { at, entries, type L, type Path } from "./model.ts"
 import * as Quantity from "./quantity.ts"
 
-type Parsed = ReadonlyMap<string, { readonly quantity: Quantity.Quantity; readonly text: string }>
+interface Entry {
+  readonly quantity: Quantity.Quantity
+  readonly text: string
+}
+
+type Parsed = ReadonlyMap<string, Entry>
 
 const parseAll = (map: L<ResourceRequirements>["limits"], path: Path, out: Array<Issue>): Parsed => {
-  const parsed = new Map<string, { readonly quantity: Quantity.Quantity; readonly text: string }>()
+  const parsed = new Map<string, Entry>()
   for (const [name, value] of entries(map)) {
     const result = Quantity.parse(value)
     if (!result.ok) out.push(error("quantity", [...path, name], result.message))
@@ -23,18 +29,46 @@ const parseAll = (map: L<ResourceRequirements>["limits"], path: Path, out: Array
   return parsed
 }
 
+const standard = new Set(["cpu", "memory", "ephemeral-storage"])
+const isHugePages = (name: string): boolean => name.startsWith("hugepages-")
+/** No domain, or kubernetes.io: a resource the API server itself defines. */
+const isNative = (name: string): boolean => !name.includes("/") || name.startsWith("kubernetes.io/")
+/** Requests of these may be below their limits; of hugepages and extended resources (a GPU) not. */
+const mayOvercommit = (name: string): boolean => isNative(name) && !isHugePages(name)
+
+/** A container's resource: a standard one, hugepages, or an extended resource (`domain/name`). */
+const nameIssues = (name: string, path: Path): ReadonlyArray<Issue> => {
+  if (standard.has(name) || isHugePages(name)) return none
+  if (!isNative(name) && !name.startsWith("requests.") && labelKeyErrors(name).length === 0) return none
+  return [error("resource-name", path, `${JSON.stringify(name)} is neither a container resource (cpu, memory, ephemeral-storage, hugepages-<size>) nor an extended resource (domain/name, such as nvidia.com/gpu)`)]
+}
+
+const isWhole = (q: Quantity.Quantity): boolean => q.numerator % q.denominator === 0n
+
+/** Per resource: its name; an extended resource in whole units; no overcommit where the API server forbids it. */
+const perResource = (name: string, request: Entry | undefined, limit: Entry | undefined, paths: { readonly requests: Path; readonly limits: Path }): ReadonlyArray<Issue> => {
+  const out: Array<Issue> = [...nameIssues(name, request !== undefined ? [...paths.requests, name] : [...paths.limits, name])]
+  for (const [given, where] of [[request, paths.requests], [limit, paths.limits]] as const) {
+    if (given !== undefined && !isNative(name) && !isWhole(given.quantity)) out.push(error("quantity", [...where, name], `${name} is counted in whole units: ${given.text} is not`))
+  }
+  if (request !== undefined && limit !== undefined && Quantity.compare(request.quantity, limit.quantity) > 0) {
+    out.push(error("resource-limits", [...paths.requests, name], `${name} request ${request.text} is greater than its limit ${limit.text}`))
+  } else if (request !== undefined && !mayOvercommit(name)) {
+    if (limit === undefined) out.push(error("resource-limits", [...paths.limits, name], `${name} needs a limit equal to its request ${request.text}`))
+    else if (Quantity.compare(request.quantity, limit.quantity) !== 0) out.push(error("resource-limits", [...paths.requests, name], `${name} request ${request.text} must equal its limit ${limit.text}`))
+  }
+  return out
+}
+
 export const checkResources = (resources: L<ResourceRequirements> | undefined, path: Path): ReadonlyArray<Issue> => {
   if (resources === undefined) return none
   const out: Array<Issue> = []
-  const limits = parseAll(...at(resources, "limits", path), out)
+  const [limitMap, limitsPath] = at(resources, "limits", path)
+  const limits = parseAll(limitMap, limitsPath, out)
   const [requestMap, requestsPath] = at(resources, "requests", path)
   const requests = parseAll(requestMap, requestsPath, out)
-  for (const [name, request] of requests) {
-    const limit = limits.get(name)
-    if (limit !== undefined && Quantity.compare(request.quantity, limit.quantity) > 0) {
-      out.push(error("resource-limits", [...requestsPath, name], `${name} request ${request.text} is greater than its limit ${limit.text}`))
-    }
-  }
+  const paths = { requests: requestsPath, limits: limitsPath }
+  for (const name of new Set([...requests.keys(), ...limits.keys()])) out.push(...perResource(name, requests.get(name), limits.get(name), paths))
   return out
 }
 
