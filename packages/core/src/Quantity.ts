@@ -107,32 +107,28 @@ const decimal = (q: Parsed): string => {
 /**
  * Go's `ParseQuantity` takes its int64 fast path when the digits fit its precision: at most
  * 18 decimal digits at nano scale or coarser, or a whole binary amount small enough for
- * its suffix whose value fits an int64.
+ * its suffix (which keeps its value below 1.2e14, so it always fits an int64).
  */
 const fast = ({ whole, fraction, binaryPower, exponent }: Syntax.Split, format: Format): boolean => {
-  const num = whole.replace(/^0+/, "") || "0"
-  if (format === "BinarySI") {
-    const power = binaryPower ?? 0
-    return fraction === "" && 15 - num.length - 3 * power - 1 >= 0 && BigInt(num) * 1024n ** BigInt(power) <= maxAllowed
-  }
+  const num = significant(whole)
+  if (format === "BinarySI") return fraction === "" && 15 - num.length - 3 * (binaryPower ?? 0) - 1 >= 0
   return 18 - (num.length + fraction.length) >= 0 && exponent - fraction.length >= -9
 }
+
+/** Go's `parseQuantityString` drops the leading zeros of the whole part. */
+const significant = (whole: string): string => whole.replace(/^0+/, "") || "0"
 
 /**
  * The fast path of Go's `ParseQuantity`, which keeps the text as it came when it looks
  * canonical: a decimal whose exponent is a multiple of 3 and whose digits neither start
  * with 0 nor end in 000, or a binary (no fraction, few enough digits) not divisible by 8.
  */
-const keptAsWritten = ({ whole, fraction, binaryPower, exponent }: Syntax.Split, format: Format): boolean => {
-  // Go's `parseQuantityString` drops the leading zeros of the whole part
-  const num = whole.replace(/^0+/, "") || "0"
-  const digits = `${num}${fraction}`
-  if (format === "BinarySI") {
-    const precision = 15 - num.length - 3 * (binaryPower ?? 0) - 1
-    return fraction === "" && precision >= 0 && BigInt(num) % 8n !== 0n
-  }
-  const scale = exponent - fraction.length
-  return 18 - digits.length >= 0 && scale >= -9 && scale % 3 === 0 && !digits.endsWith("000") && !digits.startsWith("0")
+const keptAsWritten = (pieces: Syntax.Split, format: Format): boolean => {
+  if (!fast(pieces, format)) return false
+  const num = significant(pieces.whole)
+  if (format === "BinarySI") return BigInt(num) % 8n !== 0n
+  const digits = `${num}${pieces.fraction}`
+  return (pieces.exponent - pieces.fraction.length) % 3 === 0 && !digits.endsWith("000") && !digits.startsWith("0")
 }
 
 /**

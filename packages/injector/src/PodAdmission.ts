@@ -16,6 +16,7 @@
 import { Effect } from "effect"
 import * as Admission from "./Admission.ts"
 import * as Inject from "./Inject.ts"
+import * as Outcome from "./internal/inject/Outcome.ts"
 
 export interface Decided {
   readonly request: Admission.AdmissionRequest
@@ -50,11 +51,7 @@ export const maxMutatedBytes = 1024 * 1024
 const tooLarge = (request: Admission.AdmissionRequest, bytes: number): Inject.Mutated => ({
   pod: request.object,
   patch: [],
-  outcome: {
-    injected: false,
-    reason: "PodTooLarge",
-    message: `the AdmissionReview is ${bytes} bytes, more than the ${maxMutatedBytes} the webhook mutates`
-  },
+  outcome: Outcome.skipped("PodTooLarge", `the AdmissionReview is ${bytes} bytes, more than the ${maxMutatedBytes} the webhook mutates`),
   warnings: []
 })
 

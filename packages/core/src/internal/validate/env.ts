@@ -10,8 +10,8 @@
  * container resource.
  */
 import type { EnvVar } from "../../KubeTypes.ts"
-import { labelKeyErrors, subdomainErrors } from "../../LabelSyntax.ts"
-import { error, type Issue, none, warning } from "./issue.ts"
+import { labelKeyErrors } from "../../LabelSyntax.ts"
+import { error, type Issue, none, subdomainIssues, warning } from "./issue.ts"
 import type { L, Path } from "./model.ts"
 
 const printable = /^[\x20-\x7e]+$/
@@ -39,7 +39,7 @@ export const checkKeyRef = (ref: KeyRef, path: Path): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
   const name = ref.name
   if (name === undefined || name === "") out.push(error("key-reference", [...path, "name"], "the referenced object needs a name"))
-  else for (const m of subdomainErrors(name)) out.push(error("key-reference", [...path, "name"], `invalid name ${JSON.stringify(name)}: ${m}`))
+  else out.push(...subdomainIssues("key-reference", name, [...path, "name"]))
   const key = ref.key
   if (key === undefined || key === "") out.push(error("key-reference", [...path, "key"], "a key is required"))
   else if (!configKey.test(key) || key === "." || key === ".." || key.length > maxKeyLength) {

@@ -10,14 +10,14 @@ import type { GpuMonitoringSpec } from "../../GpuMonitoring.ts"
 import type { InstrumentationSpec } from "../../Instrumentation.ts"
 import type { ContainerSpec, K8sAgentSpec, MasterAgentComponentSpec, NodeAgentComponentSpec } from "../../K8sAgent.ts"
 import type { EnvVar, ObjectMeta } from "../../KubeTypes.ts"
-import { labelKeyErrors, labelValueErrors, subdomainErrors } from "../../LabelSyntax.ts"
+import { labelKeyErrors, labelValueErrors } from "../../LabelSyntax.ts"
 import { byteLength } from "../Utf8.ts"
 import type { OpenAgentSpec } from "../../OpenAgent.ts"
 import type { Endpoint } from "../../Scrape.ts"
 import { durationError } from "./duration.ts"
 import { checkEnv } from "./env.ts"
 import { referenceError } from "./imageRef.ts"
-import { error, type Issue, none, warning } from "./issue.ts"
+import { error, type Issue, none, subdomainIssues, warning } from "./issue.ts"
 import { at, type Context, each, entries, field, type L, type List, type Path } from "./model.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
 import { checkAgentResources, checkResources } from "./resources.ts"
@@ -76,8 +76,7 @@ const checkContainer = (container: L<ContainerSpec>, path: Path): ReadonlyArray<
 type Component = L<MasterAgentComponentSpec> | L<NodeAgentComponentSpec>
 
 /** `priorityClassName`, `runtimeClassName`: names of cluster objects (DNS-1123 subdomains). */
-const checkClassName = (name: string, path: Path): ReadonlyArray<Issue> =>
-  subdomainErrors(name).map((m) => error("object-name", path, `invalid name ${JSON.stringify(name)}: ${m}`))
+const checkClassName = (name: string, path: Path): ReadonlyArray<Issue> => subdomainIssues("object-name", name, path)
 
 /** A hostPath volume's path: the API server refuses `..` as a path element. */
 const checkHostPath = (hostPath: string, path: Path): ReadonlyArray<Issue> =>
@@ -165,6 +164,7 @@ export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, pa
   ...field(openAgent, "nodeSelector", path, checkLabels),
   ...field(openAgent, "annotations", path, checkAnnotations),
   ...field(openAgent, "podAnnotations", path, checkAnnotations),
+  ...field(openAgent, "priorityClassName", path, checkClassName),
   ...field(openAgent, "envs", path, checkEnvs),
   ...field(openAgent, "tolerations", path, checkTolerations),
   ...field(openAgent, "affinity", path, checkAffinity),

@@ -5,10 +5,10 @@
  */
 import type { AgentConfig, InstrumentationSpec, TargetSpec } from "../../Instrumentation.ts"
 import { isLanguage, languages } from "../../Language.ts"
-import { dnsLabelErrors, subdomainErrors } from "../../LabelSyntax.ts"
+import { dnsLabelErrors } from "../../LabelSyntax.ts"
 import { checkLabelSelector, checkNamespaceSelector } from "./endpoint.ts"
 import { tagError } from "./imageRef.ts"
-import { error, type Issue, warning } from "./issue.ts"
+import { error, type Issue, subdomainIssues, warning } from "./issue.ts"
 import { at, type Context, entries, type L, nonEmpty, type Path } from "./model.ts"
 import { checkDuplicateNames, covers, formatIndex, type Shape, shape } from "./targets.ts"
 
@@ -43,8 +43,9 @@ const checkConfigNames = (config: L<AgentConfig> | undefined, path: Path): Reado
     const ref = config[key]
     if (ref === undefined) continue
     const name = ref.name ?? ""
-    const problems = name === "" ? ["a ConfigMap name is required"] : subdomainErrors(name)
-    for (const m of problems) out.push(error("object-name", [...path, key, "name"], name === "" ? m : `invalid ConfigMap name ${JSON.stringify(name)}: ${m}`))
+    const namePath = [...path, key, "name"]
+    if (name === "") out.push(error("object-name", namePath, "a ConfigMap name is required"))
+    else out.push(...subdomainIssues("object-name", name, namePath, "ConfigMap name"))
   }
   const mountPath = config.mountPath
   if (nonEmpty(mountPath) && !plainPath.test(mountPath)) {

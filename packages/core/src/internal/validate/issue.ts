@@ -4,6 +4,7 @@
  * only adds a property, an `Issue` is still a `Finding` everywhere.
  */
 import type { Finding } from "../../Finding.ts"
+import { subdomainErrors } from "../../LabelSyntax.ts"
 import type { Path } from "./json.ts"
 
 export const ruleDescriptions = {
@@ -58,6 +59,10 @@ export const warning = (rule: Rule, path: Path, message: string): Issue => ({
  * Not frozen: V8 spreads a frozen array through the slow iterator path.
  */
 export const none: ReadonlyArray<Issue> = []
+
+/** An object name that must be a DNS-1123 subdomain: one error per broken rule, under `rule`. */
+export const subdomainIssues = (rule: Rule, name: string, path: Path, noun = "name"): ReadonlyArray<Issue> =>
+  subdomainErrors(name).map((m) => error(rule, path, `invalid ${noun} ${JSON.stringify(name)}: ${m}`))
 
 /** Attaches a rule to findings produced elsewhere (decoder, selector engine). */
 export const tag = (rule: Rule, findings: ReadonlyArray<Finding>): ReadonlyArray<Issue> =>

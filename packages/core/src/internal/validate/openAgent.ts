@@ -3,7 +3,6 @@
  * fields their type needs (a selector and endpoint ports for pod/service targets,
  * endpoint addresses for static ones), plus a valid image name/version pair.
  */
-import { subdomainErrors } from "../../LabelSyntax.ts"
 import type { OpenAgentSpec, OpenAgentTargetSpec } from "../../OpenAgent.ts"
 import { checkEndpoints, checkLabelSelector, checkNamespaceSelector, type TargetType } from "./endpoint.ts"
 import { nameError, tagError } from "./imageRef.ts"
@@ -78,9 +77,7 @@ export const checkImageParts = <T extends ImageParts, N extends keyof T & string
 
 export const checkOpenAgent = (openAgent: L<OpenAgentSpec> | undefined, path: Path, gpuEnabled: boolean): ReadonlyArray<Issue> => {
   const [targets, targetsPath] = at(openAgent, "targets", path)
-  const [priorityClass, priorityClassPath] = at(openAgent, "priorityClassName", path)
   return [
-    ...(priorityClass === undefined ? [] : subdomainErrors(priorityClass).map((m) => error("object-name", priorityClassPath, `invalid name ${JSON.stringify(priorityClass)}: ${m}`))),
     ...checkImageParts(openAgent, path, "imageName", "imageVersion"),
     ...checkDuplicateNames(targets, targetsPath, "targetName", (t) => t.targetName, "error"),
     ...(targets ?? []).flatMap((target, i) => (target === undefined ? [] : checkTarget(target, [...targetsPath, i], gpuEnabled)))
