@@ -30,6 +30,10 @@
  *   depth behind the webhook's namespaceSelector); there is no opt-in field yet.
  * - Spec 5.7: a credential target env defined with `valueFrom` is injected with that
  *   source instead of an empty value.
+ * - In a namespace whose Pod Security level is "restricted" (enforce or warn), the init
+ *   container also gets `allowPrivilegeEscalation: false`, all capabilities dropped and
+ *   a RuntimeDefault seccomp profile (unless the pod has one): the Go operator's was
+ *   refused there, and with it the pod.
  * Otherwise the pod is the Go operator's: the first JAVA_TOOL_OPTIONS literal gets the
  *   option appended, even when it already has it.
  */
@@ -123,7 +127,7 @@ const apply = (pod: Pod, context: Context, instrumentation: Instrumentation.Inst
   }
   const conflict = Mutation.conflict(pod)
   if (conflict !== undefined) return refuse(pod, conflict.reason, conflict.message, ref)
-  const injected = Mutation.inject(pod, selected.target, selected.index, instrumentation, context.credentials)
+  const injected = Mutation.inject(pod, selected.target, selected.index, instrumentation, context.credentials, context.namespace?.labels ?? {})
   const outcome: Outcome.Outcome = { injected: true, target: ref, language: selected.target.language, version: injected.version, image: injected.image }
   return { pod, result: injected.pod, outcome, warnings: injected.warnings }
 }

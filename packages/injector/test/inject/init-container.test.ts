@@ -8,7 +8,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { Instrumentation } from "@whatap-operator/core"
 import * as InitContainer from "../../src/internal/inject/InitContainer.ts"
-import { agent, at, container, context, field, pod, run, target } from "./support.ts"
+import { agent, at, container, context, field, namespace, pod, run, target } from "./support.ts"
 
 type TargetSpec = Instrumentation.TargetSpec
 
@@ -57,6 +57,42 @@ describe("securityContext", () => {
   it("the instrumentation's when the target gives none (an empty object is none)", () => {
     const result = inject({ initContainerSecurity: {} }, { initContainerSecurity: { runAsNonRoot: false, runAsUser: 1001 } })
     assert.deepStrictEqual(init(result.pod)("securityContext"), { runAsUser: 1001, runAsNonRoot: false })
+  })
+})
+
+describe("securityContext in a namespace whose Pod Security level is restricted", () => {
+  const restricted = (mode: string, value = "restricted") => namespace("apps", { [`pod-security.kubernetes.io/${mode}`]: value })
+  const injectIn = (ns: ReturnType<typeof namespace>, extra: Record<string, unknown> = {}, input: unknown = pod([container("a")])) =>
+    run(input, context(agent({ targets: [target("java", extra)] }), ns))
+  const fitting = { capabilities: { drop: ["ALL"] }, runAsNonRoot: true, allowPrivilegeEscalation: false, seccompProfile: { type: "RuntimeDefault" } }
+
+  it("enforce or warn restricted: no privilege escalation, no capabilities, RuntimeDefault seccomp, in Go's field order", () => {
+    for (const mode of ["enforce", "warn"]) {
+      const c = init(injectIn(restricted(mode)).pod)("securityContext")
+      assert.deepStrictEqual(c, fitting, mode)
+      assert.deepStrictEqual(Object.keys(c as object), ["capabilities", "runAsNonRoot", "allowPrivilegeEscalation", "seccompProfile"])
+    }
+  })
+
+  it("other levels, audit only, or a look-alike label: the Go operator's container", () => {
+    for (const ns of [restricted("enforce", "baseline"), restricted("enforce", "Restricted"), restricted("audit"), namespace("apps", { "pod-security.kubernetes.io/enforce-version": "restricted" })]) {
+      assert.deepStrictEqual(init(injectIn(ns).pod)("securityContext"), { runAsNonRoot: true }, JSON.stringify(ns.labels))
+    }
+  })
+
+  it("the pod's own seccomp profile is left to apply", () => {
+    const input = pod([container("a")], { spec: { securityContext: { seccompProfile: { type: "Localhost", localhostProfile: "p.json" } } } })
+    const { seccompProfile: _, ...rest } = fitting
+    assert.deepStrictEqual(init(injectIn(restricted("enforce"), {}, input).pod)("securityContext"), rest)
+  })
+
+  it("the CR's runAsUser and runAsNonRoot are kept; values restricted refuses are warned about", () => {
+    const result = injectIn(restricted("enforce"), { initContainerSecurity: { runAsUser: 0, runAsNonRoot: false } })
+    assert.deepStrictEqual(init(result.pod)("securityContext"), {
+      capabilities: { drop: ["ALL"] }, runAsUser: 0, runAsNonRoot: false, allowPrivilegeEscalation: false, seccompProfile: { type: "RuntimeDefault" }
+    })
+    assert.deepStrictEqual(result.warnings.filter((w) => w.includes("restricted")).map((w) => w.split(":")[1]?.trim()), ["the init container's runAsNonRoot", "the init container's runAsUser"])
+    assert.deepStrictEqual(injectIn(restricted("enforce"), { initContainerSecurity: { runAsUser: 1001 } }).warnings, [])
   })
 })
 

@@ -128,7 +128,8 @@ export interface Parts {
   readonly image: string
   readonly env: ReadonlyArray<EnvVar>
   readonly config: AgentConfig
-  readonly securityContext: Security
+  /** `securityContext` above, or PodSecurity.ts's restricted form of it */
+  readonly securityContext: object
   readonly resources: KubeTypes.ResourceRequirements
 }
 

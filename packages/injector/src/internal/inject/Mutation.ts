@@ -15,6 +15,7 @@ import * as Credentials from "./Credentials.ts"
 import * as Env from "./Env.ts"
 import * as InitContainer from "./InitContainer.ts"
 import * as Names from "./Names.ts"
+import * as PodSecurity from "./PodSecurity.ts"
 import type { Reason } from "./Outcome.ts"
 import {
   annotationsOf, type Container, containersOf, envOf, initContainersOf, type LocalObjectReference, mountsOf, type Pod, volumesOf
@@ -87,13 +88,14 @@ export interface Result {
   readonly warnings: ReadonlyArray<string>
 }
 
-/** Spec 5.4 steps 1-6, 5.5, 5.6 and the annotations of 5.8. */
+/** Spec 5.4 steps 1-6, 5.5, 5.6 and the annotations of 5.8; the init container fits a restricted namespace (PodSecurity.ts). */
 export const inject = (
   pod: Pod,
   target: Instrumentation.TargetSpec,
   index: number,
   instrumentation: Instrumentation.InstrumentationSpec,
-  operator: Credentials.Credentials
+  operator: Credentials.Credentials,
+  namespaceLabels: Readonly<Record<string, string>>
 ): Result => {
   const version = InitContainer.version(target)
   const image = InitContainer.image(target, version)
@@ -101,11 +103,13 @@ export const inject = (
   const credentials = Credentials.resolve(target.envs ?? [], operator)
   const volumes = volumesOf(pod)
   const config = InitContainer.agentConfig(target, index, volumes)
+  const base = InitContainer.securityContext(target.initContainerSecurity, instrumentation.initContainerSecurity)
+  const security = PodSecurity.initSecurity(base, namespaceLabels, pod.spec, target.name)
   const init = InitContainer.build({
     image,
     env: strategy.initEnv(target, credentials),
     config,
-    securityContext: InitContainer.securityContext(target.initContainerSecurity, instrumentation.initContainerSecurity),
+    securityContext: security.securityContext,
     resources: InitContainer.resources(target.initContainerResources, instrumentation.initContainerResources)
   })
   const containers = containersOf(pod).map((c) => container(c, strategy, target, credentials))
@@ -123,6 +127,6 @@ export const inject = (
     pod: annotate({ ...pod, spec }, annotations, [Naming.apmAnnotations.reason]),
     version,
     image,
-    warnings: [...config.warnings, ...reused, ...containers.flatMap((c) => c.warnings)]
+    warnings: [...config.warnings, ...security.warnings, ...reused, ...containers.flatMap((c) => c.warnings)]
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * The init container in a namespace that Pod Security admission holds to the
+ * "restricted" level (label `pod-security.kubernetes.io/enforce` or `.../warn` set to
+ * `restricted`). The Go operator's init container carries only `{runAsNonRoot: true}`
+ * (or the CR's `runAsUser`/`runAsNonRoot`, the only fields the CRD offers), so the API
+ * server refused every injected pod there: restricted requires each container to set
+ * `allowPrivilegeEscalation: false` and drop all capabilities, and a seccomp profile on
+ * the container or the pod. Here such a namespace gets those fields added to the init
+ * container (the pod's own seccomp profile, when it has one, is left to apply); every
+ * other namespace gets the Go operator's container unchanged.
+ *
+ * A `runAsNonRoot: false` or `runAsUser: 0` the CR asks for is kept, with a warning: the
+ * restricted level refuses it, and the CR is where to change it.
+ */
+import type { Instrumentation } from "@whatap-operator/core"
+
+type Security = Instrumentation.InitContainerSecurity
+
+/** The Pod Security admission labels whose `restricted` value makes the API server refuse (enforce) or warn. */
+export const levelLabels = ["pod-security.kubernetes.io/enforce", "pod-security.kubernetes.io/warn"] as const
+
+export const isRestricted = (namespaceLabels: Readonly<Record<string, string>>): boolean =>
+  levelLabels.some((key) => Object.hasOwn(namespaceLabels, key) && namespaceLabels[key] === "restricted")
+
+const isRecord = (u: unknown): u is { readonly [key: string]: unknown } => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/** The pod-level seccomp profile, which a container without its own inherits. */
+const podHasSeccomp = (podSpec: unknown): boolean => {
+  const context = isRecord(podSpec) ? podSpec["securityContext"] : undefined
+  return isRecord(context) && isRecord(context["seccompProfile"])
+}
+
+export interface InitSecurity {
+  readonly securityContext: object
+  readonly warnings: ReadonlyArray<string>
+}
+
+/**
+ * The init container's securityContext for a pod in a namespace with `namespaceLabels`:
+ * `base` itself outside restricted namespaces; inside, `base` with the restricted fields,
+ * in the order Go writes a SecurityContext's fields.
+ */
+export const initSecurity = (
+  base: Security,
+  namespaceLabels: Readonly<Record<string, string>>,
+  podSpec: unknown,
+  target: string
+): InitSecurity => {
+  if (!isRestricted(namespaceLabels)) return { securityContext: base, warnings: [] }
+  const warnings: Array<string> = []
+  const field = (key: string, value: unknown) =>
+    warnings.push(`target ${JSON.stringify(target)}: the init container's ${key}: ${value} comes from initContainerSecurity, and the namespace's Pod Security level "restricted" refuses it`)
+  if (base.runAsNonRoot === false) field("runAsNonRoot", false)
+  if (base.runAsUser === 0) field("runAsUser", 0)
+  return {
+    securityContext: {
+      capabilities: { drop: ["ALL"] },
+      ...base,
+      allowPrivilegeEscalation: false,
+      ...(podHasSeccomp(podSpec) ? {} : { seccompProfile: { type: "RuntimeDefault" } })
+    },
+    warnings
+  }
+}
