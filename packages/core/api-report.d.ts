@@ -1117,6 +1117,7 @@ export declare const ruleDescriptions: {
     readonly regex: "Regular expressions are valid RE2";
     readonly relabel: "Relabel configurations are complete";
     readonly scheduling: "Tolerations and affinity are valid pod scheduling fields";
+    readonly "security-context": "Pod and container security contexts are ones the API server accepts";
     readonly conflict: "Options do not contradict or silently override each other";
     readonly env: "Env entries are what the API server accepts in a pod: a name, and one value or source";
     readonly "key-reference": "Secret and ConfigMap references name an object and a key the API server accepts";

@@ -118,6 +118,64 @@ const cases: ReadonlyArray<Case> = [
       ["error", [...K, "masterAgent", "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", 0, "topologyKey"], "can not be empty"]
     ]
   },
+  {
+    name: "a required node affinity without a term matches no node: the API server refuses it",
+    input: agent(k8s({
+      node: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } },
+      master: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {} } } }
+    })),
+    expected: [
+      ["error", [...K, "masterAgent", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"], "missing required field"],
+      ["error", [...K, "nodeAgent", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"], "at least one node selector term"]
+    ]
+  },
+  {
+    name: "security contexts the API server refuses when it creates the workload",
+    input: agent({
+      ...k8s({
+        master: {
+          podSecurityContext: { runAsUser: -1, fsGroup: 2147483648, supplementalGroups: [1, -5], fsGroupChangePolicy: "Sometimes", seccompProfile: { type: "Localhost" } },
+          masterAgentContainer: { securityContext: { privileged: true, allowPrivilegeEscalation: false, capabilities: { add: ["CAP_SYS_ADMIN"] }, procMount: "Masked" } }
+        },
+        node: {
+          podSecurityContext: { sysctls: [{ name: "net.core.somaxconn", value: "1" }, { name: "net.core.somaxconn", value: "2" }, { name: "Bad_Name", value: "1" }], seccompProfile: { type: "RuntimeDefault", localhostProfile: "p.json" }, appArmorProfile: { type: "Localhost", localhostProfile: " p " } },
+          nodeAgentContainer: { securityContext: { runAsGroup: 4294967296, seccompProfile: { type: "Localhost", localhostProfile: "/etc/../p.json" }, appArmorProfile: { type: "unconfined" } } }
+        }
+      }),
+      openAgent: { enabled: true, podSecurityContext: { supplementalGroupsPolicy: "Loose", seLinuxChangePolicy: "Never" } },
+      apm: { instrumentation: { enabled: true, initContainerSecurity: { runAsUser: -3 }, targets: [{ name: "t", enabled: true, language: "java", initContainerSecurity: { runAsUser: 2147483648 } }] } }
+    }),
+    expected: [
+      ["error", ["spec", "features", "apm", "instrumentation", "initContainerSecurity", "runAsUser"], "-3 must be between 0"],
+      ["error", [...T, 0, "initContainerSecurity", "runAsUser"], "2147483648 must be between 0"],
+      ["error", [...K, "masterAgent", "masterAgentContainer", "securityContext", "allowPrivilegeEscalation"], "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN"],
+      ["error", [...K, "masterAgent", "masterAgentContainer", "securityContext", "allowPrivilegeEscalation"], "cannot set `allowPrivilegeEscalation` to false and `privileged` to true"],
+      ["error", [...K, "masterAgent", "masterAgentContainer", "securityContext", "procMount"], "unsupported value \"Masked\""],
+      ["error", [...K, "masterAgent", "podSecurityContext", "fsGroup"], "2147483648 must be between 0 and 2147483647"],
+      ["error", [...K, "masterAgent", "podSecurityContext", "fsGroupChangePolicy"], "supported values: \"OnRootMismatch\", \"Always\""],
+      ["error", [...K, "masterAgent", "podSecurityContext", "runAsUser"], "-1 must be between 0"],
+      ["error", [...K, "masterAgent", "podSecurityContext", "seccompProfile", "localhostProfile"], "must be set when seccomp type is Localhost"],
+      ["error", [...K, "masterAgent", "podSecurityContext", "supplementalGroups", 1], "-5 must be between 0"],
+      ["error", [...K, "nodeAgent", "nodeAgentContainer", "securityContext", "appArmorProfile", "type"], "unsupported value \"unconfined\""],
+      ["error", [...K, "nodeAgent", "nodeAgentContainer", "securityContext", "runAsGroup"], "4294967296 must be between 0"],
+      ["error", [...K, "nodeAgent", "nodeAgentContainer", "securityContext", "seccompProfile", "localhostProfile"], "must be a relative path"],
+      ["error", [...K, "nodeAgent", "nodeAgentContainer", "securityContext", "seccompProfile", "localhostProfile"], "must not contain '..'"],
+      ["error", [...K, "nodeAgent", "podSecurityContext", "appArmorProfile", "localhostProfile"], "must not be padded with whitespace"],
+      ["error", [...K, "nodeAgent", "podSecurityContext", "seccompProfile", "localhostProfile"], "can only be set when seccomp type is Localhost"],
+      ["error", [...K, "nodeAgent", "podSecurityContext", "sysctls", 1, "name"], "duplicate sysctl \"net.core.somaxconn\""],
+      ["error", [...K, "nodeAgent", "podSecurityContext", "sysctls", 2, "name"], "invalid sysctl name \"Bad_Name\""],
+      ["error", ["spec", "features", "openAgent", "podSecurityContext", "seLinuxChangePolicy"], "\"Recursive\", \"MountOption\""],
+      ["error", ["spec", "features", "openAgent", "podSecurityContext", "supplementalGroupsPolicy"], "\"Merge\", \"Strict\""]
+    ]
+  },
+  {
+    name: "security contexts the API server accepts",
+    input: agent(k8s({
+      master: { podSecurityContext: { runAsUser: 0, runAsGroup: 2147483647, fsGroup: 0, fsGroupChangePolicy: "OnRootMismatch", sysctls: [{ name: "kernel.shm_rmid_forced", value: "0" }, { name: "net/ipv4/ip_local_port_range", value: "1 2" }], seccompProfile: { type: "Localhost", localhostProfile: "profiles/audit.json" }, appArmorProfile: { type: "Localhost", localhostProfile: "k8s-apparmor" } } },
+      node: { nodeAgentContainer: { securityContext: { privileged: true, allowPrivilegeEscalation: true, capabilities: { add: ["SYS_ADMIN"] }, procMount: "Unmasked", seccompProfile: { type: "Unconfined" }, appArmorProfile: { type: "RuntimeDefault" } } } }
+    })),
+    expected: []
+  },
   { name: "credentials port out of range", input: agent({}, "whatap", { port: "70000" }), expected: [["error", ["spec", "port"], "out of range"]] },
   { name: "credentials port not a number", input: agent({}, "whatap", { port: "http" }), expected: [["error", ["spec", "port"], "not a number"]] },
   { name: "unknown language", input: agent(apm(target("a", { language: "ruby" }))), expected: [["error", [...T, 0, "language"], "java, python, nodejs, php, dotnet, golang"]] },

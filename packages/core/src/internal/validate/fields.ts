@@ -22,6 +22,7 @@ import { at, type Context, each, entries, field, type L, type List, type Path } 
 import { checkRelabelConfigs } from "./relabel.ts"
 import { checkAgentResources, checkResources } from "./resources.ts"
 import { checkAffinity, checkTolerations } from "./scheduling.ts"
+import { checkInitSecurity, checkPodSecurityContext, checkSecurityContext } from "./securityContext.ts"
 
 type StringMap = { readonly [key: string]: string | undefined } | undefined
 
@@ -70,7 +71,8 @@ export const checkMetadata = (metadata: L<ObjectMeta>, path: Path): ReadonlyArra
 const checkContainer = (container: L<ContainerSpec>, path: Path): ReadonlyArray<Issue> => [
   ...field(container, "image", path, checkImage),
   ...field(container, "resources", path, checkResources),
-  ...field(container, "envs", path, checkEnvs)
+  ...field(container, "envs", path, checkEnvs),
+  ...field(container, "securityContext", path, checkSecurityContext)
 ]
 
 type Component = L<MasterAgentComponentSpec> | L<NodeAgentComponentSpec>
@@ -104,7 +106,8 @@ const checkComponent = (component: Component, path: Path): ReadonlyArray<Issue> 
   ...field<Component, "resources">(component, "resources", path, checkResources),
   ...field<Component, "envs">(component, "envs", path, checkEnvs),
   ...field<Component, "tolerations">(component, "tolerations", path, checkTolerations),
-  ...field<Component, "affinity">(component, "affinity", path, checkAffinity)
+  ...field<Component, "affinity">(component, "affinity", path, checkAffinity),
+  ...field<Component, "podSecurityContext">(component, "podSecurityContext", path, checkPodSecurityContext)
 ]
 
 /** The component's `resources` completed with the defaults, unless the container's own (with limits) replace them. */
@@ -168,6 +171,7 @@ export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, pa
   ...field(openAgent, "envs", path, checkEnvs),
   ...field(openAgent, "tolerations", path, checkTolerations),
   ...field(openAgent, "affinity", path, checkAffinity),
+  ...field(openAgent, "podSecurityContext", path, checkPodSecurityContext),
   ...each(...at(openAgent, "targets", path), (target, here) => [
     ...field(target, "relabelConfigs", here, (configs, at) => checkRelabelConfigs(configs, at, context.regex)),
     ...field(target, "endpoints", here, (endpoints, at) => checkEndpointFields(endpoints, at, context))
@@ -176,8 +180,10 @@ export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, pa
 
 export const checkInstrumentationFields = (instrumentation: L<InstrumentationSpec> | undefined, path: Path): ReadonlyArray<Issue> => instrumentation === undefined ? none : [
   ...field(instrumentation, "initContainerResources", path, checkResources),
+  ...field(instrumentation, "initContainerSecurity", path, checkInitSecurity),
   ...each(...at(instrumentation, "targets", path), (target, here) => [
     ...field(target, "initContainerResources", here, checkResources),
+    ...field(target, "initContainerSecurity", here, checkInitSecurity),
     ...field(target, "envs", here, checkEnvs),
     ...field(target, "customImageFullName", here, checkImage),
     ...field(target, "customImageName", here, checkImage)

@@ -30,6 +30,7 @@ export const ruleDescriptions = {
   "regex": "Regular expressions are valid RE2",
   "relabel": "Relabel configurations are complete",
   "scheduling": "Tolerations and affinity are valid pod scheduling fields",
+  "security-context": "Pod and container security contexts are ones the API server accepts",
   "conflict": "Options do not contradict or silently override each other",
   "env": "Env entries are what the API server accepts in a pod: a name, and one value or source",
   "key-reference": "Secret and ConfigMap references name an object and a key the API server accepts",

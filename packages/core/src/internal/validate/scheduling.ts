@@ -112,8 +112,13 @@ const checkPodAffinity = (affinity: L<PodAffinity> | undefined, path: Path): Rea
 const checkNodeAffinity = (affinity: L<NodeAffinity> | undefined, path: Path): ReadonlyArray<Issue> => {
   if (affinity === undefined) return none
   const [required, requiredPath] = at(affinity, "requiredDuringSchedulingIgnoredDuringExecution", path)
+  const [terms, termsPath] = at(required, "nodeSelectorTerms", requiredPath)
+  // ValidateNodeSelector: a required node affinity with no term matches no node, and is refused
+  // (an absent list is the schema's finding: the field is required)
+  const noTerm = terms !== undefined && terms.length === 0
   return [
-    ...each(...at(required, "nodeSelectorTerms", requiredPath), checkNodeTerm),
+    ...(noTerm ? [error("scheduling", termsPath, "must have at least one node selector term")] : none),
+    ...each(terms, termsPath, checkNodeTerm),
     ...each(...at(affinity, "preferredDuringSchedulingIgnoredDuringExecution", path), (weighted, here) => [
       ...checkWeight(...at(weighted, "weight", here)),
       ...checkNodeTerm(...at(weighted, "preference", here))

@@ -1,0 +1,112 @@
+/**
+ * Pod and container security contexts the operator copies into its pod templates, and
+ * the init container's `runAsUser`. The CRDs take them with the Kubernetes schema only
+ * (free strings, any int64), and the API server applies `ValidatePodSecurityContext` /
+ * `ValidateSecurityContext` when it creates the Deployment or DaemonSet, long after the
+ * CR was accepted; their rules are applied here, with the API server's wording.
+ * (`windowsOptions` and `seLinuxOptions` are left to the API server.)
+ */
+import type { PodSecurityContext, SecurityContext, Sysctl } from "../../SecurityContext.ts"
+import { byteLength } from "../Utf8.ts"
+import { error, type Issue, none } from "./issue.ts"
+import { at, each, field, type L, type List, type Path } from "./model.ts"
+
+type Profile = { readonly type?: string | undefined; readonly localhostProfile?: string | undefined }
+
+const maxId = 2147483647
+
+/** A user or group id: what `IsValidUserID`/`IsValidGroupID` accept. */
+const checkId = (id: number, path: Path): ReadonlyArray<Issue> =>
+  Number.isInteger(id) && id >= 0 && id <= maxId ? none : [error("security-context", path, `${id} must be between 0 and ${maxId}, inclusive`)]
+
+const checkChoice = (choices: ReadonlyArray<string>) => (value: string, path: Path): ReadonlyArray<Issue> =>
+  choices.includes(value) ? none : [error("security-context", path, `unsupported value ${JSON.stringify(value)}: supported values: ${choices.map((c) => JSON.stringify(c)).join(", ")}`)]
+
+const profileTypes = ["Localhost", "RuntimeDefault", "Unconfined"]
+
+/** A seccomp profile: a Localhost one names a relative path without `..`; no other type takes one. */
+const checkSeccomp = (profile: L<Profile>, path: Path): ReadonlyArray<Issue> => {
+  const [local, localPath] = at(profile, "localhostProfile", path)
+  if (profile.type === "Localhost") {
+    if (local === undefined) return [error("security-context", localPath, "must be set when seccomp type is Localhost")]
+    return [
+      ...(local.startsWith("/") ? [error("security-context", localPath, "must be a relative path")] : none),
+      ...(local.split("/").includes("..") ? [error("security-context", localPath, "must not contain '..'")] : none)
+    ]
+  }
+  // an absent type is the schema's finding (the field is required)
+  if (profile.type === undefined) return none
+  if (!profileTypes.includes(profile.type)) return checkChoice(profileTypes)(profile.type, [...path, "type"])
+  return local === undefined ? none : [error("security-context", localPath, "can only be set when seccomp type is Localhost")]
+}
+
+const maxAppArmorProfile = 4095
+
+/** An AppArmor profile: a Localhost one names a profile (unpadded, at most 4,095 bytes); no other type takes one. */
+const checkAppArmor = (profile: L<Profile>, path: Path): ReadonlyArray<Issue> => {
+  const [local, localPath] = at(profile, "localhostProfile", path)
+  if (profile.type === "Localhost") {
+    if (local === undefined || local.trim() === "") return [error("security-context", localPath, "must be set when AppArmor type is Localhost")]
+    if (local.trim() !== local) return [error("security-context", localPath, "must not be padded with whitespace")]
+    return byteLength(local) > maxAppArmorProfile ? [error("security-context", localPath, `may not be longer than ${maxAppArmorProfile} bytes`)] : none
+  }
+  if (profile.type === undefined) return none
+  if (!profileTypes.includes(profile.type)) return checkChoice(profileTypes)(profile.type, [...path, "type"])
+  return local === undefined ? none : [error("security-context", localPath, "can only be set when AppArmor type is Localhost")]
+}
+
+const segment = "[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+/** Kubernetes' sysctl name format: dot- or slash-separated segments, at most 253 characters. */
+const sysctlName = new RegExp(`^(${segment}[\\./])*${segment}$`)
+
+const checkSysctls = (sysctls: List<typeof Sysctl.Type>, path: Path): ReadonlyArray<Issue> => {
+  const seen = new Set<string>()
+  return each(sysctls, path, (sysctl, here) => {
+    const name = sysctl.name ?? ""
+    const out: Array<Issue> = []
+    if (name.length > 253 || !sysctlName.test(name)) {
+      out.push(error("security-context", [...here, "name"], `invalid sysctl name ${JSON.stringify(name)}: must have at most 253 characters and match the regex ${sysctlName.source}`))
+    } else if (seen.has(name)) {
+      out.push(error("security-context", [...here, "name"], `duplicate sysctl ${JSON.stringify(name)}`))
+    }
+    seen.add(name)
+    return out
+  })
+}
+
+export const checkPodSecurityContext = (context: L<PodSecurityContext>, path: Path): ReadonlyArray<Issue> => [
+  ...field(context, "runAsUser", path, checkId),
+  ...field(context, "runAsGroup", path, checkId),
+  ...field(context, "fsGroup", path, checkId),
+  ...each(...at(context, "supplementalGroups", path), checkId),
+  ...field(context, "fsGroupChangePolicy", path, checkChoice(["OnRootMismatch", "Always"])),
+  ...field(context, "seLinuxChangePolicy", path, checkChoice(["Recursive", "MountOption"])),
+  ...field(context, "supplementalGroupsPolicy", path, checkChoice(["Merge", "Strict"])),
+  ...field(context, "sysctls", path, checkSysctls),
+  ...field(context, "seccompProfile", path, checkSeccomp),
+  ...field(context, "appArmorProfile", path, checkAppArmor)
+]
+
+/** `allowPrivilegeEscalation: false` contradicts `privileged: true` and the CAP_SYS_ADMIN capability. */
+const checkEscalation = (context: L<SecurityContext>, path: Path): ReadonlyArray<Issue> => {
+  if (context.allowPrivilegeEscalation !== false) return none
+  const here = [...path, "allowPrivilegeEscalation"]
+  const adds = context.capabilities?.add ?? []
+  return [
+    ...(context.privileged === true ? [error("security-context", here, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true")] : none),
+    ...(adds.includes("CAP_SYS_ADMIN") ? [error("security-context", here, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN")] : none)
+  ]
+}
+
+export const checkSecurityContext = (context: L<SecurityContext>, path: Path): ReadonlyArray<Issue> => [
+  ...field(context, "runAsUser", path, checkId),
+  ...field(context, "runAsGroup", path, checkId),
+  ...field(context, "procMount", path, checkChoice(["Default", "Unmasked"])),
+  ...field(context, "seccompProfile", path, checkSeccomp),
+  ...field(context, "appArmorProfile", path, checkAppArmor),
+  ...checkEscalation(context, path)
+]
+
+/** The APM init container's `initContainerSecurity`: only `runAsUser` can be out of range. */
+export const checkInitSecurity = (context: { readonly runAsUser?: number | undefined }, path: Path): ReadonlyArray<Issue> =>
+  field(context, "runAsUser", path, checkId)
