@@ -3,7 +3,8 @@
  * operator process on loopback, registered by URL) mutates a bare pod and the pods a
  * Deployment's controller creates; system namespaces are untouched; with the webhook
  * frozen pods are still created and the miss shows in the status; certificate renewal and
- * a CA replacement under a pod-creation load fail no admission; two replicas serve
+ * a CA replacement under a pod-creation load fail no admission; a pod in a namespace that
+ * enforces the "restricted" Pod Security level is still admitted once injected; two replicas serve
  * certificates of one CA; a warning-only resource is accepted and kubectl prints the
  * warning.
  */
@@ -40,9 +41,9 @@ const annotation = (object: KubeObject.KubeObject, key: string) => object.metada
 
 const injected = (object: KubeObject.KubeObject) => annotation(object, Naming.apmAnnotations.injected) === "true"
 
-const ensureNamespace = (name: string) =>
+const ensureNamespace = (name: string, labels: Record<string, string> = {}) =>
   Effect.flatMap(Effect.service(KubeClient), (kube) =>
-    kube.create(ApiResource.Namespace, { apiVersion: "v1", kind: "Namespace", metadata: { name } }).pipe(
+    kube.create(ApiResource.Namespace, { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } }).pipe(
       Effect.catchTag("KubeError", (e) => (e.reason === "AlreadyExists" ? Effect.void : Effect.fail(e))), Effect.asVoid))
 
 /** Namespaces are cluster-scoped: the spec that last uses one deletes it. */
@@ -83,7 +84,7 @@ export const webhookSpecs = (it: It) => {
   it.effect("a bare pod and a Deployment's pods are injected through the API server; system namespaces are not", () =>
     Effect.gen(function*() {
       const kube = yield* KubeClient
-      yield* Effect.forEach([shop, open], ensureNamespace)
+      yield* Effect.forEach([shop, open], (name) => ensureNamespace(name))
       yield* Cluster.mergePatchAgent({ spec: { features: { apm: { instrumentation: { enabled: true, targets } } } } })
       yield* waitReady
       const attempt: Effect.Effect<KubeObject.KubeObject, unknown, KubeClient> = Effect.flatMap(
@@ -112,6 +113,27 @@ export const webhookSpecs = (it: It) => {
       yield* deletePod(system.metadata.name ?? "", "kube-system")
       yield* kube.delete(ApiResource.Deployment, "py", { namespace: open })
     }).pipe(Effect.ensuring(deleteNamespace(open))), 120_000)
+
+  it.effect("in a namespace enforcing the restricted Pod Security level, an injected pod is admitted", () =>
+    Effect.gen(function*() {
+      const restricted = "e2e-restricted"
+      yield* ensureNamespace(restricted, { "pod-security.kubernetes.io/enforce": "restricted" })
+      yield* Cluster.mergePatchAgent({ spec: { features: { apm: { instrumentation: { enabled: true, targets } } } } })
+      const fits = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } }
+      const compliant = (name: string, app: string, init?: unknown): KubeObject.KubeObject => {
+        const base = pod(name, restricted, { app }) as unknown as { spec: { containers: Array<Record<string, unknown>> } }
+        const spec = { ...base.spec, containers: base.spec.containers.map((c) => ({ ...c, securityContext: fits })), ...(init === undefined ? {} : { initContainers: [init] }) }
+        return { ...base, spec } as unknown as KubeObject.KubeObject
+      }
+      // The control: the Go operator's init container (runAsNonRoot only) is refused here, so the level is enforced.
+      const goInit = { name: "whatap-agent-init", image: "public.ecr.aws/whatap/apm-init-python:latest", securityContext: { runAsNonRoot: true } }
+      const refused = yield* Effect.flip(createPod(compliant(`control-${Date.now()}`, "control", goInit)))
+      const why = refused instanceof Error ? refused.message : JSON.stringify(refused)
+      assert.match(why, /violates PodSecurity "restricted/, why)
+      const made = yield* eventually(Effect.filterOrFail(Effect.suspend(() => createPod(compliant(`py-${Date.now()}`, "py"))), injected, (p) => new Error(`not injected: ${JSON.stringify(p.metadata.annotations)}`)), "30 seconds")
+      const init = (made["spec"] as { initContainers?: ReadonlyArray<{ name: string; securityContext?: unknown }> }).initContainers
+      assert.deepStrictEqual(init?.map((c) => [c.name, c.securityContext]), [["whatap-agent-init", { capabilities: { drop: ["ALL"] }, runAsNonRoot: true, allowPrivilegeEscalation: false, seccompProfile: { type: "RuntimeDefault" } }]])
+    }).pipe(Effect.ensuring(deleteNamespace("e2e-restricted"))), 120_000)
 
   it.effect("with the webhook away pods are still created, and the miss shows in the status", () =>
     Effect.gen(function*() {
