@@ -67,7 +67,7 @@ describe("inject: languages", () => {
     assert.strictEqual(at(pod, "spec", "initContainers", 0, "image"), "public.ecr.aws/whatap/apm-init-python:1.8.5")
     assert.deepStrictEqual(at(pod, "spec", "initContainers", 0, "env"), [
       { name: "WHATAP_LICENSE", value: "L" }, { name: "WHATAP_HOST", value: "H" }, { name: "WHATAP_PORT", value: "6600" },
-      { name: "app_name", value: "" }, { name: "app_process_name", value: "" }, { name: "OKIND", value: "" }
+      { name: "app_name" }, { name: "app_process_name" }, { name: "OKIND" }
     ])
     const env = envMap(at(pod, "spec", "containers", 0, "env"))
     assert.deepInclude(env, { license: "L", whatap_server_host: "H", whatap_server_port: "6600", app_name: "api", WHATAP_HOME: "/whatap-agent", PYTHONPATH: "/whatap-agent/whatap/bootstrap" })

@@ -88,6 +88,7 @@ export type StatusDetails = typeof StatusDetails.Type
 
 /** metav1.Status, the `status` of a denial; the API server prefixes the message with the webhook's name. */
 export const Status = Schema.Struct({
+  metadata: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown)),
   status: Schema.optionalKey(Schema.Literals(["Success", "Failure"])),
   code: Schema.optionalKey(Schema.Int),
   reason: Schema.optionalKey(Schema.String),
@@ -184,10 +185,14 @@ const warningsField = (warnings: ReadonlyArray<string> | undefined) => {
   return bounded.length === 0 ? {} : { warnings: bounded }
 }
 
+/** The status of an admission, as controller-runtime completes every response the Go operator sends. */
+export const allowedStatus: Status = { metadata: {}, code: 200 }
+
 /** Admit the request; a non-empty `patch` is sent base64-encoded with `patchType: JSONPatch`. */
 export const allow = (uid: string, options: AllowOptions = {}): AdmissionResponse => ({
   uid,
   allowed: true,
+  status: allowedStatus,
   ...(options.patch === undefined || options.patch.length === 0
     ? {}
     : { patchType: "JSONPatch" as const, patch: Buffer.from(JSON.stringify(options.patch), "utf8").toString("base64") }),

@@ -106,6 +106,13 @@ describe("resources", () => {
     assert.deepStrictEqual(init(result.pod)("resources"), {})
   })
 
+  it("quantities as Go writes them: canonical text, keys sorted", () => {
+    const result = inject({ initContainerResources: { limits: { memory: "0.5Gi", cpu: 1 }, requests: { cpu: "0.1" } } })
+    const resources = init(result.pod)("resources") as { limits: Record<string, unknown>; requests: Record<string, unknown> }
+    assert.deepStrictEqual(resources, { limits: { cpu: "1", memory: "512Mi" }, requests: { cpu: "100m" } })
+    assert.deepStrictEqual(Object.keys(resources.limits), ["cpu", "memory"])
+  })
+
   it("the instrumentation's when the target has none", () => {
     const resources = { requests: { cpu: "50m" }, limits: { cpu: "100m", memory: "64Mi" } }
     assert.deepStrictEqual(init(inject({}, { initContainerResources: resources }).pod)("resources"), resources)
@@ -171,16 +178,28 @@ describe("custom whatap.conf and plugins (spec 5.5)", () => {
   })
 
   it("a mount path or volume name the agent uses is refused (Go produced an invalid pod)", () => {
-    const paths = ["/whatap-agent", "/whatap-plugin", "/whatap-agent/", "/whatap-plugin//"].map((mountPath) => ({ ...custom, mountPath }))
-    for (const config of [...paths, { ...custom, volumeName: "whatap-agent-volume" }]) {
+    const paths = ["/whatap-agent", "/whatap-agent/"].map((mountPath) => ({ ...custom, mountPath }))
+    const pluginPaths = ["/whatap-plugin", "/whatap-plugin//"].map((mountPath) => ({ ...custom, ...plugin, mountPath }))
+    for (const config of [...paths, ...pluginPaths, { ...custom, volumeName: "whatap-agent-volume" }]) {
       const result = inject({ config })
-      assert.isUndefined(init(result.pod)("command"), JSON.stringify(config))
+      assert.notInclude(JSON.stringify(init(result.pod)("args") ?? []), "whatap.conf", JSON.stringify(config))
       assert.strictEqual(result.warnings.length, 1)
     }
+  })
+
+  it("/whatap-plugin is free for the custom config when no plugin ConfigMap is mounted (as in Go)", () => {
+    const result = inject({ config: { ...custom, mountPath: "/whatap-plugin" } })
+    assert.deepStrictEqual(init(result.pod)("args"), ["cp /whatap-plugin/whatap.conf /whatap-agent/ && chmod 644 /whatap-agent/whatap.conf && if [ -x /init.sh ]; then /init.sh; fi"])
+    assert.deepStrictEqual(result.warnings, [])
   })
 })
 
 describe("pod-level changes", () => {
+  it("a pull secret without a name is written as {} (as Go's omitempty writes it)", () => {
+    const result = inject({ imagePullSecrets: [{ name: "" }] })
+    assert.deepStrictEqual(at(result.pod, "spec", "imagePullSecrets"), [{}])
+  })
+
   it("imagePullSecrets: the target's appended once each, existing ones kept", () => {
     const input = pod([container("a")], { spec: { imagePullSecrets: [{ name: "regcred" }] } })
     const result = inject({ imagePullSecrets: [{ name: "regcred" }, { name: "ecr" }, { name: "ecr" }] }, {}, input)

@@ -82,7 +82,7 @@ describe("PodAdmission.handler", () => {
       const small = yield* raw(podRequest(input), { bytes: PodAdmission.maxMutatedBytes })
       assert.isDefined(small.patch)
       const large = yield* raw(podRequest(input), { bytes: PodAdmission.maxMutatedBytes + 1 })
-      assert.deepStrictEqual(large, { uid: request().uid, allowed: true })
+      assert.deepStrictEqual(large, { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 } })
       assert.deepStrictEqual(yield* Ref.get(asked), ["apps"])
       const outcome = (yield* Ref.get(observed))[1]?.mutated.outcome
       assert.deepInclude(outcome, { injected: false, reason: "PodTooLarge" })
@@ -109,7 +109,7 @@ describe("PodAdmission.handler", () => {
         { subResource: "ephemeralcontainers" }
       ]) {
         const response = yield* handler(podRequest(input, overrides))
-        assert.deepStrictEqual(response, { uid: request().uid, allowed: true }, JSON.stringify(overrides))
+        assert.deepStrictEqual(response, { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 } }, JSON.stringify(overrides))
       }
       assert.deepStrictEqual(yield* Ref.get(asked), [])
     }))

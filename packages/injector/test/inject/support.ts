@@ -87,9 +87,9 @@ export const envOf = (doc: unknown, index = 0): ReadonlyArray<Json> => {
   return Array.isArray(env) ? env.filter(isRecord) : []
 }
 
-/** `name=value` (or `name<-from`) per entry, the order included. */
+/** `name=value` (or `name<-from`) per entry, the order included; an entry without `value` reads as `name=`. */
 export const envLines = (doc: unknown, index = 0): ReadonlyArray<string> =>
-  envOf(doc, index).map((e) => (e["valueFrom"] === undefined ? `${String(e["name"])}=${String(e["value"])}` : `${String(e["name"])}<-${JSON.stringify(e["valueFrom"])}`))
+  envOf(doc, index).map((e) => (e["valueFrom"] === undefined ? `${String(e["name"])}=${String(e["value"] ?? "")}` : `${String(e["name"])}<-${JSON.stringify(e["valueFrom"])}`))
 
 /**
  * The patch applied to the input gives the output: the same JSON value, and the same

@@ -58,8 +58,8 @@ describe("AdmissionReview request", () => {
 
 describe("allow / deny", () => {
   it("allow without a patch carries no patch fields (a validating webhook may send none)", () => {
-    assert.deepStrictEqual(Admission.allow("u"), { uid: "u", allowed: true })
-    assert.deepStrictEqual(Admission.allow("u", { patch: [], warnings: [], auditAnnotations: {} }), { uid: "u", allowed: true })
+    assert.deepStrictEqual(Admission.allow("u"), { uid: "u", allowed: true, status: { metadata: {}, code: 200 } })
+    assert.deepStrictEqual(Admission.allow("u", { patch: [], warnings: [], auditAnnotations: {} }), { uid: "u", allowed: true, status: { metadata: {}, code: 200 } })
   })
 
   it("allow with a patch sends it base64-encoded as a JSONPatch", () => {

@@ -52,7 +52,7 @@ describe("AdmissionServer", () => {
       assert.deepStrictEqual(review, {
         apiVersion: "admission.k8s.io/v1",
         kind: "AdmissionReview",
-        response: { uid: request().uid, allowed: true, warnings: ["saw CREATE"] }
+        response: { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 }, warnings: ["saw CREATE"] }
       })
       const patched = yield* decodeReview(yield* answer(agent, port, { path: "/patch", body: valid }))
       assert.strictEqual(patched.response.patchType, "JSONPatch")

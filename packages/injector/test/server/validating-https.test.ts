@@ -28,7 +28,7 @@ describe("Validating behind AdmissionServer", () => {
           Effect.map(decodeReview(reply), (review) => ({ reply, response: review.response })))
 
       const sample = yield* post(load(new URL("../../../../deploy/samples/whatap-agent-complete.yaml", import.meta.url)))
-      assert.deepStrictEqual(sample.response, { uid: request().uid, allowed: true })
+      assert.deepStrictEqual(sample.response, { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 } })
 
       const fixture = yield* post(load(new URL("../../../core/test/fixtures/rejected-template.yaml", import.meta.url)))
       assert.isFalse(fixture.response.allowed)

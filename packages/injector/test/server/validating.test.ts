@@ -29,7 +29,7 @@ describe("Validating: deploy/samples", () => {
   for (const [name, object] of samples) {
     it(`${name} is admitted without warnings`, () => {
       const kind = (object as { kind: string }).kind
-      assert.deepStrictEqual(create(object, { kind: { group: "monitoring.whatap.com", version: "v2alpha1", kind } }), { uid: request().uid, allowed: true })
+      assert.deepStrictEqual(create(object, { kind: { group: "monitoring.whatap.com", version: "v2alpha1", kind } }), { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 } })
     })
   }
 })
@@ -70,9 +70,9 @@ describe("Validating: rules around the validator", () => {
   })
 
   it("DELETE, CONNECT and subresources are admitted without validation", () => {
-    assert.deepStrictEqual(create(broken, { operation: "DELETE" }), { uid: request().uid, allowed: true })
-    assert.deepStrictEqual(create("garbage", { operation: "CONNECT" }), { uid: request().uid, allowed: true })
-    assert.deepStrictEqual(create(broken, { operation: "UPDATE", subResource: "status" }), { uid: request().uid, allowed: true })
+    assert.deepStrictEqual(create(broken, { operation: "DELETE" }), { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 } })
+    assert.deepStrictEqual(create("garbage", { operation: "CONNECT" }), { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 } })
+    assert.deepStrictEqual(create(broken, { operation: "UPDATE", subResource: "status" }), { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 } })
   })
 
   it("another kind is admitted with a warning that it was not validated", () => {

@@ -23,6 +23,7 @@ import {
   metadata,
   object,
   podDefaults,
+  pointer,
   rootPodSecurityContext,
   sortedMap,
   tolerations
@@ -51,7 +52,7 @@ const container = (agent: WhatapAgent.WhatapAgent, k8s: K8sAgent.K8sAgentSpec): 
       ...envs
     ],
     resources: containerResources(Resources.containerFirst(own, () => Resources.withAgentDefaults(spec.resources))),
-    ...field("securityContext", own?.securityContext),
+    ...pointer("securityContext", own?.securityContext),
     volumeMounts: [
       { name: Naming.agentVolumes.startScript, mountPath: Naming.agentVolumes.startScriptPath, subPath: Naming.startScriptKey, readOnly: true },
       { name: Naming.agentVolumes.config, mountPath: Naming.agentVolumes.configPath }
@@ -68,7 +69,7 @@ const podSpec = (agent: WhatapAgent.WhatapAgent, k8s: K8sAgent.K8sAgentSpec): Js
     ...flag("hostPID", spec.hostPID),
     serviceAccountName: Naming.agentServiceAccount,
     ...field("tolerations", tolerations(spec.tolerations)),
-    ...field("affinity", spec.affinity),
+    ...pointer("affinity", spec.affinity),
     ...field("nodeSelector", sortedMap(spec.nodeSelector)),
     ...field("priorityClassName", spec.priorityClassName),
     ...field("imagePullSecrets", firstNonEmpty(spec.imagePullSecrets, k8s.imagePullSecrets)),

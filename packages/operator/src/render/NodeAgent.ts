@@ -32,6 +32,7 @@ import {
   object,
   podDefaults,
   prunedResources,
+  pointer,
   rootPodSecurityContext,
   sortedMap,
   tolerations
@@ -62,7 +63,7 @@ const helper = (k8s: K8sAgent.K8sAgentSpec): Json => {
     ports: [{ name: Naming.nodeAgent.helperPortName, containerPort: Naming.nodeAgent.helperPort, protocol: "TCP" }],
     env: [fieldRefEnv("NODE_NAME", "spec.nodeName"), ...envVars(own?.envs)],
     resources: containerResources(Resources.containerFirst(own, () => prunedResources(Resources.helperDefaults))),
-    ...field("securityContext", own?.securityContext),
+    ...pointer("securityContext", own?.securityContext),
     volumeMounts: [
       rootfsMount,
       { name: hostSys.volume, mountPath: hostSys.mountPath, readOnly: true },
@@ -90,7 +91,7 @@ const agentContainer = (agent: WhatapAgent.WhatapAgent, k8s: K8sAgent.K8sAgentSp
       ...envVars(firstNonEmpty(own?.envs, spec.envs))
     ],
     resources: containerResources(Resources.containerFirst(own, () => Resources.withAgentDefaults(spec.resources))),
-    ...field("securityContext", own?.securityContext),
+    ...pointer("securityContext", own?.securityContext),
     volumeMounts: [
       rootfsMount,
       { name: Naming.agentVolumes.startScript, mountPath: Naming.agentVolumes.startScriptPath, subPath: Naming.startScriptKey, readOnly: true },
@@ -120,7 +121,7 @@ const podSpec = (agent: WhatapAgent.WhatapAgent, k8s: K8sAgent.K8sAgentSpec, ds:
     ...field("runtimeClassName", spec.runtimeClassName),
     ...flag("hostPID", spec.hostPID),
     serviceAccountName: Naming.agentServiceAccount,
-    ...field("affinity", ds.affinity),
+    ...pointer("affinity", ds.affinity),
     ...field("nodeSelector", sortedMap(ds.nodeSelector)),
     ...field("priorityClassName", spec.priorityClassName),
     securityContext: spec.podSecurityContext ?? rootPodSecurityContext,
@@ -146,7 +147,8 @@ const daemonSet = (input: Input, k8s: K8sAgent.K8sAgentSpec, ds: NodeTopology.No
         ...daemonSetDefaults,
         template: {
           metadata: {
-            labels: sortedMap(spec.podLabels, gpuLabel, selector),
+            // podLabels over the GPU label, as in Go; the selector labels over both (D3)
+            labels: sortedMap(gpuLabel, spec.podLabels, selector),
             ...field("annotations", sortedMap(spec.podAnnotations))
           },
           spec: podSpec(input.agent, k8s, ds)

@@ -22,6 +22,13 @@ const isEmpty = (value: unknown): boolean =>
 /** `{[key]: value}`, or nothing for an absent, empty-string, empty-array or empty-object value. */
 export const field = (key: string, value: unknown): Json => (isEmpty(value) ? {} : { [key]: value })
 
+/**
+ * `{[key]: value}` whenever the CR has the value, `{}` included: a Go pointer to a struct
+ * with omitempty (`affinity`, a container's `securityContext`) is written when non-nil,
+ * however empty.
+ */
+export const pointer = (key: string, value: object | undefined): Json => (value === undefined || value === null ? {} : { [key]: value })
+
 /** Only `true` is written: a Go `bool` with omitempty (`hostPID`, `hostNetwork`). */
 export const flag = (key: string, value: boolean | undefined): Json => (value === true ? { [key]: true } : {})
 

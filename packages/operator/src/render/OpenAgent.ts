@@ -20,6 +20,7 @@ import {
   metadata,
   object,
   podDefaults,
+  pointer,
   sortedMap,
   tolerations
 } from "./Objects.ts"
@@ -79,7 +80,7 @@ const podSpec = (input: Input, spec: OpenAgent.OpenAgentSpec): Json => {
     dnsPolicy: "ClusterFirst",
     serviceAccountName: Naming.openAgent.serviceAccount,
     ...field("tolerations", tolerations(spec.tolerations)),
-    ...field("affinity", spec.affinity),
+    ...pointer("affinity", spec.affinity),
     ...field("nodeSelector", sortedMap(spec.nodeSelector)),
     ...field("priorityClassName", spec.priorityClassName),
     ...field("imagePullSecrets", spec.imagePullSecrets),

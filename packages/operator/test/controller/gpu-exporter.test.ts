@@ -153,7 +153,7 @@ describe("ExporterPods", () => {
   it.effect("the selector matches the pod template of each rendered DaemonSet exactly when it carries dcgm-exporter", () =>
     Effect.sync(() => {
       const compiled = Selector.compile(Result.getOrThrow(Selector.parse(ExporterPods.selector)))
-      const k8s = { masterAgent: { enabled: false }, nodeAgent: { enabled: true, podLabels: { name: "mine", "whatap-gpu": "false", team: "a" } } }
+      const k8s = { masterAgent: { enabled: false }, nodeAgent: { enabled: true, podLabels: { name: "mine", team: "a" } } }
       const inputs = [
         RenderSupport.input(RenderSupport.sample("whatap-agent-all-options.yaml")),
         RenderSupport.input(RenderSupport.agent({ features: { k8sAgent: { ...k8s, gpuMonitoring: { enabled: true } } } }), { gpuNodes: { detected: true } }),
@@ -165,6 +165,15 @@ describe("ExporterPods", () => {
         return [template.spec.containers.some((c) => c.name === exporter), Selector.matches(compiled, template.metadata.labels)]
       }))
       assert.deepStrictEqual(seen, [[false, false], [true, true], [false, false], [true, true], [true, true], [false, false]])
+    }))
+
+  it.effect("a whatap-gpu label in nodeAgent.podLabels stands on the pod template, as in the Go operator (name does not: it selects)", () =>
+    Effect.sync(() => {
+      const k8s = { masterAgent: { enabled: false }, nodeAgent: { enabled: true, podLabels: { name: "mine", "whatap-gpu": "false" } }, gpuMonitoring: { enabled: true } }
+      const labels = Render.render(RenderSupport.input(RenderSupport.agent({ features: { k8sAgent: k8s } })))
+        .filter((d) => d.resource.kind === "DaemonSet")
+        .map((d) => (d.object["spec"] as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels)
+      assert.deepStrictEqual(labels, [{ name: "whatap-node-agent", "whatap-gpu": "false" }])
     }))
 
   it.effect("readiness: by node; either of two pods on a node; unbound pods and pods without the container tell nothing", () =>

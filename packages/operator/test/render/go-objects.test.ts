@@ -1,7 +1,8 @@
 /**
  * Fields where the render once differed from the objects the Go operator (a7e2ace)
  * writes, each pinned with the Go value (recorded by running its install functions on a
- * fake client): labels the CR may override, empty fields Go serialises, the dcgm Service
+ * fake client): labels the CR may override, empty fields Go serialises (an empty
+ * affinity or container securityContext included), the dcgm Service
  * port fallback, node-affinity terms without expressions, and resource quantities in
  * apimachinery's canonical text.
  */
@@ -45,6 +46,22 @@ describe("objects as the Go operator writes them", () => {
     assert.deepStrictEqual(container(ds, "dcgm-hostengine")["resources"], {})
     const limitsOnly = render({ k8sAgent: k8s({ nodeAgent: { enabled: true, nodeAgentContainer: { resources: { limits: {} } } } }) })
     assert.deepStrictEqual(container(find(limitsOnly, "DaemonSet", "whatap-node-agent"), "whatap-node-agent")["resources"], {})
+  })
+
+  it("an empty affinity and an empty container securityContext are written as {} (Go pointers, non-nil)", () => {
+    const desired = render({
+      k8sAgent: k8s({ masterAgent: { enabled: true, affinity: {}, masterAgentContainer: { securityContext: {} } }, nodeAgent: { enabled: true, affinity: {}, nodeAgentContainer: { securityContext: {} } } }),
+      openAgent: { enabled: true, affinity: {} }
+    })
+    for (const [kind, name] of [["Deployment", "whatap-master-agent"], ["DaemonSet", "whatap-node-agent"], ["Deployment", "whatap-open-agent"]] as const) {
+      assert.deepStrictEqual(podSpec(find(desired, kind, name))["affinity"], {}, name)
+    }
+    assert.deepStrictEqual(container(find(desired, "Deployment", "whatap-master-agent"), "whatap-master-agent")["securityContext"], {})
+    assert.deepStrictEqual(container(find(desired, "DaemonSet", "whatap-node-agent"), "whatap-node-agent")["securityContext"], {})
+    // absent stays absent
+    const plain = render({ k8sAgent: k8s({ masterAgent: { enabled: true } }) })
+    assert.notProperty(podSpec(find(plain, "Deployment", "whatap-master-agent")), "affinity")
+    assert.notProperty(container(find(plain, "Deployment", "whatap-master-agent"), "whatap-master-agent"), "securityContext")
   })
 
   it("dcgm Service: an explicit port 0 falls back to 9400", () => {

@@ -11,6 +11,7 @@
  */
 import type { KubeTypes } from "@whatap-operator/core"
 import { Redacted } from "effect"
+import * as Env from "./Env.ts"
 import * as Names from "./Names.ts"
 import type { EnvVar, EnvVarSource } from "./Pod.ts"
 
@@ -56,7 +57,7 @@ export const resolve = (envs: ReadonlyArray<KubeTypes.EnvVar>, operator: Credent
 
 /** The env entry `name` carrying a credential. */
 export const envVar = (name: string, credential: Credential): EnvVar =>
-  credential._tag === "Value" ? { name, value: credential.value } : { name, valueFrom: credential.source }
+  credential._tag === "Value" ? Env.literal(name, credential.value) : { name, valueFrom: credential.source }
 
 /** The three entries of every language's init container, and of Java's: WHATAP_LICENSE, WHATAP_HOST, WHATAP_PORT. */
 export const initEnv = (resolved: Resolved): ReadonlyArray<EnvVar> => [

@@ -47,7 +47,15 @@ export const combine = <E extends Named>(
 
 export const has = (env: ReadonlyArray<Named>, name: string): boolean => env.some((e) => e.name === name)
 
-export const literal = (name: string, value: string): EnvVar => ({ name, value })
+/** A literal entry; an empty value is left out, as Go writes an EnvVar (`value` has omitempty). */
+export const literal = (name: string, value: string): EnvVar => (value === "" ? { name } : { name, value })
+
+/** An entry of the CR as Go writes it into the pod: without an empty `value`. */
+export const goForm = <E extends EnvVar>(entry: E): E => {
+  if (entry.value !== "") return entry
+  const { value: _, ...rest } = entry
+  return rest as E
+}
 
 const fieldRef = (name: string, fieldPath: string): EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } })
 

@@ -9,7 +9,7 @@
  * give the init container two mounts at one path (an invalid pod) or a read-only agent
  * directory.
  */
-import { Images, type Instrumentation, type KubeTypes } from "@whatap-operator/core"
+import { Images, type Instrumentation, type KubeTypes, Quantity } from "@whatap-operator/core"
 import * as Names from "./Names.ts"
 import type { EnvVar, Volume, VolumeMount } from "./Pod.ts"
 
@@ -41,11 +41,24 @@ export const securityContext = (target: Security | undefined, instrumentation: S
 /** Limits only, so namespaces with a ResourceQuota accept the pod (requests default to limits). */
 export const defaultResources: KubeTypes.ResourceRequirements = { limits: { cpu: "200m", memory: "256Mi" } }
 
-/** The target's (`{}` included: no resources), else the instrumentation's, else the default. */
+type ResourceList = NonNullable<KubeTypes.ResourceRequirements["limits"]>
+
+/** A resource list as Go writes it: keys sorted, each quantity in its canonical text (`0.1` is `100m`, `1` is `"1"`). */
+const goList = (list: ResourceList): ResourceList =>
+  Object.fromEntries(Object.keys(list).sort().map((k) => [k, String(Quantity.canonical(list[k] as string | number))]))
+
+/** The target's (`{}` included: no resources), else the instrumentation's, else the default; quantities as Go writes them. */
 export const resources = (
   target: KubeTypes.ResourceRequirements | undefined,
   instrumentation: KubeTypes.ResourceRequirements | undefined
-): KubeTypes.ResourceRequirements => target ?? instrumentation ?? defaultResources
+): KubeTypes.ResourceRequirements => {
+  const chosen = target ?? instrumentation ?? defaultResources
+  return {
+    ...chosen,
+    ...(chosen.limits === undefined ? {} : { limits: goList(chosen.limits) }),
+    ...(chosen.requests === undefined ? {} : { requests: goList(chosen.requests) })
+  }
+}
 
 export interface ConfigVolume {
   readonly name: string
@@ -73,7 +86,8 @@ const customConfig = (target: Instrumentation.TargetSpec, index: number, taken: 
     return { ...none, warnings: [`target ${JSON.stringify(target.name)}: custom whatap.conf not copied: the pod already has a volume named ${JSON.stringify(volume)}; set ${field}.volumeName to a unique name`] }
   }
   const bare = mountPath.replace(/\/+$/, "")
-  if (bare === Names.agentMountPath || bare === Names.pluginMountPath) {
+  // the plugin path is taken only when the plugin ConfigMap is mounted there too
+  if (bare === Names.agentMountPath || (bare === Names.pluginMountPath && config.pluginConfigMapRef !== undefined)) {
     return { ...none, warnings: [`target ${JSON.stringify(target.name)}: custom whatap.conf not copied: ${field}.mountPath ${JSON.stringify(mountPath)} is a path the agent uses; choose another`] }
   }
   return {

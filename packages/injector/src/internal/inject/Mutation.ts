@@ -53,7 +53,8 @@ const pullSecrets = (pod: Pod, target: Instrumentation.TargetSpec): { readonly i
   for (const { name } of target.imagePullSecrets ?? []) {
     if (seen.has(name)) continue
     seen.add(name)
-    added.push({ name })
+    // Go writes a reference without a name as {} (omitempty)
+    added.push(name === "" ? {} : { name })
   }
   return added.length === 0 ? {} : { imagePullSecrets: [...existing, ...added] }
 }
@@ -72,7 +73,7 @@ const container = (
   target: Instrumentation.TargetSpec,
   credentials: Credentials.Resolved
 ): Injected<Container> => {
-  const targetEnvs = target.envs ?? []
+  const targetEnvs = (target.envs ?? []).map(Env.goForm)
   const reserved = new Set(targetEnvs.map((e) => e.name))
   const language = strategy.containerEnv({ container: c, target, credentials, reserved })
   const env = targetEnvs.length === 0 ? language.env : Env.combine(language.env, targetEnvs, (name) => !Names.managed.has(name))
