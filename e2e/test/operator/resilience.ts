@@ -65,7 +65,7 @@ export const resilienceSpecs = (it: It) => {
       yield* Effect.forEach([1, 2, 3], (i) => kube.delete(ApiResource.Pod, `e2e-net-${i}`, { namespace: "default" }))
     }))
 
-  it.effect("survives the API server being down for 20 s without a restart, then repairs drift", () =>
+  it.effect("survives the API server being down for 20 s without a restart, then repairs drift; a replica started meanwhile waits for it", () =>
     Effect.gen(function*() {
       const plane = yield* ControlPlane
       const suite = yield* Suite
@@ -74,11 +74,17 @@ export const resilienceSpecs = (it: It) => {
       // The watches fail: the operator says it is not ready, and keeps running.
       const unready = yield* eventually(Effect.filterOrFail(suite.primary.get("/readyz"), (r) => r.status === 503, (r) => new Error(r.body)), "20 seconds")
       assert.match(unready.body, /not/)
+      // A replica that starts now cannot read its webhook certificate: it serves its probes and retries.
+      const late = yield* suite.start("operator-late")
       yield* Effect.sleep(Duration.seconds(20))
       assert.isTrue(suite.primary.exitCode() === undefined, `exited: ${suite.primary.stderr()}`)
+      assert.isTrue(late.exitCode() === undefined, `the late replica exited: ${late.stderr()}`)
+      assert.strictEqual((yield* late.get("/healthz")).status, 200)
+      assert.strictEqual((yield* late.get("/readyz")).status, 503)
       yield* plane.startApiServer
       yield* deleteAndAwaitRepair("90 seconds")
       yield* suite.primary.waitReady("60 seconds")
+      yield* late.waitReady("60 seconds")
       assert.strictEqual(suite.primary.pid, pid)
       assert.strictEqual((yield* suite.primary.get("/healthz")).status, 200)
     }), 180_000)

@@ -65,9 +65,9 @@ const lead = (config: OperatorConfig["Service"], current: Ref.Ref<Option.Option<
     )
   })
 
-const serveProbes = (options: Options, current: Ref.Ref<Option.Option<Caches["Service"]>>) =>
+const serveProbes = (options: Options, current: Ref.Ref<Option.Option<Caches["Service"]>>, webhookServing: Ref.Ref<boolean>) =>
   Effect.gen(function*() {
-    const readiness = Readiness.check(current)
+    const readiness = Readiness.check(current, webhookServing)
     if (options.probes !== undefined) {
       const listening = yield* ProbeServer.serve({ ...options.probes, readiness })
       yield* Effect.logInfo(`serving /healthz, /readyz and /metrics on ${options.probes.host ?? ""}:${listening.port}`)
@@ -85,13 +85,15 @@ const serveProbes = (options: Options, current: Ref.Ref<Option.Option<Caches["Se
 export const run = (options: Options, stop: Effect.Effect<string> = Effect.never) =>
   Effect.gen(function*() {
     const current = yield* Ref.make(Option.none<Caches["Service"]>())
+    const webhookServing = yield* Ref.make(options.config.webhookServer === undefined)
     yield* (yield* Redactor).register([Redacted.value(options.config.credentials.license)])
     const stopping = Effect.flatMap(stop, (why) => Effect.logInfo(`${why}: shutting down`))
     // The stop signal is watched from the first moment: a SIGTERM during start-up is a clean stop too.
     yield* Effect.raceFirst(
       Effect.gen(function*() {
-        yield* serveProbes(options, current)
+        yield* serveProbes(options, current, webhookServing)
         yield* Webhook.serve
+        yield* Ref.set(webhookServing, true)
         yield* Effect.logInfo(`starting in namespace ${options.config.namespace} as ${options.config.identity}`)
         return yield* lead(options.config, current)
       }),

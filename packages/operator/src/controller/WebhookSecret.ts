@@ -5,7 +5,7 @@
  * overwrites another's CA (D2). Later changes (renewal, CA replacement) are the leader's
  * alone, through the reconcile.
  */
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { Naming } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeObject } from "@whatap-operator/kube"
 import type { WebhookEndpoint, WebhookTls } from "../render/Render.ts"
@@ -29,7 +29,11 @@ export const obtain = Effect.fn("WebhookSecret.obtain")(function*(
 ) {
   const kube = yield* KubeClient
   const read = kube.get(ApiResource.Secret, Naming.webhook.secret, { namespace })
-  const existing = yield* read.pipe(Effect.option)
+  // only NotFound means "create it": an unreachable API server is an error, not an absent Secret
+  const existing = yield* read.pipe(
+    Effect.map(Option.some),
+    Effect.catchTag("KubeError", (error) => (error.reason === "NotFound" ? Effect.succeed(Option.none()) : Effect.fail(error)))
+  )
   if (existing._tag === "Some") return existing.value
   const material = yield* Tls.fresh({ namespace, endpoint, validity, trusted: () => false }).pipe(
     Effect.mapError((e) => new ReconcileError({ message: `cannot create the webhook certificates: ${e.message}` }))

@@ -7,10 +7,10 @@
  * leader renews or replaces it. The WhatapAgent `whatap` and the namespaces' labels come
  * from watch caches: no API call per admission.
  */
-import { Effect, Metric, Option, Schema, Stream } from "effect"
+import { Effect, Metric, Option, Schedule, Schema, Stream } from "effect"
 import { Decode, Naming, type WhatapAgent } from "@whatap-operator/core"
 import { AdmissionServer, type Inject, PodAdmission, Validating } from "@whatap-operator/injector"
-import { ApiResource, Informer, type KubeObject } from "@whatap-operator/kube"
+import { ApiResource, Informer, KubeError, type KubeObject } from "@whatap-operator/kube"
 import { OperatorConfig } from "../Config.ts"
 import { EventRecorder } from "../controller/Events.ts"
 import * as WebhookSecret from "../controller/WebhookSecret.ts"
@@ -61,6 +61,10 @@ const context = (
   namespace: string
 ): Effect.Effect<Inject.Context> =>
   Effect.gen(function*() {
+    // A replica that has just started answers from complete caches: a pod admitted before the
+    // first list would otherwise find no WhatapAgent and go uninjected. Bounded, so an API
+    // server that cannot be reached does not hold admissions past their budget.
+    yield* Effect.timeout(Effect.all([watched.agent.synced, watched.namespaces.synced], { discard: true }), "2 seconds").pipe(Effect.ignore)
     const raw = yield* watched.agent.get(Naming.agentName)
     const agent = Option.flatMap(raw, decode)
     const ns = yield* watched.namespaces.get(namespace)
@@ -78,6 +82,18 @@ const onRequest = (event: AdmissionServer.RequestEvent) =>
     Metric.update(Metrics.admissionDurationSeconds, event.durationMs / 1000)
   ], { discard: true })
 
+/**
+ * Worth waiting for, with the probes still served (not ready): an API server that cannot
+ * be reached or is overloaded, and one that has just started and refuses requests until
+ * its RBAC caches are filled (Forbidden, Unauthorized). A lasting RBAC mistake shows as a
+ * warning per attempt and a replica that never becomes ready.
+ */
+const isUnreachable = (error: unknown): boolean =>
+  error instanceof KubeError && ["Unavailable", "Timeout", "TooManyRequests", "Internal", "Forbidden", "Unauthorized"].includes(error.reason)
+
+/** 0.5 s, doubling, at most 30 s between attempts, for as long as it takes. */
+const untilReachable = Schedule.min([Schedule.exponential("500 millis"), Schedule.spaced("30 seconds")])
+
 /** Why the webhooks could not be served (the Secret could not be created, the port is taken, ...). */
 export class WebhookError extends Schema.TaggedError<WebhookError>()("WebhookError", { message: Schema.String }) {}
 
@@ -86,7 +102,10 @@ export const serve = Effect.gen(function*() {
   const config = yield* OperatorConfig
   const listen = config.webhookServer
   if (listen === undefined) return
-  const stored = yield* WebhookSecret.obtain(config.namespace, config.webhook, config.webhookValidity)
+  const stored = yield* WebhookSecret.obtain(config.namespace, config.webhook, config.webhookValidity).pipe(
+    Effect.tapError((error) => isUnreachable(error) ? Effect.logWarning(`cannot read the webhook certificate yet (retrying): ${error.message}`) : Effect.void),
+    Effect.retry({ schedule: untilReachable, while: isUnreachable })
+  )
   const pair = pairOf(stored)
   if (pair === undefined) return yield* Effect.logError(`Secret ${config.namespace}/${Naming.webhook.secret} has no usable certificate; not serving the webhooks`)
   const watched = yield* caches
