@@ -582,6 +582,7 @@ export declare const webhook: {
     readonly secret: "whatap-webhook-certificate";
     readonly configuration: "whatap-webhook";
     readonly podWebhook: "mpod.kb.io";
+    readonly systemPodWebhook: "mpod-system.kb.io";
     readonly podPath: "/whatap-injection--v1-pod";
     readonly agentWebhook: "whatapagent.kb.io";
     readonly agentPath: "/whatap-validation--v2alpha1-whatapagent";
@@ -697,6 +698,10 @@ export declare const apmAnnotations: {
     readonly reason: "whatap-apm-reason";
 };
 export declare const systemNamespaces: ReadonlyArray<string>;
+export declare const systemNamespaceOptIn: {
+    readonly label: "monitoring.whatap.com/apm-injection";
+    readonly value: "enabled";
+};
 
 // module: OpenAgent
 export declare const TargetType: Schema.Literals<readonly ["ServiceMonitor", "PodMonitor", "StaticEndpoints"]>;

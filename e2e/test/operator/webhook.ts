@@ -2,7 +2,8 @@
  * APM injection through the real kube-apiserver: the operator's webhook (served by the
  * operator process on loopback, registered by URL) mutates a bare pod and the pods a
  * Deployment's controller creates; system namespaces are untouched; with the webhook
- * frozen pods are still created and the miss shows in the status; certificate renewal and
+ * frozen pods are still created and the miss shows in the status; a system namespace opts in
+ * with a label; certificate renewal and
  * a CA replacement under a pod-creation load fail no admission; a pod in a namespace that
  * enforces the "restricted" Pod Security level is still admitted once injected; two replicas serve
  * certificates of one CA; a warning-only resource is accepted and kubectl prints the
@@ -40,6 +41,10 @@ const pod = (name: string, namespace: string, labels: Record<string, string>): K
 const annotation = (object: KubeObject.KubeObject, key: string) => object.metadata.annotations?.[key]
 
 const injected = (object: KubeObject.KubeObject) => annotation(object, Naming.apmAnnotations.injected) === "true"
+
+/** Drops the opt-in label from kube-public again. */
+const dropOptIn = (kube: KubeClient["Service"]) =>
+  kube.patch(ApiResource.Namespace, "kube-public", { type: "merge", body: { metadata: { labels: { [Naming.systemNamespaceOptIn.label]: null } } } })
 
 const ensureNamespace = (name: string, labels: Record<string, string> = {}) =>
   Effect.flatMap(Effect.service(KubeClient), (kube) =>
@@ -113,6 +118,25 @@ export const webhookSpecs = (it: It) => {
       yield* deletePod(system.metadata.name ?? "", "kube-system")
       yield* kube.delete(ApiResource.Deployment, "py", { namespace: open })
     }).pipe(Effect.ensuring(deleteNamespace(open))), 120_000)
+
+  it.effect("a system namespace labelled monitoring.whatap.com/apm-injection=enabled opts back in; without the label it stays out", () =>
+    Effect.gen(function*() {
+      const kube = yield* KubeClient
+      const system = "kube-public"
+      yield* Cluster.mergePatchAgent({ spec: { features: { apm: { instrumentation: { enabled: true, targets } } } } })
+      const label = (value: string | null) =>
+        kube.patch(ApiResource.Namespace, system, { type: "merge", body: { metadata: { labels: { [Naming.systemNamespaceOptIn.label]: value } } } })
+      const plain = yield* createPod(pod(`py-${Date.now()}`, system, { app: "py" }))
+      assert.isUndefined(annotation(plain, Naming.apmAnnotations.injected))
+      yield* deletePod(plain.metadata.name ?? "", system)
+      yield* label(Naming.systemNamespaceOptIn.value)
+      // the webhook reads namespace labels from its watch cache: retry until the label has arrived
+      const opted = yield* eventually(Effect.filterOrFail(Effect.suspend(() => createPod(pod(`py-${Date.now()}`, system, { app: "py" }))), injected,
+        (p) => new Error(`not injected: ${JSON.stringify(p.metadata.annotations)}`)), "30 seconds")
+      assert.strictEqual(annotation(opted, Naming.apmAnnotations.language), "python")
+      yield* deletePod(opted.metadata.name ?? "", system)
+    }).pipe(Effect.ensuring(Effect.flatMap(Effect.service(KubeClient), (kube) =>
+      Effect.ignore(dropOptIn(kube))))), 120_000)
 
   it.effect("in a namespace enforcing the restricted Pod Security level, an injected pod is admitted", () =>
     Effect.gen(function*() {

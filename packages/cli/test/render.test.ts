@@ -95,6 +95,7 @@ describe("render: the webhook", () => {
     const configs = (webhook["webhooks"] as Array<{ name: string; clientConfig: Record<string, unknown> }>).map((w) => [w.name, w.clientConfig])
     assert.deepStrictEqual(configs, [
       ["mpod.kb.io", { url: "https://127.0.0.1:9443/whatap-injection--v1-pod" }],
+      ["mpod-system.kb.io", { url: "https://127.0.0.1:9443/whatap-injection--v1-pod" }],
       ["whatapagent.kb.io", { url: "https://127.0.0.1:9443/whatap-validation--v2alpha1-whatapagent" }]
     ])
   })
@@ -148,7 +149,7 @@ describe("render: --namespace", () => {
     const binding = find(objects, "ClusterRoleBinding", "whatap-open-agent-role-binding")
     assert.deepStrictEqual(binding["subjects"], [{ kind: "ServiceAccount", name: "whatap-open-agent-sa", namespace: "other" }])
     const webhook = find(objects, "MutatingWebhookConfiguration", "whatap-webhook")["webhooks"] as Array<{ clientConfig: { service: { namespace: string } } }>
-    assert.deepStrictEqual(webhook.map((w) => w.clientConfig.service.namespace), ["other", "other"])
+    assert.deepStrictEqual(webhook.map((w) => w.clientConfig.service.namespace), ["other", "other", "other"])
   })
 
   it("-n is the short form", () => {

@@ -45,6 +45,8 @@ export const webhook = {
   secret: "whatap-webhook-certificate",
   configuration: "whatap-webhook",
   podWebhook: "mpod.kb.io",
+  /** The same pod mutation for the system namespaces that opted in (D6, `systemNamespaceOptIn`). */
+  systemPodWebhook: "mpod-system.kb.io",
   podPath: "/whatap-injection--v1-pod",
   agentWebhook: "whatapagent.kb.io",
   agentPath: "/whatap-validation--v2alpha1-whatapagent",
@@ -160,3 +162,10 @@ export const apmAnnotations = {
 
 /** Namespaces excluded from injection by default (D6), besides the operator's own. */
 export const systemNamespaces: ReadonlyArray<string> = ["kube-system", "kube-public", "kube-node-lease"]
+
+/**
+ * The namespace label that opts a system namespace back into APM injection (D6):
+ * `kubectl label namespace kube-system monitoring.whatap.com/apm-injection=enabled`.
+ * The operator's own namespace cannot opt in.
+ */
+export const systemNamespaceOptIn = { label: "monitoring.whatap.com/apm-injection", value: "enabled" } as const

@@ -27,7 +27,8 @@
  * - D8: a pod a target matched but that is not injected gets `whatap-apm-injected:
  *   "false"` and `whatap-apm-reason: <Reason>`; pods no target matches get nothing.
  * - D6: system namespaces and the operator's own are excluded here too (defence in
- *   depth behind the webhook's namespaceSelector); there is no opt-in field yet.
+ *   depth behind the webhook's namespaceSelector); a system namespace labelled
+ *   `monitoring.whatap.com/apm-injection: enabled` opts back in.
  * - Spec 5.7: a credential target env defined with `valueFrom` is injected with that
  *   source instead of an empty value.
  * - In a namespace whose Pod Security level is "restricted" (enforce or warn), the init
@@ -103,8 +104,11 @@ interface Decision {
 
 const skip = (pod: Pod | undefined, outcome: Outcome.Outcome): Decision => ({ pod, result: undefined, outcome, warnings: [] })
 
-const isExcluded = (namespace: string, operatorNamespace: string): boolean =>
-  namespace === operatorNamespace || Naming.systemNamespaces.includes(namespace)
+/** The operator's namespace always; a system namespace unless it carries the opt-in label (D6). */
+const isExcluded = (namespace: string, labels: Readonly<Record<string, string>>, operatorNamespace: string): boolean =>
+  namespace === operatorNamespace ||
+  (Naming.systemNamespaces.includes(namespace) &&
+    !(Object.hasOwn(labels, Naming.systemNamespaceOptIn.label) && labels[Naming.systemNamespaceOptIn.label] === Naming.systemNamespaceOptIn.value))
 
 /** A matched target that cannot be applied: the pod says so (D8). */
 const refuse = (pod: Pod, reason: Outcome.Reason, message: string, target: Outcome.TargetRef): Decision => ({
@@ -122,8 +126,11 @@ const apply = (pod: Pod, context: Context, instrumentation: Instrumentation.Inst
   if (selected.verdict === "NamespaceUnknown") {
     return refuse(pod, "NamespaceUnknown", `namespace ${JSON.stringify(namespaceName)} could not be read, so no namespaceSelector can be evaluated`, ref)
   }
-  if (isExcluded(namespaceName, context.operatorNamespace)) {
-    return refuse(pod, "SystemNamespace", `namespace ${JSON.stringify(namespaceName)} is a system namespace or the operator's own, where the agent is never injected`, ref)
+  if (isExcluded(namespaceName, context.namespace?.labels ?? {}, context.operatorNamespace)) {
+    const why = namespaceName === context.operatorNamespace
+      ? "is the operator's own, where the agent is never injected"
+      : `is a system namespace, where the agent is injected only with the namespace label ${Naming.systemNamespaceOptIn.label}=${Naming.systemNamespaceOptIn.value}`
+    return refuse(pod, "SystemNamespace", `namespace ${JSON.stringify(namespaceName)} ${why}`, ref)
   }
   const conflict = Mutation.conflict(pod)
   if (conflict !== undefined) return refuse(pod, conflict.reason, conflict.message, ref)

@@ -77,14 +77,35 @@ export const defaultNamespaceSelector = (namespace: string): KubeTypes.LabelSele
   }]
 })
 
+/**
+ * D6's opt-in: the system namespaces (never the operator's) that carry the opt-in label. A
+ * second webhook entry, since one namespaceSelector cannot say "not a system namespace, or
+ * one that opted in"; the two selectors exclude each other, so no pod is sent twice.
+ */
+export const optInNamespaceSelector = (namespace: string): KubeTypes.LabelSelector => ({
+  matchExpressions: [
+    { key: Naming.labels.namespaceName, operator: "In", values: Naming.systemNamespaces.filter((n) => n !== namespace).toSorted() },
+    { key: Naming.systemNamespaceOptIn.label, operator: "In", values: [Naming.systemNamespaceOptIn.value] }
+  ]
+})
+
 const common = { failurePolicy: "Ignore", sideEffects: "None", admissionReviewVersions: ["v1"] } as const
+
+const podRules = [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] }]
 
 const webhooks = (input: Input): ReadonlyArray<Json> => [
   {
     name: Naming.webhook.podWebhook,
     clientConfig: clientConfig(input, input.webhook.endpoint, Naming.webhook.podPath),
-    rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] }],
+    rules: podRules,
     namespaceSelector: input.webhook.namespaceSelector ?? defaultNamespaceSelector(input.namespace),
+    ...common
+  },
+  {
+    name: Naming.webhook.systemPodWebhook,
+    clientConfig: clientConfig(input, input.webhook.endpoint, Naming.webhook.podPath),
+    rules: podRules,
+    namespaceSelector: optInNamespaceSelector(input.namespace),
     ...common
   },
   {
