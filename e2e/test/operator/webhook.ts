@@ -2,7 +2,7 @@
  * APM injection through the real kube-apiserver: the operator's webhook (served by the
  * operator process on loopback, registered by URL) mutates a bare pod and the pods a
  * Deployment's controller creates; system namespaces are untouched; with the webhook
- * frozen pods are still created and the miss shows in the status; a system namespace opts in
+ * frozen pods are still created and the miss shows in the status and an Event, by name; a system namespace opts in
  * with a label; certificate renewal and
  * a CA replacement under a pod-creation load fail no admission; a pod in a namespace that
  * enforces the "restricted" Pod Security level is still admitted once injected; two replicas serve
@@ -167,6 +167,15 @@ export const webhookSpecs = (it: It) => {
       assert.isFalse(injected(missed))
       const agent = yield* eventually(Effect.filterOrFail(Cluster.agent, (a) => condition(a, "InstrumentationReady")?.reason === "PodsMissed", (a) => new Error(JSON.stringify(a["status"]))), "60 seconds")
       assert.isAtLeast(((agent["status"] as { instrumentation?: { missedPods?: number } }).instrumentation?.missedPods ?? 0), 1)
+      // B4: the condition and a Warning Event name the pod
+      const named = `${shop}/${missed.metadata.name ?? ""}`
+      assert.include(String(condition(agent, "InstrumentationReady")?.message), named)
+      const kube = yield* KubeClient
+      yield* eventually(Effect.filterOrFail(
+        Effect.map(kube.list(ApiResource.Event, { namespace: "default", fieldSelector: `involvedObject.name=${Naming.agentName},reason=PodsMissed` }), (l) => l.items.map((e) => String(e["message"]))),
+        (messages) => messages.some((m) => m.includes(named)),
+        (messages) => new Error(`no PodsMissed Event naming ${named}: ${JSON.stringify(messages)}`)
+      ), "30 seconds")
       yield* deletePod(missed.metadata.name ?? "", shop)
       yield* eventually(Effect.filterOrFail(Cluster.agent, (a) => condition(a, "InstrumentationReady")?.status === "True", (a) => new Error(JSON.stringify(condition(a, "InstrumentationReady")))), "60 seconds")
     }), 120_000)

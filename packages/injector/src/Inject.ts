@@ -105,7 +105,7 @@ interface Decision {
 const skip = (pod: Pod | undefined, outcome: Outcome.Outcome): Decision => ({ pod, result: undefined, outcome, warnings: [] })
 
 /** The operator's namespace always; a system namespace unless it carries the opt-in label (D6). */
-const isExcluded = (namespace: string, labels: Readonly<Record<string, string>>, operatorNamespace: string): boolean =>
+export const isExcluded = (namespace: string, labels: Readonly<Record<string, string>>, operatorNamespace: string): boolean =>
   namespace === operatorNamespace ||
   (Naming.systemNamespaces.includes(namespace) &&
     !(Object.hasOwn(labels, Naming.systemNamespaceOptIn.label) && labels[Naming.systemNamespaceOptIn.label] === Naming.systemNamespaceOptIn.value))

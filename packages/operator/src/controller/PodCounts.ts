@@ -2,8 +2,9 @@
  * Counts for the WhatapAgent status (D7) and the missed-pod sweep (B4): pods (read as
  * metadata only) that the first enabled APM target matches, how many of them carry the
  * injection annotation, and how many were missed (created before the webhook existed, or
- * while it was down). First match wins, as in the webhook; system namespaces and the
- * operator's own are excluded (D6); terminating pods do not count. Pure.
+ * while it was down), the first of them by name. First match wins, as in the webhook;
+ * system namespaces (unless opted in) and the operator's own are excluded (D6);
+ * terminating pods do not count. Pure.
  */
 import { Naming, type WhatapAgent } from "@whatap-operator/core"
 import { Inject } from "@whatap-operator/injector"
@@ -15,28 +16,43 @@ export interface Counts {
   readonly missedPods: number
 }
 
+/** The counts, and the first missed pods by namespace and name (`ns/name`), for the condition and the Event. */
+export interface Sweep extends Counts {
+  readonly missed: ReadonlyArray<string>
+}
+
+/** How many missed pods are named; the count says how many there are in all. */
+export const listedMissed = 5
+
+/** The three counts the status holds. */
+export const countsOf = (sweep: Sweep | undefined): Counts | undefined =>
+  sweep === undefined ? undefined : { matchedPods: sweep.matchedPods, injectedPods: sweep.injectedPods, missedPods: sweep.missedPods }
+
 /** Undefined when APM instrumentation is off (no counts in the status then). */
 export const count = (
   agent: WhatapAgent.WhatapAgent,
   operatorNamespace: string,
   pods: ReadonlyArray<KubeObject.KubeObject>,
   namespaceLabels: (name: string) => Readonly<Record<string, string>> | undefined
-): Counts | undefined => {
+): Sweep | undefined => {
   const instrumentation = agent.spec.features.apm?.instrumentation
   if (instrumentation === undefined || !instrumentation.enabled) return undefined
   // the webhook's own matcher: a selector that is not valid syntax is matched literally
   // there, as the Go operator did, so it is counted the same way here
   const applies = Inject.targetMatcher(instrumentation.targets ?? [])
-  const excluded = new Set([...Naming.systemNamespaces, operatorNamespace])
   let matchedPods = 0
   let injectedPods = 0
+  const missed: Array<string> = []
   for (const pod of pods) {
     const namespace = pod.metadata.namespace ?? ""
-    if (excluded.has(namespace) || pod.metadata.deletionTimestamp !== undefined) continue
-    const labels = pod.metadata.labels ?? {}
-    if (!applies(labels, namespace, namespaceLabels(namespace))) continue
+    if (pod.metadata.deletionTimestamp !== undefined) continue
+    const nsLabels = namespaceLabels(namespace)
+    if (Inject.isExcluded(namespace, nsLabels ?? {}, operatorNamespace)) continue
+    if (!applies(pod.metadata.labels ?? {}, namespace, nsLabels)) continue
     matchedPods++
     if (pod.metadata.annotations?.[Naming.apmAnnotations.injected] === "true") injectedPods++
+    else missed.push(`${namespace}/${pod.metadata.name ?? ""}`)
   }
-  return { matchedPods, injectedPods, missedPods: matchedPods - injectedPods }
+  missed.sort()
+  return { matchedPods, injectedPods, missedPods: matchedPods - injectedPods, missed: missed.slice(0, listedMissed) }
 }

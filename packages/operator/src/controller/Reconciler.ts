@@ -70,6 +70,15 @@ const reportGpuWarnings = Effect.fn("Reconciler.reportGpuWarnings")(function*(
   }
 })
 
+/** B4: a Warning Event naming the missed pods whenever the list in the condition changes (not on every pass). */
+const reportMissedPods = Effect.fn("Reconciler.reportMissedPods")(function*(raw: KubeObject.KubeObject, conditions: ReadonlyArray<Conditions.Condition>) {
+  const next = Conditions.find(conditions, "InstrumentationReady")
+  if (next?.reason !== "PodsMissed") return
+  const before = Conditions.find(StatusWriter.currentConditions(raw), "InstrumentationReady")
+  if (before?.reason === next.reason && before.message === next.message) return
+  yield* (yield* EventRecorder).record(raw, "Warning", "PodsMissed", next.message ?? "")
+})
+
 const licenses = (agent: WhatapAgent.WhatapAgent): ReadonlyArray<string> =>
   agent.spec.license === undefined ? [] : [Redacted.value(agent.spec.license)]
 
@@ -201,10 +210,11 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
   const facts = yield* statusFacts(agent, raw, input, outcome, material, gpu)
   const conditions = Status.conditions(StatusWriter.currentConditions(raw), facts, yield* now)
   const gpuStatus = gpu === undefined ? undefined : GpuNodes.status(gpu)
-  const patched = yield* StatusWriter.write(raw, { conditions, observedGeneration: facts.generation, instrumentation: facts.counts, gpu: gpuStatus })
+  const patched = yield* StatusWriter.write(raw, { conditions, observedGeneration: facts.generation, instrumentation: PodCounts.countsOf(facts.counts), gpu: gpuStatus })
   if (patched !== undefined) {
     yield* cluster.agentWritten(patched)
     yield* reportGpuWarnings(raw, agent, gpu)
+    yield* reportMissedPods(raw, conditions)
   }
   if (outcome.failures.length > 0) {
     return yield* new ReconcileError({ message: `${outcome.failures.length} of the objects could not be written: ${outcome.failures.map((f) => `${Apply.describe(f)}: ${f.error.message}`).join("; ")}` })

@@ -8,7 +8,7 @@
 import { Conditions, type WhatapAgent } from "@whatap-operator/core"
 import type { KubeObject } from "@whatap-operator/kube"
 import type * as Apply from "./Apply.ts"
-import type { Counts } from "./PodCounts.ts"
+import type { Sweep } from "./PodCounts.ts"
 import * as Workloads from "./Workloads.ts"
 
 export interface Facts {
@@ -19,7 +19,7 @@ export interface Facts {
   readonly outcome: Apply.Outcome
   readonly certificate: { readonly valid: boolean; readonly message: string }
   readonly webhookConfigured: boolean
-  readonly counts: Counts | undefined
+  readonly counts: Sweep | undefined
   /** Names of the DaemonSets the node agent runs as (one, or two in GPU split mode), and which one carries DCGM. */
   readonly nodeDaemonSets: ReadonlyArray<string>
   readonly gpuDaemonSet: string
@@ -72,7 +72,8 @@ const instrumentationUpdate = (facts: Facts): Update => {
   }
   const counts = facts.counts
   if (counts !== undefined && counts.missedPods > 0) {
-    const message = `${counts.missedPods} of ${counts.matchedPods} matching pods were not injected (created before the webhook or while it was unavailable); restart them to instrument them`
+    const more = counts.missedPods > counts.missed.length ? ` and ${counts.missedPods - counts.missed.length} more` : ""
+    const message = `${counts.missedPods} of ${counts.matchedPods} matching pods were not injected (created before the webhook or while it was unavailable): ${counts.missed.join(", ")}${more}; restart them to instrument them`
     return { type: "InstrumentationReady", status: "False", reason: "PodsMissed", message, observedGeneration: g }
   }
   const message = counts === undefined ? "webhook configuration installed" : `webhook configuration installed; ${counts.injectedPods} of ${counts.matchedPods} matching pods injected`

@@ -38,9 +38,10 @@ const agent = (instrumentation: unknown) =>
     spec: { features: { apm: { instrumentation } } }
   }).value)
 
-const pod = (namespace: string, labels: Record<string, string>, injected?: boolean): KubeObject.KubeObject => ({
+let podNumber = 0
+const pod = (namespace: string, labels: Record<string, string>, injected?: boolean, name = `p-${podNumber++}`): KubeObject.KubeObject => ({
   apiVersion: "v1", kind: "Pod",
-  metadata: { name: `p-${Math.random()}`, namespace, labels, ...(injected === undefined ? {} : { annotations: { [Naming.apmAnnotations.injected]: String(injected) } }) }
+  metadata: { name, namespace, labels, ...(injected === undefined ? {} : { annotations: { [Naming.apmAnnotations.injected]: String(injected) } }) }
 })
 
 describe("PodCounts", () => {
@@ -48,10 +49,24 @@ describe("PodCounts", () => {
     const a = agent({ targets: [{ name: "web", enabled: true, language: "java", podSelector: { matchLabels: { app: "web" } }, namespaceSelector: { matchLabels: { team: "a" } } }] })
     const labels = (ns: string) => (ns === "shop" || ns === "kube-system" ? { team: "a" } : {})
     const counts = PodCounts.count(a, "whatap-monitoring", [
-      pod("shop", { app: "web" }, true), pod("shop", { app: "web" }), pod("shop", { app: "db" }),
+      pod("shop", { app: "web" }, true), pod("shop", { app: "web" }, undefined, "cart"), pod("shop", { app: "db" }),
       pod("other", { app: "web" }), pod("kube-system", { app: "web" })
     ], labels)
-    assert.deepStrictEqual(counts, { matchedPods: 2, injectedPods: 1, missedPods: 1 })
+    assert.deepStrictEqual(counts, { matchedPods: 2, injectedPods: 1, missedPods: 1, missed: ["shop/cart"] })
+  })
+
+  it("an opted-in system namespace counts (D6); the missed pods are named in order, the first five", () => {
+    const a = agent({ targets: [{ name: "web", enabled: true, language: "java", podSelector: { matchLabels: { app: "web" } } }] })
+    const optIn = { [Naming.systemNamespaceOptIn.label]: Naming.systemNamespaceOptIn.value }
+    const labels = (ns: string) => (ns === "kube-system" ? optIn : ns === "kube-public" ? {} : {})
+    const pods = [
+      ...["f", "e", "d", "c", "b", "a"].map((name) => pod("shop", { app: "web" }, undefined, name)),
+      pod("kube-system", { app: "web" }, undefined, "sys"), pod("kube-public", { app: "web" }, undefined, "pub"),
+      pod("whatap-monitoring", { app: "web" }, undefined, "own")
+    ]
+    const counts = PodCounts.count(a, "whatap-monitoring", pods, labels)
+    assert.deepStrictEqual(counts, { matchedPods: 7, injectedPods: 0, missedPods: 7, missed: ["kube-system/sys", "shop/a", "shop/b", "shop/c", "shop/d"] })
+    assert.deepStrictEqual(PodCounts.countsOf(counts), { matchedPods: 7, injectedPods: 0, missedPods: 7 })
   })
 
   it("counts a selector that is not valid syntax as the webhook matches it: literally, as the Go operator did", () => {
@@ -103,7 +118,7 @@ describe("Status", () => {
     outcome: { changes: [], failures: [], conflicts: [] },
     certificate: { valid: true, message: "ok" },
     webhookConfigured: true,
-    counts: { matchedPods: 0, injectedPods: 0, missedPods: 0 },
+    counts: { matchedPods: 0, injectedPods: 0, missedPods: 0, missed: [] },
     nodeDaemonSets: [Naming.nodeAgent.daemonSet],
     gpuDaemonSet: Naming.nodeAgent.daemonSet,
     gpuNodes: undefined,
@@ -116,8 +131,9 @@ describe("Status", () => {
     assert.strictEqual(Conditions.find(first, "Ready")?.status, "True")
     const again = Status.conditions(first, facts(), "2026-11-30T11:00:00Z")
     assert.isTrue(Conditions.equal(first, again))
-    const missed = Status.conditions(again, facts({ counts: { matchedPods: 2, injectedPods: 1, missedPods: 1 } }), "2026-11-30T12:00:00Z")
+    const missed = Status.conditions(again, facts({ counts: { matchedPods: 8, injectedPods: 1, missedPods: 7, missed: ["a/p1", "a/p2", "b/p3", "b/p4", "c/p5"] } }), "2026-11-30T12:00:00Z")
     assert.strictEqual(Conditions.find(missed, "InstrumentationReady")?.reason, "PodsMissed")
+    assert.include(Conditions.find(missed, "InstrumentationReady")?.message, "7 of 8 matching pods were not injected (created before the webhook or while it was unavailable): a/p1, a/p2, b/p3, b/p4, c/p5 and 2 more;")
     assert.strictEqual(Conditions.find(missed, "InstrumentationReady")?.lastTransitionTime, "2026-11-30T12:00:00Z")
     assert.strictEqual(Conditions.find(missed, "MasterAgentReady")?.lastTransitionTime, "2026-11-30T10:00:00Z")
     assert.strictEqual(Conditions.find(missed, "Ready")?.status, "False")
