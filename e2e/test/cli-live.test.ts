@@ -4,7 +4,8 @@
  * as its ServiceAccount with its webhooks on loopback), plus the credentials Secret the
  * agents read. `doctor` passes there and, with a foreign CA in the pod webhook's caBundle
  * (the operator frozen so it cannot put it back), fails naming the fix; `plan` lists the
- * Deployments a changed CR newly matches and the shadowed target; `render --diff` and
+ * Deployments a changed CR newly matches and the shadowed target; `explain --pod` explains a
+ * live pod; `render --diff` and
  * `schema` run offline (the schema validates every sample with kubeconform, an
  * independent JSON Schema validator). Every command runs through the installed bin.
  */
@@ -179,6 +180,36 @@ layer(worldLayer, { timeout: "5 minutes", excludeTestServices: true })("whatapct
       assert.isTrue(plan.current)
       assert.deepStrictEqual(plan.changes.map((c) => [c.name, c.change]), [["billing", "matched"], ["orders", "matched"]])
       yield* kube.delete(ApiResource.Namespace, ns)
+    }), 120_000)
+
+  it.effect("explain --pod reads the pod, its namespace and the WhatapAgent from the cluster", () =>
+    Effect.gen(function*() {
+      const world = yield* World
+      const kube = yield* KubeClient
+      const name = `django-${Date.now()}`
+      yield* kube.create(ApiResource.Pod, {
+        apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default", labels: { framework: "django" } },
+        spec: { containers: [{ name: "app", image: "example.com/app:1" }] }
+      } as KubeObject.KubeObject, { namespace: "default" })
+      // the cluster's WhatapAgent (the complete sample): spring-apps wants framework=spring
+      const live = yield* whatapctl(["explain", "--pod", name, "-n", "default", "--kubeconfig", world.kubeconfig])
+      assert.strictEqual(live.status, 1, `${live.stdout}\n${live.stderr}`)
+      assert.include(live.stdout, `pod default/${name} (from pod/default/${name}`)
+      assert.include(live.stdout, "kubernetes.io/metadata.name=default")
+      assert.match(live.stdout, /spring-apps\s+skipped/)
+      // the same live pod against another WhatapAgent given as a file
+      const agentFile = join(world.scratch, "django-agent.yaml")
+      writeFileSync(agentFile, stringify({
+        apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap" },
+        spec: { features: { apm: { instrumentation: { enabled: true, targets: [{ name: "django", enabled: true, language: "python", podSelector: { matchLabels: { framework: "django" } } }] } } } }
+      }))
+      const other = yield* whatapctl(["explain", "--pod", name, "-n", "default", "--agent", agentFile, "--kubeconfig", world.kubeconfig])
+      assert.strictEqual(other.status, 0, `${other.stdout}\n${other.stderr}`)
+      assert.include(other.stdout, "injected by target django")
+      const missing = yield* whatapctl(["explain", "--pod", "no-such-pod", "-n", "default", "--kubeconfig", world.kubeconfig])
+      assert.strictEqual(missing.status, 2)
+      assert.include(missing.stderr, "pod default/no-such-pod not found")
+      yield* kube.delete(ApiResource.Pod, name, { namespace: "default" })
     }), 120_000)
 
   it.effect("render --diff of two samples is stable (exit 1), identical inputs exit 0", () =>

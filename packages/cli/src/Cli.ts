@@ -25,9 +25,13 @@ const podInputFlags: ReadonlyArray<Args.FlagSpec> = [
  * The flags of the commands that read a live cluster (`plan`, `doctor`). Kept here, not in
  * `Cluster.ts`, so that building the command tree loads no Kubernetes client.
  */
-const clusterFlags: ReadonlyArray<Args.FlagSpec> = [
+const kubeconfigFlags: ReadonlyArray<Args.FlagSpec> = [
   { name: "kubeconfig", takesValue: true, valueName: "PATH", description: "kubeconfig file (default $KUBECONFIG, ~/.kube/config, then in-cluster)" },
-  { name: "context", takesValue: true, valueName: "NAME", description: "kubeconfig context (default: the current one)" },
+  { name: "context", takesValue: true, valueName: "NAME", description: "kubeconfig context (default: the current one)" }
+]
+
+const clusterFlags: ReadonlyArray<Args.FlagSpec> = [
+  ...kubeconfigFlags,
   { name: "namespace", alias: "n", takesValue: true, valueName: "NS", description: "the operator's namespace (default whatap-monitoring)" }
 ]
 
@@ -97,11 +101,17 @@ export const commands: ReadonlyArray<Command> = [
     path: ["explain"],
     summary: "Explain which APM target applies to a pod, why the others do not, and the patch",
     operands: "[FILE...]",
-    flags: [...podInputFlags, outputFlag(["text", "json"])],
+    flags: [
+      ...podInputFlags.map((f) => (f.name === "agent" ? { ...f, description: "the WhatapAgent (required with -f; with --pod the cluster's by default)" } : f)),
+      { name: "pod", takesValue: true, valueName: "NAME", description: "read the pod NAME (in -n NS, default default), its namespace's labels and, without --agent, the WhatapAgent from the cluster" },
+      ...kubeconfigFlags,
+      outputFlag(["text", "json"])
+    ],
     details: "For every Pod and workload pod template: each target's verdict (first match wins), the outcome,\n" +
-      "the warnings and the JSON patch the webhook would apply (-o json shows it).\n" +
+      "the warnings and the JSON patch the webhook would apply (-o json shows it). With --pod the pod is\n" +
+      "read from the cluster (the credentials are still this process' WHATAP_LICENSE/HOST/PORT).\n" +
       "Exit 0 when every pod is injected, 1 when one is not (or an input is invalid), 2 on usage or I/O errors.",
-    examples: ["explain -f k8s/web.yaml --agent agent.yaml -n prod --namespace-labels team=web"],
+    examples: ["explain -f k8s/web.yaml --agent agent.yaml -n prod --namespace-labels team=web", "explain --pod web-7d9 -n shop"],
     load: () => import("./commands/explain.ts").then((m) => m.run)
   },
   {

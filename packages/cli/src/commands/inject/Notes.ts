@@ -20,7 +20,7 @@ const note = (text: string): string => `${Meta.name}: note: ${text}\n`
 
 const agentNote = (settings: Settings): ReadonlyArray<string> =>
   settings.agent.agent === undefined
-    ? [note(`the WhatapAgent in ${displayName(settings.agentFile)} is named ${JSON.stringify(settings.agent.name)}; the webhook only reads the one named ${JSON.stringify(Naming.agentName)}, so it injects nothing`)]
+    ? [note(`the WhatapAgent in ${settings.agentFile === undefined ? "the cluster" : displayName(settings.agentFile)} is named ${JSON.stringify(settings.agent.name)}; the webhook only reads the one named ${JSON.stringify(Naming.agentName)}, so it injects nothing`)]
     : []
 
 /** Which of WHATAP_LICENSE/HOST/PORT this process lacks, when something was injected with them. */

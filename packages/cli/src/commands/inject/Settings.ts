@@ -10,14 +10,17 @@ import type { Inject } from "@whatap-operator/injector"
 import { Config, Effect, Redacted, Result } from "effect"
 import type * as Args from "../../Args.ts"
 import * as Exit from "../../Exit.ts"
-import { Io } from "../../Io.ts"
+import { Io, IoError } from "../../Io.ts"
 import { parseLabels } from "../selector/match.ts"
 import * as Agent from "./Agent.ts"
 import * as Input from "./Input.ts"
 
 export interface Flags {
   readonly files: ReadonlyArray<string>
-  readonly agentFile: string
+  /** `--agent`; without it (only with `--pod`) the cluster's WhatapAgent `whatap`. */
+  readonly agentFile: string | undefined
+  /** `--pod NAME` (explain): the pod read from the cluster, in `--namespace` (default `default`). */
+  readonly pod: string | undefined
   /** `--namespace`: overrides every object's own namespace. */
   readonly namespace: string | undefined
   readonly namespaceLabels: Readonly<Record<string, string>>
@@ -38,6 +41,11 @@ export const usage = (command: string) => (message: string) => new Exit.UsageErr
 const checked = <A>(command: string, result: Result.Result<A, string>) =>
   Result.isFailure(result) ? Effect.fail(usage(command)(result.failure)) : Effect.succeed(result.success)
 
+const podName = (name: string): Result.Result<string, string> => {
+  const errors = LabelSyntax.subdomainErrors(name)
+  return errors.length === 0 ? Result.succeed(name) : Result.fail(`invalid --pod ${JSON.stringify(name)}: ${errors.join("; ")}`)
+}
+
 const namespaceFlag = (parsed: Args.Parsed, flag: string): Result.Result<string | undefined, string> => {
   const value = parsed.values.get(flag)
   if (value === undefined) return Result.succeed(undefined)
@@ -49,21 +57,31 @@ const namespaceFlag = (parsed: Args.Parsed, flag: string): Result.Result<string 
 export const flags = (command: string, parsed: Args.Parsed) =>
   Effect.gen(function*() {
     const files = [...(parsed.lists.get("filename") ?? []), ...parsed.operands]
-    if (files.length === 0) return yield* usage(command)("no input: give the pod or workload with -f FILE (- for stdin)")
+    const pod = parsed.values.get("pod")
+    if (pod !== undefined && files.length > 0) return yield* usage(command)("--pod reads the pod from the cluster: give it or -f FILE, not both")
+    if (pod !== undefined) yield* checked(command, podName(pod))
+    if (files.length === 0 && pod === undefined) return yield* usage(command)(`no input: give the pod or workload with -f FILE (- for stdin)${command === "explain" ? ", or --pod NAME to read it from the cluster" : ""}`)
     const agentFile = parsed.values.get("agent")
-    if (agentFile === undefined) return yield* usage(command)("--agent FILE is required: the WhatapAgent whose targets apply")
+    if (agentFile === undefined && pod === undefined) return yield* usage(command)("--agent FILE is required: the WhatapAgent whose targets apply")
     const namespace = yield* checked(command, namespaceFlag(parsed, "namespace"))
     const operatorNamespace = yield* checked(command, namespaceFlag(parsed, "operator-namespace"))
     const namespaceLabels = yield* checked(command, parseLabels(parsed.values.get("namespace-labels") ?? ""))
     return {
       files,
       agentFile,
+      pod,
       namespace,
       namespaceLabels,
       operatorNamespace: operatorNamespace ?? Naming.defaultNamespace,
       showSecrets: parsed.switches.has("show-secrets")
     } satisfies Flags
   })
+
+/** The live objects of `--pod` (the Kubernetes client is loaded only then). */
+const liveObjects = (parsed: Args.Parsed, checked: Flags) =>
+  checked.pod === undefined
+    ? Effect.succeed(undefined)
+    : Effect.flatMap(Effect.promise(() => import("./Live.ts")), (Live) => Live.read(parsed, checked.pod ?? "", checked.namespace ?? "default", checked.agentFile === undefined))
 
 const env = (name: string) => Config.String(name).pipe(Config.withDefault(""))
 
@@ -96,10 +114,20 @@ const ready = (settings: Settings): Loaded => ({ _tag: "Ready", settings })
 /** Flags, files, agent and credentials; invalid input is its findings (exit 1), the rest usage errors. */
 export const load = (command: string, parsed: Args.Parsed) =>
   Effect.gen(function*() {
-    const checkedFlags = yield* flags(command, parsed)
-    const texts = yield* readOnce([...checkedFlags.files, checkedFlags.agentFile])
-    const agent = Agent.load(checkedFlags.agentFile, texts.get(checkedFlags.agentFile) ?? "")
-    const input = Input.readAll(checkedFlags.files.map((file) => ({ file, text: texts.get(file) ?? "" })))
+    const fromFlags = yield* flags(command, parsed)
+    const texts = yield* readOnce([...fromFlags.files, ...(fromFlags.agentFile === undefined ? [] : [fromFlags.agentFile])])
+    const live = yield* liveObjects(parsed, fromFlags)
+    const agentSource = fromFlags.agentFile === undefined ? live?.agent : { file: fromFlags.agentFile, text: texts.get(fromFlags.agentFile) ?? "" }
+    if (agentSource === undefined) {
+      return yield* new IoError({ message: `the cluster has no WhatapAgent named ${Naming.agentName}: the webhook injects no pod (give one with --agent FILE)` })
+    }
+    const agent = Agent.load(agentSource.file, agentSource.text)
+    const sources = live === undefined ? fromFlags.files.map((file) => ({ file, text: texts.get(file) ?? "" })) : [live.pod]
+    const input = Input.readAll(sources)
+    // a live pod's namespace labels are the cluster's, --namespace-labels on top
+    const checkedFlags: Flags = live === undefined
+      ? fromFlags
+      : { ...fromFlags, namespace: fromFlags.namespace ?? "default", namespaceLabels: { ...live.namespaceLabels, ...fromFlags.namespaceLabels } }
     const findings = [...input.errors, ...(Result.isFailure(agent) && agent.failure._tag === "Invalid" ? agent.failure.lines : [])]
     if (findings.length > 0) return invalid(findings)
     if (Result.isFailure(agent)) return yield* usage(command)(agent.failure._tag === "Usage" ? agent.failure.message : "invalid agent")
