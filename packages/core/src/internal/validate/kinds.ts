@@ -15,7 +15,7 @@ import { checkInstrumentation } from "./instrumentation.ts"
 import { error, type Issue, warning } from "./issue.ts"
 import { checkK8sAgent } from "./k8sAgent.ts"
 import { at, type Context, field, type L, nonEmpty, type Path } from "./model.ts"
-import { portOrNameError } from "./network.ts"
+import { portOrNameError, serverHostsError } from "./network.ts"
 import { checkOpenAgent } from "./openAgent.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
 
@@ -53,6 +53,11 @@ const checkCredentialsPort = (port: string | undefined, path: Path): ReadonlyArr
   return problem === undefined ? [] : [error("port", path, problem)]
 }
 
+const checkCredentialsHost = (host: string | undefined, path: Path): ReadonlyArray<Issue> => {
+  const problem = nonEmpty(host) ? serverHostsError(host) : undefined
+  return problem === undefined ? [] : [error("host-port", path, problem)]
+}
+
 const agent = (resource: L<WhatapAgent>, context: Context): ReadonlyArray<Issue> => {
   const [spec, specPath] = at(resource, "spec", [])
   const [features, featuresPath] = at(spec, "features", specPath)
@@ -63,6 +68,7 @@ const agent = (resource: L<WhatapAgent>, context: Context): ReadonlyArray<Issue>
   return [
     ...checkAgentName(resource.metadata),
     ...checkCredentialsPort(...at(spec, "port", specPath)),
+    ...checkCredentialsHost(...at(spec, "host", specPath)),
     ...checkK8sAgent(k8sAgent, k8sPath, context),
     ...checkK8sAgentFields(k8sAgent, k8sPath, context),
     ...checkOpenAgent(openAgent, openPath, k8sAgent?.gpuMonitoring?.enabled === true),

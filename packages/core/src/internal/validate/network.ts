@@ -40,6 +40,20 @@ const hostError = (host: string): string | undefined => {
   return problems.length === 0 ? undefined : `${JSON.stringify(host)} is not a valid host name`
 }
 
+/**
+ * `spec.host` (WHATAP_HOST): the WhaTap collector, one host or several separated by `/`
+ * (the agents' own separator) or `,`; each a host name, an IPv4 or an IPv6 address.
+ * Empty parts (a trailing `/`) are left alone, as the agents skip them.
+ */
+export const serverHostsError = (text: string): string | undefined => {
+  for (const host of text.split(/[/,]/)) {
+    if (host === "" || (host.includes(":") && ipv6.test(host))) continue
+    const problem = hostError(host)
+    if (problem !== undefined) return `${problem}: expected the WhaTap collector's host name or IP address (several separated by "/")`
+  }
+  return undefined
+}
+
 /** `host:port` (IPv6 hosts in brackets), the form of `address` and `remoteHostEngineInfo`. */
 export const hostPortError = (text: string): string | undefined => {
   const expected = "expected host:port, e.g. 10.0.0.1:9100 or db.example.com:5555"
