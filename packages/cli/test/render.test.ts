@@ -1,6 +1,6 @@
 /**
  * `whatapctl render` end to end through the real bin: the objects of the all-options
- * sample in the reconciler's order and exactly as the reconciler's `Render.render`
+ * sample in install order and exactly as the reconciler's `Render.render`
  * builds them, byte-identical across runs and input layouts, the JSON List, the webhook
  * URL mode, the operator namespace and monitor CRs in the scrape configuration.
  */
@@ -11,6 +11,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Decode } from "@whatap-operator/core"
 import { Render } from "@whatap-operator/operator"
 import { Option } from "effect"
+import { sorted } from "../src/commands/render.ts"
 import { afterAll } from "vitest"
 import { parse, parseAllDocuments } from "yaml"
 import { allOptions, documents, find, ids, lazy, monitorSamples, type Obj, render, samples, scrapeTargets } from "./support/render.ts"
@@ -20,33 +21,34 @@ const scratch = mkdtempSync(join(tmpdir(), "whatapctl-render-"))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 const N = "whatap-monitoring"
+/** Install order (what a workload references first, the webhooks last), then namespace and name. */
 const allOptionsOrder = [
-  "MutatingWebhookConfiguration whatap-webhook",
-  `Service ${N}/whatap-admission-controller`,
-  "ValidatingWebhookConfiguration whatap-validating-webhook",
+  `ServiceAccount ${N}/whatap`,
+  `ServiceAccount ${N}/whatap-open-agent-sa`,
   `ConfigMap ${N}/dcgm-exporter-csv`,
   `ConfigMap ${N}/master-start-script`,
   `ConfigMap ${N}/node-start-script`,
-  `Service ${N}/whatap-master-agent`,
-  `ServiceAccount ${N}/whatap`,
-  `Deployment ${N}/whatap-master-agent`,
-  `DaemonSet ${N}/whatap-node-agent`,
-  `DaemonSet ${N}/whatap-node-agent-gpu`,
-  `Service ${N}/dcgm-exporter-service`,
+  `ConfigMap ${N}/whatap-open-agent-config`,
   "ClusterRole whatap-open-agent-role",
   "ClusterRoleBinding whatap-open-agent-role-binding",
-  `ConfigMap ${N}/whatap-open-agent-config`,
+  `Service ${N}/dcgm-exporter-service`,
+  `Service ${N}/whatap-admission-controller`,
+  `Service ${N}/whatap-master-agent`,
+  `DaemonSet ${N}/whatap-node-agent`,
+  `DaemonSet ${N}/whatap-node-agent-gpu`,
+  `Deployment ${N}/whatap-master-agent`,
   `Deployment ${N}/whatap-open-agent`,
-  `ServiceAccount ${N}/whatap-open-agent-sa`
+  "MutatingWebhookConfiguration whatap-webhook",
+  "ValidatingWebhookConfiguration whatap-validating-webhook"
 ]
 
 describe("render: the all-options sample", () => {
   const text = lazy(() => render(["-f", allOptions]))
 
-  it("prints every object in the reconciler's order, one YAML document each", () => {
+  it("prints every object in install order, one YAML document each", () => {
     assert.deepStrictEqual(ids(documents(text())), allOptionsOrder)
     assert.strictEqual(text().match(/^---\n/gm)?.length, allOptionsOrder.length)
-    assert.isTrue(text().startsWith("---\napiVersion: admissionregistration.k8s.io/v1\nkind: MutatingWebhookConfiguration\n"))
+    assert.isTrue(text().startsWith("---\napiVersion: v1\nkind: ServiceAccount\n"))
   })
 
   it("is byte-identical across runs, and FILE operands mean the same as -f", () => {
@@ -62,7 +64,8 @@ describe("render: the all-options sample", () => {
       monitors: { podMonitors: [], serviceMonitors: [], staticEndpoints: [] },
       webhook: { endpoint: { mode: "service" }, tls: undefined }
     }).map((d) => d.object)
-    assert.deepStrictEqual(documents(text()), JSON.parse(JSON.stringify(expected)))
+    assert.deepStrictEqual(documents(text()), JSON.parse(JSON.stringify(sorted(expected))))
+    assert.sameDeepMembers([...documents(text())], JSON.parse(JSON.stringify(expected)))
   })
 
   it("-o json is a v1 List of the same objects", () => {
@@ -143,9 +146,11 @@ describe("render: monitor CRs", () => {
 describe("render: --namespace", () => {
   it("moves every namespaced object and every reference to the operator namespace", () => {
     const objects = documents(render(["-f", allOptions, "--namespace", "other"]))
-    assert.deepStrictEqual(ids(objects), allOptionsOrder.map((id) =>
-      // dcgm-exporter-service follows k8sAgent.namespace, which the sample sets (spec §4.7.3)
-      id.endsWith("/dcgm-exporter-service") ? id : id.replace(`${N}/`, "other/")))
+    // the same objects (dcgm-exporter-service follows k8sAgent.namespace, which the sample sets: spec §4.7.3),
+    // in install order, then by namespace
+    const moved = allOptionsOrder.map((id) => (id.endsWith("/dcgm-exporter-service") ? id : id.replace(`${N}/`, "other/")))
+    assert.sameMembers([...ids(objects)], moved)
+    assert.deepStrictEqual(ids(objects), ids(sorted(objects)))
     const binding = find(objects, "ClusterRoleBinding", "whatap-open-agent-role-binding")
     assert.deepStrictEqual(binding["subjects"], [{ kind: "ServiceAccount", name: "whatap-open-agent-sa", namespace: "other" }])
     const webhook = find(objects, "MutatingWebhookConfiguration", "whatap-webhook")["webhooks"] as Array<{ clientConfig: { service: { namespace: string } } }>
