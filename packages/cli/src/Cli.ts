@@ -57,7 +57,7 @@ export const commands: ReadonlyArray<Command> = [
       { name: "selector", alias: "s", takesValue: true, valueName: "S", description: "selector: string form (app in (a,b),!legacy) or a JSON LabelSelector" },
       { name: "labels", alias: "l", takesValue: true, valueName: "k=v,...", description: "the labels to test (default: none)" },
       { name: "explain", takesValue: false, description: "print why each requirement did or did not match" },
-      outputFlag(["text", "json"])
+      outputFlag(["text", "json", "yaml"])
     ],
     details: "Exit 0 on a match, 1 on no match, 2 on an invalid selector or labels.",
     examples: ["selector match -s 'app in (web,api),!legacy' -l app=web,tier=front --explain"],
@@ -105,7 +105,7 @@ export const commands: ReadonlyArray<Command> = [
       ...podInputFlags.map((f) => (f.name === "agent" ? { ...f, description: "the WhatapAgent (required with -f; with --pod the cluster's by default)" } : f)),
       { name: "pod", takesValue: true, valueName: "NAME", description: "read the pod NAME (in -n NS, default default), its namespace's labels and, without --agent, the WhatapAgent from the cluster" },
       ...kubeconfigFlags,
-      outputFlag(["text", "json"])
+      outputFlag(["text", "json", "yaml"])
     ],
     details: "For every Pod and workload pod template: each target's verdict (first match wins), the outcome,\n" +
       "the warnings and the JSON patch the webhook would apply (-o json shows it). With --pod the pod is\n" +
@@ -121,7 +121,7 @@ export const commands: ReadonlyArray<Command> = [
     flags: [
       { name: "nvidia-smi-xml", takesValue: true, valueName: "FILE", description: "saved `nvidia-smi -q -x` output (- for stdin) instead of running nvidia-smi" },
       { name: "mig-lgi", takesValue: true, valueName: "FILE", description: "saved `nvidia-smi mig -lgi` output, for the MIG profile names" },
-      outputFlag(["text", "json"])
+      outputFlag(["text", "json", "yaml"])
     ],
     details: "Without --nvidia-smi-xml it runs `nvidia-smi -q -x` (and `nvidia-smi mig -lgi` when a GPU is in MIG mode).\n" +
       "The recommendation (devices, host engine, metrics, pod attribution) is the one the operator's planner makes.\n" +
@@ -137,7 +137,7 @@ export const commands: ReadonlyArray<Command> = [
     flags: [
       { name: "agent", takesValue: true, valueName: "FILE", description: "the WhatapAgent to plan (required; - for stdin)" },
       ...clusterFlags,
-      outputFlag(["text", "json"])
+      outputFlag(["text", "json", "yaml"])
     ],
     details: "Every workload's pod template goes through the webhook's own mutation with the cluster's WhatapAgent\n" +
       "and with the file's: workloads newly matched, unmatched or changed, targets shadowed by an earlier one\n" +
@@ -154,7 +154,7 @@ export const commands: ReadonlyArray<Command> = [
     flags: [
       ...clusterFlags,
       { name: "service-account", takesValue: true, valueName: "NAME", description: "the operator's ServiceAccount (default whatap-operator)" },
-      outputFlag(["text", "json"])
+      outputFlag(["text", "json", "yaml"])
     ],
     details: "Checks: API server reachable, CRDs installed and current, the WhatapAgent valid, the credentials Secret,\n" +
       "an operator leading and the WhatapAgent Ready, the webhook reachable through the API server (a dry-run pod\n" +
@@ -215,7 +215,7 @@ export const commands: ReadonlyArray<Command> = [
     path: ["version"],
     summary: "Print the CLI version, the schema version and the default images",
     operands: "",
-    flags: [outputFlag(["text", "json"])],
+    flags: [outputFlag(["text", "json", "yaml"])],
     details: "",
     examples: ["version -o json"],
     load: () => import("./commands/version.ts").then((m) => m.run)

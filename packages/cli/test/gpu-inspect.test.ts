@@ -157,7 +157,7 @@ describe("gpu inspect running nvidia-smi", () => {
 describe("gpu inspect usage", () => {
   const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
     [["gpu", "inspect", "extra"], "whatapctl: unexpected argument \"extra\"\nRun 'whatapctl gpu inspect --help' for usage.\n"],
-    [["gpu", "inspect", "-o", "yaml"], "whatapctl: invalid value \"yaml\" for --output: expected one of text, json\n"],
+    [["gpu", "inspect", "-o", "xml"], "whatapctl: invalid value \"xml\" for --output: expected one of text, json, yaml\n"],
     [["gpu", "inspect", "--nvidia-smi-xml", "-", "--mig-lgi", "-"], "whatapctl: only one of --nvidia-smi-xml and --mig-lgi can read stdin\n"],
     [["gpu"], "whatapctl: gpu needs a subcommand: gpu inspect\n"]
   ]

@@ -122,7 +122,7 @@ describe("usage and I/O errors: exit 2, one message, nothing on stdout", () => {
 
   it("an invalid -o names the formats of each command", () => {
     assert.include(cli(["inject", "-o", "text", "-f", javaPod, "--agent", agentFile]).stderr, "expected one of yaml, json, patch")
-    assert.include(cli(["explain", "-o", "yaml", "-f", javaPod, "--agent", agentFile]).stderr, "expected one of text, json")
+    assert.include(cli(["explain", "-o", "patch", "-f", javaPod, "--agent", agentFile]).stderr, "expected one of text, json, yaml")
   })
 
   it("two agents in the file", () => {

@@ -31,6 +31,7 @@ import * as Rbac from "./doctor/Rbac.ts"
 import * as Report from "./doctor/Report.ts"
 import * as Webhook from "./doctor/Webhook.ts"
 import { parseNamespace } from "./run.ts"
+import * as Structured from "../Structured.ts"
 
 export const steps: ReadonlyArray<Check.Step> = [
   Api.step,
@@ -76,7 +77,7 @@ export const runSteps = (
 export const run: Handler = (parsed) =>
   Effect.gen(function*() {
     const io = yield* Io
-    const format = yield* checked(Args.choice<"text" | "json">(parsed, "output", ["text", "json"], "text"))
+    const format = yield* checked(Args.choice(parsed, "output", Structured.formats, "text"))
     const namespace = yield* checked(parseNamespace(parsed.values.get("namespace") ?? Naming.defaultNamespace))
     const serviceAccount = yield* checked(parseServiceAccount(parsed.values.get("service-account") ?? Naming.operatorAppName))
     if (parsed.operands.length > 0) return yield* usage("doctor takes no operands")
@@ -86,7 +87,7 @@ export const run: Handler = (parsed) =>
     const results = yield* runSteps(initial, (index, result) => (format === "text" ? io.out(Report.block(index, result, palette)) : Effect.void)).pipe(
       Effect.provide(Cluster.layer(parsed))
     )
-    if (format === "json") yield* io.out(Report.json(namespace, serviceAccount, results))
+    if (format !== "text") yield* io.out(yield* Structured.as(format, Report.json(namespace, serviceAccount, results)))
     yield* io.err(Report.summary(results))
     return results.some((r) => r.status === "fail") ? Exit.failed : Exit.ok
   })

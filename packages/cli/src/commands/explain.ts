@@ -16,19 +16,20 @@ import * as Evaluate from "./inject/Evaluate.ts"
 import * as Notes from "./inject/Notes.ts"
 import * as Report from "./inject/Report.ts"
 import * as Settings from "./inject/Settings.ts"
+import * as Structured from "../Structured.ts"
 
 const command = "explain"
 
 export const run: Handler = (parsed) =>
   Effect.gen(function*() {
     const io = yield* Io
-    const format = Args.choice<"text" | "json">(parsed, "output", ["text", "json"], "text")
+    const format = Args.choice(parsed, "output", Structured.formats, "text")
     if (Result.isFailure(format)) return yield* Settings.usage(command)(format.failure)
     const prepared = yield* Evaluate.prepare(command, parsed)
     if (prepared === undefined) return Exit.failed
     const { settings, results } = prepared
-    yield* io.out(format.success === "json" ? Report.json(results) : Report.text(results, settings))
-    const redacted = format.success === "json" && results.some((r) => r.redacted) ? [Notes.redacted] : []
+    yield* io.out(format.success === "text" ? Report.text(results, settings) : yield* Structured.as(format.success, Report.json(results)))
+    const redacted = format.success !== "text" && results.some((r) => r.redacted) ? [Notes.redacted] : []
     yield* io.err([...Notes.common(results, settings), ...redacted].join(""))
     return results.every((r) => r.outcome.injected) ? Exit.ok : Exit.failed
   })

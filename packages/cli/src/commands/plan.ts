@@ -29,6 +29,7 @@ import * as Quota from "./plan/Quota.ts"
 import * as Report from "./plan/Report.ts"
 import * as Workloads from "./plan/Workloads.ts"
 import { parseNamespace } from "./run.ts"
+import * as Structured from "../Structured.ts"
 
 const usage = (message: string) => new Exit.UsageError({ message, command: "plan" })
 
@@ -84,7 +85,7 @@ const loadAgent = (file: string) =>
 export const run: Handler = (parsed) =>
   Effect.gen(function*() {
     const io = yield* Io
-    const format = yield* checked(Args.choice<"text" | "json">(parsed, "output", ["text", "json"], "text"))
+    const format = yield* checked(Args.choice(parsed, "output", Structured.formats, "text"))
     const operatorNamespace = yield* checked(parseNamespace(parsed.values.get("namespace") ?? Naming.defaultNamespace))
     const file = parsed.values.get("agent")
     if (file === undefined) return yield* usage("--agent FILE is required: the WhatapAgent to plan")
@@ -101,7 +102,7 @@ export const run: Handler = (parsed) =>
     const plan = Evaluate.plan({ before, after, namespaces: cluster.namespaces, operatorNamespace, workloads: cluster.workloads })
     const quotas = Quota.check(cluster.quotas, plan.changes)
     const header = { file: displayName(file), name: Naming.agentName, current: before !== undefined }
-    yield* io.out(format === "json" ? Report.json(header, plan, quotas) : Report.text(header, plan, quotas, yield* Style.palette))
+    yield* io.out(format === "text" ? Report.text(header, plan, quotas, yield* Style.palette) : yield* Structured.as(format, Report.json(header, plan, quotas)))
     if (plan.changes.length > 0) yield* io.err(`${Meta.name}: note: the webhook changes pods when they are created; running pods keep what they have until they are re-created\n`)
     return Quota.fails(quotas) ? Exit.failed : Exit.ok
   })

@@ -8,6 +8,7 @@ import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
 import { Io } from "../Io.ts"
 import * as Meta from "../Meta.ts"
+import * as Structured from "../Structured.ts"
 
 const text = (): string => {
   const rows: ReadonlyArray<readonly [string, string]> = [
@@ -33,8 +34,8 @@ export const run: Handler = (parsed) =>
   Effect.gen(function*() {
     const io = yield* Io
     if (parsed.operands.length > 0) return yield* new Exit.UsageError({ message: "version takes no arguments", command: "version" })
-    const format = Args.choice(parsed, "output", ["text", "json"], "text")
+    const format = Args.choice(parsed, "output", Structured.formats, "text")
     if (Result.isFailure(format)) return yield* new Exit.UsageError({ message: format.failure, command: "version" })
-    yield* io.out(format.success === "json" ? json() : text())
+    yield* io.out(format.success === "text" ? text() : yield* Structured.as(format.success, json()))
     return Exit.ok
   })

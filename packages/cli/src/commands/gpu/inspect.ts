@@ -12,6 +12,7 @@ import * as Exit from "../../Exit.ts"
 import { Io, type IoError } from "../../Io.ts"
 import * as Meta from "../../Meta.ts"
 import * as Text from "./Text.ts"
+import * as Structured from "../../Structured.ts"
 
 const command = "gpu inspect"
 
@@ -56,12 +57,12 @@ const withProfiles = (inventory: Gpu.Inventory, xmlFile: string | undefined, lgi
 const json = (inventory: Gpu.Inventory, plan: Planner.Plan): string =>
   `${JSON.stringify({ ...inventory, plan, status: Planner.status({ inventory }, plan) }, null, 2)}\n`
 
-const report = (xmlFile: string | undefined, lgiFile: string | undefined, format: "text" | "json") =>
+const report = (xmlFile: string | undefined, lgiFile: string | undefined, format: Structured.Format) =>
   Effect.gen(function*() {
     const io = yield* Io
     const inventory = yield* withProfiles(yield* NvidiaSmi.parseXml(yield* output(xmlFile, ["-q", "-x"])), xmlFile, lgiFile)
     const plan = Planner.plan({ inventory })
-    yield* io.out(format === "json" ? json(inventory, plan) : Text.render(inventory, plan))
+    yield* io.out(format === "text" ? Text.render(inventory, plan) : yield* Structured.as(format, json(inventory, plan)))
     return Exit.ok
   })
 
@@ -69,7 +70,7 @@ export const run: Handler = (parsed) =>
   Effect.gen(function*() {
     const io = yield* Io
     if (parsed.operands.length > 0) return yield* usage(`unexpected argument ${JSON.stringify(parsed.operands[0])}`)
-    const format = Args.choice(parsed, "output", ["text", "json"], "text")
+    const format = Args.choice(parsed, "output", Structured.formats, "text")
     if (Result.isFailure(format)) return yield* usage(format.failure)
     const xmlFile = parsed.values.get("nvidia-smi-xml")
     const lgiFile = parsed.values.get("mig-lgi")

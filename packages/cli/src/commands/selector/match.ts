@@ -9,6 +9,7 @@ import * as Args from "../../Args.ts"
 import type { Handler } from "../../Command.ts"
 import * as Exit from "../../Exit.ts"
 import { Io } from "../../Io.ts"
+import * as Structured from "../../Structured.ts"
 
 const command = "selector match"
 
@@ -72,7 +73,7 @@ const usage = (message: string) => new Exit.UsageError({ message, command })
 export const run: Handler = (parsed) =>
   Effect.gen(function*() {
     if (parsed.operands.length > 0) return yield* usage(`unexpected argument ${JSON.stringify(parsed.operands[0])}`)
-    const format = Args.choice(parsed, "output", ["text", "json"], "text")
+    const format = Args.choice(parsed, "output", Structured.formats, "text")
     if (Result.isFailure(format)) return yield* usage(format.failure)
     const text = parsed.values.get("selector")
     if (text === undefined) return yield* usage("--selector is required")
@@ -81,8 +82,8 @@ export const run: Handler = (parsed) =>
     const labels = parseLabels(parsed.values.get("labels") ?? "")
     if (Result.isFailure(labels)) return yield* usage(labels.failure)
     const matched = Selector.matches(Selector.compile(selector.success), labels.success)
-    yield* (yield* Io).out(format.success === "json"
-      ? renderJson(matched, selector.success, labels.success)
-      : renderText(matched, selector.success, labels.success, parsed.switches.has("explain")))
+    yield* (yield* Io).out(format.success === "text"
+      ? renderText(matched, selector.success, labels.success, parsed.switches.has("explain"))
+      : yield* Structured.as(format.success, renderJson(matched, selector.success, labels.success)))
     return matched ? Exit.ok : Exit.failed
   })
