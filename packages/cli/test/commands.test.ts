@@ -43,6 +43,7 @@ describe("version", () => {
     for (const image of ["public.ecr.aws/whatap/kube_agent:latest", "public.ecr.aws/whatap/open_agent:latest", "public.ecr.aws/whatap/dcgm-exporter:4.6.0-4.8.3-distroless", "nvcr.io/nvidia/cloud-native/dcgm:4.6.0-1-ubuntu24.04"]) {
       assert.include(r.stdout, image)
     }
+    assert.include(r.stdout, "apm init          public.ecr.aws/whatap/apm-init-<language>:latest (java, python, nodejs, php, dotnet, golang)\n")
   })
 
   it("-o json", () => {
@@ -52,6 +53,7 @@ describe("version", () => {
     assert.strictEqual(v.version, pkg.version)
     assert.strictEqual(v.schema, "monitoring.whatap.com/v2alpha1")
     assert.strictEqual(v.images["dcgmHostEngine"], "nvcr.io/nvidia/cloud-native/dcgm:4.6.0-1-ubuntu24.04")
+    assert.strictEqual((v as unknown as { apmInitImages: Record<string, string> }).apmInitImages["golang"], "public.ecr.aws/whatap/apm-init-golang:latest")
   })
 
   it("works as the kubectl plugin binary and via --version", () => {

@@ -1,7 +1,9 @@
 /**
  * `whatapctl version`: the CLI version, the CRD schema version and the default images
- * the operator deploys when a CR names none.
+ * the operator deploys when a CR names none, and the APM init images the webhook puts
+ * into pods (what a registry mirror needs).
  */
+import { Images, Language } from "@whatap-operator/core"
 import { Effect, Result } from "effect"
 import * as Args from "../Args.ts"
 import type { Handler } from "../Command.ts"
@@ -9,6 +11,10 @@ import * as Exit from "../Exit.ts"
 import { Io } from "../Io.ts"
 import * as Meta from "../Meta.ts"
 import * as Structured from "../Structured.ts"
+
+/** The APM init image of each language the webhook knows, at the version a target without `whatapApmVersions` gets. */
+const apmInitImages = (): Readonly<Record<string, string>> =>
+  Object.fromEntries(Language.languages.map((language) => [language, Images.apmInit(language, "latest")]))
 
 const text = (): string => {
   const rows: ReadonlyArray<readonly [string, string]> = [
@@ -23,12 +29,13 @@ const text = (): string => {
     `node: ${process.version}`,
     "default images:",
     ...rows.map(([what, image]) => `  ${what.padEnd(17)} ${image}`),
+    `  ${"apm init".padEnd(17)} ${Images.apmInit("<language>", "latest")} (${Language.languages.join(", ")})`,
     ""
   ].join("\n")
 }
 
 const json = (): string =>
-  `${JSON.stringify({ version: Meta.version, schema: Meta.schema, node: process.version, images: Meta.defaultImages }, null, 2)}\n`
+  `${JSON.stringify({ version: Meta.version, schema: Meta.schema, node: process.version, images: Meta.defaultImages, apmInitImages: apmInitImages() }, null, 2)}\n`
 
 export const run: Handler = (parsed) =>
   Effect.gen(function*() {
