@@ -5,20 +5,18 @@
  * anywhere else), the probe pod's labels, and the bin's exit codes without a cluster.
  */
 import { X509Certificate } from "node:crypto"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { readFileSync, writeFileSync } from "node:fs"
 import { createServer } from "node:tls"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Certificates } from "@whatap-operator/injector"
 import { Effect } from "effect"
-import { afterAll } from "vitest"
 import { parseAllDocuments } from "yaml"
 import * as Permissions from "../src/commands/doctor/Permissions.ts"
 import * as Rbac from "../src/commands/doctor/Rbac.ts"
 import * as Tls from "../src/commands/doctor/Tls.ts"
 import * as Webhook from "../src/commands/doctor/Webhook.ts"
-import { isolatedEnv, repoRoot, run } from "./support/run.ts"
+import { isolatedEnv, repoRoot, run, scratchDir } from "./support/run.ts"
 
 type Json = Readonly<Record<string, unknown>>
 const strings = (u: unknown): ReadonlyArray<string> => (Array.isArray(u) ? u.filter((s): s is string => typeof s === "string") : [])
@@ -34,8 +32,7 @@ const granted = (file: string): ReadonlyArray<string> =>
 const table = (namespace: string): ReadonlyArray<string> =>
   Permissions.expand(Permissions.rules, namespace).map((p) => `${p.verb} ${p.group}/${p.resource}${p.subresource === undefined ? "" : `/${p.subresource}`} ${p.name ?? ""}@${p.namespace ?? "*"}`)
 
-const scratch = mkdtempSync(join(tmpdir(), "whatapctl-doctor-"))
-afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+const scratch = scratchDir("whatapctl-doctor-")
 
 describe("doctor: RBAC", () => {
   it("the permission table is exactly what deploy/operator/rbac.yaml grants", () => {

@@ -5,11 +5,10 @@
  * on this machine), unreadable output and usage errors. Expected reports are in
  * test/fixtures/gpu (`UPDATE_GOLDEN=1` rewrites them; review the diff).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { afterAll, assert, describe, it } from "@effect/vitest"
-import { fixture, isolatedEnv, repoRoot, run } from "./support/run.ts"
+import { assert, describe, it } from "@effect/vitest"
+import { fixture, isolatedEnv, repoRoot, run, scratchDir } from "./support/run.ts"
 
 const smi = (name: string): string => `packages/gpu/test/fixtures/${name}`
 
@@ -20,12 +19,8 @@ const golden = (name: string, actual: string): void => {
   assert.strictEqual(actual, readFileSync(file, "utf8"), `${name} differs; rerun with UPDATE_GOLDEN=1 and review the diff`)
 }
 
-const bin = mkdtempSync(join(tmpdir(), "fake-nvidia-smi-"))
-const empty = mkdtempSync(join(tmpdir(), "no-nvidia-smi-"))
-afterAll(() => {
-  rmSync(bin, { recursive: true, force: true })
-  rmSync(empty, { recursive: true, force: true })
-})
+const bin = scratchDir("fake-nvidia-smi-")
+const empty = scratchDir("no-nvidia-smi-")
 
 describe("gpu inspect with saved nvidia-smi output", () => {
   it("the real H100 (MIG off): GPU, memory, MIG state and the default recommendation", () => {
@@ -74,8 +69,7 @@ describe("gpu inspect with saved nvidia-smi output", () => {
 })
 
 describe("gpu inspect with unreadable input", () => {
-  const dir = mkdtempSync(join(tmpdir(), "gpu-inspect-"))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = scratchDir("gpu-inspect-")
   const real = readFileSync(`${repoRoot}${smi("h100-80gb-hbm3-no-mig.xml")}`, "utf8")
   const saved = (name: string, text: string): string => {
     writeFileSync(join(dir, name), text)

@@ -4,21 +4,18 @@
  * builds them, byte-identical across runs and input layouts, the JSON List, the webhook
  * URL mode, the operator namespace and monitor CRs in the scrape configuration.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Decode } from "@whatap-operator/core"
 import { Render } from "@whatap-operator/operator"
 import { Option } from "effect"
 import { sorted } from "../src/commands/render.ts"
-import { afterAll } from "vitest"
 import { parse, parseAllDocuments } from "yaml"
 import { allOptions, documents, find, ids, lazy, monitorSamples, type Obj, render, samples, scrapeTargets } from "./support/render.ts"
-import { fixture, repoRoot } from "./support/run.ts"
+import { fixture, repoRoot, scratchDir } from "./support/run.ts"
 
-const scratch = mkdtempSync(join(tmpdir(), "whatapctl-render-"))
-afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+const scratch = scratchDir("whatapctl-render-")
 
 const N = "whatap-monitoring"
 /** Install order (what a workload references first, the webhooks last), then namespace and name. */

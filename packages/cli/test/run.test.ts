@@ -6,15 +6,14 @@
  * time-bound, so a hang fails the test.
  */
 import { createServer, type Server } from "node:http"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { writeFileSync } from "node:fs"
 import type { AddressInfo } from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { afterAll, beforeAll } from "vitest"
-import { isolatedEnv, run, type Run, start } from "./support/run.ts"
+import { isolatedEnv, run, type Run, scratchDir, start } from "./support/run.ts"
 
-const scratch = mkdtempSync(join(tmpdir(), "whatapctl-run-"))
+const scratch = scratchDir("whatapctl-run-")
 const probes = ["--health-probe-bind-address", "127.0.0.1:0"]
 /** Above the spawn bound, so the spawn's own timeout (a hang) is what fails, and no child outlives its test. */
 const testTimeout = 30_000
@@ -50,7 +49,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())))
-  rmSync(scratch, { recursive: true, force: true })
 })
 
 /** The bin to completion, at most 20 s, with this process's event loop free for the server. */

@@ -6,14 +6,13 @@
  * ignore NODE_OPTIONS. A second build must give the same bytes, so a release checksum can be
  * reproduced. deploy/krew/whatap.yaml must name that archive, its layout and its checksum.
  */
-import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { assert, beforeAll, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { parse } from "yaml"
-import { repoRoot, run as runBundle } from "./support/run.ts"
+import { repoRoot, run as runBundle, scratchDir } from "./support/run.ts"
 
 const pinnedNode: string = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).devDependencies.node
 const cliVersion: string = JSON.parse(readFileSync(join(repoRoot, "packages/cli/package.json"), "utf8")).version
@@ -22,7 +21,7 @@ const exeName = `whatapctl-${process.platform}-${process.arch}`
 const archiveName = `kubectl-whatap_${process.platform}_${krewArch}.tar.gz`
 const fixture = (name: string) => `packages/cli/test/fixtures/${name}`
 
-const work = mkdtempSync(join(tmpdir(), "whatapctl-standalone-test-"))
+const work = scratchDir("whatapctl-standalone-test-")
 const out = join(work, "out")
 /** A PATH directory holding nothing but what a test puts there. */
 const bin = join(work, "bin")
@@ -47,7 +46,6 @@ beforeAll(() => {
   process.stderr.write(`npm run build:standalone: ${seconds.toFixed(1)} s\n`)
 }, 180_000)
 
-afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 describe("the standalone executable", () => {
   it("runs with no node on PATH and embeds the pinned Node.js", () => {

@@ -4,9 +4,26 @@
  * so a command that hangs fails its test instead of the whole run.
  */
 import { spawn, spawnSync } from "node:child_process"
+import { randomUUID } from "node:crypto"
+import { mkdirSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, beforeAll } from "vitest"
 import { fileURLToPath } from "node:url"
 
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url))
+
+/**
+ * The path of a scratch directory that the enclosing suite's beforeAll makes and its
+ * afterAll removes: a file whose tests are all filtered out (`vitest -t`) runs no hooks,
+ * so it leaves nothing in the temporary directory (one made at import time would stay).
+ */
+export const scratchDir = (prefix: string): string => {
+  const dir = join(tmpdir(), `${prefix}${randomUUID().slice(0, 8)}`)
+  beforeAll(() => void mkdirSync(dir, { mode: 0o700 }))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
 const node = `${repoRoot}node_modules/node/bin/node`
 
 export interface Run {
