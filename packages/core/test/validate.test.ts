@@ -176,9 +176,19 @@ const cases: ReadonlyArray<Case> = [
     })),
     expected: []
   },
+  {
+    name: "the node agent's empty required terms are no mistake when GPU split mode gives both DaemonSets terms of its own",
+    input: agent(k8s({
+      node: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } },
+      gpu: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "nvidia.com/gpu.present", operator: "In", values: ["true"] }] }] } } } }
+    })),
+    expected: []
+  },
   { name: "credentials port out of range", input: agent({}, "whatap", { port: "70000" }), expected: [["error", ["spec", "port"], "out of range"]] },
   { name: "credentials host that is no host name or IP address", input: agent({}, "whatap", { host: "bad host!" }), expected: [["error", ["spec", "host"], "\"bad host!\" is not a valid host name"]] },
   { name: "credentials hosts: names, IPv4, IPv6, several separated by /", input: agent({}, "whatap", { host: "13.124.11.223/collector.whatap.io,fd00::1/" }), expected: [] },
+  { name: "credentials hosts: spaces around separators and an absolute name", input: agent({}, "whatap", { host: "1.2.3.4, 5.6.7.8 / collector.whatap.io." }), expected: [] },
+  { name: "credentials host with a space inside a name", input: agent({}, "whatap", { host: "collector whatap.io" }), expected: [["error", ["spec", "host"], "\"collector whatap.io\" is not a valid host name"]] },
   { name: "credentials port not a number", input: agent({}, "whatap", { port: "http" }), expected: [["error", ["spec", "port"], "not a number"]] },
   { name: "unknown language", input: agent(apm(target("a", { language: "ruby" }))), expected: [["error", [...T, 0, "language"], "java, python, nodejs, php, dotnet, golang"]] },
   { name: "every known language", input: agent(apm(...["java", "python", "nodejs", "php", "dotnet", "golang"].map((language, i) => target(`t${i}`, { language, podSelector: { matchLabels: { lang: language } } })))), expected: [] },

@@ -92,7 +92,16 @@ describe("securityContext in a namespace whose Pod Security level is restricted"
       capabilities: { drop: ["ALL"] }, runAsUser: 0, runAsNonRoot: false, allowPrivilegeEscalation: false, seccompProfile: { type: "RuntimeDefault" }
     })
     assert.deepStrictEqual(result.warnings.filter((w) => w.includes("restricted")).map((w) => w.split(":")[1]?.trim()), ["the init container's runAsNonRoot", "the init container's runAsUser"])
-    assert.deepStrictEqual(injectIn(restricted("enforce"), { initContainerSecurity: { runAsUser: 1001 } }).warnings, [])
+    const uid = injectIn(restricted("enforce"), { initContainerSecurity: { runAsUser: 1001 } })
+    assert.deepStrictEqual(uid.warnings, [])
+    // a UID alone does not satisfy restricted: runAsNonRoot: true is added
+    assert.deepStrictEqual(init(uid.pod)("securityContext"), { capabilities: { drop: ["ALL"] }, runAsUser: 1001, runAsNonRoot: true, allowPrivilegeEscalation: false, seccompProfile: { type: "RuntimeDefault" } })
+  })
+
+  it("a pod that sets runAsNonRoot: true itself lends it to the init container", () => {
+    const input = pod([container("a")], { spec: { securityContext: { runAsNonRoot: true } } })
+    const result = injectIn(restricted("enforce"), { initContainerSecurity: { runAsUser: 1001 } }, input)
+    assert.deepStrictEqual(init(result.pod)("securityContext"), { capabilities: { drop: ["ALL"] }, runAsUser: 1001, allowPrivilegeEscalation: false, seccompProfile: { type: "RuntimeDefault" } })
   })
 })
 

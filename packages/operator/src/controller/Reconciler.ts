@@ -70,12 +70,15 @@ const reportGpuWarnings = Effect.fn("Reconciler.reportGpuWarnings")(function*(
   }
 })
 
-/** B4: a Warning Event naming the missed pods whenever the list in the condition changes (not on every pass). */
+/**
+ * B4: a Warning Event naming the missed pods whenever they change (not on every pass, nor
+ * when only the number of matching pods moves, as it does while workloads scale).
+ */
 const reportMissedPods = Effect.fn("Reconciler.reportMissedPods")(function*(raw: KubeObject.KubeObject, conditions: ReadonlyArray<Conditions.Condition>) {
   const next = Conditions.find(conditions, "InstrumentationReady")
   if (next?.reason !== "PodsMissed") return
   const before = Conditions.find(StatusWriter.currentConditions(raw), "InstrumentationReady")
-  if (before?.reason === next.reason && before.message === next.message) return
+  if (before?.reason === next.reason && Status.missedPodsOf(before.message) === Status.missedPodsOf(next.message)) return
   yield* (yield* EventRecorder).record(raw, "Warning", "PodsMissed", next.message ?? "")
 })
 

@@ -63,6 +63,21 @@ const gpuUpdate = (facts: Facts): Update => {
   return verdict.reason === "Disabled" ? verdict : withNodes(verdict, facts)
 }
 
+const restartHint = "; restart them to instrument them"
+
+/** The pods a PodsMissed message names: the first missed ones, and how many more. */
+const missedPart = (counts: Sweep): string => {
+  const more = counts.missedPods > counts.missed.length ? ` and ${counts.missedPods - counts.missed.length} more` : ""
+  return `${counts.missed.join(", ")}${more}`
+}
+
+/** The named part of a PodsMissed condition message (it changes only when the missed pods do, not with the matched count). */
+export const missedPodsOf = (message: string | undefined): string | undefined => {
+  if (message === undefined || !message.endsWith(restartHint)) return undefined
+  const start = message.indexOf("): ")
+  return start < 0 ? undefined : message.slice(start + 3, message.length - restartHint.length)
+}
+
 const instrumentationUpdate = (facts: Facts): Update => {
   const g = facts.generation
   const instrumentation = facts.agent.spec.features.apm?.instrumentation
@@ -72,8 +87,7 @@ const instrumentationUpdate = (facts: Facts): Update => {
   }
   const counts = facts.counts
   if (counts !== undefined && counts.missedPods > 0) {
-    const more = counts.missedPods > counts.missed.length ? ` and ${counts.missedPods - counts.missed.length} more` : ""
-    const message = `${counts.missedPods} of ${counts.matchedPods} matching pods were not injected (created before the webhook or while it was unavailable): ${counts.missed.join(", ")}${more}; restart them to instrument them`
+    const message = `${counts.missedPods} of ${counts.matchedPods} matching pods were not injected (created before the webhook or while it was unavailable): ${missedPart(counts)}${restartHint}`
     return { type: "InstrumentationReady", status: "False", reason: "PodsMissed", message, observedGeneration: g }
   }
   const message = counts === undefined ? "webhook configuration installed" : `webhook configuration installed; ${counts.injectedPods} of ${counts.matchedPods} matching pods injected`

@@ -133,7 +133,13 @@ describe("Status", () => {
     assert.isTrue(Conditions.equal(first, again))
     const missed = Status.conditions(again, facts({ counts: { matchedPods: 8, injectedPods: 1, missedPods: 7, missed: ["a/p1", "a/p2", "b/p3", "b/p4", "c/p5"] } }), "2026-11-30T12:00:00Z")
     assert.strictEqual(Conditions.find(missed, "InstrumentationReady")?.reason, "PodsMissed")
-    assert.include(Conditions.find(missed, "InstrumentationReady")?.message, "7 of 8 matching pods were not injected (created before the webhook or while it was unavailable): a/p1, a/p2, b/p3, b/p4, c/p5 and 2 more;")
+    const message = Conditions.find(missed, "InstrumentationReady")?.message
+    assert.include(message, "7 of 8 matching pods were not injected (created before the webhook or while it was unavailable): a/p1, a/p2, b/p3, b/p4, c/p5 and 2 more;")
+    // the named part (what the PodsMissed Event follows) ignores the matched count
+    assert.strictEqual(Status.missedPodsOf(message), "a/p1, a/p2, b/p3, b/p4, c/p5 and 2 more")
+    const scaled = Status.conditions(missed, facts({ counts: { matchedPods: 12, injectedPods: 5, missedPods: 7, missed: ["a/p1", "a/p2", "b/p3", "b/p4", "c/p5"] } }), "2026-11-30T13:00:00Z")
+    assert.strictEqual(Status.missedPodsOf(Conditions.find(scaled, "InstrumentationReady")?.message), Status.missedPodsOf(message))
+    assert.isUndefined(Status.missedPodsOf("webhook configuration installed"))
     assert.strictEqual(Conditions.find(missed, "InstrumentationReady")?.lastTransitionTime, "2026-11-30T12:00:00Z")
     assert.strictEqual(Conditions.find(missed, "MasterAgentReady")?.lastTransitionTime, "2026-11-30T10:00:00Z")
     assert.strictEqual(Conditions.find(missed, "Ready")?.status, "False")

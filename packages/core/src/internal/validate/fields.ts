@@ -94,8 +94,24 @@ const checkPodAnnotations = (map: StringMap, path: Path): ReadonlyArray<Issue> =
   return size.length === 0 ? keys : [...size, ...keys]
 }
 
+const negatable = ["In", "NotIn", "Exists", "DoesNotExist"]
+
+/**
+ * Whether GPU split mode gives both node-agent DaemonSets required terms of its own, so the
+ * node agent's required terms never reach a pod as written: GPU monitoring on, a GPU
+ * affinity with terms, and anti-terms for the plain DaemonSet (a GPU nodeSelector, or one
+ * GPU term with an expression that can be negated), as the operator's NodeTopology renders.
+ */
+const gpuReplacesNodeTerms = (gpu: L<GpuMonitoringSpec> | undefined): boolean => {
+  const terms = gpu?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []
+  if (gpu?.enabled !== true || terms.length === 0) return false
+  const [only] = terms
+  return Object.keys(gpu.nodeSelector ?? {}).length > 0 ||
+    (terms.length === 1 && (only?.matchExpressions ?? []).some((e) => negatable.includes(e?.operator ?? "")))
+}
+
 /** The pod-template fields the master and node agents share. */
-const checkComponent = (component: Component, path: Path): ReadonlyArray<Issue> => [
+const checkComponent = (component: Component, path: Path, termsReachPods = true): ReadonlyArray<Issue> => [
   ...field<Component, "labels">(component, "labels", path, checkLabels),
   ...field<Component, "podLabels">(component, "podLabels", path, checkLabels),
   ...field<Component, "nodeSelector">(component, "nodeSelector", path, checkLabels),
@@ -106,7 +122,7 @@ const checkComponent = (component: Component, path: Path): ReadonlyArray<Issue> 
   ...field<Component, "resources">(component, "resources", path, checkResources),
   ...field<Component, "envs">(component, "envs", path, checkEnvs),
   ...field<Component, "tolerations">(component, "tolerations", path, checkTolerations),
-  ...field<Component, "affinity">(component, "affinity", path, checkAffinity),
+  ...field<Component, "affinity">(component, "affinity", path, (affinity, here) => checkAffinity(affinity, here, termsReachPods)),
   ...field<Component, "podSecurityContext">(component, "podSecurityContext", path, checkPodSecurityContext)
 ]
 
@@ -141,7 +157,7 @@ export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path:
     ...field(master, "masterAgentContainer", here, checkContainer)
   ]),
   ...field(k8sAgent, "nodeAgent", path, (node, here) => [
-    ...checkComponent(node, here),
+    ...checkComponent(node, here, !gpuReplacesNodeTerms(k8sAgent.gpuMonitoring)),
     ...field(node, "runtimeSocketPath", here, checkHostPath),
     ...defaultedResources(node, node.nodeAgentContainer, here),
     ...field(node, "nodeAgentContainer", here, checkContainer),

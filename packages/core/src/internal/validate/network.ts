@@ -43,10 +43,13 @@ const hostError = (host: string): string | undefined => {
 /**
  * `spec.host` (WHATAP_HOST): the WhaTap collector, one host or several separated by `/`
  * (the agents' own separator) or `,`; each a host name, an IPv4 or an IPv6 address.
- * Empty parts (a trailing `/`) are left alone, as the agents skip them.
+ * Spaces around a separator and an absolute name's trailing dot are accepted; empty parts
+ * (a trailing `/`) are left alone, as the agents skip them.
  */
 export const serverHostsError = (text: string): string | undefined => {
-  for (const host of text.split(/[/,]/)) {
+  for (const part of text.split(/[/,]/)) {
+    // spaces around a separator, and the root dot of an absolute name, are fine
+    const host = part.trim().replace(/(?<=[^.])\.$/, "")
     if (host === "" || (host.includes(":") && ipv6.test(host))) continue
     const problem = hostError(host)
     if (problem !== undefined) return `${problem}: expected the WhaTap collector's host name or IP address (several separated by "/")`

@@ -109,13 +109,13 @@ const checkPodAffinity = (affinity: L<PodAffinity> | undefined, path: Path): Rea
   ])
 ]
 
-const checkNodeAffinity = (affinity: L<NodeAffinity> | undefined, path: Path): ReadonlyArray<Issue> => {
+const checkNodeAffinity = (affinity: L<NodeAffinity> | undefined, path: Path, termsReachPods: boolean): ReadonlyArray<Issue> => {
   if (affinity === undefined) return none
   const [required, requiredPath] = at(affinity, "requiredDuringSchedulingIgnoredDuringExecution", path)
   const [terms, termsPath] = at(required, "nodeSelectorTerms", requiredPath)
   // ValidateNodeSelector: a required node affinity with no term matches no node, and is refused
   // (an absent list is the schema's finding: the field is required)
-  const noTerm = terms !== undefined && terms.length === 0
+  const noTerm = termsReachPods && terms !== undefined && terms.length === 0
   return [
     ...(noTerm ? [error("scheduling", termsPath, "must have at least one node selector term")] : none),
     ...each(terms, termsPath, checkNodeTerm),
@@ -126,8 +126,13 @@ const checkNodeAffinity = (affinity: L<NodeAffinity> | undefined, path: Path): R
   ]
 }
 
-export const checkAffinity = (affinity: L<Affinity> | undefined, path: Path): ReadonlyArray<Issue> => affinity === undefined ? none : [
-  ...checkNodeAffinity(...at(affinity, "nodeAffinity", path)),
+/**
+ * `termsReachPods`: whether the required node terms are copied into a pod template as
+ * written; the node agent's are replaced by GPU split-mode terms in some cases (see
+ * `gpuReplacesNodeTerms`), and an empty list is then no mistake.
+ */
+export const checkAffinity = (affinity: L<Affinity> | undefined, path: Path, termsReachPods = true): ReadonlyArray<Issue> => affinity === undefined ? none : [
+  ...checkNodeAffinity(...at(affinity, "nodeAffinity", path), termsReachPods),
   ...checkPodAffinity(...at(affinity, "podAffinity", path)),
   ...checkPodAffinity(...at(affinity, "podAntiAffinity", path))
 ]

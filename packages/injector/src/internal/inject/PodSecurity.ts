@@ -6,8 +6,9 @@
  * server refused every injected pod there: restricted requires each container to set
  * `allowPrivilegeEscalation: false` and drop all capabilities, and a seccomp profile on
  * the container or the pod. Here such a namespace gets those fields added to the init
- * container (the pod's own seccomp profile, when it has one, is left to apply); every
- * other namespace gets the Go operator's container unchanged.
+ * container (the pod's own seccomp profile, when it has one, is left to apply), and
+ * `runAsNonRoot: true` unless the CR sets it or the pod does (a `runAsUser` alone does not
+ * satisfy the level); every other namespace gets the Go operator's container unchanged.
  *
  * A `runAsNonRoot: false` or `runAsUser: 0` the CR asks for is kept, with a warning: the
  * restricted level refuses it, and the CR is where to change it.
@@ -24,10 +25,9 @@ export const isRestricted = (namespaceLabels: Readonly<Record<string, string>>):
 
 const isRecord = (u: unknown): u is { readonly [key: string]: unknown } => typeof u === "object" && u !== null && !Array.isArray(u)
 
-/** The pod-level seccomp profile, which a container without its own inherits. */
-const podHasSeccomp = (podSpec: unknown): boolean => {
+const podContext = (podSpec: unknown): { readonly [key: string]: unknown } => {
   const context = isRecord(podSpec) ? podSpec["securityContext"] : undefined
-  return isRecord(context) && isRecord(context["seccompProfile"])
+  return isRecord(context) ? context : {}
 }
 
 export interface InitSecurity {
@@ -52,12 +52,16 @@ export const initSecurity = (
     warnings.push(`target ${JSON.stringify(target)}: the init container's ${key}: ${value} comes from initContainerSecurity, and the namespace's Pod Security level "restricted" refuses it`)
   if (base.runAsNonRoot === false) field("runAsNonRoot", false)
   if (base.runAsUser === 0) field("runAsUser", 0)
+  const pod = podContext(podSpec)
+  // restricted wants runAsNonRoot: true on the container, or on the pod (a UID alone is not enough)
+  const runAsNonRoot = base.runAsNonRoot ?? (pod["runAsNonRoot"] === true ? undefined : true)
   return {
     securityContext: {
       capabilities: { drop: ["ALL"] },
-      ...base,
+      ...(base.runAsUser === undefined ? {} : { runAsUser: base.runAsUser }),
+      ...(runAsNonRoot === undefined ? {} : { runAsNonRoot }),
       allowPrivilegeEscalation: false,
-      ...(podHasSeccomp(podSpec) ? {} : { seccompProfile: { type: "RuntimeDefault" } })
+      ...(isRecord(pod["seccompProfile"]) ? {} : { seccompProfile: { type: "RuntimeDefault" } })
     },
     warnings
   }
