@@ -154,20 +154,19 @@ const installOrder = [
   "Service", "DaemonSet", "Deployment", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"
 ]
 
-const sortKey = (object: { readonly kind?: string; readonly metadata?: { readonly namespace?: string; readonly name?: string } }) => {
-  const rank = installOrder.indexOf(object.kind ?? "")
-  return [rank < 0 ? installOrder.length : rank, object.kind ?? "", object.metadata?.namespace ?? "", object.metadata?.name ?? ""] as const
+type Sortable = { readonly kind?: string; readonly metadata?: { readonly namespace?: string; readonly name?: string } }
+
+const rank = (o: Sortable): number => {
+  const i = installOrder.indexOf(o.kind ?? "")
+  return i < 0 ? installOrder.length : i
 }
 
-const compareKeys = (a: ReturnType<typeof sortKey>, b: ReturnType<typeof sortKey>): number => {
-  if (a[0] !== b[0]) return a[0] - b[0]
-  for (let i = 1; i < a.length; i++) if (a[i] !== b[i]) return (a[i] as string) < (b[i] as string) ? -1 : 1
-  return 0
-}
+const byText = (a: string | undefined, b: string | undefined): number => ((a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0)
 
 /** The objects in install order, then by kind, namespace and name. */
-export const sorted = <A extends object>(objects: ReadonlyArray<A>): ReadonlyArray<A> =>
-  objects.map((o) => ({ o, key: sortKey(o) })).sort((x, y) => compareKeys(x.key, y.key)).map((x) => x.o)
+export const sorted = <A extends Sortable>(objects: ReadonlyArray<A>): ReadonlyArray<A> =>
+  objects.toSorted((a, b) =>
+    rank(a) - rank(b) || byText(a.kind, b.kind) || byText(a.metadata?.namespace, b.metadata?.namespace) || byText(a.metadata?.name, b.metadata?.name))
 
 export const run: Handler = (parsed) =>
   Effect.gen(function*() {

@@ -49,9 +49,26 @@ const decodedOnce = () => {
   }
 }
 
+/**
+ * A replica that has just started answers from complete caches: a pod admitted before the
+ * first list would otherwise find no WhatapAgent and go uninjected. Bounded, so an API
+ * server that cannot be reached does not hold admissions past their budget; once both
+ * caches have synced, admissions pass straight through (no timer per admission).
+ */
+const firstListed = (watched: Caches): Effect.Effect<void> => {
+  let synced = false
+  const wait = Effect.all([watched.agent.synced, watched.namespaces.synced], { discard: true }).pipe(
+    Effect.tap(() => Effect.sync(() => void (synced = true))),
+    Effect.timeout("2 seconds"),
+    Effect.ignore
+  )
+  return Effect.suspend(() => (synced ? Effect.void : wait))
+}
+
 const contextFor = (watched: Caches, config: OperatorConfig["Service"]) => {
   const decode = decodedOnce()
-  return (namespace: string): Effect.Effect<Inject.Context> => context(watched, config, decode, namespace)
+  const settled = firstListed(watched)
+  return (namespace: string): Effect.Effect<Inject.Context> => Effect.andThen(settled, context(watched, config, decode, namespace))
 }
 
 const context = (
@@ -61,10 +78,6 @@ const context = (
   namespace: string
 ): Effect.Effect<Inject.Context> =>
   Effect.gen(function*() {
-    // A replica that has just started answers from complete caches: a pod admitted before the
-    // first list would otherwise find no WhatapAgent and go uninjected. Bounded, so an API
-    // server that cannot be reached does not hold admissions past their budget.
-    yield* Effect.timeout(Effect.all([watched.agent.synced, watched.namespaces.synced], { discard: true }), "2 seconds").pipe(Effect.ignore)
     const raw = yield* watched.agent.get(Naming.agentName)
     const agent = Option.flatMap(raw, decode)
     const ns = yield* watched.namespaces.get(namespace)

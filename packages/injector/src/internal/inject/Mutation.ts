@@ -18,7 +18,7 @@ import * as Names from "./Names.ts"
 import * as PodSecurity from "./PodSecurity.ts"
 import type { Reason } from "./Outcome.ts"
 import {
-  annotationsOf, type Container, containersOf, envOf, initContainersOf, type LocalObjectReference, mountsOf, type Pod, volumesOf
+  annotationsOf, type Container, containersOf, type EnvVar, envOf, initContainersOf, type LocalObjectReference, mountsOf, type Pod, volumesOf
 } from "./Pod.ts"
 import * as Registry from "./languages/Registry.ts"
 import type { Strategy } from "./languages/Strategy.ts"
@@ -71,9 +71,9 @@ const container = (
   c: Container,
   strategy: Strategy,
   target: Instrumentation.TargetSpec,
+  targetEnvs: ReadonlyArray<EnvVar>,
   credentials: Credentials.Resolved
 ): Injected<Container> => {
-  const targetEnvs = (target.envs ?? []).map(Env.goForm)
   const reserved = new Set(targetEnvs.map((e) => e.name))
   const language = strategy.containerEnv({ container: c, target, credentials, reserved })
   const env = targetEnvs.length === 0 ? language.env : Env.combine(language.env, targetEnvs, (name) => !Names.managed.has(name))
@@ -113,7 +113,9 @@ export const inject = (
     securityContext: security.securityContext,
     resources: InitContainer.resources(target.initContainerResources, instrumentation.initContainerResources)
   })
-  const containers = containersOf(pod).map((c) => container(c, strategy, target, credentials))
+  // the target's envs as Go writes them into the pod, once for every container
+  const targetEnvs = (target.envs ?? []).map(Env.goForm)
+  const containers = containersOf(pod).map((c) => container(c, strategy, target, targetEnvs, credentials))
   const hasAgentVolume = volumes.some((v) => v.name === Names.agentVolume)
   const spec = {
     ...pod.spec,
