@@ -81,11 +81,11 @@ export type Affinity = typeof Affinity.Type;
 
 // module: Conditions
 export type { Condition };
-export declare const types: readonly ["Ready", "MasterAgentReady", "NodeAgentReady", "OpenAgentReady", "GpuMonitoringReady", "InstrumentationReady", "WebhookCertificateValid"];
+export declare const types: readonly ["Ready", "MasterAgentReady", "NodeAgentReady", "OpenAgentReady", "GpuMonitoringReady", "InstrumentationReady", "WebhookCertificateValid", "RolloutRestart"];
 export declare const ConditionType: Schema.Literals<typeof Conditions.types>;
 export type ConditionType = typeof ConditionType.Type;
-export declare const componentTypes: ReadonlyArray<Exclude<ConditionType, "Ready">>;
-export declare const reasons: readonly ["Reconciling", "Available", "Progressing", "Unavailable", "Disabled", "InvalidSpec", "ApplyFailed", "PruneFailed", "Deleting", "ComponentsNotReady", "PodsMissed", "CertificateValid", "CertificateInvalid"];
+export declare const componentTypes: ReadonlyArray<Exclude<ConditionType, "Ready" | "RolloutRestart">>;
+export declare const reasons: readonly ["Reconciling", "Available", "Progressing", "Unavailable", "Disabled", "InvalidSpec", "ApplyFailed", "PruneFailed", "Deleting", "ComponentsNotReady", "PodsMissed", "CertificateValid", "CertificateInvalid", "Restarting", "Completed", "Halted"];
 export declare const Reason: Schema.Literals<typeof Conditions.reasons>;
 export type Reason = typeof Reason.Type;
 export type Status = KubeTypes.Condition["status"];
@@ -701,6 +701,14 @@ export declare const systemNamespaces: ReadonlyArray<string>;
 export declare const systemNamespaceOptIn: {
     readonly label: "monitoring.whatap.com/apm-injection";
     readonly value: "enabled";
+};
+export declare const rolloutRestart: {
+    readonly annotation: "monitoring.whatap.com/rollout-restart";
+    readonly enabled: "enabled";
+    readonly maxConcurrent: "monitoring.whatap.com/rollout-restart-max-concurrent";
+    readonly maxConcurrentLimit: 50;
+    readonly restartedFor: "monitoring.whatap.com/restarted-for";
+    readonly restartedAt: "monitoring.whatap.com/restarted-at";
 };
 
 // module: OpenAgent

@@ -23,8 +23,12 @@
  * | `PodsMissed`         | False   | `InstrumentationReady`: pods match a target but were not injected  |
  * | `CertificateValid`   | True    | `WebhookCertificateValid`: served cert, Secret and caBundle agree  |
  * | `CertificateInvalid` | False   | `WebhookCertificateValid`: missing, expired or caBundle mismatch   |
+ * | `Restarting`         | False   | `RolloutRestart` (B3): workloads are being restarted               |
+ * | `Completed`          | True    | `RolloutRestart`: every workload that needed a restart had one     |
+ * | `Halted`             | False   | `RolloutRestart`: stopped on a crash loop or a failed restart      |
  *
- * A `Disabled` component does not hold `Ready` back (see `ready`).
+ * A `Disabled` component does not hold `Ready` back (see `ready`), and `RolloutRestart`
+ * (present only while the opt-in restart is on) is no component: it never does.
  */
 import { Clock, Effect, Schema } from "effect"
 import type { Condition } from "./KubeTypes.ts"
@@ -39,15 +43,16 @@ export const types = [
   "OpenAgentReady",
   "GpuMonitoringReady",
   "InstrumentationReady",
-  "WebhookCertificateValid"
+  "WebhookCertificateValid",
+  "RolloutRestart"
 ] as const
 
 export const ConditionType = Schema.Literals(types)
 export type ConditionType = typeof ConditionType.Type
 
-/** Every type but the aggregate. */
-export const componentTypes: ReadonlyArray<Exclude<ConditionType, "Ready">> = types.filter(
-  (t): t is Exclude<ConditionType, "Ready"> => t !== "Ready"
+/** Every type but the aggregate and the opt-in rollout restart's (which reports on other workloads). */
+export const componentTypes: ReadonlyArray<Exclude<ConditionType, "Ready" | "RolloutRestart">> = types.filter(
+  (t): t is Exclude<ConditionType, "Ready" | "RolloutRestart"> => t !== "Ready" && t !== "RolloutRestart"
 )
 
 export const reasons = [
@@ -63,7 +68,10 @@ export const reasons = [
   "ComponentsNotReady",
   "PodsMissed",
   "CertificateValid",
-  "CertificateInvalid"
+  "CertificateInvalid",
+  "Restarting",
+  "Completed",
+  "Halted"
 ] as const
 
 export const Reason = Schema.Literals(reasons)

@@ -169,3 +169,20 @@ export const systemNamespaces: ReadonlyArray<string> = ["kube-system", "kube-pub
  * The operator's own namespace cannot opt in.
  */
 export const systemNamespaceOptIn = { label: "monitoring.whatap.com/apm-injection", value: "enabled" } as const
+
+/**
+ * B3, the opt-in rollout restart: annotations on the WhatapAgent turn it on and bound it;
+ * the operator writes the other two into the pod template of each workload it restarts
+ * (`restartedFor` holds the instrumentation hash the restart was made for, so the same
+ * workload is never restarted twice for the same instrumentation).
+ */
+export const rolloutRestart = {
+  /** `monitoring.whatap.com/rollout-restart: enabled` on the WhatapAgent turns it on. */
+  annotation: "monitoring.whatap.com/rollout-restart",
+  enabled: "enabled",
+  /** How many workloads may roll at once (default 1, at most `maxConcurrentLimit`). */
+  maxConcurrent: "monitoring.whatap.com/rollout-restart-max-concurrent",
+  maxConcurrentLimit: 50,
+  restartedFor: "monitoring.whatap.com/restarted-for",
+  restartedAt: "monitoring.whatap.com/restarted-at"
+} as const

@@ -45,6 +45,7 @@ export const ValidatingWebhookConfiguration = make(
   "admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false
 )
 export const Lease = make("coordination.k8s.io", "v1", "Lease", "leases", true)
+export const PodDisruptionBudget = make("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true)
 export const CustomResourceDefinition = make(
   "apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false
 )
@@ -73,7 +74,7 @@ export const all: ReadonlyArray<ApiResource> = [
   Namespace, Pod, Service, ConfigMap, Secret, ServiceAccount, Event, Node, ResourceQuota,
   Deployment, DaemonSet, StatefulSet, ReplicaSet,
   ClusterRole, ClusterRoleBinding, Role, RoleBinding,
-  MutatingWebhookConfiguration, ValidatingWebhookConfiguration, Lease, CustomResourceDefinition,
+  MutatingWebhookConfiguration, ValidatingWebhookConfiguration, Lease, PodDisruptionBudget, CustomResourceDefinition,
   SelfSubjectAccessReview, PodMetrics,
   WhatapAgent, WhatapPodMonitor, WhatapServiceMonitor, WhatapStaticEndpoint
 ]

@@ -15,6 +15,7 @@ import { Caches } from "./controller/Caches.ts"
 import { Cluster } from "./controller/Cluster.ts"
 import * as Controller from "./controller/Controller.ts"
 import { EventRecorder } from "./controller/Events.ts"
+import { RolloutMemory } from "./controller/Restarts.ts"
 import * as JsonLogger from "./runtime/JsonLogger.ts"
 import * as LeaderElection from "./runtime/LeaderElection.ts"
 import * as Metrics from "./runtime/Metrics.ts"
@@ -48,7 +49,7 @@ const term = (current: Ref.Ref<Option.Option<Caches["Service"]>>) =>
     if (config.gpuMemoryCheck) yield* Effect.forkScoped(MemoryChecker.run(config.namespace))
     yield* Controller.start
     return yield* Effect.never
-  }).pipe(Effect.provide(Layer.provideMerge(Cluster.layer, Caches.layer)), Effect.scoped)
+  }).pipe(Effect.provide(Layer.mergeAll(Cluster.layer, RolloutMemory.layer).pipe(Layer.provideMerge(Caches.layer))), Effect.scoped)
 
 const lead = (config: OperatorConfig["Service"], current: Ref.Ref<Option.Option<Caches["Service"]>>) =>
   Effect.gen(function*() {

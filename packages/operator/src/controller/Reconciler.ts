@@ -23,6 +23,8 @@ import * as GpuNodes from "./GpuNodes.ts"
 import * as Monitors from "./Monitors.ts"
 import * as Outcomes from "./Outcomes.ts"
 import * as PodCounts from "./PodCounts.ts"
+import * as Restarts from "./Restarts.ts"
+import * as Rollout from "./Rollout.ts"
 import { ReconcileError } from "./ReconcileError.ts"
 import * as Status from "./Status.ts"
 import * as StatusWriter from "./StatusWriter.ts"
@@ -196,6 +198,23 @@ const nextLook = Effect.fn("Reconciler.nextLook")(function*(material: WebhookTls
   return Number.isFinite(wait) && wait < Duration.toMillis(config.resyncPeriod) ? Duration.millis(wait) : undefined
 })
 
+/** B3: one step of the opt-in rollout restart, with the pods and namespaces of the caches. */
+const rolloutStep = Effect.fn("Reconciler.rolloutStep")(function*(raw: KubeObject.KubeObject, agent: WhatapAgent.WhatapAgent, facts: Status.Facts) {
+  const caches = yield* Caches
+  const config = yield* OperatorConfig
+  // the caches are read only while the restart is on (a pass without it costs nothing more)
+  const on = Rollout.settings(raw).enabled
+  const namespaces = new Map(on ? (yield* caches.namespaces.list).map((n) => [n.metadata.name ?? "", n.metadata.labels]) : [])
+  return yield* Restarts.step({
+    raw,
+    agent,
+    operatorNamespace: config.namespace,
+    pods: on ? yield* caches.pods.list : [],
+    namespaceLabels: (name) => namespaces.get(name),
+    webhookReady: facts.webhookConfigured && facts.certificate.valid
+  })
+})
+
 const allReady = (conditions: ReadonlyArray<Conditions.Condition>): boolean =>
   Conditions.find(conditions, "Ready")?.status === "True"
 
@@ -211,7 +230,8 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
   const outcome = yield* Apply.sync(raw, Render.render(input), Render.managed(input), cluster.lookup, cluster.recorder)
   yield* Outcomes.report(raw, outcome, material)
   const facts = yield* statusFacts(agent, raw, input, outcome, material, gpu)
-  const conditions = Status.conditions(StatusWriter.currentConditions(raw), facts, yield* now)
+  const restart = yield* rolloutStep(raw, agent, facts)
+  const conditions = Status.withRollout(Status.conditions(StatusWriter.currentConditions(raw), facts, yield* now), restart.update, yield* now)
   const gpuStatus = gpu === undefined ? undefined : GpuNodes.status(gpu)
   const patched = yield* StatusWriter.write(raw, { conditions, observedGeneration: facts.generation, instrumentation: PodCounts.countsOf(facts.counts), gpu: gpuStatus })
   if (patched !== undefined) {
@@ -222,7 +242,9 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
   if (outcome.failures.length > 0) {
     return yield* new ReconcileError({ message: `${outcome.failures.length} of the objects could not be written: ${outcome.failures.map((f) => `${Apply.describe(f)}: ${f.error.message}`).join("; ")}` })
   }
-  return { requeueAfter: yield* nextLook(material, allReady(conditions)) } satisfies Result
+  const look = yield* nextLook(material, allReady(conditions))
+  const soon = Duration.seconds(Restarts.requeueSeconds)
+  return { requeueAfter: restart.rolling && (look === undefined || Duration.isGreaterThan(look, soon)) ? soon : look } satisfies Result
 })
 
 /** Reconciles the WhatapAgent `name` (cluster-scoped, so the key is the name). */

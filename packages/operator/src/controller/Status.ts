@@ -142,3 +142,11 @@ export const invalid = (
   now: string
 ): ReadonlyArray<Conditions.Condition> =>
   Conditions.set(current, { type: "Ready", status: "False", reason: "InvalidSpec", message, observedGeneration: generation }, now)
+
+/** The opt-in rollout restart's condition set (B3), or removed when the restart is off; it never moves `Ready`. */
+export const withRollout = (
+  conditions: ReadonlyArray<Conditions.Condition>,
+  update: Update | undefined,
+  now: string
+): ReadonlyArray<Conditions.Condition> =>
+  update === undefined ? Conditions.remove(conditions, "RolloutRestart") : Conditions.set(conditions, update, now)

@@ -13,6 +13,7 @@ import * as Config from "../../src/Config.ts"
 import { Caches } from "../../src/controller/Caches.ts"
 import { Cluster } from "../../src/controller/Cluster.ts"
 import { EventRecorder } from "../../src/controller/Events.ts"
+import { RolloutMemory } from "../../src/controller/Restarts.ts"
 import { Redactor } from "../../src/runtime/Redactor.ts"
 
 export const namespace = Naming.defaultNamespace
@@ -21,7 +22,7 @@ export const license = "unit-LICENSE-5e1f"
 export const config = Config.defaults(namespace, "unit-test")
 
 /** Everything a reconcile needs, on a fresh in-memory API server. */
-export const layer = Layer.mergeAll(Cluster.layer).pipe(
+export const layer = Layer.mergeAll(Cluster.layer, RolloutMemory.layer).pipe(
   Layer.provideMerge(Caches.layer),
   Layer.provideMerge(EventRecorder.layer("unit-test")),
   Layer.provideMerge(Layer.mergeAll(Config.OperatorConfig.layer({ ...config, webhook: { mode: "url", baseUrl: "https://127.0.0.1:9443" } }), Redactor.layer)),

@@ -128,6 +128,23 @@ export const matcher = (targets: ReadonlyArray<Instrumentation.TargetSpec>) => {
     enabled.some((t) => podMatches(t, podLabels) && namespaceMatches(t, namespace, namespaceLabels))
 }
 
+/**
+ * The first enabled target that applies to a pod, with `matcher`'s reading of selectors
+ * and namespace labels (the operator's rollout restart compares it with what a pod was
+ * injected with).
+ *
+ * @example
+ * ```ts
+ * const targetOf = firstMatching(targets)
+ * targetOf({ app: "web" }, "shop", { team: "a" })?.name // => the target that would inject it
+ * ```
+ */
+export const firstMatching = (targets: ReadonlyArray<Instrumentation.TargetSpec>) => {
+  const enabled = targets.filter((t) => t.enabled)
+  return (podLabels: Labels, namespace: string, namespaceLabels: Labels | undefined): Instrumentation.TargetSpec | undefined =>
+    enabled.find((t) => podMatches(t, podLabels) && namespaceMatches(t, namespace, namespaceLabels))
+}
+
 /** One sentence for people (the CLI's explain); selector text and names only. */
 export const describe = (v: Verdict): string => {
   switch (v._tag) {

@@ -8,7 +8,7 @@ import { Resource } from "@whatap-operator/core"
 import type { ApiResource } from "../../ApiResource.ts"
 
 const withGeneration = new Set<string>([
-  "apps/Deployment", "apps/DaemonSet", "apps/StatefulSet", "apps/ReplicaSet",
+  "apps/Deployment", "apps/DaemonSet", "apps/StatefulSet", "apps/ReplicaSet", "policy/PodDisruptionBudget",
   "apiextensions.k8s.io/CustomResourceDefinition",
   ...Resource.kinds.map((kind) => `${Resource.group}/${kind}`)
 ])

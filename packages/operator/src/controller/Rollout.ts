@@ -1,0 +1,280 @@
+/**
+ * B3, the opt-in rollout restart, as pure decisions (`Restarts.ts` acts on them): whether
+ * a WhatapAgent asks for it, the hash of its instrumentation, which workloads own pods
+ * that need a restart, whether a restarted workload has rolled out or is failing, and
+ * whether a PodDisruptionBudget stands in the way.
+ *
+ * A pod needs a restart when the first enabled target that applies to it (as the webhook
+ * and the status counts read the selectors) would inject it and it was not injected
+ * (missed: created before the webhook or while it was down), or was injected with
+ * another language or agent version than that target now gives (stale). Pods the webhook
+ * refused on purpose (`whatap-apm-injected: "false"` with a reason, D8) are left alone:
+ * a restart would be refused the same way. A target's envs, config map or resources are
+ * not visible on a pod, so changing only those restarts nothing.
+ */
+import { createHash } from "node:crypto"
+import { Naming, Selector, type WhatapAgent } from "@whatap-operator/core"
+import { Inject } from "@whatap-operator/injector"
+import type { KubeObject } from "@whatap-operator/kube"
+import { Result } from "effect"
+
+type Json = Readonly<Record<string, unknown>>
+const record = (value: unknown): Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : {}
+const list = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
+const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0)
+const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined)
+
+export interface Settings {
+  readonly enabled: boolean
+  readonly maxConcurrent: number
+  /** Why the max-concurrent annotation was not used as written. */
+  readonly problem: string | undefined
+}
+
+const clip = (s: string): string => (s.length <= 64 ? s : `${s.slice(0, 64)}...`)
+
+/** What the WhatapAgent's annotations ask for (`Naming.rolloutRestart`). */
+export const settings = (agent: KubeObject.KubeObject): Settings => {
+  const annotations = agent.metadata.annotations ?? {}
+  const enabled = annotations[Naming.rolloutRestart.annotation] === Naming.rolloutRestart.enabled
+  const written = annotations[Naming.rolloutRestart.maxConcurrent]
+  if (written === undefined) return { enabled, maxConcurrent: 1, problem: undefined }
+  const limit = Naming.rolloutRestart.maxConcurrentLimit
+  const n = /^[1-9][0-9]{0,2}$/.test(written.trim()) ? Number(written.trim()) : Number.NaN
+  if (n >= 1 && n <= limit) return { enabled, maxConcurrent: n, problem: undefined }
+  return {
+    enabled,
+    maxConcurrent: 1,
+    problem: `annotation ${Naming.rolloutRestart.maxConcurrent}: ${JSON.stringify(clip(written))} is not a whole number from 1 to ${limit}; 1 is used`
+  }
+}
+
+const canonical = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(canonical)
+  if (typeof value !== "object" || value === null) return value
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value).sort()) out[key] = canonical((value as Json)[key])
+  return out
+}
+
+/** The instrumentation spec as stored, hashed (key order does not matter): restarts are made for one hash. */
+export const hash = (agent: KubeObject.KubeObject): string => {
+  const instrumentation = record(record(record(record(agent["spec"])["features"])["apm"])["instrumentation"])
+  return createHash("sha256").update(JSON.stringify(canonical(instrumentation))).digest("hex").slice(0, 16)
+}
+
+export type OwnerKind = "ReplicaSet" | "Deployment" | "StatefulSet" | "DaemonSet"
+
+/** A workload by kind, namespace and name (a ReplicaSet until it is resolved to its Deployment). */
+export interface Owner {
+  readonly kind: OwnerKind
+  readonly namespace: string
+  readonly name: string
+  /** A ReplicaSet's uid, from the pod's owner reference (its Deployment is remembered by it). */
+  readonly uid?: string | undefined
+}
+
+export const key = (owner: Owner): string => `${owner.kind} ${owner.namespace}/${owner.name}`
+
+export interface Candidate {
+  readonly owner: Owner
+  /** `ns/name` of its pods that need a restart, sorted. */
+  readonly pods: ReadonlyArray<string>
+  /** A pod made from a template restarted for this hash that still needs one: the restart did not help. */
+  readonly restartedPod: string | undefined
+  readonly stale: boolean
+}
+
+export interface Plan {
+  /** By namespace, kind and name. */
+  readonly candidates: ReadonlyArray<Candidate>
+  /** Pods that need a restart no Deployment, StatefulSet or DaemonSet owns (`ns/name: why`), sorted. */
+  readonly unrestartable: ReadonlyArray<string>
+}
+
+const ownerKinds: ReadonlyArray<string> = ["ReplicaSet", "StatefulSet", "DaemonSet"]
+
+const controllerOf = (pod: KubeObject.KubeObject): KubeObject.OwnerReference | undefined =>
+  (pod.metadata.ownerReferences ?? []).find((r) => r.controller === true)
+
+/** Which pods need a restart, grouped by the workload that owns them. */
+export const plan = (
+  agent: WhatapAgent.WhatapAgent,
+  operatorNamespace: string,
+  pods: ReadonlyArray<KubeObject.KubeObject>,
+  namespaceLabels: (name: string) => Readonly<Record<string, string>> | undefined,
+  instrumentationHash: string
+): Plan => {
+  const instrumentation = agent.spec.features.apm?.instrumentation
+  if (instrumentation === undefined || !instrumentation.enabled) return { candidates: [], unrestartable: [] }
+  const targetOf = Inject.firstMatchingTarget(instrumentation.targets ?? [])
+  const groups = new Map<string, { owner: Owner; pods: Array<string>; restartedPod: string | undefined; stale: boolean }>()
+  const unrestartable: Array<string> = []
+  for (const pod of pods) {
+    const namespace = pod.metadata.namespace ?? ""
+    if (pod.metadata.deletionTimestamp !== undefined) continue
+    const nsLabels = namespaceLabels(namespace)
+    if (Inject.isExcluded(namespace, nsLabels ?? {}, operatorNamespace)) continue
+    const target = targetOf(pod.metadata.labels ?? {}, namespace, nsLabels)
+    if (target === undefined) continue
+    const annotations = pod.metadata.annotations ?? {}
+    const injected = annotations[Naming.apmAnnotations.injected]
+    if (injected === "false" && annotations[Naming.apmAnnotations.reason] !== undefined) continue
+    const stale = injected === "true" &&
+      (annotations[Naming.apmAnnotations.language] !== target.language || annotations[Naming.apmAnnotations.version] !== Inject.agentVersion(target))
+    if (injected === "true" && !stale) continue
+    const name = `${namespace}/${pod.metadata.name ?? ""}`
+    const controller = controllerOf(pod)
+    if (controller === undefined || !ownerKinds.includes(controller.kind) || !controller.apiVersion.startsWith("apps/")) {
+      unrestartable.push(`${name}: ${controller === undefined ? "no controller owns it" : `owned by ${controller.kind} ${controller.name}, not a Deployment, StatefulSet or DaemonSet`}`)
+      continue
+    }
+    const owner: Owner = { kind: controller.kind as OwnerKind, namespace, name: controller.name, ...(controller.kind === "ReplicaSet" ? { uid: controller.uid } : {}) }
+    const group = groups.get(key(owner)) ?? { owner, pods: [], restartedPod: undefined, stale: false }
+    group.pods.push(name)
+    group.stale ||= stale
+    if (annotations[Naming.rolloutRestart.restartedFor] === instrumentationHash) group.restartedPod ??= name
+    groups.set(key(owner), group)
+  }
+  const candidates = [...groups.values()]
+    .map((g): Candidate => ({ owner: g.owner, pods: g.pods.sort(), restartedPod: g.restartedPod, stale: g.stale }))
+    .sort((a, b) => compare(a.owner.namespace, b.owner.namespace) || compare(a.owner.kind, b.owner.kind) || compare(a.owner.name, b.owner.name))
+  return { candidates, unrestartable: unrestartable.sort() }
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** The Deployment that controls a ReplicaSet, if one does. */
+export const deploymentOf = (replicaSet: KubeObject.KubeObject): Owner | undefined => {
+  const ref = (replicaSet.metadata.ownerReferences ?? []).find((r) => r.controller === true)
+  return ref !== undefined && ref.kind === "Deployment" && ref.apiVersion.startsWith("apps/")
+    ? { kind: "Deployment", namespace: replicaSet.metadata.namespace ?? "", name: ref.name }
+    : undefined
+}
+
+const template = (workload: KubeObject.KubeObject): Json => record(record(workload["spec"])["template"])
+
+/** The instrumentation hash the workload's pod template was last restarted for. */
+export const restartedFor = (workload: KubeObject.KubeObject): string | undefined =>
+  text(record(record(template(workload)["metadata"])["annotations"])[Naming.rolloutRestart.restartedFor])
+
+export const templateLabels = (workload: KubeObject.KubeObject): Readonly<Record<string, string>> => {
+  const labels = record(record(template(workload)["metadata"])["labels"])
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(labels)) if (typeof v === "string") out[k] = v
+  return out
+}
+
+/** Why changing the pod template would not replace the workload's pods, if it would not. */
+export const notRestartable = (kind: OwnerKind, workload: KubeObject.KubeObject): string | undefined => {
+  const spec = record(workload["spec"])
+  if (kind === "Deployment" && spec["paused"] === true) return "its rollout is paused"
+  const strategy = text(record(spec[kind === "Deployment" ? "strategy" : "updateStrategy"])["type"])
+  return strategy === "OnDelete" ? "its updateStrategy is OnDelete (pods change only when deleted)" : undefined
+}
+
+/** The strategic merge patch that restarts a workload's pods, recording the hash and the time. */
+export const restartPatch = (instrumentationHash: string, now: string): unknown => ({
+  spec: {
+    template: {
+      metadata: {
+        annotations: { [Naming.rolloutRestart.restartedFor]: instrumentationHash, [Naming.rolloutRestart.restartedAt]: now }
+      }
+    }
+  }
+})
+
+export type Progress =
+  | { readonly _tag: "Rolling"; readonly message: string }
+  | { readonly _tag: "Done" }
+  | { readonly _tag: "Failed"; readonly message: string }
+
+const observed = (workload: KubeObject.KubeObject): boolean => {
+  const status = record(workload["status"])
+  return status["observedGeneration"] !== undefined && count(status["observedGeneration"]) >= (workload.metadata.generation ?? 0)
+}
+
+/** How far a restarted workload has rolled out, read from its status as `kubectl rollout status` does. */
+export const progress = (kind: OwnerKind, workload: KubeObject.KubeObject): Progress => {
+  if (!observed(workload)) return { _tag: "Rolling", message: "waiting for its controller to observe the change" }
+  const spec = record(workload["spec"])
+  const status = record(workload["status"])
+  if (kind === "DaemonSet") {
+    const desired = count(status["desiredNumberScheduled"])
+    const updated = count(status["updatedNumberScheduled"])
+    const available = count(status["numberAvailable"])
+    if (updated < desired) return { _tag: "Rolling", message: `${updated}/${desired} nodes updated` }
+    if (available < desired) return { _tag: "Rolling", message: `${available}/${desired} nodes available` }
+    return { _tag: "Done" }
+  }
+  const replicas = spec["replicas"] === undefined ? 1 : count(spec["replicas"])
+  const deadline = list(status["conditions"]).some((c) => record(c)["type"] === "Progressing" && record(c)["reason"] === "ProgressDeadlineExceeded")
+  if (kind === "Deployment" && deadline) return { _tag: "Failed", message: "its rollout exceeded its progress deadline" }
+  const updated = count(status["updatedReplicas"])
+  if (updated < replicas) return { _tag: "Rolling", message: `${updated}/${replicas} replicas updated` }
+  if (kind === "StatefulSet") {
+    const current = text(status["currentRevision"])
+    if (current !== undefined && current !== text(status["updateRevision"])) return { _tag: "Rolling", message: "the update revision is not current yet" }
+    const ready = count(status["readyReplicas"])
+    return ready < replicas ? { _tag: "Rolling", message: `${ready}/${replicas} replicas ready` } : { _tag: "Done" }
+  }
+  const total = count(status["replicas"])
+  if (total > updated) return { _tag: "Rolling", message: `${total - updated} old replicas are pending termination` }
+  const available = count(status["availableReplicas"])
+  return available < replicas ? { _tag: "Rolling", message: `${available}/${replicas} replicas available` } : { _tag: "Done" }
+}
+
+/** Container states that mean the restarted pods will not come up by waiting. */
+const failingReasons: ReadonlyArray<string> = [
+  "CrashLoopBackOff",
+  "ImagePullBackOff",
+  "ErrImagePull",
+  "InvalidImageName",
+  "CreateContainerConfigError",
+  "CreateContainerError",
+  "RunContainerError"
+]
+
+/** A container of a restarted pod restarts this often: a crash loop, even between back-offs. */
+export const crashRestarts = 3
+
+/**
+ * The first pod made for this hash (sorted by name) whose init or app container crash-loops
+ * or cannot start, as a sentence; undefined when none does.
+ */
+export const crashOf = (pods: ReadonlyArray<KubeObject.KubeObject>, instrumentationHash: string): string | undefined => {
+  const restarted = pods
+    .filter((p) => p.metadata.annotations?.[Naming.rolloutRestart.restartedFor] === instrumentationHash && p.metadata.deletionTimestamp === undefined)
+    .sort((a, b) => compare(a.metadata.name ?? "", b.metadata.name ?? ""))
+  for (const pod of restarted) {
+    const status = record(pod["status"])
+    for (const statuses of [status["initContainerStatuses"], status["containerStatuses"]]) {
+      for (const c of list(statuses)) {
+        const container = record(c)
+        const waiting = text(record(record(container["state"])["waiting"])["reason"])
+        const restarts = count(container["restartCount"])
+        const name = `pod ${pod.metadata.namespace ?? ""}/${pod.metadata.name ?? ""}: container ${JSON.stringify(text(container["name"]) ?? "")}`
+        if (waiting !== undefined && failingReasons.includes(waiting)) return `${name} is in ${waiting} (restarted ${restarts} times)`
+        if (restarts >= crashRestarts) return `${name} restarted ${restarts} times`
+      }
+    }
+  }
+  return undefined
+}
+
+/**
+ * A PodDisruptionBudget of the workload's namespace that selects its pods and allows no
+ * disruption now (a budget the disruption controller has not counted yet allows none).
+ */
+export const blockingBudget = (budgets: ReadonlyArray<KubeObject.KubeObject>, labels: Readonly<Record<string, string>>): string | undefined => {
+  for (const budget of [...budgets].sort((a, b) => compare(a.metadata.name ?? "", b.metadata.name ?? ""))) {
+    const selector = Selector.fromLabelSelector(record(budget["spec"])["selector"])
+    // a selector the API server accepted but this reader does not: assume it selects the pods
+    const selects = Result.isFailure(selector) || Selector.matches(Selector.compile(selector.success), labels)
+    if (!selects) continue
+    const allowed = count(record(budget["status"])["disruptionsAllowed"])
+    if (allowed < 1) return `PodDisruptionBudget ${budget.metadata.namespace ?? ""}/${budget.metadata.name ?? ""} allows no disruption now`
+  }
+  return undefined
+}
