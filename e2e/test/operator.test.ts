@@ -8,12 +8,14 @@ import { layer } from "@effect/vitest"
 import { conformanceSpecs } from "./operator/conformance.ts"
 import { lifecycleSpecs } from "./operator/lifecycle.ts"
 import { resilienceSpecs } from "./operator/resilience.ts"
+import { rolloutSpecs } from "./operator/rollout.ts"
 import { webhookSpecs } from "./operator/webhook.ts"
 import * as Suite from "./operator/Suite.ts"
 
 layer(Suite.layer, { timeout: "5 minutes", excludeTestServices: true })("operator", (it) => {
   lifecycleSpecs(it)
   webhookSpecs(it)
+  rolloutSpecs(it)
   resilienceSpecs(it)
   conformanceSpecs(it)
 })

@@ -25,6 +25,7 @@ export * as Naming from "./Naming.ts";
 export * as Images from "./Images.ts";
 export * as Language from "./Language.ts";
 export * as Conditions from "./Conditions.ts";
+export * as RolloutRestart from "./RolloutRestart.ts";
 export * as Quantity from "./Quantity.ts";
 
 // module: Affinity
@@ -770,6 +771,18 @@ export declare const byKind: {
 };
 export declare const crdName: (kind: Kind) => string;
 
+// module: RolloutRestart
+export interface Problem {
+    readonly annotation: string;
+    readonly message: string;
+}
+export interface Settings {
+    readonly enabled: boolean;
+    readonly maxConcurrent: number;
+    readonly problems: ReadonlyArray<Problem>;
+}
+export declare const settings: (annotations: Readonly<Record<string, unknown>> | undefined) => Settings;
+
 // module: Scrape
 export declare const SecretKeySelector: Schema.Struct<{
     readonly name: Schema.String;
@@ -1124,6 +1137,7 @@ export declare const ruleDescriptions: {
     readonly port: "Ports are within 1-65535";
     readonly "image-reference": "Image references follow the OCI reference grammar";
     readonly "agent-name": "The WhatapAgent is named `whatap`";
+    readonly "rollout-restart": "The rollout restart's annotations hold values the operator reads";
     readonly "object-name": "Object names are DNS-1123 subdomains and namespaces DNS-1123 labels";
     readonly "host-port": "Addresses are host:port";
     readonly duration: "Durations follow the Prometheus duration grammar";

@@ -86,8 +86,13 @@ const crdCopies = Effect.gen(function*() {
     Effect.map(readText(join(source, file)), (content): Generated => ({ path: `deploy/chart/files/crds/${file}`, content })))
 })
 
-/** Files that `deploy/operator` keeps, each the render of the chart template of the same name. */
-export const operatorFiles: ReadonlyArray<string> = ["namespace.yaml", "rbac.yaml", "agents-rbac.yaml"]
+/** Files that `deploy/operator` keeps, each the render of the chart template of the same name (with these values). */
+export const operatorFiles: ReadonlyArray<{ readonly file: string; readonly set?: string }> = [
+  { file: "namespace.yaml" },
+  { file: "rbac.yaml" },
+  { file: "agents-rbac.yaml" },
+  { file: "rollout-restart-rbac.yaml", set: "rolloutRestart.enabled=true" }
+]
 
 /**
  * Every generated file with the content it must have: the CRD copies first (the renders
@@ -96,10 +101,10 @@ export const operatorFiles: ReadonlyArray<string> = ["namespace.yaml", "rbac.yam
 export const generated = Effect.fn("Helm.generated")(function*(dir: string) {
   const crds = yield* crdCopies
   const manifests: Generated = { path: "deploy/manifests/whatap-operator.yaml", content: header("all templates") + (yield* template(dir)) }
-  const operator = yield* Effect.forEach(operatorFiles, (file) =>
-    Effect.map(template(dir, ["--show-only", `templates/${file}`]), (content): Generated => ({
+  const operator = yield* Effect.forEach(operatorFiles, ({ file, set }) =>
+    Effect.map(template(dir, [...(set === undefined ? [] : ["--set", set]), "--show-only", `templates/${file}`]), (content): Generated => ({
       path: `deploy/operator/${file}`,
-      content: header(`templates/${file}`) + content
+      content: header(`templates/${file}${set === undefined ? "" : ` with ${set}`}`) + content
     })))
   return { crds, rendered: [manifests, ...operator] }
 })

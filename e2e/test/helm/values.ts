@@ -94,6 +94,17 @@ export const valuesSpecs = () => {
       assert.deepStrictEqual(Objects.find(checker, "RoleBinding", "whatap-operator-gpu-memory-check")["roleRef"], {
         apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "whatap-operator-gpu-memory-check"
       })
+      // The rollout restart's ClusterRole likewise exists only when asked for (B3).
+      assert.isFalse(existing.some((o) => Objects.metadataOf(o).name === "whatap-operator-rollout-restart"))
+      const restarts = yield* render("rolloutRestart.enabled=true")
+      assert.deepStrictEqual(Objects.find(restarts, "ClusterRole", "whatap-operator-rollout-restart")["rules"], [
+        { apiGroups: ["apps"], resources: ["deployments", "statefulsets", "daemonsets"], verbs: ["get", "patch"] },
+        { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get"] },
+        { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: ["list"] }
+      ])
+      assert.deepStrictEqual(Objects.find(restarts, "ClusterRoleBinding", "whatap-operator-rollout-restart")["subjects"], [
+        { kind: "ServiceAccount", name: "whatap-operator", namespace: "whatap-monitoring" }
+      ])
       const checkerEnv = Objects.containerOf(Objects.find(checker, "Deployment", "whatap-operator")).env ?? []
       assert.include(JSON.stringify(checkerEnv), `{"name":"ENABLED_WHATAP_DCGM_EXPORTER_MEMORY_CHECK","value":"true"}`)
       // The Node.js memory settings: on by default, and gone when emptied.

@@ -3,13 +3,16 @@
  * never show, applying and patching it, reading the objects the operator owns, counting
  * the operator's writes in the audit log.
  */
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
+import { parseAllDocuments } from "yaml"
 import { Effect } from "effect"
 import { Naming } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeObject } from "@whatap-operator/kube"
 import * as Audit from "../../src/Audit.ts"
 import { ControlPlane } from "../../src/ControlPlane.ts"
 import * as Manifests from "../../src/Manifests.ts"
+import * as Rbac from "./Rbac.ts"
 import { namespace, operatorUser } from "./Suite.ts"
 
 /** Never printed by the operator: the log, Event and status checks look for it. */
@@ -64,3 +67,8 @@ export const operatorWrites = (since: Date) =>
   })
 
 export const repoFile = (...parts: ReadonlyArray<string>) => join(Manifests.repoRoot, ...parts)
+
+/** The operator's RBAC rules as installed by the suite: deploy/operator/rbac.yaml and the rollout restart's. */
+export const operatorRules = (): ReadonlyArray<Rbac.Rule> =>
+  ["rbac.yaml", "rollout-restart-rbac.yaml"].flatMap((file) =>
+    Rbac.rulesOf(parseAllDocuments(readFileSync(repoFile("deploy", "operator", file), "utf8")).map((d) => d.toJS())))

@@ -34,7 +34,8 @@ export interface Shape {
 
 export class Suite extends Context.Service<Suite, Shape>()("@whatap-operator/e2e/operator/Suite") {}
 
-const deployFiles = (file: string) => file === "namespace.yaml" || file === "rbac.yaml" || file === "agents-rbac.yaml"
+/** Everything of deploy/operator: the rollout restart's ClusterRole too (the rollout spec uses it, the RBAC spec checks it). */
+const deployFiles = (file: string) => file.endsWith(".yaml")
 
 const setup = (primaryArgs: ReadonlyArray<string>) => Effect.gen(function*() {
   const plane = yield* ControlPlane

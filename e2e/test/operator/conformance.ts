@@ -4,10 +4,8 @@
  * operator's RBAC role is exactly what it used — no call was refused (a missing
  * permission), and every rule was exercised by some call (an unneeded permission).
  */
-import { readFileSync } from "node:fs"
 import { assert, type Vitest } from "@effect/vitest"
 import { Effect } from "effect"
-import { parseAllDocuments } from "yaml"
 import { ApiResource, KubeClient } from "@whatap-operator/kube"
 import * as Audit from "../../src/Audit.ts"
 import { ControlPlane } from "../../src/ControlPlane.ts"
@@ -41,7 +39,7 @@ export const conformanceSpecs = (it: It) => {
       const plane = yield* ControlPlane
       yield* Audit.flush(plane.auditLogPath, plane.kubeConfig)
       const events = yield* Audit.events(plane.auditLogPath, { user: operatorUser })
-      const rules = Rbac.rulesOf(parseAllDocuments(readFileSync(Cluster.repoFile("deploy", "operator", "rbac.yaml"), "utf8")).map((d) => d.toJS()))
+      const rules = Cluster.operatorRules()
       // Server-side apply of an absent object is a `patch` answered 201, authorized as `create` too.
       const created = events.filter((e) => e.verb === "patch" && e.responseStatus?.code === 201).map((e) => ({ ...e, verb: "create" }))
       const calls = Audit.calls([...events, ...created])

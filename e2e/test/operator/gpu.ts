@@ -12,10 +12,8 @@
  * this plane, and nothing in these specs may dial a kwok pod or node address (10.x);
  * its unit tests use the in-memory API server.
  */
-import { readFileSync } from "node:fs"
 import { assert, type Vitest } from "@effect/vitest"
 import { Duration, Effect } from "effect"
-import { parseAllDocuments } from "yaml"
 import { Naming } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeObject } from "@whatap-operator/kube"
 import * as Audit from "../../src/Audit.ts"
@@ -203,7 +201,7 @@ export const gpuSpecs = (it: It) => {
       const plane = yield* ControlPlane
       yield* Audit.flush(plane.auditLogPath, plane.kubeConfig)
       const events = yield* Audit.events(plane.auditLogPath, { user: operatorUser })
-      const rules = Rbac.rulesOf(parseAllDocuments(readFileSync(Cluster.repoFile("deploy", "operator", "rbac.yaml"), "utf8")).map((d) => d.toJS()))
+      const rules = Cluster.operatorRules()
       const calls = Audit.calls(events)
       assert.isTrue(calls.some((c) => c.resource === "nodes" && c.verb === "watch"), "the operator watches nodes")
       assert.deepStrictEqual(Rbac.unallowed(rules, calls), [])

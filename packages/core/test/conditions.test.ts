@@ -122,6 +122,11 @@ describe("Conditions.ready", () => {
     const r = Conditions.ready(at([available, { type: "NodeAgentReady", status: "False", reason: "ApplyFailed", message: "boom" }]))
     assert.deepStrictEqual([r.status, r.reason, r.message], ["False", "ComponentsNotReady", "not ready: NodeAgentReady (ApplyFailed)"])
   })
+  it("the opt-in rollout restart's condition is no component: a halted restart does not hold Ready back", () => {
+    const r = Conditions.ready(at([available, { type: "RolloutRestart", status: "False", reason: "Halted", message: "crash loop" }]))
+    assert.deepStrictEqual([r.status, r.reason], ["True", "Available"])
+    assert.notInclude(Conditions.componentTypes as ReadonlyArray<string>, "RolloutRestart")
+  })
   it("Unknown while a component is Unknown or none reported", () => {
     assert.strictEqual(Conditions.ready(at([{ type: "NodeAgentReady", status: "Unknown", reason: "Reconciling", message: "" }])).status, "Unknown")
     assert.strictEqual(Conditions.ready([]).status, "Unknown")

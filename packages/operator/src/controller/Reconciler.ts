@@ -7,7 +7,7 @@
  * runs the finalizer cleanup instead (`Finalize`).
  */
 import { Clock, Duration, Effect, Option, Redacted } from "effect"
-import { Conditions, Decode, Naming, Validate, type WhatapAgent } from "@whatap-operator/core"
+import { Conditions, Decode, Naming, RolloutRestart, Validate, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, type KubeObject } from "@whatap-operator/kube"
 import { OperatorConfig } from "../Config.ts"
 import * as Render from "../render/Render.ts"
@@ -24,7 +24,6 @@ import * as Monitors from "./Monitors.ts"
 import * as Outcomes from "./Outcomes.ts"
 import * as PodCounts from "./PodCounts.ts"
 import * as Restarts from "./Restarts.ts"
-import * as Rollout from "./Rollout.ts"
 import { ReconcileError } from "./ReconcileError.ts"
 import * as Status from "./Status.ts"
 import * as StatusWriter from "./StatusWriter.ts"
@@ -203,7 +202,7 @@ const rolloutStep = Effect.fn("Reconciler.rolloutStep")(function*(raw: KubeObjec
   const caches = yield* Caches
   const config = yield* OperatorConfig
   // the caches are read only while the restart is on (a pass without it costs nothing more)
-  const on = Rollout.settings(raw).enabled
+  const on = RolloutRestart.settings(raw.metadata.annotations).enabled
   const namespaces = new Map(on ? (yield* caches.namespaces.list).map((n) => [n.metadata.name ?? "", n.metadata.labels]) : [])
   return yield* Restarts.step({
     raw,

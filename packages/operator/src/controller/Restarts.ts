@@ -18,7 +18,7 @@
  * pods of each rolling workload.
  */
 import { Clock, Context, Effect, Layer, Result } from "effect"
-import { Conditions, Selector, type WhatapAgent } from "@whatap-operator/core"
+import { Conditions, RolloutRestart, Selector, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeError, type KubeObject } from "@whatap-operator/kube"
 import { EventRecorder } from "./Events.ts"
 import * as Rollout from "./Rollout.ts"
@@ -84,7 +84,7 @@ const plural = (n: number, one: string, many: string): string => `${n} ${n === 1
 export const step = Effect.fn("Restarts.step")(function*(input: Input) {
   const memory = yield* RolloutMemory
   const uid = input.raw.metadata.uid ?? input.raw.metadata.name ?? ""
-  const settings = Rollout.settings(input.raw)
+  const settings = RolloutRestart.settings(input.raw.metadata.annotations)
   if (!settings.enabled) {
     memory.agents.delete(uid)
     return { update: undefined, rolling: false } satisfies Step
@@ -94,7 +94,7 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
     type: "RolloutRestart",
     status,
     reason,
-    message: settings.problem === undefined ? message : `${message}; ${settings.problem}`,
+    message: [message, ...settings.problems.map((p) => `annotation ${p.annotation}: ${p.message}`)].join("; "),
     observedGeneration: generation
   })
   const instrumentation = input.agent.spec.features.apm?.instrumentation

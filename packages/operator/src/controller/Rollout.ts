@@ -4,6 +4,9 @@
  * that need a restart, whether a restarted workload has rolled out or is failing, and
  * whether a PodDisruptionBudget stands in the way.
  *
+ * Whether it is on, and how many workloads may roll at once, is core's
+ * `RolloutRestart.settings` of the WhatapAgent's annotations.
+ *
  * A pod needs a restart when the first enabled target that applies to it (as the webhook
  * and the status counts read the selectors) would inject it and it was not injected
  * (missed: created before the webhook or while it was down), or was injected with
@@ -24,31 +27,6 @@ const record = (value: unknown): Json =>
 const list = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
 const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0)
 const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined)
-
-export interface Settings {
-  readonly enabled: boolean
-  readonly maxConcurrent: number
-  /** Why the max-concurrent annotation was not used as written. */
-  readonly problem: string | undefined
-}
-
-const clip = (s: string): string => (s.length <= 64 ? s : `${s.slice(0, 64)}...`)
-
-/** What the WhatapAgent's annotations ask for (`Naming.rolloutRestart`). */
-export const settings = (agent: KubeObject.KubeObject): Settings => {
-  const annotations = agent.metadata.annotations ?? {}
-  const enabled = annotations[Naming.rolloutRestart.annotation] === Naming.rolloutRestart.enabled
-  const written = annotations[Naming.rolloutRestart.maxConcurrent]
-  if (written === undefined) return { enabled, maxConcurrent: 1, problem: undefined }
-  const limit = Naming.rolloutRestart.maxConcurrentLimit
-  const n = /^[1-9][0-9]{0,2}$/.test(written.trim()) ? Number(written.trim()) : Number.NaN
-  if (n >= 1 && n <= limit) return { enabled, maxConcurrent: n, problem: undefined }
-  return {
-    enabled,
-    maxConcurrent: 1,
-    problem: `annotation ${Naming.rolloutRestart.maxConcurrent}: ${JSON.stringify(clip(written))} is not a whole number from 1 to ${limit}; 1 is used`
-  }
-}
 
 const canonical = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(canonical)

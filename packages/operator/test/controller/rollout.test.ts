@@ -44,18 +44,6 @@ const pod = (name: string, owner: { kind: string; name: string; apiVersion?: str
 })
 
 describe("Rollout (pure)", () => {
-  it("reads the opt-in and the concurrency from the WhatapAgent's annotations", () => {
-    assert.deepStrictEqual(Rollout.settings(agentObject()), { enabled: false, maxConcurrent: 1, problem: undefined })
-    assert.deepStrictEqual(Rollout.settings(agentObject({ [R.annotation]: "enabled" })), { enabled: true, maxConcurrent: 1, problem: undefined })
-    assert.isFalse(Rollout.settings(agentObject({ [R.annotation]: "true" })).enabled)
-    assert.strictEqual(Rollout.settings(agentObject({ [R.annotation]: "enabled", [R.maxConcurrent]: " 3 " })).maxConcurrent, 3)
-    for (const bad of ["0", "51", "two", "1.5", "-1", ""]) {
-      const s = Rollout.settings(agentObject({ [R.annotation]: "enabled", [R.maxConcurrent]: bad }))
-      assert.strictEqual(s.maxConcurrent, 1, bad)
-      assert.include(s.problem ?? "", "is not a whole number from 1 to 50", bad)
-    }
-  })
-
   it("hashes the instrumentation as stored, whatever the key order", () => {
     const a = agentObject()
     const spec = a["spec"] as { features: { apm: { instrumentation: Record<string, unknown> } } }

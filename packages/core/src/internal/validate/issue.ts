@@ -24,6 +24,7 @@ export const ruleDescriptions = {
   "port": "Ports are within 1-65535",
   "image-reference": "Image references follow the OCI reference grammar",
   "agent-name": "The WhatapAgent is named `whatap`",
+  "rollout-restart": "The rollout restart's annotations hold values the operator reads",
   "object-name": "Object names are DNS-1123 subdomains and namespaces DNS-1123 labels",
   "host-port": "Addresses are host:port",
   "duration": "Durations follow the Prometheus duration grammar",

@@ -7,6 +7,7 @@ import type { LenientResource } from "../document.ts"
 import { dnsLabelErrors, labelKeyErrors, subdomainErrors } from "../../LabelSyntax.ts"
 import type { MonitorSpec, StaticEndpointSpec } from "../../Monitors.ts"
 import { byKind as names, type Kind } from "../../Resource.ts"
+import { settings } from "../../RolloutRestart.ts"
 import type { ObjectMeta } from "../../KubeTypes.ts"
 import type { WhatapAgent } from "../../WhatapAgent.ts"
 import { checkEndpoints, checkLabelSelector, checkNamespaceSelector, type TargetType } from "./endpoint.ts"
@@ -29,6 +30,11 @@ const checkAgentName = (metadata: L<ObjectMeta> | undefined): ReadonlyArray<Issu
   if (name === undefined || name === agentName) return []
   return [warning("agent-name", path, `WhatapAgent is named ${JSON.stringify(name)}; APM injection only reads the WhatapAgent named ${JSON.stringify(agentName)}, and the Go operator rejected any other name`)]
 }
+
+/** The opt-in rollout restart's annotations (B3): a value the operator would not read as written. */
+const checkRolloutRestart = (metadata: L<ObjectMeta> | undefined): ReadonlyArray<Issue> =>
+  settings(metadata?.annotations as Readonly<Record<string, unknown>> | undefined).problems.map((p) =>
+    warning("rollout-restart", ["metadata", "annotations", p.annotation], `annotation ${p.annotation}: ${p.message}`))
 
 /** What the API server checks before the schema: the name and, for namespaced kinds, the namespace. */
 const checkIdentity = (kind: Kind, metadata: L<ObjectMeta> | undefined): ReadonlyArray<Issue> => {
@@ -67,6 +73,7 @@ const agent = (resource: L<WhatapAgent>, context: Context): ReadonlyArray<Issue>
   const [instrumentation, instrumentationPath] = at(apm, "instrumentation", apmPath)
   return [
     ...checkAgentName(resource.metadata),
+    ...checkRolloutRestart(resource.metadata),
     ...checkCredentialsPort(...at(spec, "port", specPath)),
     ...checkCredentialsHost(...at(spec, "host", specPath)),
     ...checkK8sAgent(k8sAgent, k8sPath, context),
