@@ -52,7 +52,7 @@ export type { Credentials } from "./internal/inject/Credentials.ts"
 export { annotated as annotatedReasons, Reason, reasons } from "./internal/inject/Outcome.ts"
 export type { Outcome, TargetRef } from "./internal/inject/Outcome.ts"
 export type { Namespace, Verdict } from "./internal/inject/Targets.ts"
-export { describe as describeVerdict, firstMatching as firstMatchingTarget, matcher as targetMatcher } from "./internal/inject/Targets.ts"
+export { describe as describeVerdict, firstMatching as firstMatchingTarget } from "./internal/inject/Targets.ts"
 export { version as agentVersion } from "./internal/inject/InitContainer.ts"
 
 export interface Context {

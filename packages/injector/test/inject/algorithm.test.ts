@@ -149,14 +149,14 @@ describe("selector semantics (spec 5.3)", () => {
   // The operator's status counts match many pods with one compiled matcher; it must give
   // every verdict the admission gives.
   const listed = (cr: ReturnType<typeof targets>) => cr.spec.features.apm?.instrumentation?.targets ?? []
-  it("targetMatcher (the status counts) agrees with the admission on every row", () => {
+  it("firstMatchingTarget (the status counts, the rollout restart) agrees with the admission on every row", () => {
     for (const [name, podSelector, labels, expected] of podTable) {
-      const applies = Inject.targetMatcher(listed(targets(target("java", podSelector === undefined ? {} : { podSelector }))))
-      assert.strictEqual(applies(labels, "apps", {}), expected, `podSelector: ${name}`)
+      const targetOf = Inject.firstMatchingTarget(listed(targets(target("java", podSelector === undefined ? {} : { podSelector }))))
+      assert.strictEqual(targetOf(labels, "apps", {}) !== undefined, expected, `podSelector: ${name}`)
     }
     for (const [name, namespaceSelector, ns, expected] of namespaceTable) {
-      const applies = Inject.targetMatcher(listed(targets(target("java", { namespaceSelector }))))
-      assert.strictEqual(applies({ app: "web" }, ns.name, ns.labels), expected, `namespaceSelector: ${name}`)
+      const targetOf = Inject.firstMatchingTarget(listed(targets(target("java", { namespaceSelector }))))
+      assert.strictEqual(targetOf({ app: "web" }, ns.name, ns.labels) !== undefined, expected, `namespaceSelector: ${name}`)
     }
   })
 })

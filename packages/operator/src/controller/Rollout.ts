@@ -20,6 +20,7 @@ import { Naming, Selector, type WhatapAgent } from "@whatap-operator/core"
 import { Inject } from "@whatap-operator/injector"
 import type { KubeObject } from "@whatap-operator/kube"
 import { Result } from "effect"
+import * as PodCounts from "./PodCounts.ts"
 
 type Json = Readonly<Record<string, unknown>>
 const record = (value: unknown): Json =>
@@ -86,16 +87,9 @@ export const plan = (
 ): Plan => {
   const instrumentation = agent.spec.features.apm?.instrumentation
   if (instrumentation === undefined || !instrumentation.enabled) return { candidates: [], unrestartable: [] }
-  const targetOf = Inject.firstMatchingTarget(instrumentation.targets ?? [])
   const groups = new Map<string, { owner: Owner; pods: Array<string>; restartedPod: string | undefined; stale: boolean }>()
   const unrestartable: Array<string> = []
-  for (const pod of pods) {
-    const namespace = pod.metadata.namespace ?? ""
-    if (pod.metadata.deletionTimestamp !== undefined) continue
-    const nsLabels = namespaceLabels(namespace)
-    if (Inject.isExcluded(namespace, nsLabels ?? {}, operatorNamespace)) continue
-    const target = targetOf(pod.metadata.labels ?? {}, namespace, nsLabels)
-    if (target === undefined) continue
+  for (const { pod, namespace, target } of PodCounts.matched(instrumentation, operatorNamespace, pods, namespaceLabels)) {
     const annotations = pod.metadata.annotations ?? {}
     const injected = annotations[Naming.apmAnnotations.injected]
     if (injected === "false" && annotations[Naming.apmAnnotations.reason] !== undefined) continue

@@ -161,6 +161,11 @@ const missed = (deployment: string, n = 0): KubeObject.KubeObject => {
   return { ...p, metadata: { ...p.metadata, labels: { app: "cart", workload: deployment } } }
 }
 
+const namespaces: ReadonlyArray<KubeObject.KubeObject> = [
+  { apiVersion: "v1", kind: "Namespace", metadata: { name: Support.namespace } },
+  { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } }
+]
+
 const restartedFor = (name: string, kind = ApiResource.Deployment) =>
   Effect.map(Support.stored(kind, name, "shop"), (o) =>
     Option.isNone(o) ? undefined : ((o.value["spec"] as { template: { metadata?: { annotations?: Record<string, string> } } }).template.metadata?.annotations?.[R.restartedFor]))
@@ -184,8 +189,7 @@ describe("Restarts (reconciler, in-memory API server)", () => {
       Effect.gen(function*() {
         const memory = yield* KubeMemory
         yield* memory.seed([
-          { apiVersion: "v1", kind: "Namespace", metadata: { name: Support.namespace } },
-          { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } },
+          ...namespaces,
           workload("Deployment", "a"), replicaSet("a"), missed("a"),
           workload("Deployment", "b"), replicaSet("b"), missed("b"),
           agentObject({ [R.annotation]: "enabled" })
@@ -245,8 +249,7 @@ describe("Restarts (reconciler, in-memory API server)", () => {
         const memory = yield* KubeMemory
         const kube = yield* KubeClient
         yield* memory.seed([
-          { apiVersion: "v1", kind: "Namespace", metadata: { name: Support.namespace } },
-          { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } },
+          ...namespaces,
           { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "a-budget", namespace: "shop" }, spec: { selector: { matchLabels: { workload: "a" } } }, status: { disruptionsAllowed: 0 } },
           workload("Deployment", "a"), replicaSet("a"), missed("a"),
           workload("Deployment", "b"), replicaSet("b"), missed("b"),
@@ -308,8 +311,7 @@ describe("Restarts (reconciler, in-memory API server)", () => {
       Effect.gen(function*() {
         const memory = yield* KubeMemory
         yield* memory.seed([
-          { apiVersion: "v1", kind: "Namespace", metadata: { name: Support.namespace } },
-          { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } },
+          ...namespaces,
           workload("StatefulSet", "db"),
           { ...missed("db"), metadata: { ...missed("db").metadata, name: "db-0", ownerReferences: [{ apiVersion: "apps/v1", kind: "StatefulSet", name: "db", uid: "uid-db", controller: true }] } },
           agentObject({ [R.annotation]: "enabled" })
@@ -328,8 +330,7 @@ describe("Restarts (reconciler, in-memory API server)", () => {
       Effect.gen(function*() {
         const memory = yield* KubeMemory
         yield* memory.seed([
-          { apiVersion: "v1", kind: "Namespace", metadata: { name: Support.namespace } },
-          { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } },
+          ...namespaces,
           workload("Deployment", "a"), replicaSet("a"), missed("a"),
           agentObject()
         ])

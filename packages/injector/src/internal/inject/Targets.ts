@@ -112,26 +112,10 @@ export const select = (
 }
 
 /**
- * Whether some enabled target applies to a pod, for many pods at once (the operator's
- * status counts), with the selectors `verdict` uses: one that does not compile is matched
- * literally there and here, so the counts agree with what the webhook injects.
- *
- * @example
- * ```ts
- * const selects = matcher(targets)
- * selects({ app: "web" }, "shop", { team: "a" }) // => true when a target selects it
- * ```
- */
-export const matcher = (targets: ReadonlyArray<Instrumentation.TargetSpec>) => {
-  const enabled = targets.filter((t) => t.enabled)
-  return (podLabels: Labels, namespace: string, namespaceLabels: Labels | undefined): boolean =>
-    enabled.some((t) => podMatches(t, podLabels) && namespaceMatches(t, namespace, namespaceLabels))
-}
-
-/**
- * The first enabled target that applies to a pod, with `matcher`'s reading of selectors
- * and namespace labels (the operator's rollout restart compares it with what a pod was
- * injected with).
+ * The first enabled target that applies to a pod, for many pods at once (the operator's
+ * status counts and rollout restart), with the selectors `verdict` uses: one that does not
+ * compile is matched literally there and here, so the counts agree with what the webhook
+ * injects. Namespace labels the caller does not know read as none.
  *
  * @example
  * ```ts
