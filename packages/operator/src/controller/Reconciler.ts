@@ -210,7 +210,8 @@ const rolloutStep = Effect.fn("Reconciler.rolloutStep")(function*(raw: KubeObjec
     operatorNamespace: config.namespace,
     pods: on ? yield* caches.pods.list : [],
     namespaceLabels: (name) => namespaces.get(name),
-    webhookReady: facts.webhookConfigured && facts.certificate.valid
+    webhookReady: facts.webhookConfigured && facts.certificate.valid,
+    current: Conditions.find(StatusWriter.currentConditions(raw), "RolloutRestart")
   })
 })
 

@@ -18,7 +18,7 @@
  * pods of each rolling workload.
  */
 import { Clock, Context, Effect, Layer, Result } from "effect"
-import { Conditions, RolloutRestart, Selector, type WhatapAgent } from "@whatap-operator/core"
+import { Conditions, Naming, RolloutRestart, Selector, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeError, type KubeObject } from "@whatap-operator/kube"
 import { EventRecorder } from "./Events.ts"
 import * as Rollout from "./Rollout.ts"
@@ -29,18 +29,33 @@ export const candidateReads = 20
 /** While workloads roll, look again this soon. */
 export const requeueSeconds = 5
 
+/** A workload a budget held back is read again after this long, not on every pass. */
+export const budgetRecheckSeconds = 30
+
+interface Rolling {
+  readonly owner: Rollout.Owner
+  /** The instrumentation hash it was restarted for. */
+  readonly hash: string
+}
+
 interface AgentMemory {
-  hash: string | undefined
+  hash: string
   /** Rolling workloads, by `Rollout.key`. */
-  readonly rolling: Map<string, Rollout.Owner>
+  readonly rolling: Map<string, Rolling>
   /** Restarted and rolled out for `hash`. */
   readonly done: Set<string>
+  /** Workloads a template change would not roll, with why (for `hash`). */
+  readonly skipped: Map<string, string>
+  /** Workloads a pod claimed were restarted for `hash` whose template says otherwise. */
+  readonly notAdopted: Set<string>
+  /** Workloads a budget held back: when to read them again, and the budget. */
+  readonly held: Map<string, { readonly until: number; readonly why: string }>
   halted: string | undefined
 }
 
 export interface Memory {
   readonly agents: Map<string, AgentMemory>
-  /** A ReplicaSet's uid to its Deployment, or null when none controls it. */
+  /** A ReplicaSet's uid to its Deployment, or null when none controls it (or it is gone). */
   readonly replicaSets: Map<string, Rollout.Owner | null>
 }
 
@@ -65,6 +80,8 @@ export interface Input {
   readonly namespaceLabels: (name: string) => Readonly<Record<string, string>> | undefined
   /** The webhook is installed and its certificate trusted: restarted pods can be injected. */
   readonly webhookReady: boolean
+  /** The RolloutRestart condition the CR holds (a halt outlives the leader that made it). */
+  readonly current: Conditions.Condition | undefined
 }
 
 export interface Step {
@@ -79,6 +96,22 @@ const shown = (items: ReadonlyArray<string>, max = 5): string =>
   items.length <= max ? items.join(", ") : `${items.slice(0, max).join(", ")} and ${items.length - max} more`
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`
+
+const haltPrefix = (hash: string) => `stopped (instrumentation ${hash}): `
+const haltSuffix = "; nothing more is restarted until the instrumentation changes"
+
+/** The reason a stored Halted condition gives for this hash (a new leader keeps the halt). */
+const storedHalt = (current: Conditions.Condition | undefined, hash: string): string | undefined => {
+  if (current?.reason !== "Halted") return undefined
+  const message = current.message ?? ""
+  const prefix = haltPrefix(hash)
+  const end = message.indexOf(haltSuffix)
+  return message.startsWith(prefix) && end > prefix.length ? message.slice(prefix.length, end) : undefined
+}
+
+/** A denied call: the chart value that grants the restart's ClusterRole is missing. */
+const rbacHalt = (what: string) =>
+  `the operator may not ${what}: install it with the chart value rolloutRestart.enabled=true, which grants that`
 
 /** One pass of the rollout restart for one WhatapAgent. */
 export const step = Effect.fn("Restarts.step")(function*(input: Input) {
@@ -97,21 +130,29 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
     message: [message, ...settings.problems.map((p) => `annotation ${p.annotation}: ${p.message}`)].join("; "),
     observedGeneration: generation
   })
+  if (input.raw.metadata.name !== Naming.agentName) {
+    memory.agents.delete(uid)
+    return { update: condition("False", "Halted", `only the WhatapAgent named ${JSON.stringify(Naming.agentName)} restarts workloads: the webhook injects by its targets alone`), rolling: false } satisfies Step
+  }
   const instrumentation = input.agent.spec.features.apm?.instrumentation
   if (instrumentation === undefined || !instrumentation.enabled) {
     memory.agents.delete(uid)
     return { update: condition("True", "Completed", "APM instrumentation is off: no workload needs a restart"), rolling: false } satisfies Step
   }
   const hash = Rollout.hash(input.raw)
-  const mine = memory.agents.get(uid) ?? { hash, rolling: new Map(), done: new Set(), halted: undefined }
+  const known = memory.agents.get(uid)
+  const mine: AgentMemory = known ?? { hash, rolling: new Map(), done: new Set(), skipped: new Map(), notAdopted: new Set(), held: new Map(), halted: storedHalt(input.current, hash) }
   memory.agents.set(uid, mine)
   if (mine.hash !== hash) {
-    // a new instrumentation: what was done or halted was for the old one; what rolls still counts against the limit
+    // a new instrumentation: what was done, skipped or halted was for the old one; what rolls still counts against the limit
     mine.hash = hash
     mine.done.clear()
+    mine.skipped.clear()
+    mine.notAdopted.clear()
+    mine.held.clear()
     mine.halted = undefined
   }
-  const halted = (message: string) => condition("False", "Halted", `stopped (instrumentation ${hash}): ${message}; nothing more is restarted until the instrumentation changes`)
+  const halted = (message: string) => condition("False", "Halted", `${haltPrefix(hash)}${message}${haltSuffix}`)
   if (mine.halted !== undefined) return { update: halted(mine.halted), rolling: false } satisfies Step
   if (!input.webhookReady) {
     return { update: condition("False", "Restarting", "waiting for the webhook (configuration installed, certificate trusted) before restarting workloads"), rolling: true } satisfies Step
@@ -119,62 +160,81 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
 
   const kube = yield* KubeClient
   const events = yield* EventRecorder
-  const halt = Effect.fn("Restarts.halt")(function*(message: string) {
+  const now = yield* Clock.currentTimeMillis
+  const halt = Effect.fn("Restarts.halt")(function*(message: string, failed?: string) {
     mine.halted = message
+    // the failed workload holds no slot: a new instrumentation restarts it like any other
+    if (failed !== undefined) mine.rolling.delete(failed)
     yield* events.record(input.raw, "Warning", "RolloutRestartHalted", `rollout restart stopped: ${message}`)
     yield* Effect.logWarning(`rollout restart stopped: ${message}`)
     return { update: halted(message), rolling: false } satisfies Step
   })
-  const read = (owner: Rollout.Owner) =>
-    kube.get(resourceOf(owner), owner.name, { namespace: owner.namespace }).pipe(
-      Effect.map(Result.succeed),
-      Effect.catchTag("KubeError", (e) => Effect.succeed(Result.fail(e)))
-    )
+  const attempt = <A>(effect: Effect.Effect<A, KubeError>) =>
+    effect.pipe(Effect.map(Result.succeed), Effect.catchTag("KubeError", (e) => Effect.succeed(Result.fail(e))))
+  const read = (owner: Rollout.Owner) => attempt(kube.get(resourceOf(owner), owner.name, { namespace: owner.namespace }))
   const notes: Array<string> = []
 
   // 1. the workloads rolling now: finished, still rolling, or failing
-  for (const [k, owner] of [...mine.rolling]) {
-    const live = yield* read(owner)
+  for (const [k, entry] of [...mine.rolling]) {
+    const live = yield* read(entry.owner)
     if (Result.isFailure(live)) {
+      if (live.failure.reason === "Forbidden") return yield* halt(rbacHalt(`read ${resourceOf(entry.owner).plural} (${k})`))
       if (notFound(live.failure)) mine.rolling.delete(k)
-      else notes.push(`${k} could not be read: ${live.failure.message}`)
+      else notes.push(`${k} could not be read (${live.failure.reason})`)
       continue
     }
-    const progress = Rollout.progress(owner.kind, live.success)
-    if (progress._tag === "Failed") return yield* halt(`${k}: ${progress.message}`)
-    const crash = yield* crashOf(kube, owner, live.success, hash)
-    if (crash !== undefined) return yield* halt(`${k}: ${crash}`)
-    if (progress._tag === "Done") {
+    const progress = Rollout.progress(entry.owner.kind, live.success, now)
+    const crash = progress._tag === "Failed" ? undefined : yield* crashOf(kube, entry.owner, live.success, entry.hash)
+    const failure = progress._tag === "Failed" ? progress.message : crash
+    if (failure !== undefined) {
+      // a restart made for an earlier instrumentation that failed: no halt for this one, the workload is a candidate again
+      if (entry.hash !== hash) mine.rolling.delete(k)
+      else return yield* halt(`${k}: ${failure}`, k)
+    } else if (entry.hash === hash && Rollout.restartedFor(live.success) !== hash) {
+      // followed because a pod claimed this hash, but its template was never restarted for it: restart it like any other
       mine.rolling.delete(k)
-      if (Rollout.restartedFor(live.success) === hash) mine.done.add(k)
+      mine.notAdopted.add(k)
+    } else if (progress._tag === "Done") {
+      mine.rolling.delete(k)
+      if (entry.hash === hash) mine.done.add(k)
     } else notes.push(`${k}: ${progress.message}`)
   }
 
   // 2. the pods that need a restart, by workload (a ReplicaSet resolved to its Deployment)
   const plan = Rollout.plan(input.agent, input.operatorNamespace, input.pods, input.namespaceLabels, hash)
   const unrestartable = [...plan.unrestartable]
-  const candidates = new Map<string, { owner: Rollout.Owner; pods: Array<string>; restartedPod: string | undefined; stale: boolean }>()
+  const resolve = (owner: Rollout.Owner) => owner.kind === "ReplicaSet" ? deploymentOf(kube, memory, owner) : Effect.succeed<Resolved>(owner)
+  const candidates = new Map<string, { owner: Rollout.Owner; pods: Array<string>; missed: number; restartedPod: string | undefined }>()
+  let unread = 0
   for (const candidate of plan.candidates) {
-    const owner = candidate.owner.kind === "ReplicaSet" ? yield* deploymentOf(kube, memory, candidate.owner) : candidate.owner
+    const owner = yield* resolve(candidate.owner)
+    if (owner === "forbidden") return yield* halt(rbacHalt("read replicasets"))
+    if (owner === "unread") {
+      unread++
+      continue
+    }
     if (owner === undefined) {
       for (const pod of candidate.pods) unrestartable.push(`${pod}: owned by ReplicaSet ${candidate.owner.name}, which no Deployment controls`)
       continue
     }
-    if (owner === "unread") {
-      notes.push(`ReplicaSet ${candidate.owner.namespace}/${candidate.owner.name} could not be read`)
-      continue
-    }
     const k = Rollout.key(owner)
-    const group = candidates.get(k) ?? { owner, pods: [], restartedPod: undefined, stale: false }
+    const group = candidates.get(k) ?? { owner, pods: [], missed: 0, restartedPod: undefined }
     group.pods.push(...candidate.pods)
+    group.missed += candidate.missed
     group.restartedPod ??= candidate.restartedPod
-    group.stale ||= candidate.stale
     candidates.set(k, group)
   }
+  // workloads already restarted for this hash (by an earlier leader, or a lost reply) are followed before any other starts
+  for (const owner of plan.restarted) {
+    const resolved = yield* resolve(owner)
+    if (typeof resolved !== "object") continue
+    const k = Rollout.key(resolved)
+    if (candidates.has(k) && !mine.rolling.has(k) && !mine.done.has(k) && !mine.notAdopted.has(k)) mine.rolling.set(k, { owner: resolved, hash })
+  }
   for (const [k, group] of candidates) {
-    // new pods of a restart for this instrumentation that are still not instrumented: the webhook did not inject them
+    // new pods of a restart for this instrumentation that are still not injected: the webhook did not inject them
     if (group.restartedPod !== undefined && !mine.rolling.has(k)) {
-      return yield* halt(`${k} was restarted, but its pod ${group.restartedPod} is still not instrumented as the targets say (see \`whatapctl explain --pod\` and \`whatapctl doctor\`)`)
+      return yield* halt(`${k} was restarted, but its pod ${group.restartedPod} is still not instrumented (see \`whatapctl explain --pod\` and \`whatapctl doctor\`)`)
     }
   }
 
@@ -182,9 +242,19 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
   const waiting: Array<string> = []
   const budgets = new Map<string, ReadonlyArray<KubeObject.KubeObject>>()
   let reads = 0
-  const now = Conditions.formatTime(yield* Clock.currentTimeMillis)
+  const stamp = Conditions.formatTime(now)
   for (const [k, group] of candidates) {
     if (mine.rolling.has(k) || mine.done.has(k)) continue
+    const skipped = mine.skipped.get(k)
+    if (skipped !== undefined) {
+      for (const pod of group.pods) unrestartable.push(`${pod}: ${k} is not restarted, ${skipped}`)
+      continue
+    }
+    const held = mine.held.get(k)
+    if (held !== undefined && held.until > now) {
+      waiting.push(`${k} (${held.why})`)
+      continue
+    }
     if (mine.rolling.size >= settings.maxConcurrent || reads >= settings.maxConcurrent + candidateReads) {
       waiting.push(k)
       continue
@@ -192,56 +262,60 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
     reads++
     const live = yield* read(group.owner)
     if (Result.isFailure(live)) {
-      if (!notFound(live.failure)) notes.push(`${k} could not be read: ${live.failure.message}`)
+      if (live.failure.reason === "Forbidden") return yield* halt(rbacHalt(`read ${resourceOf(group.owner).plural} (${k})`))
+      if (!notFound(live.failure)) unread++
       continue
     }
     if (Rollout.restartedFor(live.success) === hash) {
-      // restarted for this instrumentation already (by an earlier leader): follow it
-      mine.rolling.set(k, group.owner)
+      mine.rolling.set(k, { owner: group.owner, hash })
       continue
     }
     const why = Rollout.notRestartable(group.owner.kind, live.success)
     if (why !== undefined) {
+      mine.skipped.set(k, why)
       for (const pod of group.pods) unrestartable.push(`${pod}: ${k} is not restarted, ${why}`)
       continue
     }
-    const inNamespace = budgets.get(group.owner.namespace) ?? (yield* kube.list(ApiResource.PodDisruptionBudget, { namespace: group.owner.namespace }).pipe(
-      Effect.map((l) => l.items),
-      Effect.catchTag("KubeError", (e) => Effect.as(Effect.sync(() => notes.push(`the PodDisruptionBudgets of ${group.owner.namespace} could not be read: ${e.message}`)), undefined))
-    ))
-    if (inNamespace === undefined) {
-      waiting.push(k)
-      continue
+    const namespace = group.owner.namespace
+    if (!budgets.has(namespace)) {
+      const listed = yield* attempt(kube.list(ApiResource.PodDisruptionBudget, { namespace }))
+      if (Result.isFailure(listed)) {
+        if (listed.failure.reason === "Forbidden") return yield* halt(rbacHalt("list poddisruptionbudgets"))
+        unread++
+        continue
+      }
+      budgets.set(namespace, listed.success.items)
     }
-    budgets.set(group.owner.namespace, inNamespace)
-    const blocking = Rollout.blockingBudget(inNamespace, Rollout.templateLabels(live.success))
+    const blocking = Rollout.blockingBudget(budgets.get(namespace) ?? [], Rollout.templateLabels(live.success))
     if (blocking !== undefined) {
+      mine.held.set(k, { until: now + budgetRecheckSeconds * 1000, why: blocking })
       waiting.push(`${k} (${blocking})`)
       continue
     }
-    const patched = yield* kube.patch(resourceOf(group.owner), group.owner.name, { type: "strategic", body: Rollout.restartPatch(hash, now) }, { namespace: group.owner.namespace }).pipe(
-      Effect.map(Result.succeed),
-      Effect.catchTag("KubeError", (e) => Effect.succeed(Result.fail(e)))
-    )
+    mine.held.delete(k)
+    const patched = yield* attempt(kube.patch(resourceOf(group.owner), group.owner.name, { type: "strategic", body: Rollout.restartPatch(hash, stamp) }, { namespace }))
     if (Result.isFailure(patched)) {
-      if (patched.failure.reason === "Forbidden") {
-        return yield* halt(`the operator may not patch ${resourceOf(group.owner).plural} (${k}): install it with the chart value rolloutRestart.enabled=true, which grants that`)
-      }
-      if (!notFound(patched.failure)) notes.push(`${k} could not be restarted: ${patched.failure.message}`)
+      if (patched.failure.reason === "Forbidden") return yield* halt(rbacHalt(`patch ${resourceOf(group.owner).plural} (${k})`))
+      if (!notFound(patched.failure)) unread++
       continue
     }
-    mine.rolling.set(k, group.owner)
-    const what = group.stale ? "were instrumented with another language or agent version than the targets now give" : "were not instrumented"
-    yield* events.record(input.raw, "Normal", "RolloutRestart", `restarted ${k}: ${plural(group.pods.length, "pod", "pods")} ${what} (${shown(group.pods)})`)
+    mine.rolling.set(k, { owner: group.owner, hash })
+    const stale = group.pods.length - group.missed
+    const what = [
+      ...(group.missed > 0 ? [`${plural(group.missed, "pod was", "pods were")} not instrumented`] : []),
+      ...(stale > 0 ? [`${plural(stale, "pod carries", "pods carry")} another language or agent version than the targets give`] : [])
+    ].join(", ")
+    yield* events.record(input.raw, "Normal", "RolloutRestart", `restarted ${k}: ${what} (${shown(group.pods)})`)
     yield* Effect.logInfo(`rollout restart: restarted ${k}`)
   }
+  if (unread > 0) notes.push(`${plural(unread, "workload", "workloads")} could not be read or restarted this time (tried again)`)
 
   const tail = [
-    ...(notes.length > 0 ? [`; ${notes.join("; ")}`] : []),
+    ...(notes.length > 0 ? [`; ${shown(notes)}`] : []),
     ...(unrestartable.length > 0 ? [`; not restarted: ${shown(unrestartable.sort())}`] : [])
   ].join("")
   const done = plural(mine.done.size, "workload", "workloads")
-  if (mine.rolling.size > 0 || waiting.length > 0) {
+  if (mine.rolling.size > 0 || waiting.length > 0 || unread > 0) {
     const rolling = mine.rolling.size > 0 ? `; rolling: ${shown([...mine.rolling.keys()].sort())}` : ""
     const queued = waiting.length > 0 ? `; waiting: ${shown(waiting)}` : ""
     return {
@@ -251,12 +325,14 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
   }
   return {
     update: condition("True", "Completed", `${done} restarted and rolled out for this instrumentation; no pod waits for a restart${tail}`),
-    rolling: notes.length > 0
+    rolling: false
   } satisfies Step
 })
 
-/** The Deployment of a ReplicaSet (remembered by uid), undefined when none controls it, "unread" on an API error. */
-const deploymentOf = (kube: KubeClient["Service"], memory: Memory, replicaSet: Rollout.Owner) =>
+type Resolved = Rollout.Owner | undefined | "unread" | "forbidden"
+
+/** The Deployment of a ReplicaSet (remembered by uid): undefined when none controls it, "unread" on an API error. */
+const deploymentOf = (kube: KubeClient["Service"], memory: Memory, replicaSet: Rollout.Owner): Effect.Effect<Resolved> =>
   Effect.gen(function*() {
     const remembered = replicaSet.uid === undefined ? undefined : memory.replicaSets.get(replicaSet.uid)
     if (remembered !== undefined) return remembered ?? undefined
@@ -264,7 +340,13 @@ const deploymentOf = (kube: KubeClient["Service"], memory: Memory, replicaSet: R
       Effect.map(Result.succeed),
       Effect.catchTag("KubeError", (e) => Effect.succeed(Result.fail(e)))
     )
-    if (Result.isFailure(live)) return notFound(live.failure) ? undefined : "unread" as const
+    if (Result.isFailure(live)) {
+      if (live.failure.reason === "Forbidden") return "forbidden" as const
+      if (!notFound(live.failure)) return "unread" as const
+      // gone: its pods go with it; not read again
+      if (replicaSet.uid !== undefined) memory.replicaSets.set(replicaSet.uid, null)
+      return undefined
+    }
     const owner = Rollout.deploymentOf(live.success)
     // a ReplicaSet's controller does not change; a replaced one has a new uid
     if (live.success.metadata.uid !== undefined) memory.replicaSets.set(live.success.metadata.uid, owner ?? null)

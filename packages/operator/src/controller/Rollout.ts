@@ -60,9 +60,14 @@ export interface Candidate {
   readonly owner: Owner
   /** `ns/name` of its pods that need a restart, sorted. */
   readonly pods: ReadonlyArray<string>
-  /** A pod made from a template restarted for this hash that still needs one: the restart did not help. */
+  /** How many of them were not injected (the rest carry another language or agent version). */
+  readonly missed: number
+  /**
+   * A pod made from a template restarted for this hash that was still not injected: the
+   * restart did not help. (A stale pod made for this hash is no such sign: a namespace's
+   * labels may have moved it to another target since.)
+   */
   readonly restartedPod: string | undefined
-  readonly stale: boolean
 }
 
 export interface Plan {
@@ -70,12 +75,25 @@ export interface Plan {
   readonly candidates: ReadonlyArray<Candidate>
   /** Pods that need a restart no Deployment, StatefulSet or DaemonSet owns (`ns/name: why`), sorted. */
   readonly unrestartable: ReadonlyArray<string>
+  /**
+   * The owners of matched pods made from a template restarted for this hash (by namespace,
+   * kind and name): a new leader follows these workloads before restarting others.
+   */
+  readonly restarted: ReadonlyArray<Owner>
 }
 
 const ownerKinds: ReadonlyArray<string> = ["ReplicaSet", "StatefulSet", "DaemonSet"]
 
 const controllerOf = (pod: KubeObject.KubeObject): KubeObject.OwnerReference | undefined =>
   (pod.metadata.ownerReferences ?? []).find((r) => r.controller === true)
+
+const ownerOf = (controller: KubeObject.OwnerReference | undefined, namespace: string): Owner | undefined =>
+  controller === undefined || !ownerKinds.includes(controller.kind) || !controller.apiVersion.startsWith("apps/")
+    ? undefined
+    : { kind: controller.kind as OwnerKind, namespace, name: controller.name, ...(controller.kind === "ReplicaSet" ? { uid: controller.uid } : {}) }
+
+const byOwner = (a: Owner, b: Owner): number =>
+  compare(a.namespace, b.namespace) || compare(a.kind, b.kind) || compare(a.name, b.name)
 
 /** Which pods need a restart, grouped by the workload that owns them. */
 export const plan = (
@@ -86,33 +104,38 @@ export const plan = (
   instrumentationHash: string
 ): Plan => {
   const instrumentation = agent.spec.features.apm?.instrumentation
-  if (instrumentation === undefined || !instrumentation.enabled) return { candidates: [], unrestartable: [] }
-  const groups = new Map<string, { owner: Owner; pods: Array<string>; restartedPod: string | undefined; stale: boolean }>()
+  if (instrumentation === undefined || !instrumentation.enabled) return { candidates: [], unrestartable: [], restarted: [] }
+  const groups = new Map<string, { owner: Owner; pods: Array<string>; missed: number; restartedPod: string | undefined }>()
+  const restarted = new Map<string, Owner>()
   const unrestartable: Array<string> = []
   for (const { pod, namespace, target } of PodCounts.matched(instrumentation, operatorNamespace, pods, namespaceLabels)) {
     const annotations = pod.metadata.annotations ?? {}
+    const controller = controllerOf(pod)
+    const owner = ownerOf(controller, namespace)
+    const madeForHash = annotations[Naming.rolloutRestart.restartedFor] === instrumentationHash
+    if (owner !== undefined && madeForHash) restarted.set(key(owner), owner)
     const injected = annotations[Naming.apmAnnotations.injected]
     if (injected === "false" && annotations[Naming.apmAnnotations.reason] !== undefined) continue
     const stale = injected === "true" &&
       (annotations[Naming.apmAnnotations.language] !== target.language || annotations[Naming.apmAnnotations.version] !== Inject.agentVersion(target))
     if (injected === "true" && !stale) continue
     const name = `${namespace}/${pod.metadata.name ?? ""}`
-    const controller = controllerOf(pod)
-    if (controller === undefined || !ownerKinds.includes(controller.kind) || !controller.apiVersion.startsWith("apps/")) {
+    if (owner === undefined) {
       unrestartable.push(`${name}: ${controller === undefined ? "no controller owns it" : `owned by ${controller.kind} ${controller.name}, not a Deployment, StatefulSet or DaemonSet`}`)
       continue
     }
-    const owner: Owner = { kind: controller.kind as OwnerKind, namespace, name: controller.name, ...(controller.kind === "ReplicaSet" ? { uid: controller.uid } : {}) }
-    const group = groups.get(key(owner)) ?? { owner, pods: [], restartedPod: undefined, stale: false }
+    const group = groups.get(key(owner)) ?? { owner, pods: [], missed: 0, restartedPod: undefined }
     group.pods.push(name)
-    group.stale ||= stale
-    if (annotations[Naming.rolloutRestart.restartedFor] === instrumentationHash) group.restartedPod ??= name
+    if (!stale) {
+      group.missed++
+      if (madeForHash) group.restartedPod ??= name
+    }
     groups.set(key(owner), group)
   }
   const candidates = [...groups.values()]
-    .map((g): Candidate => ({ owner: g.owner, pods: g.pods.sort(), restartedPod: g.restartedPod, stale: g.stale }))
-    .sort((a, b) => compare(a.owner.namespace, b.owner.namespace) || compare(a.owner.kind, b.owner.kind) || compare(a.owner.name, b.owner.name))
-  return { candidates, unrestartable: unrestartable.sort() }
+    .map((g): Candidate => ({ owner: g.owner, pods: g.pods.sort(), missed: g.missed, restartedPod: g.restartedPod }))
+    .sort((a, b) => byOwner(a.owner, b.owner))
+  return { candidates, unrestartable: unrestartable.sort(), restarted: [...restarted.values()].sort(byOwner) }
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
@@ -142,6 +165,9 @@ export const templateLabels = (workload: KubeObject.KubeObject): Readonly<Record
 export const notRestartable = (kind: OwnerKind, workload: KubeObject.KubeObject): string | undefined => {
   const spec = record(workload["spec"])
   if (kind === "Deployment" && spec["paused"] === true) return "its rollout is paused"
+  const partition = kind === "StatefulSet" ? partitionOf(workload) : undefined
+  const replicas = spec["replicas"] === undefined ? 1 : count(spec["replicas"])
+  if (partition !== undefined && partition >= replicas) return `its partition (${partition}) holds every pod back`
   const strategy = text(record(spec[kind === "Deployment" ? "strategy" : "updateStrategy"])["type"])
   return strategy === "OnDelete" ? "its updateStrategy is OnDelete (pods change only when deleted)" : undefined
 }
@@ -167,34 +193,64 @@ const observed = (workload: KubeObject.KubeObject): boolean => {
   return status["observedGeneration"] !== undefined && count(status["observedGeneration"]) >= (workload.metadata.generation ?? 0)
 }
 
-/** How far a restarted workload has rolled out, read from its status as `kubectl rollout status` does. */
-export const progress = (kind: OwnerKind, workload: KubeObject.KubeObject): Progress => {
-  if (!observed(workload)) return { _tag: "Rolling", message: "waiting for its controller to observe the change" }
+/**
+ * How long a StatefulSet or DaemonSet may take to roll out after its restart (they have no
+ * progress deadline of their own; a Deployment's `progressDeadlineSeconds` is its own).
+ */
+export const deadlineSeconds = 600
+
+const partitionOf = (workload: KubeObject.KubeObject): number | undefined => {
+  const strategy = record(record(workload["spec"])["updateStrategy"])
+  const partition = record(strategy["rollingUpdate"])["partition"]
+  return typeof partition === "number" && partition > 0 ? partition : undefined
+}
+
+const rolling = (kind: OwnerKind, workload: KubeObject.KubeObject, now: number, message: string): Progress => {
+  if (kind === "Deployment") return { _tag: "Rolling", message }
+  const at = Date.parse(text(record(record(template(workload)["metadata"])["annotations"])[Naming.rolloutRestart.restartedAt]) ?? "")
+  return Number.isFinite(at) && now - at > deadlineSeconds * 1000
+    ? { _tag: "Failed", message: `it has not rolled out within ${deadlineSeconds / 60} minutes of its restart (${message})` }
+    : { _tag: "Rolling", message }
+}
+
+/**
+ * How far a restarted workload has rolled out, read from its status as `kubectl rollout
+ * status` does (a StatefulSet's partition included); a StatefulSet or DaemonSet still
+ * rolling `deadlineSeconds` after its restart has failed.
+ */
+export const progress = (kind: OwnerKind, workload: KubeObject.KubeObject, now: number): Progress => {
+  if (!observed(workload)) return rolling(kind, workload, now, "waiting for its controller to observe the change")
   const spec = record(workload["spec"])
   const status = record(workload["status"])
   if (kind === "DaemonSet") {
     const desired = count(status["desiredNumberScheduled"])
     const updated = count(status["updatedNumberScheduled"])
     const available = count(status["numberAvailable"])
-    if (updated < desired) return { _tag: "Rolling", message: `${updated}/${desired} nodes updated` }
-    if (available < desired) return { _tag: "Rolling", message: `${available}/${desired} nodes available` }
+    if (updated < desired) return rolling(kind, workload, now, `${updated}/${desired} nodes updated`)
+    if (available < desired) return rolling(kind, workload, now, `${available}/${desired} nodes available`)
     return { _tag: "Done" }
   }
   const replicas = spec["replicas"] === undefined ? 1 : count(spec["replicas"])
   const deadline = list(status["conditions"]).some((c) => record(c)["type"] === "Progressing" && record(c)["reason"] === "ProgressDeadlineExceeded")
   if (kind === "Deployment" && deadline) return { _tag: "Failed", message: "its rollout exceeded its progress deadline" }
   const updated = count(status["updatedReplicas"])
-  if (updated < replicas) return { _tag: "Rolling", message: `${updated}/${replicas} replicas updated` }
   if (kind === "StatefulSet") {
-    const current = text(status["currentRevision"])
-    if (current !== undefined && current !== text(status["updateRevision"])) return { _tag: "Rolling", message: "the update revision is not current yet" }
     const ready = count(status["readyReplicas"])
-    return ready < replicas ? { _tag: "Rolling", message: `${ready}/${replicas} replicas ready` } : { _tag: "Done" }
+    if (ready < replicas) return rolling(kind, workload, now, `${ready}/${replicas} replicas ready`)
+    const partition = partitionOf(workload)
+    if (partition !== undefined) {
+      // kubectl: a partitioned roll out is complete once the pods above the partition are updated
+      return updated < replicas - partition ? rolling(kind, workload, now, `${updated}/${replicas - partition} replicas above the partition updated`) : { _tag: "Done" }
+    }
+    const current = text(status["currentRevision"])
+    if (current !== undefined && current !== text(status["updateRevision"])) return rolling(kind, workload, now, "the update revision is not current yet")
+    return { _tag: "Done" }
   }
+  if (updated < replicas) return rolling(kind, workload, now, `${updated}/${replicas} replicas updated`)
   const total = count(status["replicas"])
-  if (total > updated) return { _tag: "Rolling", message: `${total - updated} old replicas are pending termination` }
+  if (total > updated) return rolling(kind, workload, now, `${total - updated} old replicas are pending termination`)
   const available = count(status["availableReplicas"])
-  return available < replicas ? { _tag: "Rolling", message: `${available}/${replicas} replicas available` } : { _tag: "Done" }
+  return available < replicas ? rolling(kind, workload, now, `${available}/${replicas} replicas available`) : { _tag: "Done" }
 }
 
 /** Container states that mean the restarted pods will not come up by waiting. */

@@ -11,6 +11,8 @@ import { Decode, Naming, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, KubeClient, KubeMemory, type KubeObject } from "@whatap-operator/kube"
 import { Caches } from "../../src/controller/Caches.ts"
 import * as Reconciler from "../../src/controller/Reconciler.ts"
+import * as Restarts from "../../src/controller/Restarts.ts"
+import { RolloutMemory } from "../../src/controller/Restarts.ts"
 import * as Rollout from "../../src/controller/Rollout.ts"
 import * as Support from "./support.ts"
 
@@ -72,31 +74,50 @@ describe("Rollout (pure)", () => {
     ]
     const plan = Rollout.plan(agent, Support.namespace, pods, () => ({}), "h1")
     assert.deepStrictEqual(plan.candidates, [
-      { owner: { kind: "ReplicaSet", namespace: "shop", name: "cart-7d9", uid: "uid-cart-7d9" }, pods: ["shop/cart-7d9-a", "shop/cart-7d9-c"], restartedPod: undefined, stale: true },
-      { owner: { kind: "StatefulSet", namespace: "shop", name: "db" }, pods: ["shop/db-0"], restartedPod: "shop/db-0", stale: false }
+      { owner: { kind: "ReplicaSet", namespace: "shop", name: "cart-7d9", uid: "uid-cart-7d9" }, pods: ["shop/cart-7d9-a", "shop/cart-7d9-c"], missed: 1, restartedPod: undefined },
+      { owner: { kind: "StatefulSet", namespace: "shop", name: "db" }, pods: ["shop/db-0"], missed: 1, restartedPod: "shop/db-0" }
     ])
+    assert.deepStrictEqual(plan.restarted, [{ kind: "StatefulSet", namespace: "shop", name: "db" }])
+    // a stale pod made for this hash is no sign of a failed restart (labels may have moved it to another target)
+    const moved = Rollout.plan(agent, Support.namespace, [pod("web-0", { kind: "StatefulSet", name: "web" }, { [A.injected]: "true", [A.language]: "java", [A.version]: "2.2.50", [R.restartedFor]: "h1" })], () => ({}), "h1")
+    assert.deepStrictEqual(moved.candidates.map((c) => [c.missed, c.restartedPod]), [[0, undefined]])
     assert.deepStrictEqual(plan.unrestartable, [
       "shop/bare: no controller owns it",
       "shop/batch: owned by Job nightly, not a Deployment, StatefulSet or DaemonSet"
     ])
     const off = decoded({ ...agentObject(), spec: { ...(agentObject()["spec"] as object), features: { apm: { instrumentation: { enabled: false } } } } })
-    assert.deepStrictEqual(Rollout.plan(off, Support.namespace, pods, () => ({}), "h1"), { candidates: [], unrestartable: [] })
+    assert.deepStrictEqual(Rollout.plan(off, Support.namespace, pods, () => ({}), "h1"), { candidates: [], unrestartable: [], restarted: [] })
   })
 
   it("reads a rollout's progress as kubectl rollout status does", () => {
+    const T = Date.UTC(2026, 11, 1, 12, 0, 0)
+    const progress = (kind: Rollout.OwnerKind, w: KubeObject.KubeObject) => Rollout.progress(kind, w, T)
     const deployment = (status: Record<string, unknown>, spec: Record<string, unknown> = { replicas: 2 }): KubeObject.KubeObject =>
       ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", generation: 2 }, spec, status })
-    assert.strictEqual(Rollout.progress("Deployment", deployment({ observedGeneration: 1 }))._tag, "Rolling")
-    assert.deepStrictEqual(Rollout.progress("Deployment", deployment({ observedGeneration: 2, updatedReplicas: 1, replicas: 2 })), { _tag: "Rolling", message: "1/2 replicas updated" })
-    assert.deepStrictEqual(Rollout.progress("Deployment", deployment({ observedGeneration: 2, updatedReplicas: 2, replicas: 3, availableReplicas: 2 })), { _tag: "Rolling", message: "1 old replicas are pending termination" })
-    assert.deepStrictEqual(Rollout.progress("Deployment", deployment({ observedGeneration: 2, updatedReplicas: 2, replicas: 2, availableReplicas: 2 })), { _tag: "Done" })
-    assert.strictEqual(Rollout.progress("Deployment", deployment({ observedGeneration: 2, conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }] }))._tag, "Failed")
+    assert.strictEqual(progress("Deployment", deployment({ observedGeneration: 1 }))._tag, "Rolling")
+    assert.deepStrictEqual(progress("Deployment", deployment({ observedGeneration: 2, updatedReplicas: 1, replicas: 2 })), { _tag: "Rolling", message: "1/2 replicas updated" })
+    assert.deepStrictEqual(progress("Deployment", deployment({ observedGeneration: 2, updatedReplicas: 2, replicas: 3, availableReplicas: 2 })), { _tag: "Rolling", message: "1 old replicas are pending termination" })
+    assert.deepStrictEqual(progress("Deployment", deployment({ observedGeneration: 2, updatedReplicas: 2, replicas: 2, availableReplicas: 2 })), { _tag: "Done" })
+    assert.strictEqual(progress("Deployment", deployment({ observedGeneration: 2, conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }] }))._tag, "Failed")
     const sts = (status: Record<string, unknown>): KubeObject.KubeObject => ({ apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "s", generation: 1 }, spec: { replicas: 1 }, status })
-    assert.strictEqual(Rollout.progress("StatefulSet", sts({ observedGeneration: 1, updatedReplicas: 1, readyReplicas: 1, currentRevision: "a", updateRevision: "b" }))._tag, "Rolling")
-    assert.strictEqual(Rollout.progress("StatefulSet", sts({ observedGeneration: 1, updatedReplicas: 1, readyReplicas: 1, currentRevision: "b", updateRevision: "b" }))._tag, "Done")
+    assert.strictEqual(progress("StatefulSet", sts({ observedGeneration: 1, updatedReplicas: 1, readyReplicas: 1, currentRevision: "a", updateRevision: "b" }))._tag, "Rolling")
+    assert.strictEqual(progress("StatefulSet", sts({ observedGeneration: 1, updatedReplicas: 1, readyReplicas: 1, currentRevision: "b", updateRevision: "b" }))._tag, "Done")
     const ds = (status: Record<string, unknown>): KubeObject.KubeObject => ({ apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "x", generation: 1 }, spec: {}, status })
-    assert.deepStrictEqual(Rollout.progress("DaemonSet", ds({ observedGeneration: 1, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 2 })), { _tag: "Rolling", message: "2/3 nodes available" })
-    assert.strictEqual(Rollout.progress("DaemonSet", ds({ observedGeneration: 1, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 }))._tag, "Done")
+    assert.deepStrictEqual(progress("DaemonSet", ds({ observedGeneration: 1, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 2 })), { _tag: "Rolling", message: "2/3 nodes available" })
+    assert.strictEqual(progress("DaemonSet", ds({ observedGeneration: 1, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 }))._tag, "Done")
+    // a partitioned StatefulSet is done once the pods above the partition are updated (kubectl)
+    const partitioned = (status: Record<string, unknown>): KubeObject.KubeObject =>
+      ({ apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "p", generation: 1 }, spec: { replicas: 4, updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 2 } } }, status })
+    assert.strictEqual(progress("StatefulSet", partitioned({ observedGeneration: 1, readyReplicas: 4, updatedReplicas: 1, currentRevision: "a", updateRevision: "b" }))._tag, "Rolling")
+    assert.strictEqual(progress("StatefulSet", partitioned({ observedGeneration: 1, readyReplicas: 4, updatedReplicas: 2, currentRevision: "a", updateRevision: "b" }))._tag, "Done")
+    // a StatefulSet or DaemonSet still rolling ten minutes after its restart has failed; a Deployment has its own deadline
+    const restartedAt = (minutesAgo: number) => new Date(T - minutesAgo * 60_000).toISOString()
+    const stuck = (kind: string, minutesAgo: number): KubeObject.KubeObject =>
+      ({ apiVersion: "apps/v1", kind, metadata: { name: "s", generation: 2 }, spec: { replicas: 1, template: { metadata: { annotations: { [R.restartedAt]: restartedAt(minutesAgo) } } } }, status: { observedGeneration: 2, readyReplicas: 0, desiredNumberScheduled: 1 } })
+    assert.strictEqual(progress("StatefulSet", stuck("StatefulSet", 9))._tag, "Rolling")
+    assert.include(JSON.stringify(progress("StatefulSet", stuck("StatefulSet", 11))), "has not rolled out within 10 minutes of its restart")
+    assert.strictEqual(progress("DaemonSet", stuck("DaemonSet", 11))._tag, "Failed")
+    assert.strictEqual(progress("Deployment", stuck("Deployment", 60))._tag, "Rolling")
   })
 
   it("finds a crash loop only among the pods made for this instrumentation", () => {
@@ -128,6 +149,8 @@ describe("Rollout (pure)", () => {
     assert.include(Rollout.notRestartable("StatefulSet", w({ updateStrategy: { type: "OnDelete" } })) ?? "", "OnDelete")
     assert.include(Rollout.notRestartable("DaemonSet", w({ updateStrategy: { type: "OnDelete" } })) ?? "", "OnDelete")
     assert.isUndefined(Rollout.notRestartable("Deployment", w({ strategy: { type: "RollingUpdate" } })))
+    assert.strictEqual(Rollout.notRestartable("StatefulSet", w({ replicas: 2, updateStrategy: { rollingUpdate: { partition: 2 } } })), "its partition (2) holds every pod back")
+    assert.isUndefined(Rollout.notRestartable("StatefulSet", w({ replicas: 3, updateStrategy: { rollingUpdate: { partition: 2 } } })))
   })
 })
 
@@ -203,7 +226,7 @@ describe("Restarts (reconciler, in-memory API server)", () => {
         assert.strictEqual(rolling?.reason, "Restarting")
         assert.include(rolling?.message ?? "", "rolling: Deployment shop/a")
         assert.include(rolling?.message ?? "", "waiting: Deployment shop/b")
-        assert.deepStrictEqual(yield* events("RolloutRestart"), ["restarted Deployment shop/a: 1 pod were not instrumented (shop/a-1-0)"])
+        assert.deepStrictEqual(yield* events("RolloutRestart"), ["restarted Deployment shop/a: 1 pod was not instrumented (shop/a-1-0)"])
         // still rolling: nothing more
         yield* pass
         assert.isUndefined(yield* restartedFor("b"))
@@ -231,9 +254,18 @@ describe("Restarts (reconciler, in-memory API server)", () => {
         const memory = yield* KubeMemory
         const hash = Rollout.hash(yield* Support.agent)
         const p = missed("c")
-        yield* memory.seed([workload("Deployment", "c"), replicaSet("c"), { ...p, metadata: { ...p.metadata, annotations: { [R.restartedFor]: hash } } }])
+        // Deployment c was restarted for this instrumentation (its template says so), has rolled out, yet its new pod was not injected
+        const c = workload("Deployment", "c")
+        const spec = c["spec"] as { template: { metadata: Record<string, unknown> } }
+        yield* memory.seed([
+          { ...c, spec: { ...spec, template: { ...spec.template, metadata: { ...spec.template.metadata, annotations: { [R.restartedFor]: hash } } } } },
+          replicaSet("c"),
+          { ...p, metadata: { ...p.metadata, annotations: { [R.restartedFor]: hash } } }
+        ])
         yield* podCached("c-1-0")
+        yield* rolledOut("c")
         yield* Support.clearWrites
+        yield* pass
         yield* pass
         const halted = yield* rolloutCondition
         assert.strictEqual(halted?.reason, "Halted")
@@ -283,6 +315,11 @@ describe("Restarts (reconciler, in-memory API server)", () => {
         assert.isUndefined(yield* restartedFor("a"))
         assert.isUndefined(yield* restartedFor("d"))
         assert.strictEqual((yield* events("RolloutRestartHalted")).length, 1)
+        // a new leader (its memory empty) keeps the halt the condition records
+        ;(yield* RolloutMemory).agents.clear()
+        yield* pass
+        assert.strictEqual((yield* rolloutCondition)?.message, halted?.message)
+        assert.isUndefined(yield* restartedFor("a"))
       }))
 
     it.effect("a new instrumentation lifts the halt; turning the restart off removes the condition", () =>
@@ -294,8 +331,9 @@ describe("Restarts (reconciler, in-memory API server)", () => {
         yield* kube.patch(ApiResource.WhatapAgent, Naming.agentName, { type: "merge", body: { spec: { features: { apm: { instrumentation: { targets } } } } } })
         yield* pass
         const hash = Rollout.hash(yield* Support.agent)
-        // b still rolls (its crash counted for the old instrumentation), so a waits for the one slot
+        // the halt is lifted; b's failure holds no slot, so a (its budget free now) rolls
         assert.strictEqual((yield* rolloutCondition)?.reason, "Restarting")
+        assert.strictEqual(yield* restartedFor("a"), hash)
         yield* rolledOut("b")
         yield* kube.delete(ApiResource.Pod, "b-1-9", { namespace: "shop" })
         yield* pass
@@ -325,6 +363,60 @@ describe("Restarts (reconciler, in-memory API server)", () => {
       }))
   })
 
+  layer(Support.layer, { excludeTestServices: true })("without the RBAC to read", (it) => {
+    it.effect("a refused read of a ReplicaSet stops the rollout and names the chart value too", () =>
+      Effect.gen(function*() {
+        const memory = yield* KubeMemory
+        yield* memory.seed([...namespaces, workload("Deployment", "a"), replicaSet("a"), missed("a"), agentObject({ [R.annotation]: "enabled" })])
+        yield* memory.failNext({ verb: "get", resource: ApiResource.ReplicaSet, reason: "Forbidden", times: 10 })
+        yield* pass
+        yield* pass
+        const halted = yield* rolloutCondition
+        assert.strictEqual(halted?.reason, "Halted")
+        assert.include(halted?.message ?? "", "may not read replicasets: install it with the chart value rolloutRestart.enabled=true")
+      }))
+  })
+
+  layer(Support.layer, { excludeTestServices: true })("many workloads a restart cannot roll", (it) => {
+    it.effect("are read once and do not starve the one after them", () =>
+      Effect.gen(function*() {
+        const memory = yield* KubeMemory
+        const onDelete = Array.from({ length: 24 }, (_, i) => `a${String(i).padStart(2, "0")}`)
+        const statefulPod = (name: string) => ({ ...missed(name), metadata: { ...missed(name).metadata, name: `${name}-0`, ownerReferences: [{ apiVersion: "apps/v1", kind: "StatefulSet", name, uid: `uid-${name}`, controller: true }] } })
+        yield* memory.seed([
+          ...namespaces,
+          ...onDelete.flatMap((name) => [workload("StatefulSet", name, { updateStrategy: { type: "OnDelete" } }), statefulPod(name)]),
+          workload("StatefulSet", "zz"), statefulPod("zz"),
+          agentObject({ [R.annotation]: "enabled" })
+        ])
+        yield* podCached("zz-0")
+        for (let i = 0; i < 4 && (yield* restartedFor("zz", ApiResource.StatefulSet)) === undefined; i++) yield* pass
+        assert.isDefined(yield* restartedFor("zz", ApiResource.StatefulSet))
+        const message = (yield* rolloutCondition)?.message ?? ""
+        assert.include(message, "not restarted: shop/a00-0: StatefulSet shop/a00 is not restarted, its updateStrategy is OnDelete")
+        yield* memory.clearCalls
+        yield* pass
+        const reads = (yield* memory.calls).filter((c) => c.resource === "statefulsets.apps" && c.verb === "get")
+        assert.deepStrictEqual(reads.map((c) => c.name), ["zz"], "only the rolling one is read again")
+      }))
+
+    it.effect("only the WhatapAgent named whatap restarts workloads", () =>
+      Effect.gen(function*() {
+        const raw = agentObject({ [R.annotation]: "enabled" })
+        const step = yield* Restarts.step({
+          raw: { ...raw, metadata: { ...raw.metadata, name: "other", uid: "other" } },
+          agent: decoded(raw),
+          operatorNamespace: Support.namespace,
+          pods: [],
+          namespaceLabels: () => undefined,
+          webhookReady: true,
+          current: undefined
+        })
+        assert.strictEqual(step.update?.reason, "Halted")
+        assert.include(step.update?.message ?? "", `only the WhatapAgent named "whatap" restarts workloads`)
+      }))
+  })
+
   layer(Support.layer, { excludeTestServices: true })("not opted in", (it) => {
     it.effect("restarts nothing and writes no RolloutRestart condition", () =>
       Effect.gen(function*() {
@@ -339,7 +431,7 @@ describe("Restarts (reconciler, in-memory API server)", () => {
         assert.isUndefined(yield* restartedFor("a"))
         assert.isUndefined(yield* rolloutCondition)
         const calls = yield* memory.calls
-        assert.isFalse(calls.some((c) => c.resource === "replicasets" || c.resource === "poddisruptionbudgets"), "no read for a restart that is off")
+        assert.isFalse(calls.some((c) => c.resource.startsWith("replicasets") || c.resource.startsWith("poddisruptionbudgets")), "no read for a restart that is off")
       }))
   })
 })
