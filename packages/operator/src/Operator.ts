@@ -66,7 +66,7 @@ const lead = (config: OperatorConfig["Service"], current: Ref.Ref<Option.Option<
     )
   })
 
-const serveProbes = (options: Options, current: Ref.Ref<Option.Option<Caches["Service"]>>, webhookServing: Ref.Ref<boolean>) =>
+const serveProbes = (options: Options, current: Ref.Ref<Option.Option<Caches["Service"]>>, webhookServing: Ref.Ref<Webhook.Serving>) =>
   Effect.gen(function*() {
     const readiness = Readiness.check(current, webhookServing)
     if (options.probes !== undefined) {
@@ -86,17 +86,17 @@ const serveProbes = (options: Options, current: Ref.Ref<Option.Option<Caches["Se
 export const run = (options: Options, stop: Effect.Effect<string> = Effect.never) =>
   Effect.gen(function*() {
     const current = yield* Ref.make(Option.none<Caches["Service"]>())
-    const webhookServing = yield* Ref.make(options.config.webhookServer === undefined)
+    const webhookServing = yield* Ref.make<Webhook.Serving>(options.config.webhookServer === undefined ? { serving: true, why: "" } : Webhook.notServedYet)
     yield* (yield* Redactor).register([Redacted.value(options.config.credentials.license)])
     const stopping = Effect.flatMap(stop, (why) => Effect.logInfo(`${why}: shutting down`))
     // The stop signal is watched from the first moment: a SIGTERM during start-up is a clean stop too.
     yield* Effect.raceFirst(
       Effect.gen(function*() {
         yield* serveProbes(options, current, webhookServing)
-        yield* Webhook.serve
-        yield* Ref.set(webhookServing, true)
         yield* Effect.logInfo(`starting in namespace ${options.config.namespace} as ${options.config.identity}`)
-        return yield* lead(options.config, current)
+        // side by side: a replica waiting for a usable webhook certificate still campaigns,
+        // so that its reconcile can repair the Secret; a webhook failure (a taken port) ends both
+        return yield* Effect.all([Effect.andThen(Webhook.serve(webhookServing), Effect.never), lead(options.config, current)], { concurrency: "unbounded", discard: true })
       }),
       stopping
     )

@@ -9,15 +9,17 @@ import type { Caches } from "../controller/Caches.ts"
 import type * as LeaderElection from "./LeaderElection.ts"
 import * as Metrics from "./Metrics.ts"
 import type { Readiness } from "./ProbeServer.ts"
+import type * as Webhook from "../webhook/Webhook.ts"
 
 /**
  * Ready when the admission webhooks are served (when this replica serves them: the API
  * server may send it admissions as soon as it is ready) and, on the leader, every watch
  * is synced and watching; a standby with its webhooks up is ready.
  */
-export const check = (current: Ref.Ref<Option.Option<Caches["Service"]>>, webhookServing: Ref.Ref<boolean>): Effect.Effect<Readiness> =>
+export const check = (current: Ref.Ref<Option.Option<Caches["Service"]>>, webhooks: Ref.Ref<Webhook.Serving>): Effect.Effect<Readiness> =>
   Effect.gen(function*() {
-    if (!(yield* Ref.get(webhookServing))) return { ready: false, checks: ["webhooks: not served yet (waiting for the API server and the certificate Secret)"] }
+    const serving = yield* Ref.get(webhooks)
+    if (!serving.serving) return { ready: false, checks: [`webhooks: ${serving.why}`] }
     const caches = yield* Ref.get(current)
     if (Option.isNone(caches)) return { ready: true, checks: ["standby: waiting for the leader election lease"] }
     const checks = yield* Effect.forEach(caches.value.all, (w) =>

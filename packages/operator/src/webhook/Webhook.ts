@@ -7,7 +7,7 @@
  * leader renews or replaces it. The WhatapAgent `whatap` and the namespaces' labels come
  * from watch caches: no API call per admission.
  */
-import { Effect, Metric, Option, Schedule, Schema, Stream } from "effect"
+import { Effect, Metric, Option, Queue, Ref, Result, Schedule, Schema, Stream } from "effect"
 import { Decode, Naming, type WhatapAgent } from "@whatap-operator/core"
 import { AdmissionServer, type Inject, PodAdmission, Validating } from "@whatap-operator/injector"
 import { ApiResource, Informer, KubeError, type KubeObject } from "@whatap-operator/kube"
@@ -110,8 +110,22 @@ const untilReachable = Schedule.min([Schedule.exponential("500 millis"), Schedul
 /** Why the webhooks could not be served (the Secret could not be created, the port is taken, ...). */
 export class WebhookError extends Schema.TaggedError<WebhookError>()("WebhookError", { message: Schema.String }) {}
 
-/** Serves the webhooks until the scope closes. */
-export const serve = Effect.gen(function*() {
+/** Whether this replica serves the admission webhooks and, while it does not, why (`/readyz` says it). */
+export interface Serving {
+  readonly serving: boolean
+  readonly why: string
+}
+
+export const notServedYet: Serving = { serving: false, why: "not served yet (waiting for the API server and the certificate Secret)" }
+
+/**
+ * Serves the webhooks until the scope closes, setting `state` once the HTTPS listener is up.
+ * A Secret without a usable certificate (keys missing, a PEM that does not parse, a key
+ * that does not belong to the certificate) is no reason to stop: this replica stays unready,
+ * says why, and starts serving when the Secret is repaired (by the leader's reconcile, which
+ * this replica may itself be). A port that cannot be bound is fatal.
+ */
+export const serve = (state: Ref.Ref<Serving>) => Effect.gen(function*() {
   const config = yield* OperatorConfig
   const listen = config.webhookServer
   if (listen === undefined) return
@@ -119,34 +133,59 @@ export const serve = Effect.gen(function*() {
     Effect.tapError((error) => isUnreachable(error) ? Effect.logWarning(`cannot read the webhook certificate yet (retrying): ${error.message}`) : Effect.void),
     Effect.retry({ schedule: untilReachable, while: isUnreachable })
   )
-  const pair = pairOf(stored)
-  if (pair === undefined) return yield* Effect.logError(`Secret ${config.namespace}/${Naming.webhook.secret} has no usable certificate; not serving the webhooks`)
   const watched = yield* caches
+  // every later version of the Secret, subscribed before the cache is read: none is missed
+  const versions = yield* Queue.unbounded<KubeObject.KubeObject>()
+  yield* (yield* watched.secret.subscribe).pipe(
+    Stream.runForEach((change) => (change.type === "upsert" ? Queue.offer(versions, change.object) : Effect.void)),
+    Effect.forkScoped
+  )
+  yield* watched.secret.synced
   const observe = yield* Reporter.make({ agent: watched.agent.get, recorder: yield* EventRecorder })
-  const server = yield* AdmissionServer.serve({
+  const options = (tls: { readonly cert: string; readonly key: string }) => ({
     host: listen.host,
     port: listen.port,
-    tls: pair,
+    tls,
     routes: {
-      [Naming.webhook.podPath]: PodAdmission.handler({
-        context: contextFor(watched, config),
-        observe
-      }),
+      [Naming.webhook.podPath]: PodAdmission.handler({ context: contextFor(watched, config), observe }),
       [Naming.webhook.agentPath]: Validating.handler,
       [Naming.webhook.monitorsPath]: Validating.handler
     },
     onRequest
   })
+  const secretName = `Secret ${config.namespace}/${Naming.webhook.secret}`
+  let secret = Option.getOrElse(yield* watched.secret.get(Naming.webhook.secret), () => stored)
+  let reported = ""
+  let started: { readonly server: AdmissionServer.Listening; readonly cert: string } | undefined
+  while (started === undefined) {
+    const pair = pairOf(secret)
+    const attempt = pair === undefined
+      ? Effect.fail(new AdmissionServer.AdmissionServerError({ reason: "Certificate", message: `it lacks one of ${Object.values(Naming.webhook.secretKeys).slice(0, 4).join(", ")}` }))
+      : Effect.map(AdmissionServer.serve(options(pair)), (server) => ({ server, cert: pair.cert }))
+    const result = yield* Effect.result(attempt)
+    if (Result.isSuccess(result)) {
+      started = result.success
+      break
+    }
+    if (result.failure.reason !== "Certificate") return yield* result.failure
+    const why = `${secretName} holds no usable certificate (${result.failure.message}); waiting for it to be repaired`
+    yield* Ref.set(state, { serving: false, why })
+    if (why !== reported) yield* Effect.logError(`not serving the admission webhooks: ${why}`)
+    reported = why
+    secret = yield* Queue.take(versions)
+  }
+  const server = started.server
+  yield* Ref.set(state, { serving: true, why: "" })
   yield* Effect.logInfo(`serving the admission webhooks on ${listen.host ?? ""}:${server.port}`)
-  let served = pair.cert
-  const reload = (secret: KubeObject.KubeObject) => {
-    const next = pairOf(secret)
-    if (next === undefined || next.cert === served) return Effect.void
-    return server.reload(next).pipe(
-      Effect.tap(() => Effect.sync(() => void (served = next.cert))),
+  let served = started.cert
+  const reload = (next: KubeObject.KubeObject) => {
+    const pair = pairOf(next)
+    if (pair === undefined || pair.cert === served) return Effect.void
+    return server.reload(pair).pipe(
+      Effect.tap(() => Effect.sync(() => void (served = pair.cert))),
       Effect.tap(() => Effect.logInfo("reloaded the webhook serving certificate")),
       Effect.catch((error) => Effect.logError(`cannot reload the webhook certificate: ${error.message}`))
     )
   }
-  yield* (yield* watched.secret.subscribe).pipe(Stream.runForEach((change) => change.type === "upsert" ? reload(change.object) : Effect.void), Effect.forkScoped)
+  yield* Effect.forkScoped(Effect.forever(Effect.flatMap(Queue.take(versions), reload)))
 }).pipe(Effect.mapError((error) => new WebhookError({ message: `cannot serve the admission webhooks: ${error.message}` })))
