@@ -39,6 +39,11 @@ describe("doctor: RBAC", () => {
     assert.deepStrictEqual([...table("whatap-monitoring")].sort(), [...granted(`${repoRoot}deploy/operator/rbac.yaml`)].sort())
   })
 
+  it("the rollout restart's table is exactly what deploy/operator/rollout-restart-rbac.yaml grants", () => {
+    const rollout = Permissions.expand(Permissions.rolloutRules, "whatap-monitoring").map((p) => `${p.verb} ${p.group}/${p.resource} ${p.name ?? ""}@${p.namespace ?? "*"}`)
+    assert.deepStrictEqual([...rollout].sort(), [...granted(`${repoRoot}deploy/operator/rollout-restart-rbac.yaml`)].sort())
+  })
+
   it("asks the authorizer about the ServiceAccount's user and groups, a subresource and a name apart", () => {
     const [status] = Permissions.expand([{ scope: "cluster", group: "monitoring.whatap.com", resources: ["whatapagents/status"], verbs: ["patch"] }], "ns")
     const [lease] = Permissions.expand([{ scope: "namespace", group: "coordination.k8s.io", resources: ["leases"], names: ["x"], verbs: ["get"] }], "ns")

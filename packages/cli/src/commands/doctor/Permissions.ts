@@ -55,6 +55,16 @@ export const rules: ReadonlyArray<Rule> = [
   { scope: "namespace", group: ApiResource.Lease.group, resources: [ApiResource.Lease.plural], names: [Naming.leaderElectionLease], verbs: ["get", "update"] }
 ]
 
+/**
+ * What the opt-in rollout restart (B3) needs besides, as `deploy/chart/templates/rollout-restart-rbac.yaml`
+ * grants it (chart value `rolloutRestart.enabled`); checked only for a WhatapAgent that opts in.
+ */
+export const rolloutRules: ReadonlyArray<Rule> = [
+  { scope: "cluster", group: ApiResource.Deployment.group, resources: [ApiResource.Deployment.plural, ApiResource.StatefulSet.plural, ApiResource.DaemonSet.plural], verbs: ["get", "patch"] },
+  { scope: "cluster", group: ApiResource.ReplicaSet.group, resources: [ApiResource.ReplicaSet.plural], verbs: ["get"] },
+  { scope: "cluster", group: ApiResource.PodDisruptionBudget.group, resources: [ApiResource.PodDisruptionBudget.plural], verbs: ["list"] }
+]
+
 /** The rules expanded to single permissions; namespaced ones in `namespace`. */
 export const expand = (list: ReadonlyArray<Rule>, namespace: string): ReadonlyArray<Permission> =>
   list.flatMap((rule) => rule.resources.flatMap((full) => {

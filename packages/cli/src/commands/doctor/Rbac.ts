@@ -1,10 +1,12 @@
 /**
  * Check 8: the operator's ServiceAccount holds every permission the operator needs
- * (`Permissions.rules`). Each one is asked of the API server's authorizer with a
+ * (`Permissions.rules`, and `Permissions.rolloutRules` when the WhatapAgent opts in to the
+ * rollout restart). Each one is asked of the API server's authorizer with a
  * SubjectAccessReview for `system:serviceaccount:NS:SA` and its groups, created as the
  * kubeconfig's user: no impersonation rights are needed, and the answer is the
  * authorizer's own, whatever grants it (RBAC, a webhook authorizer).
  */
+import { RolloutRestart } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeObject } from "@whatap-operator/kube"
 import { Effect } from "effect"
 import * as Check from "./Check.ts"
@@ -59,12 +61,16 @@ export const step: Check.Step = {
     Effect.gen(function*() {
       const kube = yield* KubeClient
       const who = user(facts.namespace, facts.serviceAccount)
-      const permissions = Permissions.expand(Permissions.rules, facts.namespace)
+      const restarts = RolloutRestart.settings(facts.agentObject?.metadata.annotations).enabled
+      const permissions = Permissions.expand(restarts ? [...Permissions.rules, ...Permissions.rolloutRules] : Permissions.rules, facts.namespace)
       const answers = yield* Effect.result(Effect.forEach(permissions, (p) =>
         Effect.map(kube.create(SubjectAccessReview, review(facts.namespace, facts.serviceAccount, p), { fieldManager: "whatapctl" }), (a) => ({ p, allowed: allowed(a) })), { concurrency }))
       if (answers._tag === "Failure") return Check.callFailed(title, "create subjectaccessreviews", answers.failure)
       const denied = answers.success.filter((a) => !a.allowed).map((a) => Permissions.describe(a.p))
       if (denied.length === 0) return Check.ok(title, `${who} holds all ${permissions.length} permissions the operator needs`)
-      return Check.fail(title, `${who} lacks ${denied.length} of the ${permissions.length} permissions the operator needs`, "apply the operator's RBAC again: helm upgrade, or kubectl apply --server-side -f deploy/operator/rbac.yaml (the chart's rules)", denied)
+      const fix = restarts
+        ? "apply the operator's RBAC again with the rollout restart's (the WhatapAgent opts in to it): helm upgrade --set rolloutRestart.enabled=true, or kubectl apply --server-side -f deploy/operator/rbac.yaml -f deploy/operator/rollout-restart-rbac.yaml"
+        : "apply the operator's RBAC again: helm upgrade, or kubectl apply --server-side -f deploy/operator/rbac.yaml (the chart's rules)"
+      return Check.fail(title, `${who} lacks ${denied.length} of the ${permissions.length} permissions the operator needs`, fix, denied)
     })
 }
