@@ -243,8 +243,8 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
     return yield* new ReconcileError({ message: `${outcome.failures.length} of the objects could not be written: ${outcome.failures.map((f) => `${Apply.describe(f)}: ${f.error.message}`).join("; ")}` })
   }
   const look = yield* nextLook(material, allReady(conditions))
-  const soon = Duration.seconds(Restarts.requeueSeconds)
-  return { requeueAfter: restart.rolling && (look === undefined || Duration.isGreaterThan(look, soon)) ? soon : look } satisfies Result
+  const soon = restart.requeueSeconds === undefined ? undefined : Duration.seconds(restart.requeueSeconds)
+  return { requeueAfter: soon !== undefined && (look === undefined || Duration.isGreaterThan(look, soon)) ? soon : look } satisfies Result
 })
 
 /** Reconciles the WhatapAgent `name` (cluster-scoped, so the key is the name). */

@@ -11,11 +11,12 @@
  *
  * What is rolling is kept in memory for the leadership term (`RolloutMemory`); a new
  * leader finds it again from the workloads, whose pod templates record the hash they
- * were restarted for, so no workload is restarted twice for the same instrumentation.
- * The API calls are few and bounded per pass: a ReplicaSet read once per ReplicaSet to
- * find its Deployment, a read of each rolling workload and of at most
- * `maxConcurrent + candidateReads` candidates, the budgets of their namespaces, and the
- * pods of each rolling workload.
+ * were restarted for (all candidates it reads are taken over before any is restarted), so
+ * no workload is restarted twice for the same instrumentation, and a halt from the
+ * condition the CR holds. The API calls are bounded per pass: at most `replicaSetReads`
+ * ReplicaSets read (once each, to find its Deployment), a read of each rolling workload and
+ * of at most `maxConcurrent + candidateReads` candidates, the budgets of the namespaces
+ * of those about to be restarted, and the pods of each rolling workload.
  */
 import { Clock, Context, Effect, Layer, Result } from "effect"
 import { Conditions, Naming, RolloutRestart, Selector, type WhatapAgent } from "@whatap-operator/core"
@@ -26,30 +27,44 @@ import * as Rollout from "./Rollout.ts"
 /** Candidates read per pass beyond the free slots (those a budget holds back, or already restarted). */
 export const candidateReads = 20
 
+/** ReplicaSets read per pass to find their Deployments (each once a term); the rest wait for the next pass. */
+export const replicaSetReads = 50
+
 /** While workloads roll, look again this soon. */
 export const requeueSeconds = 5
 
 /** A workload a budget held back is read again after this long, not on every pass. */
 export const budgetRecheckSeconds = 30
 
+/** A workload a restart would not roll (paused, OnDelete, ...) is read again after this long. */
+export const skipRecheckSeconds = 300
+
 interface Rolling {
   readonly owner: Rollout.Owner
   /** The instrumentation hash it was restarted for. */
   readonly hash: string
+  /** Its last `Rolling` message, and since when (a stall is a failure after `Rollout.stallSeconds`). */
+  readonly last: string
+  readonly since: number
+}
+
+interface Later {
+  readonly until: number
+  readonly why: string
 }
 
 interface AgentMemory {
   hash: string
+  /** The first pass of this term: every candidate within the read bound is read for a restart already made. */
+  fresh: boolean
   /** Rolling workloads, by `Rollout.key`. */
   readonly rolling: Map<string, Rolling>
-  /** Restarted and rolled out for `hash`. */
-  readonly done: Set<string>
-  /** Workloads a template change would not roll, with why (for `hash`). */
-  readonly skipped: Map<string, string>
-  /** Workloads a pod claimed were restarted for `hash` whose template says otherwise. */
-  readonly notAdopted: Set<string>
-  /** Workloads a budget held back: when to read them again, and the budget. */
-  readonly held: Map<string, { readonly until: number; readonly why: string }>
+  /** Restarted and rolled out for `hash`, with the workload's uid. */
+  readonly done: Map<string, string | undefined>
+  /** Workloads a template change would not roll, and why; read again later. */
+  readonly skipped: Map<string, Later>
+  /** Workloads a budget held back, and the budget; read again later. */
+  readonly held: Map<string, Later>
   halted: string | undefined
 }
 
@@ -87,7 +102,8 @@ export interface Input {
 export interface Step {
   /** The RolloutRestart condition; undefined: the restart is off, the condition goes. */
   readonly update: Conditions.Update | undefined
-  readonly rolling: boolean
+  /** Look again this soon (while workloads roll or wait), in seconds. */
+  readonly requeueSeconds: number | undefined
 }
 
 const notFound = (e: KubeError) => e.reason === "NotFound"
@@ -113,15 +129,25 @@ const storedHalt = (current: Conditions.Condition | undefined, hash: string): st
 const rbacHalt = (what: string) =>
   `the operator may not ${what}: install it with the chart value rolloutRestart.enabled=true, which grants that`
 
+const sameUid = (a: string | undefined, b: string | undefined): boolean => a === undefined || b === undefined || a === b
+
+interface Group {
+  readonly owner: Rollout.Owner
+  readonly pods: Array<string>
+  missed: number
+  restartedPod: string | undefined
+}
+
 /** One pass of the rollout restart for one WhatapAgent. */
 export const step = Effect.fn("Restarts.step")(function*(input: Input) {
   const memory = yield* RolloutMemory
   const uid = input.raw.metadata.uid ?? input.raw.metadata.name ?? ""
   const settings = RolloutRestart.settings(input.raw.metadata.annotations)
-  if (!settings.enabled) {
+  const off = (update: Conditions.Update | undefined): Step => {
     memory.agents.delete(uid)
-    return { update: undefined, rolling: false } satisfies Step
+    return { update, requeueSeconds: undefined }
   }
+  if (!settings.enabled) return off(undefined)
   const generation = input.raw.metadata.generation ?? 0
   const condition = (status: Conditions.Status, reason: Conditions.Reason, message: string): Conditions.Update => ({
     type: "RolloutRestart",
@@ -131,31 +157,26 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
     observedGeneration: generation
   })
   if (input.raw.metadata.name !== Naming.agentName) {
-    memory.agents.delete(uid)
-    return { update: condition("False", "Halted", `only the WhatapAgent named ${JSON.stringify(Naming.agentName)} restarts workloads: the webhook injects by its targets alone`), rolling: false } satisfies Step
+    return off(condition("False", "Halted", `only the WhatapAgent named ${JSON.stringify(Naming.agentName)} restarts workloads: the webhook injects by its targets alone`))
   }
   const instrumentation = input.agent.spec.features.apm?.instrumentation
-  if (instrumentation === undefined || !instrumentation.enabled) {
-    memory.agents.delete(uid)
-    return { update: condition("True", "Completed", "APM instrumentation is off: no workload needs a restart"), rolling: false } satisfies Step
-  }
+  if (instrumentation === undefined || !instrumentation.enabled) return off(condition("True", "Completed", "APM instrumentation is off: no workload needs a restart"))
   const hash = Rollout.hash(input.raw)
-  const known = memory.agents.get(uid)
-  const mine: AgentMemory = known ?? { hash, rolling: new Map(), done: new Set(), skipped: new Map(), notAdopted: new Set(), held: new Map(), halted: storedHalt(input.current, hash) }
+  const mine: AgentMemory = memory.agents.get(uid) ??
+    { hash, fresh: true, rolling: new Map(), done: new Map(), skipped: new Map(), held: new Map(), halted: storedHalt(input.current, hash) }
   memory.agents.set(uid, mine)
   if (mine.hash !== hash) {
     // a new instrumentation: what was done, skipped or halted was for the old one; what rolls still counts against the limit
     mine.hash = hash
     mine.done.clear()
     mine.skipped.clear()
-    mine.notAdopted.clear()
     mine.held.clear()
     mine.halted = undefined
   }
   const halted = (message: string) => condition("False", "Halted", `${haltPrefix(hash)}${message}${haltSuffix}`)
-  if (mine.halted !== undefined) return { update: halted(mine.halted), rolling: false } satisfies Step
+  if (mine.halted !== undefined) return { update: halted(mine.halted), requeueSeconds: undefined } satisfies Step
   if (!input.webhookReady) {
-    return { update: condition("False", "Restarting", "waiting for the webhook (configuration installed, certificate trusted) before restarting workloads"), rolling: true } satisfies Step
+    return { update: condition("False", "Restarting", "waiting for the webhook (configuration installed, certificate trusted) before restarting workloads"), requeueSeconds } satisfies Step
   }
 
   const kube = yield* KubeClient
@@ -167,51 +188,70 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
     if (failed !== undefined) mine.rolling.delete(failed)
     yield* events.record(input.raw, "Warning", "RolloutRestartHalted", `rollout restart stopped: ${message}`)
     yield* Effect.logWarning(`rollout restart stopped: ${message}`)
-    return { update: halted(message), rolling: false } satisfies Step
+    return { update: halted(message), requeueSeconds: undefined } satisfies Step
   })
   const attempt = <A>(effect: Effect.Effect<A, KubeError>) =>
     effect.pipe(Effect.map(Result.succeed), Effect.catchTag("KubeError", (e) => Effect.succeed(Result.fail(e))))
   const read = (owner: Rollout.Owner) => attempt(kube.get(resourceOf(owner), owner.name, { namespace: owner.namespace }))
   const notes: Array<string> = []
+  let unread = 0
 
-  // 1. the workloads rolling now: finished, still rolling, or failing
+  // 1. the workloads rolling now: finished, still rolling, stalled or failing
   for (const [k, entry] of [...mine.rolling]) {
     const live = yield* read(entry.owner)
     if (Result.isFailure(live)) {
       if (live.failure.reason === "Forbidden") return yield* halt(rbacHalt(`read ${resourceOf(entry.owner).plural} (${k})`))
       if (notFound(live.failure)) mine.rolling.delete(k)
-      else notes.push(`${k} could not be read (${live.failure.reason})`)
+      else unread++
       continue
     }
-    const progress = Rollout.progress(entry.owner.kind, live.success, now)
+    if (!sameUid(entry.owner.uid, live.success.metadata.uid) || Rollout.restartedFor(live.success) !== entry.hash) {
+      // deleted and created again, or its template changed since: no longer the restart this entry followed
+      mine.rolling.delete(k)
+      continue
+    }
+    const progress = Rollout.progress(entry.owner.kind, live.success)
+    const stalled = progress._tag === "Rolling" && progress.message === entry.last && now - entry.since > Rollout.stallSeconds * 1000
     const crash = progress._tag === "Failed" ? undefined : yield* crashOf(kube, entry.owner, live.success, entry.hash)
-    const failure = progress._tag === "Failed" ? progress.message : crash
+    const failure = progress._tag === "Failed"
+      ? progress.message
+      : crash ?? (stalled ? `it has made no progress for ${Rollout.stallSeconds / 60} minutes (${entry.last})` : undefined)
     if (failure !== undefined) {
       // a restart made for an earlier instrumentation that failed: no halt for this one, the workload is a candidate again
       if (entry.hash !== hash) mine.rolling.delete(k)
       else return yield* halt(`${k}: ${failure}`, k)
-    } else if (entry.hash === hash && Rollout.restartedFor(live.success) !== hash) {
-      // followed because a pod claimed this hash, but its template was never restarted for it: restart it like any other
-      mine.rolling.delete(k)
-      mine.notAdopted.add(k)
     } else if (progress._tag === "Done") {
       mine.rolling.delete(k)
-      if (entry.hash === hash) mine.done.add(k)
-    } else notes.push(`${k}: ${progress.message}`)
+      if (entry.hash === hash) mine.done.set(k, live.success.metadata.uid)
+    } else {
+      if (progress.message !== entry.last) mine.rolling.set(k, { ...entry, last: progress.message, since: now })
+      notes.push(`${k}: ${progress.message}`)
+    }
   }
 
   // 2. the pods that need a restart, by workload (a ReplicaSet resolved to its Deployment)
   const plan = Rollout.plan(input.agent, input.operatorNamespace, input.pods, input.namespaceLabels, hash)
   const unrestartable = [...plan.unrestartable]
-  const resolve = (owner: Rollout.Owner) => owner.kind === "ReplicaSet" ? deploymentOf(kube, memory, owner) : Effect.succeed<Resolved>(owner)
-  const candidates = new Map<string, { owner: Rollout.Owner; pods: Array<string>; missed: number; restartedPod: string | undefined }>()
-  let unread = 0
+  const seen = new Set<string>()
+  let resolutions = 0
+  const candidates = new Map<string, Group>()
   for (const candidate of plan.candidates) {
-    const owner = yield* resolve(candidate.owner)
-    if (owner === "forbidden") return yield* halt(rbacHalt("read replicasets"))
-    if (owner === "unread") {
-      unread++
-      continue
+    let owner: Rollout.Owner | undefined = candidate.owner
+    if (candidate.owner.kind === "ReplicaSet") {
+      if (candidate.owner.uid !== undefined) seen.add(candidate.owner.uid)
+      const known = candidate.owner.uid === undefined ? undefined : memory.replicaSets.get(candidate.owner.uid)
+      if (known === undefined && resolutions >= replicaSetReads) {
+        unread++
+        continue
+      }
+      if (known === undefined) resolutions++
+      const resolved = known !== undefined ? known ?? undefined : yield* deploymentOf(kube, memory, candidate.owner)
+      if (resolved === "forbidden") return yield* halt(rbacHalt("read replicasets"))
+      if (resolved === "unread") {
+        unread++
+        continue
+      }
+      owner = resolved
     }
     if (owner === undefined) {
       for (const pod of candidate.pods) unrestartable.push(`${pod}: owned by ReplicaSet ${candidate.owner.name}, which no Deployment controls`)
@@ -224,38 +264,39 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
     group.restartedPod ??= candidate.restartedPod
     candidates.set(k, group)
   }
-  // workloads already restarted for this hash (by an earlier leader, or a lost reply) are followed before any other starts
-  for (const owner of plan.restarted) {
-    const resolved = yield* resolve(owner)
-    if (typeof resolved !== "object") continue
-    const k = Rollout.key(resolved)
-    if (candidates.has(k) && !mine.rolling.has(k) && !mine.done.has(k) && !mine.notAdopted.has(k)) mine.rolling.set(k, { owner: resolved, hash })
-  }
+  // a term's memory of ReplicaSets holds those its candidates still name
+  for (const rs of memory.replicaSets.keys()) if (!seen.has(rs)) memory.replicaSets.delete(rs)
   for (const [k, group] of candidates) {
-    // new pods of a restart for this instrumentation that are still not injected: the webhook did not inject them
-    if (group.restartedPod !== undefined && !mine.rolling.has(k)) {
+    // a workload done for this hash but created again since is a new one
+    if (mine.done.has(k) && !sameUid(mine.done.get(k), group.owner.uid)) mine.done.delete(k)
+    // rolled out for this instrumentation, yet a pod made for it was not injected: the restart did not help
+    if (group.restartedPod !== undefined && mine.done.has(k)) {
       return yield* halt(`${k} was restarted, but its pod ${group.restartedPod} is still not instrumented (see \`whatapctl explain --pod\` and \`whatapctl doctor\`)`)
     }
   }
 
-  // 3. restart the next ones while slots are free
+  // 3. read the next candidates (taking over restarts already made), then restart while slots are free
   const waiting: Array<string> = []
-  const budgets = new Map<string, ReadonlyArray<KubeObject.KubeObject>>()
+  const ready: Array<{ readonly k: string; readonly group: Group; readonly live: KubeObject.KubeObject }> = []
   let reads = 0
-  const stamp = Conditions.formatTime(now)
+  let nextLook: number | undefined
+  const later = (until: number) => void (nextLook = Math.min(nextLook ?? until, until))
   for (const [k, group] of candidates) {
     if (mine.rolling.has(k) || mine.done.has(k)) continue
     const skipped = mine.skipped.get(k)
-    if (skipped !== undefined) {
-      for (const pod of group.pods) unrestartable.push(`${pod}: ${k} is not restarted, ${skipped}`)
+    if (skipped !== undefined && skipped.until > now) {
+      for (const pod of group.pods) unrestartable.push(`${pod}: ${k} is not restarted, ${skipped.why}`)
       continue
     }
     const held = mine.held.get(k)
     if (held !== undefined && held.until > now) {
       waiting.push(`${k} (${held.why})`)
+      later(held.until)
       continue
     }
-    if (mine.rolling.size >= settings.maxConcurrent || reads >= settings.maxConcurrent + candidateReads) {
+    // once slots are full only a new leader needs to read on (for restarts an earlier one made)
+    const full = !mine.fresh && mine.rolling.size + ready.length >= settings.maxConcurrent
+    if (full || reads >= settings.maxConcurrent + candidateReads) {
       waiting.push(k)
       continue
     }
@@ -266,14 +307,25 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
       if (!notFound(live.failure)) unread++
       continue
     }
+    const owner = { ...group.owner, uid: live.success.metadata.uid }
     if (Rollout.restartedFor(live.success) === hash) {
-      mine.rolling.set(k, { owner: group.owner, hash })
+      mine.rolling.set(k, { owner, hash, last: "", since: now })
       continue
     }
     const why = Rollout.notRestartable(group.owner.kind, live.success)
     if (why !== undefined) {
-      mine.skipped.set(k, why)
+      mine.skipped.set(k, { until: now + skipRecheckSeconds * 1000, why })
       for (const pod of group.pods) unrestartable.push(`${pod}: ${k} is not restarted, ${why}`)
+      continue
+    }
+    ready.push({ k, group: { ...group, owner }, live: live.success })
+  }
+  mine.fresh = false
+  const budgets = new Map<string, ReadonlyArray<KubeObject.KubeObject>>()
+  const stamp = Conditions.formatTime(now)
+  for (const { k, group, live } of ready) {
+    if (mine.rolling.size >= settings.maxConcurrent) {
+      waiting.push(k)
       continue
     }
     const namespace = group.owner.namespace
@@ -286,10 +338,12 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
       }
       budgets.set(namespace, listed.success.items)
     }
-    const blocking = Rollout.blockingBudget(budgets.get(namespace) ?? [], Rollout.templateLabels(live.success))
+    const blocking = Rollout.blockingBudget(budgets.get(namespace) ?? [], Rollout.templateLabels(live))
     if (blocking !== undefined) {
-      mine.held.set(k, { until: now + budgetRecheckSeconds * 1000, why: blocking })
+      const until = now + budgetRecheckSeconds * 1000
+      mine.held.set(k, { until, why: blocking })
       waiting.push(`${k} (${blocking})`)
+      later(until)
       continue
     }
     mine.held.delete(k)
@@ -299,7 +353,7 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
       if (!notFound(patched.failure)) unread++
       continue
     }
-    mine.rolling.set(k, { owner: group.owner, hash })
+    mine.rolling.set(k, { owner: group.owner, hash, last: "", since: now })
     const stale = group.pods.length - group.missed
     const what = [
       ...(group.missed > 0 ? [`${plural(group.missed, "pod was", "pods were")} not instrumented`] : []),
@@ -308,7 +362,7 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
     yield* events.record(input.raw, "Normal", "RolloutRestart", `restarted ${k}: ${what} (${shown(group.pods)})`)
     yield* Effect.logInfo(`rollout restart: restarted ${k}`)
   }
-  if (unread > 0) notes.push(`${plural(unread, "workload", "workloads")} could not be read or restarted this time (tried again)`)
+  if (unread > 0) notes.push(`${plural(unread, "workload", "workloads")} could not be read or restarted yet (tried again)`)
 
   const tail = [
     ...(notes.length > 0 ? [`; ${shown(notes)}`] : []),
@@ -318,14 +372,17 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
   if (mine.rolling.size > 0 || waiting.length > 0 || unread > 0) {
     const rolling = mine.rolling.size > 0 ? `; rolling: ${shown([...mine.rolling.keys()].sort())}` : ""
     const queued = waiting.length > 0 ? `; waiting: ${shown(waiting)}` : ""
+    // only budgets to wait for: look again when the first may have changed, not every few seconds
+    const first: number | undefined = nextLook
+    const soon = mine.rolling.size > 0 || unread > 0 || waiting.length > mine.held.size || first === undefined
     return {
       update: condition("False", "Restarting", `restarting workloads whose pods need instrumenting, at most ${settings.maxConcurrent} at once: ${done} restarted and rolled out${rolling}${queued}${tail}`),
-      rolling: true
+      requeueSeconds: soon || first === undefined ? requeueSeconds : Math.max(1, Math.ceil((first - now) / 1000))
     } satisfies Step
   }
   return {
     update: condition("True", "Completed", `${done} restarted and rolled out for this instrumentation; no pod waits for a restart${tail}`),
-    rolling: false
+    requeueSeconds: undefined
   } satisfies Step
 })
 
@@ -334,8 +391,6 @@ type Resolved = Rollout.Owner | undefined | "unread" | "forbidden"
 /** The Deployment of a ReplicaSet (remembered by uid): undefined when none controls it, "unread" on an API error. */
 const deploymentOf = (kube: KubeClient["Service"], memory: Memory, replicaSet: Rollout.Owner): Effect.Effect<Resolved> =>
   Effect.gen(function*() {
-    const remembered = replicaSet.uid === undefined ? undefined : memory.replicaSets.get(replicaSet.uid)
-    if (remembered !== undefined) return remembered ?? undefined
     const live = yield* kube.get(ApiResource.ReplicaSet, replicaSet.name, { namespace: replicaSet.namespace }).pipe(
       Effect.map(Result.succeed),
       Effect.catchTag("KubeError", (e) => Effect.succeed(Result.fail(e)))
@@ -349,7 +404,7 @@ const deploymentOf = (kube: KubeClient["Service"], memory: Memory, replicaSet: R
     }
     const owner = Rollout.deploymentOf(live.success)
     // a ReplicaSet's controller does not change; a replaced one has a new uid
-    if (live.success.metadata.uid !== undefined) memory.replicaSets.set(live.success.metadata.uid, owner ?? null)
+    memory.replicaSets.set(replicaSet.uid ?? live.success.metadata.uid ?? "", owner ?? null)
     return owner
   })
 

@@ -50,7 +50,10 @@ export interface Owner {
   readonly kind: OwnerKind
   readonly namespace: string
   readonly name: string
-  /** A ReplicaSet's uid, from the pod's owner reference (its Deployment is remembered by it). */
+  /**
+   * From the owner reference that names it (a pod's, or a ReplicaSet's for its Deployment):
+   * a workload deleted and created again under its name is another one.
+   */
   readonly uid?: string | undefined
 }
 
@@ -75,11 +78,6 @@ export interface Plan {
   readonly candidates: ReadonlyArray<Candidate>
   /** Pods that need a restart no Deployment, StatefulSet or DaemonSet owns (`ns/name: why`), sorted. */
   readonly unrestartable: ReadonlyArray<string>
-  /**
-   * The owners of matched pods made from a template restarted for this hash (by namespace,
-   * kind and name): a new leader follows these workloads before restarting others.
-   */
-  readonly restarted: ReadonlyArray<Owner>
 }
 
 const ownerKinds: ReadonlyArray<string> = ["ReplicaSet", "StatefulSet", "DaemonSet"]
@@ -90,7 +88,7 @@ const controllerOf = (pod: KubeObject.KubeObject): KubeObject.OwnerReference | u
 const ownerOf = (controller: KubeObject.OwnerReference | undefined, namespace: string): Owner | undefined =>
   controller === undefined || !ownerKinds.includes(controller.kind) || !controller.apiVersion.startsWith("apps/")
     ? undefined
-    : { kind: controller.kind as OwnerKind, namespace, name: controller.name, ...(controller.kind === "ReplicaSet" ? { uid: controller.uid } : {}) }
+    : { kind: controller.kind as OwnerKind, namespace, name: controller.name, uid: controller.uid }
 
 const byOwner = (a: Owner, b: Owner): number =>
   compare(a.namespace, b.namespace) || compare(a.kind, b.kind) || compare(a.name, b.name)
@@ -104,16 +102,14 @@ export const plan = (
   instrumentationHash: string
 ): Plan => {
   const instrumentation = agent.spec.features.apm?.instrumentation
-  if (instrumentation === undefined || !instrumentation.enabled) return { candidates: [], unrestartable: [], restarted: [] }
+  if (instrumentation === undefined || !instrumentation.enabled) return { candidates: [], unrestartable: [] }
   const groups = new Map<string, { owner: Owner; pods: Array<string>; missed: number; restartedPod: string | undefined }>()
-  const restarted = new Map<string, Owner>()
   const unrestartable: Array<string> = []
   for (const { pod, namespace, target } of PodCounts.matched(instrumentation, operatorNamespace, pods, namespaceLabels)) {
     const annotations = pod.metadata.annotations ?? {}
     const controller = controllerOf(pod)
     const owner = ownerOf(controller, namespace)
     const madeForHash = annotations[Naming.rolloutRestart.restartedFor] === instrumentationHash
-    if (owner !== undefined && madeForHash) restarted.set(key(owner), owner)
     const injected = annotations[Naming.apmAnnotations.injected]
     if (injected === "false" && annotations[Naming.apmAnnotations.reason] !== undefined) continue
     const stale = injected === "true" &&
@@ -135,7 +131,7 @@ export const plan = (
   const candidates = [...groups.values()]
     .map((g): Candidate => ({ owner: g.owner, pods: g.pods.sort(), missed: g.missed, restartedPod: g.restartedPod }))
     .sort((a, b) => byOwner(a.owner, b.owner))
-  return { candidates, unrestartable: unrestartable.sort(), restarted: [...restarted.values()].sort(byOwner) }
+  return { candidates, unrestartable: unrestartable.sort() }
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
@@ -144,7 +140,7 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 export const deploymentOf = (replicaSet: KubeObject.KubeObject): Owner | undefined => {
   const ref = (replicaSet.metadata.ownerReferences ?? []).find((r) => r.controller === true)
   return ref !== undefined && ref.kind === "Deployment" && ref.apiVersion.startsWith("apps/")
-    ? { kind: "Deployment", namespace: replicaSet.metadata.namespace ?? "", name: ref.name }
+    ? { kind: "Deployment", namespace: replicaSet.metadata.namespace ?? "", name: ref.name, uid: ref.uid }
     : undefined
 }
 
@@ -194,10 +190,12 @@ const observed = (workload: KubeObject.KubeObject): boolean => {
 }
 
 /**
- * How long a StatefulSet or DaemonSet may take to roll out after its restart (they have no
- * progress deadline of their own; a Deployment's `progressDeadlineSeconds` is its own).
+ * How long a restarted workload may go without progress (its `Rolling` message unchanged)
+ * before the restart counts as failed: a Deployment's own `progressDeadlineSeconds`
+ * default, applied to every kind (StatefulSets and DaemonSets have no deadline, and a
+ * Deployment's can be switched off).
  */
-export const deadlineSeconds = 600
+export const stallSeconds = 600
 
 const partitionOf = (workload: KubeObject.KubeObject): number | undefined => {
   const strategy = record(record(workload["spec"])["updateStrategy"])
@@ -205,52 +203,47 @@ const partitionOf = (workload: KubeObject.KubeObject): number | undefined => {
   return typeof partition === "number" && partition > 0 ? partition : undefined
 }
 
-const rolling = (kind: OwnerKind, workload: KubeObject.KubeObject, now: number, message: string): Progress => {
-  if (kind === "Deployment") return { _tag: "Rolling", message }
-  const at = Date.parse(text(record(record(template(workload)["metadata"])["annotations"])[Naming.rolloutRestart.restartedAt]) ?? "")
-  return Number.isFinite(at) && now - at > deadlineSeconds * 1000
-    ? { _tag: "Failed", message: `it has not rolled out within ${deadlineSeconds / 60} minutes of its restart (${message})` }
-    : { _tag: "Rolling", message }
-}
+const rolling = (message: string): Progress => ({ _tag: "Rolling", message })
 
 /**
  * How far a restarted workload has rolled out, read from its status as `kubectl rollout
- * status` does (a StatefulSet's partition included); a StatefulSet or DaemonSet still
- * rolling `deadlineSeconds` after its restart has failed.
+ * status` does (a StatefulSet's partition included). A Deployment paused after its restart
+ * will not roll: that is a failure of the restart too.
  */
-export const progress = (kind: OwnerKind, workload: KubeObject.KubeObject, now: number): Progress => {
-  if (!observed(workload)) return rolling(kind, workload, now, "waiting for its controller to observe the change")
+export const progress = (kind: OwnerKind, workload: KubeObject.KubeObject): Progress => {
+  if (!observed(workload)) return rolling("waiting for its controller to observe the change")
   const spec = record(workload["spec"])
   const status = record(workload["status"])
   if (kind === "DaemonSet") {
     const desired = count(status["desiredNumberScheduled"])
     const updated = count(status["updatedNumberScheduled"])
     const available = count(status["numberAvailable"])
-    if (updated < desired) return rolling(kind, workload, now, `${updated}/${desired} nodes updated`)
-    if (available < desired) return rolling(kind, workload, now, `${available}/${desired} nodes available`)
+    if (updated < desired) return rolling(`${updated}/${desired} nodes updated`)
+    if (available < desired) return rolling(`${available}/${desired} nodes available`)
     return { _tag: "Done" }
   }
   const replicas = spec["replicas"] === undefined ? 1 : count(spec["replicas"])
   const deadline = list(status["conditions"]).some((c) => record(c)["type"] === "Progressing" && record(c)["reason"] === "ProgressDeadlineExceeded")
   if (kind === "Deployment" && deadline) return { _tag: "Failed", message: "its rollout exceeded its progress deadline" }
+  if (kind === "Deployment" && spec["paused"] === true) return { _tag: "Failed", message: "its rollout was paused after the restart" }
   const updated = count(status["updatedReplicas"])
   if (kind === "StatefulSet") {
     const ready = count(status["readyReplicas"])
-    if (ready < replicas) return rolling(kind, workload, now, `${ready}/${replicas} replicas ready`)
+    if (ready < replicas) return rolling(`${ready}/${replicas} replicas ready`)
     const partition = partitionOf(workload)
     if (partition !== undefined) {
       // kubectl: a partitioned roll out is complete once the pods above the partition are updated
-      return updated < replicas - partition ? rolling(kind, workload, now, `${updated}/${replicas - partition} replicas above the partition updated`) : { _tag: "Done" }
+      return updated < replicas - partition ? rolling(`${updated}/${replicas - partition} replicas above the partition updated`) : { _tag: "Done" }
     }
     const current = text(status["currentRevision"])
-    if (current !== undefined && current !== text(status["updateRevision"])) return rolling(kind, workload, now, "the update revision is not current yet")
+    if (current !== undefined && current !== text(status["updateRevision"])) return rolling("the update revision is not current yet")
     return { _tag: "Done" }
   }
-  if (updated < replicas) return rolling(kind, workload, now, `${updated}/${replicas} replicas updated`)
+  if (updated < replicas) return rolling(`${updated}/${replicas} replicas updated`)
   const total = count(status["replicas"])
-  if (total > updated) return rolling(kind, workload, now, `${total - updated} old replicas are pending termination`)
+  if (total > updated) return rolling(`${total - updated} old replicas are pending termination`)
   const available = count(status["availableReplicas"])
-  return available < replicas ? rolling(kind, workload, now, `${available}/${replicas} replicas available`) : { _tag: "Done" }
+  return available < replicas ? rolling(`${available}/${replicas} replicas available`) : { _tag: "Done" }
 }
 
 /** Container states that mean the restarted pods will not come up by waiting. */

@@ -6,7 +6,7 @@
  * permission named.
  */
 import { assert, describe, it, layer } from "@effect/vitest"
-import { Effect, Option, Schedule } from "effect"
+import { Clock, Effect, Option, Schedule } from "effect"
 import { Decode, Naming, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, KubeClient, KubeMemory, type KubeObject } from "@whatap-operator/kube"
 import { Caches } from "../../src/controller/Caches.ts"
@@ -75,9 +75,8 @@ describe("Rollout (pure)", () => {
     const plan = Rollout.plan(agent, Support.namespace, pods, () => ({}), "h1")
     assert.deepStrictEqual(plan.candidates, [
       { owner: { kind: "ReplicaSet", namespace: "shop", name: "cart-7d9", uid: "uid-cart-7d9" }, pods: ["shop/cart-7d9-a", "shop/cart-7d9-c"], missed: 1, restartedPod: undefined },
-      { owner: { kind: "StatefulSet", namespace: "shop", name: "db" }, pods: ["shop/db-0"], missed: 1, restartedPod: "shop/db-0" }
+      { owner: { kind: "StatefulSet", namespace: "shop", name: "db", uid: "uid-db" }, pods: ["shop/db-0"], missed: 1, restartedPod: "shop/db-0" }
     ])
-    assert.deepStrictEqual(plan.restarted, [{ kind: "StatefulSet", namespace: "shop", name: "db" }])
     // a stale pod made for this hash is no sign of a failed restart (labels may have moved it to another target)
     const moved = Rollout.plan(agent, Support.namespace, [pod("web-0", { kind: "StatefulSet", name: "web" }, { [A.injected]: "true", [A.language]: "java", [A.version]: "2.2.50", [R.restartedFor]: "h1" })], () => ({}), "h1")
     assert.deepStrictEqual(moved.candidates.map((c) => [c.missed, c.restartedPod]), [[0, undefined]])
@@ -86,12 +85,11 @@ describe("Rollout (pure)", () => {
       "shop/batch: owned by Job nightly, not a Deployment, StatefulSet or DaemonSet"
     ])
     const off = decoded({ ...agentObject(), spec: { ...(agentObject()["spec"] as object), features: { apm: { instrumentation: { enabled: false } } } } })
-    assert.deepStrictEqual(Rollout.plan(off, Support.namespace, pods, () => ({}), "h1"), { candidates: [], unrestartable: [], restarted: [] })
+    assert.deepStrictEqual(Rollout.plan(off, Support.namespace, pods, () => ({}), "h1"), { candidates: [], unrestartable: [] })
   })
 
   it("reads a rollout's progress as kubectl rollout status does", () => {
-    const T = Date.UTC(2026, 11, 1, 12, 0, 0)
-    const progress = (kind: Rollout.OwnerKind, w: KubeObject.KubeObject) => Rollout.progress(kind, w, T)
+    const progress = (kind: Rollout.OwnerKind, w: KubeObject.KubeObject) => Rollout.progress(kind, w)
     const deployment = (status: Record<string, unknown>, spec: Record<string, unknown> = { replicas: 2 }): KubeObject.KubeObject =>
       ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", generation: 2 }, spec, status })
     assert.strictEqual(progress("Deployment", deployment({ observedGeneration: 1 }))._tag, "Rolling")
@@ -110,14 +108,8 @@ describe("Rollout (pure)", () => {
       ({ apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "p", generation: 1 }, spec: { replicas: 4, updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 2 } } }, status })
     assert.strictEqual(progress("StatefulSet", partitioned({ observedGeneration: 1, readyReplicas: 4, updatedReplicas: 1, currentRevision: "a", updateRevision: "b" }))._tag, "Rolling")
     assert.strictEqual(progress("StatefulSet", partitioned({ observedGeneration: 1, readyReplicas: 4, updatedReplicas: 2, currentRevision: "a", updateRevision: "b" }))._tag, "Done")
-    // a StatefulSet or DaemonSet still rolling ten minutes after its restart has failed; a Deployment has its own deadline
-    const restartedAt = (minutesAgo: number) => new Date(T - minutesAgo * 60_000).toISOString()
-    const stuck = (kind: string, minutesAgo: number): KubeObject.KubeObject =>
-      ({ apiVersion: "apps/v1", kind, metadata: { name: "s", generation: 2 }, spec: { replicas: 1, template: { metadata: { annotations: { [R.restartedAt]: restartedAt(minutesAgo) } } } }, status: { observedGeneration: 2, readyReplicas: 0, desiredNumberScheduled: 1 } })
-    assert.strictEqual(progress("StatefulSet", stuck("StatefulSet", 9))._tag, "Rolling")
-    assert.include(JSON.stringify(progress("StatefulSet", stuck("StatefulSet", 11))), "has not rolled out within 10 minutes of its restart")
-    assert.strictEqual(progress("DaemonSet", stuck("DaemonSet", 11))._tag, "Failed")
-    assert.strictEqual(progress("Deployment", stuck("Deployment", 60))._tag, "Rolling")
+    // a Deployment paused after its restart will not roll
+    assert.deepStrictEqual(progress("Deployment", deployment({ observedGeneration: 2, updatedReplicas: 0 }, { replicas: 2, paused: true })), { _tag: "Failed", message: "its rollout was paused after the restart" })
   })
 
   it("finds a crash loop only among the pods made for this instrumentation", () => {
@@ -203,6 +195,22 @@ const setStatus = (name: string, status: Record<string, unknown>) =>
 
 const rolledOut = (name: string) => setStatus(name, { replicas: 1, updatedReplicas: 1, availableReplicas: 1 })
 
+/** A Deployment whose pod template was restarted for `hash` already. */
+const withTemplateHash = (object: KubeObject.KubeObject, hash: string): KubeObject.KubeObject => {
+  const spec = object["spec"] as { template: { metadata: Record<string, unknown> } }
+  return { ...object, spec: { ...spec, template: { ...spec.template, metadata: { ...spec.template.metadata, annotations: { [R.restartedFor]: hash, [R.restartedAt]: "2026-12-01T00:00:00Z" } } } } }
+}
+
+/** Runs `effect` with the clock `seconds` ahead (the informers and waits keep the real one). */
+const later = <A, E, R>(seconds: number, effect: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(Clock.clockWith((base) => Effect.succeed(base)), (base) => {
+    const shifted: Clock.Clock = Object.assign(Object.create(base) as Clock.Clock, {
+      currentTimeMillisUnsafe: () => base.currentTimeMillisUnsafe() + seconds * 1000,
+      currentTimeMillis: Effect.sync(() => base.currentTimeMillisUnsafe() + seconds * 1000)
+    })
+    return Effect.provideService(effect, Clock.Clock, shifted)
+  })
+
 const events = (reason: string) => Effect.map(Effect.flatMap(Effect.service(KubeClient), (kube) => kube.list(ApiResource.Event, {})), (l) =>
   l.items.filter((e) => e["reason"] === reason).map((e) => String(e["message"])))
 
@@ -255,10 +263,8 @@ describe("Restarts (reconciler, in-memory API server)", () => {
         const hash = Rollout.hash(yield* Support.agent)
         const p = missed("c")
         // Deployment c was restarted for this instrumentation (its template says so), has rolled out, yet its new pod was not injected
-        const c = workload("Deployment", "c")
-        const spec = c["spec"] as { template: { metadata: Record<string, unknown> } }
         yield* memory.seed([
-          { ...c, spec: { ...spec, template: { ...spec.template, metadata: { ...spec.template.metadata, annotations: { [R.restartedFor]: hash } } } } },
+          withTemplateHash(workload("Deployment", "c"), hash),
           replicaSet("c"),
           { ...p, metadata: { ...p.metadata, annotations: { [R.restartedFor]: hash } } }
         ])
@@ -414,6 +420,88 @@ describe("Restarts (reconciler, in-memory API server)", () => {
         })
         assert.strictEqual(step.update?.reason, "Halted")
         assert.include(step.update?.message ?? "", `only the WhatapAgent named "whatap" restarts workloads`)
+      }))
+  })
+
+  layer(Support.layer, { excludeTestServices: true })("a new leader, stalls and recreated workloads", (it) => {
+    it.effect("a new leader takes over a restart already made before restarting another (one at a time)", () =>
+      Effect.gen(function*() {
+        const memory = yield* KubeMemory
+        const raw = agentObject({ [R.annotation]: "enabled" })
+        const hash = Rollout.hash(raw)
+        // b was restarted by an earlier leader: its template says so, its new pods are not up yet
+        yield* memory.seed([...namespaces, workload("Deployment", "a"), replicaSet("a"), missed("a"), withTemplateHash(workload("Deployment", "b"), hash), replicaSet("b"), missed("b"), raw])
+        yield* setStatus("b", { replicas: 1, updatedReplicas: 0 })
+        yield* podCached("b-1-0")
+        yield* pass
+        yield* pass
+        assert.isUndefined(yield* restartedFor("a"), "a waits for b's slot")
+        const message = (yield* rolloutCondition)?.message ?? ""
+        assert.include(message, "rolling: Deployment shop/b")
+        assert.include(message, "waiting: Deployment shop/a")
+      }))
+
+    it.effect("a rollout that makes no progress for ten minutes halts; the clock is moved, not waited for", () =>
+      Effect.gen(function*() {
+        const hash = Rollout.hash(yield* Support.agent)
+        yield* pass
+        assert.strictEqual((yield* rolloutCondition)?.reason, "Restarting")
+        yield* later(11 * 60, pass)
+        const halted = yield* rolloutCondition
+        assert.strictEqual(halted?.reason, "Halted")
+        assert.include(halted?.message ?? "", `stopped (instrumentation ${hash}): Deployment shop/b: it has made no progress for 10 minutes (0/1 replicas updated)`)
+      }))
+  })
+
+  layer(Support.layer, { excludeTestServices: true })("done, then created again", (it) => {
+    it.effect("a workload deleted and created again under its name is restarted again", () =>
+      Effect.gen(function*() {
+        const memory = yield* KubeMemory
+        const kube = yield* KubeClient
+        yield* memory.seed([...namespaces, workload("Deployment", "a"), replicaSet("a"), missed("a"), agentObject({ [R.annotation]: "enabled" })])
+        yield* pass
+        yield* pass
+        const first = (yield* Support.stored(ApiResource.Deployment, "a", "shop")).pipe(Option.getOrUndefined)
+        assert.isDefined(yield* restartedFor("a"))
+        yield* rolledOut("a")
+        yield* kube.delete(ApiResource.Pod, "a-1-0", { namespace: "shop" })
+        yield* pass
+        assert.strictEqual((yield* rolloutCondition)?.reason, "Completed")
+        // recreated: a new uid, a new ReplicaSet, a missed pod again
+        yield* kube.delete(ApiResource.Deployment, "a", { namespace: "shop" })
+        yield* kube.delete(ApiResource.ReplicaSet, "a-1", { namespace: "shop" })
+        const again = { ...workload("Deployment", "a"), metadata: { name: "a", namespace: "shop", uid: "uid-a-again" } }
+        const rs = replicaSet("a")
+        const pod2 = missed("a", 2)
+        yield* memory.seed([
+          again,
+          { ...rs, metadata: { ...rs.metadata, name: "a-2", uid: "uid-a-2", ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: "a", uid: "uid-a-again", controller: true }] } },
+          { ...pod2, metadata: { ...pod2.metadata, name: "a-2-0", ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "a-2", uid: "uid-a-2", controller: true }] } }
+        ])
+        yield* podCached("a-2-0")
+        yield* pass
+        yield* pass
+        const second = (yield* Support.stored(ApiResource.Deployment, "a", "shop")).pipe(Option.getOrUndefined)
+        assert.notStrictEqual(second?.metadata.uid, first?.metadata.uid)
+        assert.isDefined(yield* restartedFor("a"), "the new Deployment a is restarted too")
+      }))
+
+    it.effect("a paused workload is read again after five minutes and restarted once unpaused", () =>
+      Effect.gen(function*() {
+        const memory = yield* KubeMemory
+        const kube = yield* KubeClient
+        // the recreated a rolls out first, so the one slot is free
+        yield* rolledOut("a")
+        yield* kube.delete(ApiResource.Pod, "a-2-0", { namespace: "shop" })
+        yield* memory.seed([workload("Deployment", "p", { paused: true }), replicaSet("p"), missed("p")])
+        yield* podCached("p-1-0")
+        yield* pass
+        assert.include((yield* rolloutCondition)?.message ?? "", "Deployment shop/p is not restarted, its rollout is paused")
+        yield* kube.patch(ApiResource.Deployment, "p", { type: "merge", body: { spec: { paused: false } } }, { namespace: "shop" })
+        yield* pass
+        assert.isUndefined(yield* restartedFor("p"), "not read again at once")
+        yield* later(6 * 60, pass)
+        assert.isDefined(yield* restartedFor("p"))
       }))
   })
 
