@@ -181,6 +181,12 @@ const namespaces: ReadonlyArray<KubeObject.KubeObject> = [
   { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } }
 ]
 
+/** The missed pod `name-0` of StatefulSet `name`. */
+const statefulPod = (name: string): KubeObject.KubeObject => {
+  const p = missed(name)
+  return { ...p, metadata: { ...p.metadata, name: `${name}-0`, ownerReferences: [{ apiVersion: "apps/v1", kind: "StatefulSet", name, uid: `uid-${name}`, controller: true }] } }
+}
+
 const restartedFor = (name: string, kind = ApiResource.Deployment) =>
   Effect.map(Support.stored(kind, name, "shop"), (o) =>
     Option.isNone(o) ? undefined : ((o.value["spec"] as { template: { metadata?: { annotations?: Record<string, string> } } }).template.metadata?.annotations?.[R.restartedFor]))
@@ -350,37 +356,27 @@ describe("Restarts (reconciler, in-memory API server)", () => {
       }))
   })
 
+  /** Seeds `objects`, makes the next calls matching `fault` Forbidden, and expects a halt naming the chart value. */
+  const refused = (objects: ReadonlyArray<KubeObject.KubeObject>, fault: Parameters<KubeMemory["Service"]["failNext"]>[0], expected: string) =>
+    Effect.gen(function*() {
+      const memory = yield* KubeMemory
+      yield* memory.seed([...namespaces, ...objects, agentObject({ [R.annotation]: "enabled" })])
+      yield* memory.failNext(fault)
+      yield* pass
+      yield* pass
+      const halted = yield* rolloutCondition
+      assert.strictEqual(halted?.reason, "Halted")
+      assert.include(halted?.message ?? "", `${expected}: install it with the chart value rolloutRestart.enabled=true`)
+    })
+
   layer(Support.layer, { excludeTestServices: true })("without the RBAC", (it) => {
     it.effect("a refused patch stops the rollout and names the chart value that grants it", () =>
-      Effect.gen(function*() {
-        const memory = yield* KubeMemory
-        yield* memory.seed([
-          ...namespaces,
-          workload("StatefulSet", "db"),
-          { ...missed("db"), metadata: { ...missed("db").metadata, name: "db-0", ownerReferences: [{ apiVersion: "apps/v1", kind: "StatefulSet", name: "db", uid: "uid-db", controller: true }] } },
-          agentObject({ [R.annotation]: "enabled" })
-        ])
-        yield* memory.failNext({ verb: "patch", resource: ApiResource.StatefulSet, reason: "Forbidden" })
-        yield* pass
-        yield* pass
-        const halted = yield* rolloutCondition
-        assert.strictEqual(halted?.reason, "Halted")
-        assert.include(halted?.message ?? "", "may not patch statefulsets (StatefulSet shop/db): install it with the chart value rolloutRestart.enabled=true")
-      }))
+      refused([workload("StatefulSet", "db"), statefulPod("db")], { verb: "patch", resource: ApiResource.StatefulSet, reason: "Forbidden" }, "may not patch statefulsets (StatefulSet shop/db)"))
   })
 
   layer(Support.layer, { excludeTestServices: true })("without the RBAC to read", (it) => {
     it.effect("a refused read of a ReplicaSet stops the rollout and names the chart value too", () =>
-      Effect.gen(function*() {
-        const memory = yield* KubeMemory
-        yield* memory.seed([...namespaces, workload("Deployment", "a"), replicaSet("a"), missed("a"), agentObject({ [R.annotation]: "enabled" })])
-        yield* memory.failNext({ verb: "get", resource: ApiResource.ReplicaSet, reason: "Forbidden", times: 10 })
-        yield* pass
-        yield* pass
-        const halted = yield* rolloutCondition
-        assert.strictEqual(halted?.reason, "Halted")
-        assert.include(halted?.message ?? "", "may not read replicasets: install it with the chart value rolloutRestart.enabled=true")
-      }))
+      refused([workload("Deployment", "a"), replicaSet("a"), missed("a")], { verb: "get", resource: ApiResource.ReplicaSet, reason: "Forbidden", times: 10 }, "may not read replicasets"))
   })
 
   layer(Support.layer, { excludeTestServices: true })("many workloads a restart cannot roll", (it) => {
@@ -388,7 +384,6 @@ describe("Restarts (reconciler, in-memory API server)", () => {
       Effect.gen(function*() {
         const memory = yield* KubeMemory
         const onDelete = Array.from({ length: 24 }, (_, i) => `a${String(i).padStart(2, "0")}`)
-        const statefulPod = (name: string) => ({ ...missed(name), metadata: { ...missed(name).metadata, name: `${name}-0`, ownerReferences: [{ apiVersion: "apps/v1", kind: "StatefulSet", name, uid: `uid-${name}`, controller: true }] } })
         yield* memory.seed([
           ...namespaces,
           ...onDelete.flatMap((name) => [workload("StatefulSet", name, { updateStrategy: { type: "OnDelete" } }), statefulPod(name)]),
