@@ -1,7 +1,8 @@
 /**
  * The operator as a process among others: its metrics pass the real promtool, the API
  * server never dials anything but loopback for its webhook, it survives an API server
- * outage without a restart and repairs drift afterwards, leadership moves within 15 s of
+ * outage without a restart and repairs drift afterwards, a replica whose webhook Secret was
+ * spoiled stays unready saying why until its own reconcile repairs it, leadership moves within 15 s of
  * a leader's death and at once on SIGTERM, and deleting the CR removes everything.
  */
 import { assert, type Vitest } from "@effect/vitest"
@@ -88,6 +89,33 @@ export const resilienceSpecs = (it: It) => {
       assert.strictEqual(suite.primary.pid, pid)
       assert.strictEqual((yield* suite.primary.get("/healthz")).status, 200)
     }), 180_000)
+
+  it.effect("a webhook Secret spoiled while the leader is away: a replica started then is unready and says why, takes the lease, repairs the Secret and serves", () =>
+    Effect.gen(function*() {
+      const suite = yield* Suite
+      const kube = yield* KubeClient
+      assert.strictEqual(yield* holder, suite.primary.identity)
+      yield* suite.primary.signal("SIGSTOP")
+      const repairer = yield* Effect.gen(function*() {
+        const garbage = Buffer.from("not a certificate").toString("base64")
+        yield* kube.patch(ApiResource.Secret, Naming.webhook.secret, { type: "merge", body: { data: { [Naming.webhook.secretKeys.tlsCert]: garbage } } }, { namespace: ns })
+        const started = yield* suite.start("operator-repair")
+        const unready = yield* eventually(Effect.filterOrFail(started.get("/readyz"), (r) => r.status === 503 && r.body.includes("holds no usable certificate"), (r) => new Error(`${r.status} ${r.body}`)), "30 seconds")
+        assert.include(unready.body, `Secret ${ns}/${Naming.webhook.secret}`)
+        // it campaigns meanwhile: once the stopped leader's lease expires it leads, and its reconcile issues a new serving certificate
+        yield* started.waitReady("60 seconds")
+        assert.strictEqual(yield* holder, started.identity)
+        const secret = yield* read(ApiResource.Secret, Naming.webhook.secret, ns)
+        const served = Buffer.from((secret["data"] as Record<string, string>)[Naming.webhook.secretKeys.tlsCert] ?? "", "base64").toString("utf8")
+        assert.include(served, "BEGIN CERTIFICATE")
+        return started
+      }).pipe(Effect.ensuring(suite.primary.signal("SIGCONT")))
+      // back to the primary as leader for the specs that follow
+      yield* repairer.signal("SIGTERM")
+      assert.strictEqual(yield* repairer.exited, 0)
+      yield* eventually(Effect.filterOrFail(holder, (h) => h === suite.primary.identity, (h) => new Error(`holder ${h}`)), "30 seconds")
+      yield* suite.primary.waitReady("30 seconds")
+    }), 150_000)
 
   it.effect("leadership moves within 15 s of kill -9, at once on SIGTERM; deleting the CR removes everything", () =>
     Effect.gen(function*() {
