@@ -126,9 +126,16 @@ describe("plan: ResourceQuotas", () => {
       "  shop/compute cpu: used 800m +300m = 1100m of 2: fits",
       ""
     ].join("\n"))
-    const json = JSON.parse(Report.json(header, changes, quotas)) as { changes: ReadonlyArray<{ total: Record<string, string> }>; fails: boolean }
+    const json = JSON.parse(Report.json(header, changes, quotas)) as { changes: ReadonlyArray<{ total: Record<string, string> }>; fails: boolean; rolloutRestart: unknown }
     assert.deepStrictEqual(json.changes[0]?.total, { "requests.cpu": "300m", "requests.memory": "384Mi", "limits.cpu": "600m", "limits.memory": "768Mi" })
     assert.isFalse(json.fails)
+    assert.deepStrictEqual(json.rolloutRestart, { enabled: false })
+    // a CR that opts in to the rollout restart: the plan names what the operator will restart
+    const opted = { ...header, rolloutRestart: { maxConcurrent: 2 } }
+    assert.include(Report.text(opted, changes, quotas, plain), "rollout restart (on, at most 2 at once): once the CR is applied the operator restarts 1 workload:\n  deployment shop/orders\n")
+    assert.deepStrictEqual((JSON.parse(Report.json(opted, changes, quotas)) as { rolloutRestart: unknown }).rolloutRestart, { enabled: true, maxConcurrent: 2, restarts: ["deployment shop/orders"] })
+    // no longer matched: the restart leaves it (only missed or differently injected pods are restarted)
+    assert.deepStrictEqual(Report.restarts(plan(after, undefined, workloads)), [])
   })
 })
 

@@ -11,7 +11,7 @@
  * be exceeded or would refuse the pods; 2: usage errors, an unusable kubeconfig or a
  * cluster that cannot be read.
  */
-import { Decode, Naming, type WhatapAgent } from "@whatap-operator/core"
+import { Decode, Naming, RolloutRestart, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeError, type KubeObject } from "@whatap-operator/kube"
 import { Effect, Option, Result } from "effect"
 import * as Args from "../Args.ts"
@@ -101,8 +101,19 @@ export const run: Handler = (parsed) =>
     }
     const plan = Evaluate.plan({ before, after, namespaces: cluster.namespaces, operatorNamespace, workloads: cluster.workloads })
     const quotas = Quota.check(cluster.quotas, plan.changes)
-    const header = { file: displayName(file), name: Naming.agentName, current: before !== undefined }
+    const restart = RolloutRestart.settings(loaded.agent?.metadata.annotations)
+    const header: Report.Header = {
+      file: displayName(file),
+      name: Naming.agentName,
+      current: before !== undefined,
+      ...(restart.enabled && loaded.agent !== undefined ? { rolloutRestart: { maxConcurrent: restart.maxConcurrent } } : {})
+    }
     yield* io.out(format === "text" ? Report.text(header, plan, quotas, yield* Style.palette) : yield* Structured.as(format, Report.json(header, plan, quotas)))
-    if (plan.changes.length > 0) yield* io.err(`${Meta.name}: note: the webhook changes pods when they are created; running pods keep what they have until they are re-created\n`)
+    if (plan.changes.length > 0) {
+      const how = header.rolloutRestart === undefined
+        ? ` (kubectl rollout restart, or the operator's opt-in rollout restart: annotation ${Naming.rolloutRestart.annotation}: ${Naming.rolloutRestart.enabled})`
+        : ""
+      yield* io.err(`${Meta.name}: note: the webhook changes pods when they are created; running pods keep what they have until they are re-created${how}\n`)
+    }
     return Quota.fails(quotas) ? Exit.failed : Exit.ok
   })

@@ -16,6 +16,29 @@ export interface Header {
   readonly name: string
   /** Whether a WhatapAgent of that name is in the cluster now. */
   readonly current: boolean
+  /** The file's CR opts in to the rollout restart (B3), at most this many at once; undefined: it does not. */
+  readonly rolloutRestart?: { readonly maxConcurrent: number } | undefined
+}
+
+const restartedKinds: ReadonlyArray<string> = ["Deployment", "StatefulSet", "DaemonSet"]
+
+/**
+ * The changed workloads the opt-in rollout restart would restart once the CR is applied: a
+ * Deployment, StatefulSet or DaemonSet newly matched, or matched with another language or
+ * agent version (what its pods' annotations show); not those no longer matched, nor Jobs.
+ */
+export const restarts = (plan: Evaluate.Plan): ReadonlyArray<string> =>
+  plan.changes.filter((c) =>
+    restartedKinds.includes(c.workload.kind) && c.after.injected &&
+    (c.change === "matched" || c.after.language !== c.before.language || c.after.version !== c.before.version)
+  ).map((c) => Workloads.label(c.workload))
+
+const restartLines = (header: Header, plan: Evaluate.Plan): ReadonlyArray<string> => {
+  if (header.rolloutRestart === undefined) return []
+  const listed = restarts(plan)
+  return listed.length === 0
+    ? []
+    : [`rollout restart (on, at most ${header.rolloutRestart.maxConcurrent} at once): once the CR is applied the operator restarts ${plural(listed.length, "workload")}:`, ...listed.map((l) => `  ${l}`)]
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`
@@ -56,6 +79,7 @@ export const text = (header: Header, plan: Evaluate.Plan, quotas: Quota.Result, 
     palette.bold(`plan: WhatapAgent/${header.name} of ${header.file} against ${current}`),
     `workloads: ${plural(plan.workloads, "workload")} evaluated: ${plural(plan.changes.length, "change")}, ${plan.unchanged} unchanged`,
     ...plan.changes.flatMap((c) => changeLines(c, palette)),
+    ...restartLines(header, plan),
     ...(plan.targets.length === 0 ? [] : ["targets (first match wins):", ...plan.targets.map((t) => targetLine(t, palette))]),
     ...(quotas.checks.length + quotas.refusals.length === 0 ? [] : ["resource quotas (once every pod of the changed workloads is re-created):", ...quotaLines(quotas, palette)])
   ]
@@ -84,6 +108,9 @@ export const json = (header: Header, plan: Evaluate.Plan, quotas: Quota.Result):
       total: usageJson(c.total)
     })),
     targets: plan.targets,
+    rolloutRestart: header.rolloutRestart === undefined
+      ? { enabled: false }
+      : { enabled: true, maxConcurrent: header.rolloutRestart.maxConcurrent, restarts: restarts(plan) },
     quotas: quotas.checks,
     refusals: quotas.refusals,
     fails: Quota.fails(quotas)
