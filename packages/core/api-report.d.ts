@@ -223,6 +223,28 @@ export declare const GpuMonitoringSpec: Schema.Struct<{
     readonly hostEngine: Schema.optionalKey<typeof GpuMonitoring.DcgmHostEngineSpec>;
 }>;
 export type GpuMonitoringSpec = typeof GpuMonitoringSpec.Type;
+export declare const negations: Readonly<Record<string, string>>;
+export interface SplitInput {
+    readonly enabled?: unknown;
+    readonly nodeSelector?: object | undefined;
+    readonly affinity?: {
+        readonly nodeAffinity?: {
+            readonly requiredDuringSchedulingIgnoredDuringExecution?: {
+                readonly nodeSelectorTerms?: ReadonlyArray<{
+                    readonly matchExpressions?: ReadonlyArray<{
+                        readonly operator?: unknown;
+                    } | undefined> | undefined;
+                } | undefined> | undefined;
+            } | undefined;
+        } | undefined;
+    } | undefined;
+}
+export interface Split {
+    readonly split: boolean;
+    readonly gpuTerms: boolean;
+    readonly antiTerms: boolean;
+}
+export declare const splitMode: (gpu: SplitInput | undefined) => Split;
 
 // module: Images
 export declare const defaults: {

@@ -53,3 +53,55 @@ export const GpuMonitoringSpec = Schema.Struct({
   hostEngine: opt(DcgmHostEngineSpec.pipe(about("An nv-hostengine sidecar for the exporter")))
 })
 export type GpuMonitoringSpec = typeof GpuMonitoringSpec.Type
+
+/** The node selector operators that have a negation, and it (In and NotIn, Exists and DoesNotExist; Gt and Lt have none). */
+export const negations: Readonly<Record<string, string>> = { In: "NotIn", NotIn: "In", Exists: "DoesNotExist", DoesNotExist: "Exists" }
+
+/**
+ * What GPU split mode reads of a GPU monitoring spec, typed loosely so that a decoded spec
+ * and the validator's lenient view of one both fit.
+ */
+export interface SplitInput {
+  readonly enabled?: unknown
+  readonly nodeSelector?: object | undefined
+  readonly affinity?: {
+    readonly nodeAffinity?: {
+      readonly requiredDuringSchedulingIgnoredDuringExecution?: {
+        readonly nodeSelectorTerms?: ReadonlyArray<{ readonly matchExpressions?: ReadonlyArray<{ readonly operator?: unknown } | undefined> | undefined } | undefined> | undefined
+      } | undefined
+    } | undefined
+  } | undefined
+}
+
+export interface Split {
+  /** Two node-agent DaemonSets: GPU monitoring on and limited by a non-empty nodeSelector or a required node affinity. */
+  readonly split: boolean
+  /** The GPU DaemonSet gets required node terms of GPU monitoring's own (its affinity has terms). */
+  readonly gpuTerms: boolean
+  /** The plain DaemonSet gets terms keeping it off GPU nodes (a GPU nodeSelector, or one GPU term with a negatable expression). */
+  readonly antiTerms: boolean
+}
+
+/**
+ * GPU split mode (spec 4.6.1, 4.6.3), as the operator renders the node agent and the
+ * validator reads it: whether there are two DaemonSets and which of them get required node
+ * terms of GPU monitoring's own instead of the node agent's.
+ *
+ * @example
+ * ```ts
+ * import { GpuMonitoring } from "@whatap-operator/core"
+ *
+ * GpuMonitoring.splitMode({ enabled: true, nodeSelector: { "nvidia.com/gpu.present": "true" } })
+ * // => { split: true, gpuTerms: false, antiTerms: true }
+ * GpuMonitoring.splitMode({ enabled: false, nodeSelector: { "nvidia.com/gpu.present": "true" } }).split // => false
+ * ```
+ */
+export const splitMode = (gpu: SplitInput | undefined): Split => {
+  const terms = gpu?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms
+  const selector = Object.keys(gpu?.nodeSelector ?? {}).length > 0
+  const split = gpu?.enabled === true && (selector || terms !== undefined)
+  const [only] = terms ?? []
+  const negatable = terms?.length === 1 &&
+    (only?.matchExpressions ?? []).some((e) => typeof e?.operator === "string" && Object.hasOwn(negations, e.operator))
+  return { split, gpuTerms: split && (terms?.length ?? 0) > 0, antiTerms: split && (selector || negatable) }
+}

@@ -9,7 +9,7 @@
  * `nodeAgent.affinity` object while building the `-gpu` DaemonSet, so the plain one
  * inherited them (an unsatisfiable affinity). Every function here returns new values.
  */
-import { Naming, type Affinity, type GpuMonitoring, type K8sAgent } from "@whatap-operator/core"
+import { GpuMonitoring, Naming, type Affinity, type K8sAgent } from "@whatap-operator/core"
 
 type Term = Affinity.NodeSelectorTerm
 type Requirement = NonNullable<Term["matchExpressions"]>[number]
@@ -25,14 +25,11 @@ export interface NodeDaemonSet {
 const gpuTerms = (gpu: GpuMonitoring.GpuMonitoringSpec): ReadonlyArray<Term> | undefined =>
   gpu.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms
 
-/** Split mode: GPU monitoring on and limited by a non-empty nodeSelector or a required node affinity. */
-export const isSplit = (gpu: GpuMonitoring.GpuMonitoringSpec): boolean =>
-  gpu.enabled && (Object.keys(gpu.nodeSelector ?? {}).length > 0 || gpuTerms(gpu) !== undefined)
-
-const negations: { readonly [op: string]: string } = { In: "NotIn", NotIn: "In", Exists: "DoesNotExist", DoesNotExist: "Exists" }
+/** Split mode: GPU monitoring on and limited by a non-empty nodeSelector or a required node affinity (core's `GpuMonitoring.splitMode`). */
+export const isSplit = (gpu: GpuMonitoring.GpuMonitoringSpec): boolean => GpuMonitoring.splitMode(gpu).split
 
 const negate = (requirement: Requirement): ReadonlyArray<Term> => {
-  const operator = negations[requirement.operator]
+  const operator = GpuMonitoring.negations[requirement.operator]
   return operator === undefined ? [] : [{ matchExpressions: [{ ...requirement, operator }] }]
 }
 

@@ -5,7 +5,7 @@
  * OpenAgent.
  */
 import { assert, describe, it } from "@effect/vitest"
-import type { K8sAgent } from "@whatap-operator/core"
+import { GpuMonitoring, type K8sAgent } from "@whatap-operator/core"
 import { parse } from "yaml"
 import * as DcgmService from "../../src/render/DcgmService.ts"
 import * as GpuSidecars from "../../src/render/GpuSidecars.ts"
@@ -39,6 +39,23 @@ describe("NodeTopology", () => {
         : [["whatap-node-agent", k8s.gpuMonitoring.enabled]])
     })
   }
+
+  it("core's splitMode (what the validator reads) says what the render does: which DaemonSets get terms of GPU monitoring's own", () => {
+    const specs = [
+      ...cases.map(([, spec]) => spec),
+      "{enabled: true, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: gpu, operator: In, values: [a]}]}]}}}}",
+      "{enabled: true, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: gpu, operator: Gt, values: ['1']}]}]}}}}",
+      "{enabled: true, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: a, operator: Exists}]}, {matchExpressions: [{key: b, operator: Exists}]}]}}}}",
+      "{enabled: true, nodeSelector: {gpu: a}, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchFields: [{key: metadata.name, operator: In, values: [n]}]}]}}}}"
+    ]
+    for (const spec of specs) {
+      const g = gpu(spec).gpuMonitoring
+      const mode = GpuMonitoring.splitMode(g)
+      assert.strictEqual(mode.split, NodeTopology.isSplit(g), spec)
+      assert.strictEqual(mode.antiTerms, mode.split && NodeTopology.antiTerms(g).length > 0, spec)
+      assert.strictEqual(mode.gpuTerms, mode.split && (g.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []).length > 0, spec)
+    }
+  })
 
   it("negates In, NotIn, Exists, DoesNotExist of a single term; skips Gt and Lt", () => {
     const k8s = gpu(`{enabled: true, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [

@@ -6,7 +6,7 @@
  * of a rule that silently stops running. A new field of one of these kinds needs its
  * line here (the validate tests have a case per location).
  */
-import type { GpuMonitoringSpec } from "../../GpuMonitoring.ts"
+import { type GpuMonitoringSpec, splitMode } from "../../GpuMonitoring.ts"
 import type { InstrumentationSpec } from "../../Instrumentation.ts"
 import type { ContainerSpec, K8sAgentSpec, MasterAgentComponentSpec, NodeAgentComponentSpec } from "../../K8sAgent.ts"
 import type { EnvVar, ObjectMeta } from "../../KubeTypes.ts"
@@ -94,20 +94,14 @@ const checkPodAnnotations = (map: StringMap, path: Path): ReadonlyArray<Issue> =
   return size.length === 0 ? keys : [...size, ...keys]
 }
 
-const negatable = ["In", "NotIn", "Exists", "DoesNotExist"]
-
 /**
  * Whether GPU split mode gives both node-agent DaemonSets required terms of its own, so the
- * node agent's required terms never reach a pod as written: GPU monitoring on, a GPU
- * affinity with terms, and anti-terms for the plain DaemonSet (a GPU nodeSelector, or one
- * GPU term with an expression that can be negated), as the operator's NodeTopology renders.
+ * node agent's required terms never reach a pod as written (`GpuMonitoring.splitMode`, as
+ * the operator's NodeTopology renders).
  */
 const gpuReplacesNodeTerms = (gpu: L<GpuMonitoringSpec> | undefined): boolean => {
-  const terms = gpu?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []
-  if (gpu?.enabled !== true || terms.length === 0) return false
-  const [only] = terms
-  return Object.keys(gpu.nodeSelector ?? {}).length > 0 ||
-    (terms.length === 1 && (only?.matchExpressions ?? []).some((e) => negatable.includes(e?.operator ?? "")))
+  const mode = splitMode(gpu)
+  return mode.gpuTerms && mode.antiTerms
 }
 
 /** The pod-template fields the master and node agents share. */
