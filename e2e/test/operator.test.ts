@@ -1,7 +1,7 @@
 /**
  * The operator against a real control plane of its own (its kube-apiserver is stopped
  * and restarted by one spec), run as a separate process with the identity of its
- * ServiceAccount bound to deploy/operator/rbac.yaml. Specs run in order and share the
+ * ServiceAccount bound to deploy/operator/rbac.yaml and rollout-restart-rbac.yaml. Specs run in order and share the
  * cluster: the WhatapAgent is cluster-scoped and named `whatap`.
  */
 import { layer } from "@effect/vitest"

@@ -102,8 +102,11 @@ export const rolloutSpecs = (it: It) => {
       for (const name of ["Deployment e2e-rollout/web", "StatefulSet e2e-rollout/db", "DaemonSet e2e-rollout/node-probe"]) {
         assert.isTrue(events.some((m) => m.startsWith(`restarted ${name}:`)), `${name}: ${events.join(" | ")}`)
       }
-      // the same instrumentation never restarts a workload twice
+      // the same instrumentation never restarts a workload twice: a change of the CR that leaves
+      // the instrumentation as it is makes the operator look again, and it restarts nothing
+      yield* Cluster.mergePatchAgent({ metadata: { labels: { "e2e-rollout-poke": "1" } } })
       yield* Effect.sleep(Duration.seconds(8))
+      assert.strictEqual(condition(yield* Cluster.agent, "RolloutRestart")?.reason, "Completed")
       for (const w of workloads) {
         const live = yield* kube.get(w.resource, w.object.metadata.name ?? "", { namespace: ns })
         assert.strictEqual(templateAnnotations(live)[R.restartedAt], restartedAt.get(w.object.kind))
@@ -113,7 +116,7 @@ export const rolloutSpecs = (it: It) => {
       const agent = yield* Cluster.agent
       const targets = (agent["spec"] as { features: { apm: { instrumentation: { targets?: ReadonlyArray<{ name?: string }> } } } }).features.apm.instrumentation.targets ?? []
       yield* Cluster.mergePatchAgent({
-        metadata: { annotations: { [R.annotation]: null, [R.maxConcurrent]: null } },
+        metadata: { annotations: { [R.annotation]: null, [R.maxConcurrent]: null }, labels: { "e2e-rollout-poke": null } },
         spec: { features: { apm: { instrumentation: { targets: targets.filter((t) => t.name !== target.name) } } } }
       })
       yield* kube.delete(ApiResource.Namespace, ns)

@@ -3,17 +3,20 @@
  * a restart (`Rollout.plan`) are restarted the way `kubectl rollout restart` does it, a
  * pod-template annotation, at most `maxConcurrent` rolling at once. Before a restart the
  * PodDisruptionBudgets of the namespace are read and a workload whose pods one of them
- * protects with no disruption allowed now waits. While a restarted workload rolls, its new
- * pods are read: a crash loop or a container that cannot start, a Deployment past its
- * progress deadline, or new pods that are still not instrumented stop the whole rollout
- * for this instrumentation (nothing else is restarted until the instrumentation changes),
- * with the reason in the `RolloutRestart` condition and a Warning Event.
+ * protects with no disruption allowed now waits. While a restarted workload rolls, its
+ * status and its new pods are read (every pass): a crash loop or a container that cannot
+ * start, a Deployment past its progress deadline or paused after the restart, a status
+ * that has not moved for `Rollout.stallSeconds`, new pods that are still not instrumented
+ * once it has rolled out, or a call the RBAC refuses stop the whole rollout for this
+ * instrumentation (nothing else is restarted until the instrumentation changes), with the
+ * reason in the `RolloutRestart` condition and a Warning Event.
  *
  * What is rolling is kept in memory for the leadership term (`RolloutMemory`); a new
  * leader finds it again from the workloads, whose pod templates record the hash they
- * were restarted for (all candidates it reads are taken over before any is restarted), so
- * no workload is restarted twice for the same instrumentation, and a halt from the
- * condition the CR holds. The API calls are bounded per pass: at most `replicaSetReads`
+ * were restarted for: it reads every candidate (over several passes when there are many)
+ * and takes over the restarts already made before it restarts any, so no workload is
+ * restarted twice for the same instrumentation and the limit holds across leaders; a halt
+ * it reads back from the condition the CR holds. The API calls are bounded per pass: at most `replicaSetReads`
  * ReplicaSets read (once each, to find its Deployment), a read of each rolling workload and
  * of at most `maxConcurrent + candidateReads` candidates, the budgets of the namespaces
  * of those about to be restarted, and the pods of each rolling workload.
@@ -55,8 +58,10 @@ interface Later {
 
 interface AgentMemory {
   hash: string
-  /** The first pass of this term: every candidate within the read bound is read for a restart already made. */
+  /** Until every candidate has been read once this term (for restarts an earlier leader made), nothing is restarted. */
   fresh: boolean
+  /** The candidates read while `fresh`. */
+  readonly checked: Set<string>
   /** Rolling workloads, by `Rollout.key`. */
   readonly rolling: Map<string, Rolling>
   /** Restarted and rolled out for `hash`, with the workload's uid. */
@@ -163,7 +168,7 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
   if (instrumentation === undefined || !instrumentation.enabled) return off(condition("True", "Completed", "APM instrumentation is off: no workload needs a restart"))
   const hash = Rollout.hash(input.raw)
   const mine: AgentMemory = memory.agents.get(uid) ??
-    { hash, fresh: true, rolling: new Map(), done: new Map(), skipped: new Map(), held: new Map(), halted: storedHalt(input.current, hash) }
+    { hash, fresh: true, checked: new Set(), rolling: new Map(), done: new Map(), skipped: new Map(), held: new Map(), halted: storedHalt(input.current, hash) }
   memory.agents.set(uid, mine)
   if (mine.hash !== hash) {
     // a new instrumentation: what was done, skipped or halted was for the old one; what rolls still counts against the limit
@@ -281,7 +286,10 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
   let reads = 0
   let nextLook: number | undefined
   const later = (until: number) => void (nextLook = Math.min(nextLook ?? until, until))
+  // restarted once for this hash and rolled out, yet some pods are still not as the targets say (below a partition, or moved to another target since)
+  const again: Array<string> = []
   for (const [k, group] of candidates) {
+    if (mine.done.has(k)) again.push(`${k} (${shown(group.pods, 3)})`)
     if (mine.rolling.has(k) || mine.done.has(k)) continue
     const skipped = mine.skipped.get(k)
     if (skipped !== undefined && skipped.until > now) {
@@ -294,13 +302,18 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
       later(held.until)
       continue
     }
-    // once slots are full only a new leader needs to read on (for restarts an earlier one made)
+    // a new leader reads every candidate once before restarting any; after that, only as many as there are free slots
+    if (mine.fresh && mine.checked.has(k)) {
+      waiting.push(k)
+      continue
+    }
     const full = !mine.fresh && mine.rolling.size + ready.length >= settings.maxConcurrent
     if (full || reads >= settings.maxConcurrent + candidateReads) {
       waiting.push(k)
       continue
     }
     reads++
+    if (mine.fresh) mine.checked.add(k)
     const live = yield* read(group.owner)
     if (Result.isFailure(live)) {
       if (live.failure.reason === "Forbidden") return yield* halt(rbacHalt(`read ${resourceOf(group.owner).plural} (${k})`))
@@ -320,7 +333,16 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
     }
     ready.push({ k, group: { ...group, owner }, live: live.success })
   }
-  mine.fresh = false
+  if (mine.fresh) {
+    const unread = [...candidates.keys()].filter((k) => !mine.checked.has(k) && !mine.rolling.has(k) && !mine.done.has(k) && !mine.skipped.has(k) && !mine.held.has(k))
+    if (unread.length === 0) {
+      mine.fresh = false
+      mine.checked.clear()
+    } else {
+      // not all read yet: the ready ones wait for the next pass
+      for (const r of ready.splice(0)) waiting.push(r.k)
+    }
+  }
   const budgets = new Map<string, ReadonlyArray<KubeObject.KubeObject>>()
   const stamp = Conditions.formatTime(now)
   for (const { k, group, live } of ready) {
@@ -381,7 +403,7 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
     } satisfies Step
   }
   return {
-    update: condition("True", "Completed", `${done} restarted and rolled out for this instrumentation; no pod waits for a restart${tail}`),
+    update: condition("True", "Completed", `${done} restarted and rolled out for this instrumentation; ${again.length === 0 ? "no pod waits for a restart" : `restarted once for it already, not again: ${shown(again)}`}${tail}`),
     requeueSeconds: undefined
   } satisfies Step
 })

@@ -257,7 +257,7 @@ describe("Restarts (reconciler, in-memory API server)", () => {
         assert.strictEqual(done?.status, "True")
         assert.strictEqual(done?.reason, "Completed")
         assert.include(done?.message ?? "", "2 workloads restarted and rolled out")
-        // Ready is not held back by the restart's condition
+        assert.include(done?.message ?? "", "no pod waits for a restart")
         yield* Support.clearWrites
         yield* pass
         assert.deepStrictEqual(yield* Support.writes, [], "a pass after the rollout writes nothing")
@@ -346,10 +346,13 @@ describe("Restarts (reconciler, in-memory API server)", () => {
         // the halt is lifted; b's failure holds no slot, so a (its budget free now) rolls
         assert.strictEqual((yield* rolloutCondition)?.reason, "Restarting")
         assert.strictEqual(yield* restartedFor("a"), hash)
-        yield* rolledOut("b")
+        // a rolls out; then b (its crash was for the old instrumentation) is restarted for the new one, then d
+        yield* rolledOut("a")
+        yield* kube.delete(ApiResource.Pod, "a-1-0", { namespace: "shop" })
         yield* kube.delete(ApiResource.Pod, "b-1-9", { namespace: "shop" })
         yield* pass
-        assert.strictEqual(yield* restartedFor("a"), hash)
+        assert.strictEqual(yield* restartedFor("b"), hash)
+        assert.notStrictEqual(yield* restartedFor("d"), hash, "one at a time")
         yield* kube.patch(ApiResource.WhatapAgent, Naming.agentName, { type: "merge", body: { metadata: { annotations: { [R.annotation]: null } } } })
         yield* pass
         assert.isUndefined(yield* rolloutCondition)
@@ -445,6 +448,27 @@ describe("Restarts (reconciler, in-memory API server)", () => {
         const halted = yield* rolloutCondition
         assert.strictEqual(halted?.reason, "Halted")
         assert.include(halted?.message ?? "", `stopped (instrumentation ${hash}): Deployment shop/b: it has made no progress for 10 minutes (0/1 replicas updated)`)
+      }))
+  })
+
+  layer(Support.layer, { excludeTestServices: true })("a new leader with many candidates", (it) => {
+    it.effect("reads every candidate before restarting any, so a restart an earlier leader made far down the list keeps the limit", () =>
+      Effect.gen(function*() {
+        const memory = yield* KubeMemory
+        const raw = agentObject({ [R.annotation]: "enabled" })
+        const names = Array.from({ length: 30 }, (_, i) => `a${String(i).padStart(2, "0")}`)
+        yield* memory.seed([
+          ...namespaces,
+          ...names.flatMap((name) => [workload("StatefulSet", name), statefulPod(name)]),
+          // zz sorts last: the earlier leader restarted it, its pods are not replaced yet
+          withTemplateHash(workload("StatefulSet", "zz"), Rollout.hash(raw)), statefulPod("zz"),
+          raw
+        ])
+        yield* podCached("zz-0")
+        for (let i = 0; i < 4; i++) yield* pass
+        for (const name of names) assert.isUndefined(yield* restartedFor(name, ApiResource.StatefulSet), name)
+        const message = (yield* rolloutCondition)?.message ?? ""
+        assert.include(message, "rolling: StatefulSet shop/zz")
       }))
   })
 

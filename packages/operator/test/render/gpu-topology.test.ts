@@ -48,12 +48,15 @@ describe("NodeTopology", () => {
       "{enabled: true, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: a, operator: Exists}]}, {matchExpressions: [{key: b, operator: Exists}]}]}}}}",
       "{enabled: true, nodeSelector: {gpu: a}, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchFields: [{key: metadata.name, operator: In, values: [n]}]}]}}}}"
     ]
+    // the node agent itself has no affinity here: whatever required terms a rendered DaemonSet has are GPU monitoring's
+    const termsOf = (d: NodeTopology.NodeDaemonSet | undefined) => d?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []
     for (const spec of specs) {
-      const g = gpu(spec).gpuMonitoring
-      const mode = GpuMonitoring.splitMode(g)
-      assert.strictEqual(mode.split, NodeTopology.isSplit(g), spec)
-      assert.strictEqual(mode.antiTerms, mode.split && NodeTopology.antiTerms(g).length > 0, spec)
-      assert.strictEqual(mode.gpuTerms, mode.split && (g.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []).length > 0, spec)
+      const k8s = gpu(spec)
+      const mode = GpuMonitoring.splitMode(k8s.gpuMonitoring)
+      const rendered = NodeTopology.daemonSets(k8s)
+      assert.strictEqual(mode.split, rendered.length === 2, spec)
+      assert.strictEqual(mode.antiTerms, mode.split && termsOf(rendered.find((d) => !d.gpu)).length > 0, spec)
+      assert.strictEqual(mode.gpuTerms, mode.split && termsOf(rendered.find((d) => d.gpu)).length > 0, spec)
     }
   })
 

@@ -81,10 +81,27 @@ describe("Webhook.serve", () => {
         const mismatched = yield* until(Effect.filterOrFail(Ref.get(state), (s) => !s.why.includes("lacks one of"), (s) => new Error(s.why)))
         assert.isFalse(mismatched.serving)
         assert.include(mismatched.why, "holds no usable certificate")
+        assert.include(mismatched.why, "does not belong")
         // repaired: served without a restart
         yield* kube.patch(ApiResource.Secret, Naming.webhook.secret, { type: "merge", body: { data } }, { namespace })
         yield* until(Effect.filterOrFail(Ref.get(state), (s) => s.serving, (s) => new Error(s.why)))
         assert.isTrue(yield* handshake(port))
+      })))
+
+  it.live("a port that cannot be bound is fatal, not a wait", () =>
+    Effect.flatMap(goodSecret, (secret) =>
+      Effect.gen(function*() {
+        const port = yield* freePort
+        const { createServer } = yield* Effect.promise(() => import("node:net"))
+        const taken = createServer()
+        yield* Effect.callback<void>((resume) => void taken.listen(port, "127.0.0.1", () => resume(Effect.void)))
+        const failure = yield* Effect.gen(function*() {
+          yield* (yield* KubeMemory).seed([secret])
+          const state = yield* Ref.make(Webhook.notServedYet)
+          return yield* Effect.flip(Webhook.serve(state))
+        }).pipe(Effect.scoped, Effect.provide(layer(port)), Effect.ensuring(Effect.sync(() => taken.close())))
+        assert.include(failure.message, "cannot serve the admission webhooks")
+        assert.include(failure.message, `cannot listen on 127.0.0.1:${port}`)
       })))
 
   it.live("a usable Secret is served at once", () =>
