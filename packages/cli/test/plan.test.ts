@@ -132,7 +132,7 @@ describe("plan: ResourceQuotas", () => {
     assert.deepStrictEqual(json.rolloutRestart, { enabled: false })
     // a CR that opts in to the rollout restart: the plan names what the operator will restart
     const opted = { ...header, rolloutRestart: { maxConcurrent: 2 } }
-    assert.include(Report.text(opted, changes, quotas, plain), "rollout restart (on, at most 2 at once): once the CR is applied the operator restarts 1 workload:\n  deployment shop/orders\n")
+    assert.include(Report.text(opted, changes, quotas, plain), "rollout restart (on, at most 2 at once): once the CR is applied the operator would restart 1 workload (paused or OnDelete ones excepted, and only where the chart value rolloutRestart.enabled grants it):\n  deployment shop/orders\n")
     assert.deepStrictEqual((JSON.parse(Report.json(opted, changes, quotas)) as { rolloutRestart: unknown }).rolloutRestart, { enabled: true, maxConcurrent: 2, restarts: ["deployment shop/orders"] })
     // no longer matched: the restart leaves it (only missed or differently injected pods are restarted)
     assert.deepStrictEqual(Report.restarts(plan(after, undefined, workloads)), [])

@@ -29,7 +29,7 @@ const restartedKinds: ReadonlyArray<string> = ["Deployment", "StatefulSet", "Dae
  */
 export const restarts = (plan: Evaluate.Plan): ReadonlyArray<string> =>
   plan.changes.filter((c) =>
-    restartedKinds.includes(c.workload.kind) && c.after.injected &&
+    restartedKinds.includes(c.workload.kind) && c.workload.pods > 0 && c.after.injected &&
     (c.change === "matched" || c.after.language !== c.before.language || c.after.version !== c.before.version)
   ).map((c) => Workloads.label(c.workload))
 
@@ -38,7 +38,10 @@ const restartLines = (header: Header, plan: Evaluate.Plan): ReadonlyArray<string
   const listed = restarts(plan)
   return listed.length === 0
     ? []
-    : [`rollout restart (on, at most ${header.rolloutRestart.maxConcurrent} at once): once the CR is applied the operator restarts ${plural(listed.length, "workload")}:`, ...listed.map((l) => `  ${l}`)]
+    : [
+      `rollout restart (on, at most ${header.rolloutRestart.maxConcurrent} at once): once the CR is applied the operator would restart ${plural(listed.length, "workload")} (paused or OnDelete ones excepted, and only where the chart value rolloutRestart.enabled grants it):`,
+      ...listed.map((l) => `  ${l}`)
+    ]
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`
