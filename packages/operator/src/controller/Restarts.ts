@@ -64,8 +64,8 @@ interface AgentMemory {
   readonly checked: Set<string>
   /** Rolling workloads, by `Rollout.key`. */
   readonly rolling: Map<string, Rolling>
-  /** Restarted and rolled out for `hash`, with the workload's uid. */
-  readonly done: Map<string, string | undefined>
+  /** Restarted and rolled out for `hash`: the workload's uid, and when its rollout was seen done. */
+  readonly done: Map<string, { readonly uid: string | undefined; readonly at: number }>
   /** Workloads a template change would not roll, and why; read again later. */
   readonly skipped: Map<string, Later>
   /** Workloads a budget held back, and the budget; read again later. */
@@ -140,7 +140,7 @@ interface Group {
   readonly owner: Rollout.Owner
   readonly pods: Array<string>
   missed: number
-  restartedPod: string | undefined
+  restartedPod: Rollout.RestartedPod | undefined
 }
 
 /** One pass of the rollout restart for one WhatapAgent. */
@@ -227,7 +227,7 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
       else return yield* halt(`${k}: ${failure}`, k)
     } else if (progress._tag === "Done") {
       mine.rolling.delete(k)
-      if (entry.hash === hash) mine.done.set(k, live.success.metadata.uid)
+      if (entry.hash === hash) mine.done.set(k, { uid: live.success.metadata.uid, at: now })
     } else {
       if (progress.message !== entry.last) mine.rolling.set(k, { ...entry, last: progress.message, since: now })
       notes.push(`${k}: ${progress.message}`)
@@ -266,17 +266,21 @@ export const step = Effect.fn("Restarts.step")(function*(input: Input) {
     const group = candidates.get(k) ?? { owner, pods: [], missed: 0, restartedPod: undefined }
     group.pods.push(...candidate.pods)
     group.missed += candidate.missed
-    group.restartedPod ??= candidate.restartedPod
+    if (candidate.restartedPod !== undefined && !(group.restartedPod !== undefined && group.restartedPod.created <= candidate.restartedPod.created)) group.restartedPod = candidate.restartedPod
     candidates.set(k, group)
   }
   // a term's memory of ReplicaSets holds those its candidates still name
   for (const rs of memory.replicaSets.keys()) if (!seen.has(rs)) memory.replicaSets.delete(rs)
   for (const [k, group] of candidates) {
     // a workload done for this hash but created again since is a new one
-    if (mine.done.has(k) && !sameUid(mine.done.get(k), group.owner.uid)) mine.done.delete(k)
-    // rolled out for this instrumentation, yet a pod made for it was not injected: the restart did not help
-    if (group.restartedPod !== undefined && mine.done.has(k)) {
-      return yield* halt(`${k} was restarted, but its pod ${group.restartedPod} is still not instrumented (see \`whatapctl explain --pod\` and \`whatapctl doctor\`)`)
+    const finished = mine.done.get(k)
+    if (finished !== undefined && !sameUid(finished.uid, group.owner.uid)) mine.done.delete(k)
+    // rolled out for this instrumentation, yet a pod made for it during the rollout was not injected: the restart did not help
+    // (one created later, by a scale-up while the webhook was away, is a missed pod like any other: named, not a halt)
+    const during = group.restartedPod !== undefined && finished !== undefined && mine.done.has(k) &&
+      !(group.restartedPod.created > finished.at)
+    if (during) {
+      return yield* halt(`${k} was restarted, but its pod ${group.restartedPod?.name ?? ""} is still not instrumented (see \`whatapctl explain --pod\` and \`whatapctl doctor\`)`)
     }
   }
 

@@ -70,7 +70,13 @@ export interface Candidate {
    * restart did not help. (A stale pod made for this hash is no such sign: a namespace's
    * labels may have moved it to another target since.)
    */
-  readonly restartedPod: string | undefined
+  readonly restartedPod: RestartedPod | undefined
+}
+
+/** A missed pod made from a template restarted for this hash, and when it was created (epoch ms; NaN when unknown). */
+export interface RestartedPod {
+  readonly name: string
+  readonly created: number
 }
 
 export interface Plan {
@@ -103,7 +109,7 @@ export const plan = (
 ): Plan => {
   const instrumentation = agent.spec.features.apm?.instrumentation
   if (instrumentation === undefined || !instrumentation.enabled) return { candidates: [], unrestartable: [] }
-  const groups = new Map<string, { owner: Owner; pods: Array<string>; missed: number; restartedPod: string | undefined }>()
+  const groups = new Map<string, { owner: Owner; pods: Array<string>; missed: number; restartedPod: RestartedPod | undefined }>()
   const unrestartable: Array<string> = []
   for (const { pod, namespace, target } of PodCounts.matched(instrumentation, operatorNamespace, pods, namespaceLabels)) {
     const annotations = pod.metadata.annotations ?? {}
@@ -124,7 +130,9 @@ export const plan = (
     group.pods.push(name)
     if (!stale) {
       group.missed++
-      if (madeForHash) group.restartedPod ??= name
+      const created = Date.parse(pod.metadata.creationTimestamp ?? "")
+      // the earliest such pod: one made during the rollout says the restart did not help
+      if (madeForHash && !(group.restartedPod !== undefined && group.restartedPod.created <= created)) group.restartedPod = { name, created }
     }
     groups.set(key(owner), group)
   }

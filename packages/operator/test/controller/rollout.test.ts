@@ -75,7 +75,7 @@ describe("Rollout (pure)", () => {
     const plan = Rollout.plan(agent, Support.namespace, pods, () => ({}), "h1")
     assert.deepStrictEqual(plan.candidates, [
       { owner: { kind: "ReplicaSet", namespace: "shop", name: "cart-7d9", uid: "uid-cart-7d9" }, pods: ["shop/cart-7d9-a", "shop/cart-7d9-c"], missed: 1, restartedPod: undefined },
-      { owner: { kind: "StatefulSet", namespace: "shop", name: "db", uid: "uid-db" }, pods: ["shop/db-0"], missed: 1, restartedPod: "shop/db-0" }
+      { owner: { kind: "StatefulSet", namespace: "shop", name: "db", uid: "uid-db" }, pods: ["shop/db-0"], missed: 1, restartedPod: { name: "shop/db-0", created: Number.NaN } }
     ])
     // a stale pod made for this hash is no sign of a failed restart (labels may have moved it to another target)
     const moved = Rollout.plan(agent, Support.namespace, [pod("web-0", { kind: "StatefulSet", name: "web" }, { [A.injected]: "true", [A.language]: "java", [A.version]: "2.2.50", [R.restartedFor]: "h1" })], () => ({}), "h1")
@@ -486,6 +486,16 @@ describe("Restarts (reconciler, in-memory API server)", () => {
         yield* kube.delete(ApiResource.Pod, "a-1-0", { namespace: "shop" })
         yield* pass
         assert.strictEqual((yield* rolloutCondition)?.reason, "Completed")
+        // a scale-up while the webhook was away, after the rollout: a missed pod like any other, named, no halt
+        const hash = Rollout.hash(yield* Support.agent)
+        const late = missed("a", 7)
+        yield* memory.seed([{ ...late, metadata: { ...late.metadata, annotations: { [R.restartedFor]: hash }, creationTimestamp: new Date(Date.now() + 60_000).toISOString().replace(/\.\d{3}Z$/, "Z") } }])
+        yield* podCached("a-1-7")
+        yield* pass
+        const named = yield* rolloutCondition
+        assert.strictEqual(named?.reason, "Completed")
+        assert.include(named?.message ?? "", "restarted once for it already, not again: Deployment shop/a (shop/a-1-7)")
+        yield* kube.delete(ApiResource.Pod, "a-1-7", { namespace: "shop" })
         // recreated: a new uid, a new ReplicaSet, a missed pod again
         yield* kube.delete(ApiResource.Deployment, "a", { namespace: "shop" })
         yield* kube.delete(ApiResource.ReplicaSet, "a-1", { namespace: "shop" })
