@@ -130,6 +130,22 @@ describe("doctor", () => {
       assert.match(titled(stale, "operator").summary, /generation 2 is not reconciled yet/)
     }))
 
+  it.effect("a halted rollout restart is a warning of the operator check, with the condition's message and how to resume", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(World.now)
+      const halted = { type: "RolloutRestart", status: "False", reason: "Halted", message: "stopped (instrumentation 0123456789abcdef): Deployment shop/cart: pod shop/cart-1: container \"app\" is in CrashLoopBackOff", lastTransitionTime: "2026-11-30T15:00:00Z" }
+      const results = yield* doctor(replacing((o) => {
+        if (o.kind !== "WhatapAgent") return undefined
+        const status = o["status"] as { conditions?: ReadonlyArray<unknown> } | undefined
+        return { ...o, status: { ...status, conditions: [...(status?.conditions ?? []), halted] } }
+      }))
+      const check = titled(results, "operator")
+      assert.strictEqual(check.status, "warn")
+      assert.include(check.summary, "its rollout restart stopped")
+      assert.deepStrictEqual(check.details, [halted.message])
+      assert.include(check.fix ?? "", "monitoring.whatap.com/rollout-restart")
+    }))
+
   it.effect("a webhook the API server cannot call: the dry-run pod comes back without injection", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(World.now)

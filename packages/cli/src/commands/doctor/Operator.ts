@@ -4,7 +4,8 @@
  * older than the lease duration on this machine's clock is read again for up to one
  * lease duration, and only a Lease that did not move in that time is reported as
  * abandoned (so clock skew between this machine and the cluster never fails the check).
- * The WhatapAgent's `Ready` condition must be True for its current generation (D7).
+ * The WhatapAgent's `Ready` condition must be True for its current generation (D7); a
+ * halted opt-in rollout restart (B3) is a warning.
  */
 import { Naming } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeError, type KubeObject } from "@whatap-operator/kube"
@@ -88,6 +89,12 @@ export const notReady = (agent: KubeObject.KubeObject): string | undefined => {
   return undefined
 }
 
+/** The message of a `RolloutRestart` condition that says the opt-in rollout restart stopped (B3); it does not move Ready. */
+export const rolloutHalted = (agent: KubeObject.KubeObject): string | undefined => {
+  const restart = conditionOf(agent, "RolloutRestart")
+  return restart?.["reason"] === "Halted" ? String(restart["message"] ?? "") : undefined
+}
+
 export const step: Check.Step = {
   title,
   skipIf: Check.needsApi,
@@ -98,6 +105,11 @@ export const step: Check.Step = {
       const agent = facts.agentObject
       if (agent === undefined) return Check.ok(title, `${lead}; no WhatapAgent to be ready`)
       const why = notReady(agent)
+      const halted = rolloutHalted(agent)
+      if (why === undefined && halted !== undefined) {
+        return Check.warn(title, `${lead}; WhatapAgent ${Naming.agentName} Ready, but its rollout restart stopped`, [halted],
+          `fix what the message names, then change the instrumentation, or remove the annotation ${Naming.rolloutRestart.annotation}, wait until the RolloutRestart condition is gone and add it again`)
+      }
       if (why === undefined) return Check.ok(title, `${lead}; WhatapAgent ${Naming.agentName} Ready (generation ${agent.metadata.generation ?? 0})`)
       return Check.fail(title, `${lead}, but ${why}`, `the condition names the component; kubectl get whatapagent ${Naming.agentName} -o wide shows them all; ${fixOperator(facts.namespace)}`)
     })
