@@ -7,7 +7,7 @@
  * runs the finalizer cleanup instead (`Finalize`).
  */
 import { Clock, Duration, Effect, Option, Redacted } from "effect"
-import { Conditions, Decode, Naming, RolloutRestart, Validate, type WhatapAgent } from "@whatap-operator/core"
+import { Conditions, Decode, Naming, Validate, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, type KubeObject } from "@whatap-operator/kube"
 import { OperatorConfig } from "../Config.ts"
 import * as Render from "../render/Render.ts"
@@ -144,16 +144,28 @@ const gpuSentence = (agent: WhatapAgent.WhatapAgent, gpu: GpuNodes.Summary | und
   return spec === undefined || gpu === undefined ? undefined : GpuNodes.sentence(gpu, GpuNodes.selection(spec, gpu.detected))
 }
 
+/** The pods (metadata) and the namespaces' labels of the caches, read once per pass for the counts and the rollout restart. */
+interface Observed {
+  readonly pods: ReadonlyArray<KubeObject.KubeObject>
+  readonly namespaceLabels: (name: string) => Readonly<Record<string, string>> | undefined
+}
+
+const observed = Effect.gen(function*() {
+  const caches = yield* Caches
+  const namespaces = new Map((yield* caches.namespaces.list).map((n) => [n.metadata.name ?? "", n.metadata.labels]))
+  return { pods: yield* caches.pods.list, namespaceLabels: (name: string) => namespaces.get(name) } satisfies Observed
+})
+
 const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
   agent: WhatapAgent.WhatapAgent,
   raw: KubeObject.KubeObject,
   input: Render.Input,
   outcome: Apply.Outcome,
   material: WebhookTls.Material,
-  gpu: GpuNodes.Summary | undefined
+  gpu: GpuNodes.Summary | undefined,
+  seen: Observed
 ) {
   const config = yield* OperatorConfig
-  const caches = yield* Caches
   const cluster = yield* Cluster
   const read = (resource: ApiResource.ApiResource, name: string) =>
     Effect.map(cluster.lookup({ resource, namespace: config.namespace, name }), Option.getOrUndefined)
@@ -161,7 +173,6 @@ const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
   for (const name of [Naming.masterAgent.deployment, Naming.openAgent.deployment]) workloads.set(name, yield* read(ApiResource.Deployment, name))
   for (const name of [Naming.nodeAgent.daemonSet, Naming.nodeAgent.gpuDaemonSet]) workloads.set(name, yield* read(ApiResource.DaemonSet, name))
   const webhookConfigs = yield* configurations
-  const namespaces = new Map((yield* caches.namespaces.list).map((n) => [n.metadata.name ?? "", n.metadata.labels]))
   const trusted = trustedBy(webhookConfigs)(material.tls.caCert)
   const nodeDaemonSets = Topology.nodeDaemonSets(Render.effectiveAgent(input))
   return {
@@ -176,7 +187,7 @@ const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
         : "the webhook configurations do not trust the current CA yet"
     },
     webhookConfigured: webhookConfigs[0] !== undefined,
-    counts: PodCounts.count(agent, input.namespace, yield* caches.pods.list, (name) => namespaces.get(name)),
+    counts: PodCounts.count(agent, input.namespace, seen.pods, seen.namespaceLabels),
     nodeDaemonSets: nodeDaemonSets.all,
     gpuDaemonSet: nodeDaemonSets.gpu,
     gpuNodes: gpuSentence(agent, gpu),
@@ -197,19 +208,15 @@ const nextLook = Effect.fn("Reconciler.nextLook")(function*(material: WebhookTls
   return Number.isFinite(wait) && wait < Duration.toMillis(config.resyncPeriod) ? Duration.millis(wait) : undefined
 })
 
-/** B3: one step of the opt-in rollout restart, with the pods and namespaces of the caches. */
-const rolloutStep = Effect.fn("Reconciler.rolloutStep")(function*(raw: KubeObject.KubeObject, agent: WhatapAgent.WhatapAgent, facts: Status.Facts) {
-  const caches = yield* Caches
+/** B3: one step of the opt-in rollout restart, over the pods and namespaces the counts read. */
+const rolloutStep = Effect.fn("Reconciler.rolloutStep")(function*(raw: KubeObject.KubeObject, agent: WhatapAgent.WhatapAgent, facts: Status.Facts, seen: Observed) {
   const config = yield* OperatorConfig
-  // the caches are read only while the restart is on (a pass without it costs nothing more)
-  const on = RolloutRestart.settings(raw.metadata.annotations).enabled
-  const namespaces = new Map(on ? (yield* caches.namespaces.list).map((n) => [n.metadata.name ?? "", n.metadata.labels]) : [])
   return yield* Restarts.step({
     raw,
     agent,
     operatorNamespace: config.namespace,
-    pods: on ? yield* caches.pods.list : [],
-    namespaceLabels: (name) => namespaces.get(name),
+    pods: seen.pods,
+    namespaceLabels: seen.namespaceLabels,
     webhookReady: facts.webhookConfigured && facts.certificate.valid,
     current: Conditions.find(StatusWriter.currentConditions(raw), "RolloutRestart")
   })
@@ -229,8 +236,9 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
   const { input, material, gpu } = yield* renderInput(agent)
   const outcome = yield* Apply.sync(raw, Render.render(input), Render.managed(input), cluster.lookup, cluster.recorder)
   yield* Outcomes.report(raw, outcome, material)
-  const facts = yield* statusFacts(agent, raw, input, outcome, material, gpu)
-  const restart = yield* rolloutStep(raw, agent, facts)
+  const seen = yield* observed
+  const facts = yield* statusFacts(agent, raw, input, outcome, material, gpu, seen)
+  const restart = yield* rolloutStep(raw, agent, facts, seen)
   const conditions = Status.withRollout(Status.conditions(StatusWriter.currentConditions(raw), facts, yield* now), restart.update, yield* now)
   const gpuStatus = gpu === undefined ? undefined : GpuNodes.status(gpu)
   const patched = yield* StatusWriter.write(raw, { conditions, observedGeneration: facts.generation, instrumentation: PodCounts.countsOf(facts.counts), gpu: gpuStatus })
