@@ -56,22 +56,9 @@ export const componentTypes: ReadonlyArray<Exclude<ConditionType, "Ready" | "Rol
 )
 
 export const reasons = [
-  "Reconciling",
-  "Available",
-  "Progressing",
-  "Unavailable",
-  "Disabled",
-  "InvalidSpec",
-  "ApplyFailed",
-  "PruneFailed",
-  "Deleting",
-  "ComponentsNotReady",
-  "PodsMissed",
-  "CertificateValid",
-  "CertificateInvalid",
-  "Restarting",
-  "Completed",
-  "Halted"
+  "Reconciling", "Available", "Progressing", "Unavailable", "Disabled", "InvalidSpec", "ApplyFailed", "PruneFailed",
+  "Deleting", "ComponentsNotReady", "PodsMissed", "CertificateValid", "CertificateInvalid",
+  "Restarting", "Completed", "Halted"
 ] as const
 
 export const Reason = Schema.Literals(reasons)

@@ -20,27 +20,14 @@ import { Naming, Selector, type WhatapAgent } from "@whatap-operator/core"
 import { Inject } from "@whatap-operator/injector"
 import type { KubeObject } from "@whatap-operator/kube"
 import { Result } from "effect"
+import { canonical, count, type Json, list, record, text } from "./Json.ts"
 import * as PodCounts from "./PodCounts.ts"
-
-type Json = Readonly<Record<string, unknown>>
-const record = (value: unknown): Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : {}
-const list = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
-const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0)
-const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined)
-
-const canonical = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(canonical)
-  if (typeof value !== "object" || value === null) return value
-  const out: Record<string, unknown> = {}
-  for (const key of Object.keys(value).sort()) out[key] = canonical((value as Json)[key])
-  return out
-}
+import * as Workloads from "./Workloads.ts"
 
 /** The instrumentation spec as stored, hashed (key order does not matter): restarts are made for one hash. */
 export const hash = (agent: KubeObject.KubeObject): string => {
   const instrumentation = record(record(record(record(agent["spec"])["features"])["apm"])["instrumentation"])
-  return createHash("sha256").update(JSON.stringify(canonical(instrumentation))).digest("hex").slice(0, 16)
+  return createHash("sha256").update(canonical(instrumentation)).digest("hex").slice(0, 16)
 }
 
 export type OwnerKind = "ReplicaSet" | "Deployment" | "StatefulSet" | "DaemonSet"
@@ -88,8 +75,8 @@ export interface Plan {
 
 const ownerKinds: ReadonlyArray<string> = ["ReplicaSet", "StatefulSet", "DaemonSet"]
 
-const controllerOf = (pod: KubeObject.KubeObject): KubeObject.OwnerReference | undefined =>
-  (pod.metadata.ownerReferences ?? []).find((r) => r.controller === true)
+const controllerOf = (object: KubeObject.KubeObject): KubeObject.OwnerReference | undefined =>
+  (object.metadata.ownerReferences ?? []).find((r) => r.controller === true)
 
 const ownerOf = (controller: KubeObject.OwnerReference | undefined, namespace: string): Owner | undefined =>
   controller === undefined || !ownerKinds.includes(controller.kind) || !controller.apiVersion.startsWith("apps/")
@@ -98,6 +85,10 @@ const ownerOf = (controller: KubeObject.OwnerReference | undefined, namespace: s
 
 const byOwner = (a: Owner, b: Owner): number =>
   compare(a.namespace, b.namespace) || compare(a.kind, b.kind) || compare(a.name, b.name)
+
+/** Of two missed pods made for the hash, the one created first (during the rollout, if either was). */
+export const earliest = (a: RestartedPod | undefined, b: RestartedPod | undefined): RestartedPod | undefined =>
+  a === undefined ? b : b === undefined || a.created <= b.created ? a : b
 
 /** Which pods need a restart, grouped by the workload that owns them. */
 export const plan = (
@@ -130,9 +121,8 @@ export const plan = (
     group.pods.push(name)
     if (!stale) {
       group.missed++
-      const created = Date.parse(pod.metadata.creationTimestamp ?? "")
       // the earliest such pod: one made during the rollout says the restart did not help
-      if (madeForHash && !(group.restartedPod !== undefined && group.restartedPod.created <= created)) group.restartedPod = { name, created }
+      if (madeForHash) group.restartedPod = earliest(group.restartedPod, { name, created: Date.parse(pod.metadata.creationTimestamp ?? "") })
     }
     groups.set(key(owner), group)
   }
@@ -146,7 +136,7 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /** The Deployment that controls a ReplicaSet, if one does. */
 export const deploymentOf = (replicaSet: KubeObject.KubeObject): Owner | undefined => {
-  const ref = (replicaSet.metadata.ownerReferences ?? []).find((r) => r.controller === true)
+  const ref = controllerOf(replicaSet)
   return ref !== undefined && ref.kind === "Deployment" && ref.apiVersion.startsWith("apps/")
     ? { kind: "Deployment", namespace: replicaSet.metadata.namespace ?? "", name: ref.name, uid: ref.uid }
     : undefined
@@ -169,7 +159,7 @@ export const templateLabels = (workload: KubeObject.KubeObject): Readonly<Record
 export const notRestartable = (kind: OwnerKind, workload: KubeObject.KubeObject): string | undefined => {
   const spec = record(workload["spec"])
   if (kind === "Deployment" && spec["paused"] === true) return "its rollout is paused"
-  const partition = kind === "StatefulSet" ? partitionOf(workload) : undefined
+  const partition = kind === "StatefulSet" ? Workloads.partitionOf(workload) : undefined
   const replicas = spec["replicas"] === undefined ? 1 : count(spec["replicas"])
   if (partition !== undefined && partition >= replicas) return `its partition (${partition}) holds every pod back`
   const strategy = text(record(spec[kind === "Deployment" ? "strategy" : "updateStrategy"])["type"])
@@ -186,73 +176,6 @@ export const restartPatch = (instrumentationHash: string, now: string): unknown 
     }
   }
 })
-
-export type Progress =
-  | { readonly _tag: "Rolling"; readonly message: string }
-  | { readonly _tag: "Done" }
-  | { readonly _tag: "Failed"; readonly message: string }
-
-const observed = (workload: KubeObject.KubeObject): boolean => {
-  const status = record(workload["status"])
-  return status["observedGeneration"] !== undefined && count(status["observedGeneration"]) >= (workload.metadata.generation ?? 0)
-}
-
-/**
- * How long a restarted workload may go without progress (its `Rolling` message unchanged)
- * before the restart counts as failed: a Deployment's own `progressDeadlineSeconds`
- * default, applied to every kind (StatefulSets and DaemonSets have no deadline, and a
- * Deployment's can be switched off).
- */
-export const stallSeconds = 600
-
-const partitionOf = (workload: KubeObject.KubeObject): number | undefined => {
-  const strategy = record(record(workload["spec"])["updateStrategy"])
-  const partition = record(strategy["rollingUpdate"])["partition"]
-  return typeof partition === "number" && partition > 0 ? partition : undefined
-}
-
-const rolling = (message: string): Progress => ({ _tag: "Rolling", message })
-
-/**
- * How far a restarted workload has rolled out, read from its status as `kubectl rollout
- * status` does (a StatefulSet's partition included). A Deployment paused after its restart
- * will not roll: that is a failure of the restart too.
- */
-export const progress = (kind: OwnerKind, workload: KubeObject.KubeObject): Progress => {
-  if (!observed(workload)) return rolling("waiting for its controller to observe the change")
-  const spec = record(workload["spec"])
-  const status = record(workload["status"])
-  if (kind === "DaemonSet") {
-    const desired = count(status["desiredNumberScheduled"])
-    const updated = count(status["updatedNumberScheduled"])
-    const available = count(status["numberAvailable"])
-    if (updated < desired) return rolling(`${updated}/${desired} nodes updated`)
-    if (available < desired) return rolling(`${available}/${desired} nodes available`)
-    return { _tag: "Done" }
-  }
-  const replicas = spec["replicas"] === undefined ? 1 : count(spec["replicas"])
-  const deadline = list(status["conditions"]).some((c) => record(c)["type"] === "Progressing" && record(c)["reason"] === "ProgressDeadlineExceeded")
-  if (kind === "Deployment" && deadline) return { _tag: "Failed", message: "its rollout exceeded its progress deadline" }
-  if (kind === "Deployment" && spec["paused"] === true) return { _tag: "Failed", message: "its rollout was paused after the restart" }
-  const updated = count(status["updatedReplicas"])
-  if (kind === "StatefulSet") {
-    const ready = count(status["readyReplicas"])
-    if (ready < replicas) return rolling(`${ready}/${replicas} replicas ready`)
-    const partition = partitionOf(workload)
-    if (partition !== undefined) {
-      // kubectl: a partitioned roll out is complete once the pods above the partition are updated
-      return updated < replicas - partition ? rolling(`${updated}/${replicas - partition} replicas above the partition updated`) : { _tag: "Done" }
-    }
-    const current = text(status["currentRevision"])
-    if (current !== undefined && current !== text(status["updateRevision"])) return rolling("the update revision is not current yet")
-    return { _tag: "Done" }
-  }
-  if (updated < replicas) return rolling(`${updated}/${replicas} replicas updated`)
-  const total = count(status["replicas"])
-  if (total > updated) return rolling(`${total - updated} old replicas are pending termination`)
-  const available = count(status["availableReplicas"])
-  return available < replicas ? rolling(`${available}/${replicas} replicas available`) : { _tag: "Done" }
-}
 
 /** Container states that mean the restarted pods will not come up by waiting. */
 const failingReasons: ReadonlyArray<string> = [

@@ -8,6 +8,7 @@ import { Effect } from "effect"
 import { Conditions, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeObject } from "@whatap-operator/kube"
 import type { Counts } from "./PodCounts.ts"
+import { canonical, record } from "./Json.ts"
 
 export interface Desired {
   readonly conditions: ReadonlyArray<Conditions.Condition>
@@ -16,9 +17,6 @@ export interface Desired {
   /** The GPU nodes (B6); undefined removes the block (GPU monitoring off). */
   readonly gpu: WhatapAgent.GpuStatus | undefined
 }
-
-const record = (value: unknown): Readonly<Record<string, unknown>> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
 
 /** The stored conditions (as written by this operator or another; malformed entries dropped). */
 export const currentConditions = (agent: KubeObject.KubeObject): ReadonlyArray<Conditions.Condition> => {
@@ -45,11 +43,6 @@ const sameCounts = (a: unknown, b: Counts | undefined): boolean => {
   const r = record(a)
   return r["matchedPods"] === b.matchedPods && r["injectedPods"] === b.injectedPods && r["missedPods"] === b.missedPods
 }
-
-/** JSON with the keys of every object sorted: the API server returns a CR's maps in key order. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === "object" && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v)
 
 export const upToDate = (agent: KubeObject.KubeObject, desired: Desired): boolean => {
   const status = record(agent["status"])

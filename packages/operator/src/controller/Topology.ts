@@ -3,15 +3,10 @@
  * (GPU monitoring with its own nodeSelector or required node affinity) the plain one plus
  * `whatap-node-agent-gpu`, and which of them carries the dcgm-exporter sidecar.
  */
-import { Naming, type WhatapAgent } from "@whatap-operator/core"
+import { GpuMonitoring, Naming, type WhatapAgent } from "@whatap-operator/core"
 
-export const splitMode = (agent: WhatapAgent.WhatapAgent): boolean => {
-  const gpu = agent.spec.features.k8sAgent?.gpuMonitoring
-  if (gpu === undefined || !gpu.enabled) return false
-  const selector = gpu.nodeSelector !== undefined && Object.keys(gpu.nodeSelector).length > 0
-  const affinity = gpu.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined
-  return selector || affinity
-}
+/** The rule the render and the validator use (`GpuMonitoring.splitMode`). */
+export const splitMode = (agent: WhatapAgent.WhatapAgent): boolean => GpuMonitoring.splitMode(agent.spec.features.k8sAgent?.gpuMonitoring).split
 
 export const nodeDaemonSets = (agent: WhatapAgent.WhatapAgent): { readonly all: ReadonlyArray<string>; readonly gpu: string } =>
   splitMode(agent)

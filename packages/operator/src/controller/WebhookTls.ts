@@ -57,13 +57,16 @@ export const dueAt = Effect.fn("WebhookTls.dueAt")(function*(tls: WebhookTls, va
 const decode = (value: unknown): string | undefined =>
   typeof value === "string" ? Buffer.from(value, "base64").toString("utf8") : undefined
 
+/** The four Go-operator keys a usable Secret holds: CA certificate and key, serving certificate and key. */
+export const requiredKeys: ReadonlyArray<string> = [Naming.webhook.secretKeys.caCert, Naming.webhook.secretKeys.caKey, Naming.webhook.secretKeys.tlsCert, Naming.webhook.secretKeys.tlsKey]
+
 /** The PEMs stored in the Secret, when the four Go-operator keys are there. */
 export const fromSecret = (secret: KubeObject.KubeObject): WebhookTls | undefined => {
   const data = secret["data"]
   if (typeof data !== "object" || data === null) return undefined
   const field = (key: string) => decode((data as Record<string, unknown>)[key])
   const keys = Naming.webhook.secretKeys
-  const [caCert, caKey, tlsCert, tlsKey] = [field(keys.caCert), field(keys.caKey), field(keys.tlsCert), field(keys.tlsKey)]
+  const [caCert, caKey, tlsCert, tlsKey] = requiredKeys.map(field)
   if (caCert === undefined || caKey === undefined || tlsCert === undefined || tlsKey === undefined) return undefined
   return { caCert, caKey, tlsCert, tlsKey, caBundle: field(keys.caBundle) ?? caCert }
 }

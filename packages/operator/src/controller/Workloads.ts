@@ -1,21 +1,18 @@
 /**
  * Whether a Deployment or DaemonSet the operator applied has finished rolling out and its
  * pods are available, read from the object's status the way `kubectl rollout status`
- * does (observedGeneration first, then updated, then available counts). Pure.
+ * does (observedGeneration first, then updated, then available counts); and how far a
+ * workload the rollout restart (B3) restarted has come, StatefulSets included. Pure.
  */
 import type { Conditions } from "@whatap-operator/core"
 import type { KubeObject } from "@whatap-operator/kube"
+import { count, record, text } from "./Json.ts"
 
 export interface Verdict {
   readonly status: Conditions.Status
   readonly reason: Conditions.Reason
   readonly message: string
 }
-
-const record = (value: unknown): Readonly<Record<string, unknown>> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
-
-const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0)
 
 const name = (object: KubeObject.KubeObject): string => `${object.kind} ${object.metadata.name ?? ""}`
 
@@ -60,4 +57,54 @@ export const all = (verdicts: ReadonlyArray<Verdict>): Verdict => {
   const failing = verdicts.find((v) => v.status !== "True")
   if (failing !== undefined) return failing
   return { status: "True", reason: "Available", message: verdicts.map((v) => v.message).join("; ") }
+}
+
+export type Progress =
+  | { readonly _tag: "Rolling"; readonly message: string }
+  | { readonly _tag: "Done" }
+  | { readonly _tag: "Failed"; readonly message: string }
+
+/** A StatefulSet's rolling-update partition, when it holds pods back. */
+export const partitionOf = (workload: KubeObject.KubeObject): number | undefined => {
+  const strategy = record(record(workload["spec"])["updateStrategy"])
+  const partition = record(strategy["rollingUpdate"])["partition"]
+  return typeof partition === "number" && partition > 0 ? partition : undefined
+}
+
+const rolling = (message: string): Progress => ({ _tag: "Rolling", message })
+
+/**
+ * How far a restarted Deployment, StatefulSet or DaemonSet has rolled out, read as `kubectl
+ * rollout status` does (old replicas still terminating and a StatefulSet's partition
+ * included). A Deployment paused after its restart will not roll: a failure of the restart too.
+ */
+export const progress = (kind: string, workload: KubeObject.KubeObject): Progress => {
+  if (!observed(workload)) return rolling("waiting for its controller to observe the change")
+  const spec = record(workload["spec"])
+  const status = record(workload["status"])
+  if (kind === "DaemonSet") {
+    const desired = count(status["desiredNumberScheduled"])
+    const updated = count(status["updatedNumberScheduled"])
+    const available = count(status["numberAvailable"])
+    if (updated < desired) return rolling(`${updated}/${desired} nodes updated`)
+    return available < desired ? rolling(`${available}/${desired} nodes available`) : { _tag: "Done" }
+  }
+  const replicas = spec["replicas"] === undefined ? 1 : count(spec["replicas"])
+  if (kind === "Deployment" && deadlineExceeded(workload)) return { _tag: "Failed", message: "its rollout exceeded its progress deadline" }
+  if (kind === "Deployment" && spec["paused"] === true) return { _tag: "Failed", message: "its rollout was paused after the restart" }
+  const updated = count(status["updatedReplicas"])
+  if (kind === "StatefulSet") {
+    const ready = count(status["readyReplicas"])
+    if (ready < replicas) return rolling(`${ready}/${replicas} replicas ready`)
+    const partition = partitionOf(workload)
+    // kubectl: a partitioned roll out is complete once the pods above the partition are updated
+    if (partition !== undefined) return updated < replicas - partition ? rolling(`${updated}/${replicas - partition} replicas above the partition updated`) : { _tag: "Done" }
+    const current = text(status["currentRevision"])
+    return current !== undefined && current !== text(status["updateRevision"]) ? rolling("the update revision is not current yet") : { _tag: "Done" }
+  }
+  if (updated < replicas) return rolling(`${updated}/${replicas} replicas updated`)
+  const total = count(status["replicas"])
+  if (total > updated) return rolling(`${total - updated} old replicas are pending termination`)
+  const available = count(status["availableReplicas"])
+  return available < replicas ? rolling(`${available}/${replicas} replicas available`) : { _tag: "Done" }
 }

@@ -159,16 +159,14 @@ export const serve = (state: Ref.Ref<Serving>) => Effect.gen(function*() {
   let started: { readonly server: AdmissionServer.Listening; readonly cert: string } | undefined
   while (started === undefined) {
     const pair = pairOf(secret)
-    const attempt = pair === undefined
-      ? Effect.fail(new AdmissionServer.AdmissionServerError({ reason: "Certificate", message: `it lacks one of ${Object.values(Naming.webhook.secretKeys).slice(0, 4).join(", ")}` }))
-      : Effect.map(AdmissionServer.serve(options(pair)), (server) => ({ server, cert: pair.cert }))
-    const result = yield* Effect.result(attempt)
-    if (Result.isSuccess(result)) {
-      started = result.success
+    const result = pair === undefined ? undefined : yield* Effect.result(AdmissionServer.serve(options(pair)))
+    if (pair !== undefined && result !== undefined && Result.isSuccess(result)) {
+      started = { server: result.success, cert: pair.cert }
       break
     }
-    if (result.failure.reason !== "Certificate") return yield* result.failure
-    const why = `${secretName} holds no usable certificate (${result.failure.message}); waiting for it to be repaired`
+    if (result !== undefined && Result.isFailure(result) && result.failure.reason !== "Certificate") return yield* result.failure
+    const problem = result !== undefined && Result.isFailure(result) ? result.failure.message : `it lacks one of ${WebhookTls.requiredKeys.join(", ")}`
+    const why = `${secretName} holds no usable certificate (${problem}); waiting for it to be repaired`
     yield* Ref.set(state, { serving: false, why })
     if (why !== reported) yield* Effect.logError(`not serving the admission webhooks: ${why}`)
     reported = why

@@ -12,8 +12,9 @@ import { ApiResource, KubeClient, KubeMemory, type KubeObject } from "@whatap-op
 import { Caches } from "../../src/controller/Caches.ts"
 import * as Reconciler from "../../src/controller/Reconciler.ts"
 import * as Restarts from "../../src/controller/Restarts.ts"
-import { RolloutMemory } from "../../src/controller/Restarts.ts"
+import { RolloutMemory } from "../../src/controller/RolloutMemory.ts"
 import * as Rollout from "../../src/controller/Rollout.ts"
+import * as Workloads from "../../src/controller/Workloads.ts"
 import * as Support from "./support.ts"
 
 const R = Naming.rolloutRestart
@@ -89,7 +90,7 @@ describe("Rollout (pure)", () => {
   })
 
   it("reads a rollout's progress as kubectl rollout status does", () => {
-    const progress = (kind: Rollout.OwnerKind, w: KubeObject.KubeObject) => Rollout.progress(kind, w)
+    const progress = (kind: Rollout.OwnerKind, w: KubeObject.KubeObject) => Workloads.progress(kind, w)
     const deployment = (status: Record<string, unknown>, spec: Record<string, unknown> = { replicas: 2 }): KubeObject.KubeObject =>
       ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", generation: 2 }, spec, status })
     assert.strictEqual(progress("Deployment", deployment({ observedGeneration: 1 }))._tag, "Rolling")

@@ -13,7 +13,7 @@ import * as Config from "../../src/Config.ts"
 import { Caches } from "../../src/controller/Caches.ts"
 import { Cluster } from "../../src/controller/Cluster.ts"
 import { EventRecorder } from "../../src/controller/Events.ts"
-import { RolloutMemory } from "../../src/controller/Restarts.ts"
+import { RolloutMemory } from "../../src/controller/RolloutMemory.ts"
 import { Redactor } from "../../src/runtime/Redactor.ts"
 
 export const namespace = Naming.defaultNamespace
