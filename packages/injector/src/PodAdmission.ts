@@ -48,20 +48,65 @@ const isPodCreate = (request: Admission.AdmissionRequest): boolean =>
  */
 export const maxMutatedBytes = 1024 * 1024
 
-const tooLarge = (request: Admission.AdmissionRequest, bytes: number): Inject.Mutated => ({
+/**
+ * The patch an answer may carry, estimated before mutating: the API server takes at most
+ * 3 MiB in a request, so a pod that would grow beyond it could never be stored, and the
+ * memory the mutation takes stays bounded. A review under `maxMutatedBytes` can still hold
+ * tens of thousands of tiny containers, each of which gets the agent's env and mount.
+ */
+export const maxPatchBytes = 3 * 1024 * 1024
+
+/** What the mutation writes into one container besides the target's envs (Java's env and mount, the largest, take about 900 bytes). */
+const perContainerBytes = 2048
+
+const skipped = (request: Admission.AdmissionRequest, message: string): Inject.Mutated => ({
   pod: request.object,
   patch: [],
-  outcome: Outcome.skipped("PodTooLarge", `the AdmissionReview is ${bytes} bytes, more than the ${maxMutatedBytes} the webhook mutates`),
+  outcome: Outcome.skipped("PodTooLarge", message),
   warnings: []
 })
+
+const lengthAt = (spec: unknown, key: string): number => {
+  const list = typeof spec === "object" && spec !== null ? Reflect.get(spec, key) : undefined
+  return Array.isArray(list) ? list.length : 0
+}
+
+const containerCount = (pod: unknown): number => {
+  const spec = typeof pod === "object" && pod !== null ? Reflect.get(pod, "spec") : undefined
+  return lengthAt(spec, "containers") + lengthAt(spec, "initContainers")
+}
+
+/** The largest env list of a target, as JSON: every container can receive it. */
+const largestEnvs = new WeakMap<object, number>()
+const targetEnvBytes = (agent: Inject.Context["agent"]): number => {
+  if (agent === undefined) return 0
+  const known = largestEnvs.get(agent)
+  if (known !== undefined) return known
+  const targets = agent.spec.features.apm?.instrumentation?.targets ?? []
+  const bytes = targets.reduce((most, target) => Math.max(most, JSON.stringify(target.envs ?? []).length), 0)
+  largestEnvs.set(agent, bytes)
+  return bytes
+}
+
+/** Why the pod's containers are too many to mutate, or undefined. */
+const tooManyContainers = (request: Admission.AdmissionRequest, context: Inject.Context): string | undefined => {
+  const containers = containerCount(request.object)
+  const estimate = containers * (perContainerBytes + targetEnvBytes(context.agent))
+  return estimate > maxPatchBytes
+    ? `the pod's ${containers} containers would take a patch of about ${estimate} bytes, more than the ${maxPatchBytes} the API server accepts in a request`
+    : undefined
+}
 
 /** The handler for the pod path. */
 export const handler = <R>(options: Options<R>): Admission.Handler<R> => (request, received) =>
   Effect.gen(function*() {
     if (!isPodCreate(request)) return Admission.allow(request.uid)
     const mutated = received.bytes > maxMutatedBytes
-      ? tooLarge(request, received.bytes)
-      : Inject.mutate(request.object, yield* options.context(namespaceOf(request)))
+      ? skipped(request, `the AdmissionReview is ${received.bytes} bytes, more than the ${maxMutatedBytes} the webhook mutates`)
+      : yield* Effect.map(options.context(namespaceOf(request)), (context) => {
+        const why = tooManyContainers(request, context)
+        return why === undefined ? Inject.mutate(request.object, context) : skipped(request, why)
+      })
     if (options.observe !== undefined && request.dryRun !== true) yield* options.observe({ request, mutated })
     return Admission.allow(request.uid, { patch: mutated.patch })
   })

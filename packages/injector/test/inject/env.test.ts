@@ -2,9 +2,10 @@
  * The env algebra of spec 5.6 (upsert, merge, combine; the Go test
  * TestUpsertEnvVars_DropsStaleDuplicate) and `augment`: Java's JAVA_TOOL_OPTIONS step
  * (spec 5.6 step 1, first entry, always appended) with the D5 rewrite of a `valueFrom`
- * entry, and the spec 10.2 rewrite of PYTHONPATH / NODE_PATH / NODE_OPTIONS (last entry,
- * left alone when it already loads the agent), including a model of the kubelet's
- * `$(VAR)` expansion that checks the application's value survives.
+ * entry, and NODE_PATH's (last entry, left alone when it already holds the agent's
+ * modules), including a model of the kubelet's `$(VAR)` expansion that checks the
+ * application's value survives; and `kept`, how an application's own PYTHONPATH or
+ * NODE_OPTIONS, left as the Go operator leaves it, is judged for the warning.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Env from "../../src/internal/inject/Env.ts"
@@ -63,28 +64,16 @@ describe("augment", () => {
     assert.deepStrictEqual(out.env, [v("JAVA_TOOL_OPTIONS", `-Xmx1g ${Java.agentOption} ${Java.agentOption}`)])
   })
 
-  it("PYTHONPATH, NODE_PATH, NODE_OPTIONS: the LAST duplicate (the one the kubelet uses) gets the agent", () => {
-    for (const [augmentation, first, last, joined] of [
-      [Python.pythonPath, "/a", "/b", "/whatap-agent/whatap/bootstrap:/b"],
-      [Nodejs.nodePath, "/a", "/b", "/whatap-agent/node_modules:/b"],
-      [Nodejs.nodeOptions, "-a", "-b", "-r whatap -b"]
-    ] as const) {
-      const out = Env.augment([v(augmentation.name, first), v(augmentation.name, last)], augmentation, new Set())
-      assert.deepStrictEqual(out.env, [v(augmentation.name, first), v(augmentation.name, joined)], augmentation.name)
-    }
+  it("NODE_PATH: the LAST duplicate (the one the kubelet uses) gets the agent's modules", () => {
+    const out = Env.augment([v("NODE_PATH", "/a"), v("NODE_PATH", "/b")], Nodejs.nodePath, new Set())
+    assert.deepStrictEqual(out.env, [v("NODE_PATH", "/a"), v("NODE_PATH", "/whatap-agent/node_modules:/b")])
   })
 
-  it("PYTHONPATH, NODE_PATH, NODE_OPTIONS: a literal that already loads the agent is left alone", () => {
-    for (const [augmentation, value] of [
-      [Python.pythonPath, "/app:/whatap-agent/whatap/bootstrap"],
-      [Nodejs.nodePath, "/whatap-agent/node_modules"],
-      [Nodejs.nodeOptions, "--max-old-space-size=512 --require=whatap"]
-    ] as const) {
-      const env = [v(augmentation.name, value)]
-      const out = Env.augment(env, augmentation, new Set())
-      assert.strictEqual(out.env, env, augmentation.name)
-      assert.deepStrictEqual(out.result, { _tag: "AlreadyLoads" }, augmentation.name)
-    }
+  it("NODE_PATH: a literal that already holds the agent's modules is left alone", () => {
+    const env = [v("NODE_PATH", "/lib:/whatap-agent/node_modules")]
+    const out = Env.augment(env, Nodejs.nodePath, new Set())
+    assert.strictEqual(out.env, env)
+    assert.deepStrictEqual(out.result, { _tag: "AlreadyLoads" })
   })
 
   it("an empty or absent value still gets the joining space (Go: value + \" \" + option)", () => {
@@ -109,10 +98,10 @@ describe("augment", () => {
     const out = Env.augment(env, Java.toolOptions, new Set(["WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS_1"]))
     assert.deepStrictEqual(out.result, { _tag: "Aliased", alias: "WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS_2" })
     assert.deepStrictEqual(names(out.env), ["WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS", "WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS_2", "JAVA_TOOL_OPTIONS"])
-    const python: ReadonlyArray<EnvVar> = [v("WHATAP_ORIGINAL_PYTHONPATH", "mine"), { name: "PYTHONPATH", valueFrom: secret }]
-    const path = Env.augment(python, Python.pythonPath, new Set(["WHATAP_ORIGINAL_PYTHONPATH_1"]))
-    assert.deepStrictEqual(path.result, { _tag: "Aliased", alias: "WHATAP_ORIGINAL_PYTHONPATH_2" })
-    assert.deepStrictEqual(names(path.env), ["WHATAP_ORIGINAL_PYTHONPATH", "WHATAP_ORIGINAL_PYTHONPATH_2", "PYTHONPATH"])
+    const node: ReadonlyArray<EnvVar> = [v("WHATAP_ORIGINAL_NODE_PATH", "mine"), { name: "NODE_PATH", valueFrom: secret }]
+    const path = Env.augment(node, Nodejs.nodePath, new Set(["WHATAP_ORIGINAL_NODE_PATH_1"]))
+    assert.deepStrictEqual(path.result, { _tag: "Aliased", alias: "WHATAP_ORIGINAL_NODE_PATH_2" })
+    assert.deepStrictEqual(names(path.env), ["WHATAP_ORIGINAL_NODE_PATH", "WHATAP_ORIGINAL_NODE_PATH_2", "NODE_PATH"])
   })
 
   it("an optional source: option strings are left untouched, path lists are aliased", () => {
@@ -120,14 +109,12 @@ describe("augment", () => {
     const out = Env.augment(env, Java.toolOptions, new Set())
     assert.strictEqual(out.env, env)
     assert.deepStrictEqual(out.result, { _tag: "OptionalSource" })
-    const options = Env.augment([{ name: "NODE_OPTIONS", valueFrom: optional }], Nodejs.nodeOptions, new Set())
-    assert.deepStrictEqual(options.result, { _tag: "OptionalSource" })
     const path = Env.augment([{ name: "NODE_PATH", valueFrom: optional }], Nodejs.nodePath, new Set())
     assert.deepStrictEqual(path.result, { _tag: "Aliased", alias: "WHATAP_ORIGINAL_NODE_PATH" })
   })
 
   it("never leaves an entry with both value and valueFrom", () => {
-    for (const augmentation of [Java.toolOptions, Python.pythonPath, Nodejs.nodePath, Nodejs.nodeOptions]) {
+    for (const augmentation of [Java.toolOptions, Nodejs.nodePath]) {
       const out = Env.augment([{ name: augmentation.name, value: "", valueFrom: secret }], augmentation, new Set())
       for (const e of out.env) assert.isFalse(e.valueFrom !== undefined && e.value !== undefined && e.value !== "", JSON.stringify(e))
     }
@@ -162,10 +149,34 @@ describe("effective values under the kubelet's expansion", () => {
     assert.strictEqual(effective["COPY"], `-Xmx1g ${Java.agentOption}`)
   })
 
-  it("PYTHONPATH from a ConfigMap: bootstrap first, then the application's path", () => {
-    const ref = { name: "paths", key: "py" }
-    const env: ReadonlyArray<EnvVar> = [{ name: "PYTHONPATH", valueFrom: { configMapKeyRef: ref } }]
-    const effective = kubelet(Env.augment(env, Python.pythonPath, new Set()).env, { [JSON.stringify(ref)]: "/app/libs" })
-    assert.strictEqual(effective["PYTHONPATH"], "/whatap-agent/whatap/bootstrap:/app/libs")
+  it("NODE_PATH from a ConfigMap: the agent's modules first, then the application's path", () => {
+    const ref = { name: "paths", key: "node" }
+    const env: ReadonlyArray<EnvVar> = [{ name: "NODE_PATH", valueFrom: { configMapKeyRef: ref } }]
+    const effective = kubelet(Env.augment(env, Nodejs.nodePath, new Set()).env, { [JSON.stringify(ref)]: "/app/lib" })
+    assert.strictEqual(effective["NODE_PATH"], "/whatap-agent/node_modules:/app/lib")
+  })
+})
+
+describe("kept (PYTHONPATH, NODE_OPTIONS: the application's own entry wins, spec 5.6)", () => {
+  const secret = { secretKeyRef: { name: "opts", key: "node" } }
+  it("judges the LAST entry of the name: absent, already loading, a literal that does not, a valueFrom", () => {
+    const cases: ReadonlyArray<readonly [ReadonlyArray<EnvVar>, (value: string) => boolean, string, Env.Kept["_tag"]]> = [
+      [[], Python.pythonPath.loads, "PYTHONPATH", "Absent"],
+      [[v("PYTHONPATH", "/whatap-agent/whatap/bootstrap"), v("PYTHONPATH", "/app")], Python.pythonPath.loads, "PYTHONPATH", "Literal"],
+      [[v("PYTHONPATH", "/app"), v("PYTHONPATH", "/app:/whatap-agent/whatap/bootstrap")], Python.pythonPath.loads, "PYTHONPATH", "AlreadyLoads"],
+      [[v("NODE_OPTIONS", "--max-old-space-size=512 --require=whatap")], Nodejs.nodeOptions.loads, "NODE_OPTIONS", "AlreadyLoads"],
+      [[v("NODE_OPTIONS", "--require=whatapx")], Nodejs.nodeOptions.loads, "NODE_OPTIONS", "Literal"],
+      [[{ name: "NODE_OPTIONS" }], Nodejs.nodeOptions.loads, "NODE_OPTIONS", "Literal"],
+      [[{ name: "NODE_OPTIONS", valueFrom: secret }], Nodejs.nodeOptions.loads, "NODE_OPTIONS", "Source"]
+    ]
+    for (const [env, loads, name, tag] of cases) assert.strictEqual(Env.kept(env, name, loads)._tag, tag, JSON.stringify(env))
+  })
+
+  it("the warning names the container, the variable and what is missing, never the value", () => {
+    const [literal] = Env.describeKept("app", "PYTHONPATH", { _tag: "Literal" }, Python.pythonPath)
+    assert.strictEqual(literal, "container \"app\": its own PYTHONPATH is kept as it is (as the Go operator keeps it) and does not include /whatap-agent/whatap/bootstrap, so the WhaTap agent does not load; add it to the container's PYTHONPATH")
+    const [source] = Env.describeKept("app", "NODE_OPTIONS", { _tag: "Source" }, Nodejs.nodeOptions)
+    assert.match(source ?? "", /comes from valueFrom .* unless that value requires the agent \(-r whatap\), the WhaTap agent does not load/)
+    assert.deepStrictEqual(Env.describeKept("app", "PYTHONPATH", { _tag: "AlreadyLoads" }, Python.pythonPath), [])
   })
 })

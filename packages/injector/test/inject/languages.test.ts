@@ -2,9 +2,10 @@
  * Application-container env per language (spec 5.6) through `Inject.mutate`: the Go
  * unit tests of spec 7 (TestInject*), the exact order per language, app_name defaulting,
  * OKIND, target envs against managed names, credential sourcing (spec 5.7), the
- * deliberate differences for JAVA_TOOL_OPTIONS from valueFrom (D5) and PYTHONPATH /
- * NODE_OPTIONS / NODE_PATH (spec 10.2), JAVA_TOOL_OPTIONS duplicates as Go (spec 5.6),
- * and the generic languages.
+ * deliberate difference for JAVA_TOOL_OPTIONS from valueFrom (D5), an application's own
+ * PYTHONPATH / NODE_OPTIONS kept as Go keeps them (with a warning) and NODE_PATH made to
+ * find the agent where Go's pod could not start, JAVA_TOOL_OPTIONS duplicates as Go
+ * (spec 5.6), and the generic languages.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Naming } from "@whatap-operator/core"
@@ -28,20 +29,23 @@ describe("spec 7 unit tests", () => {
     assert.deepStrictEqual(values(result.pod, "JAVA_TOOL_OPTIONS"), [`-Dexisting=1 ${agentOption}`])
   })
 
-  it("TestInjectPythonEnvVars_OverridesPreInjectedHostAndKeepsPythonPath (PYTHONPATH: deliberate difference)", () => {
+  it("TestInjectPythonEnvVars_OverridesPreInjectedHostAndKeepsPythonPath", () => {
     const input = pod([container("app", [{ name: "whatap_server_host", value: "127.0.0.1" }, { name: "PYTHONPATH", value: "/app/libs" }])])
     const result = run(input, one("python", { envs: [host] }))
     assert.deepStrictEqual(values(result.pod, "whatap_server_host"), ["10.20.30.40"])
-    // Go kept exactly "/app/libs" (the agent did not load); the application's path is kept after the bootstrap.
-    assert.deepStrictEqual(values(result.pod, "PYTHONPATH"), ["/whatap-agent/whatap/bootstrap:/app/libs"])
-    assert.deepStrictEqual(result.warnings, [`container "app": kept the application's PYTHONPATH and added the WhaTap agent to it`])
+    assert.deepStrictEqual(values(result.pod, "PYTHONPATH"), ["/app/libs"])
+    assert.deepStrictEqual(result.warnings, [
+      `container "app": its own PYTHONPATH is kept as it is (as the Go operator keeps it) and does not include /whatap-agent/whatap/bootstrap, so the WhaTap agent does not load; add it to the container's PYTHONPATH`
+    ])
   })
 
-  it("TestInjectNodejsEnvVars_OverridesPreInjectedHostAndKeepsNodeOptions (NODE_OPTIONS: deliberate difference)", () => {
+  it("TestInjectNodejsEnvVars_OverridesPreInjectedHostAndKeepsNodeOptions", () => {
     const input = pod([container("app", [{ name: "WHATAP_SERVER_HOST", value: "127.0.0.1" }, { name: "NODE_OPTIONS", value: "--max-old-space-size=512" }])])
     const result = run(input, one("nodejs", { envs: [host] }))
     assert.deepStrictEqual(values(result.pod, "WHATAP_SERVER_HOST"), ["10.20.30.40"])
-    assert.deepStrictEqual(values(result.pod, "NODE_OPTIONS"), ["-r whatap --max-old-space-size=512"])
+    assert.deepStrictEqual(values(result.pod, "NODE_OPTIONS"), ["--max-old-space-size=512"])
+    assert.deepStrictEqual(values(result.pod, "NODE_PATH"), ["/whatap-agent/node_modules"])
+    assert.match(result.warnings.join("\n"), /its own NODE_OPTIONS is kept as it is .* does not require the agent \(-r whatap\)/)
   })
 
   it("TestInjectLanguageSpecific_UserEnvOverridesStaleAndHostWins", () => {
@@ -164,34 +168,38 @@ describe("JAVA_TOOL_OPTIONS duplicates (spec 5.6 step 1)", () => {
   })
 })
 
-describe("PYTHONPATH, NODE_PATH, NODE_OPTIONS (spec 10.2)", () => {
-  it("the last of duplicates (the one the kubelet uses) gets the agent; one that already loads it is left alone, silently", () => {
+describe("PYTHONPATH, NODE_OPTIONS kept as Go keeps them; NODE_PATH where Go's pod could not start", () => {
+  it("an application's own PYTHONPATH or NODE_OPTIONS is left as it is, every entry; one that loads the agent, silently", () => {
     const own = [{ name: "PYTHONPATH", value: "/a" }, { name: "PYTHONPATH", value: "/b" }]
     const python = run(pod([container("a", own)]), one("python"))
-    assert.deepStrictEqual(values(python.pod, "PYTHONPATH"), ["/a", "/whatap-agent/whatap/bootstrap:/b"])
+    assert.deepStrictEqual(values(python.pod, "PYTHONPATH"), ["/a", "/b"])
+    assert.strictEqual(python.warnings.length, 1)
     const loaded = [{ name: "NODE_OPTIONS", value: "--require=whatap" }, { name: "NODE_PATH", value: "/whatap-agent/node_modules" }]
     const nodejs = run(pod([container("a", loaded)]), one("nodejs"))
     assert.deepStrictEqual(envLines(nodejs.pod).slice(0, 2), ["NODE_OPTIONS=--require=whatap", "NODE_PATH=/whatap-agent/node_modules"])
     assert.deepStrictEqual(nodejs.warnings, [])
   })
 
-  it("empty literals become the agent's value, valueFrom ones are aliased", () => {
+  it("NODE_PATH gets the agent's modules when NODE_OPTIONS will require it (Go's pod: Cannot find module 'whatap')", () => {
     const source = { configMapKeyRef: { name: "paths", key: "node" } }
-    const own = [{ name: "NODE_OPTIONS", value: "" }, { name: "NODE_PATH", valueFrom: source }]
-    const result = run(pod([container("a", own)]), one("nodejs"))
-    assert.deepStrictEqual(envLines(result.pod).slice(0, 3), [
-      "NODE_OPTIONS=-r whatap",
+    const aliased = run(pod([container("a", [{ name: "NODE_PATH", valueFrom: source }])]), one("nodejs"))
+    assert.deepStrictEqual(envLines(aliased.pod).slice(0, 2), [
       `WHATAP_ORIGINAL_NODE_PATH<-${JSON.stringify(source)}`,
       "NODE_PATH=/whatap-agent/node_modules:$(WHATAP_ORIGINAL_NODE_PATH)"
     ])
-    assert.strictEqual(result.warnings.length, 2)
+    assert.deepStrictEqual(values(aliased.pod, "NODE_OPTIONS"), ["-r whatap"])
+    assert.strictEqual(aliased.warnings.length, 1)
+    const literal = run(pod([container("a", [{ name: "NODE_PATH", value: "/lib" }, { name: "NODE_OPTIONS", value: "-r whatap" }])]), one("nodejs"))
+    assert.deepStrictEqual(values(literal.pod, "NODE_PATH"), ["/whatap-agent/node_modules:/lib"])
   })
 
-  it("the alias does not take a name the target's envs set", () => {
-    const own = [{ name: "PYTHONPATH", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }]
-    const result = run(pod([container("a", own)]), one("python", { envs: [{ name: "WHATAP_ORIGINAL_PYTHONPATH", value: "x" }] }))
-    assert.deepStrictEqual(values(result.pod, "PYTHONPATH"), ["/whatap-agent/whatap/bootstrap:$(WHATAP_ORIGINAL_PYTHONPATH_1)"])
-    assert.deepStrictEqual(values(result.pod, "WHATAP_ORIGINAL_PYTHONPATH"), ["x"])
+  it("NODE_PATH stays the application's when its NODE_OPTIONS does not require the agent (empty, other options, valueFrom)", () => {
+    for (const options of [{ name: "NODE_OPTIONS", value: "" }, { name: "NODE_OPTIONS", value: "-r dotenv/config" }, { name: "NODE_OPTIONS", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }]) {
+      const result = run(pod([container("a", [options, { name: "NODE_PATH", value: "/lib" }])]), one("nodejs"))
+      assert.deepStrictEqual(values(result.pod, "NODE_PATH"), ["/lib"], JSON.stringify(options))
+      assert.strictEqual(envOf(result.pod).filter((e) => e["name"] === "NODE_OPTIONS").length, 1)
+      assert.strictEqual(result.warnings.length, 1, JSON.stringify(options))
+    }
   })
 })
 

@@ -88,6 +88,20 @@ describe("PodAdmission.handler", () => {
       assert.deepInclude(outcome, { injected: false, reason: "PodTooLarge" })
     }))
 
+  it.effect("a review under maxMutatedBytes whose containers would need a patch above maxPatchBytes: untouched, PodTooLarge", () =>
+    Effect.gen(function*() {
+      const { handler, observed } = yield* harness()
+      // a few dozen bytes per container in the review, about a kilobyte each in the patch
+      const many = (n: number) => pod(Array.from({ length: n }, (_, i) => container(`c${i}`)))
+      const fits = yield* handler(podRequest(many(1000)))
+      assert.isDefined(fits.patch)
+      const over = yield* handler(podRequest(many(2000)))
+      assert.isUndefined(over.patch)
+      const outcome = (yield* Ref.get(observed))[1]?.mutated.outcome
+      assert.deepInclude(outcome, { injected: false, reason: "PodTooLarge" })
+      assert.match(outcome !== undefined && !outcome.injected ? outcome.message : "", /the pod's 2000 containers would take a patch of about \d+ bytes, more than the 3145728/)
+    }))
+
   it.effect("a dry run gets the same patch and is not observed", () =>
     Effect.gen(function*() {
       const { handler, observed } = yield* harness()

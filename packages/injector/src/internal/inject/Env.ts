@@ -141,6 +141,47 @@ export const augment = (
   return { env: [...env.slice(0, i), moved, reference, ...env.slice(i + 1)], result: { _tag: "Aliased", alias } }
 }
 
+/** What an application's own entry, kept as it is, does for the agent. */
+export type Kept =
+  | { readonly _tag: "Absent" }
+  | { readonly _tag: "AlreadyLoads" }
+  | { readonly _tag: "Literal" }
+  | { readonly _tag: "Source" }
+
+/**
+ * The last entry named `name` (the one the kubelet uses), left as it is, as the Go operator
+ * leaves an application's PYTHONPATH and NODE_OPTIONS (spec 5.6): whether it is absent,
+ * already loads the agent (`loads`), or is a literal or a `valueFrom` that may not.
+ */
+export const kept = (env: ReadonlyArray<EnvVar>, name: string, loads: (value: string) => boolean): Kept => {
+  const entry = env.findLast((e) => e.name === name)
+  if (entry === undefined) return { _tag: "Absent" }
+  if (entry.valueFrom !== undefined && entry.valueFrom !== null) return { _tag: "Source" }
+  return loads(entry.value ?? "") ? { _tag: "AlreadyLoads" } : { _tag: "Literal" }
+}
+
+/** What loading the agent takes of a kept entry, as two phrases for the Event text. */
+export interface Needs {
+  /** e.g. `includes /whatap-agent/whatap/bootstrap` */
+  readonly has: string
+  /** e.g. `does not include /whatap-agent/whatap/bootstrap` */
+  readonly lacks: string
+}
+
+/** The Event text of an entry kept that may keep the agent from loading; names only, never values. */
+export const describeKept = (container: string, name: string, result: Kept, needs: Needs): ReadonlyArray<string> => {
+  const where = `container ${JSON.stringify(container)}`
+  switch (result._tag) {
+    case "Absent":
+    case "AlreadyLoads":
+      return []
+    case "Literal":
+      return [`${where}: its own ${name} is kept as it is (as the Go operator keeps it) and ${needs.lacks}, so the WhaTap agent does not load; add it to the container's ${name}`]
+    case "Source":
+      return [`${where}: its own ${name} comes from valueFrom and is kept as it is (as the Go operator keeps it); unless that value ${needs.has}, the WhaTap agent does not load`]
+  }
+}
+
 /** The Event text of an augmentation, or none; names only, never values. */
 export const describeAugmented = (container: string, name: string, result: Augmented, warnLiteral: boolean): ReadonlyArray<string> => {
   const where = `container ${JSON.stringify(container)}`

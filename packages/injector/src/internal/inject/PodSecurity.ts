@@ -1,14 +1,15 @@
 /**
- * The init container in a namespace that Pod Security admission holds to the
- * "restricted" level (label `pod-security.kubernetes.io/enforce` or `.../warn` set to
- * `restricted`). The Go operator's init container carries only `{runAsNonRoot: true}`
+ * The init container in a namespace where Pod Security admission enforces the
+ * "restricted" level (label `pod-security.kubernetes.io/enforce: restricted`). The Go operator's init container carries only `{runAsNonRoot: true}`
  * (or the CR's `runAsUser`/`runAsNonRoot`, the only fields the CRD offers), so the API
  * server refused every injected pod there: restricted requires each container to set
  * `allowPrivilegeEscalation: false` and drop all capabilities, and a seccomp profile on
  * the container or the pod. Here such a namespace gets those fields added to the init
  * container (the pod's own seccomp profile, when it has one, is left to apply), and
  * `runAsNonRoot: true` unless the CR sets it or the pod does (a `runAsUser` alone does not
- * satisfy the level); every other namespace gets the Go operator's container unchanged.
+ * satisfy the level); every other namespace gets the Go operator's container unchanged,
+ * including one that only warns or audits at "restricted" (the API server admits the
+ * Go operator's pods there).
  *
  * A `runAsNonRoot: false` or `runAsUser: 0` the CR asks for is kept, with a warning: the
  * restricted level refuses it, and the CR is where to change it.
@@ -17,11 +18,11 @@ import type { Instrumentation } from "@whatap-operator/core"
 
 type Security = Instrumentation.InitContainerSecurity
 
-/** The Pod Security admission labels whose `restricted` value makes the API server refuse (enforce) or warn. */
-export const levelLabels = ["pod-security.kubernetes.io/enforce", "pod-security.kubernetes.io/warn"] as const
+/** The Pod Security admission label whose `restricted` value makes the API server refuse the Go operator's pods. */
+export const enforceLabel = "pod-security.kubernetes.io/enforce"
 
 export const isRestricted = (namespaceLabels: Readonly<Record<string, string>>): boolean =>
-  levelLabels.some((key) => Object.hasOwn(namespaceLabels, key) && namespaceLabels[key] === "restricted")
+  Object.hasOwn(namespaceLabels, enforceLabel) && namespaceLabels[enforceLabel] === "restricted"
 
 const isRecord = (u: unknown): u is { readonly [key: string]: unknown } => typeof u === "object" && u !== null && !Array.isArray(u)
 

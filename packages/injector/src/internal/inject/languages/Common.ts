@@ -53,11 +53,18 @@ export const connection = (input: Input, names: ConnectionNames): ReadonlyArray<
 export const forced = (names: ConnectionNames): ReadonlySet<string> =>
   new Set([names.license, names.host, names.port, Names.env.home, Names.env.microEnabled, Names.env.nodeIp, Names.env.nodeName, Names.env.podName])
 
+/** A colon-separated path list loads the agent when `directory` is one of its elements. */
+export const onPath = (directory: string): Env.Needs & { readonly loads: (value: string) => boolean } => ({
+  loads: (value) => value.split(":").includes(directory),
+  has: `includes ${directory}`,
+  lacks: `does not include ${directory}`
+})
+
 /** Colon-separated path lists: the agent's directory goes first, the application's follows. */
 export const pathAugmentation = (name: string, directory: string): Env.Augmentation => ({
   name,
   entry: "last",
-  loads: (value) => value.split(":").includes(directory),
+  loads: onPath(directory).loads,
   join: (existing) => (existing === "" ? directory : `${directory}:${existing}`),
   unexpandedIsHarmless: true
 })

@@ -3,12 +3,12 @@
  * WHATAP_SERVER_PORT, NODE_PATH with the agent's node_modules, NODE_OPTIONS with
  * `-r whatap` (which starts the agent) and WHATAP_NODEJS_AGENT_PATH.
  *
- * Deliberate difference (spec 10.2): the Go operator left an existing NODE_OPTIONS or
- * NODE_PATH unchanged, so the agent silently did not load. Here `-r whatap` goes in
- * front of the application's NODE_OPTIONS (first, so the agent is required before any
- * other preloaded module, as upstream WhaTap's later helper does) and the agent's
- * node_modules in front of NODE_PATH; `valueFrom` entries are aliased (`Env.augment`),
- * except an optional NODE_OPTIONS source, which is left alone with a warning.
+ * An application's own NODE_OPTIONS wins unchanged, as in the Go operator (its unit test
+ * asserts it, spec 7); a warning on the pod says when it does not require the agent. Its
+ * own NODE_PATH is kept as well, except where the Go operator's pod could not start: when
+ * NODE_OPTIONS ends up requiring `whatap` (the operator's `-r whatap`, or the
+ * application's own), node must find the module, so the agent's node_modules goes in
+ * front of the application's NODE_PATH (a `valueFrom` one is aliased, `Env.augment`).
  */
 import * as Env from "../Env.ts"
 import * as Names from "../Names.ts"
@@ -23,19 +23,19 @@ const requiresAgent = /(^|\s)(-r|--require)(\s+|=)whatap(\s|$)/
 
 export const nodePath = pathAugmentation(Names.nodejs.path, Names.nodejs.modules)
 
-export const nodeOptions: Env.Augmentation = {
-  name: Names.nodejs.options,
-  entry: "last",
-  loads: (value) => requiresAgent.test(value),
-  join: (existing) => (existing === "" ? Names.nodejs.require : `${Names.nodejs.require} ${existing}`),
-  unexpandedIsHarmless: false
-}
+export const nodeOptions = {
+  loads: (value: string): boolean => requiresAgent.test(value),
+  has: `requires the agent (${Names.nodejs.require})`,
+  lacks: `does not require the agent (${Names.nodejs.require})`
+} satisfies Env.Needs & { readonly loads: (value: string) => boolean }
 
 export const strategy: Strategy = {
   initEnv: (target, credentials) => initEnvWithApp(target.envs ?? [], credentials),
   containerEnv: (input) => {
-    const path = Env.augment(envOf(input.container), nodePath, input.reserved)
-    const options = Env.augment(path.env, nodeOptions, input.reserved)
+    const own = envOf(input.container)
+    const options = Env.kept(own, Names.nodejs.options, nodeOptions.loads)
+    const requires = options._tag === "Absent" || options._tag === "AlreadyLoads"
+    const path = requires ? Env.augment(own, nodePath, input.reserved) : { env: own, result: { _tag: "Absent" } as const }
     const incoming = [
       ...connection(input, names),
       Env.literal(Names.nodejs.path, Names.nodejs.modules),
@@ -44,10 +44,10 @@ export const strategy: Strategy = {
     ]
     const name = input.container.name
     return {
-      env: Env.combine(options.env, incoming, (n) => force.has(n)),
+      env: Env.combine(path.env, incoming, (n) => force.has(n)),
       warnings: [
         ...Env.describeAugmented(name, Names.nodejs.path, path.result, true),
-        ...Env.describeAugmented(name, Names.nodejs.options, options.result, true)
+        ...Env.describeKept(name, Names.nodejs.options, options, nodeOptions)
       ]
     }
   }

@@ -3,36 +3,34 @@
  * micro, downward API forced; app info added when absent), PYTHONPATH with the bootstrap
  * directory (its `sitecustomize` starts the agent) and WHATAP_PYTHON_AGENT_PATH.
  *
- * Deliberate difference (spec 10.2): the Go operator left an existing PYTHONPATH
- * unchanged, so the agent silently did not load. Here the bootstrap directory is put in
- * front of the application's value (`/whatap-agent/whatap/bootstrap:<value>`; a
- * `valueFrom` entry is aliased to WHATAP_ORIGINAL_PYTHONPATH and referenced as
- * `$(...)`, see `Env.augment`), and a warning records it. Upstream WhaTap made the same
- * change after the version this port follows.
+ * An application's own PYTHONPATH wins unchanged, as in the Go operator (its unit test
+ * asserts it, spec 7): the agent then loads only if that value already holds the
+ * bootstrap directory, and a warning on the pod says so when it does not.
  */
 import * as Env from "../Env.ts"
 import * as Names from "../Names.ts"
 import { envOf } from "../Pod.ts"
-import { connection, forced, initEnvWithApp, pathAugmentation } from "./Common.ts"
+import { connection, forced, initEnvWithApp, onPath } from "./Common.ts"
 import type { Strategy } from "./Strategy.ts"
 
 const names = { license: Names.python.license, host: Names.python.host, port: Names.python.port }
 const force = forced(names)
 
-export const pythonPath = pathAugmentation(Names.python.path, Names.python.bootstrap)
+export const pythonPath = onPath(Names.python.bootstrap)
 
 export const strategy: Strategy = {
   initEnv: (target, credentials) => initEnvWithApp(target.envs ?? [], credentials),
   containerEnv: (input) => {
-    const augmented = Env.augment(envOf(input.container), pythonPath, input.reserved)
+    const own = envOf(input.container)
     const incoming = [
       ...connection(input, names),
       Env.literal(Names.python.path, Names.python.bootstrap),
       Env.literal(Names.python.agentPath, Names.python.agent)
     ]
+    const kept = Env.kept(own, Names.python.path, pythonPath.loads)
     return {
-      env: Env.combine(augmented.env, incoming, (name) => force.has(name)),
-      warnings: Env.describeAugmented(input.container.name, Names.python.path, augmented.result, true)
+      env: Env.combine(own, incoming, (name) => force.has(name)),
+      warnings: Env.describeKept(input.container.name, Names.python.path, kept, pythonPath)
     }
   }
 }
