@@ -996,6 +996,7 @@ export interface Report {
 }
 export declare const document: (input: unknown) => Report;
 export declare const resource: (input: unknown) => ReadonlyArray<Finding.Finding>;
+export declare const secretValues: (input: unknown) => ReadonlyArray<string>;
 
 // module: WhatapAgent
 export declare const Features: Schema.Struct<{

@@ -51,6 +51,29 @@ describe("render: the license", () => {
   })
 })
 
+describe("render: secrets besides spec.license", () => {
+  const cr = fixture("render/env-secrets-agent.yaml")
+  const secrets = ["lic-spec-111", "lic-env-222", "lic-java-333", "bearer-token-444"]
+
+  it("license env values and bearer credentials are [redacted] in YAML and JSON; --show-secrets prints them", () => {
+    for (const format of ["yaml", "json"]) {
+      const r = run(["render", "-o", format, "-f", cr])
+      assert.strictEqual(r.status, 0, r.stderr)
+      for (const secret of secrets) assert.notInclude(r.stdout + r.stderr, secret, `${format}: ${secret}`)
+      const shown = run(["render", "-o", format, "--show-secrets", "-f", cr])
+      for (const secret of secrets) assert.include(shown.stdout, secret, `${format} --show-secrets: ${secret}`)
+    }
+    const values = envValues(documents(render(["-f", cr])), "license")
+    assert.deepStrictEqual(values, ["[redacted]"])
+  })
+
+  it("render --diff does not print them either", () => {
+    const r = run(["render", "--diff", fixture("render/license-agent.yaml"), cr])
+    assert.strictEqual(r.status, 1, r.stderr)
+    for (const secret of [...secrets, "xyz-secret-123"]) assert.notInclude(r.stdout + r.stderr, secret)
+  })
+})
+
 describe("render: invalid input (exit 1, findings on stderr, nothing on stdout)", () => {
   it("an unknown language and a lower-case selector operator, each at its FILE:LINE:COL", () => {
     const file = fixture("render/invalid-agent.yaml")

@@ -130,3 +130,20 @@ const withoutStatus = (input: unknown): unknown => {
  * ```
  */
 export const resource = (input: unknown): ReadonlyArray<Finding.Finding> => document(input).issues
+
+/**
+ * The secret values an input carries (the license, bearer `credentials`, and the values of
+ * env entries named `WHATAP_LICENSE` or `license`; three characters or more), for a
+ * caller that prints objects made from it: the findings of this module are already
+ * redacted with them. Linear in the input; shared and cyclic values are safe.
+ *
+ * @example
+ * ```ts
+ * import { Validate } from "@whatap-operator/core"
+ *
+ * const envs = [{ name: "WHATAP_LICENSE", value: "xyz-789" }]
+ * const cr = { spec: { license: "abc-123", features: { k8sAgent: { masterAgent: { envs } } } } }
+ * Array.from(Validate.secretValues(cr)).sort() // => ["abc-123", "xyz-789"]
+ * ```
+ */
+export const secretValues = (input: unknown): ReadonlyArray<string> => Secrets.values(input)

@@ -9,7 +9,7 @@
  * caBundle are not part of the output. A license given in the CR is printed as
  * `[redacted]` unless `--show-secrets` asks for it.
  */
-import { Decode, Naming, Resource } from "@whatap-operator/core"
+import { Decode, Naming, Resource, Validate } from "@whatap-operator/core"
 import { Render } from "@whatap-operator/operator"
 import { Effect, Option, Redacted, Result } from "effect"
 import { stringify } from "yaml"
@@ -48,17 +48,19 @@ const decodeAll = <K extends Resource.Kind>(kind: K, values: ReadonlyArray<Json>
   values.filter((v) => v["kind"] === kind).flatMap((v) => Option.toArray(Decode.as(kind, kind === "WhatapAgent" ? v : withNamespace(v)).value))
 
 /**
- * Replaces the license in every string (keys too) of a rendered object. Done on the values,
- * not on the serialized text, so that the output stays well-typed (`value: "[redacted]"`, not
- * the YAML flow sequence `[redacted]`) and a license that JSON or YAML would escape cannot
- * slip through in its escaped form.
+ * Replaces every secret value of the input (the license, `WHATAP_LICENSE`/`license` env
+ * values, bearer `credentials`: `Validate.secretValues`) in every string (keys too) of a
+ * rendered object, the longest first. Done on the values, not on the serialized text, so
+ * that the output stays well-typed (`value: "[redacted]"`, not the YAML flow sequence
+ * `[redacted]`) and a secret that JSON or YAML would escape cannot slip through in its
+ * escaped form. Substrings too: the scrape configuration is one string.
  */
-const redact = (value: unknown, license: string): unknown => {
-  const text = (s: string) => s.split(license).join("[redacted]")
+const redact = (value: unknown, secrets: ReadonlyArray<string>): unknown => {
+  const text = (s: string) => secrets.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join("[redacted]") : out), s)
   if (typeof value === "string") return text(value)
-  if (Array.isArray(value)) return value.map((item) => redact(item, license))
+  if (Array.isArray(value)) return value.map((item) => redact(item, secrets))
   if (!isRecord(value)) return value
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), redact(v, license)]))
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), redact(v, secrets)]))
 }
 
 /** One object as render prints it (without the `---` line). */
@@ -144,8 +146,9 @@ export const renderFiles = (files: ReadonlyArray<string>, settings: Settings, wh
       ...(settings.gpuNodesLabelled === true ? { gpuNodes: { detected: true } } : {})
     }
     const objects: ReadonlyArray<unknown> = sorted(Render.render(input).map((d) => d.object))
-    const license = agent.spec.license === undefined ? "" : Redacted.value(agent.spec.license)
-    return settings.showSecrets || license === "" ? objects : objects.map((o) => redact(o, license))
+    const license = agent.spec.license === undefined ? [] : [Redacted.value(agent.spec.license)]
+    const secrets = [...new Set([...license, ...values.flatMap((v) => Validate.secretValues(v))])].filter((s) => s !== "").sort((a, b) => b.length - a.length)
+    return settings.showSecrets || secrets.length === 0 ? objects : objects.map((o) => redact(o, secrets))
   })
 
 /** Kinds in the order they can be applied: what a workload references comes before it, the webhooks after everything. */
