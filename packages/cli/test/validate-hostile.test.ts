@@ -45,9 +45,9 @@ describe("aliases", () => {
   })
 
   it("aliases within the budget still read, and findings inside them point at the anchor", () => {
-    const r = bounded(`${agent}spec:\n  features:\n    openAgent:\n      targets:\n        - &t {targetName: a, type: StaticEndpoints, endpoints: [{address: db}]}\n        - <<: *t\n          targetName: b\n`, 20)
-    assert.include(r.stdout, "<stdin>:9:66: error: spec.features.openAgent.targets[0].endpoints[0].address:")
-    assert.include(r.stdout, "<stdin>:9:66: error: spec.features.openAgent.targets[1].endpoints[0].address:")
+    const r = bounded(`${agent}spec:\n  features:\n    openAgent:\n      enabled: true\n      targets:\n        - &t {targetName: a, type: StaticEndpoints, endpoints: [{address: db}]}\n        - <<: *t\n          targetName: b\n`, 20)
+    assert.include(r.stdout, "<stdin>:10:66: error: spec.features.openAgent.targets[0].endpoints[0].address:")
+    assert.include(r.stdout, "<stdin>:10:66: error: spec.features.openAgent.targets[1].endpoints[0].address:")
   })
 })
 

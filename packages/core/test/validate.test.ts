@@ -299,12 +299,71 @@ const cases: ReadonlyArray<Case> = [
       }]
     }))),
     expected: [
-      ["error", [...O, 0, "endpoints", 0, "authorization"], "cannot be used together"],
+      ["warning", [...O, 0, "endpoints", 0, "authorization"], "basicAuth and authorization are both set"],
       ["warning", [...O, 0, "endpoints", 0, "authorization"], "only the first of credentials, credentialsFile"],
       ["warning", [...O, 0, "endpoints", 0, "path"], "should start with"],
       ["error", [...O, 0, "endpoints", 0, "scheme"], "expected http or https"],
       ["warning", [...O, 0, "endpoints", 0, "tlsConfig", "caSecret"], "ignored because caFile"],
       ["error", [...O, 0, "endpoints", 0, "tlsConfig", "keyFile"], "both a certificate and a key"]
+    ]
+  },
+  {
+    name: "\"\" is unset wherever the Go operator falls back to a default (images, class names, intervals, scheme, APM version)",
+    input: agent({
+      ...k8s({
+        top: { customImageFullName: "", customAgentImageFullName: "", agentImageName: "", agentImageVersion: "" },
+        master: { priorityClassName: "", runtimeClassName: "", masterAgentContainer: { image: "" } },
+        node: { priorityClassName: "", runtimeClassName: "" },
+        gpu: { interval: "", customImageFullName: "", hostEngine: { enabled: true, customImageFullName: "" } }
+      }),
+      ...apm(target("web", { customImageFullName: "", customImageName: "", whatapApmVersions: { java: "" } })),
+      openAgent: {
+        enabled: true, imageName: "", imageVersion: "", customImageFullName: "", priorityClassName: "",
+        targets: [{ targetName: "s", type: "StaticEndpoints", enabled: true, endpoints: [{ address: "10.0.0.1:9100", interval: "", scheme: "", path: "" }] }]
+      }
+    }),
+    expected: []
+  },
+  {
+    name: "errors in switched-off parts are warnings that say so; the same parts switched on are errors",
+    input: agent({
+      ...k8s({ master: { enabled: false, priorityClassName: "Bad_Name" }, gpu: { enabled: false, interval: "30 seconds" } }),
+      apm: { instrumentation: { enabled: true, targets: [target("off", { enabled: false, language: "ruby" })] } },
+      openAgent: { enabled: true, targets: [{ targetName: "t", type: "PodMonitor", enabled: false }] }
+    }),
+    expected: [
+      ["warning", [...T, 0, "language"], "(not applied while the target's enabled is false; an error once enabled)"],
+      ["warning", [...K, "gpuMonitoring", "interval"], "(not applied while gpuMonitoring.enabled is false"],
+      ["warning", [...K, "masterAgent", "priorityClassName"], "(not applied while masterAgent.enabled is false"],
+      ["warning", [...O, 0, "endpoints"], "(not applied while the target's enabled is false"],
+      ["warning", [...O, 0, "selector"], "need a selector"]
+    ]
+  },
+  {
+    name: "the same parts switched on",
+    input: agent({
+      ...k8s({ master: { priorityClassName: "Bad_Name" }, gpu: { interval: "30 seconds" } }),
+      ...apm(target("on", { language: "ruby" })),
+      openAgent: { enabled: true, targets: [{ targetName: "t", type: "PodMonitor", enabled: true }] }
+    }),
+    expected: [
+      ["error", [...T, 0, "language"], "unknown language"],
+      ["error", [...K, "gpuMonitoring", "interval"], "30 seconds"],
+      ["error", [...K, "masterAgent", "priorityClassName"], "Bad_Name"],
+      ["error", [...O, 0, "endpoints"], "at least one endpoint"],
+      ["error", [...O, 0, "selector"], "need a selector"]
+    ]
+  },
+  {
+    name: "a switched-off OpenAgent and instrumentation: their errors are warnings",
+    input: agent({
+      ...k8s({}),
+      apm: { instrumentation: { enabled: false, targets: [target("x", { language: "ruby" })] } },
+      openAgent: { enabled: false, targets: [{ targetName: "t", type: "StaticEndpoints", enabled: true, endpoints: [{ address: "db" }] }] }
+    }),
+    expected: [
+      ["warning", [...T, 0, "language"], "(not applied while instrumentation.enabled is false"],
+      ["warning", [...O, 0, "endpoints", 0, "address"], "(not applied while openAgent.enabled is false"]
     ]
   },
   {

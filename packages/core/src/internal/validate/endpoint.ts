@@ -69,8 +69,10 @@ const credentialFields = ["credentials", "credentialsEnv", "credentialsFile", "c
 const checkAuth = (endpoint: L<Endpoint>, path: Path): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
   const [authorization, authorizationPath] = at(endpoint, "authorization", path)
+  // the Go operator writes both into the scrape config (its own generator test does); which one
+  // the OpenAgent sends is not defined, so this is a warning, not a broken install
   if (endpoint.basicAuth !== undefined && authorization !== undefined) {
-    out.push(error("conflict", authorizationPath, "basicAuth and authorization cannot be used together"))
+    out.push(warning("conflict", authorizationPath, "basicAuth and authorization are both set: an endpoint sends one kind of credentials, and which one the OpenAgent uses is not defined"))
   }
   // never echo credential values: only field names go into messages
   const set = credentialFields.filter((name) => {
@@ -87,7 +89,7 @@ export const checkEndpoint = (endpoint: L<Endpoint>, path: Path, type: TargetTyp
   const out: Array<Issue> = [...checkPort(endpoint, path, type), ...checkAuth(endpoint, path)]
   out.push(...checkTls(...at(endpoint, "tlsConfig", path)))
   const [scheme, schemePath] = at(endpoint, "scheme", path)
-  if (scheme !== undefined && scheme !== "http" && scheme !== "https") {
+  if (nonEmpty(scheme) && scheme !== "http" && scheme !== "https") {
     out.push(error("target-type", schemePath, `unknown scheme ${JSON.stringify(scheme)}: expected http or https`))
   }
   // yaml.v2 reads a `<<` key as a merge: the OpenAgent could not read the scrape config at all

@@ -53,13 +53,15 @@ export const checkEnvs = (envs: List<EnvVar>, path: Path): ReadonlyArray<Issue> 
   })
 }
 
+/** An image; `""` is no image at all (the Go operator falls back to the default, as the render does). */
 export const checkImage = (image: string | undefined, path: Path): ReadonlyArray<Issue> => {
-  const problem = image === undefined ? undefined : referenceError(image)
+  const problem = image === undefined || image === "" ? undefined : referenceError(image)
   return problem === undefined ? [] : [error("image-reference", path, problem)]
 }
 
+/** An interval; `""` is none (the scrape config leaves the key out, the GPU target takes 30s). */
 export const checkInterval = (interval: string | undefined, path: Path): ReadonlyArray<Issue> => {
-  const problem = interval === undefined ? undefined : durationError(interval)
+  const problem = interval === undefined || interval === "" ? undefined : durationError(interval)
   return problem === undefined ? [] : [error("duration", path, problem)]
 }
 
@@ -77,8 +79,8 @@ const checkContainer = (container: L<ContainerSpec>, path: Path): ReadonlyArray<
 
 type Component = L<MasterAgentComponentSpec> | L<NodeAgentComponentSpec>
 
-/** `priorityClassName`, `runtimeClassName`: names of cluster objects (DNS-1123 subdomains). */
-const checkClassName = (name: string, path: Path): ReadonlyArray<Issue> => subdomainIssues("object-name", name, path)
+/** `priorityClassName`, `runtimeClassName`: names of cluster objects (DNS-1123 subdomains); `""` is none, as in Go. */
+const checkClassName = (name: string, path: Path): ReadonlyArray<Issue> => name === "" ? none : subdomainIssues("object-name", name, path)
 
 /** A hostPath volume's path: the API server refuses `..` as a path element. */
 const checkHostPath = (hostPath: string, path: Path): ReadonlyArray<Issue> =>

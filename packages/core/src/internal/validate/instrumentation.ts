@@ -67,7 +67,8 @@ const checkImages = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> =>
   }
   const [versions, versionsPath] = at(target, "whatapApmVersions", path)
   for (const [language, version] of entries(versions)) {
-    const problem = tagError(version)
+    // "" is unset: the init image takes `latest`, as in the Go operator
+    const problem = version === "" ? undefined : tagError(version)
     if (problem !== undefined) out.push(error("image-reference", [...versionsPath, language], problem))
   }
   return out

@@ -10,6 +10,9 @@ import { byKind as names, type Kind } from "../../Resource.ts"
 import { settings } from "../../RolloutRestart.ts"
 import type { ObjectMeta } from "../../KubeTypes.ts"
 import type { WhatapAgent } from "../../WhatapAgent.ts"
+import type { InstrumentationSpec } from "../../Instrumentation.ts"
+import type { K8sAgentSpec } from "../../K8sAgent.ts"
+import type { OpenAgentSpec } from "../../OpenAgent.ts"
 import { checkEndpoints, checkLabelSelector, checkNamespaceSelector, type TargetType } from "./endpoint.ts"
 import { checkEndpointFields, checkInstrumentationFields, checkK8sAgentFields, checkMetadata, checkOpenAgentFields } from "./fields.ts"
 import { checkInstrumentation } from "./instrumentation.ts"
@@ -64,6 +67,54 @@ const checkCredentialsHost = (host: string | undefined, path: Path): ReadonlyArr
   return problem === undefined ? [] : [error("host-port", path, problem)]
 }
 
+/** A part of the spec the Go operator does not read while it is switched off, and the switch. */
+interface Off {
+  readonly path: Path
+  readonly because: string
+}
+
+const isUnder = (path: Path, prefix: Path): boolean => prefix.length <= path.length && prefix.every((segment, i) => path[i] === segment)
+
+/**
+ * The switched-off parts of a WhatapAgent: the components, the OpenAgent, its inline
+ * targets, instrumentation and its targets, each with `enabled: false` (an `enabled` the
+ * schema refused is not read as off: the resource is refused anyway).
+ */
+const switchedOff = (
+  [k8sAgent, k8sPath]: readonly [L<K8sAgentSpec> | undefined, Path],
+  [openAgent, openPath]: readonly [L<OpenAgentSpec> | undefined, Path],
+  [instrumentation, instrumentationPath]: readonly [L<InstrumentationSpec> | undefined, Path]
+): ReadonlyArray<Off> => {
+  const out: Array<Off> = []
+  const off = (here: Path, because: string) => out.push({ path: here, because })
+  for (const key of ["masterAgent", "nodeAgent", "gpuMonitoring"] as const) {
+    const [component, here] = at(k8sAgent, key, k8sPath)
+    if (component?.enabled === false) off(here, `${key}.enabled is false`)
+  }
+  if (openAgent?.enabled === false) off(openPath, "openAgent.enabled is false")
+  const [targets, targetsPath] = at(openAgent, "targets", openPath)
+  targets?.forEach((target, i) => {
+    if (target?.enabled === false) off([...targetsPath, i], "the target's enabled is false")
+  })
+  if (instrumentation?.enabled === false) off(instrumentationPath, "instrumentation.enabled is false")
+  const [apmTargets, apmTargetsPath] = at(instrumentation, "targets", instrumentationPath)
+  apmTargets?.forEach((target, i) => {
+    if (target?.enabled === false) off([...apmTargetsPath, i], "the target's enabled is false")
+  })
+  return out
+}
+
+/**
+ * The Go operator creates nothing from a switched-off part, so a rule it breaks cannot
+ * break an install (yet): its errors become warnings that say why.
+ */
+const demoteSwitchedOff = (issues: ReadonlyArray<Issue>, off: ReadonlyArray<Off>): ReadonlyArray<Issue> =>
+  off.length === 0 ? issues : issues.map((issue) => {
+    if (issue.severity !== "error") return issue
+    const part = off.find((o) => isUnder(issue.path, o.path))
+    return part === undefined ? issue : warning(issue.rule, issue.path, `${issue.message} (not applied while ${part.because}; an error once enabled)`)
+  })
+
 const agent = (resource: L<WhatapAgent>, context: Context): ReadonlyArray<Issue> => {
   const [spec, specPath] = at(resource, "spec", [])
   const [features, featuresPath] = at(spec, "features", specPath)
@@ -71,7 +122,7 @@ const agent = (resource: L<WhatapAgent>, context: Context): ReadonlyArray<Issue>
   const [openAgent, openPath] = at(features, "openAgent", featuresPath)
   const [apm, apmPath] = at(features, "apm", featuresPath)
   const [instrumentation, instrumentationPath] = at(apm, "instrumentation", apmPath)
-  return [
+  return demoteSwitchedOff([
     ...checkAgentName(resource.metadata),
     ...checkRolloutRestart(resource.metadata),
     ...checkCredentialsPort(...at(spec, "port", specPath)),
@@ -82,7 +133,7 @@ const agent = (resource: L<WhatapAgent>, context: Context): ReadonlyArray<Issue>
     ...checkOpenAgentFields(openAgent, openPath, context),
     ...checkInstrumentation(instrumentation, instrumentationPath, context),
     ...checkInstrumentationFields(instrumentation, instrumentationPath)
-  ]
+  ], switchedOff([k8sAgent, k8sPath], [openAgent, openPath], [instrumentation, instrumentationPath]))
 }
 
 type MonitorLike = L<MonitorSpec> | L<StaticEndpointSpec>

@@ -68,9 +68,10 @@ export const checkImageParts = <T extends ImageParts, N extends keyof T & string
       if (typeof value === "string" && value !== "") out.push(warning("conflict", here, `${key} is ignored because customImageFullName is set`))
     }
   }
-  const nameProblem = typeof name === "string" ? nameError(name) : undefined
+  // "" is unset: the default repository or tag takes its place, as in the Go operator
+  const nameProblem = typeof name === "string" && name !== "" ? nameError(name) : undefined
   if (nameProblem !== undefined) out.push(error("image-reference", namePath, nameProblem))
-  const versionProblem = typeof version === "string" ? tagError(version) : undefined
+  const versionProblem = typeof version === "string" && version !== "" ? tagError(version) : undefined
   if (versionProblem !== undefined) out.push(error("image-reference", versionPath, versionProblem))
   return out
 }
