@@ -114,70 +114,138 @@ const get = (doc: unknown, path: ReadonlyArray<string>): Result.Result<unknown, 
 export const at = (doc: unknown, path: string): unknown =>
   Result.getOrUndefined(Result.flatMap(tokens(path), (t) => get(doc, t)))
 
-type Edit = (parent: unknown, last: string) => Result.Result<unknown, string>
+/**
+ * Containers this application of a patch created: they are changed in place, everything
+ * else (the input, the patch's own values) is copied before its first change. Each
+ * operation then costs its path, not the size of the arrays along it.
+ */
+type Owned = WeakSet<object>
 
-/** Rebuilds `doc` with `edit` applied to the parent of the last token; `doc` is never changed. */
-const editAt = (doc: unknown, path: ReadonlyArray<string>, edit: Edit): Result.Result<unknown, string> => {
-  const [head, ...rest] = path
-  if (head === undefined) return Result.fail("the whole document cannot be edited in place")
-  if (rest.length === 0) return edit(doc, head)
-  if (Array.isArray(doc) && isIndex(head) && Number(head) < doc.length) {
-    const i = Number(head)
-    return Result.map(editAt(doc[i], rest, edit), (child) => doc.map((v, j) => (j === i ? child : v)))
-  }
-  if (isRecord(doc) && Object.hasOwn(doc, head)) return Result.map(editAt(doc[head], rest, edit), (child) => ({ ...doc, [head]: child }))
-  return Result.fail(`path not found: ${pointer(path)}`)
+const ownArray = (owned: Owned, a: ReadonlyArray<unknown>): Array<unknown> => {
+  if (owned.has(a)) return a as Array<unknown>
+  const copy = [...a]
+  owned.add(copy)
+  return copy
 }
 
-const addEdit = (value: unknown): Edit => (parent, last) => {
+const ownRecord = (owned: Owned, r: JsonRecord): Record<string, unknown> => {
+  if (owned.has(r)) return r as Record<string, unknown>
+  const copy = { ...r }
+  owned.add(copy)
+  return copy
+}
+
+/** An own data property even for `__proto__`; an existing key keeps its place. */
+const put = (r: Record<string, unknown>, key: string, value: unknown): void => {
+  Object.defineProperty(r, key, { value, writable: true, enumerable: true, configurable: true })
+}
+
+type Edit = (parent: unknown, last: string, owned: Owned) => Result.Result<unknown, string>
+
+/** `doc` with `edit` applied to the parent of the last token, copying only what was not made here. */
+const editAt = (doc: unknown, path: ReadonlyArray<string>, from: number, edit: Edit, owned: Owned): Result.Result<unknown, string> => {
+  const head = path[from]
+  if (head === undefined) return Result.fail("the whole document cannot be edited in place")
+  if (from === path.length - 1) return edit(doc, head, owned)
+  if (Array.isArray(doc) && isIndex(head) && Number(head) < doc.length) {
+    const i = Number(head)
+    return Result.map(editAt(doc[i], path, from + 1, edit, owned), (child) => {
+      if (child === doc[i]) return doc
+      const copy = ownArray(owned, doc)
+      copy[i] = child
+      return copy
+    })
+  }
+  if (isRecord(doc) && Object.hasOwn(doc, head)) {
+    return Result.map(editAt(doc[head], path, from + 1, edit, owned), (child) => {
+      if (child === doc[head]) return doc
+      const copy = ownRecord(owned, doc)
+      put(copy, head, child)
+      return copy
+    })
+  }
+  return Result.fail(`path not found: ${pointer(path.slice(0, from + 1))}`)
+}
+
+const addEdit = (value: unknown): Edit => (parent, last, owned) => {
   if (Array.isArray(parent)) {
     const i = last === "-" ? parent.length : isIndex(last) ? Number(last) : -1
     if (i < 0 || i > parent.length) return Result.fail(`array index ${last} out of range`)
-    return Result.succeed([...parent.slice(0, i), value, ...parent.slice(i)])
+    const copy = ownArray(owned, parent)
+    copy.splice(i, 0, value)
+    return Result.succeed(copy)
   }
-  return isRecord(parent) ? Result.succeed({ ...parent, [last]: value }) : Result.fail(`cannot add ${JSON.stringify(last)} to a scalar`)
+  if (!isRecord(parent)) return Result.fail(`cannot add ${JSON.stringify(last)} to a scalar`)
+  const copy = ownRecord(owned, parent)
+  put(copy, last, value)
+  return Result.succeed(copy)
 }
 
-const removeEdit: Edit = (parent, last) => {
+const removeEdit: Edit = (parent, last, owned) => {
   if (Array.isArray(parent) && isIndex(last) && Number(last) < parent.length) {
-    return Result.succeed(parent.filter((_, i) => i !== Number(last)))
+    const copy = ownArray(owned, parent)
+    copy.splice(Number(last), 1)
+    return Result.succeed(copy)
   }
   if (isRecord(parent) && Object.hasOwn(parent, last)) {
-    return Result.succeed(Object.fromEntries(Object.entries(parent).filter(([k]) => k !== last)))
+    const copy = ownRecord(owned, parent)
+    delete copy[last]
+    return Result.succeed(copy)
   }
   return Result.fail(`path not found: ${JSON.stringify(last)}`)
 }
 
 /** Replacing keeps an object key where it was (key order is part of what tests compare). */
-const replaceEdit = (value: unknown): Edit => (parent, last) => {
+const replaceEdit = (value: unknown): Edit => (parent, last, owned) => {
   if (Array.isArray(parent) && isIndex(last) && Number(last) < parent.length) {
-    return Result.succeed(parent.map((v, i) => (i === Number(last) ? value : v)))
+    const copy = ownArray(owned, parent)
+    copy[Number(last)] = value
+    return Result.succeed(copy)
   }
-  if (isRecord(parent) && Object.hasOwn(parent, last)) return Result.succeed({ ...parent, [last]: value })
+  if (isRecord(parent) && Object.hasOwn(parent, last)) {
+    const copy = ownRecord(owned, parent)
+    put(copy, last, value)
+    return Result.succeed(copy)
+  }
   return Result.fail(`path not found: ${JSON.stringify(last)}`)
 }
 
-const step = (doc: unknown, op: Operation): Result.Result<unknown, string> =>
+/** A copied value that later operations change must not change its source too (both could be containers made here). */
+const cloned = (value: unknown): Result.Result<unknown, string> =>
+  Result.try({ try: () => structuredClone(value), catch: () => "the value to copy is not plain JSON" })
+
+const step = (doc: unknown, op: Operation, owned: Owned): Result.Result<unknown, string> =>
   Result.flatMap(tokens(op.path), (path) => {
     switch (op.op) {
       case "add":
-        return path.length === 0 ? Result.succeed(op.value) : editAt(doc, path, addEdit(op.value))
+        return path.length === 0 ? Result.succeed(op.value) : editAt(doc, path, 0, addEdit(op.value), owned)
       case "replace":
-        return path.length === 0 ? Result.succeed(op.value) : editAt(doc, path, replaceEdit(op.value))
+        return path.length === 0 ? Result.succeed(op.value) : editAt(doc, path, 0, replaceEdit(op.value), owned)
       case "remove":
-        return editAt(doc, path, removeEdit)
+        return editAt(doc, path, 0, removeEdit, owned)
       case "test":
         return Result.flatMap(get(doc, path), (v) => (equal(v, op.value) ? Result.succeed(doc) : Result.fail(`test failed at ${op.path}`)))
       case "move":
       case "copy":
         return Result.flatMap(tokens(op.from), (from) =>
-          Result.flatMap(get(doc, from), (value) => {
-            const source = op.op === "move" ? editAt(doc, from, removeEdit) : Result.succeed(doc)
-            return Result.flatMap(source, (d) => (path.length === 0 ? Result.succeed(value) : editAt(d, path, addEdit(value))))
+          Result.flatMap(get(doc, from), (found) => {
+            const value = op.op === "copy" ? cloned(found) : Result.succeed(found)
+            const source = op.op === "move" ? editAt(doc, from, 0, removeEdit, owned) : Result.succeed(doc)
+            return Result.flatMap(Result.all([source, value]), ([d, v]) => (path.length === 0 ? Result.succeed(v) : editAt(d, path, 0, addEdit(v), owned)))
           }))
     }
   })
 
-/** RFC 6902: every operation in order; the first failure rejects the whole patch. The input is never changed. */
-export const apply = (doc: unknown, operations: ReadonlyArray<Operation>): Result.Result<unknown, string> =>
-  operations.reduce<Result.Result<unknown, string>>((acc, op) => Result.flatMap(acc, (d) => step(d, op)), Result.succeed(doc))
+/**
+ * RFC 6902: every operation in order; the first failure rejects the whole patch. The input
+ * is never changed; linear in the size of the patch and the paths it touches.
+ */
+export const apply = (doc: unknown, operations: ReadonlyArray<Operation>): Result.Result<unknown, string> => {
+  const owned: Owned = new WeakSet()
+  let current: Result.Result<unknown, string> = Result.succeed(doc)
+  for (const op of operations) {
+    current = Result.flatMap(current, (d) => step(d, op, owned))
+    if (Result.isFailure(current)) return current
+  }
+  return current
+}

@@ -124,6 +124,28 @@ describe("apply", () => {
     assert.match(failure(doc, [{ op: "add", path: "/c/x", value: 1 }]), /to a scalar/)
     assert.strictEqual(JSON.stringify(doc), before)
   })
+
+  it("many operations on one document: the input, the patch's values and copies stay apart", () => {
+    const input = { spec: { containers: [{ name: "a", env: [] as Array<unknown> }, { name: "b" }] } }
+    const before = JSON.stringify(input)
+    const value = { name: "X", value: "1" }
+    const ops = [
+      { op: "add" as const, path: "/spec/containers/0/env/-", value },
+      { op: "add" as const, path: "/spec/containers/0/env/-", value: { name: "Y" } },
+      { op: "add" as const, path: "/spec/containers/0/env/0/value", value: "2" },
+      { op: "copy" as const, from: "/spec/containers/0", path: "/spec/containers/-" },
+      { op: "add" as const, path: "/spec/containers/2/name", value: "c" },
+      { op: "add" as const, path: "/spec/containers/2/env/-", value: { name: "Z" } },
+      { op: "add" as const, path: "/spec/containers/1/__proto__", value: { polluted: true } }
+    ]
+    const out = applied(input, ops) as { spec: { containers: Array<Record<string, unknown>> } }
+    assert.strictEqual(JSON.stringify(input), before)
+    assert.deepStrictEqual(value, { name: "X", value: "1" })
+    assert.deepStrictEqual(out.spec.containers[0], { name: "a", env: [{ name: "X", value: "2" }, { name: "Y" }] })
+    assert.deepStrictEqual(out.spec.containers[2], { name: "c", env: [{ name: "X", value: "2" }, { name: "Y" }, { name: "Z" }] })
+    assert.isTrue(Object.hasOwn(out.spec.containers[1] ?? {}, "__proto__"))
+    assert.isUndefined(({} as Record<string, unknown>)["polluted"])
+  })
 })
 
 const key = fc.oneof(fc.constantFrom("name", "value", "a/b", "~x", "env"), fc.string({ maxLength: 4 }))
