@@ -180,3 +180,20 @@ describe("inject: not injected", () => {
     assert.include(r.stderr, `the WhatapAgent in <stdin> is named "other"; the webhook only reads the one named "whatap", so it injects nothing`)
   })
 })
+
+describe("inject and explain: names from the input on a terminal", () => {
+  // a pod name with ESC [2J (clear screen) and NUL, a namespace with an OSC title sequence and BEL
+  const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: "p\\e[2J\\0x"\n  namespace: "a\\e]0;t\\a"\n  labels: {app: web}\nspec:\n  containers:\n  - {name: c, image: i}\n`
+  const raw = /[\u0000-\u0008\u000B-\u001F\u007F]/
+
+  it("inject's stderr and explain's text carry them escaped, never raw", () => {
+    const injected = cli(["inject", "-f", "-", "--agent", agentFile], { stdin: pod })
+    assert.strictEqual(injected.status, 0, injected.stderr)
+    assert.notMatch(injected.stderr, raw)
+    assert.include(injected.stderr, "pod a\\u001b]0;t\\u0007/p\\u001b[2J\\u0000x: ")
+    const explained = cli(["explain", "-f", "-", "--agent", agentFile], { stdin: pod })
+    assert.notMatch(explained.stdout + explained.stderr, raw)
+    assert.include(explained.stdout, "p\\u001b[2J\\u0000x")
+  })
+})
+

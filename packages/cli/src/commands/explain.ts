@@ -17,6 +17,7 @@ import * as Notes from "./inject/Notes.ts"
 import * as Report from "./inject/Report.ts"
 import * as Settings from "./inject/Settings.ts"
 import * as Structured from "../Structured.ts"
+import { printableLines } from "./validate/Text.ts"
 
 const command = "explain"
 
@@ -28,8 +29,9 @@ export const run: Handler = (parsed) =>
     const prepared = yield* Evaluate.prepare(command, parsed)
     if (prepared === undefined) return Exit.failed
     const { settings, results } = prepared
-    yield* io.out(format.success === "text" ? Report.text(results, settings) : yield* Structured.as(format.success, Report.json(results)))
+    // the text report echoes names, namespaces and labels of the input: no control character reaches the terminal raw
+    yield* io.out(format.success === "text" ? printableLines(Report.text(results, settings)) : yield* Structured.as(format.success, Report.json(results)))
     const redacted = format.success !== "text" && results.some((r) => r.redacted) ? [Notes.redacted] : []
-    yield* io.err([...Notes.common(results, settings), ...redacted].join(""))
+    yield* io.err(printableLines([...Notes.common(results, settings), ...redacted].join("")))
     return results.every((r) => r.outcome.injected) ? Exit.ok : Exit.failed
   })

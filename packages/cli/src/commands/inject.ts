@@ -20,6 +20,7 @@ import * as Evaluate from "./inject/Evaluate.ts"
 import * as Input from "./inject/Input.ts"
 import * as Notes from "./inject/Notes.ts"
 import * as Settings from "./inject/Settings.ts"
+import { printableLines } from "./validate/Text.ts"
 
 const command = "inject"
 
@@ -65,6 +66,7 @@ export const run: Handler = (parsed) =>
       const documents = settings.input.documents.map((d, i) => Evaluate.patchedDocument(d.value, patches[i] ?? [], settings))
       yield* io.out(output(documents, format.success))
     }
-    yield* io.err(stderrOf(results, settings))
+    // names, namespaces and messages come from the input: no control character reaches the terminal raw
+    yield* io.err(printableLines(stderrOf(results, settings)))
     return Exit.ok
   })

@@ -14,6 +14,9 @@ const unsafe = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g
 export const printable = (s: string): string =>
   s.replace(unsafe, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`)
 
+/** Lines for a terminal: each `printable`, the line breaks between them kept. */
+export const printableLines = (s: string): string => s.split("\n").map(printable).join("\n")
+
 /** One finding as `FILE:LINE:COL: severity: PATH: message` (also JUnit's failure text). */
 export const line = (file: string, f: Located): string =>
   printable(`${file}:${f.line}:${f.column}: ${f.severity}: ${f.path === "" ? "" : `${f.path}: `}${f.message}`)
