@@ -3,10 +3,11 @@
  * redaction (and --show-secrets), invalid documents (exit 1 with validate's findings),
  * usage and I/O errors (exit 2).
  */
-import { readFileSync } from "node:fs"
+import { readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { allOptions, documents, envValues, items, monitorSamples, render, samples } from "./support/render.ts"
-import { fixture, repoRoot, run } from "./support/run.ts"
+import { fixture, repoRoot, run, scratchDir } from "./support/run.ts"
 
 describe("render: the license", () => {
   const cr = fixture("render/license-agent.yaml")
@@ -103,6 +104,7 @@ describe("render: invalid input (exit 1, findings on stderr, nothing on stdout)"
 })
 
 describe("render: usage and I/O errors (exit 2, one message, nothing on stdout)", () => {
+  const dir = scratchDir("whatapctl-render-")
   const usage = (args: ReadonlyArray<string>, message: RegExp, stdin?: string) => {
     const r = run(["render", ...args], stdin === undefined ? {} : { stdin })
     assert.strictEqual(r.status, 2, args.join(" "))
@@ -116,6 +118,18 @@ describe("render: usage and I/O errors (exit 2, one message, nothing on stdout)"
     usage(["-f", allOptions, "-f", `${samples}/whatap-agent-basic.yaml`], new RegExp(`^whatapctl: expected exactly one WhatapAgent in the input, found 2${help}`))
     usage(["-f", allOptions, "-f", "-"], /found 2/, readFileSync(`${repoRoot}${allOptions}`, "utf8"))
     usage(["-f", "-"], /found 0/, "")
+  })
+
+  it("invalid UTF-8 is refused with its place (exit 2); a UTF-16 file with a BOM reads as validate reads it", () => {
+    const text = readFileSync(`${repoRoot}${allOptions}`, "utf8")
+    const bad = join(dir, "bad.yaml")
+    writeFileSync(bad, Buffer.concat([Buffer.from(text), Buffer.from([0xff, 0xfe]), Buffer.from("\n")]))
+    usage(["-f", bad], new RegExp(`^whatapctl: cannot read ${bad}: invalid UTF-8 at line \\d+, column \\d+: save the file as UTF-8`))
+    const wide = join(dir, "utf16.yaml")
+    writeFileSync(wide, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]))
+    const r = run(["render", "-f", wide])
+    assert.strictEqual(r.status, 0, r.stderr)
+    assert.strictEqual(r.stdout, render(["-f", allOptions]))
   })
 
   it("a missing file is one line, even next to a valid one", () => {

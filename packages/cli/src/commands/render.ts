@@ -17,6 +17,7 @@ import * as Args from "../Args.ts"
 import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
 import { Io } from "../Io.ts"
+import { readText } from "./validate/Encoding.ts"
 import { parseNamespace, parseWebhookUrl } from "./run.ts"
 import { checkText } from "./validate/Check.ts"
 import * as Source from "./validate/Source.ts"
@@ -102,7 +103,7 @@ const readAll = (files: ReadonlyArray<string>) =>
     const values: Array<Json> = []
     let invalid = false
     for (const file of files) {
-      const text = yield* (file === "-" ? io.readStdin : io.readFile(file))
+      const text = yield* readText(file)
       const errors = checkText(file, text).resources.flatMap((r) => r.findings.filter((f) => f.severity === "error"))
       for (const finding of errors) yield* io.err(`${line(file, finding)}\n`)
       invalid = invalid || errors.length > 0

@@ -11,6 +11,7 @@ import { Config, Effect, Redacted, Result } from "effect"
 import type * as Args from "../../Args.ts"
 import * as Exit from "../../Exit.ts"
 import { Io, IoError } from "../../Io.ts"
+import { readText } from "../validate/Encoding.ts"
 import { parseLabels } from "../selector/match.ts"
 import * as Agent from "./Agent.ts"
 import * as Input from "./Input.ts"
@@ -96,10 +97,9 @@ export const credentials = Effect.gen(function*() {
 /** Each path read once, in order of first use. */
 const readOnce = (paths: ReadonlyArray<string>) =>
   Effect.gen(function*() {
-    const io = yield* Io
     const texts = new Map<string, string>()
     for (const path of paths) {
-      if (!texts.has(path)) texts.set(path, yield* (path === "-" ? io.readStdin : io.readFile(path)))
+      if (!texts.has(path)) texts.set(path, yield* readText(path))
     }
     return texts
   })

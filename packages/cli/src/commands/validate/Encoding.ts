@@ -7,7 +7,8 @@
  * it, instead of silently validating a different value. Work and memory are linear in
  * the input; a chunk is never held longer than it takes to decode it.
  */
-import { Result } from "effect"
+import { Effect, Result, Stream } from "effect"
+import { chunks, Io, IoError } from "../../Io.ts"
 
 export type Name = "UTF-8" | "UTF-16LE" | "UTF-16BE" | "UTF-32LE" | "UTF-32BE"
 
@@ -196,3 +197,40 @@ export const decoder = (): Decoder => {
     encoding: () => name
   }
 }
+
+const lineAndColumn = (text: string, offset: number): { readonly line: number; readonly column: number } => {
+  let line = 1
+  let start = 0
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++
+    start = i + 1
+  }
+  return { line, column: offset - start + 1 }
+}
+
+/**
+ * A whole input as text (`-`: stdin), for the commands that read their inputs whole
+ * (`render`, `inject`, `explain`): decoded as `validate` decodes it (a BOM's UTF-16 or
+ * UTF-32 included), and refused (exit 2) where its UTF-8 is invalid, instead of being
+ * read as another value with U+FFFD in it.
+ */
+export const readText = (path: string): Effect.Effect<string, IoError, Io> =>
+  Effect.gen(function*() {
+    const io = yield* Io
+    const d = decoder()
+    const parts: Array<string> = []
+    let invalid: number | undefined
+    const take = (decoded: Decoded): void => {
+      parts.push(decoded.text)
+      invalid ??= decoded.invalid[0]
+    }
+    yield* Stream.runForEach(chunks(io, path), (chunk) => Effect.sync(() => take(d.push(chunk))))
+    take(d.end())
+    const text = parts.join("")
+    if (invalid === undefined) return text
+    const at = lineAndColumn(text, invalid)
+    return yield* new IoError({
+      message: `cannot read ${path === "-" ? "stdin" : path}: invalid UTF-8 at line ${at.line}, column ${at.column}: save the file as UTF-8 (or UTF-16/UTF-32 with a byte order mark)`
+    })
+  })
+
