@@ -1,7 +1,8 @@
 # The operator image: whatapctl's esbuild bundle on distroless Node.js 24, non-root, no shell.
 #   docker build -t whatap-operator:0.1.0 .
 # ENTRYPOINT is `whatapctl`, so the Helm chart's `args: [run, --leader-elect=..., ...]` run
-# `whatapctl run ...`; every other command works the same way:
+# `whatapctl run ...` (and the Go operator's `command: [/manager]` runs `whatapctl run` too);
+# every other command works the same way:
 #   docker run --rm -i whatap-operator:0.1.0 validate - < agent.yaml
 # packages/cli/test/image.test.ts checks this file statically (no container engine needed).
 
@@ -28,5 +29,8 @@ RUN --mount=type=cache,target=/root/.npm \
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
 COPY --from=build /src/packages/cli/dist/whatapctl.mjs /app/whatapctl.mjs
 COPY --from=build /src/packages/cli/dist/chunks/ /app/chunks/
+# The Go operator's entrypoint name: its Deployment (`command: [/manager]` and its flags)
+# runs this operator unchanged (`whatapctl run` with the same args).
+COPY --chmod=0755 packages/cli/image/manager /manager
 USER 65532:65532
 ENTRYPOINT ["/nodejs/bin/node", "/app/whatapctl.mjs"]

@@ -1,7 +1,10 @@
 /**
  * A small argv parser with exactly the behaviour the CLI contract needs: `--flag value`,
  * `--flag=value`, `-o value`, boolean flags, `--` to end flags and `-` as an ordinary
- * operand (stdin). Unknown flags and missing values are usage errors (exit 2).
+ * operand (stdin). Unknown flags and missing values are usage errors (exit 2). A flag
+ * with a Go-style boolean value (`boolean`) also stands alone for true (`--leader-elect`,
+ * as the Go operator's Deployment passes it), and takes the next word as its value only
+ * when that word is a Go boolean literal.
  * Why not effect/cli: see docs/adr/0002-cli-argument-parsing.md.
  */
 import { Result } from "effect"
@@ -15,7 +18,12 @@ export interface FlagSpec {
   readonly valueName?: string
   /** May be given more than once (`-f a.yaml -f b.yaml`); every value is kept in `lists`. */
   readonly repeatable?: boolean
+  /** A value flag read as Go reads a bool flag: alone it is "true" (see the module comment). */
+  readonly boolean?: boolean
 }
+
+/** Go's `strconv.ParseBool` literals. */
+export const goBools: ReadonlySet<string> = new Set(["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"])
 
 export interface Parsed {
   /** The last value of each flag. */
@@ -59,7 +67,9 @@ export const parse = (argv: ReadonlyArray<string>, specs: ReadonlyArray<FlagSpec
       switches.add(spec.name)
       continue
     }
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i]
+    const next = argv[i + 1]
+    const standsAlone = spec.boolean === true && eq < 0 && (next === undefined || !goBools.has(next))
+    const value = standsAlone ? "true" : eq >= 0 ? arg.slice(eq + 1) : argv[++i]
     if (value === undefined) return Result.fail(`flag ${token} needs a value`)
     values.set(spec.name, value)
     lists.set(spec.name, [...(lists.get(spec.name) ?? []), value])

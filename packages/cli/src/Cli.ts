@@ -183,8 +183,8 @@ export const commands: ReadonlyArray<Command> = [
       { name: "kubeconfig", takesValue: true, valueName: "PATH", description: "kubeconfig file (default $KUBECONFIG, ~/.kube/config, then in-cluster)" },
       { name: "context", takesValue: true, valueName: "NAME", description: "kubeconfig context" },
       { name: "namespace", alias: "n", takesValue: true, valueName: "NS", description: "operator namespace (default $WHATAP_DEFAULT_NAMESPACE, the pod's namespace, whatap-monitoring)" },
-      { name: "leader-elect", takesValue: true, valueName: "true|false", description: "leader election on a Lease (default true)" },
-      { name: "enable-gpu-memory-check", takesValue: true, valueName: "true|false", description: "restart node-agent pods whose dcgm-exporter uses more than 70% of its memory limit (leader only, every 30 s; needs metrics-server); default $ENABLED_WHATAP_DCGM_EXPORTER_MEMORY_CHECK, else false" },
+      { name: "leader-elect", takesValue: true, boolean: true, valueName: "true|false", description: "leader election on a Lease (default true; alone, as the Go operator's Deployment passes it, true)" },
+      { name: "enable-gpu-memory-check", takesValue: true, boolean: true, valueName: "true|false", description: "restart node-agent pods whose dcgm-exporter uses more than 70% of its memory limit (leader only, every 30 s; needs metrics-server); default $ENABLED_WHATAP_DCGM_EXPORTER_MEMORY_CHECK, else false" },
       { name: "health-probe-bind-address", takesValue: true, valueName: "HOST:PORT", description: "/healthz, /readyz and /metrics (default :8081; 0 disables)" },
       { name: "metrics-bind-address", takesValue: true, valueName: "HOST:PORT", description: "an extra listener for /metrics only (default 0: none)" },
       { name: "webhook-url", takesValue: true, valueName: "URL", description: "the API server calls the webhook at this URL (outside a cluster: https://127.0.0.1:9443)" },
@@ -195,10 +195,18 @@ export const commands: ReadonlyArray<Command> = [
       { name: "identity", takesValue: true, valueName: "ID", description: "leader election identity (default hostname plus a random suffix)" },
       { name: "lease-duration", takesValue: true, valueName: "DURATION", description: "leader election lease duration (default 10s)" },
       { name: "log-level", takesValue: true, valueName: "LEVEL", description: "debug, info, warning or error (default info)" },
-      { name: "jit", takesValue: true, valueName: "optimizing|baseline", description: "V8's compilers: optimizing (default) or baseline (no optimizing compilers: ~15 MiB less resident, slower admissions; the Helm chart's choice)" }
+      { name: "jit", takesValue: true, valueName: "optimizing|baseline", description: "V8's compilers: optimizing (default) or baseline (no optimizing compilers: ~15 MiB less resident, slower admissions; the Helm chart's choice)" },
+      { name: "zap-log-level", takesValue: true, valueName: "LEVEL", description: "the Go operator's log level flag: debug, info, warn, error, or a number above 0 (debug); --log-level wins" },
+      { name: "zap-devel", takesValue: true, boolean: true, valueName: "true|false", description: "the Go operator's development logging: the debug level unless a level is given (default $DEBUG)" },
+      { name: "metrics-secure", takesValue: true, boolean: true, valueName: "true|false", description: "accepted from the Go operator's Deployment: /metrics is plain HTTP here (a warning when true with --metrics-bind-address)" },
+      { name: "enable-http2", takesValue: true, boolean: true, valueName: "true|false", description: "accepted from the Go operator's Deployment: the listeners speak HTTP/1.1, Go's default (a warning when true)" },
+      { name: "zap-encoder", takesValue: true, valueName: "json|console", description: "accepted from the Go operator's Deployment: logs are JSON lines (a warning for console)" },
+      { name: "zap-stacktrace-level", takesValue: true, valueName: "LEVEL", description: "accepted from the Go operator's Deployment; no effect" },
+      { name: "zap-time-encoding", takesValue: true, valueName: "FORMAT", description: "accepted from the Go operator's Deployment; times are RFC 3339" }
     ],
     details: "Logs are JSON lines on stdout. SIGTERM or SIGINT stops the controller, releases the Lease\n" +
-      "and exits 0.",
+      "and exits 0. The Go operator's flags (--leader-elect alone, --metrics-secure, --enable-http2, the\n" +
+      "--zap-* flags) are accepted, so its Deployment's args run this operator unchanged.",
     examples: ["run --kubeconfig ~/.kube/config --webhook-url https://127.0.0.1:9443 --leader-elect false"],
     load: () => import("./commands/run.ts").then((m) => m.run)
   },

@@ -7,7 +7,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { isBuiltin } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join, posix } from "node:path"
@@ -87,10 +87,11 @@ describe("Dockerfile", () => {
     assert.include(run, "npm ci")
     const workdir = ofStage(buildStage, "WORKDIR")[0]?.args ?? "/"
     const copies = ofStage(runStage, "COPY").map((i) => Docker.flagsAndWords(i.args))
-    assert.deepStrictEqual(copies.map((c) => c.flags.get("from")), ["build", "build"], "the run stage copies the bundle from the build stage")
+    assert.deepStrictEqual(copies.map((c) => c.flags.get("from")), ["build", "build", undefined], "the run stage copies the bundle from the build stage")
     assert.deepStrictEqual(copies.map((c) => c.words), [
       [posix.join(workdir, bundleOut), "/app/whatapctl.mjs"],
-      [`${posix.join(workdir, chunksOut)}/`, "/app/chunks/"]
+      [`${posix.join(workdir, chunksOut)}/`, "/app/chunks/"],
+      ["packages/cli/image/manager", "/manager"]
     ])
     const entrypoint = JSON.parse(ofStage(runStage, "ENTRYPOINT")[0]?.args ?? "[]")
     assert.deepStrictEqual(entrypoint, ["/nodejs/bin/node", "/app/whatapctl.mjs"])
@@ -124,7 +125,8 @@ const walk = (dir: string): ReadonlyArray<string> =>
 
 describe(".dockerignore", () => {
   it("lets in every COPY source and every file the bundle is built from", () => {
-    const sources = ofStage(buildStage, "COPY").flatMap((i) => Docker.flagsAndWords(i.args).words.slice(0, -1))
+    const fromContext = ofStage(runStage, "COPY").filter((i) => !Docker.flagsAndWords(i.args).flags.has("from"))
+    const sources = [...ofStage(buildStage, "COPY"), ...fromContext].flatMap((i) => Docker.flagsAndWords(i.args).words.slice(0, -1))
     const packages = readdirSync(join(repoRoot, "packages"))
     const buildInputs = packages.flatMap((p) => [`packages/${p}/package.json`, `packages/${p}/tsconfig.json`, ...walk(`packages/${p}/src`)])
     const missing = [...sources.map((s) => s.replace(/\/$/, "")), ...buildInputs].filter((path) => Docker.excluded(ignoreRules, path))
@@ -153,6 +155,36 @@ describe(".dockerignore", () => {
 
 describe("the bundle the image runs", () => {
   const bundle = join(repoRoot, bundleOut)
+
+  it("has the Go operator's entrypoint: /manager runs `whatapctl run` with the args a Go Deployment passes", () => {
+    const copy = ofStage(runStage, "COPY").find((i) => Docker.flagsAndWords(i.args).words.at(-1) === "/manager")
+    assert.isDefined(copy, "a COPY to /manager")
+    const { flags, words } = Docker.flagsAndWords(copy?.args ?? "")
+    assert.strictEqual(flags.get("chmod"), "0755")
+    const script = read(words[0] ?? "")
+    const entrypoint = ofStage(runStage, "ENTRYPOINT")[0]?.args ?? ""
+    const node = (JSON.parse(entrypoint) as ReadonlyArray<string>)[0] ?? ""
+    assert.isTrue(script.startsWith(`#!${node}\n`), `the shebang is the image's node, ${node}`)
+    const dir = mkdtempSync(join(tmpdir(), "whatapctl-manager-"))
+    try {
+      mkdirSync(join(dir, "app"))
+      copyFileSync(bundle, join(dir, "app", "whatapctl.mjs"))
+      cpSync(join(repoRoot, chunksOut), join(dir, "app", "chunks"), { recursive: true })
+      copyFileSync(join(repoRoot, words[0] ?? ""), join(dir, "manager"))
+      const manager = (...args: Array<string>) =>
+        spawnSync(process.execPath, [join(dir, "manager"), ...args], { cwd: dir, encoding: "utf8", timeout: 30_000, env: { PATH: "/nonexistent" } })
+      const help = manager("--help")
+      assert.strictEqual(help.status, 0, help.stderr)
+      assert.include(help.stdout, "Usage: whatapctl run")
+      const missing = join(dir, "missing-kubeconfig")
+      const goArgs = manager("--leader-elect", "--metrics-bind-address=127.0.0.1:0", "--health-probe-bind-address=127.0.0.1:0", "--kubeconfig", missing)
+      assert.notStrictEqual(goArgs.status, 0)
+      assert.include(goArgs.stdout + goArgs.stderr, missing, "it got past the flags to the kubeconfig")
+      assert.notMatch(goArgs.stderr, /unknown flag|needs a value/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 
   it("starts on the pinned Node.js 24 with nothing but the bundle in its directory", () => {
     assert.strictEqual(process.version, `v${pinnedNode}`)

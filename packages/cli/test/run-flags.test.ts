@@ -6,7 +6,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Result } from "effect"
 import type { Parsed } from "../src/Args.ts"
-import { gpuMemoryCheck, parseAddress, parseDuration, parseNamespace, parseWebhookUrl } from "../src/commands/run.ts"
+import { parse } from "../src/Args.ts"
+import { commands } from "../src/Cli.ts"
+import { gpuMemoryCheck, minimumLevel, parseAddress, parseDuration, parseNamespace, parseWebhookUrl, zapLevel } from "../src/commands/run.ts"
 
 const success = <A>(result: Result.Result<A, string>, input: string): A => {
   if (Result.isFailure(result)) return assert.fail(`${JSON.stringify(input)}: ${result.failure}`)
@@ -140,3 +142,42 @@ describe("gpuMemoryCheck (--enable-gpu-memory-check, else the Go operator's envi
       )
     }))
 })
+
+describe("the Go operator's flags (its Deployment's args run this operator)", () => {
+  const runFlags = commands.find((c) => c.path.join(" ") === "run")?.flags ?? []
+  const argv = (args: ReadonlyArray<string>): Parsed => {
+    const parsed = parse(args, runFlags)
+    return Result.isSuccess(parsed) ? parsed.success : assert.fail(parsed.failure)
+  }
+  const withEnv = (env: Record<string, string>) => Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env })))
+
+  it("a Go bool flag alone is true; with = or a Go literal after it, that value; another word stays an operand", () => {
+    assert.strictEqual(argv(["--leader-elect"]).values.get("leader-elect"), "true")
+    assert.strictEqual(argv(["--leader-elect=false"]).values.get("leader-elect"), "false")
+    assert.strictEqual(argv(["--leader-elect", "F"]).values.get("leader-elect"), "F")
+    const alone = argv(["--leader-elect", "--metrics-secure", "yes"])
+    assert.strictEqual(alone.values.get("leader-elect"), "true")
+    assert.strictEqual(alone.values.get("metrics-secure"), "true")
+    assert.deepStrictEqual(alone.operands, ["yes"])
+  })
+
+  it("--zap-log-level: names and controller-runtime's numeric verbosities", () => {
+    for (const [text, level] of [["debug", "Debug"], ["info", "Info"], ["warn", "Warn"], ["error", "Error"], ["panic", "Error"], ["3", "Debug"]] as const) {
+      assert.strictEqual(success(zapLevel(text), text), level)
+    }
+    for (const text of ["0", "-1", "warning", "toString", ""]) failure(zapLevel(text), text)
+  })
+
+  it.effect("the level: --log-level, else --zap-log-level, else debug in development mode (--zap-devel, $DEBUG), else info", () =>
+    Effect.gen(function*() {
+      assert.strictEqual(yield* minimumLevel(argv(["--log-level", "error", "--zap-log-level", "debug"])).pipe(withEnv({})), "Error")
+      assert.strictEqual(yield* minimumLevel(argv(["--zap-log-level", "warn", "--zap-devel"])).pipe(withEnv({})), "Warn")
+      assert.strictEqual(yield* minimumLevel(argv(["--zap-devel"])).pipe(withEnv({})), "Debug")
+      assert.strictEqual(yield* minimumLevel(argv(["--zap-devel=false"])).pipe(withEnv({ DEBUG: "true" })), "Info")
+      assert.strictEqual(yield* minimumLevel(argv([])).pipe(withEnv({ DEBUG: "1" })), "Debug")
+      assert.strictEqual(yield* minimumLevel(argv([])).pipe(withEnv({ debug: "true" })), "Debug")
+      assert.strictEqual(yield* minimumLevel(argv([])).pipe(withEnv({ DEBUG: "yes" })), "Info")
+      assert.strictEqual(yield* minimumLevel(argv([])).pipe(withEnv({})), "Info")
+    }))
+})
+

@@ -63,8 +63,11 @@ const waitFor = async (condition: () => boolean, ms: number): Promise<boolean> =
 
 describe("run: argument errors are exit 2 before anything is contacted", () => {
   const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
-    [["--leader-elect", "yes"], "--leader-elect takes true or false"],
-    [["--leader-elect", "TRUE"], "--leader-elect takes true or false"],
+    [["--leader-elect=yes"], "--leader-elect takes true or false"],
+    // a Go bool flag takes its value with "=" only: alone it is true, and "yes" is an operand
+    [["--leader-elect", "yes"], "run takes no arguments"],
+    [["--metrics-secure=maybe"], "--metrics-secure takes true or false"],
+    [["--zap-log-level", "verbose"], "--zap-log-level takes debug, info, warn, error or a number above 0"],
     [["--resync-period", "5"], "invalid duration \"5\": expected e.g. 30s, 5m, 1h30m"],
     [["--resync-period", "1d"], "invalid duration \"1d\""],
     [["--lease-duration", "0s"], "duration \"0s\" must be positive"],
@@ -147,6 +150,27 @@ describe("run: against a (loopback) API server", () => {
     assert.include(lines.map((l) => l.msg), "starting in namespace whatap-test as test-1")
     assert.include(lines.map((l) => l.msg), "received SIGTERM: shutting down")
     assert.notInclude(r.stdout, "not-a-secret")
+  }, testTimeout)
+})
+
+describe("run: the Go operator's Deployment args", () => {
+  it("--leader-elect alone, --metrics-bind-address, --metrics-secure, --enable-http2 and the zap flags run the operator", async () => {
+    const before = requests.length
+    const args = [
+      "--leader-elect", "--metrics-bind-address=127.0.0.1:0", "--health-probe-bind-address=127.0.0.1:0", "--metrics-secure",
+      "--enable-http2=false", "--zap-log-level=debug", "--zap-encoder=console", "--zap-stacktrace-level=error", "--zap-time-encoding=iso8601"
+    ]
+    const running = start(["run", "--kubeconfig", kubeconfig, ...args, "--webhook-bind-address", "0", "--namespace", "whatap-test", "--identity", "go-args", "--lease-duration", "2s"], { env: isolatedEnv(), timeoutMs: 20_000 })
+    const contacted = await waitFor(() => requests.length > before, 10_000)
+    running.signal("SIGTERM")
+    const r = await running.done
+    assert.isTrue(contacted, r.stdout + r.stderr)
+    assert.strictEqual(r.status, 0, r.stderr)
+    assert.include(requests.slice(before), "GET /apis/coordination.k8s.io/v1/namespaces/whatap-test/leases/19e8a60c.whatap.com")
+    const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { level: string; msg: string })
+    const warnings = lines.filter((l) => l.level === "warning" || l.level === "warn").map((l) => l.msg)
+    assert.isTrue(warnings.some((m) => m.startsWith("--metrics-secure: /metrics is served over plain HTTP")), JSON.stringify(warnings))
+    assert.isTrue(warnings.some((m) => m.startsWith("--zap-encoder \"console\": logs are JSON lines")), JSON.stringify(warnings))
   }, testTimeout)
 })
 

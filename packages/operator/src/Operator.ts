@@ -38,6 +38,8 @@ export interface Options {
   readonly probes?: Listen | undefined
   /** A second listener for /metrics only (the Go operator's --metrics-bind-address). */
   readonly metrics?: Listen | undefined
+  /** Warnings about the settings (flags taken from the Go operator's Deployment that change nothing here), logged at start. */
+  readonly notes?: ReadonlyArray<string> | undefined
 }
 
 /** One leadership term: caches, cluster view, controller and memory checker live exactly as long as it. */
@@ -94,6 +96,7 @@ export const run = (options: Options, stop: Effect.Effect<string> = Effect.never
       Effect.gen(function*() {
         yield* serveProbes(options, current, webhookServing)
         yield* Effect.logInfo(`starting in namespace ${options.config.namespace} as ${options.config.identity}`)
+        for (const note of options.notes ?? []) yield* Effect.logWarning(note)
         // side by side: a replica waiting for a usable webhook certificate still campaigns,
         // so that its reconcile can repair the Secret; a webhook failure (a taken port) ends both
         return yield* Effect.all([Effect.andThen(Webhook.serve(webhookServing), Effect.never), lead(options.config, current)], { concurrency: "unbounded", discard: true })

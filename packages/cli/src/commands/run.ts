@@ -107,6 +107,65 @@ const logLevel = (text: string) => {
   return found === undefined ? Result.fail("--log-level takes debug, info, warning or error") : Result.succeed(found[1])
 }
 
+/** controller-runtime's `--zap-log-level`: a name, or a number above 0 for its debug verbosities. */
+export const zapLevel = (text: string): Result.Result<(typeof logLevels)[keyof typeof logLevels], string> => {
+  const named: Readonly<Record<string, (typeof logLevels)[keyof typeof logLevels]>> = { debug: "Debug", info: "Info", warn: "Warn", error: "Error", dpanic: "Error", panic: "Error", fatal: "Error" }
+  if (Object.hasOwn(named, text)) return Result.succeed(named[text] ?? "Info")
+  return /^[1-9][0-9]*$/.test(text) ? Result.succeed("Debug") : Result.fail(`--zap-log-level takes debug, info, warn, error or a number above 0`)
+}
+
+/** A Go bool flag's value, with its name in the usage error. */
+const goBool = (parsed: Parsed, name: string) =>
+  Effect.gen(function*() {
+    const text = parsed.values.get(name)
+    if (text === undefined) return undefined
+    const parsedValue = OperatorConfig.parseBool(text)
+    return parsedValue === undefined ? yield* usage(`--${name} takes true or false`) : parsedValue
+  })
+
+/** An environment variable's text, undefined when unset. */
+const envText = (name: string) =>
+  Config.option(Config.String(name)).pipe(Effect.orElseSucceed(() => Option.none<string>()), Effect.map(Option.getOrUndefined))
+
+/** $DEBUG, else $debug, read as the Go operator reads them (Go's ParseBool; anything else is false). */
+const debugEnv = Effect.gen(function*() {
+  for (const name of ["DEBUG", "debug"]) {
+    const env = yield* envText(name)
+    if (env !== undefined) return OperatorConfig.parseBool(env) ?? false
+  }
+  return false
+})
+
+/**
+ * The level: --log-level, else the Go operator's --zap-log-level, else debug when its
+ * development mode is on (--zap-devel, $DEBUG), else info.
+ */
+export const minimumLevel = (parsed: Parsed) =>
+  Effect.gen(function*() {
+    const own = parsed.values.get("log-level")
+    if (own !== undefined) return yield* value(logLevel(own))
+    const zap = parsed.values.get("zap-log-level")
+    if (zap !== undefined) return yield* value(zapLevel(zap))
+    const devel = (yield* goBool(parsed, "zap-devel")) ?? (yield* debugEnv)
+    return devel ? logLevels.debug : logLevels.info
+  })
+
+/** What the Go operator's flags would change there and do not here. */
+const goFlagNotes = (parsed: Parsed, metricsListener: boolean) =>
+  Effect.gen(function*() {
+    const notes: Array<string> = []
+    const secure = yield* goBool(parsed, "metrics-secure")
+    const http2 = yield* goBool(parsed, "enable-http2")
+    // the Go default is true: a Deployment that serves metrics and does not say otherwise gets the warning
+    if (metricsListener && (secure ?? true)) {
+      notes.push("--metrics-secure: /metrics is served over plain HTTP without authentication here; put it behind the network policy or proxy that should protect it, or pass --metrics-secure=false")
+    }
+    if (http2 === true) notes.push("--enable-http2: the listeners speak HTTP/1.1 only")
+    const encoder = parsed.values.get("zap-encoder")
+    if (encoder !== undefined && encoder !== "json") notes.push(`--zap-encoder ${JSON.stringify(encoder)}: logs are JSON lines`)
+    return notes
+  })
+
 const leaderElection = (base: OperatorConfig.Shape["leaderElection"], enabled: boolean, leaseDuration: Duration.Duration) => {
   const leaseMillis = Duration.toMillis(leaseDuration)
   return {
@@ -127,11 +186,8 @@ const credentials = Effect.gen(function*() {
 /** --enable-gpu-memory-check, else $ENABLED_WHATAP_DCGM_EXPORTER_MEMORY_CHECK (Go's ParseBool; anything else is false, as in Go). */
 export const gpuMemoryCheck = (parsed: Parsed) =>
   Effect.gen(function*() {
-    const flag = parsed.values.get("enable-gpu-memory-check")
-    if (flag !== undefined) {
-      const value = OperatorConfig.parseBool(flag)
-      return value === undefined ? yield* usage("--enable-gpu-memory-check takes true or false") : value
-    }
+    const flag = yield* goBool(parsed, "enable-gpu-memory-check")
+    if (flag !== undefined) return flag
     const env = yield* Config.option(Config.String(OperatorConfig.gpuMemoryCheckEnv)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
     return Option.isSome(env) ? (OperatorConfig.parseBool(env.value) ?? false) : false
   })
@@ -143,16 +199,17 @@ const optionsOf = (parsed: Parsed) =>
   Effect.gen(function*() {
     if (parsed.operands.length > 0) return yield* usage("run takes no arguments")
     const get = (name: string, fallback: string) => parsed.values.get(name) ?? fallback
-    const leaderElect = get("leader-elect", "true")
-    if (leaderElect !== "true" && leaderElect !== "false") return yield* usage("--leader-elect takes true or false")
-    const minimum = yield* value(logLevel(get("log-level", "info")))
+    const leaderElect = (yield* goBool(parsed, "leader-elect")) ?? true
+    const minimum = yield* minimumLevel(parsed)
     const jit = get("jit", "optimizing")
     if (!isJitMode(jit)) return yield* usage(`--jit takes ${jitModes.join(" or ")}`)
     const probes = yield* value(parseAddress(get("health-probe-bind-address", ":8081")))
     const metrics = yield* value(parseAddress(get("metrics-bind-address", "0")))
     const resyncPeriod = yield* value(parseDuration(get("resync-period", "5m")))
     const leaseDuration = yield* value(parseDuration(get("lease-duration", "10s")))
-    const webhookServer = yield* value(parseAddress(get("webhook-bind-address", ":9443")))
+    // the Go operator's ENABLE_WEBHOOKS=false: no webhook served (the configurations are still written, as there)
+    const webhooksOff = !parsed.values.has("webhook-bind-address") && (yield* envText("ENABLE_WEBHOOKS")) === "false"
+    const webhookServer = webhooksOff ? undefined : yield* value(parseAddress(get("webhook-bind-address", ":9443")))
     const webhookValidity = {
       ca: yield* value(parseDuration(get("webhook-ca-validity", "87600h"))),
       serving: yield* value(parseDuration(get("webhook-cert-validity", "8760h")))
@@ -166,13 +223,14 @@ const optionsOf = (parsed: Parsed) =>
       ...base,
       webhook: webhookUrl === undefined ? { mode: "service" } : { mode: "url", baseUrl: webhookUrl },
       resyncPeriod,
-      leaderElection: leaderElection(base.leaderElection, leaderElect === "true", leaseDuration),
+      leaderElection: leaderElection(base.leaderElection, leaderElect, leaseDuration),
       webhookServer,
       webhookValidity,
       gpuMemoryCheck: yield* gpuMemoryCheck(parsed),
       credentials: yield* credentials
     }
-    const options: Operator.Options = { kubeconfig: parsed.values.get("kubeconfig"), context: parsed.values.get("context"), config, probes, metrics }
+    const notes = yield* goFlagNotes(parsed, metrics !== undefined)
+    const options: Operator.Options = { kubeconfig: parsed.values.get("kubeconfig"), context: parsed.values.get("context"), config, probes, metrics, notes }
     return { options, minimum, jit }
   })
 
