@@ -83,8 +83,8 @@ export const lifecycleSpecs = (it: It) => {
       const hooks = mwc["webhooks"] as ReadonlyArray<{ name: string; clientConfig: { url?: string; service?: unknown } }>
       assert.deepStrictEqual(hooks.map((h) => [h.name, h.clientConfig.url]), [
         ["mpod.kb.io", `${webhookUrl}/whatap-injection--v1-pod`],
-        ["mpod-system.kb.io", `${webhookUrl}/whatap-injection--v1-pod`],
-        ["whatapagent.kb.io", `${webhookUrl}/whatap-validation--v2alpha1-whatapagent`]
+        ["whatapagent.kb.io", `${webhookUrl}/whatap-validation--v2alpha1-whatapagent`],
+        ["mpod-system.kb.io", `${webhookUrl}/whatap-injection--v1-pod`]
       ])
     }), 180_000)
 

@@ -95,8 +95,8 @@ describe("render: the webhook", () => {
     const configs = (webhook["webhooks"] as Array<{ name: string; clientConfig: Record<string, unknown> }>).map((w) => [w.name, w.clientConfig])
     assert.deepStrictEqual(configs, [
       ["mpod.kb.io", { url: "https://127.0.0.1:9443/whatap-injection--v1-pod" }],
-      ["mpod-system.kb.io", { url: "https://127.0.0.1:9443/whatap-injection--v1-pod" }],
-      ["whatapagent.kb.io", { url: "https://127.0.0.1:9443/whatap-validation--v2alpha1-whatapagent" }]
+      ["whatapagent.kb.io", { url: "https://127.0.0.1:9443/whatap-validation--v2alpha1-whatapagent" }],
+      ["mpod-system.kb.io", { url: "https://127.0.0.1:9443/whatap-injection--v1-pod" }]
     ])
   })
 })

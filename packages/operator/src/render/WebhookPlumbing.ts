@@ -102,13 +102,6 @@ const webhooks = (input: Input): ReadonlyArray<Json> => [
     ...common
   },
   {
-    name: Naming.webhook.systemPodWebhook,
-    clientConfig: clientConfig(input, input.webhook.endpoint, Naming.webhook.podPath),
-    rules: podRules,
-    namespaceSelector: optInNamespaceSelector(input.namespace),
-    ...common
-  },
-  {
     name: Naming.webhook.agentWebhook,
     clientConfig: clientConfig(input, input.webhook.endpoint, Naming.webhook.agentPath),
     rules: [{
@@ -117,6 +110,14 @@ const webhooks = (input: Input): ReadonlyArray<Json> => [
       apiVersions: [ApiResource.WhatapAgent.version],
       resources: [ApiResource.WhatapAgent.plural]
     }],
+    ...common
+  },
+  // last, so the Go operator's two entries keep their places (D6's opt-in for system namespaces)
+  {
+    name: Naming.webhook.systemPodWebhook,
+    clientConfig: clientConfig(input, input.webhook.endpoint, Naming.webhook.podPath),
+    rules: podRules,
+    namespaceSelector: optInNamespaceSelector(input.namespace),
     ...common
   }
 ]
