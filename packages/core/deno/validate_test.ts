@@ -14,7 +14,7 @@ Deno.test("Validate.resource reports semantic errors and warnings with paths", (
     k8sAgent: {
       masterAgent: { enabled: true, resources: { requests: { memory: "2Gi" }, limits: { memory: "1Gi" } } },
       nodeAgent: {},
-      gpuMonitoring: { remoteHostEngineInfo: "engine" }
+      gpuMonitoring: { enabled: true, remoteHostEngineInfo: "engine" }
     }
   }, "other"))
   assert.deepEqual(findings.map((f) => `${f.severity} ${Finding.formatPath(f.path)}`), [
