@@ -340,6 +340,24 @@ const cases: ReadonlyArray<Case> = [
     ]
   },
   {
+    name: "a disabled inline target's TLS Secrets are mounted all the same: their errors stay errors",
+    input: agent({
+      ...k8s({}),
+      openAgent: {
+        enabled: true,
+        targets: [{
+          targetName: "t", type: "StaticEndpoints", enabled: false,
+          endpoints: [{ address: "db", tlsConfig: { caSecret: { name: "", key: "../ca.crt" } } }]
+        }]
+      }
+    }),
+    expected: [
+      ["warning", [...O, 0, "endpoints", 0, "address"], "(not applied while the target's enabled is false"],
+      ["error", [...O, 0, "endpoints", 0, "tlsConfig", "caSecret", "key"], "../ca.crt"],
+      ["error", [...O, 0, "endpoints", 0, "tlsConfig", "caSecret", "name"], ""]
+    ]
+  },
+  {
     name: "the same parts switched on",
     input: agent({
       ...k8s({ master: { priorityClassName: "Bad_Name" }, gpu: { interval: "30 seconds" } }),

@@ -71,7 +71,19 @@ const checkCredentialsHost = (host: string | undefined, path: Path): ReadonlyArr
 interface Off {
   readonly path: Path
   readonly because: string
+  /** Paths under `path` that are read even while it is off (their errors stay errors). */
+  readonly stillRead?: ((path: Path) => boolean) | undefined
 }
+
+const tlsSecrets = new Set(["caSecret", "certSecret", "keySecret"])
+
+/**
+ * The OpenAgent mounts the TLS Secrets of every inline target, enabled or not (as the Go
+ * operator does, spec 4.9): `endpoints[i].tlsConfig.<x>Secret` under a switched-off target.
+ */
+const tlsSecretOfTarget = (target: Path) => (path: Path): boolean =>
+  path.length > target.length + 3 && path[target.length] === "endpoints" && path[target.length + 2] === "tlsConfig" &&
+  tlsSecrets.has(String(path[target.length + 3]))
 
 const isUnder = (path: Path, prefix: Path): boolean => prefix.length <= path.length && prefix.every((segment, i) => path[i] === segment)
 
@@ -86,7 +98,7 @@ const switchedOff = (
   [instrumentation, instrumentationPath]: readonly [L<InstrumentationSpec> | undefined, Path]
 ): ReadonlyArray<Off> => {
   const out: Array<Off> = []
-  const off = (here: Path, because: string) => out.push({ path: here, because })
+  const off = (here: Path, because: string, stillRead?: (path: Path) => boolean) => out.push({ path: here, because, stillRead })
   for (const key of ["masterAgent", "nodeAgent", "gpuMonitoring"] as const) {
     const [component, here] = at(k8sAgent, key, k8sPath)
     if (component?.enabled === false) off(here, `${key}.enabled is false`)
@@ -94,7 +106,8 @@ const switchedOff = (
   if (openAgent?.enabled === false) off(openPath, "openAgent.enabled is false")
   const [targets, targetsPath] = at(openAgent, "targets", openPath)
   targets?.forEach((target, i) => {
-    if (target?.enabled === false) off([...targetsPath, i], "the target's enabled is false")
+    const here = [...targetsPath, i]
+    if (target?.enabled === false) off(here, "the target's enabled is false", tlsSecretOfTarget(here))
   })
   if (instrumentation?.enabled === false) off(instrumentationPath, "instrumentation.enabled is false")
   const [apmTargets, apmTargetsPath] = at(instrumentation, "targets", instrumentationPath)
@@ -106,12 +119,13 @@ const switchedOff = (
 
 /**
  * The Go operator creates nothing from a switched-off part, so a rule it breaks cannot
- * break an install (yet): its errors become warnings that say why.
+ * break an install (yet): its errors become warnings that say why. What is read all the
+ * same (a disabled target's TLS Secrets, which the OpenAgent mounts) keeps its errors.
  */
 const demoteSwitchedOff = (issues: ReadonlyArray<Issue>, off: ReadonlyArray<Off>): ReadonlyArray<Issue> =>
   off.length === 0 ? issues : issues.map((issue) => {
     if (issue.severity !== "error") return issue
-    const part = off.find((o) => isUnder(issue.path, o.path))
+    const part = off.find((o) => isUnder(issue.path, o.path) && o.stillRead?.(issue.path) !== true)
     return part === undefined ? issue : warning(issue.rule, issue.path, `${issue.message} (not applied while ${part.because}; an error once enabled)`)
   })
 
