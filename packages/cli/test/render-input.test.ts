@@ -68,6 +68,19 @@ describe("render: secrets besides spec.license", () => {
     assert.deepStrictEqual(values, ["[redacted]"])
   })
 
+  it("a bearer credential that the scrape config quotes or escapes does not slip through, and the YAML stays whole", () => {
+    const text = readFileSync(`${repoRoot}${cr}`, "utf8")
+    for (const credential of ["tok\\t555", "tok\\u00e9\\a-555", "tok-555\\n"]) {
+      const stdin = text.replace("credentials: bearer-token-444", `credentials: "${credential}"`)
+      const r = run(["render", "-o", "json", "-f", "-"], { stdin })
+      assert.strictEqual(r.status, 0, r.stderr)
+      const config = (items(r.stdout) as Array<{ kind?: string; data?: Record<string, string> }>).find((o) => o.kind === "ConfigMap" && o.data?.["scrape_config.yaml"] !== undefined)
+      const scrape = config?.data?.["scrape_config.yaml"] ?? ""
+      assert.include(scrape, "credentials: '[redacted]'", credential)
+      assert.notInclude(r.stdout, "555", credential)
+    }
+  })
+
   it("render --diff does not print them either", () => {
     const r = run(["render", "--diff", fixture("render/license-agent.yaml"), cr])
     assert.strictEqual(r.status, 1, r.stderr)

@@ -147,3 +147,20 @@ export const resource = (input: unknown): ReadonlyArray<Finding.Finding> => docu
  * ```
  */
 export const secretValues = (input: unknown): ReadonlyArray<string> => Secrets.values(input)
+
+/**
+ * A copy of an input with each of its secret values (see `secretValues`) replaced by
+ * `placeholder`, for a caller that prints objects made from it: what is derived from the
+ * copy carries the placeholder, however it is later quoted or escaped. Shared values
+ * stay shared; the input is not changed.
+ *
+ * @example
+ * ```ts
+ * import { Validate } from "@whatap-operator/core"
+ *
+ * const cr = { spec: { license: "abc-123", host: "collector" } }
+ * Validate.withoutSecrets(cr) // => { spec: { license: "[redacted]", host: "collector" } }
+ * ```
+ */
+export const withoutSecrets = (input: unknown, placeholder = "[redacted]"): unknown => Secrets.replaced(input, placeholder)
+

@@ -28,6 +28,50 @@ describe("Secrets.values", () => {
   })
 })
 
+describe("Secrets.replaced", () => {
+  it("replaces license, credentials and license env values where values() finds them; nothing else; the input unchanged", () => {
+    const input = {
+      metadata: { name: "lic-1234" },
+      spec: {
+        license: "lic-1234",
+        features: { k8sAgent: { masterAgent: { envs: [{ name: "WHATAP_LICENSE", value: "env-5678" }, { name: "OTHER", value: "env-5678" }] } } },
+        endpoints: [{ authorization: { credentials: "tok-9999" } }]
+      }
+    }
+    const before = JSON.stringify(input)
+    assert.deepStrictEqual(Secrets.replaced(input, "X"), {
+      metadata: { name: "lic-1234" },
+      spec: {
+        license: "X",
+        features: { k8sAgent: { masterAgent: { envs: [{ name: "WHATAP_LICENSE", value: "X" }, { name: "OTHER", value: "env-5678" }] } } },
+        endpoints: [{ authorization: { credentials: "X" } }]
+      }
+    })
+    assert.strictEqual(JSON.stringify(input), before)
+  })
+
+  it("shared values stay shared, a cycle stays a cycle, __proto__ stays an own key", () => {
+    const shared = { license: "lic-shared" }
+    const cycle: Array<unknown> = [shared, shared]
+    cycle.push(cycle)
+    const hostile = JSON.parse('{"__proto__": {"license": "lic-proto"}}') as object
+    const out = Secrets.replaced([cycle, hostile], "X") as [Array<unknown>, Record<string, unknown>]
+    assert.strictEqual(out[0][0], out[0][1])
+    assert.deepStrictEqual(out[0][0], { license: "X" })
+    assert.strictEqual(out[0][2], out[0])
+    assert.isTrue(Object.hasOwn(out[1], "__proto__"))
+    assert.deepStrictEqual(Object.getOwnPropertyDescriptor(out[1], "__proto__")?.value, { license: "X" })
+  })
+
+  it("nesting far beyond any stack is copied without recursion", () => {
+    let node: unknown = { credentials: "bearer-token-deep" }
+    for (let i = 0; i < 200_000; i++) node = { a: node }
+    let out = Secrets.replaced(node, "X") as { a?: unknown; credentials?: unknown }
+    while (out.a !== undefined) out = out.a as typeof out
+    assert.strictEqual(out.credentials, "X")
+  })
+})
+
 describe("Secrets.redact", () => {
   it("replaces every spelling, overlapping ones included", () => {
     const [finding] = Secrets.redact([{ message: "got \"abc\\\"def\" and xabcdefy and bcd" }], ["abc\"def", "bcd", "abcdef"])

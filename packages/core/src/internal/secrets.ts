@@ -11,7 +11,7 @@
  * Aho-Corasick pass), however many distinct license values a hostile input carries.
  */
 import { excerpt } from "../SchemaFindings.ts"
-import { isRecord, items, pairs } from "./validate/json.ts"
+import { isRecord, items, type JsonRecord, pairs, putOwn } from "./validate/json.ts"
 
 const secretKeys = new Set(["license", "credentials"])
 const secretEnvNames = new Set(["WHATAP_LICENSE", "license"])
@@ -47,6 +47,48 @@ export const values = (input: unknown): ReadonlyArray<string> => {
     }
   }
   return [...new Set(found.filter((s) => s.length >= minLength))]
+}
+
+/**
+ * A copy of `input` with every secret value (those `values` finds, where it finds them:
+ * `license` and `credentials` keys, the `value` of an env entry named `WHATAP_LICENSE` or
+ * `license`) replaced by `placeholder`; everything else as it is. Objects shared in the
+ * input are shared in the copy, a cycle stays a cycle; no recursion.
+ */
+export const replaced = (input: unknown, placeholder: string): unknown => {
+  if (typeof input !== "object" || input === null) return input
+  const copies = new Map<object, Array<unknown> | Record<string, unknown>>()
+  const envLists = new Set<object>()
+  const envEntries = new Set<object>()
+  const pending: Array<object> = []
+  const copyOf = (node: object): Array<unknown> | Record<string, unknown> => {
+    const known = copies.get(node)
+    if (known !== undefined) return known
+    const made: Array<unknown> | Record<string, unknown> = Array.isArray(node) ? [] : {}
+    copies.set(node, made)
+    pending.push(node)
+    return made
+  }
+  const child = (value: unknown): unknown => (typeof value === "object" && value !== null ? copyOf(value) : value)
+  const root = copyOf(input)
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    const copy = copies.get(node)
+    if (Array.isArray(node) && Array.isArray(copy)) {
+      for (const item of node) {
+        if (envLists.has(node) && isRecord(item)) envEntries.add(item)
+        copy.push(child(item))
+      }
+      continue
+    }
+    if (copy === undefined || Array.isArray(copy)) continue
+    const secretEnv = envEntries.has(node) && typeof (node as JsonRecord)["name"] === "string" && secretEnvNames.has(String((node as JsonRecord)["name"]))
+    for (const [key, value] of pairs(node)) {
+      const secret = (secretKeys.has(key) || (secretEnv && key === "value")) && asText(value) !== undefined
+      if ((key === "envs" || key === "env") && Array.isArray(value)) envLists.add(value)
+      putOwn(copy, key, secret ? placeholder : child(value))
+    }
+  }
+  return root
 }
 
 /** The spellings of a value that a message can contain: raw, JSON-escaped, cut short by `describe`. */
