@@ -41,6 +41,17 @@ const find = (specs: ReadonlyArray<FlagSpec>, token: string): FlagSpec | undefin
     ? specs.find((s) => s.name === token.slice(2))
     : specs.find((s) => s.alias !== undefined && s.alias === token.slice(1))
 
+/**
+ * Go's flag package reads a long flag with one dash too (`-leader-elect`,
+ * `-zap-log-level=info`): such a token naming a known long flag is read as `--name`. A
+ * one-letter alias (`-n`) is unchanged.
+ */
+const goLong = (specs: ReadonlyArray<FlagSpec>, arg: string): string => {
+  if (!arg.startsWith("-") || arg.startsWith("--") || arg.length < 3) return arg
+  const name = arg.slice(1).split("=", 1)[0] ?? ""
+  return name.length > 1 && specs.some((s) => s.name === name) ? `-${arg}` : arg
+}
+
 /** Parses `argv` against `specs` (help is always known); the failure is a usage message. */
 export const parse = (argv: ReadonlyArray<string>, specs: ReadonlyArray<FlagSpec>): Result.Result<Parsed, string> => {
   const all = [...specs, helpFlag]
@@ -49,7 +60,7 @@ export const parse = (argv: ReadonlyArray<string>, specs: ReadonlyArray<FlagSpec
   const switches = new Set<string>()
   const operands: Array<string> = []
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? ""
+    const arg = goLong(all, argv[i] ?? "")
     if (arg === "--") {
       operands.push(...argv.slice(i + 1))
       break

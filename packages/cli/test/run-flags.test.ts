@@ -161,11 +161,20 @@ describe("the Go operator's flags (its Deployment's args run this operator)", ()
     assert.deepStrictEqual(alone.operands, ["yes"])
   })
 
+  it("Go's one-dash spelling of a long flag; one-letter aliases unchanged", () => {
+    const go = argv(["-leader-elect", "-zap-log-level=INFO", "-metrics-bind-address", ":8080", "-n", "ns"])
+    assert.strictEqual(go.values.get("leader-elect"), "true")
+    assert.strictEqual(go.values.get("zap-log-level"), "INFO")
+    assert.strictEqual(go.values.get("metrics-bind-address"), ":8080")
+    assert.strictEqual(go.values.get("namespace"), "ns")
+    assert.isTrue(Result.isFailure(parse(["-bogus-flag"], runFlags)))
+  })
+
   it("--zap-log-level: names and controller-runtime's numeric verbosities", () => {
-    for (const [text, level] of [["debug", "Debug"], ["info", "Info"], ["warn", "Warn"], ["error", "Error"], ["panic", "Error"], ["3", "Debug"]] as const) {
+    for (const [text, level] of [["debug", "Debug"], ["INFO", "Info"], ["Warn", "Warn"], ["error", "Error"], ["panic", "Error"], ["3", "Debug"], ["02", "Debug"], ["+4", "Debug"]] as const) {
       assert.strictEqual(success(zapLevel(text), text), level)
     }
-    for (const text of ["0", "-1", "warning", "toString", ""]) failure(zapLevel(text), text)
+    for (const text of ["0", "-1", "warning", "toString", "", "1.5"]) failure(zapLevel(text), text)
   })
 
   it.effect("the level: --log-level, else --zap-log-level, else debug in development mode (--zap-devel, $DEBUG), else info", () =>

@@ -110,8 +110,10 @@ const logLevel = (text: string) => {
 /** controller-runtime's `--zap-log-level`: a name, or a number above 0 for its debug verbosities. */
 export const zapLevel = (text: string): Result.Result<(typeof logLevels)[keyof typeof logLevels], string> => {
   const named: Readonly<Record<string, (typeof logLevels)[keyof typeof logLevels]>> = { debug: "Debug", info: "Info", warn: "Warn", error: "Error", dpanic: "Error", panic: "Error", fatal: "Error" }
-  if (Object.hasOwn(named, text)) return Result.succeed(named[text] ?? "Info")
-  return /^[1-9][0-9]*$/.test(text) ? Result.succeed("Debug") : Result.fail(`--zap-log-level takes debug, info, warn, error or a number above 0`)
+  // as controller-runtime reads it: the name in any case, else strconv.Atoi above 0
+  const lower = text.toLowerCase()
+  if (Object.hasOwn(named, lower)) return Result.succeed(named[lower] ?? "Info")
+  return /^[+-]?[0-9]{1,18}$/.test(text) && Number(text) > 0 ? Result.succeed("Debug") : Result.fail(`--zap-log-level takes debug, info, warn, error or a number above 0`)
 }
 
 /** A Go bool flag's value, with its name in the usage error. */

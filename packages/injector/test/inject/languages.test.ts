@@ -193,13 +193,21 @@ describe("PYTHONPATH, NODE_OPTIONS kept as Go keeps them; NODE_PATH where Go's p
     assert.deepStrictEqual(values(literal.pod, "NODE_PATH"), ["/whatap-agent/node_modules:/lib"])
   })
 
-  it("NODE_PATH stays the application's when its NODE_OPTIONS does not require the agent (empty, other options, valueFrom)", () => {
-    for (const options of [{ name: "NODE_OPTIONS", value: "" }, { name: "NODE_OPTIONS", value: "-r dotenv/config" }, { name: "NODE_OPTIONS", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }]) {
+  it("NODE_PATH stays the application's when its NODE_OPTIONS does not require the agent (empty, other options)", () => {
+    for (const options of [{ name: "NODE_OPTIONS", value: "" }, { name: "NODE_OPTIONS", value: "-r dotenv/config" }]) {
       const result = run(pod([container("a", [options, { name: "NODE_PATH", value: "/lib" }])]), one("nodejs"))
       assert.deepStrictEqual(values(result.pod, "NODE_PATH"), ["/lib"], JSON.stringify(options))
       assert.strictEqual(envOf(result.pod).filter((e) => e["name"] === "NODE_OPTIONS").length, 1)
       assert.strictEqual(result.warnings.length, 1, JSON.stringify(options))
     }
+  })
+
+  it("a NODE_OPTIONS from valueFrom may require the agent: NODE_PATH gets its modules, NODE_OPTIONS stays", () => {
+    const options = { name: "NODE_OPTIONS", valueFrom: { configMapKeyRef: { name: "node", key: "options" } } }
+    const result = run(pod([container("a", [options, { name: "NODE_PATH", value: "/lib" }])]), one("nodejs"))
+    assert.deepStrictEqual(values(result.pod, "NODE_PATH"), ["/whatap-agent/node_modules:/lib"])
+    assert.deepStrictEqual(envOf(result.pod).filter((e) => e["name"] === "NODE_OPTIONS"), [options])
+    assert.strictEqual(result.warnings.length, 2)
   })
 })
 

@@ -7,8 +7,9 @@
  * asserts it, spec 7); a warning on the pod says when it does not require the agent. Its
  * own NODE_PATH is kept as well, except where the Go operator's pod could not start: when
  * NODE_OPTIONS ends up requiring `whatap` (the operator's `-r whatap`, or the
- * application's own), node must find the module, so the agent's node_modules goes in
- * front of the application's NODE_PATH (a `valueFrom` one is aliased, `Env.augment`).
+ * application's own, or may: a `valueFrom` one), node must find the module, so the
+ * agent's node_modules goes in front of the application's NODE_PATH (a `valueFrom` one is
+ * aliased, `Env.augment`); an extra directory on the path is harmless otherwise.
  */
 import * as Env from "../Env.ts"
 import * as Names from "../Names.ts"
@@ -34,8 +35,8 @@ export const strategy: Strategy = {
   containerEnv: (input) => {
     const own = envOf(input.container)
     const options = Env.kept(own, Names.nodejs.options, nodeOptions.loads)
-    const requires = options._tag === "Absent" || options._tag === "AlreadyLoads"
-    const path = requires ? Env.augment(own, nodePath, input.reserved) : { env: own, result: { _tag: "Absent" } as const }
+    const mayRequire = options._tag !== "Literal"
+    const path = mayRequire ? Env.augment(own, nodePath, input.reserved) : { env: own, result: { _tag: "Absent" } as const }
     const incoming = [
       ...connection(input, names),
       Env.literal(Names.nodejs.path, Names.nodejs.modules),
