@@ -74,7 +74,7 @@ describe("render: secrets besides spec.license", () => {
       const stdin = text.replace("credentials: bearer-token-444", `credentials: "${credential}"`)
       const r = run(["render", "-o", "json", "-f", "-"], { stdin })
       assert.strictEqual(r.status, 0, r.stderr)
-      const config = (items(r.stdout) as Array<{ kind?: string; data?: Record<string, string> }>).find((o) => o.kind === "ConfigMap" && o.data?.["scrape_config.yaml"] !== undefined)
+      const config = (items(r.stdout) as ReadonlyArray<{ readonly kind?: string; readonly data?: Record<string, string> }>).find((o) => o.kind === "ConfigMap" && o.data?.["scrape_config.yaml"] !== undefined)
       const scrape = config?.data?.["scrape_config.yaml"] ?? ""
       assert.include(scrape, "credentials: '[redacted]'", credential)
       assert.notInclude(r.stdout, "555", credential)
