@@ -82,11 +82,12 @@ export type Affinity = typeof Affinity.Type;
 
 // module: Conditions
 export type { Condition };
-export declare const types: readonly ["Ready", "MasterAgentReady", "NodeAgentReady", "OpenAgentReady", "GpuMonitoringReady", "InstrumentationReady", "WebhookCertificateValid", "RolloutRestart"];
+export declare const types: readonly ["Ready", "MasterAgentReady", "NodeAgentReady", "OpenAgentReady", "GpuMonitoringReady", "InstrumentationReady", "WebhookCertificateValid", "RolloutRestart", "Available"];
 export declare const ConditionType: Schema.Literals<typeof Conditions.types>;
 export type ConditionType = typeof ConditionType.Type;
-export declare const componentTypes: ReadonlyArray<Exclude<ConditionType, "Ready" | "RolloutRestart">>;
-export declare const reasons: readonly ["Reconciling", "Available", "Progressing", "Unavailable", "Disabled", "InvalidSpec", "ApplyFailed", "PruneFailed", "Deleting", "ComponentsNotReady", "PodsMissed", "CertificateValid", "CertificateInvalid", "Restarting", "Completed", "Halted"];
+type NotComponent = "Ready" | "RolloutRestart" | "Available";
+export declare const componentTypes: ReadonlyArray<Exclude<ConditionType, NotComponent>>;
+export declare const reasons: readonly ["Reconciling", "Available", "Progressing", "Unavailable", "Disabled", "InvalidSpec", "ApplyFailed", "PruneFailed", "Deleting", "ComponentsNotReady", "PodsMissed", "CertificateValid", "CertificateInvalid", "Restarting", "Completed", "Halted", "Installed", "InstallFailed"];
 export declare const Reason: Schema.Literals<typeof Conditions.reasons>;
 export type Reason = typeof Reason.Type;
 export type Status = KubeTypes.Condition["status"];

@@ -4,7 +4,10 @@
  * `lastTransitionTime` still unless the `status` really changes. The Go operator flipped
  * one `Available` condition on every pass, so its transition time meant "last
  * reconcile"; here a no-op pass produces a list `equal` to the live one and the
- * controller writes nothing.
+ * controller writes nothing. `Available` itself is kept with the Go operator's meaning
+ * and reasons (every object installed: `Installed`; a write refused: `InstallFailed`),
+ * so `kubectl wait --for=condition=Available` and health checks written for it still
+ * work, without the flip.
  *
  * Reasons and the status they go with:
  *
@@ -26,9 +29,12 @@
  * | `Restarting`         | False   | `RolloutRestart` (B3): workloads are being restarted               |
  * | `Completed`          | True    | `RolloutRestart`: every workload that needed a restart had one     |
  * | `Halted`             | False   | `RolloutRestart`: stopped on a crash loop or a failed restart      |
+ * | `Installed`          | True    | `Available` (the Go operator's): every object of the pass applied  |
+ * | `InstallFailed`      | False   | `Available`: the API server refused a write                        |
  *
- * A `Disabled` component does not hold `Ready` back (see `ready`), and `RolloutRestart`
- * (present only while the opt-in restart is on) is no component: it never does.
+ * A `Disabled` component does not hold `Ready` back (see `ready`), and neither
+ * `RolloutRestart` (present only while the opt-in restart is on) nor `Available` is a
+ * component: they never do.
  */
 import { Clock, Effect, Schema } from "effect"
 import type { Condition } from "./KubeTypes.ts"
@@ -44,21 +50,24 @@ export const types = [
   "GpuMonitoringReady",
   "InstrumentationReady",
   "WebhookCertificateValid",
-  "RolloutRestart"
+  "RolloutRestart",
+  "Available"
 ] as const
 
 export const ConditionType = Schema.Literals(types)
 export type ConditionType = typeof ConditionType.Type
 
-/** Every type but the aggregate and the opt-in rollout restart's (which reports on other workloads). */
-export const componentTypes: ReadonlyArray<Exclude<ConditionType, "Ready" | "RolloutRestart">> = types.filter(
-  (t): t is Exclude<ConditionType, "Ready" | "RolloutRestart"> => t !== "Ready" && t !== "RolloutRestart"
+type NotComponent = "Ready" | "RolloutRestart" | "Available"
+
+/** Every type but the aggregates (`Ready`, the Go operator's `Available`) and the opt-in rollout restart's (which reports on other workloads). */
+export const componentTypes: ReadonlyArray<Exclude<ConditionType, NotComponent>> = types.filter(
+  (t): t is Exclude<ConditionType, NotComponent> => t !== "Ready" && t !== "RolloutRestart" && t !== "Available"
 )
 
 export const reasons = [
   "Reconciling", "Available", "Progressing", "Unavailable", "Disabled", "InvalidSpec", "ApplyFailed", "PruneFailed",
   "Deleting", "ComponentsNotReady", "PodsMissed", "CertificateValid", "CertificateInvalid",
-  "Restarting", "Completed", "Halted"
+  "Restarting", "Completed", "Halted", "Installed", "InstallFailed"
 ] as const
 
 export const Reason = Schema.Literals(reasons)
@@ -125,14 +134,14 @@ export const sort = (conditions: ReadonlyArray<Condition>): ReadonlyArray<Condit
  *
  * const conditions = Conditions.set([], { type: "Ready", status: "True", reason: "Available", message: "ok" }, "2026-11-30T15:00:00Z")
  * Conditions.find(conditions, "Ready")?.status // => "True"
- * Conditions.find(conditions, "Available") // => undefined
+ * Conditions.find(conditions, "NodeAgentReady") // => undefined
  * ```
  */
 export const find = (conditions: ReadonlyArray<Condition>, type: string): Condition | undefined =>
   conditions.find((c) => c.type === type)
 
 /**
- * Without the condition of `type` (a type the operator no longer writes, such as the Go operator's `Available`).
+ * Without the condition of `type` (a type the operator no longer writes, such as the opt-in restart's once it is off).
  *
  * @example
  * ```ts

@@ -123,15 +123,27 @@ const failureUpdate = (outcome: Apply.Outcome, generation: number): Update | und
   return { type: "Ready", status: "False", reason, message: messages.join("; "), observedGeneration: generation }
 }
 
+/**
+ * The Go operator's `Available`, with its reasons: True (`Installed`) once every object
+ * of the pass is applied, False (`InstallFailed`, the refused writes) otherwise. Unlike
+ * there it does not flip to False at the start of every pass, and pods being ready is
+ * `Ready`'s business.
+ */
+const availableUpdate = (failure: Update | undefined, generation: number): Update =>
+  failure === undefined || failure.reason === "PruneFailed"
+    ? { type: "Available", status: "True", reason: "Installed", message: "every object of the WhatapAgent is installed", observedGeneration: generation }
+    : { type: "Available", status: "False", reason: "InstallFailed", message: failure.message, observedGeneration: generation }
+
 /** The desired conditions, merged onto `current` (whose transition times are kept where the status holds). */
 export const conditions = (
   current: ReadonlyArray<Conditions.Condition>,
   facts: Facts,
   now: string
 ): ReadonlyArray<Conditions.Condition> => {
-  const components = Conditions.merge(Conditions.remove(current, "Available"), componentUpdates(facts), now)
-  const ready = failureUpdate(facts.outcome, facts.generation) ?? Conditions.ready(components, facts.generation)
-  return Conditions.set(components, ready, now)
+  const components = Conditions.merge(current, componentUpdates(facts), now)
+  const failure = failureUpdate(facts.outcome, facts.generation)
+  const ready = failure ?? Conditions.ready(components, facts.generation)
+  return Conditions.merge(components, [ready, availableUpdate(failure, facts.generation)], now)
 }
 
 /** A status for a CR that fails validation: nothing was applied, the findings say why. */
@@ -141,7 +153,10 @@ export const invalid = (
   message: string,
   now: string
 ): ReadonlyArray<Conditions.Condition> =>
-  Conditions.set(current, { type: "Ready", status: "False", reason: "InvalidSpec", message, observedGeneration: generation }, now)
+  Conditions.merge(current, [
+    { type: "Ready", status: "False", reason: "InvalidSpec", message, observedGeneration: generation },
+    { type: "Available", status: "False", reason: "InvalidSpec", message, observedGeneration: generation }
+  ], now)
 
 /** The opt-in rollout restart's condition set (B3), or removed when the restart is off; it never moves `Ready`. */
 export const withRollout = (

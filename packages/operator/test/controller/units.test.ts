@@ -145,12 +145,18 @@ describe("Status", () => {
     assert.strictEqual(Conditions.find(missed, "Ready")?.status, "False")
   })
 
-  it("drops the Go operator's Available condition and reports apply failures on Ready", () => {
+  it("keeps the Go operator's Available (Installed / InstallFailed) without flipping it, and reports apply failures on Ready", () => {
     const goStatus = [{ type: "Available", status: "True" as const, reason: "Installed", message: "", lastTransitionTime: "2026-01-01T00:00:00Z" }]
+    const installed = Status.conditions(goStatus, facts(), "2026-11-30T10:00:00Z")
+    assert.deepInclude(Conditions.find(installed, "Available"), { status: "True", reason: "Installed", lastTransitionTime: "2026-01-01T00:00:00Z" })
+    assert.isTrue(Conditions.equal(installed, Status.conditions(installed, facts(), "2026-11-30T11:00:00Z")), "a no-op pass changes nothing")
     const failure = { resource: ApiResource.DaemonSet, namespace: "ns", name: "ds", action: "apply" as const, error: { message: "boom" } as never }
-    const conditions = Status.conditions(goStatus, facts({ outcome: { changes: [], failures: [failure], conflicts: [] } }), "2026-11-30T10:00:00Z")
-    assert.isUndefined(Conditions.find(conditions, "Available"))
-    assert.strictEqual(Conditions.find(conditions, "Ready")?.reason, "ApplyFailed")
+    const failed = Status.conditions(installed, facts({ outcome: { changes: [], failures: [failure], conflicts: [] } }), "2026-11-30T12:00:00Z")
+    assert.deepInclude(Conditions.find(failed, "Available"), { status: "False", reason: "InstallFailed", message: "apply DaemonSet ns/ds: boom", lastTransitionTime: "2026-11-30T12:00:00Z" })
+    assert.strictEqual(Conditions.find(failed, "Ready")?.reason, "ApplyFailed")
+    assert.deepStrictEqual(failed.map((c) => c.type).slice(-1), ["Available"])
+    const invalid = Status.invalid(failed, 3, "spec.port: not a number", "2026-11-30T13:00:00Z")
+    assert.deepInclude(Conditions.find(invalid, "Available"), { status: "False", reason: "InvalidSpec", observedGeneration: 3 })
   })
 })
 
