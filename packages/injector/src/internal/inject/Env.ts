@@ -170,16 +170,12 @@ export interface Needs {
 
 /** The Event text of an entry kept that may keep the agent from loading; names only, never values. */
 export const describeKept = (container: string, name: string, result: Kept, needs: Needs): ReadonlyArray<string> => {
-  const where = `container ${JSON.stringify(container)}`
-  switch (result._tag) {
-    case "Absent":
-    case "AlreadyLoads":
-      return []
-    case "Literal":
-      return [`${where}: its own ${name} is kept as it is (as the Go operator keeps it) and ${needs.lacks}, so the WhaTap agent does not load; add it to the container's ${name}`]
-    case "Source":
-      return [`${where}: its own ${name} comes from valueFrom and is kept as it is (as the Go operator keeps it); unless that value ${needs.has}, the WhaTap agent does not load`]
-  }
+  if (result._tag === "Absent" || result._tag === "AlreadyLoads") return []
+  const source = result._tag === "Source" ? "comes from valueFrom and " : ""
+  const kept = `container ${JSON.stringify(container)}: its own ${name} ${source}is kept as it is (as the Go operator keeps it)`
+  return [result._tag === "Literal"
+    ? `${kept} and ${needs.lacks}, so the WhaTap agent does not load; add it to the container's ${name}`
+    : `${kept}; unless that value ${needs.has}, the WhaTap agent does not load`]
 }
 
 /** The Event text of an augmentation, or none; names only, never values. */
