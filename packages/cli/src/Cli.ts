@@ -10,6 +10,7 @@ import * as Exit from "./Exit.ts"
 import * as Help from "./Help.ts"
 import { Io, type IoError } from "./Io.ts"
 import * as Meta from "./Meta.ts"
+import { goOperatorFlags } from "./commands/run/GoFlags.ts"
 
 /** The inputs of `inject` and `explain`: the pods, the agent, the namespace they are admitted in. */
 const podInputFlags: ReadonlyArray<Args.FlagSpec> = [
@@ -196,13 +197,7 @@ export const commands: ReadonlyArray<Command> = [
       { name: "lease-duration", takesValue: true, valueName: "DURATION", description: "leader election lease duration (default 10s)" },
       { name: "log-level", takesValue: true, valueName: "LEVEL", description: "debug, info, warning or error (default info)" },
       { name: "jit", takesValue: true, valueName: "optimizing|baseline", description: "V8's compilers: optimizing (default) or baseline (no optimizing compilers: ~15 MiB less resident, slower admissions; the Helm chart's choice)" },
-      { name: "zap-log-level", takesValue: true, valueName: "LEVEL", description: "the Go operator's log level flag: debug, info, warn, error, or a number above 0 (debug); --log-level wins" },
-      { name: "zap-devel", takesValue: true, boolean: true, valueName: "true|false", description: "the Go operator's development logging: the debug level unless a level is given (default $DEBUG)" },
-      { name: "metrics-secure", takesValue: true, boolean: true, valueName: "true|false", description: "accepted from the Go operator's Deployment: /metrics is plain HTTP here (a warning when true with --metrics-bind-address)" },
-      { name: "enable-http2", takesValue: true, boolean: true, valueName: "true|false", description: "accepted from the Go operator's Deployment: the listeners speak HTTP/1.1, Go's default (a warning when true)" },
-      { name: "zap-encoder", takesValue: true, valueName: "json|console", description: "accepted from the Go operator's Deployment: logs are JSON lines (a warning for console)" },
-      { name: "zap-stacktrace-level", takesValue: true, valueName: "LEVEL", description: "accepted from the Go operator's Deployment; no effect" },
-      { name: "zap-time-encoding", takesValue: true, valueName: "FORMAT", description: "accepted from the Go operator's Deployment; times are RFC 3339" }
+      ...goOperatorFlags
     ],
     details: "Logs are JSON lines on stdout. SIGTERM or SIGINT stops the controller, releases the Lease\n" +
       "and exits 0. The Go operator's flags (--leader-elect alone, --metrics-secure, --enable-http2, the\n" +

@@ -4,10 +4,8 @@
  * `lastTransitionTime` still unless the `status` really changes. The Go operator flipped
  * one `Available` condition on every pass, so its transition time meant "last
  * reconcile"; here a no-op pass produces a list `equal` to the live one and the
- * controller writes nothing. `Available` itself is kept with the Go operator's meaning
- * and reasons (every object installed: `Installed`; a write refused: `InstallFailed`),
- * so `kubectl wait --for=condition=Available` and health checks written for it still
- * work, without the flip.
+ * controller writes nothing. `Available` keeps the Go operator's meaning and reasons
+ * (below), without the flip, for `kubectl wait --for=condition=Available`.
  *
  * Reasons and the status they go with:
  *
@@ -32,9 +30,8 @@
  * | `Installed`          | True    | `Available` (the Go operator's): every object of the pass applied  |
  * | `InstallFailed`      | False   | `Available`: the API server refused a write                        |
  *
- * A `Disabled` component does not hold `Ready` back (see `ready`), and neither
- * `RolloutRestart` (present only while the opt-in restart is on) nor `Available` is a
- * component: they never do.
+ * A `Disabled` component does not hold `Ready` back (see `ready`); `RolloutRestart` (only
+ * while the opt-in restart is on) and `Available` are no components: they never do.
  */
 import { Clock, Effect, Schema } from "effect"
 import type { Condition } from "./KubeTypes.ts"

@@ -18,6 +18,7 @@ import * as Finding from "./Finding.ts"
 import * as Secrets from "./internal/secrets.ts"
 import { type Issue, type Rule, ruleDescriptions } from "./internal/validate/issue.ts"
 import { check, type Kind } from "./internal/validate/kinds.ts"
+import { isPrefix } from "./internal/validate/model.ts"
 import { budgeted } from "./internal/validate/regex.ts"
 
 export type { Issue, Kind, Rule }
@@ -52,9 +53,6 @@ const maxMessageLength = 1000
 const bounded = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> =>
   issues.map((issue) =>
     issue.message.length <= maxMessageLength ? issue : { ...issue, message: `${issue.message.slice(0, maxMessageLength - 3)}...` })
-
-const isPrefix = (prefix: Finding.Path, path: Finding.Path): boolean =>
-  prefix.length <= path.length && prefix.every((segment, i) => segment === path[i])
 
 /**
  * Where the schema already rejected a value, a rule's second opinion on it is noise.

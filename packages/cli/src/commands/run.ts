@@ -61,17 +61,29 @@ export const parseNamespace = (text: string): Result.Result<string, string> => {
   return errors.length === 0 ? Result.succeed(text) : Result.fail(`invalid namespace ${JSON.stringify(text)}: ${errors.join("; ")}`)
 }
 
+/** An environment variable's text, undefined when unset. */
+const envText = (name: string) =>
+  Config.option(Config.String(name)).pipe(Effect.orElseSucceed(() => Option.none<string>()), Effect.map(Option.getOrUndefined))
+
+/** An environment variable read as the Go operator reads a bool (ParseBool; anything else is false), undefined when unset. */
+const envBool = (name: string) =>
+  Effect.map(envText(name), (text) => (text === undefined ? undefined : OperatorConfig.parseBool(text) ?? false))
+
 const namespaceOf = (parsed: Parsed) =>
   Effect.gen(function*() {
     const flag = parsed.values.get("namespace")
     if (flag !== undefined) return flag
-    const env = yield* Config.option(Config.String("WHATAP_DEFAULT_NAMESPACE")).pipe(Effect.orElseSucceed(() => Option.none()))
-    if (Option.isSome(env) && env.value.trim() !== "") return env.value.trim()
+    const env = (yield* envText("WHATAP_DEFAULT_NAMESPACE"))?.trim() ?? ""
+    if (env !== "") return env
     const file = yield* Effect.tryPromise(() => readFile(serviceAccountNamespaceFile, "utf8")).pipe(Effect.option)
     return Option.isSome(file) && file.value.trim() !== "" ? file.value.trim() : Naming.defaultNamespace
   })
 
 const logLevels = { debug: "Debug", info: "Info", warning: "Warn", error: "Error" } as const
+type Level = (typeof logLevels)[keyof typeof logLevels]
+
+/** controller-runtime's level names (`--zap-log-level`). */
+const zapLevels: Readonly<Record<string, Level>> = { debug: "Debug", info: "Info", warn: "Warn", error: "Error", dpanic: "Error", panic: "Error", fatal: "Error" }
 
 /** Resolves on the first SIGTERM/SIGINT. */
 const signal = Effect.callback<string>((resume) => {
@@ -108,11 +120,10 @@ const logLevel = (text: string) => {
 }
 
 /** controller-runtime's `--zap-log-level`: a name, or a number above 0 for its debug verbosities. */
-export const zapLevel = (text: string): Result.Result<(typeof logLevels)[keyof typeof logLevels], string> => {
-  const named: Readonly<Record<string, (typeof logLevels)[keyof typeof logLevels]>> = { debug: "Debug", info: "Info", warn: "Warn", error: "Error", dpanic: "Error", panic: "Error", fatal: "Error" }
+export const zapLevel = (text: string): Result.Result<Level, string> => {
   // as controller-runtime reads it: the name in any case, else strconv.Atoi above 0
   const lower = text.toLowerCase()
-  if (Object.hasOwn(named, lower)) return Result.succeed(named[lower] ?? "Info")
+  if (Object.hasOwn(zapLevels, lower)) return Result.succeed(zapLevels[lower] ?? "Info")
   return /^[+-]?[0-9]{1,18}$/.test(text) && Number(text) > 0 ? Result.succeed("Debug") : Result.fail(`--zap-log-level takes debug, info, warn, error or a number above 0`)
 }
 
@@ -125,18 +136,8 @@ const goBool = (parsed: Parsed, name: string) =>
     return parsedValue === undefined ? yield* usage(`--${name} takes true or false`) : parsedValue
   })
 
-/** An environment variable's text, undefined when unset. */
-const envText = (name: string) =>
-  Config.option(Config.String(name)).pipe(Effect.orElseSucceed(() => Option.none<string>()), Effect.map(Option.getOrUndefined))
-
-/** $DEBUG, else $debug, read as the Go operator reads them (Go's ParseBool; anything else is false). */
-const debugEnv = Effect.gen(function*() {
-  for (const name of ["DEBUG", "debug"]) {
-    const env = yield* envText(name)
-    if (env !== undefined) return OperatorConfig.parseBool(env) ?? false
-  }
-  return false
-})
+/** $DEBUG, else $debug, read as the Go operator reads them. */
+const debugEnv = Effect.map(Effect.all([envBool("DEBUG"), envBool("debug")]), ([upper, lower]) => upper ?? lower ?? false)
 
 /**
  * The level: --log-level, else the Go operator's --zap-log-level, else debug when its
@@ -181,7 +182,7 @@ const leaderElection = (base: OperatorConfig.Shape["leaderElection"], enabled: b
 
 /** WHATAP_LICENSE/HOST/PORT of the process (from the Secret whatap-credentials in a cluster): injected when a target names none. */
 const credentials = Effect.gen(function*() {
-  const env = (name: string) => Config.option(Config.String(name)).pipe(Effect.orElseSucceed(() => Option.none<string>()), Effect.map(Option.getOrElse(() => "")))
+  const env = (name: string) => Effect.map(envText(name), (text) => text ?? "")
   return { license: Redacted.make(yield* env("WHATAP_LICENSE")), host: yield* env("WHATAP_HOST"), port: yield* env("WHATAP_PORT") }
 })
 
@@ -189,9 +190,7 @@ const credentials = Effect.gen(function*() {
 export const gpuMemoryCheck = (parsed: Parsed) =>
   Effect.gen(function*() {
     const flag = yield* goBool(parsed, "enable-gpu-memory-check")
-    if (flag !== undefined) return flag
-    const env = yield* Config.option(Config.String(OperatorConfig.gpuMemoryCheckEnv)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
-    return Option.isSome(env) ? (OperatorConfig.parseBool(env.value) ?? false) : false
+    return flag ?? (yield* envBool(OperatorConfig.gpuMemoryCheckEnv)) ?? false
   })
 
 const isJitMode = (text: string): text is JitMode => (jitModes as ReadonlyArray<string>).includes(text)

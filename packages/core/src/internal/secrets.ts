@@ -22,9 +22,15 @@ const minLength = 3
 const asText = (value: unknown): string | undefined =>
   typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined
 
+/** The keys of env lists: an entry of one is a secret when its name is. */
+const envKeys = new Set(["envs", "env"])
+
+const isSecretEnv = (env: unknown): env is JsonRecord =>
+  isRecord(env) && typeof env["name"] === "string" && secretEnvNames.has(env["name"])
+
 const envSecrets = (envs: unknown, found: Array<string>): void => {
   for (const env of items(envs)) {
-    if (!isRecord(env) || typeof env["name"] !== "string" || !secretEnvNames.has(env["name"])) continue
+    if (!isSecretEnv(env)) continue
     const value = asText(env["value"])
     if (value !== undefined) found.push(value)
   }
@@ -42,7 +48,7 @@ export const values = (input: unknown): ReadonlyArray<string> => {
     for (const [key, value] of pairs(node)) {
       const text = secretKeys.has(key) ? asText(value) : undefined
       if (text !== undefined) found.push(text)
-      if (key === "envs" || key === "env") envSecrets(value, found)
+      if (envKeys.has(key)) envSecrets(value, found)
       pending.push(value)
     }
   }
@@ -81,10 +87,10 @@ export const replaced = (input: unknown, placeholder: string): unknown => {
       continue
     }
     if (copy === undefined || Array.isArray(copy)) continue
-    const secretEnv = envEntries.has(node) && typeof (node as JsonRecord)["name"] === "string" && secretEnvNames.has(String((node as JsonRecord)["name"]))
+    const secretEnv = envEntries.has(node) && isSecretEnv(node)
     for (const [key, value] of pairs(node)) {
       const secret = (secretKeys.has(key) || (secretEnv && key === "value")) && asText(value) !== undefined
-      if ((key === "envs" || key === "env") && Array.isArray(value)) envLists.add(value)
+      if (envKeys.has(key) && Array.isArray(value)) envLists.add(value)
       putOwn(copy, key, secret ? placeholder : child(value))
     }
   }

@@ -160,16 +160,16 @@ describe("effective values under the kubelet's expansion", () => {
 describe("kept (PYTHONPATH, NODE_OPTIONS: the application's own entry wins, spec 5.6)", () => {
   const secret = { secretKeyRef: { name: "opts", key: "node" } }
   it("judges the LAST entry of the name: absent, already loading, a literal that does not, a valueFrom", () => {
-    const cases: ReadonlyArray<readonly [ReadonlyArray<EnvVar>, (value: string) => boolean, string, Env.Kept["_tag"]]> = [
-      [[], Python.pythonPath.loads, "PYTHONPATH", "Absent"],
-      [[v("PYTHONPATH", "/whatap-agent/whatap/bootstrap"), v("PYTHONPATH", "/app")], Python.pythonPath.loads, "PYTHONPATH", "Literal"],
-      [[v("PYTHONPATH", "/app"), v("PYTHONPATH", "/app:/whatap-agent/whatap/bootstrap")], Python.pythonPath.loads, "PYTHONPATH", "AlreadyLoads"],
-      [[v("NODE_OPTIONS", "--max-old-space-size=512 --require=whatap")], Nodejs.nodeOptions.loads, "NODE_OPTIONS", "AlreadyLoads"],
-      [[v("NODE_OPTIONS", "--require=whatapx")], Nodejs.nodeOptions.loads, "NODE_OPTIONS", "Literal"],
-      [[{ name: "NODE_OPTIONS" }], Nodejs.nodeOptions.loads, "NODE_OPTIONS", "Literal"],
-      [[{ name: "NODE_OPTIONS", valueFrom: secret }], Nodejs.nodeOptions.loads, "NODE_OPTIONS", "Source"]
+    const cases: ReadonlyArray<readonly [ReadonlyArray<EnvVar>, Env.Needs, string, Env.Kept["_tag"]]> = [
+      [[], Python.pythonPath, "PYTHONPATH", "Absent"],
+      [[v("PYTHONPATH", "/whatap-agent/whatap/bootstrap"), v("PYTHONPATH", "/app")], Python.pythonPath, "PYTHONPATH", "Literal"],
+      [[v("PYTHONPATH", "/app"), v("PYTHONPATH", "/app:/whatap-agent/whatap/bootstrap")], Python.pythonPath, "PYTHONPATH", "AlreadyLoads"],
+      [[v("NODE_OPTIONS", "--max-old-space-size=512 --require=whatap")], Nodejs.nodeOptions, "NODE_OPTIONS", "AlreadyLoads"],
+      [[v("NODE_OPTIONS", "--require=whatapx")], Nodejs.nodeOptions, "NODE_OPTIONS", "Literal"],
+      [[{ name: "NODE_OPTIONS" }], Nodejs.nodeOptions, "NODE_OPTIONS", "Literal"],
+      [[{ name: "NODE_OPTIONS", valueFrom: secret }], Nodejs.nodeOptions, "NODE_OPTIONS", "Source"]
     ]
-    for (const [env, loads, name, tag] of cases) assert.strictEqual(Env.kept(env, name, loads)._tag, tag, JSON.stringify(env))
+    for (const [env, needs, name, tag] of cases) assert.strictEqual(Env.kept(env, name, needs)._tag, tag, JSON.stringify(env))
   })
 
   it("the warning names the container, the variable and what is missing, never the value", () => {

@@ -198,6 +198,9 @@ export const decoder = (): Decoder => {
   }
 }
 
+/** What to do about invalid input, for every reader's message. */
+export const saveAsUnicode = "save the file as UTF-8 (or UTF-16/UTF-32 with a byte order mark)"
+
 const lineAndColumn = (text: string, offset: number): { readonly line: number; readonly column: number } => {
   let line = 1
   let start = 0
@@ -230,7 +233,6 @@ export const readText = (path: string): Effect.Effect<string, IoError, Io> =>
     if (invalid === undefined) return text
     const at = lineAndColumn(text, invalid)
     return yield* new IoError({
-      message: `cannot read ${path === "-" ? "stdin" : path}: invalid UTF-8 at line ${at.line}, column ${at.column}: save the file as UTF-8 (or UTF-16/UTF-32 with a byte order mark)`
+      message: `cannot read ${path === "-" ? "stdin" : path}: invalid UTF-8 at line ${at.line}, column ${at.column}: ${saveAsUnicode}`
     })
   })
-

@@ -13,6 +13,7 @@
 import { Result } from "effect"
 import { CORE_SCHEMA, constructFromEvents, EVENT_ID, type Event, mergeTag, parseEvents, YAMLException } from "js-yaml"
 import * as Aliases from "./Aliases.ts"
+import { saveAsUnicode } from "./Encoding.ts"
 import { locator, nodeStart, type Path } from "./Locate.ts"
 import { maxDocumentChars, type Piece } from "./Split.ts"
 import * as Syntax from "./Syntax.ts"
@@ -142,7 +143,7 @@ export const read = (piece: Piece): ReadonlyArray<Doc> => {
     return [invalid({ line: piece.line, column: 1 }, `the document is ${mib(piece.oversized)}, more than the ${mib(maxDocumentChars)} read in one document (the API server takes 3 MiB per object): split it`)]
   }
   const bad = piece.invalid[0]
-  if (bad !== undefined) return [invalid(at(bad), "invalid UTF-8: save the file as UTF-8 (or UTF-16/UTF-32 with a byte order mark)")]
+  if (bad !== undefined) return [invalid(at(bad), `invalid UTF-8: ${saveAsUnicode}`)]
   const parsed = Result.try(() => parseEvents(piece.text, { maxDepth }))
   if (Result.isFailure(parsed)) return [syntaxError(piece, parsed.failure, at)]
   const events = parsed.success

@@ -18,7 +18,7 @@ import { checkEndpointFields, checkInstrumentationFields, checkK8sAgentFields, c
 import { checkInstrumentation } from "./instrumentation.ts"
 import { error, type Issue, warning } from "./issue.ts"
 import { checkK8sAgent } from "./k8sAgent.ts"
-import { at, type Context, field, type L, nonEmpty, type Path } from "./model.ts"
+import { at, type Context, field, isPrefix, type L, nonEmpty, type Path } from "./model.ts"
 import { portOrNameError, serverHostsError } from "./network.ts"
 import { checkOpenAgent } from "./openAgent.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
@@ -85,8 +85,6 @@ const tlsSecretOfTarget = (target: Path) => (path: Path): boolean =>
   path.length > target.length + 3 && path[target.length] === "endpoints" && path[target.length + 2] === "tlsConfig" &&
   tlsSecrets.has(String(path[target.length + 3]))
 
-const isUnder = (path: Path, prefix: Path): boolean => prefix.length <= path.length && prefix.every((segment, i) => path[i] === segment)
-
 /**
  * The switched-off parts of a WhatapAgent: the components, the OpenAgent, its inline
  * targets, instrumentation and its targets, each with `enabled: false` (an `enabled` the
@@ -125,7 +123,7 @@ const switchedOff = (
 const demoteSwitchedOff = (issues: ReadonlyArray<Issue>, off: ReadonlyArray<Off>): ReadonlyArray<Issue> =>
   off.length === 0 ? issues : issues.map((issue) => {
     if (issue.severity !== "error") return issue
-    const part = off.find((o) => isUnder(issue.path, o.path) && o.stillRead?.(issue.path) !== true)
+    const part = off.find((o) => isPrefix(o.path, issue.path) && o.stillRead?.(issue.path) !== true)
     return part === undefined ? issue : warning(issue.rule, issue.path, `${issue.message} (not applied while ${part.because}; an error once enabled)`)
   })
 

@@ -63,3 +63,7 @@ export const entries = <V>(map: { readonly [key: string]: V | undefined } | unde
 const noEntries: ReadonlyArray<never> = []
 
 export const nonEmpty = (s: string | undefined): s is string => s !== undefined && s !== ""
+
+/** Whether `prefix` is `path` or one of its ancestors. */
+export const isPrefix = (prefix: Path, path: Path): boolean =>
+  prefix.length <= path.length && prefix.every((segment, i) => segment === path[i])

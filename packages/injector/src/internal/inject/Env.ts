@@ -153,15 +153,16 @@ export type Kept =
  * leaves an application's PYTHONPATH and NODE_OPTIONS (spec 5.6): whether it is absent,
  * already loads the agent (`loads`), or is a literal or a `valueFrom` that may not.
  */
-export const kept = (env: ReadonlyArray<EnvVar>, name: string, loads: (value: string) => boolean): Kept => {
+export const kept = (env: ReadonlyArray<EnvVar>, name: string, needs: Pick<Needs, "loads">): Kept => {
   const entry = env.findLast((e) => e.name === name)
   if (entry === undefined) return { _tag: "Absent" }
   if (entry.valueFrom !== undefined && entry.valueFrom !== null) return { _tag: "Source" }
-  return loads(entry.value ?? "") ? { _tag: "AlreadyLoads" } : { _tag: "Literal" }
+  return needs.loads(entry.value ?? "") ? { _tag: "AlreadyLoads" } : { _tag: "Literal" }
 }
 
-/** What loading the agent takes of a kept entry, as two phrases for the Event text. */
+/** What loading the agent takes of a kept entry: the test of a literal, and two phrases for the Event text. */
 export interface Needs {
+  readonly loads: (value: string) => boolean
   /** e.g. `includes /whatap-agent/whatap/bootstrap` */
   readonly has: string
   /** e.g. `does not include /whatap-agent/whatap/bootstrap` */

@@ -54,7 +54,7 @@ export const forced = (names: ConnectionNames): ReadonlySet<string> =>
   new Set([names.license, names.host, names.port, Names.env.home, Names.env.microEnabled, Names.env.nodeIp, Names.env.nodeName, Names.env.podName])
 
 /** A colon-separated path list loads the agent when `directory` is one of its elements. */
-export const onPath = (directory: string): Env.Needs & { readonly loads: (value: string) => boolean } => ({
+export const onPath = (directory: string): Env.Needs => ({
   loads: (value) => value.split(":").includes(directory),
   has: `includes ${directory}`,
   lacks: `does not include ${directory}`

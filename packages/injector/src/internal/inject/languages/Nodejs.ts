@@ -24,17 +24,17 @@ const requiresAgent = /(^|\s)(-r|--require)(\s+|=)whatap(\s|$)/
 
 export const nodePath = pathAugmentation(Names.nodejs.path, Names.nodejs.modules)
 
-export const nodeOptions = {
-  loads: (value: string): boolean => requiresAgent.test(value),
+export const nodeOptions: Env.Needs = {
+  loads: (value) => requiresAgent.test(value),
   has: `requires the agent (${Names.nodejs.require})`,
   lacks: `does not require the agent (${Names.nodejs.require})`
-} satisfies Env.Needs & { readonly loads: (value: string) => boolean }
+}
 
 export const strategy: Strategy = {
   initEnv: (target, credentials) => initEnvWithApp(target.envs ?? [], credentials),
   containerEnv: (input) => {
     const own = envOf(input.container)
-    const options = Env.kept(own, Names.nodejs.options, nodeOptions.loads)
+    const options = Env.kept(own, Names.nodejs.options, nodeOptions)
     const mayRequire = options._tag !== "Literal"
     const path = mayRequire ? Env.augment(own, nodePath, input.reserved) : { env: own, result: { _tag: "Absent" } as const }
     const incoming = [

@@ -27,7 +27,7 @@ export const strategy: Strategy = {
       Env.literal(Names.python.path, Names.python.bootstrap),
       Env.literal(Names.python.agentPath, Names.python.agent)
     ]
-    const kept = Env.kept(own, Names.python.path, pythonPath.loads)
+    const kept = Env.kept(own, Names.python.path, pythonPath)
     return {
       env: Env.combine(own, incoming, (name) => force.has(name)),
       warnings: Env.describeKept(input.container.name, Names.python.path, kept, pythonPath)
