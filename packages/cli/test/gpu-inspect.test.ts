@@ -100,6 +100,17 @@ describe("gpu inspect with unreadable input", () => {
     assert.strictEqual(r.status, 2)
     assert.include(r.stderr, "absent.xml: no such file or directory")
   })
+
+  it("invalid UTF-8 is refused with its place (exit 2), not read with U+FFFD in it", () => {
+    const real = readFileSync(`${repoRoot}${smi("h100-80gb-hbm3-no-mig.xml")}`)
+    const bad = join(dir, "bad.xml")
+    const eol = real.indexOf(0x0a) + 1
+    writeFileSync(bad, Buffer.concat([real.subarray(0, eol), Buffer.from([0xc3, 0x28]), real.subarray(eol)]))
+    const r = run(["gpu", "inspect", "--nvidia-smi-xml", bad])
+    assert.strictEqual(r.status, 2)
+    assert.strictEqual(r.stdout, "")
+    assert.match(r.stderr, new RegExp(`^whatapctl: cannot read ${bad}: invalid UTF-8 at line 2, column 1: save the file as UTF-8`))
+  })
 })
 
 /** An environment whose PATH finds a stand-in `nvidia-smi` running `script` (sh). */

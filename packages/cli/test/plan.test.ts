@@ -5,6 +5,8 @@
  * text and JSON reports, and the bin's exit codes without a cluster. The e2e suite runs
  * it against a real control plane (e2e/test/cli-live.test.ts).
  */
+import { readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Decode, type WhatapAgent } from "@whatap-operator/core"
 import { KubeClient, type KubeObject, KubeMemory } from "@whatap-operator/kube"
@@ -18,7 +20,7 @@ import * as Resources from "../src/commands/plan/Resources.ts"
 import type * as Workloads from "../src/commands/plan/Workloads.ts"
 import { plain } from "../src/Style.ts"
 import { recordingIo } from "./support/cluster.ts"
-import { fixture, isolatedEnv, run } from "./support/run.ts"
+import { fixture, isolatedEnv, repoRoot, run, scratchDir } from "./support/run.ts"
 
 const agent = (targets: ReadonlyArray<unknown>, instrumentation: Record<string, unknown> = {}): WhatapAgent.WhatapAgent =>
   Option.getOrThrow(Decode.as("WhatapAgent", {
@@ -184,6 +186,8 @@ describe("plan: what it reads from the cluster", () => {
 })
 
 describe("plan through the bin", () => {
+  const dir = scratchDir("plan-bin-")
+
   it("usage errors and an invalid CR, before any cluster is contacted", () => {
     const noAgent = run(["plan"], { env: isolatedEnv() })
     assert.strictEqual(noAgent.status, 2)
@@ -192,6 +196,14 @@ describe("plan through the bin", () => {
     assert.strictEqual(invalid.status, 1)
     assert.match(invalid.stderr, /invalid-agent\.yaml:\d+:\d+: error: /)
     assert.strictEqual(run(["plan", "--agent", "x.yaml", "-o", "yaml"], { env: isolatedEnv() }).status, 2)
+  })
+
+  it("an agent file with invalid UTF-8 is refused with its place (exit 2) before any cluster is contacted", () => {
+    const bad = join(dir, "bad.yaml")
+    writeFileSync(bad, Buffer.concat([Buffer.from(readFileSync(`${repoRoot}deploy/samples/whatap-agent-basic.yaml`, "utf8")), Buffer.from("# "), Buffer.from([0xff]), Buffer.from("\n")]))
+    const r = run(["plan", "--agent", bad, "--kubeconfig", "/nonexistent"], { env: isolatedEnv() })
+    assert.strictEqual(r.status, 2)
+    assert.match(r.stderr, new RegExp(`^whatapctl: cannot read ${bad}: invalid UTF-8 at line \\d+, column 3: save the file as UTF-8`))
   })
 
   it("a cluster that cannot be read is exit 2 with one line", () => {

@@ -28,6 +28,7 @@ import * as Evaluate from "./plan/Evaluate.ts"
 import * as Quota from "./plan/Quota.ts"
 import * as Report from "./plan/Report.ts"
 import * as Workloads from "./plan/Workloads.ts"
+import { readText } from "./validate/Encoding.ts"
 import { parseNamespace } from "./run.ts"
 import * as Structured from "../Structured.ts"
 
@@ -75,7 +76,7 @@ export const readCluster = Effect.gen(function*() {
 const loadAgent = (file: string) =>
   Effect.gen(function*() {
     const io = yield* Io
-    const loaded = Agent.load(file, yield* (file === "-" ? io.readStdin : io.readFile(file)))
+    const loaded = Agent.load(file, yield* readText(file))
     if (Result.isSuccess(loaded)) return loaded.success
     if (loaded.failure._tag === "Usage") return yield* usage(loaded.failure.message)
     yield* io.err(loaded.failure.lines.map((l) => `${l}\n`).join(""))

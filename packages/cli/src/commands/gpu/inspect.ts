@@ -11,6 +11,7 @@ import type { Handler } from "../../Command.ts"
 import * as Exit from "../../Exit.ts"
 import { Io, type IoError } from "../../Io.ts"
 import * as Meta from "../../Meta.ts"
+import { readText } from "../validate/Encoding.ts"
 import * as Text from "./Text.ts"
 import * as Structured from "../../Structured.ts"
 
@@ -18,12 +19,6 @@ const command = "gpu inspect"
 
 const usage = (message: string) => new Exit.UsageError({ message, command })
 
-/** A file's text; `-` is stdin. */
-const read = (path: string): Effect.Effect<string, IoError, Io> =>
-  Effect.gen(function*() {
-    const io = yield* Io
-    return yield* path === "-" ? io.readStdin : io.readFile(path)
-  })
 
 /** Output of one nvidia-smi invocation: from its file when given, else by running it. */
 const output = (
@@ -35,7 +30,7 @@ const output = (
       const smi = yield* NvidiaSmiCommand
       return yield* smi.run(args)
     })
-    : read(file)
+    : readText(file)
 
 /**
  * Profile names come from `-lgi`; without them the report still stands, so a failure to
