@@ -43,9 +43,14 @@ export const UserInfo = Schema.Struct({
 })
 export type UserInfo = typeof UserInfo.Type
 
-/** `object`, `oldObject` and `options` are raw JSON (`null` where the operation has none). */
+/**
+ * `object`, `oldObject` and `options` are raw JSON (`null` where the operation has none).
+ * As the server decodes it (AdmissionServer), a key that is missing or `null` has Go's zero
+ * value (`""`, an empty kind, no user), as controller-runtime's decoding leaves it, so a
+ * review the Go operator would answer is answered here too.
+ */
 export const AdmissionRequest = Schema.Struct({
-  uid: Schema.NonEmptyString,
+  uid: Schema.String,
   kind: GroupVersionKind,
   resource: GroupVersionResource,
   subResource: Schema.optionalKey(Schema.String),
@@ -54,7 +59,8 @@ export const AdmissionRequest = Schema.Struct({
   requestSubResource: Schema.optionalKey(Schema.String),
   name: Schema.optionalKey(Schema.String),
   namespace: Schema.optionalKey(Schema.String),
-  operation: Operation,
+  /** The API server sends one of `Operation`; a review sent by hand may hold anything, and each route decides. */
+  operation: Schema.String,
   userInfo: UserInfo,
   object: Schema.optionalKey(Schema.Unknown),
   oldObject: Schema.optionalKey(Schema.Unknown),
@@ -214,6 +220,18 @@ const reasons: Readonly<Record<number, string>> = {
 }
 
 /**
+ * controller-runtime's `Errored`: `allowed: false` with only a code and a message, no
+ * reason: what the Go operator's webhooks answer a review they cannot read. Sent without
+ * apiVersion and kind when the review itself could not be read (`unreadable`): the API
+ * server then counts the call as failed, and the webhook's failurePolicy decides.
+ */
+export const errored = (uid: string, code: number, message: string): AdmissionResponse => ({
+  uid,
+  allowed: false,
+  status: { metadata: {}, message: truncate(message, maxMessageLength), code }
+})
+
+/**
  * Reject the request. `code` is the HTTP status the API server answers its client with
  * (it raises anything below 400 to 400); 422 reads as `Invalid`, which kubectl prints as
  * `The <kind> "<name>" is invalid:` followed by one line per cause of `details`.
@@ -239,6 +257,13 @@ export const deny = (
     ...warningsField(warnings)
   }
 }
+
+/** What controller-runtime's decoder says of a review without the object a handler needs (the API server always sends it). */
+export const noObject = "there is no content to decode"
+
+/** The body controller-runtime writes for a request it could not read: an untyped review (no apiVersion, no kind). */
+export const unreadable = (code: number, message: string): { readonly response: AdmissionResponse } =>
+  ({ response: errored("", code, message) })
 
 /** The body the server writes for a handler's answer, in the version of the request. */
 export const review = (response: AdmissionResponse, version: ReviewVersion = apiVersion): AdmissionReviewResponse =>

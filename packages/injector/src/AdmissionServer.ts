@@ -8,17 +8,20 @@
  * HTTP/1.1 only (ALPN offers nothing else), like the Go operator's default
  * `--enable-http2=false`, which it keeps because of HTTP/2 rapid reset (CVE-2023-44487).
  *
- * What the server answers itself, and why. Anything that is not a handler's answer is an
- * HTTP error with a plain-text reason, never an AdmissionReview with `allowed: false`: the
- * API server treats a denial as final whatever the failurePolicy, but a failed call (a
- * non-2xx status, a response it cannot read) goes through the webhook's failurePolicy
- * (`Ignore` admits, `Fail` rejects). Whether a pod may start without its agent is the
- * configuration's decision, not the server's.
- *   404 unknown path; 405 not POST (with `Allow: POST`); 415 not `application/json`;
- *   413 body over `maxBodyBytes` (nothing past the limit is kept; see below);
- *   400 not JSON, not an `admission.k8s.io/v1` (or `v1beta1`, answered in
- *   `v1beta1` as controller-runtime does) `AdmissionReview`, or no valid `request`;
- *   500 the handler failed, died, or ran past `timeBudget` (it is interrupted).
+ * What the server answers itself, and why: what controller-runtime answers the Go
+ * operator's webhooks, so a client sees the same answer from either. A request that is not
+ * an AdmissionReview it can read (no body, a body over `maxBodyBytes`, a Content-Type other
+ * than exactly `application/json`, not JSON, another version or kind, a field of the wrong
+ * type) gets HTTP 200 with an untyped review (`Admission.unreadable`: no apiVersion or
+ * kind, an empty uid, `allowed: false`, code 400 or 413). The API server cannot take that
+ * for an answer, so it counts the call as failed and the webhook's failurePolicy decides
+ * (`Ignore` admits): whether a pod may start without its agent is the configuration's
+ * decision, not the server's. Fields a review leaves out or sets to `null` have Go's zero
+ * values, as there (Body.ts). Beyond controller-runtime:
+ *   404 unknown path (plain text);
+ *   500 the handler failed, died, or ran past `timeBudget` (it is interrupted): an HTTP
+ *   error, which the failurePolicy decides too (the Go handlers never fail).
+ * Reviews are answered in their own version (`v1beta1` in `v1beta1`, as controller-runtime).
  * The connection stays open for the next request: a body the server does not want (an
  * early answer, or one over the limit) is read on and discarded, up to twice the limit in
  * all; past that, or when Content-Length already says so, the answer closes the connection
@@ -55,12 +58,11 @@ export const requestTimeout: Duration.Duration = Duration.seconds(30)
 /** The `path` of metrics for requests to no route: raw paths would make unbounded label values. */
 export const unmatchedPath = "unmatched"
 
-/** `allowed`/`denied`: the handler's answer; the rest are the server's own HTTP errors. */
+/** `allowed`/`denied`: the handler's answer; the rest are the server's own (see the module comment). */
 export type Outcome =
   | "allowed"
   | "denied"
   | "not-found"
-  | "method-not-allowed"
   | "unsupported-media-type"
   | "too-large"
   | "bad-request"
@@ -106,11 +108,9 @@ interface Reply {
   readonly body: string
   readonly json?: boolean
   readonly close?: boolean
-  readonly headers?: Readonly<Record<string, string>>
 }
 
-const text = (status: number, outcome: Outcome, message: string, extra: Partial<Reply> = {}): Reply =>
-  ({ status, outcome, body: `${message}\n`, ...extra })
+const text = (status: number, outcome: Outcome, message: string): Reply => ({ status, outcome, body: `${message}\n` })
 
 const pathOf = (url: string | undefined): string => (url ?? "/").split("?")[0] ?? "/"
 
@@ -131,15 +131,23 @@ const checkPair = (tls: Certificates.Pair): Effect.Effect<void, AdmissionServerE
 
 const secureOptions = (tls: Certificates.Pair) => ({ cert: tls.cert, key: tls.key, minVersion: "TLSv1.2" as const, ALPNProtocols: ["http/1.1"] })
 
+/** controller-runtime's answer to a request it could not read (see the module comment). */
+const unreadable = (outcome: Outcome, code: number, message: string): Reply =>
+  ({ status: 200, outcome, body: JSON.stringify(Admission.unreadable(code, message)), json: true })
+
 const fromRejection = (rejection: Body.Rejection): Reply => {
   switch (rejection._tag) {
     case "TooLarge":
-      return text(413, "too-large", `request body exceeds ${rejection.limit} bytes`)
+      return unreadable("too-large", 413, `request entity is too large; limit is ${rejection.limit} bytes`)
     case "Malformed":
     case "Unsupported":
-      return text(400, "bad-request", rejection.message)
+      return unreadable("bad-request", 400, rejection.message)
   }
 }
+
+/** What controller-runtime says of a Content-Type it does not take; a header is echoed up to 100 characters. */
+const unsupportedType = (contentType: string | undefined): Reply =>
+  unreadable("unsupported-media-type", 400, `contentType=${Admission.truncate(contentType ?? "", 100)}, expected application/json`)
 
 /** The handler's answer, or a 500 that the failurePolicy decides about; failures are logged here, at the edge. */
 const runHandler = <R>(handler: Handler<R>, decoded: Body.Decoded, budget: Duration.Input, path: string) =>
@@ -173,14 +181,14 @@ const answer = <R>(options: Options<R>, req: IncomingMessage, limit: number, bud
     const path = pathOf(req.url)
     const handler = Object.hasOwn(options.routes, path) ? options.routes[path] : undefined
     if (handler === undefined) return [unmatchedPath, yield* refuse(req, limit, text(404, "not-found", "no admission webhook is served at this path"))] as const
-    if (req.method !== "POST") {
-      return [path, yield* refuse(req, limit, text(405, "method-not-allowed", "admission reviews are POSTed", { headers: { allow: "POST" } }))] as const
-    }
-    if (!Body.isJson(req.headers["content-type"])) {
-      return [path, yield* refuse(req, limit, text(415, "unsupported-media-type", "an AdmissionReview is sent as application/json"))] as const
-    }
+    // controller-runtime's order: the body (empty, too large), then its type, then the review
     if (Body.declaredLength(req) > limit) return [path, yield* refuse(req, limit, fromRejection({ _tag: "TooLarge", limit }))] as const
-    const request = yield* Effect.result(Effect.flatMap(Body.read(req, limit), Body.decode))
+    const body = yield* Effect.result(Body.read(req, limit))
+    if (body._tag === "Failure") return [path, fromRejection(body.failure)] as const
+    if (body.success.length === 0) return [path, fromRejection(Body.malformed("request body is empty"))] as const
+    const contentType = req.headers["content-type"]
+    if (!Body.isJson(contentType)) return [path, unsupportedType(contentType)] as const
+    const request = yield* Effect.result(Body.decode(body.success))
     if (request._tag === "Failure") return [path, fromRejection(request.failure)] as const
     return [path, yield* runHandler(handler, request.success, budget, path)] as const
   })
@@ -192,8 +200,7 @@ const write = (res: ServerResponse, reply: Reply) =>
       "content-type": reply.json === true ? "application/json" : "text/plain; charset=utf-8",
       "content-length": String(Buffer.byteLength(reply.body)),
       "cache-control": "no-store",
-      ...(reply.close === true ? { connection: "close" } : {}),
-      ...reply.headers
+      ...(reply.close === true ? { connection: "close" } : {})
     })
     res.end(reply.body)
   })

@@ -9,9 +9,11 @@
  *
  * As in Go: the namespace whose labels the selectors read is the pod's own
  * `metadata.namespace`, which the API server fills in before admission (a review without
- * it, sent by hand, falls back to `request.namespace`, then ""), and the answer carries
- * no admission warnings (the Go defaulting webhook has none); the mutation's warnings go
- * to `observe`, which reports them as Events (D5, D8).
+ * it, sent by hand, has no namespace to read, so no target applies: Go's lookup of the
+ * namespace "" fails the same way); a review without an object is refused with code 400,
+ * as controller-runtime's decoder refuses it; and the answer carries no admission warnings
+ * (the Go defaulting webhook has none); the mutation's warnings go to `observe`, which
+ * reports them as Events (D5, D8).
  */
 import { Effect } from "effect"
 import * as Admission from "./Admission.ts"
@@ -34,11 +36,13 @@ const namespaceOf = (request: Admission.AdmissionRequest): string => {
   const pod = request.object
   const metadata = typeof pod === "object" && pod !== null ? Reflect.get(pod, "metadata") : undefined
   const namespace = typeof metadata === "object" && metadata !== null ? Reflect.get(metadata, "namespace") : undefined
-  return typeof namespace === "string" && namespace !== "" ? namespace : request.namespace ?? ""
+  return typeof namespace === "string" ? namespace : ""
 }
 
+/** A CREATE of a pod; a review sent by hand without a kind is read as the pod it is routed for, as Go reads it. */
 const isPodCreate = (request: Admission.AdmissionRequest): boolean =>
-  request.operation === "CREATE" && request.kind.group === "" && request.kind.kind === "Pod" && (request.subResource ?? "") === ""
+  request.operation === "CREATE" && request.kind.group === "" && (request.kind.kind === "Pod" || request.kind.kind === "") &&
+  (request.subResource ?? "") === ""
 
 /**
  * Reviews above this size are admitted untouched (outcome `PodTooLarge`). A pod is a few
@@ -101,6 +105,7 @@ const tooManyContainers = (request: Admission.AdmissionRequest, context: Inject.
 export const handler = <R>(options: Options<R>): Admission.Handler<R> => (request, received) =>
   Effect.gen(function*() {
     if (!isPodCreate(request)) return Admission.allow(request.uid)
+    if (request.object === undefined || request.object === null) return Admission.errored(request.uid, 400, Admission.noObject)
     const mutated = received.bytes > maxMutatedBytes
       ? skipped(request, `the AdmissionReview is ${received.bytes} bytes, more than the ${maxMutatedBytes} the webhook mutates`)
       : yield* Effect.map(options.context(namespaceOf(request)), (context) => {

@@ -14,6 +14,10 @@
  *   must still take metadata updates: the operator adding or removing its finalizer, a
  *   label, the deletion itself. The same ratchet the API server applies to CRD validation.
  * - DELETE and CONNECT, and subresources (`status` is the operator's), are allowed as is.
+ * - As controller-runtime answers the Go operator's validation: another operation, or a
+ *   CREATE/UPDATE without the object (an UPDATE without the old one, a DELETE without the
+ *   object it deletes), is `errored` with code 400; a review sent by hand without `kind` is
+ *   judged by the object's own apiVersion and kind.
  * - Another kind (the webhook configuration routes only the four kinds here, so a
  *   hand-edited configuration) is allowed with a warning that it was not validated:
  *   blocking unrelated objects would be worse, saying nothing would hide the mistake.
@@ -52,7 +56,7 @@ const notValidated = (gvk: Admission.GroupVersionKind): string =>
   `its webhook configuration should route only ${Resource.kinds.join(", ")} here`
 
 const denial = (request: Admission.AdmissionRequest, report: Validate.Report, errors: ReadonlyArray<Validate.Issue>, redact: (s: string) => string) => {
-  const kind = Option.getOrElse(report.kind, () => request.kind.kind)
+  const kind = Option.getOrElse(report.kind, () => kindOf(request).kind)
   const name = Option.getOrElse(report.name, () => request.name ?? "")
   const listed = errors.slice(0, maxListedErrors)
   const rest = errors.length - listed.length
@@ -70,12 +74,44 @@ const denial = (request: Admission.AdmissionRequest, report: Validate.Report, er
   }
 }
 
+const isEmptyKind = (gvk: Admission.GroupVersionKind): boolean => gvk.group === "" && gvk.version === "" && gvk.kind === ""
+
+/** The request's kind, or when a hand-written review has none, the object's own (what Go's decoder reads). */
+const kindOf = (request: Admission.AdmissionRequest): Admission.GroupVersionKind => {
+  if (!isEmptyKind(request.kind)) return request.kind
+  const object = typeof request.object === "object" && request.object !== null ? request.object : {}
+  const apiVersion = Reflect.get(object, "apiVersion"), kind = Reflect.get(object, "kind")
+  const [group, version] = typeof apiVersion === "string" && apiVersion.includes("/") ? apiVersion.split("/", 2) : ["", apiVersion]
+  return { group: group ?? "", version: typeof version === "string" ? version : "", kind: typeof kind === "string" ? kind : "" }
+}
+
+const missing = (raw: unknown): boolean => raw === undefined || raw === null
+
+/** What controller-runtime's validator refuses before validating: an unknown operation, an object it needs and did not get. */
+const unreadable = (request: Admission.AdmissionRequest): string | undefined => {
+  switch (request.operation) {
+    case "CONNECT":
+      return undefined
+    case "CREATE":
+      return missing(request.object) ? Admission.noObject : undefined
+    case "UPDATE":
+      return missing(request.object) || missing(request.oldObject) ? Admission.noObject : undefined
+    case "DELETE":
+      return missing(request.oldObject) ? Admission.noObject : undefined
+    default:
+      return `unknown operation ${JSON.stringify(request.operation)}`
+  }
+}
+
 /** The verdict on one request; pure, so the same request always gets the same answer. */
 export const review = (request: Admission.AdmissionRequest): Admission.AdmissionResponse => {
   const { uid } = request
+  const refused = unreadable(request)
+  if (refused !== undefined) return Admission.errored(uid, 400, refused)
   if (request.operation === "DELETE" || request.operation === "CONNECT") return Admission.allow(uid)
   if (request.subResource !== undefined && request.subResource !== "") return Admission.allow(uid)
-  if (!isWhatapKind(request.kind)) return Admission.allow(uid, { warnings: [notValidated(request.kind)] })
+  const gvk = kindOf(request)
+  if (!isWhatapKind(gvk)) return Admission.allow(uid, { warnings: [notValidated(gvk)] })
   const report = Validate.document(request.object)
   const secrets = Secrets.values(request.object, request.oldObject)
   const redact = (text: string) => Secrets.redact(text, secrets)

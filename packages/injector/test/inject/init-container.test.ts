@@ -207,6 +207,23 @@ describe("pod-level changes", () => {
     assert.deepStrictEqual(at(result.pod, "spec", "imagePullSecrets"), [{}])
   })
 
+  it("a target env's source is written as Go writes it: a reference's empty name (the CRD's default) left out", () => {
+    const envs = [
+      { name: "A", valueFrom: { configMapKeyRef: { name: "", key: "a" } } },
+      { name: "B", valueFrom: { secretKeyRef: { name: "", key: "b", optional: true } } },
+      { name: "C", valueFrom: { secretKeyRef: { name: "s", key: "c" } } },
+      { name: "WHATAP_LICENSE", valueFrom: { secretKeyRef: { name: "", key: "license" } } }
+    ]
+    const result = inject({ envs })
+    const env = field(result.pod, "spec", "containers", 0, "env") as ReadonlyArray<{ name: string }>
+    const byName = (name: string): unknown => env.find((e) => e.name === name)
+    assert.deepStrictEqual(byName("A"), { name: "A", valueFrom: { configMapKeyRef: { key: "a" } } })
+    assert.deepStrictEqual(byName("B"), { name: "B", valueFrom: { secretKeyRef: { key: "b", optional: true } } })
+    assert.deepStrictEqual(byName("C"), { name: "C", valueFrom: { secretKeyRef: { name: "s", key: "c" } } })
+    const initEnv = init(result.pod)("env") as ReadonlyArray<{ name: string }>
+    assert.deepStrictEqual(initEnv.find((e) => e.name === "WHATAP_LICENSE") as unknown, { name: "WHATAP_LICENSE", valueFrom: { secretKeyRef: { key: "license" } } })
+  })
+
   it("imagePullSecrets: the target's appended once each, existing ones kept", () => {
     const input = pod([container("a")], { spec: { imagePullSecrets: [{ name: "regcred" }] } })
     const result = inject({ imagePullSecrets: [{ name: "regcred" }, { name: "ecr" }, { name: "ecr" }] }, {}, input)

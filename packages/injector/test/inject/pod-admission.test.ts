@@ -2,9 +2,10 @@
  * The pod webhook's handler (`PodAdmission.handler`) as the API server sees it: the
  * response carries the patch and no admission warnings (the Go defaulting webhook returns
  * none; the mutation's warnings go to `observe` for Events), the namespace whose labels
- * the selectors read is the pod's own `metadata.namespace` (as Go's `pod.Namespace`;
- * without one, `request.namespace`), dry runs are mutated but not observed, and anything
- * but CREATE of a pod is allowed untouched.
+ * the selectors read is the pod's own `metadata.namespace` (as Go's `pod.Namespace`,
+ * never `request.namespace`), dry runs are mutated but not observed, a CREATE without an
+ * object is errored as controller-runtime errors it, and anything but CREATE of a pod is
+ * allowed untouched.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Ref, Result } from "effect"
@@ -60,19 +61,32 @@ describe("PodAdmission.handler", () => {
       assert.strictEqual(at(patched, "metadata", "annotations", "whatap-apm-injected"), "true")
     }))
 
-  it.effect("a pod without metadata.namespace (a review sent by hand) falls back to request.namespace, then \"\"", () =>
+  it.effect("a pod without metadata.namespace (a review sent by hand) is in the namespace \"\", as Go's pod.Namespace: request.namespace is not read", () =>
     Effect.gen(function*() {
       const { handler, asked } = yield* harness(shopOnly)
       const input = { metadata: { generateName: "web-" }, spec: { containers: [container("a")] } }
       const response = yield* handler(podRequest(input, { namespace: "shop" }))
-      const patched = Result.getOrThrow(JsonPatch.apply(input, patchOf(response)))
-      assert.strictEqual(at(patched, "metadata", "annotations", "whatap-apm-injected"), "true")
+      assert.isUndefined(response.patch)
       const empty = yield* handler(podRequest({ ...input, metadata: { generateName: "web-", namespace: "" } }, { namespace: "shop" }))
-      assert.strictEqual(empty.patch, response.patch)
-      const { namespace: _, ...withoutNamespace } = podRequest(input)
-      const none = yield* handler(withoutNamespace)
-      assert.isUndefined(none.patch)
-      assert.deepStrictEqual(yield* Ref.get(asked), ["shop", "shop", ""])
+      assert.isUndefined(empty.patch)
+      assert.deepStrictEqual(yield* Ref.get(asked), ["", ""])
+    }))
+
+  it.effect("a CREATE without an object is errored with code 400, as controller-runtime's decoder answers it", () =>
+    Effect.gen(function*() {
+      const { handler, asked } = yield* harness()
+      for (const object of [null, undefined]) {
+        const response = yield* handler(podRequest(object))
+        assert.deepStrictEqual(response, { uid: request().uid, allowed: false, status: { metadata: {}, message: "there is no content to decode", code: 400 } })
+      }
+      assert.deepStrictEqual(yield* Ref.get(asked), [])
+    }))
+
+  it.effect("a review sent without a kind is read as the pod it is routed for", () =>
+    Effect.gen(function*() {
+      const { handler } = yield* harness()
+      const response = yield* handler(podRequest(pod([container("a")]), { kind: { group: "", version: "", kind: "" } }))
+      assert.isDefined(response.patch)
     }))
 
   it.effect("a review above maxMutatedBytes is admitted untouched, reason PodTooLarge, without reading the context", () =>

@@ -65,25 +65,50 @@ describe("AdmissionServer", () => {
       assert.deepStrictEqual(denied.response, { uid: request().uid, allowed: false, status: { status: "Failure", code: 403, reason: "Forbidden", message: "no" } })
     }), slow)
 
-  const refusals: ReadonlyArray<readonly [string, Parameters<typeof call>[2], number, RegExp]> = [
+  /** What controller-runtime answers a request it cannot read: HTTP 200, an untyped review, an empty uid, the code. */
+  const unreadable: ReadonlyArray<readonly [string, Parameters<typeof call>[2], number, RegExp]> = [
+    ["an empty body", { body: "" }, 400, /^request body is empty$/],
+    ["a GET without a body", { method: "GET" }, 400, /^request body is empty$/],
     ["malformed JSON", { body: "{\"apiVersion\":" }, 400, /not UTF-8 JSON/],
     ["invalid UTF-8", { body: Buffer.from([0x7b, 0xff, 0x7d]) }, 400, /not UTF-8 JSON/],
+    ["a JSON array", { body: "[]" }, 400, /an array, not an AdmissionReview/],
     ["a v2 review", { body: valid.replace("admission.k8s.io/v1", "admission.k8s.io/v2") }, 400, /expected apiVersion admission.k8s.io\/v1 \(or admission.k8s.io\/v1beta1\) kind AdmissionReview, got apiVersion "admission.k8s.io\/v2"/],
     ["a wrong kind", { body: JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "Pod" }) }, 400, /got apiVersion "admission.k8s.io\/v1" kind "Pod"/],
-    ["a review without request", { body: JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview" }) }, 400, /not a valid AdmissionReview request/],
-    ["an unknown operation", { body: reviewBody({ ...request(), operation: "PATCH" as "CREATE" }) }, 400, /operation/],
-    ["a 4 MiB body", { body: Buffer.alloc(4 * MiB, 32) }, 413, /exceeds 3145728 bytes/],
-    ["a GET", { method: "GET" }, 405, /POSTed/],
+    ["a uid that is not a string", { body: reviewBody({ ...request(), uid: 5 as unknown as string }) }, 400, /not a valid AdmissionReview request/],
+    ["a 4 MiB body", { body: Buffer.alloc(4 * MiB, 32) }, 413, /^request entity is too large; limit is 3145728 bytes$/],
+    ["text/plain", { body: valid, contentType: "text/plain" }, 400, /^contentType=text\/plain, expected application\/json$/],
+    ["a Content-Type with a charset", { body: valid, contentType: "application/json; charset=utf-8" }, 400, /^contentType=application\/json; charset=utf-8, expected/]
+  ]
+
+  for (const [name, options, code, message] of unreadable) {
+    it.live(`answers ${name} as controller-runtime does (code ${code}) and keeps the connection`, () =>
+      Effect.gen(function*() {
+        const { agent, port } = yield* setup
+        const first = yield* answer(agent, port, { body: valid })
+        const refused = yield* answer(agent, port, options)
+        assert.strictEqual(refused.status, 200)
+        assert.strictEqual(refused.headers["content-type"], "application/json")
+        const review = JSON.parse(refused.body) as { response: { uid: string; allowed: boolean; status: { metadata: object; message: string; code: number } } }
+        assert.deepStrictEqual(Object.keys(review), ["response"], "no apiVersion or kind: the API server counts the call as failed")
+        assert.match(review.response.status.message, message)
+        assert.deepStrictEqual(review, { response: { uid: "", allowed: false, status: { metadata: {}, message: review.response.status.message, code } } })
+        const next = yield* answer(agent, port, { body: valid })
+        assert.strictEqual(next.status, 200)
+        assert.strictEqual(refused.localPort, first.localPort, "same connection")
+        assert.strictEqual(next.localPort, first.localPort, "same connection")
+      }), slow)
+  }
+
+  const httpErrors: ReadonlyArray<readonly [string, Parameters<typeof call>[2], number, RegExp]> = [
     ["an unknown path", { path: "/nowhere", body: valid }, 404, /no admission webhook/],
     ["an unknown path with a query", { path: "/nowhere?timeout=10s", body: valid }, 404, /no admission webhook/],
-    ["text/plain", { body: valid, contentType: "text/plain" }, 415, /application\/json/],
     ["a handler that fails", { path: "/fail", body: valid }, 500, /handler failed/],
     ["a handler that dies", { path: "/die", body: valid }, 500, /handler failed/],
     ["a handler that throws", { path: "/throw", body: valid }, 500, /handler failed/],
     ["a handler slower than its budget", { path: "/slow", body: valid }, 500, /did not answer within 300ms/]
   ]
 
-  for (const [name, options, status, reason] of refusals) {
+  for (const [name, options, status, reason] of httpErrors) {
     it.live(`answers ${name} with ${status} and keeps the connection`, () =>
       Effect.gen(function*() {
         const { agent, port } = yield* setup
@@ -99,6 +124,22 @@ describe("AdmissionServer", () => {
       }), slow)
   }
 
+  it.live("takes a review as controller-runtime decodes it: no apiVersion or kind is v1, missing or null fields are Go's zero values", () =>
+    Effect.gen(function*() {
+      const { agent, port } = yield* setup
+      const sparse = { request: { uid: null, operation: "CREATE", kind: null, userInfo: null, name: null, dryRun: null, object: { metadata: {} } } }
+      const review = yield* decodeReview(yield* answer(agent, port, { body: JSON.stringify(sparse) }))
+      assert.deepStrictEqual(review, {
+        apiVersion: "admission.k8s.io/v1",
+        kind: "AdmissionReview",
+        response: { uid: "", allowed: true, status: { metadata: {}, code: 200 }, warnings: ["saw CREATE"] }
+      })
+      const lower = yield* decodeReview(yield* answer(agent, port, { body: reviewBody({ ...request(), operation: "create" }) }))
+      assert.deepStrictEqual(lower.response.warnings, ["saw create"], "the operation is passed on as sent; each route decides")
+      const noRequest = yield* decodeReview(yield* answer(agent, port, { body: JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview" }) }))
+      assert.deepStrictEqual(noRequest.response.warnings, ["saw"], "no request: an empty one (the operation \"\")")
+    }), slow)
+
   it.live("answers a v1beta1 review in v1beta1, as controller-runtime does", () =>
     Effect.gen(function*() {
       const { agent, port } = yield* setup
@@ -111,10 +152,10 @@ describe("AdmissionServer", () => {
       assert.strictEqual(review.response.patchType, "JSONPatch")
     }), slow)
 
-  it.live("says which method it takes, and interrupts a handler past its budget", () =>
+  it.live("takes a review by any method, as controller-runtime does, and interrupts a handler past its budget", () =>
     Effect.gen(function*() {
       const { agent, interrupted, port } = yield* setup
-      assert.strictEqual((yield* answer(agent, port, { method: "PUT", body: valid })).headers["allow"], "POST")
+      assert.strictEqual((yield* decodeReview(yield* answer(agent, port, { method: "PUT", body: valid }))).response.allowed, true)
       assert.strictEqual((yield* answer(agent, port, { path: "/slow", body: valid })).status, 500)
       yield* Deferred.await(interrupted).pipe(Effect.timeout("5 seconds"))
     }), slow)
@@ -126,7 +167,10 @@ describe("AdmissionServer", () => {
       const refused = yield* call(agent, port, { body: Buffer.alloc(7 * MiB, 32) })
       // the client is still sending when the answer comes; a busy machine may see the close first
       if ("error" in refused) assert.oneOf(refused.error, ["ECONNRESET", "EPIPE"])
-      else assert.deepStrictEqual([refused.status, refused.headers["connection"]], [413, "close"])
+      else {
+        assert.deepStrictEqual([refused.status, refused.headers["connection"]], [200, "close"])
+        assert.strictEqual((JSON.parse(refused.body) as { response: { status: { code: number } } }).response.status.code, 413)
+      }
       const next = yield* answer(agent, port, { body: valid })
       assert.strictEqual(next.status, 200)
       assert.notStrictEqual(next.localPort, first.localPort, "a new connection")
@@ -151,7 +195,7 @@ describe("AdmissionServer", () => {
         { path: "unmatched", status: 404, outcome: "not-found" },
         { path: "/die", status: 500, outcome: "handler-error" },
         { path: "/slow", status: 500, outcome: "timeout" },
-        { path: "/validate", status: 400, outcome: "bad-request" }
+        { path: "/validate", status: 200, outcome: "bad-request" }
       ])
     }), slow)
 

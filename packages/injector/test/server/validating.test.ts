@@ -70,9 +70,25 @@ describe("Validating: rules around the validator", () => {
   })
 
   it("DELETE, CONNECT and subresources are admitted without validation", () => {
-    assert.deepStrictEqual(create(broken, { operation: "DELETE" }), { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 } })
+    assert.deepStrictEqual(create(null, { operation: "DELETE", oldObject: broken }), { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 } })
     assert.deepStrictEqual(create("garbage", { operation: "CONNECT" }), { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 } })
-    assert.deepStrictEqual(create(broken, { operation: "UPDATE", subResource: "status" }), { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 } })
+    assert.deepStrictEqual(create(broken, { operation: "UPDATE", subResource: "status", oldObject: broken }), { uid: request().uid, allowed: true, status: { metadata: {}, code: 200 } })
+  })
+
+  it("as controller-runtime's validator: an unknown operation, or no object where the operation needs one, is errored with code 400", () => {
+    const errored = (message: string) => ({ uid: request().uid, allowed: false, status: { metadata: {}, message, code: 400 } })
+    assert.deepStrictEqual(create(broken, { operation: "PATCH" }), errored("unknown operation \"PATCH\""))
+    assert.deepStrictEqual(create(broken, { operation: "create" }), errored("unknown operation \"create\""))
+    assert.deepStrictEqual(create(null, { operation: "CREATE" }), errored("there is no content to decode"))
+    assert.deepStrictEqual(create(broken, { operation: "UPDATE", oldObject: null }), errored("there is no content to decode"))
+    assert.deepStrictEqual(create(null, { operation: "DELETE", oldObject: null }), errored("there is no content to decode"))
+  })
+
+  it("a review sent without a kind is judged by the object's own apiVersion and kind", () => {
+    const noKind = { kind: { group: "", version: "", kind: "" } }
+    assert.isFalse(create(broken, noKind).allowed)
+    assert.deepStrictEqual(create(agent({ features: {} }), noKind).warnings, undefined)
+    assert.match(create({ apiVersion: "v1", kind: "Pod" }, noKind).warnings?.[0] ?? "", /^v1 Pod is not validated/)
   })
 
   it("another kind is admitted with a warning that it was not validated", () => {

@@ -57,7 +57,7 @@ export const resolve = (envs: ReadonlyArray<KubeTypes.EnvVar>, operator: Credent
 
 /** The env entry `name` carrying a credential. */
 export const envVar = (name: string, credential: Credential): EnvVar =>
-  credential._tag === "Value" ? Env.literal(name, credential.value) : { name, valueFrom: credential.source }
+  credential._tag === "Value" ? Env.literal(name, credential.value) : { name, valueFrom: Env.goSource(credential.source) }
 
 /** The three entries of every language's init container, and of Java's: WHATAP_LICENSE, WHATAP_HOST, WHATAP_PORT. */
 export const initEnv = (resolved: Resolved): ReadonlyArray<EnvVar> => [

@@ -50,11 +50,35 @@ export const has = (env: ReadonlyArray<Named>, name: string): boolean => env.som
 /** A literal entry; an empty value is left out, as Go writes an EnvVar (`value` has omitempty). */
 export const literal = (name: string, value: string): EnvVar => (value === "" ? { name } : { name, value })
 
-/** An entry of the CR as Go writes it into the pod: without an empty `value`. */
+/** The fields of a source's references that Go writes with omitempty: an empty one is left out. */
+const omitEmpty: ReadonlyArray<readonly [string, string]> = [
+  ["configMapKeyRef", "name"],
+  ["secretKeyRef", "name"],
+  ["fieldRef", "apiVersion"],
+  ["resourceFieldRef", "containerName"]
+]
+
+/** An env source of the CR as Go writes it into the pod: a reference's empty `name` (the CRD's default) left out. */
+export const goSource = <S extends object>(source: S): S => {
+  let out: S = source
+  for (const [field, key] of omitEmpty) {
+    const ref: unknown = Reflect.get(out, field)
+    if (typeof ref !== "object" || ref === null || Reflect.get(ref, key) !== "") continue
+    const { [key]: _, ...rest } = ref as Record<string, unknown>
+    out = { ...out, [field]: rest }
+  }
+  return out
+}
+
+/** An entry of the CR as Go writes it into the pod: without an empty `value`, its source in Go's form. */
 export const goForm = <E extends EnvVar>(entry: E): E => {
-  if (entry.value !== "") return entry
-  const { value: _, ...rest } = entry
-  return rest as E
+  const { value, valueFrom, ...rest } = entry
+  if (value !== "" && (valueFrom === undefined || valueFrom === null || goSource(valueFrom) === valueFrom)) return entry
+  return {
+    ...rest,
+    ...(value === undefined || value === "" ? {} : { value }),
+    ...(valueFrom === undefined ? {} : { valueFrom: valueFrom === null ? null : goSource(valueFrom) })
+  } as E
 }
 
 const fieldRef = (name: string, fieldPath: string): EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } })

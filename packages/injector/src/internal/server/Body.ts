@@ -13,14 +13,13 @@ export type Rejection =
   | { readonly _tag: "Malformed"; readonly message: string }
   | { readonly _tag: "Unsupported"; readonly message: string }
 
-const malformed = (message: string): Rejection => ({ _tag: "Malformed", message })
+export const malformed = (message: string): Rejection => ({ _tag: "Malformed", message })
 
 /** Schema messages can be long (they describe the input); 1000 characters say what is wrong. */
 const maxDetail = 1000
 
-/** `application/json`, with or without parameters, is what the API server sends. */
-export const isJson = (contentType: string | undefined): boolean =>
-  contentType !== undefined && contentType.split(";")[0]?.trim().toLowerCase() === "application/json"
+/** Exactly `application/json`, what the API server sends and all controller-runtime takes. */
+export const isJson = (contentType: string | undefined): boolean => contentType === "application/json"
 
 /**
  * A body over the limit is read on and thrown away up to this multiple of the limit, so
@@ -85,8 +84,63 @@ const parse = (body: Buffer): Effect.Effect<unknown, Rejection> =>
     catch: () => malformed("the request body is not UTF-8 JSON")
   })
 
+type Json = Readonly<Record<string, unknown>>
+const isRecord = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value)
+
 const field = (value: unknown, key: string): unknown =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && Object.hasOwn(value, key) ? Reflect.get(value, key) as unknown : undefined
+  isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined
+
+/** A value that Go's JSON decoding leaves at its zero value: missing, or `null`. */
+const absent = (value: unknown): value is null | undefined => value === undefined || value === null
+
+/**
+ * `value` without the keys whose value is `null` (Go leaves such a field at its zero
+ * value), to the depth of the request's own fields (`userInfo.extra` values are the
+ * deepest); what lies deeper is kept as sent, for the schema to judge.
+ */
+const withoutNulls = (value: unknown, depth = 3): unknown => {
+  if (depth === 0 || !isRecord(value)) return value
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) if (item !== null) out[key] = withoutNulls(item, depth - 1)
+  return out
+}
+
+/** A kind or resource with its missing parts as Go's empty strings. */
+const withEmptyParts = (value: unknown, parts: ReadonlyArray<string>): unknown => {
+  if (absent(value)) return Object.fromEntries(parts.map((p) => [p, ""]))
+  if (!isRecord(value)) return value
+  const out: Record<string, unknown> = { ...value }
+  for (const part of parts) if (absent(out[part])) out[part] = ""
+  return out
+}
+
+const kindParts = ["group", "version", "kind"]
+const resourceParts = ["group", "version", "resource"]
+/** Raw JSON the handlers read themselves: kept as sent, `null` included. */
+const rawKeys = new Set(["object", "oldObject", "options"])
+
+/**
+ * The request as controller-runtime decodes it into Go's `AdmissionRequest`: a missing or
+ * `null` field is its zero value (`""`, an empty kind or resource, no user), so a review
+ * the Go operator answers is not refused here for what it leaves out.
+ */
+const withGoZeroValues = (request: unknown): unknown => {
+  if (absent(request)) return withGoZeroValues({})
+  if (!isRecord(request)) return request
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(request)) {
+    if (rawKeys.has(key)) out[key] = value
+    else if (value !== null) out[key] = withoutNulls(value)
+  }
+  out["uid"] ??= ""
+  out["operation"] ??= ""
+  out["userInfo"] ??= {}
+  out["kind"] = withEmptyParts(out["kind"], kindParts)
+  out["resource"] = withEmptyParts(out["resource"], resourceParts)
+  if (out["requestKind"] !== undefined) out["requestKind"] = withEmptyParts(out["requestKind"], kindParts)
+  if (out["requestResource"] !== undefined) out["requestResource"] = withEmptyParts(out["requestResource"], resourceParts)
+  return out
+}
 
 const describe = (value: unknown): string =>
   typeof value === "string" ? JSON.stringify(Admission.truncate(value, 100)) : value === undefined ? "nothing" : typeof value
@@ -100,11 +154,19 @@ export interface Decoded {
 
 const isVersion = Schema.is(Admission.ReviewVersion)
 
-/** The request of an `admission.k8s.io/v1` or `v1beta1` AdmissionReview; other versions and kinds are refused by name. */
+/**
+ * The request of an `admission.k8s.io/v1` or `v1beta1` AdmissionReview; other versions and
+ * kinds are refused by name. As controller-runtime decodes it: a review without apiVersion
+ * or kind is taken as a v1 AdmissionReview, missing request fields have Go's zero values.
+ */
 export const decode = (body: Buffer): Effect.Effect<Decoded, Rejection> =>
   Effect.gen(function*() {
-    const json = yield* parse(body)
-    const apiVersion = field(json, "apiVersion"), kind = field(json, "kind")
+    const parsed = yield* parse(body)
+    if (!isRecord(parsed)) return yield* Effect.fail(malformed(`the request body is ${Array.isArray(parsed) ? "an array" : describe(parsed)}, not an AdmissionReview`))
+    const given = field(parsed, "apiVersion"), givenKind = field(parsed, "kind")
+    const apiVersion = absent(given) ? Admission.apiVersion : given
+    const kind = absent(givenKind) ? Admission.kind : givenKind
+    const json = { apiVersion, kind, request: withGoZeroValues(field(parsed, "request")) }
     if (!isVersion(apiVersion) || kind !== Admission.kind) {
       return yield* Effect.fail<Rejection>({
         _tag: "Unsupported",
