@@ -400,12 +400,20 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "GPU ports, host engine address and conflicts",
-    input: agent(k8s({ gpu: { remoteHostEngineInfo: "engine:5555", hostEngine: { enabled: true, port: 0 }, service: { enabled: true, port: 70000, nodePort: 31000 } } })),
+    input: agent(k8s({ gpu: { remoteHostEngineInfo: "engine:5555", hostEngine: { enabled: true, port: 70000 }, service: { enabled: true, port: 70000, nodePort: 31000 } } })),
     expected: [
       ["error", [...G, "hostEngine", "port"], "out of range"],
       ["warning", [...G, "remoteHostEngineInfo"], "ignored because hostEngine.enabled"],
       ["warning", [...G, "service", "nodePort"], "ignored for a ClusterIP Service"],
       ["error", [...G, "service", "port"], "out of range"]
+    ]
+  },
+  {
+    name: "a host engine port or node port of 0 is the Go operator's default (5555, 30400): a warning, not an error",
+    input: agent(k8s({ gpu: { hostEngine: { enabled: true, port: 0 }, service: { enabled: true, type: "NodePort", nodePort: 0 } } })),
+    expected: [
+      ["warning", [...G, "hostEngine", "port"], "port 0 means the default, 5555"],
+      ["warning", [...G, "service", "nodePort"], "port 0 means the default, 30400"]
     ]
   },
   {

@@ -131,7 +131,7 @@ const failureUpdate = (outcome: Apply.Outcome, generation: number): Update | und
  */
 const availableUpdate = (failure: Update | undefined, generation: number): Update =>
   failure === undefined || failure.reason === "PruneFailed"
-    ? { type: "Available", status: "True", reason: "Installed", message: "every object of the WhatapAgent is installed", observedGeneration: generation }
+    ? { type: "Available", status: "True", reason: "Installed", message: "WhatapAgent installed successfully", observedGeneration: generation }
     : { type: "Available", status: "False", reason: "InstallFailed", message: failure.message, observedGeneration: generation }
 
 /** The desired conditions, merged onto `current` (whose transition times are kept where the status holds). */

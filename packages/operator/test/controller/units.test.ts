@@ -148,7 +148,7 @@ describe("Status", () => {
   it("keeps the Go operator's Available (Installed / InstallFailed) without flipping it, and reports apply failures on Ready", () => {
     const goStatus = [{ type: "Available", status: "True" as const, reason: "Installed", message: "", lastTransitionTime: "2026-01-01T00:00:00Z" }]
     const installed = Status.conditions(goStatus, facts(), "2026-11-30T10:00:00Z")
-    assert.deepInclude(Conditions.find(installed, "Available"), { status: "True", reason: "Installed", lastTransitionTime: "2026-01-01T00:00:00Z" })
+    assert.deepInclude(Conditions.find(installed, "Available"), { status: "True", reason: "Installed", message: "WhatapAgent installed successfully", lastTransitionTime: "2026-01-01T00:00:00Z" })
     assert.isTrue(Conditions.equal(installed, Status.conditions(installed, facts(), "2026-11-30T11:00:00Z")), "a no-op pass changes nothing")
     const failure = { resource: ApiResource.DaemonSet, namespace: "ns", name: "ds", action: "apply" as const, error: { message: "boom" } as never }
     const failed = Status.conditions(installed, facts({ outcome: { changes: [], failures: [failure], conflicts: [] } }), "2026-11-30T12:00:00Z")

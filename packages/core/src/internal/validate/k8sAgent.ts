@@ -17,9 +17,13 @@ const checkPort = (port: number | undefined, path: Path): ReadonlyArray<Issue> =
   return problem === undefined ? [] : [error("port", path, problem)]
 }
 
+/** A port whose 0 the Go operator reads as its default (`hostEngine.port` 5555, `service.nodePort` 30400): a warning that says so. */
+const checkDefaultedPort = (port: number | undefined, path: Path, fallback: number): ReadonlyArray<Issue> =>
+  port === 0 ? [warning("port", path, `port 0 means the default, ${fallback}`)] : checkPort(port, path)
+
 const checkService = (service: L<GpuMonitoringServiceSpec> | undefined, path: Path): ReadonlyArray<Issue> => {
   const [nodePort, nodePortPath] = at(service, "nodePort", path)
-  const out: Array<Issue> = [...checkPort(...at(service, "port", path)), ...checkPort(nodePort, nodePortPath)]
+  const out: Array<Issue> = [...checkPort(...at(service, "port", path)), ...checkDefaultedPort(nodePort, nodePortPath, Naming.gpu.defaultNodePort)]
   if (nodePort === undefined || nodePort === 0) return out
   const type = service?.type ?? "ClusterIP"
   if (type !== "NodePort" && type !== "LoadBalancer") {
@@ -40,7 +44,7 @@ const takenPorts: ReadonlyMap<number, string> = new Map([
 const checkHostEngine = (gpu: L<GpuMonitoringSpec>, path: Path): ReadonlyArray<Issue> => {
   const [hostEngine, hostEnginePath] = at(gpu, "hostEngine", path)
   const [port, portPath] = at<L<DcgmHostEngineSpec>, "port">(hostEngine, "port", hostEnginePath)
-  const out: Array<Issue> = [...checkPort(port, portPath)]
+  const out: Array<Issue> = [...checkDefaultedPort(port, portPath, Naming.gpu.defaultHostEnginePort)]
   const owner = hostEngine?.enabled === true && typeof port === "number" ? takenPorts.get(port) : undefined
   if (owner !== undefined) out.push(error("port", portPath, `port ${port} is ${owner}'s in the same pod: the host engine could not listen on it`))
   const [remote, remotePath] = at(gpu, "remoteHostEngineInfo", path)
