@@ -101,6 +101,16 @@ describe("gpu inspect with unreadable input", () => {
     assert.include(r.stderr, "absent.xml: no such file or directory")
   })
 
+  it("control characters in a saved document are printed as escapes in the text report", () => {
+    const real = readFileSync(`${repoRoot}${smi("h100-80gb-hbm3-no-mig.xml")}`, "utf8")
+    const hostile = join(dir, "c1.xml")
+    writeFileSync(hostile, real.replace("<product_name>NVIDIA H100 80GB HBM3</product_name>", "<product_name>NVIDIA \u009b2J\u0085H100</product_name>"))
+    const r = run(["gpu", "inspect", "--nvidia-smi-xml", hostile])
+    assert.strictEqual(r.status, 0, r.stderr)
+    assert.include(r.stdout, "GPU 0: NVIDIA \\u009b2J\\u0085H100\n")
+    assert.notMatch(r.stdout, /[\u0080-\u009f]/)
+  })
+
   it("invalid UTF-8 is refused with its place (exit 2), not read with U+FFFD in it", () => {
     const real = readFileSync(`${repoRoot}${smi("h100-80gb-hbm3-no-mig.xml")}`)
     const bad = join(dir, "bad.xml")

@@ -98,6 +98,12 @@ describe("NvidiaSmi.parseXml reads what is optional as absent", () => {
       assert.deepStrictEqual(na.gpus[0]?.mig, { current: "unsupported", pending: "unsupported" })
     }))
 
+  it.effect("text given as CDATA reads as the same text", () =>
+    Effect.gen(function*() {
+      const inventory = yield* NvidiaSmi.parseXml(doc(minimalGpu.replace("<uuid>GPU-1</uuid>", "<uuid><![CDATA[GPU-]]>1</uuid>")))
+      assert.strictEqual(inventory.gpus[0]?.uuid, "GPU-1")
+    }))
+
   it.effect("no GPU at all is an empty inventory", () =>
     Effect.gen(function*() {
       const empty = yield* NvidiaSmi.parseXml("<nvidia_smi_log><driver_version>580.159.04</driver_version><attached_gpus>0</attached_gpus></nvidia_smi_log>")

@@ -59,10 +59,13 @@ const read = (text: string): Result.Result<Element, Failure> => {
     if (stack.length >= maxDepth) return fail(`elements nested deeper than ${maxDepth}`)
     stack.push({ name: tag.name, attributes: { ...tag.attributes }, children: [], text: "", line: parser.line })
   })
-  parser.on("text", (chunk) => {
+  const addText = (chunk: string): void => {
     const top = stack[stack.length - 1]
     if (top !== undefined && failure === undefined) top.text += chunk
-  })
+  }
+  parser.on("text", addText)
+  // nvidia-smi writes no CDATA, but a well-formed document may carry text that way
+  parser.on("cdata", addText)
   parser.on("closetag", () => {
     const done = stack.pop()
     if (done === undefined || failure !== undefined) return

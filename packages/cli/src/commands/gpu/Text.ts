@@ -1,9 +1,11 @@
 /**
  * The text report of `whatapctl gpu inspect`: the driver, each GPU with its memory and
  * MIG state and instances, then the recommended gpuMonitoring settings and the notes
- * behind them. Plain aligned text, the same bytes for the same input.
+ * behind them. Plain aligned text, the same bytes for the same input; control
+ * characters a saved document carries (a name with ESC in it) are printed as escapes.
  */
 import { type Gpu, type Mig, Planner } from "@whatap-operator/gpu"
+import { printableLines } from "../validate/Text.ts"
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`
 
@@ -64,10 +66,10 @@ const planLines = (plan: Planner.Plan): ReadonlyArray<string> => [
 ]
 
 export const render = (inventory: Gpu.Inventory, plan: Planner.Plan): string =>
-  [
+  printableLines([
     `Driver ${inventory.driverVersion}${inventory.cudaVersion === undefined ? "" : `, CUDA ${inventory.cudaVersion}`}, ${plural(inventory.gpus.length, "GPU")}`,
     "",
     ...inventory.gpus.flatMap(gpuLines),
     ...planLines(plan),
     ""
-  ].join("\n")
+  ].join("\n"))
