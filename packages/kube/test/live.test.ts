@@ -214,6 +214,47 @@ describe("KubeClient live: requests", () => {
       assert.strictEqual(missing.source, join(dir, "absent"))
     }).pipe(Effect.scoped))
 
+  it.live("a kubeconfig that does not load: the file, line and column, never its text; an endless or device file is refused", () =>
+    Effect.gen(function*() {
+      const dir = yield* Effect.acquireRelease(
+        Effect.sync(() => mkdtempSync(join(tmpdir(), "kube-bad-"))),
+        (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+      )
+      const layerError = (layer: Parameters<typeof KubeClient.layer>[0]) =>
+        Effect.flip(Effect.service(KubeClient).pipe(Effect.provide(KubeClient.layer(layer))))
+      const broken = join(dir, "broken")
+      writeFileSync(broken, kubeconfig.replace("token: abc", "token: SUPERSECRETTOKEN123\n    password: \"unterminated"))
+      const syntax = yield* layerError({ kubeconfig: broken })
+      assert.instanceOf(syntax, KubeConfigError)
+      assert.match(syntax.message, new RegExp(`^${broken}: invalid YAML at line \\d+, column \\d+: `))
+      assert.notInclude(syntax.message, "SUPERSECRETTOKEN123")
+      assert.notInclude(syntax.message, "\n")
+      const endless = yield* layerError({ kubeconfig: "/dev/zero" })
+      assert.strictEqual(endless.message, "/dev/zero: it is larger than 16 MiB (a kubeconfig is a few KiB)")
+      const saved = process.env["KUBECONFIG"]
+      yield* Effect.acquireRelease(
+        Effect.sync(() => void (process.env["KUBECONFIG"] = `/dev/zero`)),
+        () => Effect.sync(() => void (saved === undefined ? delete process.env["KUBECONFIG"] : (process.env["KUBECONFIG"] = saved)))
+      )
+      const device = yield* layerError(undefined)
+      assert.include(device.message, "/dev/zero is a device, not a kubeconfig file")
+    }).pipe(Effect.scoped))
+
+  it.live("relative certificate paths in a kubeconfig file resolve against its directory, as client-node's loadFromFile does", () =>
+    Effect.gen(function*() {
+      const dir = yield* Effect.acquireRelease(
+        Effect.sync(() => mkdtempSync(join(tmpdir(), "kube-rel-"))),
+        (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+      )
+      const path = join(dir, "config")
+      writeFileSync(join(dir, "ca.pem"), "not checked before a connection")
+      writeFileSync(path, kubeconfig.replace("insecure-skip-tls-verify: true", "certificate-authority: ca.pem"))
+      yield* Effect.service(KubeClient).pipe(Effect.provide(KubeClient.layer({ kubeconfig: path })))
+      writeFileSync(path, kubeconfig.replace("insecure-skip-tls-verify: true", "certificate-authority: absent.pem"))
+      const missing = yield* Effect.flip(Effect.service(KubeClient).pipe(Effect.provide(KubeClient.layer({ kubeconfig: path }))))
+      assert.include(missing.message, join(dir, "absent.pem"))
+    }).pipe(Effect.scoped))
+
   // client-node falls back to the in-cluster config, which a pod has: there the test means nothing.
   it.live.skipIf(existsSync("/var/run/secrets/kubernetes.io/serviceaccount/token"))(
     "no kubeconfig anywhere fails the layer with a message that says so",

@@ -5,8 +5,10 @@
  * authenticators compute. Loaded only when a kubeconfig is used (`config.ts` imports this
  * module on demand), so the operator in its pod never loads client-node.
  */
+import * as fs from "node:fs"
 import * as http from "node:http"
 import * as https from "node:https"
+import * as path from "node:path"
 import { KubeConfig } from "@kubernetes/client-node"
 import { Effect, type Scope } from "effect"
 import { KubeConfigError } from "../KubeConfigError.ts"
@@ -17,11 +19,75 @@ import { cached, type Headers } from "./credentials.ts"
 const describe = (source: ConfigSource): string =>
   source.kubeconfigData !== undefined ? "kubeconfig data" : source.kubeconfig ?? "default kubeconfig locations"
 
+/** A kubeconfig is a few KiB; no more than this is read from one (an endless file such as /dev/zero included). */
+export const maxKubeconfigBytes = 16 * 1024 * 1024
+
+const tooLarge = `it is larger than ${maxKubeconfigBytes / (1024 * 1024)} MiB (a kubeconfig is a few KiB)`
+
+/**
+ * Why loading failed, in words that quote nothing of the file: js-yaml's message shows
+ * the lines around a syntax error, and a kubeconfig's lines hold tokens and keys. A
+ * syntax error is its reason and place; anything else its first line.
+ */
+const reasonOf = (cause: unknown): string => {
+  if (!(cause instanceof Error)) return String(cause).split("\n")[0] ?? ""
+  const reason: unknown = Reflect.get(cause, "reason")
+  const mark: unknown = Reflect.get(cause, "mark")
+  if (cause.name === "YAMLException" && typeof reason === "string") {
+    const line = typeof mark === "object" && mark !== null ? Reflect.get(mark, "line") : undefined
+    const column = typeof mark === "object" && mark !== null ? Reflect.get(mark, "column") : undefined
+    const at = typeof line === "number" && typeof column === "number" ? ` at line ${line + 1}, column ${column + 1}` : ""
+    return `invalid YAML${at}: ${reason}`
+  }
+  return cause.message.split("\n")[0] ?? ""
+}
+
 /** The message names the kubeconfig: "deficient indentation (2:1)" alone does not say which file. */
 const configError = (source: ConfigSource) => (cause: unknown) => {
   const where = describe(source)
-  const why = cause instanceof Error ? cause.message : String(cause)
+  const why = reasonOf(cause)
   return new KubeConfigError({ source: where, message: why.includes(where) ? why : `${where}: ${why}` })
+}
+
+/** A file's text, read up to `maxKubeconfigBytes` (a pipe such as `<(vault read ...)` included). */
+const readBounded = (file: string): string => {
+  const fd = fs.openSync(file, "r")
+  try {
+    const chunks: Array<Buffer> = []
+    const buffer = Buffer.alloc(64 * 1024)
+    let total = 0
+    for (let n = fs.readSync(fd, buffer); n > 0; n = fs.readSync(fd, buffer)) {
+      total += n
+      if (total > maxKubeconfigBytes) throw new Error(tooLarge)
+      chunks.push(Buffer.from(buffer.subarray(0, n)))
+    }
+    return Buffer.concat(chunks).toString("utf8")
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** client-node's `loadFromFile`, with the read bounded: relative certificate paths resolve against the file's directory. */
+const loadFile = (kc: KubeConfig, file: string): void => {
+  kc.loadFromString(readBounded(file))
+  kc.makePathsAbsolute(path.dirname(file))
+}
+
+/**
+ * The files client-node's `loadFromDefault` reads (`$KUBECONFIG`'s list, else
+ * `~/.kube/config`), refused before it reads them whole when one is a regular file over the
+ * bound or a device (a pipe is left to it: one cannot be looked at without consuming it).
+ */
+const checkDefaultFiles = (): void => {
+  const listed = process.env["KUBECONFIG"] ?? ""
+  const home = process.env["HOME"]
+  const files = listed !== "" ? listed.split(path.delimiter).filter((f) => f !== "") : home === undefined ? [] : [path.join(home, ".kube", "config")]
+  for (const file of files) {
+    const stat = fs.statSync(file, { throwIfNoEntry: false })
+    if (stat === undefined) continue
+    if (stat.isCharacterDevice() || stat.isBlockDevice()) throw new Error(`${file} is a device, not a kubeconfig file`)
+    if (stat.isFile() && stat.size > maxKubeconfigBytes) throw new Error(`${file}: ${tooLarge}`)
+  }
 }
 
 const load = (source: ConfigSource): Effect.Effect<KubeConfig, KubeConfigError> =>
@@ -29,8 +95,11 @@ const load = (source: ConfigSource): Effect.Effect<KubeConfig, KubeConfigError> 
     try: () => {
       const kc = new KubeConfig()
       if (source.kubeconfigData !== undefined) kc.loadFromString(source.kubeconfigData)
-      else if (source.kubeconfig !== undefined) kc.loadFromFile(source.kubeconfig)
-      else kc.loadFromDefault()
+      else if (source.kubeconfig !== undefined) loadFile(kc, source.kubeconfig)
+      else {
+        checkDefaultFiles()
+        kc.loadFromDefault()
+      }
       return kc
     },
     catch: configError(source)
