@@ -11,6 +11,7 @@ import * as Help from "./Help.ts"
 import { Io, type IoError } from "./Io.ts"
 import * as Meta from "./Meta.ts"
 import { goOperatorFlags } from "./commands/run/GoFlags.ts"
+import { printable, printableLines } from "./Printable.ts"
 
 /** The inputs of `inject` and `explain`: the pods, the agent, the namespace they are admitted in. */
 const podInputFlags: ReadonlyArray<Args.FlagSpec> = [
@@ -288,9 +289,9 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<Exit.Code, never
     const io = yield* Io
     return yield* dispatch(argv).pipe(
       Effect.catchTag("UsageError", (e) =>
-        io.err(`${Meta.name}: ${e.message}\nRun '${Meta.name} ${e.command === "" ? "" : `${e.command} `}--help' for usage.\n`).pipe(Effect.as(Exit.usage))),
-      Effect.catchTag("IoError", (e) => io.err(`${Meta.name}: ${e.message}\n`).pipe(Effect.as(Exit.usage))),
+        io.err(`${Meta.name}: ${printableLines(e.message)}\nRun '${Meta.name} ${e.command === "" ? "" : `${e.command} `}--help' for usage.\n`).pipe(Effect.as(Exit.usage))),
+      Effect.catchTag("IoError", (e) => io.err(`${Meta.name}: ${printableLines(e.message)}\n`).pipe(Effect.as(Exit.usage))),
       Effect.catchCause((cause) =>
-        io.err(`${Meta.name}: internal error: ${defectMessage(cause)}\n`).pipe(Effect.as(Exit.usage)))
+        io.err(`${Meta.name}: internal error: ${printable(defectMessage(cause))}\n`).pipe(Effect.as(Exit.usage)))
     )
   })

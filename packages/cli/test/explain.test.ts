@@ -4,7 +4,11 @@
  * and the engine's reason for the others), the outcome, the patch `inject -o patch`
  * prints, and the exit code that answers "is it injected?" (0 yes, 1 no).
  */
+import { writeFileSync } from "node:fs"
+import { type AddressInfo, createServer } from "node:net"
+import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
+import { isolatedEnv, scratchDir, start } from "./support/run.ts"
 import { agentFile, apply, cli, deployment, documents, javaPod, type Json, noMatchPod, nodejsPod, ok, patches, read, workloadsList } from "./support/inject.ts"
 
 const javaText = `pod default/app (from ${javaPod}:2:1)
@@ -123,4 +127,28 @@ describe("explain: -o json", () => {
       assert.deepStrictEqual(inputs.map((pod, i) => apply(pod, entries[i]?.patch ?? [])), [...injected])
     }
   })
+})
+
+describe("explain --pod: a slow API server", () => {
+  const dir = scratchDir("explain-pod-")
+
+  it("one that accepts and never answers: the command says what it is waiting for", async () => {
+    const server = createServer(() => {})
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    try {
+      const port = (server.address() as AddressInfo).port
+      const config = join(dir, "config")
+      writeFileSync(config, [
+        "apiVersion: v1", "kind: Config", "current-context: c",
+        "clusters: [{name: c, cluster: {server: \"https://127.0.0.1:" + port + "\", insecure-skip-tls-verify: true}}]",
+        "users: [{name: u, user: {token: t}}]", "contexts: [{name: c, context: {cluster: c, user: u}}]", ""
+      ].join("\n"))
+      const running = start(["explain", "--pod", "web", "-n", "shop", "--kubeconfig", config], { env: isolatedEnv(), timeoutMs: 8_000 })
+      const r = await running.done
+      assert.isTrue(r.timedOut, r.stderr)
+      assert.include(r.stderr, "whatapctl: reading pod shop/web, its namespace and the WhatapAgent whatap ...\n")
+    } finally {
+      server.close()
+    }
+  }, 30_000)
 })

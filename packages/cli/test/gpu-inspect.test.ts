@@ -111,6 +111,13 @@ describe("gpu inspect with unreadable input", () => {
     assert.notMatch(r.stdout, /[\u0080-\u009f]/)
   })
 
+  it("an endless input stops being read at the document bound: exit 2, not a process that grows until it dies", () => {
+    const r = run(["gpu", "inspect", "--nvidia-smi-xml", "/dev/zero"], { timeoutMs: 60_000 })
+    assert.isFalse(r.timedOut)
+    assert.strictEqual(r.status, 2)
+    assert.strictEqual(r.stderr, "whatapctl: cannot read /dev/zero: it is longer than 16 MiB, more than this command reads from one input\n")
+  }, 90_000)
+
   it("invalid UTF-8 is refused with its place (exit 2), not read with U+FFFD in it", () => {
     const real = readFileSync(`${repoRoot}${smi("h100-80gb-hbm3-no-mig.xml")}`)
     const bad = join(dir, "bad.xml")

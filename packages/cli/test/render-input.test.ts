@@ -145,6 +145,21 @@ describe("render: usage and I/O errors (exit 2, one message, nothing on stdout)"
     assert.strictEqual(r.stdout, render(["-f", allOptions]))
   })
 
+  it("invalid UTF-8 after the first block read names its own line, not one counted from the block", () => {
+    const text = readFileSync(`${repoRoot}${allOptions}`, "utf8")
+    const padding = "# padding\n".repeat(10_000)
+    const bad = join(dir, "late.yaml")
+    writeFileSync(bad, Buffer.concat([Buffer.from(text + padding), Buffer.from("# "), Buffer.from([0xff]), Buffer.from("\n")]))
+    const line = text.split("\n").length + 10_000
+    usage(["-f", bad], new RegExp(`^whatapctl: cannot read ${bad}: invalid UTF-8 at line ${line}, column 3: save the file as UTF-8`))
+  })
+
+  it("an error naming a path with control characters in it prints them as escapes", () => {
+    const r = run(["render", "-f", "no\u001b[2Jsuch.yaml"])
+    assert.strictEqual(r.status, 2)
+    assert.strictEqual(r.stderr, "whatapctl: cannot read no\\u001b[2Jsuch.yaml: no such file or directory\n")
+  })
+
   it("a missing file is one line, even next to a valid one", () => {
     const missing = fixture("render/no-such-file.yaml")
     for (const args of [["-f", missing], ["-f", allOptions, "-f", missing]]) {

@@ -38,6 +38,9 @@ const error = (input: Input, problem: Problem): NvidiaSmiError =>
 const fromResult = <A>(input: Input, result: Result.Result<A, Problem>): Effect.Effect<A, NvidiaSmiError> =>
   Result.isFailure(result) ? Effect.fail(error(input, result.failure)) : Effect.succeed(result.success)
 
+/** The longest `nvidia-smi -q -x` document read (about 27 KiB per GPU; see Xml.maxChars). */
+export const maxDocumentChars: number = Xml.maxChars
+
 const nonEmpty = (text: string): Result.Result<string, Problem> =>
   text.trim() === "" ? Result.fail({ reason: "Empty", at: "line 1", detail: "the output is empty" }) : Result.succeed(text)
 

@@ -17,7 +17,7 @@ import * as Notes from "./inject/Notes.ts"
 import * as Report from "./inject/Report.ts"
 import * as Settings from "./inject/Settings.ts"
 import * as Structured from "../Structured.ts"
-import { printableLines } from "./validate/Text.ts"
+import { printableLines } from "../Printable.ts"
 
 const command = "explain"
 

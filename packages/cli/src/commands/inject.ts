@@ -20,7 +20,7 @@ import * as Evaluate from "./inject/Evaluate.ts"
 import * as Input from "./inject/Input.ts"
 import * as Notes from "./inject/Notes.ts"
 import * as Settings from "./inject/Settings.ts"
-import { printableLines } from "./validate/Text.ts"
+import { printableLines } from "../Printable.ts"
 
 const command = "inject"
 

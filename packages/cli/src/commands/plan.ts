@@ -31,6 +31,7 @@ import * as Workloads from "./plan/Workloads.ts"
 import { readText } from "./validate/Encoding.ts"
 import { parseNamespace } from "./run.ts"
 import * as Structured from "../Structured.ts"
+import { printable } from "../Printable.ts"
 
 const usage = (message: string) => new Exit.UsageError({ message, command: "plan" })
 
@@ -79,7 +80,7 @@ const loadAgent = (file: string) =>
     const loaded = Agent.load(file, yield* readText(file))
     if (Result.isSuccess(loaded)) return loaded.success
     if (loaded.failure._tag === "Usage") return yield* usage(loaded.failure.message)
-    yield* io.err(loaded.failure.lines.map((l) => `${l}\n`).join(""))
+    yield* io.err(loaded.failure.lines.map((l) => `${printable(l)}\n`).join(""))
     return undefined
   })
 

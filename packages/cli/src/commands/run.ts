@@ -13,6 +13,7 @@ import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
 import { Io, type JitMode, jitModes, setJit } from "../Io.ts"
 import * as Meta from "../Meta.ts"
+import { printableLines } from "../Printable.ts"
 
 const serviceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
 
@@ -243,6 +244,6 @@ export const run: Handler = (parsed) =>
     return yield* Operator.run(options, Effect.map(signal, (name) => `received ${name}`)).pipe(
       Effect.as(Exit.ok),
       Effect.provideService(References.MinimumLogLevel, minimum),
-      Effect.catchCause((cause) => Effect.as(io.err(`${Meta.name}: operator failed: ${failure(cause)}\n`), Exit.failed))
+      Effect.catchCause((cause) => Effect.as(io.err(`${Meta.name}: operator failed: ${printableLines(failure(cause))}\n`), Exit.failed))
     )
   })

@@ -20,6 +20,7 @@ import { type Format, formats, type Writer, writer } from "./validate/Output.ts"
 import * as Reader from "./validate/Reader.ts"
 import { type Piece, splitter } from "./validate/Split.ts"
 import { summary as summarize, type Summary } from "./validate/Text.ts"
+import { printableLines } from "../Printable.ts"
 
 const stdinName = "<stdin>"
 
@@ -109,7 +110,7 @@ export const run: Handler = (parsed) =>
       if (Result.isFailure(done)) {
         unreadable = true
         yield* s.emit("", true)
-        yield* io.err(`whatapctl: ${done.failure.message}\n`)
+        yield* io.err(`whatapctl: ${printableLines(done.failure.message)}\n`)
       }
     }
     yield* s.emit(s.writer.end(), true)

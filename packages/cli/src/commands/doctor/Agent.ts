@@ -8,7 +8,7 @@
 import { Decode, Finding, Naming, Validate, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeObject } from "@whatap-operator/kube"
 import { Effect, Option } from "effect"
-import { printable } from "../validate/Text.ts"
+import { printable } from "../../Printable.ts"
 import * as Check from "./Check.ts"
 
 const agentTitle = "WhatapAgent valid"

@@ -4,7 +4,7 @@
  * with `-o json` one document with every check at the end. Text control characters
  * from the cluster (a Status message, a CR field) are escaped, never written raw.
  */
-import { printable } from "../validate/Text.ts"
+import { printable } from "../../Printable.ts"
 import * as Style from "../../Style.ts"
 import type * as Check from "./Check.ts"
 

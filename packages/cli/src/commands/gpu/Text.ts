@@ -5,7 +5,7 @@
  * characters a saved document carries (a name with ESC in it) are printed as escapes.
  */
 import { type Gpu, type Mig, Planner } from "@whatap-operator/gpu"
-import { printableLines } from "../validate/Text.ts"
+import { printableLines } from "../../Printable.ts"
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`
 

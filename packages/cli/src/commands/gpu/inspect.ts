@@ -14,6 +14,7 @@ import * as Meta from "../../Meta.ts"
 import { readText } from "../validate/Encoding.ts"
 import * as Text from "./Text.ts"
 import * as Structured from "../../Structured.ts"
+import { printable } from "../../Printable.ts"
 
 const command = "gpu inspect"
 
@@ -30,7 +31,7 @@ const output = (
       const smi = yield* NvidiaSmiCommand
       return yield* smi.run(args)
     })
-    : readText(file)
+    : readText(file, NvidiaSmi.maxDocumentChars)
 
 /**
  * Profile names come from `-lgi`; without them the report still stands, so a failure to
@@ -43,7 +44,7 @@ const withProfiles = (inventory: Gpu.Inventory, xmlFile: string | undefined, lgi
     const io = yield* Io
     if (lgiFile === undefined && (xmlFile !== undefined || Gpu.migLayout(inventory) === "off")) return inventory
     const text = yield* output(lgiFile, ["mig", "-lgi"]).pipe(
-      Effect.catchTag("NvidiaSmiCommandError", (e) => Effect.as(io.err(`${Meta.name}: warning: ${e.message}; MIG profiles are not shown\n`), undefined))
+      Effect.catchTag("NvidiaSmiCommandError", (e) => Effect.as(io.err(`${Meta.name}: warning: ${printable(e.message)}; MIG profiles are not shown\n`), undefined))
     )
     if (text === undefined) return inventory
     return Gpu.withProfiles(inventory, yield* NvidiaSmi.parseGpuInstances(text))
@@ -73,9 +74,9 @@ export const run: Handler = (parsed) =>
     return yield* report(xmlFile, lgiFile, format.success).pipe(
       Effect.provide(NvidiaSmiCommand.layer),
       // unreadable nvidia-smi output: the check ran and found the input invalid
-      Effect.catchTag("NvidiaSmiError", (e) => Effect.as(io.err(`${Meta.name}: ${e.message}\n`), Exit.failed)),
+      Effect.catchTag("NvidiaSmiError", (e) => Effect.as(io.err(`${Meta.name}: ${printable(e.message)}\n`), Exit.failed)),
       // no nvidia-smi, no driver, a hang: this machine cannot answer, like an unreadable file
       Effect.catchTag("NvidiaSmiCommandError", (e) =>
-        Effect.as(io.err(`${Meta.name}: ${e.message}${e.reason === "NotFound" ? "\n(give a saved `nvidia-smi -q -x` output with --nvidia-smi-xml FILE)" : ""}\n`), Exit.usage))
+        Effect.as(io.err(`${Meta.name}: ${printable(e.message)}${e.reason === "NotFound" ? "\n(give a saved `nvidia-smi -q -x` output with --nvidia-smi-xml FILE)" : ""}\n`), Exit.usage))
     )
   })

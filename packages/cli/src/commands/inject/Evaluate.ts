@@ -19,6 +19,7 @@ import type * as Input from "./Input.ts"
 import * as Redact from "./Redact.ts"
 import * as SettingsLoader from "./Settings.ts"
 import type { Settings } from "./Settings.ts"
+import { printable } from "../../Printable.ts"
 
 export interface Evaluated {
   readonly unit: Input.Unit
@@ -137,14 +138,14 @@ export const prepare = (command: string, parsed: Args.Parsed) =>
     const io = yield* Io
     const loaded = yield* SettingsLoader.load(command, parsed)
     if (loaded._tag === "Invalid") {
-      yield* io.err(loaded.lines.map((l) => `${l}\n`).join(""))
+      yield* io.err(loaded.lines.map((l) => `${printable(l)}\n`).join(""))
       return undefined
     }
     const settings = loaded.settings
     const results = settings.input.units.map((unit) => evaluate(unit, settings))
     const invalid = results.flatMap(invalidPodLines)
     if (invalid.length > 0) {
-      yield* io.err(invalid.map((l) => `${l}\n`).join(""))
+      yield* io.err(invalid.map((l) => `${printable(l)}\n`).join(""))
       return undefined
     }
     return { settings, results }

@@ -10,7 +10,8 @@ import { ApiResource, KubeClient, type KubeError } from "@whatap-operator/kube"
 import { Effect, Option } from "effect"
 import type * as Args from "../../Args.ts"
 import * as Cluster from "../../Cluster.ts"
-import { IoError } from "../../Io.ts"
+import { Io, IoError } from "../../Io.ts"
+import * as Progress from "../../Progress.ts"
 
 export interface Objects {
   /** `pod/NS/NAME` and the pod as JSON text. */
@@ -26,7 +27,7 @@ const failed = (what: string) => (e: KubeError) => new IoError({ message: `canno
 const orNone = <A>(read: Effect.Effect<A, KubeError>) =>
   read.pipe(Effect.map(Option.some), Effect.catchTag("KubeError", (e) => (e.reason === "NotFound" ? Effect.succeed(Option.none<A>()) : Effect.fail(e))))
 
-export const read = (parsed: Args.Parsed, name: string, namespace: string, withAgent: boolean): Effect.Effect<Objects, IoError> =>
+export const read = (parsed: Args.Parsed, name: string, namespace: string, withAgent: boolean): Effect.Effect<Objects, IoError, Io> =>
   Effect.gen(function*() {
     const kube = yield* KubeClient
     const pod = yield* orNone(kube.get(ApiResource.Pod, name, { namespace })).pipe(Effect.mapError(failed(`pod ${namespace}/${name}`)))
@@ -40,4 +41,7 @@ export const read = (parsed: Args.Parsed, name: string, namespace: string, withA
       namespaceLabels: Option.match(ns, { onNone: () => ({}), onSome: (n) => n.metadata.labels ?? {} }),
       agent: Option.match(agent, { onNone: () => undefined, onSome: (a) => ({ file: `whatapagent/${Naming.agentName}`, text: JSON.stringify(a, null, 1) }) })
     }
-  }).pipe(Effect.provide(Cluster.layer(parsed)))
+  }).pipe(
+    Effect.provide(Cluster.layer(parsed)),
+    Progress.during(`reading pod ${namespace}/${name}${withAgent ? `, its namespace and the WhatapAgent ${Naming.agentName}` : " and its namespace"}`)
+  )

@@ -211,28 +211,40 @@ const lineAndColumn = (text: string, offset: number): { readonly line: number; r
   return { line, column: offset - start + 1 }
 }
 
+/** What a command that reads its inputs whole reads from one input, at most (`validate` streams any size). */
+export const maxInputChars = 64 * 1024 * 1024
+
+const mibText = (chars: number): string => `${Math.round(chars / (1024 * 1024))} MiB`
+
 /**
  * A whole input as text (`-`: stdin), for the commands that read their inputs whole
- * (`render`, `inject`, `explain`): decoded as `validate` decodes it (a BOM's UTF-16 or
- * UTF-32 included), and refused (exit 2) where its UTF-8 is invalid, instead of being
- * read as another value with U+FFFD in it.
+ * (`render`, `inject`, `explain`, `plan --agent`, `gpu inspect`): decoded as `validate`
+ * decodes it (a BOM's UTF-16 or UTF-32 included), and refused (exit 2) where its UTF-8 is
+ * invalid, instead of being read as another value with U+FFFD in it, or where it is longer
+ * than `maxChars` (reading stops there: an endless input such as /dev/zero ends too).
  */
-export const readText = (path: string): Effect.Effect<string, IoError, Io> =>
+export const readText = (path: string, maxChars: number = maxInputChars): Effect.Effect<string, IoError, Io> =>
   Effect.gen(function*() {
     const io = yield* Io
     const d = decoder()
     const parts: Array<string> = []
+    let length = 0
     let invalid: number | undefined
     const take = (decoded: Decoded): void => {
+      invalid ??= decoded.invalid[0] === undefined ? undefined : length + decoded.invalid[0]
       parts.push(decoded.text)
-      invalid ??= decoded.invalid[0]
+      length += decoded.text.length
     }
-    yield* Stream.runForEach(chunks(io, path), (chunk) => Effect.sync(() => take(d.push(chunk))))
+    const name = path === "-" ? "stdin" : path
+    const tooLong = new IoError({ message: `cannot read ${name}: it is longer than ${mibText(maxChars)}, more than this command reads from one input` })
+    yield* Stream.runForEach(chunks(io, path), (chunk) => {
+      take(d.push(chunk))
+      return length > maxChars ? Effect.fail(tooLong) : Effect.void
+    })
     take(d.end())
+    if (length > maxChars) return yield* Effect.fail(tooLong)
     const text = parts.join("")
     if (invalid === undefined) return text
     const at = lineAndColumn(text, invalid)
-    return yield* new IoError({
-      message: `cannot read ${path === "-" ? "stdin" : path}: invalid UTF-8 at line ${at.line}, column ${at.column}: ${saveAsUnicode}`
-    })
+    return yield* new IoError({ message: `cannot read ${name}: invalid UTF-8 at line ${at.line}, column ${at.column}: ${saveAsUnicode}` })
   })

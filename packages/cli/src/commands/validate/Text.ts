@@ -6,16 +6,8 @@
  */
 import type { Located, Outcome } from "./Check.ts"
 import type { Writer } from "./Output.ts"
+import { printable } from "../../Printable.ts"
 
-// C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a terminal shows
-const unsafe = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g
-
-/** Text for a terminal: control characters (ESC, BEL, newlines) as `\u001b` escapes, never raw. */
-export const printable = (s: string): string =>
-  s.replace(unsafe, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`)
-
-/** Lines for a terminal: each `printable`, the line breaks between them kept. */
-export const printableLines = (s: string): string => s.split("\n").map(printable).join("\n")
 
 /** One finding as `FILE:LINE:COL: severity: PATH: message` (also JUnit's failure text). */
 export const line = (file: string, f: Located): string =>
