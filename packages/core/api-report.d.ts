@@ -998,7 +998,7 @@ export interface Report {
 export declare const document: (input: unknown) => Report;
 export declare const resource: (input: unknown) => ReadonlyArray<Finding.Finding>;
 export declare const secretValues: (input: unknown) => ReadonlyArray<string>;
-export declare const withoutSecrets: (input: unknown, placeholder?: string) => unknown;
+export declare const withoutSecrets: (input: unknown, placeholder?: string | ((secret: string) => string)) => unknown;
 
 // module: WhatapAgent
 export declare const Features: Schema.Struct<{

@@ -4,7 +4,9 @@
  * the diff) and is byte-identical across runs, exit 1 when the renders differ and 0 when
  * not, plain text without a TTY, licenses redacted, and the usage errors.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { samples } from "./support/render.ts"
 import { fixture, repoRoot, run } from "./support/run.ts"
@@ -54,7 +56,30 @@ describe("render --diff", () => {
     assert.strictEqual(r.status, 1, r.stderr)
     assert.notInclude(r.stdout, "\u001b[")
     assert.notInclude(r.stdout, "xyz-secret-123")
-    assert.include(r.stdout, "[redacted]")
+    assert.include(r.stdout, "[redacted, after]", "a license only the new side has")
+  })
+
+  it("a change of a secret alone is a difference (exit 1) shown masked, before and after; an unchanged one is not", () => {
+    const dir = mkdtempSync(join(tmpdir(), "whatapctl-diff-"))
+    try {
+      const text = readFileSync(`${repoRoot}${fixture("render/license-agent.yaml")}`, "utf8")
+      const changed = join(dir, "changed.yaml")
+      writeFileSync(changed, text.replace("xyz-secret-123", "new-secret-456"))
+      const r = run(["render", "--diff", fixture("render/license-agent.yaml"), changed])
+      assert.strictEqual(r.status, 1, r.stderr)
+      assert.notInclude(r.stdout, "xyz-secret-123")
+      assert.notInclude(r.stdout, "new-secret-456")
+      assert.include(r.stdout, "[redacted, before]")
+      assert.include(r.stdout, "[redacted, after]")
+      assert.match(r.stderr, /: \d+ objects? changed, 0 added, 0 removed, \d+ unchanged\n$/)
+      const same = join(dir, "same.yaml")
+      writeFileSync(same, text.replace("host: 127.0.0.1", "host: 127.0.0.1 # only a comment differs"))
+      const unchanged = run(["render", "--diff", fixture("render/license-agent.yaml"), same])
+      assert.strictEqual(unchanged.status, 0, unchanged.stderr)
+      assert.strictEqual(unchanged.stdout, "")
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it("an invalid side is exit 1 with its findings and no diff", () => {

@@ -148,9 +148,10 @@ export const secretValues = (input: unknown): ReadonlyArray<string> => Secrets.v
 
 /**
  * A copy of an input with each of its secret values (see `secretValues`) replaced by
- * `placeholder`, for a caller that prints objects made from it: what is derived from the
- * copy carries the placeholder, however it is later quoted or escaped. Shared values
- * stay shared; the input is not changed.
+ * `placeholder`, or by what it gives for the value (to tell a changed secret apart
+ * without showing it), for a caller that prints objects made from it: what is derived
+ * from the copy carries the placeholder, however it is later quoted or escaped. Shared
+ * values stay shared; the input is not changed.
  *
  * @example
  * ```ts
@@ -158,7 +159,9 @@ export const secretValues = (input: unknown): ReadonlyArray<string> => Secrets.v
  *
  * const cr = { spec: { license: "abc-123", host: "collector" } }
  * Validate.withoutSecrets(cr) // => { spec: { license: "[redacted]", host: "collector" } }
+ * Validate.withoutSecrets(cr, (secret) => `[${secret.length} characters]`) // => { spec: { license: "[7 characters]", host: "collector" } }
  * ```
  */
-export const withoutSecrets = (input: unknown, placeholder = "[redacted]"): unknown => Secrets.replaced(input, placeholder)
+export const withoutSecrets = (input: unknown, placeholder: string | ((secret: string) => string) = "[redacted]"): unknown =>
+  Secrets.replaced(input, placeholder)
 

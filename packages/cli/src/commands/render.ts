@@ -82,7 +82,7 @@ const settingsOf = (parsed: Args.Parsed) =>
   })
 
 /** Every WhaTap resource of every file; undefined when a document is invalid (its findings printed). */
-const readAll = (files: ReadonlyArray<string>) =>
+export const readAll = (files: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const io = yield* Io
     const values: Array<Json> = []
@@ -101,6 +101,8 @@ export interface Settings {
   readonly namespace: string
   readonly endpoint: Render.WebhookEndpoint
   readonly showSecrets: boolean
+  /** What stands for a secret value when they are not shown (default `[redacted]`). */
+  readonly placeholder?: (secret: string) => string
   /** Render as the operator does when the GPU nodes carry nvidia.com/gpu.present=true (B6). */
   readonly gpuNodesLabelled?: boolean
 }
@@ -112,12 +114,14 @@ export interface Settings {
  * second WhatapAgent.
  */
 export const renderFiles = (files: ReadonlyArray<string>, settings: Settings, what = "the input") =>
+  Effect.flatMap(readAll(files), (read) => read === undefined ? Effect.succeed(undefined) : renderValues(read, settings, what))
+
+/** `renderFiles` of resources already read. */
+export const renderValues = (read: ReadonlyArray<Json>, settings: Settings, what: string) =>
   Effect.gen(function*() {
-    const read = yield* readAll(files)
-    if (read === undefined) return undefined
     // the secrets are replaced in the input, so whatever is made from them (a scrape config
     // string, an env value) carries the placeholder, however it is later quoted or escaped
-    const values = settings.showSecrets ? read : read.map((v) => Validate.withoutSecrets(v) as Json)
+    const values = settings.showSecrets ? read : read.map((v) => Validate.withoutSecrets(v, settings.placeholder ?? "[redacted]") as Json)
     const agents = decodeAll("WhatapAgent", values)
     const [agent] = agents
     if (agent === undefined || agents.length > 1) {

@@ -58,10 +58,11 @@ export const values = (input: unknown): ReadonlyArray<string> => {
 /**
  * A copy of `input` with every secret value (those `values` finds, where it finds them:
  * `license` and `credentials` keys, the `value` of an env entry named `WHATAP_LICENSE` or
- * `license`) replaced by `placeholder`; everything else as it is. Objects shared in the
- * input are shared in the copy, a cycle stays a cycle; no recursion.
+ * `license`) replaced by `placeholder` (or what it gives for the value); everything else as
+ * it is. Objects shared in the input are shared in the copy, a cycle stays a cycle; no recursion.
  */
-export const replaced = (input: unknown, placeholder: string): unknown => {
+export const replaced = (input: unknown, placeholder: string | ((secret: string) => string)): unknown => {
+  const stand = typeof placeholder === "string" ? () => placeholder : placeholder
   if (typeof input !== "object" || input === null) return input
   const copies = new Map<object, Array<unknown> | Record<string, unknown>>()
   const envLists = new Set<object>()
@@ -89,9 +90,9 @@ export const replaced = (input: unknown, placeholder: string): unknown => {
     if (copy === undefined || Array.isArray(copy)) continue
     const secretEnv = envEntries.has(node) && isSecretEnv(node)
     for (const [key, value] of pairs(node)) {
-      const secret = (secretKeys.has(key) || (secretEnv && key === "value")) && asText(value) !== undefined
+      const text = secretKeys.has(key) || (secretEnv && key === "value") ? asText(value) : undefined
       if (envKeys.has(key) && Array.isArray(value)) envLists.add(value)
-      putOwn(copy, key, secret ? placeholder : child(value))
+      putOwn(copy, key, text !== undefined ? stand(text) : child(value))
     }
   }
   return root

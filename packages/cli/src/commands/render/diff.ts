@@ -7,6 +7,7 @@
  * names its files (`apps.v1.Deployment.whatap-monitoring.whatap-master-agent`). The same
  * two inputs give the same bytes on every run. Exit 1 when they differ, 0 when not.
  */
+import { Validate } from "@whatap-operator/core"
 import { Effect } from "effect"
 import type * as Args from "../../Args.ts"
 import * as Exit from "../../Exit.ts"
@@ -14,7 +15,7 @@ import { Io } from "../../Io.ts"
 import * as Meta from "../../Meta.ts"
 import * as Style from "../../Style.ts"
 import * as UnifiedDiff from "../../UnifiedDiff.ts"
-import { renderFiles, targetOf, usage, yamlOf } from "../render.ts"
+import { readAll, renderValues, targetOf, usage, yamlOf } from "../render.ts"
 
 type Json = Readonly<Record<string, unknown>>
 const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
@@ -77,6 +78,27 @@ export const summaryLine = (oldFile: string, newFile: string, s: Summary): strin
 
 const shown = (file: string): string => (file === "-" ? "<stdin>" : file)
 
+/**
+ * Placeholders that keep a changed secret visible without showing it (as `kubectl diff`
+ * masks a Secret's data): a value both sides hold is `[redacted]`, one only OLD holds
+ * `[redacted, before]`, one only NEW holds `[redacted, after]`, so a new license is a
+ * changed line and exit 1, not "no differences".
+ */
+export const changedSecrets = (before: ReadonlyArray<unknown>, after: ReadonlyArray<unknown>) => {
+  // every value the redaction replaces, short ones included, by the same walk
+  const replacedIn = (values: ReadonlyArray<unknown>): ReadonlySet<string> => {
+    const found = new Set<string>()
+    for (const v of values) Validate.withoutSecrets(v, (secret) => (found.add(secret), ""))
+    return found
+  }
+  const old = replacedIn(before)
+  const current = replacedIn(after)
+  return {
+    before: (secret: string): string => (current.has(secret) ? "[redacted]" : "[redacted, before]"),
+    after: (secret: string): string => (old.has(secret) ? "[redacted]" : "[redacted, after]")
+  }
+}
+
 export const run = (parsed: Args.Parsed) =>
   Effect.gen(function*() {
     const io = yield* Io
@@ -89,9 +111,12 @@ export const run = (parsed: Args.Parsed) =>
     if (oldFile === "-" && newFile === "-") return yield* usage("--diff can read only one of OLD and NEW from stdin")
     const target = yield* targetOf(parsed)
     const settings = { ...target, showSecrets: parsed.switches.has("show-secrets"), gpuNodesLabelled: parsed.switches.has("gpu-nodes-labelled") }
-    const before = yield* renderFiles([oldFile], settings, shown(oldFile))
-    const after = yield* renderFiles([newFile], settings, shown(newFile))
-    if (before === undefined || after === undefined) return Exit.failed
+    const oldValues = yield* readAll([oldFile])
+    const newValues = yield* readAll([newFile])
+    if (oldValues === undefined || newValues === undefined) return Exit.failed
+    const secrets = changedSecrets(oldValues, newValues)
+    const before = yield* renderValues(oldValues, { ...settings, placeholder: secrets.before }, shown(oldFile))
+    const after = yield* renderValues(newValues, { ...settings, placeholder: secrets.after }, shown(newFile))
     const result = diff(before, after)
     yield* io.out(colour(result.text, yield* Style.palette))
     yield* io.err(summaryLine(shown(oldFile), shown(newFile), result.summary))
