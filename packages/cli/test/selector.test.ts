@@ -24,6 +24,14 @@ describe("selector match", () => {
     assert.strictEqual(match(`--selector=${selector}`, "--labels=app=api").status, 1)
   })
 
+  it("a JSON field it does not know (a typo such as matchLabel) is a warning on stderr: the selector then selects more than meant", () => {
+    const r = match("-s", JSON.stringify({ matchLabel: { a: "b" } }), "-l", "a=c")
+    assert.strictEqual(r.status, 0)
+    assert.strictEqual(r.stdout, "match\n")
+    assert.strictEqual(r.stderr, "whatapctl: warning: selector: unknown field \"matchLabel\" is ignored (expected one of matchLabels, matchExpressions)\n")
+    assert.strictEqual(match("-s", JSON.stringify({ matchLabels: { a: "b" } }), "-l", "a=b").stderr, "")
+  })
+
   it("no labels at all", () => {
     assert.strictEqual(match("--selector", "!legacy").status, 0)
     assert.strictEqual(match("--selector", "app").status, 1)

@@ -9,6 +9,8 @@ import * as Args from "../../Args.ts"
 import type { Handler } from "../../Command.ts"
 import * as Exit from "../../Exit.ts"
 import { Io } from "../../Io.ts"
+import * as Meta from "../../Meta.ts"
+import { printable } from "../../Printable.ts"
 import * as Structured from "../../Structured.ts"
 
 const command = "selector match"
@@ -28,11 +30,15 @@ export const parseLabels = (text: string): Result.Result<Selector.Labels, string
   return Result.succeed(labels)
 }
 
-export const parseSelector = (text: string): Result.Result<Selector.Selector, string> => {
-  if (!text.trimStart().startsWith("{")) return Result.mapError(Selector.parse(text), (e) => e.message)
+/** A selector in string form or as a JSON LabelSelector, with what JSON it ignored (an unknown field such as `matchLabel`). */
+export const parseSelector = (text: string): Result.Result<{ readonly selector: Selector.Selector; readonly warnings: ReadonlyArray<string> }, string> => {
+  if (!text.trimStart().startsWith("{")) return Result.map(Result.mapError(Selector.parse(text), (e) => e.message), (selector) => ({ selector, warnings: [] }))
   const json = Result.try(() => JSON.parse(text) as unknown)
   if (Result.isFailure(json)) return Result.fail(`not valid JSON: ${json.failure instanceof Error ? json.failure.message : "parse error"}`)
-  return Result.mapError(Selector.fromLabelSelector(json.success), (e) => e.message)
+  return Result.map(
+    Result.mapError(Selector.fromLabelSelectorJson(json.success), (e) => e.message),
+    ({ value, warnings }) => ({ selector: value, warnings: warnings.map((w) => w.message) })
+  )
 }
 
 interface Verdict {
@@ -77,13 +83,16 @@ export const run: Handler = (parsed) =>
     if (Result.isFailure(format)) return yield* usage(format.failure)
     const text = parsed.values.get("selector")
     if (text === undefined) return yield* usage("--selector is required")
-    const selector = parseSelector(text)
-    if (Result.isFailure(selector)) return yield* usage(`invalid selector: ${selector.failure}`)
+    const parsedSelector = parseSelector(text)
+    if (Result.isFailure(parsedSelector)) return yield* usage(`invalid selector: ${parsedSelector.failure}`)
+    const { selector, warnings } = parsedSelector.success
     const labels = parseLabels(parsed.values.get("labels") ?? "")
     if (Result.isFailure(labels)) return yield* usage(labels.failure)
-    const matched = Selector.matches(Selector.compile(selector.success), labels.success)
-    yield* (yield* Io).out(format.success === "text"
-      ? renderText(matched, selector.success, labels.success, parsed.switches.has("explain"))
-      : yield* Structured.as(format.success, renderJson(matched, selector.success, labels.success)))
+    const io = yield* Io
+    for (const warning of warnings) yield* io.err(`${Meta.name}: warning: selector: ${printable(warning)}\n`)
+    const matched = Selector.matches(Selector.compile(selector), labels.success)
+    yield* io.out(format.success === "text"
+      ? renderText(matched, selector, labels.success, parsed.switches.has("explain"))
+      : yield* Structured.as(format.success, renderJson(matched, selector, labels.success)))
     return matched ? Exit.ok : Exit.failed
   })
