@@ -14,6 +14,7 @@ import type * as Check from "../src/commands/doctor/Check.ts"
 import { block } from "../src/commands/doctor/Report.ts"
 import { plain } from "../src/Style.ts"
 import * as World from "./support/cluster.ts"
+import { isolatedEnv, run } from "./support/run.ts"
 
 const initial: Check.Facts = { namespace: World.namespace, serviceAccount: "whatap-operator", reachable: false, crds: false, agentObject: undefined, agent: undefined }
 
@@ -193,4 +194,13 @@ describe("doctor", () => {
       }).pipe(Effect.provide(Layer.merge(World.layer(World.healthy), io.layer)))
       assert.deepStrictEqual(writes, [])
     }))
+})
+
+describe("doctor through the bin", () => {
+  it("a kubeconfig that cannot be used: one error line, exit 2, nothing on stdout (not even the header)", () => {
+    const r = run(["doctor", "--kubeconfig", "/nonexistent"], { env: isolatedEnv() })
+    assert.strictEqual(r.status, 2)
+    assert.strictEqual(r.stdout, "")
+    assert.match(r.stderr, /^whatapctl: cannot use the kubeconfig: [^\n]*\n$/)
+  })
 })

@@ -65,7 +65,7 @@ describe("run: argument errors are exit 2 before anything is contacted", () => {
   const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
     [["--leader-elect=yes"], "--leader-elect takes true or false"],
     // a Go bool flag takes its value with "=" only: alone it is true, and "yes" is an operand
-    [["--leader-elect", "yes"], "run takes no arguments"],
+    [["--leader-elect", "yes"], "run takes no arguments (got \"yes\"; a boolean flag takes its value after \"=\", as in --leader-elect=false)"],
     [["--metrics-secure=maybe"], "--metrics-secure takes true or false"],
     [["--zap-log-level", "verbose"], "--zap-log-level takes debug, info, warn, error or a number above 0"],
     [["--resync-period", "5"], "invalid duration \"5\": expected e.g. 30s, 5m, 1h30m"],

@@ -83,10 +83,11 @@ export const run: Handler = (parsed) =>
     if (parsed.operands.length > 0) return yield* usage("doctor takes no operands")
     const palette = yield* Style.palette
     const initial: Check.Facts = { namespace, serviceAccount, reachable: false, crds: false, agentObject: undefined, agent: undefined }
-    if (format === "text") yield* io.out(Report.header(namespace, serviceAccount))
-    const results = yield* runSteps(initial, (index, result) => (format === "text" ? io.out(Report.block(index, result, palette)) : Effect.void)).pipe(
-      Effect.provide(Cluster.layer(parsed))
-    )
+    // the header once the client is built: a kubeconfig that cannot be used is one error line, nothing on stdout
+    const results = yield* Effect.gen(function*() {
+      if (format === "text") yield* io.out(Report.header(namespace, serviceAccount))
+      return yield* runSteps(initial, (index, result) => (format === "text" ? io.out(Report.block(index, result, palette)) : Effect.void))
+    }).pipe(Effect.provide(Cluster.layer(parsed)))
     if (format !== "text") yield* io.out(yield* Structured.as(format, Report.json(namespace, serviceAccount, results)))
     yield* io.err(Report.summary(results))
     return results.some((r) => r.status === "fail") ? Exit.failed : Exit.ok

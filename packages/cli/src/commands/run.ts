@@ -199,7 +199,10 @@ const isJitMode = (text: string): text is JitMode => (jitModes as ReadonlyArray<
 /** Every flag checked before anything is contacted: a bad one is a usage error (exit 2). */
 const optionsOf = (parsed: Parsed) =>
   Effect.gen(function*() {
-    if (parsed.operands.length > 0) return yield* usage("run takes no arguments")
+    const [operand] = parsed.operands
+    if (operand !== undefined) {
+      return yield* usage(`run takes no arguments (got ${JSON.stringify(operand)}; a boolean flag takes its value after "=", as in --leader-elect=false)`)
+    }
     const get = (name: string, fallback: string) => parsed.values.get(name) ?? fallback
     const leaderElect = (yield* goBool(parsed, "leader-elect")) ?? true
     const minimum = yield* minimumLevel(parsed)
