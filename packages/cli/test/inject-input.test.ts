@@ -97,6 +97,21 @@ describe("invalid input: exit 1, FILE:LINE:COL findings, nothing on stdout", () 
   })
 })
 
+describe("objects that are not pods the cluster would create", () => {
+  it("a Pod of another apiVersion, or a kind named like an Object property, is no pod; next to one, passed through unchanged", () => {
+    const pod = "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: real\nspec:\n  containers:\n  - name: a\n    image: a\n"
+    for (const head of ["apiVersion: v2\nkind: Pod", "apiVersion: v1\nkind: constructor", "apiVersion: v1\nkind: toString"]) {
+      const other = `${head}\nmetadata:\n  name: x\nspec:\n  containers:\n  - name: a\n    image: a\n`
+      const alone = cli(["inject", "-f", "-", "--agent", agentFile], { stdin: other })
+      assert.strictEqual(alone.status, 2, head)
+      assert.match(alone.stderr, /^whatapctl: no Pod or workload \(/)
+      const r = cli(["inject", "-f", "-", "--agent", agentFile], { stdin: other + pod })
+      assert.strictEqual(r.status, 0, r.stderr)
+      assert.deepStrictEqual(documents(r.stdout)[0], documents(other)[0], head)
+    }
+  })
+})
+
 describe("usage and I/O errors: exit 2, one message, nothing on stdout", () => {
   const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
     [["--agent", agentFile], "no input: give the pod or workload with -f FILE (- for stdin)"],

@@ -9,17 +9,22 @@ import * as Source from "../validate/Source.ts"
 
 export type Path = Source.Path
 
-/** Where the pod is inside an object of each kind: the webhook mutates pods made from that template. */
-const templates: Readonly<Record<string, Path>> = {
-  Pod: [],
-  Deployment: ["spec", "template"],
-  StatefulSet: ["spec", "template"],
-  DaemonSet: ["spec", "template"],
-  ReplicaSet: ["spec", "template"],
-  ReplicationController: ["spec", "template"],
-  Job: ["spec", "template"],
-  CronJob: ["spec", "jobTemplate", "spec", "template"]
-}
+/**
+ * Where the pod is inside an object of each kind, and the apiVersion the API server serves
+ * it as: the webhook mutates pods made from that template. An object of another apiVersion
+ * (`apiVersion: v2` with `kind: Pod`) is not a pod the cluster would create, and is kept
+ * as it is, like any other document (one without apiVersion is read as the kind's).
+ */
+const templates: ReadonlyMap<string, { readonly apiVersion: string; readonly path: Path }> = new Map([
+  ["Pod", { apiVersion: "v1", path: [] }],
+  ["Deployment", { apiVersion: "apps/v1", path: ["spec", "template"] }],
+  ["StatefulSet", { apiVersion: "apps/v1", path: ["spec", "template"] }],
+  ["DaemonSet", { apiVersion: "apps/v1", path: ["spec", "template"] }],
+  ["ReplicaSet", { apiVersion: "apps/v1", path: ["spec", "template"] }],
+  ["ReplicationController", { apiVersion: "v1", path: ["spec", "template"] }],
+  ["Job", { apiVersion: "batch/v1", path: ["spec", "template"] }],
+  ["CronJob", { apiVersion: "batch/v1", path: ["spec", "jobTemplate", "spec", "template"] }]
+])
 
 export interface Document {
   /** The file as printed in messages (`<stdin>` for `-`). */
@@ -87,8 +92,10 @@ const unitsOf = (value: unknown, object: Path, at: Located): ReadonlyArray<Unit>
   const items = value["items"]
   if (isList(value) && Array.isArray(items)) return items.flatMap((item, i) => unitsOf(item, [...object, "items", i], at))
   const kind = value["kind"]
-  const template = typeof kind === "string" ? templates[kind] : undefined
-  if (typeof kind !== "string" || template === undefined) return []
+  const known = typeof kind === "string" ? templates.get(kind) : undefined
+  const apiVersion = value["apiVersion"]
+  if (typeof kind !== "string" || known === undefined || (apiVersion !== undefined && apiVersion !== known.apiVersion)) return []
+  const template = known.path
   const metadata = value["metadata"]
   return [{
     file: at.file,
