@@ -15,6 +15,13 @@ import type { RequestEvent } from "../src/internal/call.ts"
 import { configMap, kubeconfig, listBody, provideLive, useFakeApiServer } from "./support/FakeApiServer.ts"
 
 const fake = useFakeApiServer()
+
+/** A temporary directory, removed with the scope. */
+const scratchDir = (prefix: string) =>
+  Effect.acquireRelease(
+    Effect.sync(() => mkdtempSync(join(tmpdir(), prefix))),
+    (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+  )
 const cm = configMap("a", "7", { k: "v" })
 const base = "/api/v1/namespaces/ns/configmaps"
 
@@ -194,10 +201,7 @@ describe("KubeClient live: requests", () => {
 
   it.live("a kubeconfig file by path; an http server with insecure-skip-tls-verify goes over plain http", () =>
     Effect.gen(function*() {
-      const dir = yield* Effect.acquireRelease(
-        Effect.sync(() => mkdtempSync(join(tmpdir(), "kube-live-"))),
-        (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
-      )
+      const dir = yield* scratchDir("kube-live-")
       const path = join(dir, "config")
       writeFileSync(path, kubeconfig.replace("https://k8s.test", "http://k8s.test:8080"))
       fake.route("get", "/api/v1/namespaces/ns/configmaps/a", () => HttpResponse.json(cm), "http://k8s.test:8080")
@@ -216,10 +220,7 @@ describe("KubeClient live: requests", () => {
 
   it.live("a kubeconfig that does not load: the file, line and column, never its text; an endless or device file is refused", () =>
     Effect.gen(function*() {
-      const dir = yield* Effect.acquireRelease(
-        Effect.sync(() => mkdtempSync(join(tmpdir(), "kube-bad-"))),
-        (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
-      )
+      const dir = yield* scratchDir("kube-bad-")
       const layerError = (layer: Parameters<typeof KubeClient.layer>[0]) =>
         Effect.flip(Effect.service(KubeClient).pipe(Effect.provide(KubeClient.layer(layer))))
       const broken = join(dir, "broken")
@@ -242,10 +243,7 @@ describe("KubeClient live: requests", () => {
 
   it.live("relative certificate paths in a kubeconfig file resolve against its directory, as client-node's loadFromFile does", () =>
     Effect.gen(function*() {
-      const dir = yield* Effect.acquireRelease(
-        Effect.sync(() => mkdtempSync(join(tmpdir(), "kube-rel-"))),
-        (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
-      )
+      const dir = yield* scratchDir("kube-rel-")
       const path = join(dir, "config")
       writeFileSync(join(dir, "ca.pem"), "not checked before a connection")
       writeFileSync(path, kubeconfig.replace("insecure-skip-tls-verify: true", "certificate-authority: ca.pem"))
@@ -260,10 +258,7 @@ describe("KubeClient live: requests", () => {
     "no kubeconfig anywhere fails the layer with a message that says so",
     () =>
       Effect.gen(function*() {
-        const home = yield* Effect.acquireRelease(
-          Effect.sync(() => mkdtempSync(join(tmpdir(), "kube-home-"))),
-          (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
-        )
+        const home = yield* scratchDir("kube-home-")
         // Without the service variables too: with them, the in-cluster config would apply.
         const saved = { HOME: process.env["HOME"], KUBECONFIG: process.env["KUBECONFIG"], KUBERNETES_SERVICE_HOST: process.env["KUBERNETES_SERVICE_HOST"] }
         yield* Effect.acquireRelease(
