@@ -127,8 +127,8 @@ describe("render: usage and I/O errors (exit 2, one message, nothing on stdout)"
 
   it("no WhatapAgent, or two", () => {
     const help = "\nRun 'whatapctl render --help' for usage\\.\n$"
-    usage(["-f", monitorSamples[0] ?? ""], new RegExp(`^whatapctl: expected exactly one WhatapAgent in the input, found 0${help}`))
-    usage(["-f", allOptions, "-f", `${samples}/whatap-agent-basic.yaml`], new RegExp(`^whatapctl: expected exactly one WhatapAgent in the input, found 2${help}`))
+    usage(["-f", monitorSamples[0] ?? ""], new RegExp(`^whatapctl: expected exactly one WhatapAgent in ${monitorSamples[0] ?? ""}, found 0${help}`))
+    usage(["-f", allOptions, "-f", `${samples}/whatap-agent-basic.yaml`], new RegExp(`^whatapctl: expected exactly one WhatapAgent in ${allOptions}, ${samples}/whatap-agent-basic.yaml, found 2${help}`))
     usage(["-f", allOptions, "-f", "-"], /found 2/, readFileSync(`${repoRoot}${allOptions}`, "utf8"))
     usage(["-f", "-"], /found 0/, "")
   })

@@ -171,7 +171,7 @@ export const run: Handler = (parsed) =>
       ...settings,
       showSecrets: parsed.switches.has("show-secrets"),
       gpuNodesLabelled: parsed.switches.has("gpu-nodes-labelled")
-    })
+    }, settings.files.map((f) => (f === "-" ? "<stdin>" : f)).join(", "))
     if (objects === undefined) return Exit.failed
     yield* io.out(output(objects, settings.format))
     return Exit.ok
