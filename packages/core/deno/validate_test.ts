@@ -13,7 +13,7 @@ Deno.test("Validate.resource reports semantic errors and warnings with paths", (
     apm: { instrumentation: { enabled: true, targets: [{ name: "j", enabled: true, language: "ruby" }] } },
     k8sAgent: {
       masterAgent: { enabled: true, resources: { requests: { memory: "2Gi" }, limits: { memory: "1Gi" } } },
-      nodeAgent: {},
+      nodeAgent: { enabled: true },
       gpuMonitoring: { enabled: true, remoteHostEngineInfo: "engine" }
     }
   }, "other"))

@@ -276,16 +276,16 @@ const cases: ReadonlyArray<Case> = [
   {
     name: "StaticEndpoints without endpoints",
     input: agent(openAgent({ targetName: "s", type: "StaticEndpoints", enabled: true })),
-    expected: [["error", [...O, 0, "endpoints"], "at least one endpoint"]]
+    expected: [["warning", [...O, 0, "endpoints"], "without endpoints scrapes nothing"]]
   },
   {
-    name: "PodMonitor targets need a selector and ports",
+    name: "PodMonitor targets need ports; without a selector, a warning (the Go operator writes what selector: {} gives)",
     input: agent(openAgent(podTarget({ selector: undefined, endpoints: [{ address: "a:1" }, { port: "0" }] }))),
     expected: [
       ["warning", [...O, 0, "endpoints", 0, "address"], "address is ignored"],
       ["error", [...O, 0, "endpoints", 0, "port"], "need a port"],
       ["error", [...O, 0, "endpoints", 1, "port"], "out of range"],
-      ["error", [...O, 0, "selector"], "need a selector"]
+      ["warning", [...O, 0, "selector"], "without a selector selects as selector: {} does"]
     ]
   },
   {
@@ -335,8 +335,8 @@ const cases: ReadonlyArray<Case> = [
       ["warning", [...T, 0, "language"], "(not applied while the target's enabled is false; an error once enabled)"],
       ["warning", [...K, "gpuMonitoring", "interval"], "(not applied while gpuMonitoring.enabled is false"],
       ["warning", [...K, "masterAgent", "priorityClassName"], "(not applied while masterAgent.enabled is false"],
-      ["warning", [...O, 0, "endpoints"], "(not applied while the target's enabled is false"],
-      ["warning", [...O, 0, "selector"], "need a selector"]
+      ["warning", [...O, 0, "endpoints"], "without endpoints scrapes nothing"],
+      ["warning", [...O, 0, "selector"], "without a selector"]
     ]
   },
   {
@@ -368,8 +368,8 @@ const cases: ReadonlyArray<Case> = [
       ["error", [...T, 0, "language"], "unknown language"],
       ["error", [...K, "gpuMonitoring", "interval"], "30 seconds"],
       ["error", [...K, "masterAgent", "priorityClassName"], "Bad_Name"],
-      ["error", [...O, 0, "endpoints"], "at least one endpoint"],
-      ["error", [...O, 0, "selector"], "need a selector"]
+      ["warning", [...O, 0, "endpoints"], "without endpoints scrapes nothing"],
+      ["warning", [...O, 0, "selector"], "without a selector"]
     ]
   },
   {
@@ -417,6 +417,69 @@ const cases: ReadonlyArray<Case> = [
     ]
   },
   {
+    name: "what the Go operator does not read in this configuration is a warning: GPU containers without the node agent, a switched-off host engine or Service, a custom config without mode custom",
+    input: agent({
+      ...k8s({
+        node: { enabled: false },
+        gpu: { customImageFullName: "Bad Image", hostEngine: { enabled: false, customImageFullName: "Also Bad" }, service: { enabled: false, port: 70000 } }
+      }),
+      ...apm(target("a", { config: { mode: "default", configMapRef: { name: "" }, volumeName: "Bad_Name" } }))
+    }),
+    expected: [
+      ["warning", [...T, 0, "config", "configMapRef", "name"], "(not applied while config.mode is not custom"],
+      ["warning", [...T, 0, "config", "mode"], "configMapRef is ignored unless mode is custom"],
+      ["warning", [...T, 0, "config", "volumeName"], "(not applied while config.mode is not custom"],
+      ["warning", [...G, "customImageFullName"], "(not applied while nodeAgent.enabled is false"],
+      ["warning", [...G, "hostEngine", "customImageFullName"], "(not applied while nodeAgent.enabled is false"],
+      ["warning", [...G, "service", "port"], "(not applied while nodeAgent.enabled is false"]
+    ]
+  },
+  {
+    name: "with the node agent on: a switched-off host engine's and Service's fields, and remoteHostEngineInfo next to a host engine, are warnings",
+    input: agent(k8s({ gpu: { remoteHostEngineInfo: "tcp://engine", hostEngine: { enabled: true }, service: { enabled: false, port: 70000 } } })),
+    expected: [
+      ["warning", [...G, "remoteHostEngineInfo"], "(not applied while hostEngine.enabled is true"],
+      ["warning", [...G, "remoteHostEngineInfo"], "ignored because hostEngine.enabled"],
+      ["warning", [...G, "service", "port"], "(not applied while service.enabled is false"]
+    ]
+  },
+  {
+    name: "the same GPU parts read (node agent on, host engine and Service on): errors",
+    input: agent(k8s({ gpu: { customImageFullName: "Bad Image", hostEngine: { enabled: true, customImageFullName: "Also Bad" }, service: { enabled: true, port: 70000 } } })),
+    expected: [
+      ["error", [...G, "customImageFullName"], "Bad Image"],
+      ["error", [...G, "hostEngine", "customImageFullName"], "Also Bad"],
+      ["error", [...G, "service", "port"], "out of range"]
+    ]
+  },
+  {
+    name: "a Service port of 0 is the Go operator's 9400; a language without its own init image is a warning with a custom one",
+    input: agent({
+      ...k8s({ gpu: { service: { enabled: true, port: 0 } } }),
+      ...apm(target("a", { language: "ruby", customImageFullName: "registry.example/init:1" }))
+    }),
+    expected: [
+      ["warning", [...T, 0, "language"], "the custom init image is used"],
+      ["warning", [...G, "service", "port"], "port 0 means the default, 9400"]
+    ]
+  },
+  {
+    name: "annotation keys are checked lower-cased, as the API server checks them; label keys are not",
+    input: agent(k8s({ master: { podAnnotations: { "Example.COM/Foo": "x" }, podLabels: { "Example.COM/Foo": "x" } } })),
+    expected: [["error", [...K, "masterAgent", "podLabels", "Example.COM/Foo"], "invalid key"]]
+  },
+  {
+    name: "a ServiceMonitor's named port is a Service port (a DNS label, up to 63 characters); a PodMonitor's a container port (15)",
+    input: agent(openAgent(
+      podTarget({ targetName: "svc", type: "ServiceMonitor", endpoints: [{ port: "tcp-prometheus-servicemonitor" }, { port: "Bad_Port" }] }),
+      podTarget({ targetName: "pod", endpoints: [{ port: "tcp-prometheus-servicemonitor" }] })
+    )),
+    expected: [
+      ["error", [...O, 0, "endpoints", 1, "port"], "Service port name \"Bad_Port\""],
+      ["error", [...O, 1, "endpoints", 0, "port"], "no more than 15 characters"]
+    ]
+  },
+  {
     name: "a host engine on a port the node-agent pod already listens on",
     input: agent(k8s({ gpu: { hostEngine: { enabled: true, port: 9400 } } })),
     expected: [["error", [...G, "hostEngine", "port"], "dcgm-exporter's in the same pod"]]
@@ -435,7 +498,7 @@ const cases: ReadonlyArray<Case> = [
     name: "group label, allowlist regex, interval and relabel configs",
     input: agent(k8s({ gpu: { groupLabel: "bad key/x/y", groupLabelAllowlistRegex: "(?=x)", interval: "30 seconds", metricRelabelConfigs: [{ action: "Keep", regex: "[" }, { action: "hashmod" }, { action: "explode" }] } })),
     expected: [
-      ["error", [...G, "groupLabel"], "invalid label key"],
+      ["warning", [...G, "groupLabel"], "so no pod label matches it"],
       ["error", [...G, "groupLabelAllowlistRegex"], "lookahead"],
       ["error", [...G, "interval"], "invalid duration"],
       ["error", [...G, "metricRelabelConfigs", 0, "regex"], "invalid regex"],
@@ -572,7 +635,7 @@ const cases: ReadonlyArray<Case> = [
     input: monitor("WhatapPodMonitor", { selector: { matchLabels: { app: "x" }, matchExpressions: [{ key: "k", operator: "Exists", values: ["v"] }] }, endpoints: [{ port: "99999" }], jobLabel: "bad label!" }),
     expected: [
       ["error", ["spec", "endpoints", 0, "port"], "out of range"],
-      ["error", ["spec", "jobLabel"], "invalid label key"],
+      ["warning", ["spec", "jobLabel"], "so no label matches it"],
       ["error", ["spec", "selector", "matchExpressions", 0, "values"], ""]
     ]
   },

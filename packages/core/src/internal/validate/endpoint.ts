@@ -33,7 +33,7 @@ const checkPort = (endpoint: L<Endpoint>, path: Path, type: TargetType): Readonl
   if (!nonEmpty(port)) {
     out.push(error("target-type", portPath, `${type} endpoints need a port (name or number)`))
   } else {
-    const problem = portOrNameError(port)
+    const problem = portOrNameError(port, type === "ServiceMonitor" ? "service" : "container")
     if (problem !== undefined) out.push(error("port", portPath, problem))
   }
   return out

@@ -26,17 +26,20 @@ import { checkInitSecurity, checkPodSecurityContext, checkSecurityContext } from
 
 type StringMap = { readonly [key: string]: string | undefined } | undefined
 
-const checkMap = (map: StringMap, path: Path, withValues: boolean): ReadonlyArray<Issue> =>
+/** `labels`, `podLabels`, `nodeSelector`: label keys and values. */
+export const checkLabels = (map: StringMap, path: Path): ReadonlyArray<Issue> =>
   entries(map).flatMap(([key, value]) => [
     ...labelKeyErrors(key).map((m) => error("labels", [...path, key], `invalid key ${JSON.stringify(key)}: ${m}`)),
-    ...(withValues ? labelValueErrors(value).map((m) => error("labels", [...path, key], `invalid value ${JSON.stringify(value)}: ${m}`)) : [])
+    ...labelValueErrors(value).map((m) => error("labels", [...path, key], `invalid value ${JSON.stringify(value)}: ${m}`))
   ])
 
-/** `labels`, `podLabels`, `nodeSelector`: label keys and values. */
-export const checkLabels = (map: StringMap, path: Path): ReadonlyArray<Issue> => checkMap(map, path, true)
-
-/** `annotations`, `podAnnotations`: keys only; any value goes. */
-export const checkAnnotations = (map: StringMap, path: Path): ReadonlyArray<Issue> => checkMap(map, path, false)
+/**
+ * `annotations`, `podAnnotations`: keys only; any value goes. The API server checks an
+ * annotation key lower-cased (apimachinery's ValidateAnnotations), so `Example.COM/Foo` is
+ * a valid one, where as a label key it is not.
+ */
+export const checkAnnotations = (map: StringMap, path: Path): ReadonlyArray<Issue> =>
+  entries(map).flatMap(([key]) => labelKeyErrors(key.toLowerCase()).map((m) => error("labels", [...path, key], `invalid key ${JSON.stringify(key)}: ${m}`)))
 
 export const checkEnvs = (envs: List<EnvVar>, path: Path): ReadonlyArray<Issue> => {
   const seen = new Map<string, number>()

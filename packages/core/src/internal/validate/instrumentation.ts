@@ -12,10 +12,18 @@ import { error, type Issue, subdomainIssues, warning } from "./issue.ts"
 import { at, type Context, entries, type L, nonEmpty, type Path } from "./model.ts"
 import { checkDuplicateNames, covers, formatIndex, type Shape, shape } from "./targets.ts"
 
+/**
+ * A language without a WhaTap init image (`apm-init-ruby`) leaves injected pods in
+ * Init:ImagePullBackOff; with a custom init image the pod starts (the generic init
+ * container), so then it is a warning.
+ */
 const checkLanguage = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => {
   const [language, languagePath] = at(target, "language", path)
   if (language === undefined || isLanguage(language)) return []
-  return [error("apm-language", languagePath, `unknown language ${JSON.stringify(language)}: expected one of ${languages.join(", ")}`)]
+  const message = `unknown language ${JSON.stringify(language)}: expected one of ${languages.join(", ")}`
+  return nonEmpty(target.customImageFullName) || nonEmpty(target.customImageName)
+    ? [warning("apm-language", languagePath, `${message} (the custom init image is used, without a language's own env)`)]
+    : [error("apm-language", languagePath, message)]
 }
 
 const checkConfigMode = (config: L<AgentConfig> | undefined, path: Path): ReadonlyArray<Issue> => {

@@ -17,13 +17,14 @@ const checkPort = (port: number | undefined, path: Path): ReadonlyArray<Issue> =
   return problem === undefined ? [] : [error("port", path, problem)]
 }
 
-/** A port whose 0 the Go operator reads as its default (`hostEngine.port` 5555, `service.nodePort` 30400): a warning that says so. */
+/** A port whose 0 the Go operator reads as its default (`hostEngine.port` 5555, `service.port` 9400, `service.nodePort` 30400): a warning that says so. */
 const checkDefaultedPort = (port: number | undefined, path: Path, fallback: number): ReadonlyArray<Issue> =>
   port === 0 ? [warning("port", path, `port 0 means the default, ${fallback}`)] : checkPort(port, path)
 
 const checkService = (service: L<GpuMonitoringServiceSpec> | undefined, path: Path): ReadonlyArray<Issue> => {
   const [nodePort, nodePortPath] = at(service, "nodePort", path)
-  const out: Array<Issue> = [...checkPort(...at(service, "port", path)), ...checkDefaultedPort(nodePort, nodePortPath, Naming.gpu.defaultNodePort)]
+  const [port, portPath] = at(service, "port", path)
+  const out: Array<Issue> = [...checkDefaultedPort(port, portPath, Naming.gpu.metricsPort), ...checkDefaultedPort(nodePort, nodePortPath, Naming.gpu.defaultNodePort)]
   if (nodePort === undefined || nodePort === 0) return out
   const type = service?.type ?? "ClusterIP"
   if (type !== "NodePort" && type !== "LoadBalancer") {
@@ -61,7 +62,8 @@ const checkGroupLabel = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context
   const out: Array<Issue> = []
   const [label, labelPath] = at(gpu, "groupLabel", path)
   if (nonEmpty(label)) {
-    for (const m of labelKeyErrors(label)) out.push(error("labels", labelPath, `invalid label key ${JSON.stringify(label)}: ${m}`))
+    // the exporter's allowlist and the scrape relabelling take any text: no pod label then matches it
+    for (const m of labelKeyErrors(label)) out.push(warning("labels", labelPath, `invalid label key ${JSON.stringify(label)}, so no pod label matches it: ${m}`))
   }
   const [allowlist, allowlistPath] = at(gpu, "groupLabelAllowlistRegex", path)
   const verdict = nonEmpty(allowlist) ? context.regex(allowlist) : undefined

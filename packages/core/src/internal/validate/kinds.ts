@@ -101,6 +101,20 @@ const switchedOff = (
     const [component, here] = at(k8sAgent, key, k8sPath)
     if (component?.enabled === false) off(here, `${key}.enabled is false`)
   }
+  // parts of an enabled GPU monitoring that the Go operator does not read in this configuration
+  const [nodeAgent] = at(k8sAgent, "nodeAgent", k8sPath)
+  const [gpu, gpuPath] = at(k8sAgent, "gpuMonitoring", k8sPath)
+  if (nodeAgent?.enabled === false) {
+    // the exporter and host engine are containers of the node agent's pod (its scrape target stays)
+    for (const key of ["customImageFullName", "resources", "envs", "nodeSelector", "affinity", "hostEngine", "remoteHostEngineInfo", "service"] as const) {
+      off([...gpuPath, key], "nodeAgent.enabled is false")
+    }
+  }
+  const [hostEngine, hostEnginePath] = at(gpu, "hostEngine", gpuPath)
+  if (hostEngine?.enabled === true) off([...gpuPath, "remoteHostEngineInfo"], "hostEngine.enabled is true")
+  else if (hostEngine !== undefined) off(hostEnginePath, "hostEngine.enabled is false")
+  const [service, servicePath] = at(gpu, "service", gpuPath)
+  if (service?.enabled === false) off(servicePath, "service.enabled is false")
   if (openAgent?.enabled === false) off(openPath, "openAgent.enabled is false")
   const [targets, targetsPath] = at(openAgent, "targets", openPath)
   targets?.forEach((target, i) => {
@@ -111,6 +125,12 @@ const switchedOff = (
   const [apmTargets, apmTargetsPath] = at(instrumentation, "targets", instrumentationPath)
   apmTargets?.forEach((target, i) => {
     if (target?.enabled === false) off([...apmTargetsPath, i], "the target's enabled is false")
+    // the custom whatap.conf is read only with mode custom and a configMapRef (spec 5.5)
+    const [config, configPath] = at(target, "config", [...apmTargetsPath, i])
+    if (config !== undefined && (config.mode !== "custom" || config.configMapRef === undefined)) {
+      const because = config.mode !== "custom" ? "config.mode is not custom" : "config has no configMapRef"
+      for (const key of ["configMapRef", "volumeName", "mountPath"] as const) off([...configPath, key], because)
+    }
   })
   return out
 }
@@ -150,8 +170,11 @@ const agent = (resource: L<WhatapAgent>, context: Context): ReadonlyArray<Issue>
 
 type MonitorLike = L<MonitorSpec> | L<StaticEndpointSpec>
 
+/** A `jobLabel` that no label can have never matches; the scrape config is still read, so a warning. */
 const checkJobLabel = (jobLabel: string | undefined, path: Path): ReadonlyArray<Issue> =>
-  nonEmpty(jobLabel) ? labelKeyErrors(jobLabel).map((m) => error("labels", path, `invalid label key ${JSON.stringify(jobLabel)}: ${m}`)) : []
+  nonEmpty(jobLabel)
+    ? labelKeyErrors(jobLabel).map((m) => warning("labels", path, `invalid label key ${JSON.stringify(jobLabel)}, so no label matches it: ${m}`))
+    : []
 
 const monitor = (spec: MonitorLike | undefined, type: TargetType, selectors: ReadonlyArray<Issue>, context: Context): ReadonlyArray<Issue> => {
   const [endpoints, endpointsPath] = at<MonitorLike, "endpoints">(spec, "endpoints", ["spec"])

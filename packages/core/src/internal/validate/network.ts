@@ -2,7 +2,7 @@
  * Ports, named ports and `host:port` addresses, as Kubernetes and the OpenAgent read
  * them. Each check returns a message or undefined when the value is fine.
  */
-import { subdomainErrors } from "../../LabelSyntax.ts"
+import { dnsLabelErrors, subdomainErrors } from "../../LabelSyntax.ts"
 
 export const portRangeError = (port: number): string | undefined =>
   Number.isInteger(port) && port >= 1 && port <= 65535
@@ -22,11 +22,22 @@ const portNameError = (name: string): string | undefined => {
   return undefined
 }
 
-/** An endpoint `port`: a number (as text or JSON number) or a named port. */
-export const portOrNameError = (port: string | number): string | undefined => {
+/** A Service port's name, as Kubernetes validates it: a DNS label (up to 63 characters, not 15 as a container port's). */
+const servicePortNameError = (name: string): string | undefined => {
+  const [problem] = dnsLabelErrors(name)
+  return problem === undefined ? undefined : `Service port name ${JSON.stringify(name)}: ${problem}`
+}
+
+/**
+ * An endpoint `port`: a number (as text or JSON number) or a named port, a container's
+ * (PodMonitor targets) or a Service's (ServiceMonitor targets: cert-manager's chart names
+ * one `tcp-prometheus-servicemonitor`).
+ */
+export const portOrNameError = (port: string | number, of: "container" | "service" = "container"): string | undefined => {
   if (typeof port === "number") return portRangeError(port)
   if (port.length === 0) return "port must not be empty"
-  return /^[0-9]+$/.test(port) ? portRangeError(Number(port)) : portNameError(port)
+  if (/^[0-9]+$/.test(port)) return portRangeError(Number(port))
+  return of === "service" ? servicePortNameError(port) : portNameError(port)
 }
 
 const ipv4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/

@@ -21,13 +21,14 @@ const checkTypeFields = (target: L<OpenAgentTargetSpec>, path: Path, type: Targe
     for (const [value, here] of [at(target, "selector", path), at(target, "namespaceSelector", path)]) {
       if (value !== undefined) out.push(warning("target-type", here, `${String(here.at(-1))} is ignored for StaticEndpoints targets`))
     }
-    if (count === 0) out.push(error("target-type", endpointsPath, "StaticEndpoints targets need at least one endpoint with an address (host:port)"))
+    if (count === 0) out.push(warning("target-type", endpointsPath, "a StaticEndpoints target without endpoints scrapes nothing; give one with an address (host:port)"))
   } else {
     const [selector, selectorPath] = at(target, "selector", path)
     if (selector === undefined) {
-      out.push(error("target-type", selectorPath, `${type} targets need a selector (use selector: {} to select everything on purpose)`))
+      // the scrape config is the same as for selector: {} (the Go generator writes neither)
+      out.push(warning("target-type", selectorPath, `a ${type} target without a selector selects as selector: {} does (everything in its namespaces); write selector: {} to say so`))
     }
-    if (count === 0) out.push(error("target-type", endpointsPath, `${type} targets need at least one endpoint with a port`))
+    if (count === 0) out.push(warning("target-type", endpointsPath, `a ${type} target without endpoints scrapes nothing; give one with a port`))
   }
   return [...out, ...checkEndpoints(endpoints, endpointsPath, type)]
 }
