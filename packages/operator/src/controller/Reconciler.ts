@@ -11,6 +11,7 @@ import { Conditions, Decode, Naming, Validate, type WhatapAgent } from "@whatap-
 import { ApiResource, type KubeObject } from "@whatap-operator/kube"
 import { OperatorConfig } from "../Config.ts"
 import * as Render from "../render/Render.ts"
+import * as WebhookPlumbing from "../render/WebhookPlumbing.ts"
 import { Redactor } from "../runtime/Redactor.ts"
 import * as Apply from "./Apply.ts"
 import { Caches } from "./Caches.ts"
@@ -128,11 +129,13 @@ const renderInput = Effect.fn("Reconciler.renderInput")(function*(agent: WhatapA
   const material = yield* webhookMaterial
   const monitors = yield* Monitors.fromCaches
   const gpu = yield* gpuNodes(agent)
+  const [mutating] = yield* configurations
+  const namespaceSelector = WebhookPlumbing.userNamespaceSelector(mutating)
   const input: Render.Input = {
     agent,
     namespace: config.namespace,
     monitors,
-    webhook: { endpoint: config.webhook, tls: material.tls },
+    webhook: { endpoint: config.webhook, tls: material.tls, ...(namespaceSelector === undefined ? {} : { namespaceSelector }) },
     ...(gpu === undefined ? {} : { gpuNodes: gpu.detected })
   }
   return { input, material, gpu }

@@ -77,6 +77,37 @@ export const defaultNamespaceSelector = (namespace: string): KubeTypes.LabelSele
   }]
 })
 
+const isRecordValue = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/** D6's default for any operator namespace: one `kubernetes.io/metadata.name NotIn` naming every system namespace. */
+const isDefaultShape = (selector: Readonly<Record<string, unknown>>): boolean => {
+  const expressions = selector["matchExpressions"]
+  const labels = selector["matchLabels"]
+  if (!Array.isArray(expressions) || expressions.length !== 1 || (isRecordValue(labels) && Object.keys(labels).length > 0)) return false
+  const [only] = expressions as ReadonlyArray<unknown>
+  if (!isRecordValue(only) || only["key"] !== Naming.labels.namespaceName || only["operator"] !== "NotIn" || !Array.isArray(only["values"])) return false
+  const values = new Set(only["values"] as ReadonlyArray<unknown>)
+  return Naming.systemNamespaces.every((n) => values.has(n))
+}
+
+/**
+ * A `namespaceSelector` someone set on the live pod webhook entry, which the Go operator
+ * keeps (spec 4.4.3: the live entry is the base), so the next pass keeps it instead of
+ * writing D6's again; undefined for none, for the API server's empty default (`{}`, which
+ * a configuration the Go operator wrote holds) and for D6's own for any namespace.
+ */
+export const userNamespaceSelector = (configuration: { readonly [key: string]: unknown } | undefined): KubeTypes.LabelSelector | undefined => {
+  const entries = configuration?.["webhooks"]
+  if (!Array.isArray(entries)) return undefined
+  const entry = (entries as ReadonlyArray<unknown>).find((w) => isRecordValue(w) && w["name"] === Naming.webhook.podWebhook)
+  const selector = isRecordValue(entry) ? entry["namespaceSelector"] : undefined
+  if (!isRecordValue(selector)) return undefined
+  const labels = selector["matchLabels"]
+  const expressions = selector["matchExpressions"]
+  const empty = !(isRecordValue(labels) && Object.keys(labels).length > 0) && !(Array.isArray(expressions) && expressions.length > 0)
+  return empty || isDefaultShape(selector) ? undefined : selector as KubeTypes.LabelSelector
+}
+
 /**
  * D6's opt-in: the system namespaces (never the operator's) that carry the opt-in label. A
  * second webhook entry, since one namespaceSelector cannot say "not a system namespace, or

@@ -80,6 +80,31 @@ describe("Reconciler", () => {
         assert.deepStrictEqual(yield* Support.writes, [])
       }))
 
+    it.effect("a namespaceSelector set on the pod webhook entry by someone else is kept, as the Go operator keeps it", () =>
+      Effect.gen(function*() {
+        const kube = yield* KubeClient
+        const selectorOf = Effect.gen(function*() {
+          const mwc = Option.getOrThrow(yield* Support.stored(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration))
+          const entries = mwc["webhooks"] as ReadonlyArray<{ name: string; namespaceSelector?: unknown }>
+          return entries.find((w) => w.name === Naming.webhook.podWebhook)?.namespaceSelector
+        })
+        const own = yield* selectorOf
+        const users = { matchLabels: { "whatap-injection": "enabled" } }
+        yield* kube.patch(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration, {
+          type: "json",
+          body: [{ op: "replace", path: "/webhooks/0/namespaceSelector", value: users }]
+        }, { fieldManager: "kubectl-edit" })
+        yield* pass
+        assert.deepStrictEqual(yield* selectorOf, users)
+        // emptied (the API server's default, what a configuration the Go operator wrote holds): D6's comes back
+        yield* kube.patch(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration, {
+          type: "json",
+          body: [{ op: "replace", path: "/webhooks/0/namespaceSelector", value: {} }]
+        }, { fieldManager: "kubectl-edit" })
+        yield* pass
+        assert.deepStrictEqual(yield* selectorOf, own)
+      }))
+
     it.effect("a deleted object is recreated", () =>
       Effect.gen(function*() {
         const kube = yield* KubeClient
