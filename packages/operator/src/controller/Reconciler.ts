@@ -237,7 +237,7 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
   yield* (yield* Redactor).register(licenses(agent))
   const cluster = yield* Cluster
   const { input, material, gpu } = yield* renderInput(agent)
-  const outcome = yield* Apply.sync(raw, Render.render(input), Render.managed(input), cluster.lookup, cluster.recorder)
+  const outcome = yield* Apply.sync(raw, Render.render(input), Render.prunable(input), cluster.lookup, cluster.recorder)
   yield* Outcomes.report(raw, outcome, material)
   const seen = yield* observed
   const facts = yield* statusFacts(agent, raw, input, outcome, material, gpu, seen)

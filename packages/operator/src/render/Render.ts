@@ -133,3 +133,11 @@ export const managed = (input: Input): ReadonlyArray<Managed> =>
     ...DcgmService.managed(input),
     ...OpenAgent.managed(input)
   ].sort((a, b) => byKey(key(a.component, a.resource.kind, a.namespace, a.name), key(b.component, b.resource.kind, b.namespace, b.name)))
+
+/**
+ * What a pass deletes once it is no longer rendered: every `managed` object but the
+ * install-bundle ones (D9), which a user may have edited (a start script, the metrics
+ * CSV) and which the Go operator never deleted; switching a component off and on keeps
+ * them as they are. They go with the CR (`managed`, at finalization).
+ */
+export const prunable = (input: Input): ReadonlyArray<Managed> => managed(input).filter((m) => m.component !== "bundle")

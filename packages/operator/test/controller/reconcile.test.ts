@@ -125,6 +125,22 @@ describe("Reconciler", () => {
         assert.deepStrictEqual(writes.filter((w) => !w.startsWith("delete")), [`patch whatapagents.monitoring.whatap.com /${Naming.agentName}/status`])
       }))
 
+    it.effect("disabling the master agent deletes its Deployment but keeps the install-bundle objects (D9), an edited start script included", () =>
+      Effect.gen(function*() {
+        const kube = yield* KubeClient
+        yield* kube.patch(ApiResource.ConfigMap, Naming.masterAgent.startScript, { type: "merge", body: { data: { [Naming.startScriptKey]: "#!/bin/sh\n# edited\n" } } }, { namespace: ns, fieldManager: "kubectl-edit" })
+        yield* kube.patch(ApiResource.WhatapAgent, Naming.agentName, { type: "merge", body: { spec: { features: { k8sAgent: { masterAgent: { enabled: false } } } } } })
+        yield* Support.clearWrites
+        yield* pass
+        const deletes = (yield* Support.writes).filter((w) => w.startsWith("delete"))
+        assert.deepStrictEqual(deletes, [`delete deployments.apps ${ns}/${Naming.masterAgent.deployment}`])
+        assert.isTrue(Option.isSome(yield* Support.stored(ApiResource.Service, Naming.masterAgent.service, ns)))
+        yield* kube.patch(ApiResource.WhatapAgent, Naming.agentName, { type: "merge", body: { spec: { features: { k8sAgent: { masterAgent: { enabled: true } } } } } })
+        yield* pass
+        const script = Option.getOrThrow(yield* Support.stored(ApiResource.ConfigMap, Naming.masterAgent.startScript, ns))
+        assert.strictEqual((script["data"] as Record<string, string>)[Naming.startScriptKey], "#!/bin/sh\n# edited\n")
+      }))
+
     it.effect("an invalid spec is reported and nothing else is written", () =>
       Effect.gen(function*() {
         const kube = yield* KubeClient
