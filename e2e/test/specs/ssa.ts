@@ -4,7 +4,7 @@
  * field, and `force` taking ownership over.
  */
 import { layer } from "@effect/vitest"
-import { ApiResource, fieldManager, KubeClient, type KubeObject } from "@whatap-operator/kube"
+import { ApiResource, fieldManager, KubeClient, type KubeObject, ServerSideApply } from "@whatap-operator/kube"
 import { Effect, Layer } from "effect"
 import { assert, describe } from "vitest"
 import { kubeClientLayer, type TargetSource, useNamespace } from "./Target.ts"
@@ -46,6 +46,31 @@ export const ssaSpecs = (source: TargetSource) =>
           assert.deepStrictEqual(after["data"], { owned: "2", shared: "b" })
           const managers = after.metadata.managedFields?.map((f) => f.manager).sort()
           assert.deepStrictEqual(managers, ["other-manager", fieldManager].sort())
+        }))
+
+      it.effect("takes over what a client-side writer (the Go operator's manager) set, so the next apply removes what it no longer wants", () =>
+        Effect.gen(function*() {
+          const kube = yield* KubeClient
+          const name = "ssa-takeover"
+          const object = { ...configMap(namespace(), { kept: "1", dropped: "2" }), metadata: { name, namespace: namespace() } }
+          // written as the Go operator writes: a create without server-side apply, manager "manager"
+          const created = yield* kube.create(ApiResource.ConfigMap, object, { namespace: namespace(), fieldManager: "manager" })
+          assert.deepStrictEqual(created.metadata.managedFields?.map((f) => `${f.manager} ${f.operation}`), ["manager Update"])
+          const upgraded = ServerSideApply.takeOver(created, ["manager"], fieldManager)
+          assert.isDefined(upgraded)
+          yield* kube.patch(ApiResource.ConfigMap, name, {
+            type: "json",
+            body: [
+              { op: "test", path: "/metadata/resourceVersion", value: created.metadata.resourceVersion ?? "" },
+              { op: "replace", path: "/metadata/managedFields", value: upgraded }
+            ]
+          }, { namespace: namespace(), fieldManager })
+          const taken = yield* kube.get(ApiResource.ConfigMap, name, { namespace: namespace() })
+          assert.deepStrictEqual(taken.metadata.managedFields?.map((f) => `${f.manager} ${f.operation}`), [`${fieldManager} Apply`])
+          assert.isUndefined(ServerSideApply.takeOver(taken, ["manager"], fieldManager), "once only")
+          yield* kube.apply(ApiResource.ConfigMap, { ...object, data: { kept: "1" } }, { namespace: namespace(), fieldManager, force: true })
+          const after = yield* kube.get(ApiResource.ConfigMap, name, { namespace: namespace() })
+          assert.deepStrictEqual(after["data"], { kept: "1" })
         }))
     })
   })

@@ -64,3 +64,44 @@ export const upToDate = (desired: KubeObject, live: KubeObject, manager: string)
 
 /** `diff` as one line for a log message: `spec.replicas changed`. */
 export const describe = (difference: Difference): string => `${difference.path} ${difference.reason}`
+
+/**
+ * The `managedFields` that hand the fields of `from`'s client-side writes (their `Update`
+ * entries of the main resource) to `to`'s `Apply` entry, as client-go's `csaupgrade`
+ * does when a controller moves to server-side apply; undefined when there is nothing to
+ * hand over, or `to` has applied the object already (the hand-over happens once). Applying
+ * as `to` afterwards removes what `from` wrote and `to` no longer wants, where otherwise
+ * the two managers would share those fields and they would stay forever.
+ *
+ * @example
+ * ```ts
+ * import { ServerSideApply } from "@whatap-operator/kube"
+ *
+ * const live = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", managedFields: [
+ *   { manager: "manager", operation: "Update", apiVersion: "v1", time: "2026-01-01T00:00:00Z", fieldsType: "FieldsV1", fieldsV1: { "f:data": { "f:a": {} } } }
+ * ] }, data: { a: "1" } }
+ * ServerSideApply.takeOver(live, ["manager"], "whatap-operator")?.map((e) => `${e.manager} ${e.operation}`) // => ["whatap-operator Apply"]
+ * ```
+ */
+export const takeOver = (
+  object: KubeObject,
+  from: ReadonlyArray<string>,
+  to: string
+): ReadonlyArray<ManagedFieldsEntry> | undefined => {
+  const entries = object.metadata.managedFields ?? []
+  const handed = (e: ManagedFieldsEntry) => from.includes(e.manager ?? "") && (e.operation ?? "Update") === "Update" && (e.subresource ?? "") === ""
+  const moving = entries.filter(handed)
+  if (moving.length === 0 || managedEntry(object, to) !== undefined) return undefined
+  const fields = new Set<string>()
+  for (const entry of moving) for (const path of FieldSet.toSet(FieldSet.decode(entry.fieldsV1))) fields.add(path)
+  const latest = moving.map((e) => e.time ?? "").sort().at(-1) ?? ""
+  const applied: ManagedFieldsEntry = {
+    manager: to,
+    operation: "Apply",
+    apiVersion: object.apiVersion,
+    ...(latest === "" ? {} : { time: latest }),
+    fieldsType: "FieldsV1",
+    fieldsV1: FieldSet.fromSet(fields)
+  }
+  return [...entries.filter((e) => !handed(e)), applied]
+}

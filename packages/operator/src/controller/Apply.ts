@@ -7,7 +7,7 @@
  * object lacks part of the intent or still carries a field the intent dropped.
  * Objects controlled by another WhatapAgent are left alone and reported as conflicts.
  */
-import { Effect, Option } from "effect"
+import { Effect, Option, Result } from "effect"
 import { KubeClient, type ApiResource, type KubeError, type KubeObject, ServerSideApply } from "@whatap-operator/kube"
 import { Naming } from "@whatap-operator/core"
 import type * as Render from "../render/Render.ts"
@@ -66,18 +66,49 @@ const same = (a: Ref, b: Ref): boolean =>
 
 type Step = { readonly change?: Change; readonly failure?: Failure; readonly conflict?: string }
 
+/**
+ * The field manager of the Go operator's writes: controller-runtime's client without a
+ * FieldOwner, which the API server names after the binary (`/manager`) from its User-Agent.
+ */
+export const goFieldManagers: ReadonlyArray<string> = ["manager"]
+
+/**
+ * An object the Go operator wrote (client-side, `Update` entries of `manager`) and this
+ * operator has never applied: its fields are handed to our manager first (client-go's
+ * `csaupgrade`), so the apply that follows removes what the Go operator set and we no
+ * longer want (the GPU sidecars of a switched-off GPU, an env dropped from the CR).
+ * Without it both would own those fields and they would stay. Once, at the takeover.
+ */
+const takeOver = (desired: Render.Desired, live: KubeObject.KubeObject, ref: Ref) =>
+  Effect.gen(function*() {
+    const upgraded = ServerSideApply.takeOver(live, goFieldManagers, Naming.fieldManager)
+    if (upgraded === undefined) return live
+    const kube = yield* KubeClient
+    return yield* kube.patch(desired.resource, ref.name, {
+      type: "json",
+      body: [
+        { op: "test", path: "/metadata/resourceVersion", value: live.metadata.resourceVersion ?? "" },
+        { op: "replace", path: "/metadata/managedFields", value: upgraded }
+      ]
+    }, { namespace: ref.namespace, fieldManager: Naming.fieldManager })
+  })
+
 const applyOne = (owner: KubeObject.KubeObject, desired: Render.Desired, lookup: Lookup, recorder: Recorder) =>
   Effect.gen(function*() {
     const kube = yield* KubeClient
     const ref = refOf(desired)
-    const live = yield* lookup(ref)
+    let live = yield* lookup(ref)
     if (Option.isSome(live)) {
       const uid = controllerUid(live.value)
       if (uid !== undefined && uid !== owner.metadata.uid) {
         return { conflict: `${describe(ref)} (controlled by WhatapAgent ${controllerName(live.value)})` } satisfies Step
       }
       if (desired.policy === "createIfAbsent") return {} satisfies Step
-      if (ServerSideApply.upToDate(desired.object, live.value, Naming.fieldManager)) return {} satisfies Step
+      const taken = yield* Effect.result(takeOver(desired, live.value, ref))
+      if (Result.isFailure(taken)) return { failure: { ...ref, action: "apply", error: taken.failure } } satisfies Step
+      if (taken.success !== live.value) yield* recorder.written(desired.resource, taken.success)
+      if (ServerSideApply.upToDate(desired.object, taken.success, Naming.fieldManager)) return {} satisfies Step
+      live = Option.some(taken.success)
     }
     const action = desired.policy === "createIfAbsent" ? "create" : "apply"
     const write = action === "create"

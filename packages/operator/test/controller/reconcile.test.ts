@@ -5,10 +5,11 @@
  * exactly its objects, that deletion cleans up, and that an invalid CR changes nothing.
  */
 import { assert, describe, layer } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { Effect, Option, Schedule } from "effect"
 import { Naming } from "@whatap-operator/core"
 import { ApiResource, KubeClient, KubeMemory, type KubeObject } from "@whatap-operator/kube"
 import * as Reconciler from "../../src/controller/Reconciler.ts"
+import { Caches } from "../../src/controller/Caches.ts"
 import * as Support from "./support.ts"
 
 const ns = Support.namespace
@@ -103,6 +104,33 @@ describe("Reconciler", () => {
         }, { fieldManager: "kubectl-edit" })
         yield* pass
         assert.deepStrictEqual(yield* selectorOf, own)
+      }))
+
+    it.effect("an object the Go operator wrote (client-side, manager \"manager\") is taken over: what it set and the CR no longer asks for goes", () =>
+      Effect.gen(function*() {
+        const kube = yield* KubeClient
+        type Deployment = KubeObject.KubeObject & { spec: { template: { spec: { containers: Array<{ name: string; env?: Array<{ name: string; value?: string }> }> } } } }
+        const ours = Option.getOrThrow(yield* Support.stored(ApiResource.Deployment, Naming.masterAgent.deployment, ns)) as Deployment
+        yield* kube.delete(ApiResource.Deployment, Naming.masterAgent.deployment, { namespace: ns })
+        const { managedFields: _m, resourceVersion: _r, uid: _u, creationTimestamp: _c, generation: _g, ...meta } = ours.metadata
+        const containers = ours.spec.template.spec.containers.map((c, i) => (i === 0 ? { ...c, env: [...(c.env ?? []), { name: "GO_ONLY", value: "1" }] } : c))
+        const goWritten = { ...ours, metadata: meta, spec: { ...ours.spec, template: { ...ours.spec.template, spec: { ...ours.spec.template.spec, containers } } } }
+        const created = yield* kube.create(ApiResource.Deployment, goWritten as KubeObject.KubeObject, { namespace: ns, fieldManager: "manager" })
+        // the cache has seen the Go operator's object (settled alone compares only what it holds)
+        const caches = yield* Caches
+        const ref = { resource: ApiResource.Deployment, namespace: ns, name: Naming.masterAgent.deployment }
+        yield* caches.lookup(ref).pipe(
+          Effect.flatMap((o) => Option.getOrUndefined(o)?.metadata.resourceVersion === created.metadata.resourceVersion ? Effect.void : Effect.fail("not yet")),
+          Effect.retry(Schedule.spaced("10 millis").pipe(Schedule.upTo({ duration: "5 seconds" })))
+        )
+        yield* pass
+        const after = Option.getOrThrow(yield* Support.stored(ApiResource.Deployment, Naming.masterAgent.deployment, ns)) as Deployment
+        const names = after.spec.template.spec.containers.flatMap((c) => (c.env ?? []).map((e) => e.name))
+        assert.notInclude(names, "GO_ONLY")
+        assert.deepStrictEqual((after.metadata.managedFields ?? []).map((e) => `${e.manager} ${e.operation}`), ["whatap-operator Apply"])
+        yield* Support.clearWrites
+        yield* pass
+        assert.deepStrictEqual(yield* Support.writes, [], "once taken over, a pass writes nothing")
       }))
 
     it.effect("a deleted object is recreated", () =>
