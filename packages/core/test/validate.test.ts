@@ -184,12 +184,12 @@ const cases: ReadonlyArray<Case> = [
     })),
     expected: []
   },
-  { name: "credentials port out of range", input: agent({}, "whatap", { port: "70000" }), expected: [["error", ["spec", "port"], "out of range"]] },
-  { name: "credentials host that is no host name or IP address", input: agent({}, "whatap", { host: "bad host!" }), expected: [["error", ["spec", "host"], "\"bad host!\" is not a valid host name"]] },
-  { name: "credentials hosts: names, IPv4, IPv6, several separated by /", input: agent({}, "whatap", { host: "13.124.11.223/collector.whatap.io,fd00::1/" }), expected: [] },
-  { name: "credentials hosts: spaces around separators and an absolute name", input: agent({}, "whatap", { host: "1.2.3.4, 5.6.7.8 / collector.whatap.io." }), expected: [] },
-  { name: "credentials host with a space inside a name", input: agent({}, "whatap", { host: "collector whatap.io" }), expected: [["error", ["spec", "host"], "\"collector whatap.io\" is not a valid host name"]] },
-  { name: "credentials port not a number", input: agent({}, "whatap", { port: "http" }), expected: [["error", ["spec", "port"], "not a number"]] },
+  { name: "credentials port out of range", input: agent(k8s({}), "whatap", { port: "70000" }), expected: [["error", ["spec", "port"], "out of range"]] },
+  { name: "credentials host that is no host name or IP address", input: agent(k8s({}), "whatap", { host: "bad host!" }), expected: [["error", ["spec", "host"], "\"bad host!\" is not a valid host name"]] },
+  { name: "credentials hosts: names, IPv4, IPv6, several separated by /", input: agent(k8s({}), "whatap", { host: "13.124.11.223/collector.whatap.io,fd00::1/" }), expected: [] },
+  { name: "credentials hosts: spaces around separators and an absolute name", input: agent(k8s({}), "whatap", { host: "1.2.3.4, 5.6.7.8 / collector.whatap.io." }), expected: [] },
+  { name: "credentials host with a space inside a name", input: agent(k8s({}), "whatap", { host: "collector whatap.io" }), expected: [["error", ["spec", "host"], "\"collector whatap.io\" is not a valid host name"]] },
+  { name: "credentials port not a number", input: agent(k8s({}), "whatap", { port: "http" }), expected: [["error", ["spec", "port"], "not a number"]] },
   { name: "unknown language", input: agent(apm(target("a", { language: "ruby" }))), expected: [["error", [...T, 0, "language"], "java, python, nodejs, php, dotnet, golang"]] },
   { name: "every known language", input: agent(apm(...["java", "python", "nodejs", "php", "dotnet", "golang"].map((language, i) => target(`t${i}`, { language, podSelector: { matchLabels: { lang: language } } })))), expected: [] },
   {
@@ -256,7 +256,28 @@ const cases: ReadonlyArray<Case> = [
   {
     name: "bad APM image and version tag",
     input: agent(apm(target("a", { customImageFullName: "Bad Image", whatapApmVersions: { java: "2.2.58", python: "-x" } }))),
-    expected: [["error", [...T, 0, "customImageFullName"], "invalid image reference"], ["error", [...T, 0, "whatapApmVersions", "python"], "invalid image tag"]]
+    expected: [
+      ["error", [...T, 0, "customImageFullName"], "invalid image reference"],
+      ["warning", [...T, 0, "whatapApmVersions", "python"], "invalid image tag \"-x\""]
+    ]
+  },
+  {
+    name: "only the target's own language's version makes its image, and only without a custom image; images the Go operator never uses are warnings",
+    input: agent({
+      ...k8s({ top: { apiserverMonitoring: { enabled: true, customImageFullName: "Bad Image" } } }),
+      ...apm(
+        target("a", { language: "python", podSelector: { matchLabels: { app: "a" } }, whatapApmVersions: { python: "-x", java: "-y" } }),
+        target("b", { podSelector: { matchLabels: { app: "b" } }, customImageFullName: "reg.example/init:1", customImageName: "Bad Name", whatapApmVersions: { java: "-z" } })
+      )
+    }),
+    expected: [
+      ["warning", [...T, 0, "whatapApmVersions", "java"], "(only the version of \"python\" is read)"],
+      ["error", [...T, 0, "whatapApmVersions", "python"], "invalid image tag \"-x\""],
+      ["warning", [...T, 1, "customImageName"], "customImageName is ignored because customImageFullName is set"],
+      ["warning", [...T, 1, "customImageName"], "(customImageFullName is used instead)"],
+      ["warning", [...T, 1, "whatapApmVersions", "java"], "(a custom init image is used)"],
+      ["warning", [...K, "apiserverMonitoring", "customImageFullName"], "(the field has no effect, as in the Go operator)"]
+    ]
   },
   {
     name: "duplicate openAgent target names",
@@ -478,6 +499,19 @@ const cases: ReadonlyArray<Case> = [
       ["error", [...O, 0, "endpoints", 1, "port"], "Service port name \"Bad_Port\""],
       ["error", [...O, 1, "endpoints", 0, "port"], "no more than 15 characters"]
     ]
+  },
+  {
+    name: "the collector address is a warning where no agent reads it (an APM-only CR), an error where one does",
+    input: agent(apm(target("a")), "whatap", { port: "http", host: "bad host!" }),
+    expected: [
+      ["warning", ["spec", "host"], "(not applied while no agent reads it"],
+      ["warning", ["spec", "port"], "(not applied while no agent reads it"]
+    ]
+  },
+  {
+    name: "the collector address with an agent on",
+    input: agent({ ...apm(target("a")), ...k8s({}) }, "whatap", { port: "http" }),
+    expected: [["error", ["spec", "port"], ""]]
   },
   {
     name: "a host engine on a port the node-agent pod already listens on",

@@ -18,7 +18,7 @@ import { durationError } from "./duration.ts"
 import { checkEnv } from "./env.ts"
 import { referenceError } from "./imageRef.ts"
 import { error, type Issue, none, subdomainIssues, warning } from "./issue.ts"
-import { at, type Context, each, entries, field, type L, type List, type Path } from "./model.ts"
+import { at, type Context, each, entries, field, type L, type List, nonEmpty, type Path } from "./model.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
 import { checkAgentResources, checkResources } from "./resources.ts"
 import { checkAffinity, checkTolerations } from "./scheduling.ts"
@@ -61,6 +61,10 @@ export const checkImage = (image: string | undefined, path: Path): ReadonlyArray
   const problem = image === undefined || image === "" ? undefined : referenceError(image)
   return problem === undefined ? [] : [error("image-reference", path, problem)]
 }
+
+/** An image field the Go operator does not use in this configuration: its problem breaks nothing, so a warning saying why. */
+const unusedImage = (because: string) => (image: string | undefined, path: Path): ReadonlyArray<Issue> =>
+  checkImage(image, path).map((issue) => warning(issue.rule, issue.path, `${issue.message} (${because})`))
 
 /** An interval; `""` is none (the scrape config leaves the key out, the GPU target takes 30s). */
 export const checkInterval = (interval: string | undefined, path: Path): ReadonlyArray<Issue> => {
@@ -145,7 +149,7 @@ const checkGpuFields = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context)
 ]
 
 const controlPlaneImage = (monitoring: { readonly customImageFullName?: string | undefined }, path: Path): ReadonlyArray<Issue> =>
-  field(monitoring, "customImageFullName", path, checkImage)
+  field(monitoring, "customImageFullName", path, unusedImage("the field has no effect, as in the Go operator"))
 
 export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => k8sAgent === undefined ? none : [
   ...field(k8sAgent, "customImageFullName", path, checkImage),
@@ -201,6 +205,6 @@ export const checkInstrumentationFields = (instrumentation: L<InstrumentationSpe
     ...field(target, "initContainerSecurity", here, checkInitSecurity),
     ...field(target, "envs", here, checkEnvs),
     ...field(target, "customImageFullName", here, checkImage),
-    ...field(target, "customImageName", here, checkImage)
+    ...field(target, "customImageName", here, nonEmpty(target.customImageFullName) ? unusedImage("customImageFullName is used instead") : checkImage)
   ])
 ]

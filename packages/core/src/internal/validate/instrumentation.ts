@@ -74,10 +74,14 @@ const checkImages = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> =>
     out.push(warning("conflict", [...path, "customImageName"], "customImageName is ignored because customImageFullName is set"))
   }
   const [versions, versionsPath] = at(target, "whatapApmVersions", path)
+  const custom = nonEmpty(target.customImageFullName) || nonEmpty(target.customImageName)
   for (const [language, version] of entries(versions)) {
     // "" is unset: the init image takes `latest`, as in the Go operator
     const problem = version === "" ? undefined : tagError(version)
-    if (problem !== undefined) out.push(error("image-reference", [...versionsPath, language], problem))
+    if (problem === undefined) continue
+    // only the target's own language's version makes the image, and only without a custom image
+    const unused = custom ? "a custom init image is used" : language !== target.language ? `only the version of ${JSON.stringify(target.language ?? "")} is read` : undefined
+    out.push(unused === undefined ? error("image-reference", [...versionsPath, language], problem) : warning("image-reference", [...versionsPath, language], `${problem} (${unused})`))
   }
   return out
 }

@@ -101,8 +101,13 @@ const switchedOff = (
     const [component, here] = at(k8sAgent, key, k8sPath)
     if (component?.enabled === false) off(here, `${key}.enabled is false`)
   }
-  // parts of an enabled GPU monitoring that the Go operator does not read in this configuration
+  // the collector address goes only into the agents' env (APM injection takes the operator's own)
+  const [masterAgent] = at(k8sAgent, "masterAgent", k8sPath)
   const [nodeAgent] = at(k8sAgent, "nodeAgent", k8sPath)
+  if (masterAgent?.enabled !== true && nodeAgent?.enabled !== true && openAgent?.enabled !== true) {
+    for (const key of ["host", "port"]) off(["spec", key], "no agent reads it: the master and node agents and the OpenAgent are off")
+  }
+  // parts of an enabled GPU monitoring that the Go operator does not read in this configuration
   const [gpu, gpuPath] = at(k8sAgent, "gpuMonitoring", k8sPath)
   if (nodeAgent?.enabled === false) {
     // the exporter and host engine are containers of the node agent's pod (its scrape target stays)

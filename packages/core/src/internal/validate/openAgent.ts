@@ -64,16 +64,19 @@ export const checkImageParts = <T extends ImageParts, N extends keyof T & string
   const out: Array<Issue> = []
   const [name, namePath] = at(owner, nameKey, path)
   const [version, versionPath] = at(owner, versionKey, path)
-  if (nonEmpty(owner?.customImageFullName)) {
+  const ignored = nonEmpty(owner?.customImageFullName)
+  if (ignored) {
     for (const [value, here, key] of [[name, namePath, nameKey], [version, versionPath, versionKey]] as const) {
       if (typeof value === "string" && value !== "") out.push(warning("conflict", here, `${key} is ignored because customImageFullName is set`))
     }
   }
-  // "" is unset: the default repository or tag takes its place, as in the Go operator
+  // "" is unset: the default repository or tag takes its place, as in the Go operator; a
+  // part that customImageFullName overrides breaks nothing, so its problem is a warning
+  const report = ignored ? warning : error
   const nameProblem = typeof name === "string" && name !== "" ? nameError(name) : undefined
-  if (nameProblem !== undefined) out.push(error("image-reference", namePath, nameProblem))
+  if (nameProblem !== undefined) out.push(report("image-reference", namePath, nameProblem))
   const versionProblem = typeof version === "string" && version !== "" ? tagError(version) : undefined
-  if (versionProblem !== undefined) out.push(error("image-reference", versionPath, versionProblem))
+  if (versionProblem !== undefined) out.push(report("image-reference", versionPath, versionProblem))
   return out
 }
 
