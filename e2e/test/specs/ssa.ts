@@ -61,7 +61,7 @@ export const ssaSpecs = (source: TargetSource) =>
           yield* kube.patch(ApiResource.ConfigMap, name, {
             type: "json",
             body: [
-              { op: "test", path: "/metadata/resourceVersion", value: created.metadata.resourceVersion ?? "" },
+              { op: "replace", path: "/metadata/resourceVersion", value: created.metadata.resourceVersion ?? "" },
               { op: "replace", path: "/metadata/managedFields", value: upgraded }
             ]
           }, { namespace: namespace(), fieldManager })

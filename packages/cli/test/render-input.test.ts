@@ -145,12 +145,12 @@ describe("render: usage and I/O errors (exit 2, one message, nothing on stdout)"
     assert.strictEqual(r.stdout, render(["-f", allOptions]))
   })
 
-  it("invalid UTF-8 after the first block read names its own line, not one counted from the block", () => {
+  it("invalid UTF-8 after the first block read (1 MiB) names its own line", () => {
     const text = readFileSync(`${repoRoot}${allOptions}`, "utf8")
-    const padding = "# padding\n".repeat(10_000)
+    const padding = "# padding\n".repeat(120_000)
     const bad = join(dir, "late.yaml")
     writeFileSync(bad, Buffer.concat([Buffer.from(text + padding), Buffer.from("# "), Buffer.from([0xff]), Buffer.from("\n")]))
-    const line = text.split("\n").length + 10_000
+    const line = text.split("\n").length + 120_000
     usage(["-f", bad], new RegExp(`^whatapctl: cannot read ${bad}: invalid UTF-8 at line ${line}, column 3: save the file as UTF-8`))
   })
 

@@ -230,6 +230,11 @@ describe("KubeClient live: requests", () => {
       assert.match(syntax.message, new RegExp(`^${broken}: invalid YAML at line \\d+, column \\d+: `))
       assert.notInclude(syntax.message, "SUPERSECRETTOKEN123")
       assert.notInclude(syntax.message, "\n")
+      // js-yaml quotes a tag or an alias in its reason: a password may start with ! or *
+      writeFileSync(broken, kubeconfig.replace("token: abc", "token: !SECRETTAG-991"))
+      const tagged = yield* layerError({ kubeconfig: broken })
+      assert.notInclude(tagged.message, "SECRETTAG-991")
+      assert.match(tagged.message, /invalid YAML at line \d+, column \d+: /)
       const endless = yield* layerError({ kubeconfig: "/dev/zero" })
       assert.strictEqual(endless.message, "/dev/zero: it is larger than 16 MiB (a kubeconfig is a few KiB)")
       const saved = process.env["KUBECONFIG"]
@@ -239,6 +244,27 @@ describe("KubeClient live: requests", () => {
       )
       const device = yield* layerError(undefined)
       assert.include(device.message, "/dev/zero is a device, not a kubeconfig file")
+    }).pipe(Effect.scoped))
+
+  it.live("$KUBECONFIG's files are read bounded and merged as client-node merges them: a context of the second file is usable", () =>
+    Effect.gen(function*() {
+      const dir = yield* scratchDir("kube-list-")
+      const first = join(dir, "first")
+      const second = join(dir, "second")
+      writeFileSync(first, kubeconfig)
+      writeFileSync(second, kubeconfig.replaceAll("name: fake", "name: other").replaceAll("cluster: fake", "cluster: other").replaceAll("user: fake", "user: other").replace("current-context: fake", "current-context: other"))
+      const saved = process.env["KUBECONFIG"]
+      yield* Effect.acquireRelease(
+        Effect.sync(() => void (process.env["KUBECONFIG"] = [first, second].join(":"))),
+        () => Effect.sync(() => void (saved === undefined ? delete process.env["KUBECONFIG"] : (process.env["KUBECONFIG"] = saved)))
+      )
+      fake.route("get", "/api/v1/namespaces/ns/configmaps/a", () => HttpResponse.json(cm))
+      for (const context of ["fake", "other"]) {
+        const got = yield* Effect.flatMap(Effect.service(KubeClient), (c) => c.get(ApiResource.ConfigMap, "a", { namespace: "ns" })).pipe(
+          Effect.provide(KubeClient.layer({ context }))
+        )
+        assert.deepStrictEqual(got, cm, context)
+      }
     }).pipe(Effect.scoped))
 
   it.live("relative certificate paths in a kubeconfig file resolve against its directory, as client-node's loadFromFile does", () =>

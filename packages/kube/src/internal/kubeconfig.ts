@@ -37,7 +37,10 @@ const reasonOf = (cause: unknown): string => {
     const line = typeof mark === "object" && mark !== null ? Reflect.get(mark, "line") : undefined
     const column = typeof mark === "object" && mark !== null ? Reflect.get(mark, "column") : undefined
     const at = typeof line === "number" && typeof column === "number" ? ` at line ${line + 1}, column ${column + 1}` : ""
-    return `invalid YAML${at}: ${reason}`
+    // some reasons quote the file (`unknown tag !<...>`, `unidentified alias "..."`): a
+    // password can start with `!` or `*`, so only the words before a quoted part are kept
+    const words = reason.split(/["'`!<*&]/)[0]?.trim() ?? ""
+    return `invalid YAML${at}: ${words === "" ? "syntax error" : words}`
   }
   return cause.message.split("\n")[0] ?? ""
 }
@@ -73,20 +76,30 @@ const loadFile = (kc: KubeConfig, file: string): void => {
   kc.makePathsAbsolute(path.dirname(file))
 }
 
+/** A file of `$KUBECONFIG`'s list or `~/.kube/config`, refused when it is a device (an endless one such as /dev/zero). */
+const notDevice = (file: string): void => {
+  const stat = fs.statSync(file, { throwIfNoEntry: false })
+  if (stat !== undefined && (stat.isCharacterDevice() || stat.isBlockDevice())) throw new Error(`${file} is a device, not a kubeconfig file`)
+}
+
 /**
- * The files client-node's `loadFromDefault` reads (`$KUBECONFIG`'s list, else
- * `~/.kube/config`), refused before it reads them whole when one is a regular file over the
- * bound or a device (a pipe is left to it: one cannot be looked at without consuming it).
+ * client-node's `loadFromDefault` with every file read bounded: `$KUBECONFIG`'s list
+ * (the first file, then each of the others merged into it), else `~/.kube/config` when it
+ * exists, else what client-node finds without a file (the in-cluster config).
  */
-const checkDefaultFiles = (): void => {
-  const listed = process.env["KUBECONFIG"] ?? ""
+const loadDefault = (kc: KubeConfig): void => {
+  const listed = (process.env["KUBECONFIG"] ?? "").split(path.delimiter).filter((f) => f !== "")
   const home = process.env["HOME"]
-  const files = listed !== "" ? listed.split(path.delimiter).filter((f) => f !== "") : home === undefined ? [] : [path.join(home, ".kube", "config")]
-  for (const file of files) {
-    const stat = fs.statSync(file, { throwIfNoEntry: false })
-    if (stat === undefined) continue
-    if (stat.isCharacterDevice() || stat.isBlockDevice()) throw new Error(`${file} is a device, not a kubeconfig file`)
-    if (stat.isFile() && stat.size > maxKubeconfigBytes) throw new Error(`${file}: ${tooLarge}`)
+  const fallback = home === undefined ? undefined : path.join(home, ".kube", "config")
+  const files = listed.length > 0 ? listed : fallback !== undefined && fs.existsSync(fallback) ? [fallback] : []
+  const [first, ...others] = files
+  if (first === undefined) return kc.loadFromDefault()
+  for (const file of files) notDevice(file)
+  loadFile(kc, first)
+  for (const file of others) {
+    const next = new KubeConfig()
+    loadFile(next, file)
+    kc.mergeConfig(next)
   }
 }
 
@@ -96,10 +109,7 @@ const load = (source: ConfigSource): Effect.Effect<KubeConfig, KubeConfigError> 
       const kc = new KubeConfig()
       if (source.kubeconfigData !== undefined) kc.loadFromString(source.kubeconfigData)
       else if (source.kubeconfig !== undefined) loadFile(kc, source.kubeconfig)
-      else {
-        checkDefaultFiles()
-        kc.loadFromDefault()
-      }
+      else loadDefault(kc)
       return kc
     },
     catch: configError(source)

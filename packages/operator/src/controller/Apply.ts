@@ -77,17 +77,23 @@ export const goFieldManagers: ReadonlyArray<string> = ["manager"]
  * operator has never applied: its fields are handed to our manager first (client-go's
  * `csaupgrade`), so the apply that follows removes what the Go operator set and we no
  * longer want (the GPU sidecars of a switched-off GPU, an env dropped from the CR).
- * Without it both would own those fields and they would stay. Once, at the takeover.
+ * Without it both would own those fields and they would stay. Once, at the takeover: a
+ * kubebuilder controller is called `manager` too, so fields another one wrote on these
+ * objects before then are handed over as well.
  */
-const takeOver = (desired: Render.Desired, live: KubeObject.KubeObject, ref: Ref) =>
+const takeOver = (desired: Render.Desired, cached: KubeObject.KubeObject, ref: Ref) =>
   Effect.gen(function*() {
+    if (ServerSideApply.takeOver(cached, goFieldManagers, Naming.fieldManager) === undefined) return cached
+    const kube = yield* KubeClient
+    // the cache may be behind (a controller's status write): hand over what the server holds now
+    const live = yield* kube.get(desired.resource, ref.name, { namespace: ref.namespace })
     const upgraded = ServerSideApply.takeOver(live, goFieldManagers, Naming.fieldManager)
     if (upgraded === undefined) return live
-    const kube = yield* KubeClient
+    // resourceVersion set in the patch makes it conditional (409 on a race), as csaupgrade does
     return yield* kube.patch(desired.resource, ref.name, {
       type: "json",
       body: [
-        { op: "test", path: "/metadata/resourceVersion", value: live.metadata.resourceVersion ?? "" },
+        { op: "replace", path: "/metadata/resourceVersion", value: live.metadata.resourceVersion ?? "" },
         { op: "replace", path: "/metadata/managedFields", value: upgraded }
       ]
     }, { namespace: ref.namespace, fieldManager: Naming.fieldManager })

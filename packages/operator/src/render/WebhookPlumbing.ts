@@ -79,7 +79,11 @@ export const defaultNamespaceSelector = (namespace: string): KubeTypes.LabelSele
 
 const isRecordValue = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === "object" && u !== null && !Array.isArray(u)
 
-/** D6's default for any operator namespace: one `kubernetes.io/metadata.name NotIn` naming every system namespace. */
+/**
+ * D6's default for any operator namespace: one `kubernetes.io/metadata.name NotIn` naming
+ * every system namespace and at most one more (the operator's); a list a user extended
+ * is theirs.
+ */
 const isDefaultShape = (selector: Readonly<Record<string, unknown>>): boolean => {
   const expressions = selector["matchExpressions"]
   const labels = selector["matchLabels"]
@@ -87,7 +91,7 @@ const isDefaultShape = (selector: Readonly<Record<string, unknown>>): boolean =>
   const [only] = expressions as ReadonlyArray<unknown>
   if (!isRecordValue(only) || only["key"] !== Naming.labels.namespaceName || only["operator"] !== "NotIn" || !Array.isArray(only["values"])) return false
   const values = new Set(only["values"] as ReadonlyArray<unknown>)
-  return Naming.systemNamespaces.every((n) => values.has(n))
+  return Naming.systemNamespaces.every((n) => values.has(n)) && values.size <= Naming.systemNamespaces.length + 1
 }
 
 /**

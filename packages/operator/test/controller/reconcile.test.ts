@@ -97,6 +97,14 @@ describe("Reconciler", () => {
         }, { fieldManager: "kubectl-edit" })
         yield* pass
         assert.deepStrictEqual(yield* selectorOf, users)
+        // D6's list with a namespace of the user's added is the user's too
+        const extended = { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["ci", "kube-node-lease", "kube-public", "kube-system", "sandbox", ns] }] }
+        yield* kube.patch(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration, {
+          type: "json",
+          body: [{ op: "replace", path: "/webhooks/0/namespaceSelector", value: extended }]
+        }, { fieldManager: "kubectl-edit" })
+        yield* pass
+        assert.deepStrictEqual(yield* selectorOf, extended)
         // emptied (the API server's default, what a configuration the Go operator wrote holds): D6's comes back
         yield* kube.patch(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration, {
           type: "json",

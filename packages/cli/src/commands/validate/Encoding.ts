@@ -230,8 +230,9 @@ export const readText = (path: string, maxChars: number = maxInputChars): Effect
     const parts: Array<string> = []
     let length = 0
     let invalid: number | undefined
+    // the decoder's offsets already count from the start of the input
     const take = (decoded: Decoded): void => {
-      invalid ??= decoded.invalid[0] === undefined ? undefined : length + decoded.invalid[0]
+      invalid ??= decoded.invalid[0]
       parts.push(decoded.text)
       length += decoded.text.length
     }
