@@ -89,28 +89,25 @@ describe("Reconciler", () => {
           const entries = mwc["webhooks"] as ReadonlyArray<{ name: string; namespaceSelector?: unknown }>
           return entries.find((w) => w.name === Naming.webhook.podWebhook)?.namespaceSelector
         })
+        /** Someone edits the selector of the pod webhook entry; then a pass runs. */
+        const editThenPass = (value: unknown) =>
+          Effect.andThen(
+            kube.patch(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration, {
+              type: "json",
+              body: [{ op: "replace", path: "/webhooks/0/namespaceSelector", value }]
+            }, { fieldManager: "kubectl-edit" }),
+            pass
+          )
         const own = yield* selectorOf
         const users = { matchLabels: { "whatap-injection": "enabled" } }
-        yield* kube.patch(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration, {
-          type: "json",
-          body: [{ op: "replace", path: "/webhooks/0/namespaceSelector", value: users }]
-        }, { fieldManager: "kubectl-edit" })
-        yield* pass
+        yield* editThenPass(users)
         assert.deepStrictEqual(yield* selectorOf, users)
         // D6's list with a namespace of the user's added is the user's too
         const extended = { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["ci", "kube-node-lease", "kube-public", "kube-system", "sandbox", ns] }] }
-        yield* kube.patch(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration, {
-          type: "json",
-          body: [{ op: "replace", path: "/webhooks/0/namespaceSelector", value: extended }]
-        }, { fieldManager: "kubectl-edit" })
-        yield* pass
+        yield* editThenPass(extended)
         assert.deepStrictEqual(yield* selectorOf, extended)
         // emptied (the API server's default, what a configuration the Go operator wrote holds): D6's comes back
-        yield* kube.patch(ApiResource.MutatingWebhookConfiguration, Naming.webhook.configuration, {
-          type: "json",
-          body: [{ op: "replace", path: "/webhooks/0/namespaceSelector", value: {} }]
-        }, { fieldManager: "kubectl-edit" })
-        yield* pass
+        yield* editThenPass({})
         assert.deepStrictEqual(yield* selectorOf, own)
       }))
 
