@@ -164,4 +164,3 @@ export const secretValues = (input: unknown): ReadonlyArray<string> => Secrets.v
  */
 export const withoutSecrets = (input: unknown, placeholder: string | ((secret: string) => string) = "[redacted]"): unknown =>
   Secrets.replaced(input, placeholder)
-

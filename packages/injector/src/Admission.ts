@@ -258,6 +258,9 @@ export const deny = (
   }
 }
 
+/** A field Go's JSON decoding leaves at its zero value, or a raw object it has no content for: missing, or `null`. */
+export const isAbsent = (raw: unknown): raw is null | undefined => raw === undefined || raw === null
+
 /** What controller-runtime's decoder says of a review without the object a handler needs (the API server always sends it). */
 export const noObject = "there is no content to decode"
 

@@ -105,7 +105,7 @@ const tooManyContainers = (request: Admission.AdmissionRequest, context: Inject.
 export const handler = <R>(options: Options<R>): Admission.Handler<R> => (request, received) =>
   Effect.gen(function*() {
     if (!isPodCreate(request)) return Admission.allow(request.uid)
-    if (request.object === undefined || request.object === null) return Admission.errored(request.uid, 400, Admission.noObject)
+    if (Admission.isAbsent(request.object)) return Admission.errored(request.uid, 400, Admission.noObject)
     const mutated = received.bytes > maxMutatedBytes
       ? skipped(request, `the AdmissionReview is ${received.bytes} bytes, more than the ${maxMutatedBytes} the webhook mutates`)
       : yield* Effect.map(options.context(namespaceOf(request)), (context) => {

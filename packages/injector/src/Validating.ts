@@ -85,19 +85,17 @@ const kindOf = (request: Admission.AdmissionRequest): Admission.GroupVersionKind
   return { group: group ?? "", version: typeof version === "string" ? version : "", kind: typeof kind === "string" ? kind : "" }
 }
 
-const missing = (raw: unknown): boolean => raw === undefined || raw === null
-
 /** What controller-runtime's validator refuses before validating: an unknown operation, an object it needs and did not get. */
-const unreadable = (request: Admission.AdmissionRequest): string | undefined => {
+const refusal = (request: Admission.AdmissionRequest): string | undefined => {
   switch (request.operation) {
     case "CONNECT":
       return undefined
     case "CREATE":
-      return missing(request.object) ? Admission.noObject : undefined
+      return Admission.isAbsent(request.object) ? Admission.noObject : undefined
     case "UPDATE":
-      return missing(request.object) || missing(request.oldObject) ? Admission.noObject : undefined
+      return Admission.isAbsent(request.object) || Admission.isAbsent(request.oldObject) ? Admission.noObject : undefined
     case "DELETE":
-      return missing(request.oldObject) ? Admission.noObject : undefined
+      return Admission.isAbsent(request.oldObject) ? Admission.noObject : undefined
     default:
       return `unknown operation ${JSON.stringify(request.operation)}`
   }
@@ -106,7 +104,7 @@ const unreadable = (request: Admission.AdmissionRequest): string | undefined => 
 /** The verdict on one request; pure, so the same request always gets the same answer. */
 export const review = (request: Admission.AdmissionRequest): Admission.AdmissionResponse => {
   const { uid } = request
-  const refused = unreadable(request)
+  const refused = refusal(request)
   if (refused !== undefined) return Admission.errored(uid, 400, refused)
   if (request.operation === "DELETE" || request.operation === "CONNECT") return Admission.allow(uid)
   if (request.subResource !== undefined && request.subResource !== "") return Admission.allow(uid)

@@ -31,7 +31,6 @@ import * as Workloads from "./plan/Workloads.ts"
 import { readText } from "./validate/Encoding.ts"
 import { parseNamespace } from "./run.ts"
 import * as Structured from "../Structured.ts"
-import { printable } from "../Printable.ts"
 
 const usage = (message: string) => new Exit.UsageError({ message, command: "plan" })
 
@@ -80,7 +79,8 @@ const loadAgent = (file: string) =>
     const loaded = Agent.load(file, yield* readText(file))
     if (Result.isSuccess(loaded)) return loaded.success
     if (loaded.failure._tag === "Usage") return yield* usage(loaded.failure.message)
-    yield* io.err(loaded.failure.lines.map((l) => `${printable(l)}\n`).join(""))
+    // validate's finding lines, already printable
+    yield* io.err(loaded.failure.lines.map((l) => `${l}\n`).join(""))
     return undefined
   })
 

@@ -23,6 +23,7 @@ import { parseNamespace, parseWebhookUrl } from "./run.ts"
 import { checkText } from "./validate/Check.ts"
 import * as Source from "./validate/Source.ts"
 import { line } from "./validate/Text.ts"
+import { displayName } from "./inject/Input.ts"
 
 type Json = Readonly<Record<string, unknown>>
 const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
@@ -171,7 +172,7 @@ export const run: Handler = (parsed) =>
       ...settings,
       showSecrets: parsed.switches.has("show-secrets"),
       gpuNodesLabelled: parsed.switches.has("gpu-nodes-labelled")
-    }, settings.files.map((f) => (f === "-" ? "<stdin>" : f)).join(", "))
+    }, settings.files.map(displayName).join(", "))
     if (objects === undefined) return Exit.failed
     yield* io.out(output(objects, settings.format))
     return Exit.ok

@@ -101,7 +101,7 @@ const trustedBy = (configs: ReadonlyArray<KubeObject.KubeObject | undefined>) =>
   configs.every((c) => WebhookTls.bundleTrusts(c, caPem))
 
 /** The webhook material for this pass: the Secret (created first when absent, D2), renewed or rotated when due. */
-const webhookMaterial = Effect.gen(function*() {
+const webhookMaterial = (configs: ReadonlyArray<KubeObject.KubeObject | undefined>) => Effect.gen(function*() {
   const config = yield* OperatorConfig
   const cluster = yield* Cluster
   const ref = { resource: ApiResource.Secret, namespace: config.namespace, name: Naming.webhook.secret }
@@ -111,7 +111,7 @@ const webhookMaterial = Effect.gen(function*() {
     : Option.some(yield* WebhookSecret.obtain(config.namespace, config.webhook, config.webhookValidity).pipe(
       Effect.mapError((e) => new ReconcileError({ message: e.message }))
     ))
-  const request = { namespace: config.namespace, endpoint: config.webhook, validity: config.webhookValidity, trusted: trustedBy(yield* configurations) }
+  const request = { namespace: config.namespace, endpoint: config.webhook, validity: config.webhookValidity, trusted: trustedBy(configs) }
   return yield* WebhookTls.ensure(secret, request)
 })
 
@@ -126,11 +126,11 @@ const gpuNodes = Effect.fn("Reconciler.gpuNodes")(function*(agent: WhatapAgent.W
 /** Everything a render needs, from the caches. */
 const renderInput = Effect.fn("Reconciler.renderInput")(function*(agent: WhatapAgent.WhatapAgent) {
   const config = yield* OperatorConfig
-  const material = yield* webhookMaterial
+  const configs = yield* configurations
+  const material = yield* webhookMaterial(configs)
   const monitors = yield* Monitors.fromCaches
   const gpu = yield* gpuNodes(agent)
-  const [mutating] = yield* configurations
-  const namespaceSelector = WebhookPlumbing.userNamespaceSelector(mutating)
+  const namespaceSelector = WebhookPlumbing.userNamespaceSelector(configs[0])
   const input: Render.Input = {
     agent,
     namespace: config.namespace,

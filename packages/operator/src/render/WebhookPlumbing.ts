@@ -79,6 +79,11 @@ export const defaultNamespaceSelector = (namespace: string): KubeTypes.LabelSele
 
 const isRecordValue = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === "object" && u !== null && !Array.isArray(u)
 
+const hasLabels = (selector: Readonly<Record<string, unknown>>): boolean => {
+  const labels = selector["matchLabels"]
+  return isRecordValue(labels) && Object.keys(labels).length > 0
+}
+
 /**
  * D6's default for any operator namespace: one `kubernetes.io/metadata.name NotIn` naming
  * every system namespace and at most one more (the operator's); a list a user extended
@@ -86,8 +91,7 @@ const isRecordValue = (u: unknown): u is Readonly<Record<string, unknown>> => ty
  */
 const isDefaultShape = (selector: Readonly<Record<string, unknown>>): boolean => {
   const expressions = selector["matchExpressions"]
-  const labels = selector["matchLabels"]
-  if (!Array.isArray(expressions) || expressions.length !== 1 || (isRecordValue(labels) && Object.keys(labels).length > 0)) return false
+  if (!Array.isArray(expressions) || expressions.length !== 1 || hasLabels(selector)) return false
   const [only] = expressions as ReadonlyArray<unknown>
   if (!isRecordValue(only) || only["key"] !== Naming.labels.namespaceName || only["operator"] !== "NotIn" || !Array.isArray(only["values"])) return false
   const values = new Set(only["values"] as ReadonlyArray<unknown>)
@@ -106,9 +110,8 @@ export const userNamespaceSelector = (configuration: { readonly [key: string]: u
   const entry = (entries as ReadonlyArray<unknown>).find((w) => isRecordValue(w) && w["name"] === Naming.webhook.podWebhook)
   const selector = isRecordValue(entry) ? entry["namespaceSelector"] : undefined
   if (!isRecordValue(selector)) return undefined
-  const labels = selector["matchLabels"]
   const expressions = selector["matchExpressions"]
-  const empty = !(isRecordValue(labels) && Object.keys(labels).length > 0) && !(Array.isArray(expressions) && expressions.length > 0)
+  const empty = !hasLabels(selector) && !(Array.isArray(expressions) && expressions.length > 0)
   return empty || isDefaultShape(selector) ? undefined : selector as KubeTypes.LabelSelector
 }
 

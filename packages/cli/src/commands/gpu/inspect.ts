@@ -20,7 +20,6 @@ const command = "gpu inspect"
 
 const usage = (message: string) => new Exit.UsageError({ message, command })
 
-
 /** Output of one nvidia-smi invocation: from its file when given, else by running it. */
 const output = (
   file: string | undefined,

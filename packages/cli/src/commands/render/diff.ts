@@ -15,6 +15,7 @@ import { Io } from "../../Io.ts"
 import * as Meta from "../../Meta.ts"
 import * as Style from "../../Style.ts"
 import * as UnifiedDiff from "../../UnifiedDiff.ts"
+import { displayName } from "../inject/Input.ts"
 import { readAll, renderValues, targetOf, usage, yamlOf } from "../render.ts"
 
 type Json = Readonly<Record<string, unknown>>
@@ -76,8 +77,6 @@ export const summaryLine = (oldFile: string, newFile: string, s: Summary): strin
     ? `${Meta.name}: ${oldFile} -> ${newFile}: no differences (${count(s.unchanged, "object")})\n`
     : `${Meta.name}: ${oldFile} -> ${newFile}: ${count(s.changed, "object")} changed, ${s.added} added, ${s.removed} removed, ${s.unchanged} unchanged\n`
 
-const shown = (file: string): string => (file === "-" ? "<stdin>" : file)
-
 /**
  * Placeholders that keep a changed secret visible without showing it (as `kubectl diff`
  * masks a Secret's data): a value both sides hold is `[redacted]`, one only OLD holds
@@ -115,10 +114,10 @@ export const run = (parsed: Args.Parsed) =>
     const newValues = yield* readAll([newFile])
     if (oldValues === undefined || newValues === undefined) return Exit.failed
     const secrets = changedSecrets(oldValues, newValues)
-    const before = yield* renderValues(oldValues, { ...settings, placeholder: secrets.before }, shown(oldFile))
-    const after = yield* renderValues(newValues, { ...settings, placeholder: secrets.after }, shown(newFile))
+    const before = yield* renderValues(oldValues, { ...settings, placeholder: secrets.before }, displayName(oldFile))
+    const after = yield* renderValues(newValues, { ...settings, placeholder: secrets.after }, displayName(newFile))
     const result = diff(before, after)
     yield* io.out(colour(result.text, yield* Style.palette))
-    yield* io.err(summaryLine(shown(oldFile), shown(newFile), result.summary))
+    yield* io.err(summaryLine(displayName(oldFile), displayName(newFile), result.summary))
     return result.text === "" ? Exit.ok : Exit.failed
   })

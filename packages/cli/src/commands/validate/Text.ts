@@ -8,7 +8,6 @@ import type { Located, Outcome } from "./Check.ts"
 import type { Writer } from "./Output.ts"
 import { printable } from "../../Printable.ts"
 
-
 /** One finding as `FILE:LINE:COL: severity: PATH: message` (also JUnit's failure text). */
 export const line = (file: string, f: Located): string =>
   printable(`${file}:${f.line}:${f.column}: ${f.severity}: ${f.path === "" ? "" : `${f.path}: `}${f.message}`)

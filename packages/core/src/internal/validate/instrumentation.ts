@@ -17,11 +17,14 @@ import { checkDuplicateNames, covers, formatIndex, type Shape, shape } from "./t
  * Init:ImagePullBackOff; with a custom init image the pod starts (the generic init
  * container), so then it is a warning.
  */
+/** A custom init image replaces the language's own (its version and its env). */
+const hasCustomImage = (target: L<TargetSpec>): boolean => nonEmpty(target.customImageFullName) || nonEmpty(target.customImageName)
+
 const checkLanguage = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => {
   const [language, languagePath] = at(target, "language", path)
   if (language === undefined || isLanguage(language)) return []
   const message = `unknown language ${JSON.stringify(language)}: expected one of ${languages.join(", ")}`
-  return nonEmpty(target.customImageFullName) || nonEmpty(target.customImageName)
+  return hasCustomImage(target)
     ? [warning("apm-language", languagePath, `${message} (the custom init image is used, without a language's own env)`)]
     : [error("apm-language", languagePath, message)]
 }
@@ -74,7 +77,7 @@ const checkImages = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> =>
     out.push(warning("conflict", [...path, "customImageName"], "customImageName is ignored because customImageFullName is set"))
   }
   const [versions, versionsPath] = at(target, "whatapApmVersions", path)
-  const custom = nonEmpty(target.customImageFullName) || nonEmpty(target.customImageName)
+  const custom = hasCustomImage(target)
   for (const [language, version] of entries(versions)) {
     // "" is unset: the init image takes `latest`, as in the Go operator
     const problem = version === "" ? undefined : tagError(version)

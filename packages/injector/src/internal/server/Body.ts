@@ -90,8 +90,6 @@ const isRecord = (value: unknown): value is Json => typeof value === "object" &&
 const field = (value: unknown, key: string): unknown =>
   isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined
 
-/** A value that Go's JSON decoding leaves at its zero value: missing, or `null`. */
-const absent = (value: unknown): value is null | undefined => value === undefined || value === null
 
 /**
  * `value` without the keys whose value is `null` (Go leaves such a field at its zero
@@ -107,10 +105,10 @@ const withoutNulls = (value: unknown, depth = 3): unknown => {
 
 /** A kind or resource with its missing parts as Go's empty strings. */
 const withEmptyParts = (value: unknown, parts: ReadonlyArray<string>): unknown => {
-  if (absent(value)) return Object.fromEntries(parts.map((p) => [p, ""]))
+  if (Admission.isAbsent(value)) return Object.fromEntries(parts.map((p) => [p, ""]))
   if (!isRecord(value)) return value
   const out: Record<string, unknown> = { ...value }
-  for (const part of parts) if (absent(out[part])) out[part] = ""
+  for (const part of parts) if (Admission.isAbsent(out[part])) out[part] = ""
   return out
 }
 
@@ -125,7 +123,7 @@ const rawKeys = new Set(["object", "oldObject", "options"])
  * the Go operator answers is not refused here for what it leaves out.
  */
 const withGoZeroValues = (request: unknown): unknown => {
-  if (absent(request)) return withGoZeroValues({})
+  if (Admission.isAbsent(request)) return withGoZeroValues({})
   if (!isRecord(request)) return request
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(request)) {
@@ -164,8 +162,8 @@ export const decode = (body: Buffer): Effect.Effect<Decoded, Rejection> =>
     const parsed = yield* parse(body)
     if (!isRecord(parsed)) return yield* Effect.fail(malformed(`the request body is ${Array.isArray(parsed) ? "an array" : describe(parsed)}, not an AdmissionReview`))
     const given = field(parsed, "apiVersion"), givenKind = field(parsed, "kind")
-    const apiVersion = absent(given) ? Admission.apiVersion : given
-    const kind = absent(givenKind) ? Admission.kind : givenKind
+    const apiVersion = Admission.isAbsent(given) ? Admission.apiVersion : given
+    const kind = Admission.isAbsent(givenKind) ? Admission.kind : givenKind
     const json = { apiVersion, kind, request: withGoZeroValues(field(parsed, "request")) }
     if (!isVersion(apiVersion) || kind !== Admission.kind) {
       return yield* Effect.fail<Rejection>({
