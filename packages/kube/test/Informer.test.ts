@@ -14,12 +14,26 @@ const fake = useFakeApiServer()
 const collection = "/api/v1/namespaces/ns/configmaps"
 const fast = { backoff: { base: "20 millis", max: "200 millis" } } as const
 
+/**
+ * The informer starts listing as it is made, before a test can subscribe to its changes:
+ * the scripted lists wait until `collectChanges` has subscribed (or 1 s, for a test that
+ * never does), so on a busy machine no change is published before anyone listens.
+ */
+let subscribed: () => void = () => {}
+
 /** Lists and watches answered in turn; once the watches run out, a watch that stays open. */
 const script = (lists: ReadonlyArray<Respond>, watches: ReadonlyArray<ReadonlyArray<Frame> | Respond>) => {
   let l = 0
   let w = 0
-  fake.route("get", collection, (request, n) => {
-    if (request.url.searchParams.get("watch") === null) return (lists[l++] ?? lists[lists.length - 1] ?? (() => status(500, "", "")))(request, n)
+  const listening = new Promise<void>((resolve) => {
+    subscribed = resolve
+    setTimeout(resolve, 1000)
+  })
+  fake.route("get", collection, async (request, n) => {
+    if (request.url.searchParams.get("watch") === null) {
+      await listening
+      return (lists[l++] ?? lists[lists.length - 1] ?? (() => status(500, "", "")))(request, n)
+    }
     const next = watches[w++]
     if (next === undefined) return watchBody([], { hold: true })
     return typeof next === "function" ? next(request, n) : watchBody(next)
@@ -36,6 +50,7 @@ const watchVersions = () =>
 const collectChanges = (informer: Informer.Informer, n: number) =>
   Effect.gen(function*() {
     const stream = yield* informer.subscribe
+    subscribed()
     return yield* Effect.forkChild(
       Stream.runCollect(Stream.take(stream, n)).pipe(
         Effect.map((changes) =>
