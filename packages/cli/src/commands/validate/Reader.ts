@@ -5,7 +5,8 @@
  * parser and its constructor read every document, with the YAML 1.2 core schema plus
  * `<<` merge keys, duplicate keys refused, as the API server's JSON would need them.
  * The same reader serves every input, so a verdict never depends on which reader a
- * file happened to take.
+ * file happened to take; documents in the common subset of YAML are read first by a
+ * one-pass reader (Quick.ts) that returns exactly what this one would, or gives up.
  *
  * Bounds (see the README): nesting `maxDepth`; aliases by Aliases.ts; document size by
  * Split.ts. Everything here is linear in the size of the piece.
@@ -15,6 +16,7 @@ import { CORE_SCHEMA, constructFromEvents, EVENT_ID, type Event, mergeTag, parse
 import * as Aliases from "./Aliases.ts"
 import { saveAsUnicode } from "./Encoding.ts"
 import { locator, nodeStart, type Path } from "./Locate.ts"
+import * as Quick from "./Quick.ts"
 import { maxDocumentChars, type Piece } from "./Split.ts"
 import * as Syntax from "./Syntax.ts"
 
@@ -136,8 +138,40 @@ const documentAt = (events: Array<Event>, first: number, last: number, piece: Pi
   return { _tag: "Parsed", position: at(start), value, locate: (path) => at(locate(path)) }
 }
 
-/** Every document of a piece, in order. */
+const resolvePlain = (raw: string): unknown => schema.resolveImplicitScalarTag(raw).value
+
+/** The one-pass reader's result for a piece (Quick.ts), or undefined where the full reader must read it. */
+export const quickly = (piece: Piece): ReturnType<typeof Quick.read> =>
+  piece.oversized === undefined && piece.invalid.length === 0 ? Quick.read(piece.text, resolvePlain) : undefined
+
+/**
+ * Every document of a piece, in order: by the one-pass reader (Quick.ts) when the piece
+ * is in the subset it reads, else by the full reader. A document the one-pass reader
+ * took is read again, by the same reader recording positions, when a finding must be
+ * located in it (by the full reader for a path through an empty list item).
+ */
 export const read = (piece: Piece): ReadonlyArray<Doc> => {
+  const quick = quickly(piece)
+  if (quick === undefined) return readFully(piece)
+  const at = positions(piece)
+  const position = at(quick.start)
+  const quickLocate = Quick.locator(piece.text, resolvePlain)
+  let full: ((path: Path) => Position) | undefined
+  const locate = (path: Path): Position => {
+    if (path.length === 0) return position
+    const offset = quickLocate(path)
+    if (offset !== undefined) return at(offset)
+    if (full === undefined) {
+      const doc = readFully(piece)[0]
+      full = doc?._tag === "Parsed" ? doc.locate : () => position
+    }
+    return full(path)
+  }
+  return [{ _tag: "Parsed", position, value: quick.value, locate }]
+}
+
+/** Every document of a piece, in order, by the full reader. */
+export const readFully = (piece: Piece): ReadonlyArray<Doc> => {
   const at = positions(piece)
   if (piece.oversized !== undefined) {
     return [invalid({ line: piece.line, column: 1 }, `the document is ${mib(piece.oversized)}, more than the ${mib(maxDocumentChars)} read in one document (the API server takes 3 MiB per object): split it`)]
