@@ -226,9 +226,17 @@ const flowNext = (close: number): boolean => {
   return true
 }
 
-/** While locating, `starts` becomes the record of where the entries of `container` start. */
-const track = <T extends Map<string, number> | Array<number>>(container: object, starts: T): T | undefined => {
+/** While locating, a new record of where the entries of `container` start (a map's by key, a sequence's by index). */
+const trackKeys = (container: object): Map<string, number> | undefined => {
   if (offsets === undefined) return undefined
+  const starts = new Map<string, number>()
+  offsets.set(container, starts)
+  return starts
+}
+
+const trackItems = (container: object): Array<number> | undefined => {
+  if (offsets === undefined) return undefined
+  const starts: Array<number> = []
   offsets.set(container, starts)
   return starts
 }
@@ -241,7 +249,7 @@ const flowSequence = (depth: number): Array<unknown> => {
     p++
     return out
   }
-  const starts = track(out, [] as Array<number>)
+  const starts = trackItems(out)
   do {
     starts?.push(p)
     out.push(flowNode(depth + 1))
@@ -257,7 +265,7 @@ const flowMapping = (depth: number): Record<string, unknown> => {
     p++
     return out
   }
-  const starts = track(out, new Map<string, number>())
+  const starts = trackKeys(out)
   do {
     flowKey.lastIndex = p
     if (!flowKey.test(text)) fail()
@@ -311,7 +319,7 @@ const restIsEmpty = (): boolean => {
 
 const blockMapping = (n: number, first: number, depth: number): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
-  const starts = track(out, new Map<string, number>())
+  const starts = trackKeys(out)
   let at = first
   for (;;) {
     const end = blockKeyEnd(at)
@@ -329,7 +337,7 @@ const blockMapping = (n: number, first: number, depth: number): Record<string, u
 
 const blockSequence = (n: number, depth: number): Array<unknown> => {
   const out: Array<unknown> = []
-  const starts = track(out, [] as Array<number>)
+  const starts = trackItems(out)
   for (;;) {
     const lineStart = p
     p = p + n + 1

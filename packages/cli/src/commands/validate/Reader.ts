@@ -138,7 +138,17 @@ const documentAt = (events: Array<Event>, first: number, last: number, piece: Pi
   return { _tag: "Parsed", position: at(start), value, locate: (path) => at(locate(path)) }
 }
 
-const resolvePlain = (raw: string): unknown => schema.resolveImplicitScalarTag(raw).value
+/** Remembered resolutions: plain scalars repeat (`true`, `metrics`, `100m`, every key). */
+const resolved = new Map<string, unknown>()
+
+/** A plain scalar's value by the schema; texts of up to 64 characters are remembered (4,096 of them, primitives only). */
+const resolvePlain = (raw: string): unknown => {
+  const known = resolved.get(raw)
+  if (known !== undefined) return known
+  const value: unknown = schema.resolveImplicitScalarTag(raw).value
+  if (raw.length <= 64 && resolved.size < 4096 && value !== undefined && (typeof value !== "object" || value === null)) resolved.set(raw, value)
+  return value
+}
 
 /** The one-pass reader's result for a piece (Quick.ts), or undefined where the full reader must read it. */
 export const quickly = (piece: Piece): ReturnType<typeof Quick.read> =>
