@@ -92,7 +92,9 @@ const union = (ast: SchemaAST.Union): Step => {
   const members = ast.types.map(step)
   return (input) => {
     if (input === missing) return missing
-    for (const member of members) {
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i]
+      if (member === undefined) continue
       const decoded = member(input)
       if (decoded !== invalid) return decoded
     }

@@ -67,7 +67,11 @@ const decodeProperty = (p: Property, raw: unknown, out: Record<string, unknown>)
 const byDeclaration = (shape: Shape, input: Readonly<Record<string, unknown>>): Out => {
   if (hasExcess(input, shape.declared, shape.value !== undefined)) return invalid
   const out: Record<string, unknown> = {}
-  for (const p of shape.properties) {
+  const properties = shape.properties
+  // indexed loops here and below: an iterator would allocate a result per step until V8 optimizes the loop
+  for (let i = 0; i < properties.length; i++) {
+    const p = properties[i]
+    if (p === undefined) continue
     // presence first, then the value, in this order (a proxy may answer them differently)
     const present = p.name in input
     if (!present && p.skipAbsent) continue
@@ -78,7 +82,10 @@ const byDeclaration = (shape: Shape, input: Readonly<Record<string, unknown>>): 
 
 /** The string-keyed record's entries, after the declared properties. */
 const record = (input: Readonly<Record<string, unknown>>, value: Step, declared: ReadonlySet<string>, out: Record<string, unknown>): Out => {
-  for (const key of Object.keys(input)) {
+  const keys = Object.keys(input)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]
+    if (key === undefined) continue
     const decoded = value(input[key])
     if (decoded === invalid || decoded === missing) return invalid
     // an own data property even for `__proto__`, as Effect assigns decoded keys

@@ -17,7 +17,7 @@ import type { Endpoint } from "../../Scrape.ts"
 import { durationError } from "./duration.ts"
 import { checkEnv } from "./env.ts"
 import { referenceError } from "./imageRef.ts"
-import { error, type Issue, none, subdomainIssues, warning } from "./issue.ts"
+import { error, type Issue, issues, none, subdomainIssues, warning } from "./issue.ts"
 import { at, type Context, each, entries, field, type L, type List, nonEmpty, type Path } from "./model.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
 import { checkAgentResources, checkResources } from "./resources.ts"
@@ -28,10 +28,10 @@ type StringMap = { readonly [key: string]: string | undefined } | undefined
 
 /** `labels`, `podLabels`, `nodeSelector`: label keys and values. */
 export const checkLabels = (map: StringMap, path: Path): ReadonlyArray<Issue> =>
-  entries(map).flatMap(([key, value]) => [
-    ...labelKeyErrors(key).map((m) => error("labels", [...path, key], `invalid key ${JSON.stringify(key)}: ${m}`)),
-    ...labelValueErrors(value).map((m) => error("labels", [...path, key], `invalid value ${JSON.stringify(value)}: ${m}`))
-  ])
+  entries(map).flatMap(([key, value]) => issues(
+    labelKeyErrors(key).map((m) => error("labels", [...path, key], `invalid key ${JSON.stringify(key)}: ${m}`)),
+    labelValueErrors(value).map((m) => error("labels", [...path, key], `invalid value ${JSON.stringify(value)}: ${m}`))
+  ))
 
 /**
  * `annotations`, `podAnnotations`: keys only; any value goes. The API server checks an
@@ -72,17 +72,17 @@ export const checkInterval = (interval: string | undefined, path: Path): Readonl
   return problem === undefined ? [] : [error("duration", path, problem)]
 }
 
-export const checkMetadata = (metadata: L<ObjectMeta>, path: Path): ReadonlyArray<Issue> => [
-  ...field(metadata, "labels", path, checkLabels),
-  ...field(metadata, "annotations", path, checkAnnotations)
-]
+export const checkMetadata = (metadata: L<ObjectMeta>, path: Path): ReadonlyArray<Issue> => issues(
+  field(metadata, "labels", path, checkLabels),
+  field(metadata, "annotations", path, checkAnnotations)
+)
 
-const checkContainer = (container: L<ContainerSpec>, path: Path): ReadonlyArray<Issue> => [
-  ...field(container, "image", path, checkImage),
-  ...field(container, "resources", path, checkResources),
-  ...field(container, "envs", path, checkEnvs),
-  ...field(container, "securityContext", path, checkSecurityContext)
-]
+const checkContainer = (container: L<ContainerSpec>, path: Path): ReadonlyArray<Issue> => issues(
+  field(container, "image", path, checkImage),
+  field(container, "resources", path, checkResources),
+  field(container, "envs", path, checkEnvs),
+  field(container, "securityContext", path, checkSecurityContext)
+)
 
 type Component = L<MasterAgentComponentSpec> | L<NodeAgentComponentSpec>
 
@@ -133,78 +133,78 @@ const checkComponent = (component: Component, path: Path, termsReachPods = true)
 const defaultedResources = (component: Component, container: L<ContainerSpec> | undefined, path: Path): ReadonlyArray<Issue> =>
   container?.resources?.limits !== undefined ? none : checkAgentResources(component.resources, [...path, "resources"])
 
-const checkGpuFields = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context): ReadonlyArray<Issue> => [
-  ...field(gpu, "customImageFullName", path, checkImage),
-  ...field(gpu, "resources", path, checkResources),
-  ...field(gpu, "envs", path, checkEnvs),
-  ...field(gpu, "nodeSelector", path, checkLabels),
-  ...field(gpu, "affinity", path, checkAffinity),
-  ...field(gpu, "interval", path, checkInterval),
-  ...field(gpu, "relabelConfigs", path, (configs, here) => checkRelabelConfigs(configs, here, context.regex)),
-  ...field(gpu, "metricRelabelConfigs", path, (configs, here) => checkRelabelConfigs(configs, here, context.regex)),
-  ...field(gpu, "hostEngine", path, (hostEngine, here) => [
-    ...field(hostEngine, "customImageFullName", here, checkImage),
-    ...field(hostEngine, "resources", here, checkResources)
-  ])
-]
+const checkGpuFields = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context): ReadonlyArray<Issue> => issues(
+  field(gpu, "customImageFullName", path, checkImage),
+  field(gpu, "resources", path, checkResources),
+  field(gpu, "envs", path, checkEnvs),
+  field(gpu, "nodeSelector", path, checkLabels),
+  field(gpu, "affinity", path, checkAffinity),
+  field(gpu, "interval", path, checkInterval),
+  field(gpu, "relabelConfigs", path, (configs, here) => checkRelabelConfigs(configs, here, context.regex)),
+  field(gpu, "metricRelabelConfigs", path, (configs, here) => checkRelabelConfigs(configs, here, context.regex)),
+  field(gpu, "hostEngine", path, (hostEngine, here) => issues(
+    field(hostEngine, "customImageFullName", here, checkImage),
+    field(hostEngine, "resources", here, checkResources)
+  ))
+)
 
 const controlPlaneImage = (monitoring: { readonly customImageFullName?: string | undefined }, path: Path): ReadonlyArray<Issue> =>
   field(monitoring, "customImageFullName", path, unusedImage("the field has no effect, as in the Go operator"))
 
-export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => k8sAgent === undefined ? none : [
-  ...field(k8sAgent, "customImageFullName", path, checkImage),
-  ...field(k8sAgent, "customAgentImageFullName", path, checkImage),
-  ...field(k8sAgent, "masterAgent", path, (master, here) => [
-    ...checkComponent(master, here),
-    ...defaultedResources(master, master.masterAgentContainer, here),
-    ...field(master, "masterAgentContainer", here, checkContainer)
-  ]),
-  ...field(k8sAgent, "nodeAgent", path, (node, here) => [
-    ...checkComponent(node, here, !gpuReplacesNodeTerms(k8sAgent.gpuMonitoring)),
-    ...field(node, "runtimeSocketPath", here, checkHostPath),
-    ...defaultedResources(node, node.nodeAgentContainer, here),
-    ...field(node, "nodeAgentContainer", here, checkContainer),
-    ...field(node, "nodeHelperContainer", here, checkContainer)
-  ]),
-  ...field(k8sAgent, "apiserverMonitoring", path, controlPlaneImage),
-  ...field(k8sAgent, "etcdMonitoring", path, controlPlaneImage),
-  ...field(k8sAgent, "schedulerMonitoring", path, controlPlaneImage),
-  ...field(k8sAgent, "gpuMonitoring", path, (gpu, here) => checkGpuFields(gpu, here, context))
-]
+export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => k8sAgent === undefined ? none : issues(
+  field(k8sAgent, "customImageFullName", path, checkImage),
+  field(k8sAgent, "customAgentImageFullName", path, checkImage),
+  field(k8sAgent, "masterAgent", path, (master, here) => issues(
+    checkComponent(master, here),
+    defaultedResources(master, master.masterAgentContainer, here),
+    field(master, "masterAgentContainer", here, checkContainer)
+  )),
+  field(k8sAgent, "nodeAgent", path, (node, here) => issues(
+    checkComponent(node, here, !gpuReplacesNodeTerms(k8sAgent.gpuMonitoring)),
+    field(node, "runtimeSocketPath", here, checkHostPath),
+    defaultedResources(node, node.nodeAgentContainer, here),
+    field(node, "nodeAgentContainer", here, checkContainer),
+    field(node, "nodeHelperContainer", here, checkContainer)
+  )),
+  field(k8sAgent, "apiserverMonitoring", path, controlPlaneImage),
+  field(k8sAgent, "etcdMonitoring", path, controlPlaneImage),
+  field(k8sAgent, "schedulerMonitoring", path, controlPlaneImage),
+  field(k8sAgent, "gpuMonitoring", path, (gpu, here) => checkGpuFields(gpu, here, context))
+)
 
 /** `interval` and `metricRelabelConfigs` of every endpoint. */
 export const checkEndpointFields = (endpoints: List<Endpoint>, path: Path, context: Context): ReadonlyArray<Issue> =>
-  each(endpoints, path, (endpoint, here) => [
-    ...field(endpoint, "interval", here, checkInterval),
-    ...field(endpoint, "metricRelabelConfigs", here, (configs, at) => checkRelabelConfigs(configs, at, context.regex))
-  ])
+  each(endpoints, path, (endpoint, here) => issues(
+    field(endpoint, "interval", here, checkInterval),
+    field(endpoint, "metricRelabelConfigs", here, (configs, at) => checkRelabelConfigs(configs, at, context.regex))
+  ))
 
-export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => openAgent === undefined ? none : [
-  ...field(openAgent, "customImageFullName", path, checkImage),
-  ...field(openAgent, "labels", path, checkLabels),
-  ...field(openAgent, "podLabels", path, checkLabels),
-  ...field(openAgent, "nodeSelector", path, checkLabels),
-  ...field(openAgent, "annotations", path, checkAnnotations),
-  ...field(openAgent, "podAnnotations", path, checkAnnotations),
-  ...field(openAgent, "priorityClassName", path, checkClassName),
-  ...field(openAgent, "envs", path, checkEnvs),
-  ...field(openAgent, "tolerations", path, checkTolerations),
-  ...field(openAgent, "affinity", path, checkAffinity),
-  ...field(openAgent, "podSecurityContext", path, checkPodSecurityContext),
-  ...each(...at(openAgent, "targets", path), (target, here) => [
-    ...field(target, "relabelConfigs", here, (configs, at) => checkRelabelConfigs(configs, at, context.regex)),
-    ...field(target, "endpoints", here, (endpoints, at) => checkEndpointFields(endpoints, at, context))
-  ])
-]
+export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => openAgent === undefined ? none : issues(
+  field(openAgent, "customImageFullName", path, checkImage),
+  field(openAgent, "labels", path, checkLabels),
+  field(openAgent, "podLabels", path, checkLabels),
+  field(openAgent, "nodeSelector", path, checkLabels),
+  field(openAgent, "annotations", path, checkAnnotations),
+  field(openAgent, "podAnnotations", path, checkAnnotations),
+  field(openAgent, "priorityClassName", path, checkClassName),
+  field(openAgent, "envs", path, checkEnvs),
+  field(openAgent, "tolerations", path, checkTolerations),
+  field(openAgent, "affinity", path, checkAffinity),
+  field(openAgent, "podSecurityContext", path, checkPodSecurityContext),
+  each(...at(openAgent, "targets", path), (target, here) => issues(
+    field(target, "relabelConfigs", here, (configs, at) => checkRelabelConfigs(configs, at, context.regex)),
+    field(target, "endpoints", here, (endpoints, at) => checkEndpointFields(endpoints, at, context))
+  ))
+)
 
-export const checkInstrumentationFields = (instrumentation: L<InstrumentationSpec> | undefined, path: Path): ReadonlyArray<Issue> => instrumentation === undefined ? none : [
-  ...field(instrumentation, "initContainerResources", path, checkResources),
-  ...field(instrumentation, "initContainerSecurity", path, checkInitSecurity),
-  ...each(...at(instrumentation, "targets", path), (target, here) => [
-    ...field(target, "initContainerResources", here, checkResources),
-    ...field(target, "initContainerSecurity", here, checkInitSecurity),
-    ...field(target, "envs", here, checkEnvs),
-    ...field(target, "customImageFullName", here, checkImage),
-    ...field(target, "customImageName", here, nonEmpty(target.customImageFullName) ? unusedImage("customImageFullName is used instead") : checkImage)
-  ])
-]
+export const checkInstrumentationFields = (instrumentation: L<InstrumentationSpec> | undefined, path: Path): ReadonlyArray<Issue> => instrumentation === undefined ? none : issues(
+  field(instrumentation, "initContainerResources", path, checkResources),
+  field(instrumentation, "initContainerSecurity", path, checkInitSecurity),
+  each(...at(instrumentation, "targets", path), (target, here) => issues(
+    field(target, "initContainerResources", here, checkResources),
+    field(target, "initContainerSecurity", here, checkInitSecurity),
+    field(target, "envs", here, checkEnvs),
+    field(target, "customImageFullName", here, checkImage),
+    field(target, "customImageName", here, nonEmpty(target.customImageFullName) ? unusedImage("customImageFullName is used instead") : checkImage)
+  ))
+)

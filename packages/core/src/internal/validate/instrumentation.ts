@@ -8,7 +8,7 @@ import { isLanguage, languages } from "../../Language.ts"
 import { dnsLabelErrors } from "../../LabelSyntax.ts"
 import { checkLabelSelector, checkNamespaceSelector } from "./endpoint.ts"
 import { tagError } from "./imageRef.ts"
-import { error, type Issue, subdomainIssues, warning } from "./issue.ts"
+import { error, type Issue, issues, subdomainIssues, warning } from "./issue.ts"
 import { at, type Context, entries, type L, nonEmpty, type Path } from "./model.ts"
 import { checkDuplicateNames, covers, formatIndex, type Shape, shape } from "./targets.ts"
 
@@ -125,20 +125,20 @@ const checkShadowed = (targets: Targets, path: Path, damaged: Context["damaged"]
   return out
 }
 
-const checkTarget = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => [
-  ...checkLanguage(target, path),
-  ...checkLabelSelector(...at(target, "podSelector", path)),
-  ...checkNamespaceSelector(...at(target, "namespaceSelector", path)),
-  ...checkConfig(...at(target, "config", path)),
-  ...checkImages(target, path)
-]
+const checkTarget = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => issues(
+  checkLanguage(target, path),
+  checkLabelSelector(...at(target, "podSelector", path)),
+  checkNamespaceSelector(...at(target, "namespaceSelector", path)),
+  checkConfig(...at(target, "config", path)),
+  checkImages(target, path)
+)
 
 export const checkInstrumentation = (instrumentation: L<InstrumentationSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => {
   const [targets, targetsPath] = at(instrumentation, "targets", path)
   const list = targets ?? []
-  return [
-    ...checkDuplicateNames(list, targetsPath, "name", (t) => t.name, "warning"),
-    ...checkShadowed(list, targetsPath, context.damaged),
-    ...list.flatMap((target, i) => (target === undefined ? [] : checkTarget(target, [...targetsPath, i])))
-  ]
+  return issues(
+    checkDuplicateNames(list, targetsPath, "name", (t) => t.name, "warning"),
+    checkShadowed(list, targetsPath, context.damaged),
+    list.flatMap((target, i) => (target === undefined ? [] : checkTarget(target, [...targetsPath, i])))
+  )
 }

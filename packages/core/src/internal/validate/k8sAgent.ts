@@ -7,7 +7,7 @@ import type { DcgmHostEngineSpec, GpuMonitoringServiceSpec, GpuMonitoringSpec } 
 import type { K8sAgentSpec } from "../../K8sAgent.ts"
 import { labelKeyErrors } from "../../LabelSyntax.ts"
 import * as Naming from "../../Naming.ts"
-import { error, type Issue, warning } from "./issue.ts"
+import { error, type Issue, issues, warning } from "./issue.ts"
 import { at, type Context, type L, nonEmpty, type Path } from "./model.ts"
 import { hostPortError, portRangeError } from "./network.ts"
 import { checkImageParts } from "./openAgent.ts"
@@ -85,8 +85,8 @@ const checkDeprecatedImage = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path)
   return [warning("conflict", deprecatedPath, message)]
 }
 
-export const checkK8sAgent = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => [
-  ...checkImageParts(k8sAgent, path, "agentImageName", "agentImageVersion"),
-  ...checkDeprecatedImage(k8sAgent, path),
-  ...checkGpu(...at(k8sAgent, "gpuMonitoring", path), context)
-]
+export const checkK8sAgent = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => issues(
+  checkImageParts(k8sAgent, path, "agentImageName", "agentImageVersion"),
+  checkDeprecatedImage(k8sAgent, path),
+  checkGpu(...at(k8sAgent, "gpuMonitoring", path), context)
+)

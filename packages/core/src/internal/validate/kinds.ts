@@ -16,7 +16,7 @@ import type { OpenAgentSpec } from "../../OpenAgent.ts"
 import { checkEndpoints, checkLabelSelector, checkNamespaceSelector, type TargetType } from "./endpoint.ts"
 import { checkEndpointFields, checkInstrumentationFields, checkK8sAgentFields, checkMetadata, checkOpenAgentFields } from "./fields.ts"
 import { checkInstrumentation } from "./instrumentation.ts"
-import { error, type Issue, warning } from "./issue.ts"
+import { error, type Issue, issues, warning } from "./issue.ts"
 import { checkK8sAgent } from "./k8sAgent.ts"
 import { at, type Context, field, isPrefix, type L, nonEmpty, type Path } from "./model.ts"
 import { portOrNameError, serverHostsError } from "./network.ts"
@@ -159,18 +159,18 @@ const agent = (resource: L<WhatapAgent>, context: Context): ReadonlyArray<Issue>
   const [openAgent, openPath] = at(features, "openAgent", featuresPath)
   const [apm, apmPath] = at(features, "apm", featuresPath)
   const [instrumentation, instrumentationPath] = at(apm, "instrumentation", apmPath)
-  return demoteSwitchedOff([
-    ...checkAgentName(resource.metadata),
-    ...checkRolloutRestart(resource.metadata),
-    ...checkCredentialsPort(...at(spec, "port", specPath)),
-    ...checkCredentialsHost(...at(spec, "host", specPath)),
-    ...checkK8sAgent(k8sAgent, k8sPath, context),
-    ...checkK8sAgentFields(k8sAgent, k8sPath, context),
-    ...checkOpenAgent(openAgent, openPath, k8sAgent?.gpuMonitoring?.enabled === true),
-    ...checkOpenAgentFields(openAgent, openPath, context),
-    ...checkInstrumentation(instrumentation, instrumentationPath, context),
-    ...checkInstrumentationFields(instrumentation, instrumentationPath)
-  ], switchedOff([k8sAgent, k8sPath], [openAgent, openPath], [instrumentation, instrumentationPath]))
+  return demoteSwitchedOff(issues(
+    checkAgentName(resource.metadata),
+    checkRolloutRestart(resource.metadata),
+    checkCredentialsPort(...at(spec, "port", specPath)),
+    checkCredentialsHost(...at(spec, "host", specPath)),
+    checkK8sAgent(k8sAgent, k8sPath, context),
+    checkK8sAgentFields(k8sAgent, k8sPath, context),
+    checkOpenAgent(openAgent, openPath, k8sAgent?.gpuMonitoring?.enabled === true),
+    checkOpenAgentFields(openAgent, openPath, context),
+    checkInstrumentation(instrumentation, instrumentationPath, context),
+    checkInstrumentationFields(instrumentation, instrumentationPath)
+  ), switchedOff([k8sAgent, k8sPath], [openAgent, openPath], [instrumentation, instrumentationPath]))
 }
 
 type MonitorLike = L<MonitorSpec> | L<StaticEndpointSpec>
@@ -183,20 +183,20 @@ const checkJobLabel = (jobLabel: string | undefined, path: Path): ReadonlyArray<
 
 const monitor = (spec: MonitorLike | undefined, type: TargetType, selectors: ReadonlyArray<Issue>, context: Context): ReadonlyArray<Issue> => {
   const [endpoints, endpointsPath] = at<MonitorLike, "endpoints">(spec, "endpoints", ["spec"])
-  return [
-    ...selectors,
-    ...(endpoints !== undefined && endpoints.length === 0 ? [warning("target-type", endpointsPath, "no endpoints: nothing is scraped")] : []),
-    ...checkEndpoints(endpoints, endpointsPath, type),
-    ...checkEndpointFields(endpoints, endpointsPath, context),
-    ...checkRelabelConfigs(...at<MonitorLike, "relabelConfigs">(spec, "relabelConfigs", ["spec"]), context.regex),
-    ...checkJobLabel(...at<MonitorLike, "jobLabel">(spec, "jobLabel", ["spec"]))
-  ]
+  return issues(
+    selectors,
+    (endpoints !== undefined && endpoints.length === 0 ? [warning("target-type", endpointsPath, "no endpoints: nothing is scraped")] : []),
+    checkEndpoints(endpoints, endpointsPath, type),
+    checkEndpointFields(endpoints, endpointsPath, context),
+    checkRelabelConfigs(...at<MonitorLike, "relabelConfigs">(spec, "relabelConfigs", ["spec"]), context.regex),
+    checkJobLabel(...at<MonitorLike, "jobLabel">(spec, "jobLabel", ["spec"]))
+  )
 }
 
-const selected = (spec: L<MonitorSpec> | undefined): ReadonlyArray<Issue> => [
-  ...checkLabelSelector(...at(spec, "selector", ["spec"])),
-  ...checkNamespaceSelector(...at(spec, "namespaceSelector", ["spec"]))
-]
+const selected = (spec: L<MonitorSpec> | undefined): ReadonlyArray<Issue> => issues(
+  checkLabelSelector(...at(spec, "selector", ["spec"])),
+  checkNamespaceSelector(...at(spec, "namespaceSelector", ["spec"]))
+)
 
 const rules = (resource: LenientResource, context: Context): ReadonlyArray<Issue> => {
   switch (resource.kind) {
@@ -208,8 +208,8 @@ const rules = (resource: LenientResource, context: Context): ReadonlyArray<Issue
 }
 
 /** The semantic rules of one resource, identity and field rules included. */
-export const check = (resource: LenientResource, context: Context): ReadonlyArray<Issue> => [
-  ...checkIdentity(resource.kind, resource.value.metadata),
-  ...field(resource.value, "metadata", [], checkMetadata),
-  ...rules(resource, context)
-]
+export const check = (resource: LenientResource, context: Context): ReadonlyArray<Issue> => issues(
+  checkIdentity(resource.kind, resource.value.metadata),
+  field(resource.value, "metadata", [], checkMetadata),
+  rules(resource, context)
+)

@@ -6,7 +6,7 @@
 import type { OpenAgentSpec, OpenAgentTargetSpec } from "../../OpenAgent.ts"
 import { checkEndpoints, checkLabelSelector, checkNamespaceSelector, type TargetType } from "./endpoint.ts"
 import { nameError, tagError } from "./imageRef.ts"
-import { error, type Issue, warning } from "./issue.ts"
+import { error, type Issue, issues, warning } from "./issue.ts"
 import { at, type L, nonEmpty, type Path } from "./model.ts"
 import { checkDuplicateNames } from "./targets.ts"
 
@@ -82,9 +82,9 @@ export const checkImageParts = <T extends ImageParts, N extends keyof T & string
 
 export const checkOpenAgent = (openAgent: L<OpenAgentSpec> | undefined, path: Path, gpuEnabled: boolean): ReadonlyArray<Issue> => {
   const [targets, targetsPath] = at(openAgent, "targets", path)
-  return [
-    ...checkImageParts(openAgent, path, "imageName", "imageVersion"),
-    ...checkDuplicateNames(targets, targetsPath, "targetName", (t) => t.targetName, "error"),
-    ...(targets ?? []).flatMap((target, i) => (target === undefined ? [] : checkTarget(target, [...targetsPath, i], gpuEnabled)))
-  ]
+  return issues(
+    checkImageParts(openAgent, path, "imageName", "imageVersion"),
+    checkDuplicateNames(targets, targetsPath, "targetName", (t) => t.targetName, "error"),
+    (targets ?? []).flatMap((target, i) => (target === undefined ? [] : checkTarget(target, [...targetsPath, i], gpuEnabled)))
+  )
 }

@@ -11,7 +11,7 @@ import { nodeSelectorOperators } from "../../Affinity.ts"
 import type { Toleration } from "../../KubeTypes.ts"
 import { labelKeyErrors, labelValueErrors } from "../../LabelSyntax.ts"
 import { labelPart } from "../selector/Typed.ts"
-import { error, type Issue, none, tag } from "./issue.ts"
+import { error, type Issue, issues, none, tag } from "./issue.ts"
 import { at, each, type L, type List, type Path } from "./model.ts"
 
 const effects = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
@@ -80,10 +80,10 @@ const checkFieldRequirement = (requirement: NodeRequirement, path: Path): Readon
   return out
 }
 
-const checkNodeTerm = (term: L<NodeSelectorTerm> | undefined, path: Path): ReadonlyArray<Issue> => [
-  ...each(...at(term, "matchExpressions", path), checkNodeRequirement),
-  ...each(...at(term, "matchFields", path), checkFieldRequirement)
-]
+const checkNodeTerm = (term: L<NodeSelectorTerm> | undefined, path: Path): ReadonlyArray<Issue> => issues(
+  each(...at(term, "matchExpressions", path), checkNodeRequirement),
+  each(...at(term, "matchFields", path), checkFieldRequirement)
+)
 
 const checkWeight = (weight: number | undefined, path: Path): ReadonlyArray<Issue> =>
   weight !== undefined && (weight < 1 || weight > 100)
@@ -101,13 +101,13 @@ const checkPodTerm = (term: L<PodAffinityTerm> | undefined, path: Path): Readonl
   return out
 }
 
-const checkPodAffinity = (affinity: L<PodAffinity> | undefined, path: Path): ReadonlyArray<Issue> => affinity === undefined ? none : [
-  ...each(...at(affinity, "requiredDuringSchedulingIgnoredDuringExecution", path), checkPodTerm),
-  ...each(...at(affinity, "preferredDuringSchedulingIgnoredDuringExecution", path), (weighted, here) => [
-    ...checkWeight(...at(weighted, "weight", here)),
-    ...checkPodTerm(...at(weighted, "podAffinityTerm", here))
-  ])
-]
+const checkPodAffinity = (affinity: L<PodAffinity> | undefined, path: Path): ReadonlyArray<Issue> => affinity === undefined ? none : issues(
+  each(...at(affinity, "requiredDuringSchedulingIgnoredDuringExecution", path), checkPodTerm),
+  each(...at(affinity, "preferredDuringSchedulingIgnoredDuringExecution", path), (weighted, here) => issues(
+    checkWeight(...at(weighted, "weight", here)),
+    checkPodTerm(...at(weighted, "podAffinityTerm", here))
+  ))
+)
 
 const checkNodeAffinity = (affinity: L<NodeAffinity> | undefined, path: Path, termsReachPods: boolean): ReadonlyArray<Issue> => {
   if (affinity === undefined) return none
@@ -116,14 +116,14 @@ const checkNodeAffinity = (affinity: L<NodeAffinity> | undefined, path: Path, te
   // ValidateNodeSelector: a required node affinity with no term matches no node, and is refused
   // (an absent list is the schema's finding: the field is required)
   const noTerm = termsReachPods && terms !== undefined && terms.length === 0
-  return [
-    ...(noTerm ? [error("scheduling", termsPath, "must have at least one node selector term")] : none),
-    ...each(terms, termsPath, checkNodeTerm),
-    ...each(...at(affinity, "preferredDuringSchedulingIgnoredDuringExecution", path), (weighted, here) => [
-      ...checkWeight(...at(weighted, "weight", here)),
-      ...checkNodeTerm(...at(weighted, "preference", here))
-    ])
-  ]
+  return issues(
+    (noTerm ? [error("scheduling", termsPath, "must have at least one node selector term")] : none),
+    each(terms, termsPath, checkNodeTerm),
+    each(...at(affinity, "preferredDuringSchedulingIgnoredDuringExecution", path), (weighted, here) => issues(
+      checkWeight(...at(weighted, "weight", here)),
+      checkNodeTerm(...at(weighted, "preference", here))
+    ))
+  )
 }
 
 /**
@@ -131,8 +131,8 @@ const checkNodeAffinity = (affinity: L<NodeAffinity> | undefined, path: Path, te
  * written; the node agent's are replaced by GPU split-mode terms in some cases (see
  * `gpuReplacesNodeTerms`), and an empty list is then no mistake.
  */
-export const checkAffinity = (affinity: L<Affinity> | undefined, path: Path, termsReachPods = true): ReadonlyArray<Issue> => affinity === undefined ? none : [
-  ...checkNodeAffinity(...at(affinity, "nodeAffinity", path), termsReachPods),
-  ...checkPodAffinity(...at(affinity, "podAffinity", path)),
-  ...checkPodAffinity(...at(affinity, "podAntiAffinity", path))
-]
+export const checkAffinity = (affinity: L<Affinity> | undefined, path: Path, termsReachPods = true): ReadonlyArray<Issue> => affinity === undefined ? none : issues(
+  checkNodeAffinity(...at(affinity, "nodeAffinity", path), termsReachPods),
+  checkPodAffinity(...at(affinity, "podAffinity", path)),
+  checkPodAffinity(...at(affinity, "podAntiAffinity", path))
+)

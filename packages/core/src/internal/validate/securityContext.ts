@@ -8,7 +8,7 @@
  */
 import type { PodSecurityContext, SecurityContext, Sysctl } from "../../SecurityContext.ts"
 import { byteLength } from "../Utf8.ts"
-import { error, type Issue, none } from "./issue.ts"
+import { error, type Issue, issues, none } from "./issue.ts"
 import { at, each, field, type L, type List, type Path } from "./model.ts"
 
 type Profile = { readonly type?: string | undefined; readonly localhostProfile?: string | undefined }
@@ -29,10 +29,10 @@ const checkSeccomp = (profile: L<Profile>, path: Path): ReadonlyArray<Issue> => 
   const [local, localPath] = at(profile, "localhostProfile", path)
   if (profile.type === "Localhost") {
     if (local === undefined) return [error("security-context", localPath, "must be set when seccomp type is Localhost")]
-    return [
-      ...(local.startsWith("/") ? [error("security-context", localPath, "must be a relative path")] : none),
-      ...(local.split("/").includes("..") ? [error("security-context", localPath, "must not contain '..'")] : none)
-    ]
+    return issues(
+      (local.startsWith("/") ? [error("security-context", localPath, "must be a relative path")] : none),
+      (local.split("/").includes("..") ? [error("security-context", localPath, "must not contain '..'")] : none)
+    )
   }
   // an absent type is the schema's finding (the field is required)
   if (profile.type === undefined) return none
@@ -74,38 +74,38 @@ const checkSysctls = (sysctls: List<typeof Sysctl.Type>, path: Path): ReadonlyAr
   })
 }
 
-export const checkPodSecurityContext = (context: L<PodSecurityContext>, path: Path): ReadonlyArray<Issue> => [
-  ...field(context, "runAsUser", path, checkId),
-  ...field(context, "runAsGroup", path, checkId),
-  ...field(context, "fsGroup", path, checkId),
-  ...each(...at(context, "supplementalGroups", path), checkId),
-  ...field(context, "fsGroupChangePolicy", path, checkChoice(["OnRootMismatch", "Always"])),
-  ...field(context, "seLinuxChangePolicy", path, checkChoice(["Recursive", "MountOption"])),
-  ...field(context, "supplementalGroupsPolicy", path, checkChoice(["Merge", "Strict"])),
-  ...field(context, "sysctls", path, checkSysctls),
-  ...field(context, "seccompProfile", path, checkSeccomp),
-  ...field(context, "appArmorProfile", path, checkAppArmor)
-]
+export const checkPodSecurityContext = (context: L<PodSecurityContext>, path: Path): ReadonlyArray<Issue> => issues(
+  field(context, "runAsUser", path, checkId),
+  field(context, "runAsGroup", path, checkId),
+  field(context, "fsGroup", path, checkId),
+  each(...at(context, "supplementalGroups", path), checkId),
+  field(context, "fsGroupChangePolicy", path, checkChoice(["OnRootMismatch", "Always"])),
+  field(context, "seLinuxChangePolicy", path, checkChoice(["Recursive", "MountOption"])),
+  field(context, "supplementalGroupsPolicy", path, checkChoice(["Merge", "Strict"])),
+  field(context, "sysctls", path, checkSysctls),
+  field(context, "seccompProfile", path, checkSeccomp),
+  field(context, "appArmorProfile", path, checkAppArmor)
+)
 
 /** `allowPrivilegeEscalation: false` contradicts `privileged: true` and the CAP_SYS_ADMIN capability. */
 const checkEscalation = (context: L<SecurityContext>, path: Path): ReadonlyArray<Issue> => {
   if (context.allowPrivilegeEscalation !== false) return none
   const here = [...path, "allowPrivilegeEscalation"]
   const adds = context.capabilities?.add ?? []
-  return [
-    ...(context.privileged === true ? [error("security-context", here, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true")] : none),
-    ...(adds.includes("CAP_SYS_ADMIN") ? [error("security-context", here, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN")] : none)
-  ]
+  return issues(
+    (context.privileged === true ? [error("security-context", here, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true")] : none),
+    (adds.includes("CAP_SYS_ADMIN") ? [error("security-context", here, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN")] : none)
+  )
 }
 
-export const checkSecurityContext = (context: L<SecurityContext>, path: Path): ReadonlyArray<Issue> => [
-  ...field(context, "runAsUser", path, checkId),
-  ...field(context, "runAsGroup", path, checkId),
-  ...field(context, "procMount", path, checkChoice(["Default", "Unmasked"])),
-  ...field(context, "seccompProfile", path, checkSeccomp),
-  ...field(context, "appArmorProfile", path, checkAppArmor),
-  ...checkEscalation(context, path)
-]
+export const checkSecurityContext = (context: L<SecurityContext>, path: Path): ReadonlyArray<Issue> => issues(
+  field(context, "runAsUser", path, checkId),
+  field(context, "runAsGroup", path, checkId),
+  field(context, "procMount", path, checkChoice(["Default", "Unmasked"])),
+  field(context, "seccompProfile", path, checkSeccomp),
+  field(context, "appArmorProfile", path, checkAppArmor),
+  checkEscalation(context, path)
+)
 
 /** The APM init container's `initContainerSecurity`: only `runAsUser` can be out of range. */
 export const checkInitSecurity = (context: { readonly runAsUser?: number | undefined }, path: Path): ReadonlyArray<Issue> =>
