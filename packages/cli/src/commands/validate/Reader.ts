@@ -12,7 +12,7 @@
  * Split.ts. Everything here is linear in the size of the piece.
  */
 import { Result } from "effect"
-import { CORE_SCHEMA, constructFromEvents, EVENT_ID, type Event, mergeTag, parseEvents, YAMLException } from "js-yaml"
+import { CORE_SCHEMA, constructFromEvents, EVENT_ID, type Event, mergeTag, parseEvents, strTag, YAMLException } from "js-yaml"
 import * as Aliases from "./Aliases.ts"
 import { saveAsUnicode } from "./Encoding.ts"
 import { locator, nodeStart, type Path } from "./Locate.ts"
@@ -138,17 +138,25 @@ const documentAt = (events: Array<Event>, first: number, last: number, piece: Pi
   return { _tag: "Parsed", position: at(start), value, locate: (path) => at(locate(path)) }
 }
 
-/** Remembered resolutions: plain scalars repeat (`true`, `metrics`, `100m`, every key). */
-const resolved = new Map<string, unknown>()
+/**
+ * The first characters with which a plain scalar can resolve to anything but itself (null,
+ * a boolean, a number, `<<`), as the schema's implicit tags declare them for its own
+ * dispatch by first character; undefined when a tag takes any first character. A scalar
+ * starting otherwise is the default tag's, a string, as the schema would resolve it.
+ */
+const resolvable: ReadonlySet<string> | undefined = (() => {
+  if (schema.defaultScalarTag !== strTag) return undefined
+  const chars = new Set<string>()
+  for (const tag of schema.implicitScalarTags) {
+    if (tag.implicitFirstChars === null || tag.implicitFirstChars === undefined) return undefined
+    for (const c of tag.implicitFirstChars) chars.add(c)
+  }
+  return chars
+})()
 
-/** A plain scalar's value by the schema; texts of up to 64 characters are remembered (4,096 of them, primitives only). */
-const resolvePlain = (raw: string): unknown => {
-  const known = resolved.get(raw)
-  if (known !== undefined) return known
-  const value: unknown = schema.resolveImplicitScalarTag(raw).value
-  if (raw.length <= 64 && resolved.size < 4096 && value !== undefined && (typeof value !== "object" || value === null)) resolved.set(raw, value)
-  return value
-}
+/** A plain scalar's value, as the schema resolves it. */
+const resolvePlain = (raw: string): unknown =>
+  resolvable !== undefined && !resolvable.has(raw.charAt(0)) ? raw : schema.resolveImplicitScalarTag(raw).value
 
 /** The one-pass reader's result for a piece (Quick.ts), or undefined where the full reader must read it. */
 export const quickly = (piece: Piece): ReturnType<typeof Quick.read> =>
