@@ -7,7 +7,7 @@ import type { AuthorizationConfig, Endpoint, TLSConfig } from "../../Scrape.ts"
 import { labelPart, type LabelSelectorValue, namespacePart, type NamespaceSelectorValue } from "../selector/Typed.ts"
 import { checkKeyRef } from "./env.ts"
 import { error, type Issue, tag, warning } from "./issue.ts"
-import { at, each, type L, type List, nonEmpty, type Path } from "./model.ts"
+import { at, child, each, type L, type List, nonEmpty, type Path } from "./model.ts"
 import { hostPortError, portOrNameError } from "./network.ts"
 
 export type TargetType = "PodMonitor" | "ServiceMonitor" | "StaticEndpoints"
@@ -15,7 +15,7 @@ export type TargetType = "PodMonitor" | "ServiceMonitor" | "StaticEndpoints"
 const checkStaticPort = (endpoint: L<Endpoint>, path: Path): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
   if (endpoint.port !== undefined) out.push(warning("target-type", [...path, "port"], "port is ignored for StaticEndpoints; put the port into address"))
-  const [address, addressPath] = at(endpoint, "address", path)
+  const { value: address, path: addressPath } = child(endpoint, "address", path)
   if (!nonEmpty(address)) {
     out.push(error("target-type", addressPath, "StaticEndpoints endpoints need an address (host:port)"))
   } else {
@@ -29,7 +29,7 @@ const checkPort = (endpoint: L<Endpoint>, path: Path, type: TargetType): Readonl
   if (type === "StaticEndpoints") return checkStaticPort(endpoint, path)
   const out: Array<Issue> = []
   if (endpoint.address !== undefined) out.push(warning("target-type", [...path, "address"], `address is ignored for ${type} targets; use port`))
-  const [port, portPath] = at(endpoint, "port", path)
+  const { value: port, path: portPath } = child(endpoint, "port", path)
   if (!nonEmpty(port)) {
     out.push(error("target-type", portPath, `${type} endpoints need a port (name or number)`))
   } else {
@@ -68,7 +68,7 @@ const credentialFields = ["credentials", "credentialsEnv", "credentialsFile", "c
 
 const checkAuth = (endpoint: L<Endpoint>, path: Path): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const [authorization, authorizationPath] = at(endpoint, "authorization", path)
+  const { value: authorization, path: authorizationPath } = child(endpoint, "authorization", path)
   // the Go operator writes both into the scrape config (its own generator test does); which one
   // the OpenAgent sends is not defined, so this is a warning, not a broken install
   if (endpoint.basicAuth !== undefined && authorization !== undefined) {
@@ -88,7 +88,7 @@ const checkAuth = (endpoint: L<Endpoint>, path: Path): ReadonlyArray<Issue> => {
 export const checkEndpoint = (endpoint: L<Endpoint>, path: Path, type: TargetType): ReadonlyArray<Issue> => {
   const out: Array<Issue> = [...checkPort(endpoint, path, type), ...checkAuth(endpoint, path)]
   out.push(...checkTls(...at(endpoint, "tlsConfig", path)))
-  const [scheme, schemePath] = at(endpoint, "scheme", path)
+  const { value: scheme, path: schemePath } = child(endpoint, "scheme", path)
   if (nonEmpty(scheme) && scheme !== "http" && scheme !== "https") {
     out.push(error("target-type", schemePath, `unknown scheme ${JSON.stringify(scheme)}: expected http or https`))
   }
@@ -96,7 +96,7 @@ export const checkEndpoint = (endpoint: L<Endpoint>, path: Path, type: TargetTyp
   if (endpoint.params !== undefined && Object.hasOwn(endpoint.params, "<<")) {
     out.push(error("target-type", [...path, "params", "<<"], "a params key \"<<\" is read as a YAML merge key: the OpenAgent cannot read its scrape configuration"))
   }
-  const [metricsPath, pathPath] = at(endpoint, "path", path)
+  const { value: metricsPath, path: pathPath } = child(endpoint, "path", path)
   if (nonEmpty(metricsPath) && !metricsPath.startsWith("/")) {
     out.push(warning("target-type", pathPath, `path ${JSON.stringify(metricsPath)} should start with "/"`))
   }

@@ -9,7 +9,7 @@ import { dnsLabelErrors } from "../../LabelSyntax.ts"
 import { checkLabelSelector, checkNamespaceSelector } from "./endpoint.ts"
 import { tagError } from "./imageRef.ts"
 import { error, type Issue, issues, subdomainIssues, warning } from "./issue.ts"
-import { at, type Context, entries, type L, nonEmpty, type Path } from "./model.ts"
+import { at, child, type Context, entries, type L, nonEmpty, type Path } from "./model.ts"
 import { checkDuplicateNames, covers, formatIndex, type Shape, shape } from "./targets.ts"
 
 /**
@@ -21,7 +21,7 @@ import { checkDuplicateNames, covers, formatIndex, type Shape, shape } from "./t
 const hasCustomImage = (target: L<TargetSpec>): boolean => nonEmpty(target.customImageFullName) || nonEmpty(target.customImageName)
 
 const checkLanguage = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => {
-  const [language, languagePath] = at(target, "language", path)
+  const { value: language, path: languagePath } = child(target, "language", path)
   if (language === undefined || isLanguage(language)) return []
   const message = `unknown language ${JSON.stringify(language)}: expected one of ${languages.join(", ")}`
   return hasCustomImage(target)
@@ -76,7 +76,7 @@ const checkImages = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> =>
   if (nonEmpty(target.customImageFullName) && nonEmpty(target.customImageName)) {
     out.push(warning("conflict", [...path, "customImageName"], "customImageName is ignored because customImageFullName is set"))
   }
-  const [versions, versionsPath] = at(target, "whatapApmVersions", path)
+  const { value: versions, path: versionsPath } = child(target, "whatapApmVersions", path)
   const custom = hasCustomImage(target)
   for (const [language, version] of entries(versions)) {
     // "" is unset: the init image takes `latest`, as in the Go operator
@@ -134,7 +134,7 @@ const checkTarget = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> =>
 )
 
 export const checkInstrumentation = (instrumentation: L<InstrumentationSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => {
-  const [targets, targetsPath] = at(instrumentation, "targets", path)
+  const { value: targets, path: targetsPath } = child(instrumentation, "targets", path)
   const list = targets ?? []
   return issues(
     checkDuplicateNames(list, targetsPath, "name", (t) => t.name, "warning"),

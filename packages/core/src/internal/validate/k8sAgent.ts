@@ -8,7 +8,7 @@ import type { K8sAgentSpec } from "../../K8sAgent.ts"
 import { labelKeyErrors } from "../../LabelSyntax.ts"
 import * as Naming from "../../Naming.ts"
 import { error, type Issue, issues, warning } from "./issue.ts"
-import { at, type Context, type L, nonEmpty, type Path } from "./model.ts"
+import { at, child, type Context, type L, nonEmpty, type Path } from "./model.ts"
 import { hostPortError, portRangeError } from "./network.ts"
 import { checkImageParts } from "./openAgent.ts"
 
@@ -22,8 +22,8 @@ const checkDefaultedPort = (port: number | undefined, path: Path, fallback: numb
   port === 0 ? [warning("port", path, `port 0 means the default, ${fallback}`)] : checkPort(port, path)
 
 const checkService = (service: L<GpuMonitoringServiceSpec> | undefined, path: Path): ReadonlyArray<Issue> => {
-  const [nodePort, nodePortPath] = at(service, "nodePort", path)
-  const [port, portPath] = at(service, "port", path)
+  const { value: nodePort, path: nodePortPath } = child(service, "nodePort", path)
+  const { value: port, path: portPath } = child(service, "port", path)
   const out: Array<Issue> = [...checkDefaultedPort(port, portPath, Naming.gpu.metricsPort), ...checkDefaultedPort(nodePort, nodePortPath, Naming.gpu.defaultNodePort)]
   if (nodePort === undefined || nodePort === 0) return out
   const type = service?.type ?? "ClusterIP"
@@ -43,12 +43,12 @@ const takenPorts: ReadonlyMap<number, string> = new Map([
 ])
 
 const checkHostEngine = (gpu: L<GpuMonitoringSpec>, path: Path): ReadonlyArray<Issue> => {
-  const [hostEngine, hostEnginePath] = at(gpu, "hostEngine", path)
+  const { value: hostEngine, path: hostEnginePath } = child(gpu, "hostEngine", path)
   const [port, portPath] = at<L<DcgmHostEngineSpec>, "port">(hostEngine, "port", hostEnginePath)
   const out: Array<Issue> = [...checkDefaultedPort(port, portPath, Naming.gpu.defaultHostEnginePort)]
   const owner = hostEngine?.enabled === true && typeof port === "number" ? takenPorts.get(port) : undefined
   if (owner !== undefined) out.push(error("port", portPath, `port ${port} is ${owner}'s in the same pod: the host engine could not listen on it`))
-  const [remote, remotePath] = at(gpu, "remoteHostEngineInfo", path)
+  const { value: remote, path: remotePath } = child(gpu, "remoteHostEngineInfo", path)
   if (!nonEmpty(remote)) return out
   const problem = hostPortError(remote)
   if (problem !== undefined) out.push(error("host-port", remotePath, problem))
@@ -60,12 +60,12 @@ const checkHostEngine = (gpu: L<GpuMonitoringSpec>, path: Path): ReadonlyArray<I
 
 const checkGroupLabel = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const [label, labelPath] = at(gpu, "groupLabel", path)
+  const { value: label, path: labelPath } = child(gpu, "groupLabel", path)
   if (nonEmpty(label)) {
     // the exporter's allowlist and the scrape relabelling take any text: no pod label then matches it
     for (const m of labelKeyErrors(label)) out.push(warning("labels", labelPath, `invalid label key ${JSON.stringify(label)}, so no pod label matches it: ${m}`))
   }
-  const [allowlist, allowlistPath] = at(gpu, "groupLabelAllowlistRegex", path)
+  const { value: allowlist, path: allowlistPath } = child(gpu, "groupLabelAllowlistRegex", path)
   const verdict = nonEmpty(allowlist) ? context.regex(allowlist) : undefined
   if (verdict !== undefined) out.push((verdict.severity === "error" ? error : warning)("regex", allowlistPath, verdict.message))
   return out
@@ -77,7 +77,7 @@ const checkGpu = (gpu: L<GpuMonitoringSpec> | undefined, path: Path, context: Co
     : [...checkHostEngine(gpu, path), ...checkService(...at(gpu, "service", path)), ...checkGroupLabel(gpu, path, context)]
 
 const checkDeprecatedImage = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path): ReadonlyArray<Issue> => {
-  const [deprecated, deprecatedPath] = at(k8sAgent, "customAgentImageFullName", path)
+  const { value: deprecated, path: deprecatedPath } = child(k8sAgent, "customAgentImageFullName", path)
   if (!nonEmpty(deprecated)) return []
   const message = nonEmpty(k8sAgent?.customImageFullName)
     ? "customAgentImageFullName is ignored because customImageFullName is set"

@@ -18,7 +18,7 @@ import { checkEndpointFields, checkInstrumentationFields, checkK8sAgentFields, c
 import { checkInstrumentation } from "./instrumentation.ts"
 import { error, type Issue, issues, warning } from "./issue.ts"
 import { checkK8sAgent } from "./k8sAgent.ts"
-import { at, type Context, field, isPrefix, type L, nonEmpty, type Path } from "./model.ts"
+import { at, child, type Context, field, isPrefix, type L, nonEmpty, type Path } from "./model.ts"
 import { portOrNameError, serverHostsError } from "./network.ts"
 import { checkOpenAgent } from "./openAgent.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
@@ -29,7 +29,7 @@ export type { Context, Kind }
 export const agentName = "whatap"
 
 const checkAgentName = (metadata: L<ObjectMeta> | undefined): ReadonlyArray<Issue> => {
-  const [name, path] = at(metadata, "name", ["metadata"])
+  const { value: name, path } = child(metadata, "name", ["metadata"])
   if (name === undefined || name === agentName) return []
   return [warning("agent-name", path, `WhatapAgent is named ${JSON.stringify(name)}; APM injection only reads the WhatapAgent named ${JSON.stringify(agentName)}, and the Go operator rejected any other name`)]
 }
@@ -42,11 +42,11 @@ const checkRolloutRestart = (metadata: L<ObjectMeta> | undefined): ReadonlyArray
 /** What the API server checks before the schema: the name and, for namespaced kinds, the namespace. */
 const checkIdentity = (kind: Kind, metadata: L<ObjectMeta> | undefined): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const [name, namePath] = at(metadata, "name", ["metadata"])
+  const { value: name, path: namePath } = child(metadata, "name", ["metadata"])
   if (name !== undefined) {
     for (const m of subdomainErrors(name)) out.push(error("object-name", namePath, `invalid name ${JSON.stringify(name)}: ${m}`))
   }
-  const [namespace, namespacePath] = at(metadata, "namespace", ["metadata"])
+  const { value: namespace, path: namespacePath } = child(metadata, "namespace", ["metadata"])
   if (!nonEmpty(namespace)) return out
   if (names[kind].scope === "Cluster") {
     out.push(warning("object-name", namespacePath, `${kind} is cluster-scoped; the API server ignores metadata.namespace`))
@@ -98,40 +98,40 @@ const switchedOff = (
   const out: Array<Off> = []
   const off = (here: Path, because: string, stillRead?: (path: Path) => boolean) => out.push({ path: here, because, stillRead })
   for (const key of ["masterAgent", "nodeAgent", "gpuMonitoring"] as const) {
-    const [component, here] = at(k8sAgent, key, k8sPath)
+    const { value: component, path: here } = child(k8sAgent, key, k8sPath)
     if (component?.enabled === false) off(here, `${key}.enabled is false`)
   }
   // the collector address goes only into the agents' env (APM injection takes the operator's own)
-  const [masterAgent] = at(k8sAgent, "masterAgent", k8sPath)
-  const [nodeAgent] = at(k8sAgent, "nodeAgent", k8sPath)
+  const { value: masterAgent } = child(k8sAgent, "masterAgent", k8sPath)
+  const { value: nodeAgent } = child(k8sAgent, "nodeAgent", k8sPath)
   if (masterAgent?.enabled !== true && nodeAgent?.enabled !== true && openAgent?.enabled !== true) {
     for (const key of ["host", "port"]) off(["spec", key], "no agent reads it: the master and node agents and the OpenAgent are off")
   }
   // parts of an enabled GPU monitoring that the Go operator does not read in this configuration
-  const [gpu, gpuPath] = at(k8sAgent, "gpuMonitoring", k8sPath)
+  const { value: gpu, path: gpuPath } = child(k8sAgent, "gpuMonitoring", k8sPath)
   if (nodeAgent?.enabled === false) {
     // the exporter and host engine are containers of the node agent's pod (its scrape target stays)
     for (const key of ["customImageFullName", "resources", "envs", "nodeSelector", "affinity", "hostEngine", "remoteHostEngineInfo", "service"] as const) {
       off([...gpuPath, key], "nodeAgent.enabled is false")
     }
   }
-  const [hostEngine, hostEnginePath] = at(gpu, "hostEngine", gpuPath)
+  const { value: hostEngine, path: hostEnginePath } = child(gpu, "hostEngine", gpuPath)
   if (hostEngine?.enabled === true) off([...gpuPath, "remoteHostEngineInfo"], "hostEngine.enabled is true")
   else if (hostEngine !== undefined) off(hostEnginePath, "hostEngine.enabled is false")
-  const [service, servicePath] = at(gpu, "service", gpuPath)
+  const { value: service, path: servicePath } = child(gpu, "service", gpuPath)
   if (service?.enabled === false) off(servicePath, "service.enabled is false")
   if (openAgent?.enabled === false) off(openPath, "openAgent.enabled is false")
-  const [targets, targetsPath] = at(openAgent, "targets", openPath)
+  const { value: targets, path: targetsPath } = child(openAgent, "targets", openPath)
   targets?.forEach((target, i) => {
     const here = [...targetsPath, i]
     if (target?.enabled === false) off(here, "the target's enabled is false", tlsSecretOfTarget(here))
   })
   if (instrumentation?.enabled === false) off(instrumentationPath, "instrumentation.enabled is false")
-  const [apmTargets, apmTargetsPath] = at(instrumentation, "targets", instrumentationPath)
+  const { value: apmTargets, path: apmTargetsPath } = child(instrumentation, "targets", instrumentationPath)
   apmTargets?.forEach((target, i) => {
     if (target?.enabled === false) off([...apmTargetsPath, i], "the target's enabled is false")
     // the custom whatap.conf is read only with mode custom and a configMapRef (spec 5.5)
-    const [config, configPath] = at(target, "config", [...apmTargetsPath, i])
+    const { value: config, path: configPath } = child(target, "config", [...apmTargetsPath, i])
     if (config !== undefined && (config.mode !== "custom" || config.configMapRef === undefined)) {
       const because = config.mode !== "custom" ? "config.mode is not custom" : "config has no configMapRef"
       for (const key of ["configMapRef", "volumeName", "mountPath"] as const) off([...configPath, key], because)
@@ -153,12 +153,12 @@ const demoteSwitchedOff = (issues: ReadonlyArray<Issue>, off: ReadonlyArray<Off>
   })
 
 const agent = (resource: L<WhatapAgent>, context: Context): ReadonlyArray<Issue> => {
-  const [spec, specPath] = at(resource, "spec", [])
-  const [features, featuresPath] = at(spec, "features", specPath)
-  const [k8sAgent, k8sPath] = at(features, "k8sAgent", featuresPath)
-  const [openAgent, openPath] = at(features, "openAgent", featuresPath)
-  const [apm, apmPath] = at(features, "apm", featuresPath)
-  const [instrumentation, instrumentationPath] = at(apm, "instrumentation", apmPath)
+  const { value: spec, path: specPath } = child(resource, "spec", [])
+  const { value: features, path: featuresPath } = child(spec, "features", specPath)
+  const { value: k8sAgent, path: k8sPath } = child(features, "k8sAgent", featuresPath)
+  const { value: openAgent, path: openPath } = child(features, "openAgent", featuresPath)
+  const { value: apm, path: apmPath } = child(features, "apm", featuresPath)
+  const { value: instrumentation, path: instrumentationPath } = child(apm, "instrumentation", apmPath)
   return demoteSwitchedOff(issues(
     checkAgentName(resource.metadata),
     checkRolloutRestart(resource.metadata),
@@ -182,7 +182,7 @@ const checkJobLabel = (jobLabel: string | undefined, path: Path): ReadonlyArray<
     : []
 
 const monitor = (spec: MonitorLike | undefined, type: TargetType, selectors: ReadonlyArray<Issue>, context: Context): ReadonlyArray<Issue> => {
-  const [endpoints, endpointsPath] = at<MonitorLike, "endpoints">(spec, "endpoints", ["spec"])
+  const { value: endpoints, path: endpointsPath } = child<MonitorLike, "endpoints">(spec, "endpoints", ["spec"])
   return issues(
     selectors,
     (endpoints !== undefined && endpoints.length === 0 ? [warning("target-type", endpointsPath, "no endpoints: nothing is scraped")] : []),

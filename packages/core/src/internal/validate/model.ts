@@ -34,6 +34,18 @@ export const at = <T extends object, K extends keyof T & string>(
 ): readonly [T[K] | undefined, Path] => [owner?.[key], [...path, key]]
 
 /**
+ * `owner[key]` and the path to it, as `at` gives them, for destructuring by name:
+ * `const { value: spec, path: specPath } = child(owner, "spec", path)`. An array pattern
+ * (`const [spec, specPath] = at(...)`) takes an iterator and a result object per element
+ * in code V8 has not optimized yet, which every rule is for the first documents of a run.
+ */
+export const child = <T extends object, K extends keyof T & string>(
+  owner: T | undefined,
+  key: K,
+  path: Path
+): { readonly value: T[K] | undefined; readonly path: Path } => ({ value: owner?.[key], path: [...path, key] })
+
+/**
  * `check` on `owner[key]` at its path, or no issues when the field is absent: for the field
  * rules (labels, images, resources, ...), which have nothing to say about an absent field,
  * so no path is built for one.

@@ -7,7 +7,7 @@ import type { OpenAgentSpec, OpenAgentTargetSpec } from "../../OpenAgent.ts"
 import { checkEndpoints, checkLabelSelector, checkNamespaceSelector, type TargetType } from "./endpoint.ts"
 import { nameError, tagError } from "./imageRef.ts"
 import { error, type Issue, issues, warning } from "./issue.ts"
-import { at, type L, nonEmpty, type Path } from "./model.ts"
+import { at, child, type L, nonEmpty, type Path } from "./model.ts"
 import { checkDuplicateNames } from "./targets.ts"
 
 /** The operator's automatic GPU scrape target; an inline target of that name suppresses it. */
@@ -15,7 +15,7 @@ export const gpuTargetName = "dcgm-exporter-auto"
 
 const checkTypeFields = (target: L<OpenAgentTargetSpec>, path: Path, type: TargetType): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const [endpoints, endpointsPath] = at(target, "endpoints", path)
+  const { value: endpoints, path: endpointsPath } = child(target, "endpoints", path)
   const count = (endpoints ?? []).length
   if (type === "StaticEndpoints") {
     for (const [value, here] of [at(target, "selector", path), at(target, "namespaceSelector", path)]) {
@@ -23,7 +23,7 @@ const checkTypeFields = (target: L<OpenAgentTargetSpec>, path: Path, type: Targe
     }
     if (count === 0) out.push(warning("target-type", endpointsPath, "a StaticEndpoints target without endpoints scrapes nothing; give one with an address (host:port)"))
   } else {
-    const [selector, selectorPath] = at(target, "selector", path)
+    const { value: selector, path: selectorPath } = child(target, "selector", path)
     if (selector === undefined) {
       // the scrape config is the same as for selector: {} (the Go generator writes neither)
       out.push(warning("target-type", selectorPath, `a ${type} target without a selector selects as selector: {} does (everything in its namespaces); write selector: {} to say so`))
@@ -39,7 +39,7 @@ const checkTarget = (target: L<OpenAgentTargetSpec>, path: Path, gpuEnabled: boo
     ...checkNamespaceSelector(...at(target, "namespaceSelector", path))
   ]
   if (target.type !== undefined) out.push(...checkTypeFields(target, path, target.type))
-  const [name, namePath] = at(target, "targetName", path)
+  const { value: name, path: namePath } = child(target, "targetName", path)
   if (gpuEnabled && name === gpuTargetName) {
     out.push(warning("conflict", namePath, `a target named ${gpuTargetName} replaces the automatic GPU scrape target`))
   }
@@ -62,8 +62,8 @@ export const checkImageParts = <T extends ImageParts, N extends keyof T & string
   versionKey: V
 ): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const [name, namePath] = at(owner, nameKey, path)
-  const [version, versionPath] = at(owner, versionKey, path)
+  const { value: name, path: namePath } = child(owner, nameKey, path)
+  const { value: version, path: versionPath } = child(owner, versionKey, path)
   const ignored = nonEmpty(owner?.customImageFullName)
   if (ignored) {
     for (const [value, here, key] of [[name, namePath, nameKey], [version, versionPath, versionKey]] as const) {
@@ -81,7 +81,7 @@ export const checkImageParts = <T extends ImageParts, N extends keyof T & string
 }
 
 export const checkOpenAgent = (openAgent: L<OpenAgentSpec> | undefined, path: Path, gpuEnabled: boolean): ReadonlyArray<Issue> => {
-  const [targets, targetsPath] = at(openAgent, "targets", path)
+  const { value: targets, path: targetsPath } = child(openAgent, "targets", path)
   return issues(
     checkImageParts(openAgent, path, "imageName", "imageVersion"),
     checkDuplicateNames(targets, targetsPath, "targetName", (t) => t.targetName, "error"),

@@ -5,7 +5,7 @@
  */
 import type { MetricRelabelConfig } from "../../Scrape.ts"
 import { error, type Issue, warning } from "./issue.ts"
-import { at, each, type L, type List, nonEmpty, type Path } from "./model.ts"
+import { child, each, type L, type List, nonEmpty, type Path } from "./model.ts"
 import type { RegexCheck } from "./regex.ts"
 
 export const actions = [
@@ -17,20 +17,20 @@ const needTargetLabel = new Set(["replace", "hashmod", "lowercase", "uppercase",
 
 const checkOne = (config: L<MetricRelabelConfig>, path: Path, regexCheck: RegexCheck): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const [rawAction, actionPath] = at(config, "action", path)
+  const { value: rawAction, path: actionPath } = child(config, "action", path)
   // Prometheus lower-cases the action before matching it
   const action = nonEmpty(rawAction) ? rawAction.toLowerCase() : "replace"
   if (!(actions as ReadonlyArray<string>).includes(action)) {
     out.push(error("relabel", actionPath, `unknown relabel action ${JSON.stringify(rawAction)}: expected one of ${actions.join(", ")}`))
   }
-  const [regex, regexPath] = at(config, "regex", path)
+  const { value: regex, path: regexPath } = child(config, "regex", path)
   const verdict = regex === undefined ? undefined : regexCheck(regex)
   if (verdict !== undefined) out.push((verdict.severity === "error" ? error : warning)("regex", regexPath, verdict.message))
-  const [target, targetPath] = at(config, "target_label", path)
+  const { value: target, path: targetPath } = child(config, "target_label", path)
   if (needTargetLabel.has(action) && !nonEmpty(target)) {
     out.push(error("relabel", targetPath, `relabel action ${action} requires target_label`))
   }
-  const [modulus, modulusPath] = at(config, "modulus", path)
+  const { value: modulus, path: modulusPath } = child(config, "modulus", path)
   if (action === "hashmod" && !(modulus !== undefined && modulus > 0)) {
     out.push(error("relabel", modulusPath, "relabel action hashmod requires a modulus greater than 0"))
   }

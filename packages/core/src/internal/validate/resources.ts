@@ -7,7 +7,7 @@ import { agentResourceDefaults } from "../../K8sAgent.ts"
 import type { ResourceRequirements } from "../../KubeTypes.ts"
 import { labelKeyErrors } from "../../LabelSyntax.ts"
 import { error, type Issue, none } from "./issue.ts"
-import { at, entries, type L, type Path } from "./model.ts"
+import { child, entries, type L, type Path } from "./model.ts"
 import * as Quantity from "./quantity.ts"
 
 interface Entry {
@@ -63,9 +63,9 @@ const perResource = (name: string, request: Entry | undefined, limit: Entry | un
 export const checkResources = (resources: L<ResourceRequirements> | undefined, path: Path): ReadonlyArray<Issue> => {
   if (resources === undefined) return none
   const out: Array<Issue> = []
-  const [limitMap, limitsPath] = at(resources, "limits", path)
+  const { value: limitMap, path: limitsPath } = child(resources, "limits", path)
   const limits = parseAll(limitMap, limitsPath, out)
-  const [requestMap, requestsPath] = at(resources, "requests", path)
+  const { value: requestMap, path: requestsPath } = child(resources, "requests", path)
   const requests = parseAll(requestMap, requestsPath, out)
   const paths = { requests: requestsPath, limits: limitsPath }
   for (const name of new Set([...requests.keys(), ...limits.keys()])) out.push(...perResource(name, requests.get(name), limits.get(name), paths))

@@ -12,7 +12,7 @@ import type { Toleration } from "../../KubeTypes.ts"
 import { labelKeyErrors, labelValueErrors } from "../../LabelSyntax.ts"
 import { labelPart } from "../selector/Typed.ts"
 import { error, type Issue, issues, none, tag } from "./issue.ts"
-import { at, each, type L, type List, type Path } from "./model.ts"
+import { at, child, each, type L, type List, type Path } from "./model.ts"
 
 const effects = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
 
@@ -95,7 +95,7 @@ const checkPodTerm = (term: L<PodAffinityTerm> | undefined, path: Path): Readonl
   for (const [selector, selectorPath] of [at(term, "labelSelector", path), at(term, "namespaceSelector", path)]) {
     if (selector !== undefined) out.push(...tag("selector", labelPart(selector, selectorPath).issues))
   }
-  const [topologyKey, topologyPath] = at(term, "topologyKey", path)
+  const { value: topologyKey, path: topologyPath } = child(term, "topologyKey", path)
   if (topologyKey === "") out.push(error("scheduling", topologyPath, "can not be empty"))
   else if (topologyKey !== undefined) out.push(...keyErrors(topologyKey, topologyPath))
   return out
@@ -111,8 +111,8 @@ const checkPodAffinity = (affinity: L<PodAffinity> | undefined, path: Path): Rea
 
 const checkNodeAffinity = (affinity: L<NodeAffinity> | undefined, path: Path, termsReachPods: boolean): ReadonlyArray<Issue> => {
   if (affinity === undefined) return none
-  const [required, requiredPath] = at(affinity, "requiredDuringSchedulingIgnoredDuringExecution", path)
-  const [terms, termsPath] = at(required, "nodeSelectorTerms", requiredPath)
+  const { value: required, path: requiredPath } = child(affinity, "requiredDuringSchedulingIgnoredDuringExecution", path)
+  const { value: terms, path: termsPath } = child(required, "nodeSelectorTerms", requiredPath)
   // ValidateNodeSelector: a required node affinity with no term matches no node, and is refused
   // (an absent list is the schema's finding: the field is required)
   const noTerm = termsReachPods && terms !== undefined && terms.length === 0

@@ -9,7 +9,7 @@
 import type { PodSecurityContext, SecurityContext, Sysctl } from "../../SecurityContext.ts"
 import { byteLength } from "../Utf8.ts"
 import { error, type Issue, issues, none } from "./issue.ts"
-import { at, each, field, type L, type List, type Path } from "./model.ts"
+import { at, child, each, field, type L, type List, type Path } from "./model.ts"
 
 type Profile = { readonly type?: string | undefined; readonly localhostProfile?: string | undefined }
 
@@ -26,7 +26,7 @@ const profileTypes = ["Localhost", "RuntimeDefault", "Unconfined"]
 
 /** A seccomp profile: a Localhost one names a relative path without `..`; no other type takes one. */
 const checkSeccomp = (profile: L<Profile>, path: Path): ReadonlyArray<Issue> => {
-  const [local, localPath] = at(profile, "localhostProfile", path)
+  const { value: local, path: localPath } = child(profile, "localhostProfile", path)
   if (profile.type === "Localhost") {
     if (local === undefined) return [error("security-context", localPath, "must be set when seccomp type is Localhost")]
     return issues(
@@ -44,7 +44,7 @@ const maxAppArmorProfile = 4095
 
 /** An AppArmor profile: a Localhost one names a profile (unpadded, at most 4,095 bytes); no other type takes one. */
 const checkAppArmor = (profile: L<Profile>, path: Path): ReadonlyArray<Issue> => {
-  const [local, localPath] = at(profile, "localhostProfile", path)
+  const { value: local, path: localPath } = child(profile, "localhostProfile", path)
   if (profile.type === "Localhost") {
     if (local === undefined || local.trim() === "") return [error("security-context", localPath, "must be set when AppArmor type is Localhost")]
     if (local.trim() !== local) return [error("security-context", localPath, "must not be padded with whitespace")]
