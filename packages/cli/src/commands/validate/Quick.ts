@@ -12,8 +12,9 @@
  * What it returns is exactly what the full reader would construct (the same scalar
  * resolution, the same key spelling, the same object shapes), so which reader a piece
  * took never changes a verdict: `test/validate-quick.test.ts` compares the two on every
- * sample and fixture and on thousands of mutations of them. Positions are not recorded:
- * a document with something to report is located by the full reader (Reader.ts), once.
+ * sample and fixture and on thousands of edited and generated documents. Positions are
+ * not recorded on the first read: `locator` reads the piece again, recording them, for a
+ * document with something to report.
  */
 
 /** Thrown to give up; caught by `read`. */
