@@ -185,7 +185,7 @@ const monitor = (spec: MonitorLike | undefined, type: TargetType, selectors: Rea
   const { value: endpoints, path: endpointsPath } = child<MonitorLike, "endpoints">(spec, "endpoints", ["spec"])
   return issues(
     selectors,
-    (endpoints !== undefined && endpoints.length === 0 ? [warning("target-type", endpointsPath, "no endpoints: nothing is scraped")] : []),
+    endpoints !== undefined && endpoints.length === 0 ? [warning("target-type", endpointsPath, "no endpoints: nothing is scraped")] : [],
     checkEndpoints(endpoints, endpointsPath, type),
     checkEndpointFields(endpoints, endpointsPath, context),
     checkRelabelConfigs(...at<MonitorLike, "relabelConfigs">(spec, "relabelConfigs", ["spec"]), context.regex),

@@ -117,7 +117,7 @@ const checkNodeAffinity = (affinity: L<NodeAffinity> | undefined, path: Path, te
   // (an absent list is the schema's finding: the field is required)
   const noTerm = termsReachPods && terms !== undefined && terms.length === 0
   return issues(
-    (noTerm ? [error("scheduling", termsPath, "must have at least one node selector term")] : none),
+    noTerm ? [error("scheduling", termsPath, "must have at least one node selector term")] : none,
     each(terms, termsPath, checkNodeTerm),
     each(...at(affinity, "preferredDuringSchedulingIgnoredDuringExecution", path), (weighted, here) => issues(
       checkWeight(...at(weighted, "weight", here)),

@@ -30,8 +30,8 @@ const checkSeccomp = (profile: L<Profile>, path: Path): ReadonlyArray<Issue> => 
   if (profile.type === "Localhost") {
     if (local === undefined) return [error("security-context", localPath, "must be set when seccomp type is Localhost")]
     return issues(
-      (local.startsWith("/") ? [error("security-context", localPath, "must be a relative path")] : none),
-      (local.split("/").includes("..") ? [error("security-context", localPath, "must not contain '..'")] : none)
+      local.startsWith("/") ? [error("security-context", localPath, "must be a relative path")] : none,
+      local.split("/").includes("..") ? [error("security-context", localPath, "must not contain '..'")] : none
     )
   }
   // an absent type is the schema's finding (the field is required)
@@ -93,8 +93,8 @@ const checkEscalation = (context: L<SecurityContext>, path: Path): ReadonlyArray
   const here = [...path, "allowPrivilegeEscalation"]
   const adds = context.capabilities?.add ?? []
   return issues(
-    (context.privileged === true ? [error("security-context", here, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true")] : none),
-    (adds.includes("CAP_SYS_ADMIN") ? [error("security-context", here, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN")] : none)
+    context.privileged === true ? [error("security-context", here, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true")] : none,
+    adds.includes("CAP_SYS_ADMIN") ? [error("security-context", here, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN")] : none
   )
 }
 
