@@ -227,17 +227,13 @@ const flowNext = (close: number): boolean => {
   return true
 }
 
-/** While locating, a new record of where the entries of `container` start (a map's by key, a sequence's by index). */
-const trackKeys = (container: object): Map<string, number> | undefined => {
-  if (offsets === undefined) return undefined
-  const starts = new Map<string, number>()
-  offsets.set(container, starts)
-  return starts
-}
+const newKeys = (): Map<string, number> => new Map()
+const newItems = (): Array<number> => []
 
-const trackItems = (container: object): Array<number> | undefined => {
+/** While locating, a new record (`make`) of where the entries of `container` start: a mapping's by key, a sequence's by index. */
+const track = <T extends Map<string, number> | Array<number>>(container: object, make: () => T): T | undefined => {
   if (offsets === undefined) return undefined
-  const starts: Array<number> = []
+  const starts = make()
   offsets.set(container, starts)
   return starts
 }
@@ -250,7 +246,7 @@ const flowSequence = (depth: number): Array<unknown> => {
     p++
     return out
   }
-  const starts = trackItems(out)
+  const starts = track(out, newItems)
   do {
     starts?.push(p)
     out.push(flowNode(depth + 1))
@@ -266,7 +262,7 @@ const flowMapping = (depth: number): Record<string, unknown> => {
     p++
     return out
   }
-  const starts = trackKeys(out)
+  const starts = track(out, newKeys)
   do {
     flowKey.lastIndex = p
     if (!flowKey.test(text)) fail()
@@ -320,7 +316,7 @@ const restIsEmpty = (): boolean => {
 
 const blockMapping = (n: number, first: number, depth: number): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
-  const starts = trackKeys(out)
+  const starts = track(out, newKeys)
   let at = first
   for (;;) {
     const end = blockKeyEnd(at)
@@ -338,7 +334,7 @@ const blockMapping = (n: number, first: number, depth: number): Record<string, u
 
 const blockSequence = (n: number, depth: number): Array<unknown> => {
   const out: Array<unknown> = []
-  const starts = trackItems(out)
+  const starts = track(out, newItems)
   for (;;) {
     const lineStart = p
     p = p + n + 1
