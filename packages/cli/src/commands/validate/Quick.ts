@@ -238,14 +238,18 @@ const track = <T extends Map<string, number> | Array<number>>(container: object,
   return starts
 }
 
-const flowSequence = (depth: number): Array<unknown> => {
-  const out: Array<unknown> = []
+/** Past an opening bracket: whether the collection is empty (its closing bracket then passed too). */
+const opensEmpty = (close: number): boolean => {
   p++
   skipSpaces()
-  if (text.charCodeAt(p) === RBRACKET) {
-    p++
-    return out
-  }
+  if (text.charCodeAt(p) !== close) return false
+  p++
+  return true
+}
+
+const flowSequence = (depth: number): Array<unknown> => {
+  const out: Array<unknown> = []
+  if (opensEmpty(RBRACKET)) return out
   const starts = track(out, newItems)
   do {
     starts?.push(p)
@@ -256,12 +260,7 @@ const flowSequence = (depth: number): Array<unknown> => {
 
 const flowMapping = (depth: number): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
-  p++
-  skipSpaces()
-  if (text.charCodeAt(p) === RBRACE) {
-    p++
-    return out
-  }
+  if (opensEmpty(RBRACE)) return out
   const starts = track(out, newKeys)
   do {
     flowKey.lastIndex = p
