@@ -114,6 +114,7 @@ describe("the one-pass reader == the full reader", () => {
     ["a: 1e400\nb: .inf\nc: -.5\nd: 0o17\ne: +12\n", { a: "1e400", b: Infinity, c: -0.5, d: 15, e: 12 }],
     ["a: http://x:80/y#z\nb: a#b\nc: 10.0.0.1:9100\nd: -Xmx1g\n", { a: "http://x:80/y#z", b: "a#b", c: "10.0.0.1:9100", d: "-Xmx1g" }],
     ["a: {}\nb: []\nc: { }\nd: [ ]\ne: ''\nf: \"\"\ng:\n", { a: {}, b: [], c: {}, d: [], e: "", f: "", g: null }],
+    ["# 한국어 주석\na: 한글 # 주석\nké: [é, \"😀\"]\nb: \u00a0x\u00a0\n", { a: "한글", ké: ["é", "😀"], b: "\u00a0x\u00a0" }],
     ["1a: 2\n8080: x\ncollect[]:\n  - a b: c\n", { "1a": 2, "8080": "x", "collect[]": [{ "a b": "c" }] }],
     ["constructor: 1\nhasOwnProperty: 2\ntoString: [a]\n", { constructor: 1, hasOwnProperty: 2, toString: ["a"] }]
   ]
@@ -129,7 +130,7 @@ describe("the one-pass reader == the full reader", () => {
   const refused = [
     "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  x\n", "a: >\n  x\n", "a: b\n  c\n", "a: 'b\n  c'\n", "a: \"b\\n\"\n",
     "a: 1\na: 2\n", "<<: {a: 1}\n", "? a\n: b\n", "%YAML 1.2\n---\na: 1\n", "a: 1\n---\nb: 2\n", "a: 1\n...\n", "a:\n---  b: c\n", "a: b\n... c: d\n",
-    "a:\tb\n", "a: b\r\n", "a: é\n", "- a\n", "a\n", "  a: 1\n", "a: [b,\n  c]\n", "a: [b, c,]\n", "a: {b}\n", "a: {b: c, b: d}\n",
+    "a:\tb\n", "a: b\r\n", "a: \u0085\n", "a: b\u2028\n", "a: \ufeffb\n", "a: \ud800\n", "- a\n", "a\n", "  a: 1\n", "a: [b,\n  c]\n", "a: [b, c,]\n", "a: {b}\n", "a: {b: c, b: d}\n",
     "a: [b: c]\n", "a: b: c\n", "a: b:\n", "a: - b\n", "a:\n- b\nc\n", "a: 1\n- b\n", "a:\n  b: 1\n   c: 2\n", "a:\n  - b\n   - c\n",
     "__proto__: 1\n", "a: \"b\"c\n", "a: [b]c\n", "a: 'b' # c\n  d: e\n", "\"a\": 1\n", "a : 1\n", "a: b #c\n d\n",
     "a: -\n", "a: @b\n", "a: `b\n", "a: %b\n", "a: {b: }\n", "a: [,]\n", "a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n"
@@ -139,7 +140,7 @@ describe("the one-pass reader == the full reader", () => {
   })
 
   it("agrees on random edits of the samples and fixtures", () => {
-    const alphabet = [..." \n:-#'\"[]{},&*!|>?<~%@`.0123456789aeflnrtuxyzAFNTY_/\\\t\r"]
+    const alphabet = [..." \n:-#'\"[]{},&*!|>?<~%@`.0123456789aeflnrtuxyzAFNTY_/\\\t\r", "é", "한", "😀", "\u00a0", "\u0085", "\u2028", "\ufeff", "\ud800", "\u0000"]
     const edit = fc.oneof(
       fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), text: fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 3 }).map((a) => a.join("")) }),
       fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), count: fc.integer({ min: 1, max: 4 }) }),
@@ -182,10 +183,10 @@ describe("the one-pass reader == the full reader", () => {
     const often = <T>(taken: ReadonlyArray<T>, refused: ReadonlyArray<T>): fc.Arbitrary<T> =>
       fc.oneof({ arbitrary: fc.constantFrom(...taken), weight: 12 }, { arbitrary: fc.constantFrom(...refused), weight: 1 })
     const scalar = often(
-      ["a", "b c", "1", "-1", "0x1F", "0o7", "0b1", "1e3", "1e400", ".5", "+.inf", ".NaN", "null", "Null", "~", "true", "False", "yes", "on", "1_000", "12:30", "2001-12-14", "a#b", "-x", "'q'", "\"d\"", "'it''s'", "", "[]", "{}", "[a, 'b', \"c\"]", "{a: b, c: [d]}", "[{a: 1}, [2]]", "http://h:1/p"],
-      ["a #b", "- x", "é", "\"a\\nb\"", "&x a", "*x", "!!str 1", "|", "<<", "a: b", "[a, b,]", "{a: 1, a: 2}"]
+      ["a", "b c", "1", "-1", "0x1F", "0o7", "0b1", "1e3", "1e400", ".5", "+.inf", ".NaN", "null", "Null", "~", "true", "False", "yes", "on", "1_000", "12:30", "2001-12-14", "a#b", "-x", "é", "한글 값", "😀", "\u00a0x\u00a0", "'q'", "\"d\"", "'it''s'", "", "[]", "{}", "[a, 'b', \"c\"]", "{a: b, c: [d]}", "[{a: 1}, [2]]", "http://h:1/p"],
+      ["a #b", "- x", "\u0085", "\u2028x", "a\ufeff", "\ud83d", "\"a\\nb\"", "&x a", "*x", "!!str 1", "|", "<<", "a: b", "[a, b,]", "{a: 1, a: 2}"]
     )
-    const key = often(["a", "b", "c", "a b", "1", "true", "True", "null", "collect[]", "x.y/z", "-k", "a:b"], ["~", "<<", "__proto__", "'q'", "\"d\"", "? k", "k "])
+    const key = often(["a", "b", "c", "a b", "1", "true", "True", "null", "collect[]", "x.y/z", "-k", "a:b", "키", "ké"], ["~", "<<", "__proto__", "'q'", "\"d\"", "? k", "k "])
     const node: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => ({
       node: fc.oneof(
         { depthSize: "small", withCrossShrink: true },

@@ -1,11 +1,11 @@
 /**
  * A one-pass reader for the YAML that manifests are nearly always written in, tried
  * before the full reader (Reader.ts) and giving up on anything else: a piece of
- * printable ASCII holding one document whose root is a block mapping of plain keys,
+ * printable text (no tab, CR or control character) holding one document whose root is a block mapping of plain keys,
  * with block mappings and sequences, single-line plain and quoted scalars (no escapes)
  * and single-line flow collections of those. Anchors, aliases, tags, block scalars,
  * multi-line scalars, `?` and `<<` keys, directives, duplicate keys, a second document,
- * tabs, CR and non-ASCII characters all send the piece to the full reader, and so does
+ * tabs, CR and control characters all send the piece to the full reader, and so does
  * anything the YAML grammar would refuse: a syntax error is always found and reported
  * by the full reader, never here.
  *
@@ -36,8 +36,12 @@ let offsets: WeakMap<object, Map<string, number> | Array<number>> | undefined
 
 /** A plain key of letters, digits and `_./-` inside a flow mapping, directly followed by `:` and a space. */
 const flowKey = /[A-Za-z_][A-Za-z0-9_./-]*: /y
-/** Printable ASCII and line feeds only. */
-const unusual = /[^\n\x20-\x7e]/
+/**
+ * Anything but line feeds and printable characters: tabs, CR, C0 and C1 controls (NEL
+ * included), DEL, the line and paragraph separators, a byte order mark, U+FFFE/U+FFFF and
+ * unpaired surrogates. Letters of any script, in comments, keys and values, are read here.
+ */
+const unusual = /[^\n\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]/u
 
 const SPACE = 32
 const NL = 10
