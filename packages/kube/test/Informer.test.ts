@@ -8,7 +8,7 @@ import { Effect, Exit, Fiber, Option, Scope, Stream } from "effect"
 import { HttpResponse } from "msw"
 import * as ApiResource from "../src/ApiResource.ts"
 import * as Informer from "../src/Informer.ts"
-import { configMap, type Frame, listBody, provideLive, type Respond, status, useFakeApiServer, watchBody } from "./support/FakeApiServer.ts"
+import { beforeCut, configMap, type Frame, listBody, provideLive, type Respond, status, useFakeApiServer, watchBody } from "./support/FakeApiServer.ts"
 
 const fake = useFakeApiServer()
 const collection = "/api/v1/namespaces/ns/configmaps"
@@ -105,7 +105,7 @@ describe("Informer", () => {
           { type: "ADDED", object: configMap("b", "11") },
           { type: "BOOKMARK", resourceVersion: "12" },
           { type: "MODIFIED", object: configMap("a", "13") },
-          { pause: 20 },
+          beforeCut,
           { cut: true }
         ],
         [

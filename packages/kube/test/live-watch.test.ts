@@ -8,7 +8,7 @@ import { Chunk, Effect, Fiber, Stream } from "effect"
 import { HttpResponse } from "msw"
 import * as ApiResource from "../src/ApiResource.ts"
 import { KubeClient, type WatchEvent } from "../src/KubeClient.ts"
-import { configMap, provideLive, status, useFakeApiServer, watchBody } from "./support/FakeApiServer.ts"
+import { beforeCut, configMap, provideLive, status, useFakeApiServer, watchBody } from "./support/FakeApiServer.ts"
 
 const fake = useFakeApiServer()
 const collection = "/api/v1/namespaces/ns/configmaps"
@@ -94,7 +94,7 @@ describe("KubeClient live: watch", () => {
 
   it.live("a connection cut mid-stream is an Unavailable KubeError, after the events before the cut", () =>
     Effect.gen(function*() {
-      fake.route("get", collection, () => watchBody([{ type: "ADDED", object: configMap("a", "11") }, { pause: 10 }, { cut: true }]))
+      fake.route("get", collection, () => watchBody([{ type: "ADDED", object: configMap("a", "11") }, beforeCut, { cut: true }]))
       const client = yield* KubeClient
       const seen: Array<WatchEvent> = []
       const error = yield* Effect.flip(

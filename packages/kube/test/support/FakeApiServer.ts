@@ -132,9 +132,17 @@ const line = (frame: Exclude<Frame, { readonly cut: true } | { readonly pause: n
 }
 
 /**
+ * The pause before a `{ cut: true }` that must not lose the frames before it: a stream's
+ * error discards what its reader has not taken yet, so the client gets time to read them
+ * first (20 ms was too little on a busy machine: a clean-clone run lost an event and waited
+ * out its 30 s timeout).
+ */
+export const beforeCut: Frame = { pause: 250 }
+
+/**
  * A streamed watch body: each frame a line, `{ pause }` waits, `{ cut: true }` breaks the
- * connection mid-stream (lines not yet sent are lost: put a pause before it), and the body
- * ends normally after the last frame otherwise.
+ * connection mid-stream (lines the client has not read yet are lost: put `beforeCut`
+ * before it), and the body ends normally after the last frame otherwise.
  */
 export const watchBody = (frames: ReadonlyArray<Frame>, options: { readonly hold?: boolean } = {}) => {
   const encoder = new TextEncoder()
