@@ -115,6 +115,7 @@ describe("the one-pass reader == the full reader", () => {
     ["a: http://x:80/y#z\nb: a#b\nc: 10.0.0.1:9100\nd: -Xmx1g\n", { a: "http://x:80/y#z", b: "a#b", c: "10.0.0.1:9100", d: "-Xmx1g" }],
     ["a: {}\nb: []\nc: { }\nd: [ ]\ne: ''\nf: \"\"\ng:\n", { a: {}, b: [], c: {}, d: [], e: "", f: "", g: null }],
     ["# 한국어 주석\na: 한글 # 주석\nké: [é, \"😀\"]\nb: \u00a0x\u00a0\n", { a: "한글", ké: ["é", "😀"], b: "\u00a0x\u00a0" }],
+    ["---\r\n# c\r\na: b  # c\r\nl:\r\n- x\r\n-\r\n  y: [1, \"z\"]\r\nm:\r\n\r\n", { a: "b", l: ["x", { y: [1, "z"] }], m: null }],
     ["1a: 2\n8080: x\ncollect[]:\n  - a b: c\n", { "1a": 2, "8080": "x", "collect[]": [{ "a b": "c" }] }],
     ["constructor: 1\nhasOwnProperty: 2\ntoString: [a]\n", { constructor: 1, hasOwnProperty: 2, toString: ["a"] }]
   ]
@@ -130,7 +131,7 @@ describe("the one-pass reader == the full reader", () => {
   const refused = [
     "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  x\n", "a: >\n  x\n", "a: b\n  c\n", "a: 'b\n  c'\n", "a: \"b\\n\"\n",
     "a: 1\na: 2\n", "<<: {a: 1}\n", "? a\n: b\n", "%YAML 1.2\n---\na: 1\n", "a: 1\n---\nb: 2\n", "a: 1\n...\n", "a:\n---  b: c\n", "a: b\n... c: d\n",
-    "a:\tb\n", "a: b\r\n", "a: \u0085\n", "a: b\u2028\n", "a: \ufeffb\n", "a: \ud800\n", "- a\n", "a\n", "  a: 1\n", "a: [b,\n  c]\n", "a: [b, c,]\n", "a: {b}\n", "a: {b: c, b: d}\n",
+    "a:\tb\n", "a: b\rc: d\n", "a: 'b\r\n  c'\r\n", "a: \u0085\n", "a: b\u2028\n", "a: \ufeffb\n", "a: \ud800\n", "- a\n", "a\n", "  a: 1\n", "a: [b,\n  c]\n", "a: [b, c,]\n", "a: {b}\n", "a: {b: c, b: d}\n",
     "a: [b: c]\n", "a: b: c\n", "a: b:\n", "a: - b\n", "a:\n- b\nc\n", "a: 1\n- b\n", "a:\n  b: 1\n   c: 2\n", "a:\n  - b\n   - c\n",
     "__proto__: 1\n", "a: \"b\"c\n", "a: [b]c\n", "a: 'b' # c\n  d: e\n", "\"a\": 1\n", "a : 1\n", "a: b #c\n d\n",
     "a: -\n", "a: @b\n", "a: `b\n", "a: %b\n", "a: {b: }\n", "a: [,]\n", "a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n"
@@ -162,7 +163,9 @@ describe("the one-pass reader == the full reader", () => {
       lines.splice((e.to ?? 0) % (lines.length + 1), 0, moved ?? "")
       return lines.join("\n")
     }
-    const usable = corpusPieces.filter((p) => Reader.quickly(p) !== undefined).map((p) => p.text)
+    const taken = corpusPieces.filter((p) => Reader.quickly(p) !== undefined).map((p) => p.text)
+    // and the same with CR LF line breaks, as editors on Windows write them
+    const usable = [...taken, ...taken.map((t) => t.replaceAll("\n", "\r\n"))]
     let stillTaken = 0
     fc.assert(
       fc.property(fc.constantFrom(...usable), fc.array(edit, { minLength: 1, maxLength: 3 }), (text, edits) => {
@@ -218,8 +221,12 @@ describe("the one-pass reader == the full reader", () => {
       step: fc.constantFrom(2, 4),
       compact: fc.boolean(),
       comment: fc.boolean(),
-      header: fc.constantFrom("", "---\n", "# head\n---\n", "--- # c\n")
-    }).map(({ root, step, compact, comment, header }) => `${header}${render({ map: root }, 0, step, compact, comment).join("\n")}\n`)
+      header: fc.constantFrom("", "---\n", "# head\n---\n", "--- # c\n"),
+      crlf: fc.boolean()
+    }).map(({ root, step, compact, comment, header, crlf }) => {
+      const eol = crlf ? "\r\n" : "\n"
+      return `${header.replaceAll("\n", eol)}${render({ map: root }, 0, step, compact, comment).join(eol)}${eol}`
+    })
     let takenCount = 0
     const runs = Number(process.env["QUICK_RUNS"] ?? 4000)
     fc.assert(

@@ -1,11 +1,12 @@
 /**
  * A one-pass reader for the YAML that manifests are nearly always written in, tried
  * before the full reader (Reader.ts) and giving up on anything else: a piece of
- * printable text (no tab, CR or control character) holding one document whose root is a block mapping of plain keys,
- * with block mappings and sequences, single-line plain and quoted scalars (no escapes)
- * and single-line flow collections of those. Anchors, aliases, tags, block scalars,
- * multi-line scalars, `?` and `<<` keys, directives, duplicate keys, a second document,
- * tabs, CR and control characters all send the piece to the full reader, and so does
+ * printable text (LF or CR LF line breaks; no tab or control character) holding one
+ * document whose root is a block mapping of plain keys, with block mappings and
+ * sequences, single-line plain and quoted scalars (no escapes) and single-line flow
+ * collections of those. Anchors, aliases, tags, block scalars, multi-line scalars, `?`
+ * and `<<` keys, directives, duplicate keys, a second document, tabs, a CR alone and
+ * control characters all send the piece to the full reader, and so does
  * anything the YAML grammar would refuse: a syntax error is always found and reported
  * by the full reader, never here.
  *
@@ -37,14 +38,16 @@ let offsets: WeakMap<object, Map<string, number> | Array<number>> | undefined
 /** A plain key of letters, digits and `_./-` inside a flow mapping, directly followed by `:` and a space. */
 const flowKey = /[A-Za-z_][A-Za-z0-9_./-]*: /y
 /**
- * Anything but line feeds and printable characters: tabs, CR, C0 and C1 controls (NEL
- * included), DEL, the line and paragraph separators, a byte order mark, U+FFFE/U+FFFF and
- * unpaired surrogates. Letters of any script, in comments, keys and values, are read here.
+ * Anything but line breaks (LF, CR LF) and printable characters: tabs, a CR alone, C0 and
+ * C1 controls (NEL included), DEL, the line and paragraph separators, a byte order mark,
+ * U+FFFE/U+FFFF and unpaired surrogates. Letters of any script, in comments, keys and
+ * values, are read here.
  */
-const unusual = /[^\n\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]/u
+const unusual = /\r(?!\n)|[^\n\r\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]/u
 
 const SPACE = 32
 const NL = 10
+const CR = 13
 const HASH = 35
 const DASH = 45
 const DQUOTE = 34
@@ -59,6 +62,9 @@ const BACKSLASH = 92
 
 /** YAML's indicator characters, which cannot start a plain scalar (`-` can, before a non-space). */
 const indicators = new Set("-?:,[]{}#&*!|>'\"%@`".split("").map((c) => c.charCodeAt(0)))
+
+/** A line ends at LF, or at CR, which `unusual` lets through only before LF. */
+const isEol = (c: number): boolean => c === NL || c === CR
 
 const fail = (): never => {
   throw giveUp
@@ -80,7 +86,7 @@ const nextContent = (): number => {
       return -1
     }
     const c = text.charCodeAt(i)
-    if (c === NL) p = i + 1
+    if (isEol(c)) p = nextLine(i)
     else if (c === HASH) p = nextLine(i)
     else return i - p
   }
@@ -91,7 +97,7 @@ const endLine = (): void => {
   let i = p
   while (text.charCodeAt(i) === SPACE) i++
   if (i >= len) p = len
-  else if (text.charCodeAt(i) === NL) p = i + 1
+  else if (isEol(text.charCodeAt(i))) p = nextLine(i)
   else if (text.charCodeAt(i) === HASH && i > p) p = nextLine(i)
   else fail()
 }
@@ -99,17 +105,17 @@ const endLine = (): void => {
 const isSeqEntry = (i: number): boolean => {
   if (text.charCodeAt(i) !== DASH) return false
   const next = text.charCodeAt(i + 1)
-  return i + 1 >= len || next === SPACE || next === NL
+  return i + 1 >= len || next === SPACE || isEol(next)
 }
 
 const isFlowIndicator = (c: number): boolean => c === COMMA || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE
 
 /** A `---` or `...` document marker at the start of a line: the document ends there. */
 const isMarker = (i: number): boolean => {
-  if (i > 0 && text.charCodeAt(i - 1) !== NL) return false
+  if (i > 0 && !isEol(text.charCodeAt(i - 1))) return false
   const m = text.slice(i, i + 3)
   const after = text.charCodeAt(i + 3)
-  return (m === "---" || m === "...") && (i + 3 >= len || after === SPACE || after === NL)
+  return (m === "---" || m === "...") && (i + 3 >= len || after === SPACE || isEol(after))
 }
 
 /** Whether a plain scalar may start at `i`: not at an indicator, save a `-` before a character that could follow it. */
@@ -117,7 +123,7 @@ const plainStartOk = (i: number, flow: boolean): boolean => {
   const c = text.charCodeAt(i)
   if (!indicators.has(c)) return true
   const next = text.charCodeAt(i + 1)
-  return c === DASH && i + 1 < len && next !== SPACE && next !== NL && !(flow && isFlowIndicator(next))
+  return c === DASH && i + 1 < len && next !== SPACE && !isEol(next) && !(flow && isFlowIndicator(next))
 }
 
 /**
@@ -128,10 +134,10 @@ const blockKeyEnd = (i: number): number => {
   if (!plainStartOk(i, false) || text.charCodeAt(i) === SPACE || isMarker(i)) return -1
   for (let j = i + 1; j < len; j++) {
     const c = text.charCodeAt(j)
-    if (c === NL || (c === HASH && text.charCodeAt(j - 1) === SPACE)) return -1
+    if (isEol(c) || (c === HASH && text.charCodeAt(j - 1) === SPACE)) return -1
     if (c === COLON) {
       const next = text.charCodeAt(j + 1)
-      if (j + 1 >= len || next === SPACE || next === NL) return text.charCodeAt(j - 1) === SPACE ? -1 : j + 1
+      if (j + 1 >= len || next === SPACE || isEol(next)) return text.charCodeAt(j - 1) === SPACE ? -1 : j + 1
     }
   }
   return -1
@@ -150,7 +156,7 @@ const keyAt = (start: number, end: number, into: Record<string, unknown>): strin
 /** A double-quoted scalar on one line, without escapes. */
 const doubleQuoted = (): string => {
   let i = p + 1
-  for (let c = text.charCodeAt(i); c !== DQUOTE; c = text.charCodeAt(++i)) if (i >= len || c === NL || c === BACKSLASH) fail()
+  for (let c = text.charCodeAt(i); c !== DQUOTE; c = text.charCodeAt(++i)) if (i >= len || isEol(c) || c === BACKSLASH) fail()
   const value = text.slice(p + 1, i)
   p = i + 1
   return value
@@ -162,7 +168,7 @@ const singleQuoted = (): string => {
   let from = p + 1
   for (let i = from; ; i++) {
     const c = text.charCodeAt(i)
-    if (i >= len || c === NL) fail()
+    if (i >= len || isEol(c)) fail()
     if (c !== SQUOTE) continue
     value += text.slice(from, i)
     if (text.charCodeAt(i + 1) !== SQUOTE) {
@@ -178,7 +184,7 @@ const singleQuoted = (): string => {
 const blockPlain = (): unknown => {
   if (!plainStartOk(p, false)) fail()
   let end = p
-  for (let c = text.charCodeAt(end); end < len && c !== NL && !(c === HASH && text.charCodeAt(end - 1) === SPACE); c = text.charCodeAt(++end));
+  for (let c = text.charCodeAt(end); end < len && !isEol(c) && !(c === HASH && text.charCodeAt(end - 1) === SPACE); c = text.charCodeAt(++end));
   while (text.charCodeAt(end - 1) === SPACE) end--
   const raw = text.slice(p, end)
   if (raw.includes(": ") || raw.charCodeAt(raw.length - 1) === COLON) fail()
@@ -197,7 +203,7 @@ const flowPlain = (): unknown => {
   for (;;) {
     const c = text.charCodeAt(p)
     if (c === COMMA || c === RBRACKET || c === RBRACE) break
-    if (p >= len || c === NL || c === COLON || c === LBRACKET || c === LBRACE || (c === HASH && text.charCodeAt(p - 1) === SPACE)) fail()
+    if (p >= len || isEol(c) || c === COLON || c === LBRACKET || c === LBRACE || (c === HASH && text.charCodeAt(p - 1) === SPACE)) fail()
     p++
   }
   let end = p
@@ -308,7 +314,7 @@ const restIsEmpty = (): boolean => {
   let i = p
   while (text.charCodeAt(i) === SPACE) i++
   const c = text.charCodeAt(i)
-  if (i >= len || c === NL || (c === HASH && i > p)) {
+  if (i >= len || isEol(c) || (c === HASH && i > p)) {
     p = nextLine(i)
     return true
   }
@@ -372,7 +378,7 @@ const run = (source: string, resolvePlain: (plain: string) => unknown): Read | u
     let indent = nextContent()
     if (indent === 0 && text.startsWith("---", p)) {
       p += 3
-      if (p < len && text.charCodeAt(p) !== NL && text.charCodeAt(p) !== SPACE) return undefined
+      if (p < len && !isEol(text.charCodeAt(p)) && text.charCodeAt(p) !== SPACE) return undefined
       endLine()
       indent = nextContent()
     }
