@@ -15,28 +15,44 @@
  * took never changes a verdict: `test/validate-quick.test.ts` compares the two on every
  * sample and fixture and on thousands of edited and generated documents. Positions are
  * not recorded on the first read: `locator` reads the piece again, recording them, for a
- * document with something to report.
+ * document with something to report. The line and scalar level is QuickScan.ts.
  */
-
-/** Thrown to give up; caught by `read`. */
-const giveUp: unique symbol = Symbol("giveUp")
+import {
+  blockKeyEnd,
+  blockPlain,
+  COMMA,
+  cur,
+  doubleQuoted,
+  DQUOTE,
+  endLine,
+  fail,
+  flowPlain,
+  giveUp,
+  HASH,
+  isEol,
+  isSeqEntry,
+  keyAt,
+  LBRACE,
+  LBRACKET,
+  nextContent,
+  nextLine,
+  RBRACE,
+  RBRACKET,
+  singleQuoted,
+  skipSpaces,
+  SPACE,
+  SQUOTE
+} from "./QuickScan.ts"
 
 /** Nesting deeper than this goes to the full reader (which has its own, larger, limit). */
 const maxDepth = 64
 
-/** YAML's limit on an implicit key. */
-const maxKeyChars = 1024
-
-// the state of the one read in progress (reads never nest)
-let text = ""
-let len = 0
-let p = 0
-let resolve: (plain: string) => unknown = () => undefined
 /** Set while locating: where each entry of each container starts (a mapping's keys, a sequence's items; -1 for an empty item). */
 let offsets: WeakMap<object, Map<string, number> | Array<number>> | undefined
 
 /** A plain key of letters, digits and `_./-` inside a flow mapping, directly followed by `:` and a space. */
 const flowKey = /[A-Za-z_][A-Za-z0-9_./-]*: /y
+
 /**
  * Anything but line breaks (LF, CR LF) and printable characters: tabs, a CR alone, C0 and
  * C1 controls (NEL included), DEL, the line and paragraph separators, a byte order mark,
@@ -45,175 +61,9 @@ const flowKey = /[A-Za-z_][A-Za-z0-9_./-]*: /y
  */
 const unusual = /\r(?!\n)|[^\n\r\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]/u
 
-const SPACE = 32
-const NL = 10
-const CR = 13
-const HASH = 35
-const DASH = 45
-const DQUOTE = 34
-const SQUOTE = 39
-const LBRACKET = 91
-const RBRACKET = 93
-const LBRACE = 123
-const RBRACE = 125
-const COMMA = 44
-const COLON = 58
-const BACKSLASH = 92
-
-/** YAML's indicator characters, which cannot start a plain scalar (`-` can, before a non-space). */
-const indicators = new Set("-?:,[]{}#&*!|>'\"%@`".split("").map((c) => c.charCodeAt(0)))
-
-/** A line ends at LF, or at CR, which `unusual` lets through only before LF. */
-const isEol = (c: number): boolean => c === NL || c === CR
-
-const fail = (): never => {
-  throw giveUp
-}
-
-/** Offset just after the end of the line holding `i`. */
-const nextLine = (i: number): number => {
-  const nl = text.indexOf("\n", i)
-  return nl < 0 ? len : nl + 1
-}
-
-/** From a line start, past blank and comment lines: the next content line's indentation (`p` at its start), or -1 at the end. */
-const nextContent = (): number => {
-  for (;;) {
-    let i = p
-    while (text.charCodeAt(i) === SPACE) i++
-    if (i >= len) {
-      p = len
-      return -1
-    }
-    const c = text.charCodeAt(i)
-    if (isEol(c)) p = nextLine(i)
-    else if (c === HASH) p = nextLine(i)
-    else return i - p
-  }
-}
-
-/** After a value: spaces, then the end of the line or a comment after at least one space. */
-const endLine = (): void => {
-  let i = p
-  while (text.charCodeAt(i) === SPACE) i++
-  if (i >= len) p = len
-  else if (isEol(text.charCodeAt(i))) p = nextLine(i)
-  else if (text.charCodeAt(i) === HASH && i > p) p = nextLine(i)
-  else fail()
-}
-
-const isSeqEntry = (i: number): boolean => {
-  if (text.charCodeAt(i) !== DASH) return false
-  const next = text.charCodeAt(i + 1)
-  return i + 1 >= len || next === SPACE || isEol(next)
-}
-
-const isFlowIndicator = (c: number): boolean => c === COMMA || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE
-
-/** A `---` or `...` document marker at the start of a line: the document ends there. */
-const isMarker = (i: number): boolean => {
-  if (i > 0 && !isEol(text.charCodeAt(i - 1))) return false
-  const m = text.slice(i, i + 3)
-  const after = text.charCodeAt(i + 3)
-  return (m === "---" || m === "...") && (i + 3 >= len || after === SPACE || isEol(after))
-}
-
-/** Whether a plain scalar may start at `i`: not at an indicator, save a `-` before a character that could follow it. */
-const plainStartOk = (i: number, flow: boolean): boolean => {
-  const c = text.charCodeAt(i)
-  if (!indicators.has(c)) return true
-  const next = text.charCodeAt(i + 1)
-  return c === DASH && i + 1 < len && next !== SPACE && !isEol(next) && !(flow && isFlowIndicator(next))
-}
-
-/**
- * Where a plain key starting at `i` ends (just after its `:`, which a space or the end
- * of the line follows), or -1 when the line holds no such key.
- */
-const blockKeyEnd = (i: number): number => {
-  if (!plainStartOk(i, false) || text.charCodeAt(i) === SPACE || isMarker(i)) return -1
-  for (let j = i + 1; j < len; j++) {
-    const c = text.charCodeAt(j)
-    if (isEol(c) || (c === HASH && text.charCodeAt(j - 1) === SPACE)) return -1
-    if (c === COLON) {
-      const next = text.charCodeAt(j + 1)
-      if (j + 1 >= len || next === SPACE || isEol(next)) return text.charCodeAt(j - 1) === SPACE ? -1 : j + 1
-    }
-  }
-  return -1
-}
-
-const plain = (raw: string): unknown => (raw === "<<" ? fail() : resolve(raw))
-
-/** The key text (`end` just after its `:`) as the full reader spells it: `True` is "true". */
-const keyAt = (start: number, end: number, into: Record<string, unknown>): string => {
-  if (end - start > maxKeyChars) fail()
-  const key = String(plain(text.slice(start, end - 1)))
-  if (key === "__proto__" || Object.hasOwn(into, key)) fail()
-  return key
-}
-
-/** A double-quoted scalar on one line, without escapes. */
-const doubleQuoted = (): string => {
-  let i = p + 1
-  for (let c = text.charCodeAt(i); c !== DQUOTE; c = text.charCodeAt(++i)) if (i >= len || isEol(c) || c === BACKSLASH) fail()
-  const value = text.slice(p + 1, i)
-  p = i + 1
-  return value
-}
-
-/** A single-quoted scalar on one line (`''` is a quote). */
-const singleQuoted = (): string => {
-  let value = ""
-  let from = p + 1
-  for (let i = from; ; i++) {
-    const c = text.charCodeAt(i)
-    if (i >= len || isEol(c)) fail()
-    if (c !== SQUOTE) continue
-    value += text.slice(from, i)
-    if (text.charCodeAt(i + 1) !== SQUOTE) {
-      p = i + 1
-      return value
-    }
-    value += "'"
-    from = ++i + 1
-  }
-}
-
-/** A plain scalar that runs to the end of its line or a comment. */
-const blockPlain = (): unknown => {
-  if (!plainStartOk(p, false)) fail()
-  let end = p
-  for (let c = text.charCodeAt(end); end < len && !isEol(c) && !(c === HASH && text.charCodeAt(end - 1) === SPACE); c = text.charCodeAt(++end));
-  while (text.charCodeAt(end - 1) === SPACE) end--
-  const raw = text.slice(p, end)
-  if (raw.includes(": ") || raw.charCodeAt(raw.length - 1) === COLON) fail()
-  p = end
-  return plain(raw)
-}
-
-const skipSpaces = (): void => {
-  while (text.charCodeAt(p) === SPACE) p++
-}
-
-/** A plain scalar inside a flow collection: up to `,`, `]` or `}`; any `:`, `[`, `{` or comment gives up. */
-const flowPlain = (): unknown => {
-  if (!plainStartOk(p, true)) fail()
-  const start = p
-  for (;;) {
-    const c = text.charCodeAt(p)
-    if (c === COMMA || c === RBRACKET || c === RBRACE) break
-    if (p >= len || isEol(c) || c === COLON || c === LBRACKET || c === LBRACE || (c === HASH && text.charCodeAt(p - 1) === SPACE)) fail()
-    p++
-  }
-  let end = p
-  while (text.charCodeAt(end - 1) === SPACE) end--
-  return plain(text.slice(start, end))
-}
-
 const flowNode = (depth: number): unknown => {
   if (depth > maxDepth) fail()
-  const c = text.charCodeAt(p)
+  const c = cur.text.charCodeAt(cur.p)
   if (c === LBRACKET) return flowSequence(depth)
   if (c === LBRACE) return flowMapping(depth)
   if (c === DQUOTE) return doubleQuoted()
@@ -224,16 +74,16 @@ const flowNode = (depth: number): unknown => {
 /** After an entry of a flow collection: `,` and another entry, or the closing bracket. */
 const flowNext = (close: number): boolean => {
   skipSpaces()
-  const c = text.charCodeAt(p)
+  const c = cur.text.charCodeAt(cur.p)
   if (c === close) {
-    p++
+    cur.p++
     return false
   }
   if (c !== COMMA) fail()
-  p++
+  cur.p++
   skipSpaces()
   // a trailing comma
-  if (text.charCodeAt(p) === close) fail()
+  if (cur.text.charCodeAt(cur.p) === close) fail()
   return true
 }
 
@@ -250,10 +100,10 @@ const track = <T extends Map<string, number> | Array<number>>(container: object,
 
 /** Past an opening bracket: whether the collection is empty (its closing bracket then passed too). */
 const opensEmpty = (close: number): boolean => {
-  p++
+  cur.p++
   skipSpaces()
-  if (text.charCodeAt(p) !== close) return false
-  p++
+  if (cur.text.charCodeAt(cur.p) !== close) return false
+  cur.p++
   return true
 }
 
@@ -262,7 +112,7 @@ const flowSequence = (depth: number): Array<unknown> => {
   if (opensEmpty(RBRACKET)) return out
   const starts = track(out, newItems)
   do {
-    starts?.push(p)
+    starts?.push(cur.p)
     out.push(flowNode(depth + 1))
   } while (flowNext(RBRACKET))
   return out
@@ -273,20 +123,20 @@ const flowMapping = (depth: number): Record<string, unknown> => {
   if (opensEmpty(RBRACE)) return out
   const starts = track(out, newKeys)
   do {
-    flowKey.lastIndex = p
-    if (!flowKey.test(text)) fail()
-    const key = keyAt(p, flowKey.lastIndex - 1, out)
-    starts?.set(key, p)
-    p = flowKey.lastIndex
+    flowKey.lastIndex = cur.p
+    if (!flowKey.test(cur.text)) fail()
+    const key = keyAt(cur.p, flowKey.lastIndex - 1, out)
+    starts?.set(key, cur.p)
+    cur.p = flowKey.lastIndex
     skipSpaces()
     out[key] = flowNode(depth + 1)
   } while (flowNext(RBRACE))
   return out
 }
 
-/** A value on the line of its key or `-` (`p` at its first character), then the rest of the line. */
+/** A value on the line of its key or `-` (`cur.p` at its first character), then the rest of the line. */
 const inlineValue = (depth: number): unknown => {
-  const c = text.charCodeAt(p)
+  const c = cur.text.charCodeAt(cur.p)
   const value = c === DQUOTE
     ? doubleQuoted()
     : c === SQUOTE
@@ -304,22 +154,22 @@ const inlineValue = (depth: number): unknown => {
  */
 const blockNode = (n: number, sequenceAtN: boolean, depth: number): unknown => {
   const indent = nextContent()
-  if (indent < n || (indent === n && !(sequenceAtN && isSeqEntry(p + n)))) return null
+  if (indent < n || (indent === n && !(sequenceAtN && isSeqEntry(cur.p + n)))) return null
   if (depth > maxDepth) fail()
-  return isSeqEntry(p + indent) ? blockSequence(indent, depth + 1) : blockMapping(indent, p + indent, depth + 1)
+  return isSeqEntry(cur.p + indent) ? blockSequence(indent, depth + 1) : blockMapping(indent, cur.p + indent, depth + 1)
 }
 
-/** After a `:` or `-` (`p` just after it): true when nothing else is on the line (`p` then at the next line), else `p` at the value. */
+/** After a `:` or `-` (`cur.p` just after it): true when nothing else is on the line (`cur.p` then at the next line), else `cur.p` at the value. */
 const restIsEmpty = (): boolean => {
-  let i = p
-  while (text.charCodeAt(i) === SPACE) i++
-  const c = text.charCodeAt(i)
-  if (i >= len || isEol(c) || (c === HASH && i > p)) {
-    p = nextLine(i)
+  let i = cur.p
+  while (cur.text.charCodeAt(i) === SPACE) i++
+  const c = cur.text.charCodeAt(i)
+  if (i >= cur.len || isEol(c) || (c === HASH && i > cur.p)) {
+    cur.p = nextLine(i)
     return true
   }
-  if (i === p) fail()
-  p = i
+  if (i === cur.p) fail()
+  cur.p = i
   return false
 }
 
@@ -332,12 +182,12 @@ const blockMapping = (n: number, first: number, depth: number): Record<string, u
     if (end < 0) fail()
     const key = keyAt(at, end, out)
     starts?.set(key, at)
-    p = end
+    cur.p = end
     out[key] = restIsEmpty() ? blockNode(n, true, depth) : inlineValue(depth)
     const indent = nextContent()
     if (indent < n) return out
     if (indent > n) fail()
-    at = p + n
+    at = cur.p + n
   }
 }
 
@@ -345,58 +195,56 @@ const blockSequence = (n: number, depth: number): Array<unknown> => {
   const out: Array<unknown> = []
   const starts = track(out, newItems)
   for (;;) {
-    const lineStart = p
-    p = p + n + 1
+    const lineStart = cur.p
+    cur.p = cur.p + n + 1
     if (restIsEmpty()) {
       // a nested node starts at its first key or `-`
       const indent = starts === undefined ? -1 : nextContent()
-      const start = p + indent
+      const start = cur.p + indent
       const item = blockNode(n, false, depth)
       starts?.push(item === null ? -1 : start)
       out.push(item)
-    } else if (isSeqEntry(p)) fail()
+    } else if (isSeqEntry(cur.p)) fail()
     else {
-      starts?.push(p)
-      out.push(blockKeyEnd(p) >= 0 ? blockMapping(p - lineStart, p, depth + 1) : inlineValue(depth))
+      starts?.push(cur.p)
+      out.push(blockKeyEnd(cur.p) >= 0 ? blockMapping(cur.p - lineStart, cur.p, depth + 1) : inlineValue(depth))
     }
     const indent = nextContent()
     if (indent < n) return out
     if (indent > n) fail()
-    if (!isSeqEntry(p + n)) return out
+    if (!isSeqEntry(cur.p + n)) return out
   }
 }
 
 type Read = { readonly value: Record<string, unknown>; readonly start: number }
 
-const run = (source: string, resolvePlain: (plain: string) => unknown): Read | undefined => {
+/** The document's root mapping and where it starts, or undefined: the full reader must read it. */
+export const read = (source: string, resolvePlain: (plain: string) => unknown): Read | undefined => {
   if (unusual.test(source)) return undefined
-  text = source
-  len = source.length
-  p = 0
-  resolve = resolvePlain
+  cur.text = source
+  cur.len = source.length
+  cur.p = 0
+  cur.resolve = resolvePlain
   try {
     let indent = nextContent()
-    if (indent === 0 && text.startsWith("---", p)) {
-      p += 3
-      if (p < len && !isEol(text.charCodeAt(p)) && text.charCodeAt(p) !== SPACE) return undefined
+    if (indent === 0 && cur.text.startsWith("---", cur.p)) {
+      cur.p += 3
+      if (cur.p < cur.len && !isEol(cur.text.charCodeAt(cur.p)) && cur.text.charCodeAt(cur.p) !== SPACE) return undefined
       endLine()
       indent = nextContent()
     }
     if (indent !== 0) return undefined
-    const start = p
-    const value = blockMapping(0, p, 1)
+    const start = cur.p
+    const value = blockMapping(0, cur.p, 1)
     return nextContent() === -1 ? { value, start } : undefined
   } catch (e) {
     if (e === giveUp) return undefined
     throw e
   } finally {
-    text = ""
-    resolve = () => undefined
+    cur.text = ""
+    cur.resolve = () => undefined
   }
 }
-
-/** The document's root mapping and where it starts, or undefined: the full reader must read it. */
-export const read = (source: string, resolvePlain: (plain: string) => unknown): Read | undefined => run(source, resolvePlain)
 
 /**
  * For a piece `read` took: `locate(path)`, the offset of the key of a map entry or the
@@ -412,7 +260,7 @@ export const locator = (source: string, resolvePlain: (plain: string) => unknown
       const starts = new WeakMap<object, Map<string, number> | Array<number>>()
       offsets = starts
       try {
-        const again = run(source, resolvePlain)
+        const again = read(source, resolvePlain)
         if (again === undefined) return undefined
         tree = { read: again, starts }
       } finally {
