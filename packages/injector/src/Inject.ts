@@ -31,7 +31,7 @@
  *   `monitoring.whatap.com/apm-injection: enabled` opts back in.
  * - Spec 5.7: a credential target env defined with `valueFrom` is injected with that
  *   source instead of an empty value.
- * - In a namespace whose Pod Security level is "restricted" (enforce or warn), the init
+ * - In a namespace whose Pod Security `enforce` level is "restricted", the init
  *   container also gets `allowPrivilegeEscalation: false`, all capabilities dropped and
  *   a RuntimeDefault seccomp profile (unless the pod has one): the Go operator's was
  *   refused there, and with it the pod.
