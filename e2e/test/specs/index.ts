@@ -11,6 +11,7 @@ import type { TargetSource } from "./Target.ts"
 import { watchSpecs } from "./watch.ts"
 import { webhookSpecs } from "./webhook.ts"
 import { workloadSpecs } from "./workloads.ts"
+import { yamlSpecs } from "./yaml.ts"
 
 export const allSpecs = (source: TargetSource, options: { readonly fakeGpu: boolean }): void => {
   clusterScopedLeakCheck(source)
@@ -22,4 +23,5 @@ export const allSpecs = (source: TargetSource, options: { readonly fakeGpu: bool
   webhookSpecs(source)
   gcSpecs(source)
   kubeSpecs(source)
+  yamlSpecs(source)
 }

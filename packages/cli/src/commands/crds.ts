@@ -4,14 +4,14 @@
  */
 import { Crd } from "@whatap-operator/core"
 import { Effect } from "effect"
-import { stringify } from "yaml"
 import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
 import { Io } from "../Io.ts"
+import * as Yaml from "../Yaml.ts"
 
 /** One multi-document YAML stream: the per-CRD documents (each ending in a newline) joined with `---`. */
 export const render = (): string =>
-  Crd.generateAll().map((crd) => stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false })).join("---\n")
+  Crd.generateAll().map((crd) => Yaml.stringify(crd)).join("---\n")
 
 export const run: Handler = (parsed) =>
   Effect.gen(function*() {

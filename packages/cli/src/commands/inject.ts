@@ -11,7 +11,6 @@
  * stdout. License values are `[redacted]` unless `--show-secrets`.
  */
 import { Effect, Result } from "effect"
-import { stringify } from "yaml"
 import * as Args from "../Args.ts"
 import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
@@ -21,13 +20,14 @@ import * as Input from "./inject/Input.ts"
 import * as Notes from "./inject/Notes.ts"
 import * as Settings from "./inject/Settings.ts"
 import { printableLines } from "../Printable.ts"
+import * as Yaml from "../Yaml.ts"
 
 const command = "inject"
 
 type Format = "yaml" | "json" | "patch"
 
 const output = (documents: ReadonlyArray<unknown>, format: "yaml" | "json"): string => {
-  if (format === "yaml") return documents.map((d) => `---\n${stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })}`).join("")
+  if (format === "yaml") return documents.map((d) => `---\n${Yaml.stringify(d)}`).join("")
   const [only] = documents
   const value = documents.length === 1 ? only : { apiVersion: "v1", kind: "List", items: documents }
   return `${JSON.stringify(value, null, 2)}\n`

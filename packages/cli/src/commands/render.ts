@@ -13,7 +13,6 @@
 import { Decode, Naming, Resource, Validate } from "@whatap-operator/core"
 import { Render } from "@whatap-operator/operator"
 import { Effect, Option, Result } from "effect"
-import { stringify } from "yaml"
 import * as Args from "../Args.ts"
 import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
@@ -24,6 +23,7 @@ import { checkText } from "./validate/Check.ts"
 import * as Source from "./validate/Source.ts"
 import { line } from "./validate/Text.ts"
 import { displayName } from "./inject/Input.ts"
+import * as Yaml from "../Yaml.ts"
 
 type Json = Readonly<Record<string, unknown>>
 const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
@@ -51,7 +51,7 @@ const decodeAll = <K extends Resource.Kind>(kind: K, values: ReadonlyArray<Json>
   values.filter((v) => v["kind"] === kind).flatMap((v) => Option.toArray(Decode.as(kind, kind === "WhatapAgent" ? v : withNamespace(v)).value))
 
 /** One object as render prints it (without the `---` line). */
-export const yamlOf = (object: unknown): string => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })
+export const yamlOf = (object: unknown): string => Yaml.stringify(object)
 
 const output = (objects: ReadonlyArray<unknown>, format: "yaml" | "json"): string =>
   format === "json"

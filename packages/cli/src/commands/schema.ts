@@ -5,12 +5,12 @@
  * one document for all four kinds (the `kind` field selects the definition).
  */
 import { Effect, Result } from "effect"
-import { stringify } from "yaml"
 import * as Args from "../Args.ts"
 import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
 import { Io } from "../Io.ts"
 import * as JsonSchema from "./schema/JsonSchema.ts"
+import * as Yaml from "../Yaml.ts"
 
 const usage = (message: string) => new Exit.UsageError({ message, command: "schema" })
 
@@ -26,6 +26,6 @@ export const run: Handler = (parsed) =>
       return yield* usage(`unknown kind ${JSON.stringify(name)}: expected WhatapAgent, WhatapPodMonitor, WhatapServiceMonitor or WhatapStaticEndpoint`)
     }
     const schema = kind === undefined ? JsonSchema.all() : JsonSchema.document(kind)
-    yield* io.out(format.success === "json" ? `${JSON.stringify(schema, null, 2)}\n` : stringify(schema, { lineWidth: 0, aliasDuplicateObjects: false }))
+    yield* io.out(format.success === "json" ? `${JSON.stringify(schema, null, 2)}\n` : Yaml.stringify(schema))
     return Exit.ok
   })
