@@ -1,11 +1,14 @@
 /**
  * Server-side apply as the operator will use it: field manager `whatap-operator`, owned
  * fields recorded in managedFields, a conflict when another manager changes an owned
- * field, and `force` taking ownership over.
+ * field, and `force` taking ownership over. A list keyed by name (a container's env) with a
+ * name twice is refused whole, so the render gives every name once.
  */
 import { layer } from "@effect/vitest"
+import { Decode } from "@whatap-operator/core"
 import { ApiResource, fieldManager, KubeClient, type KubeObject, ServerSideApply } from "@whatap-operator/kube"
-import { Effect, Layer } from "effect"
+import { Render } from "@whatap-operator/operator"
+import { Effect, Layer, Option } from "effect"
 import { assert, describe } from "vitest"
 import { kubeClientLayer, type TargetSource, useNamespace } from "./Target.ts"
 
@@ -71,6 +74,47 @@ export const ssaSpecs = (source: TargetSource) =>
           yield* kube.apply(ApiResource.ConfigMap, { ...object, data: { kept: "1" } }, { namespace: namespace(), fieldManager, force: true })
           const after = yield* kube.get(ApiResource.ConfigMap, name, { namespace: namespace() })
           assert.deepStrictEqual(after["data"], { kept: "1" })
+        }))
+
+      it.effect("the render of a CR whose envs and pull secrets repeat names applies; a container env with a name twice is refused whole", () =>
+        Effect.gen(function*() {
+          const kube = yield* KubeClient
+          const decoded = Decode.as("WhatapAgent", {
+            apiVersion: "monitoring.whatap.com/v2alpha1",
+            kind: "WhatapAgent",
+            metadata: { name: "whatap" },
+            spec: {
+              license: "e2e-license",
+              host: "127.0.0.1",
+              port: "6600",
+              features: {
+                k8sAgent: {
+                  imagePullSecrets: [{ name: "registry" }, { name: "registry" }],
+                  masterAgent: { enabled: true, envs: [{ name: "collect_custom_resources", value: "false" }, { name: "X", value: "1" }, { name: "X", value: "2" }] },
+                  nodeAgent: { enabled: true, nodeAgentContainer: { envs: [{ name: "WHATAP_HOST", value: "127.0.0.2" }] } },
+                  gpuMonitoring: { enabled: false }
+                },
+                openAgent: { enabled: true, envs: [{ name: "WHATAP_HOST", value: "127.0.0.2" }] }
+              }
+            }
+          })
+          const agent = Option.getOrThrow(decoded.value)
+          const desired = Render.render({
+            agent,
+            namespace: namespace(),
+            monitors: { podMonitors: [], serviceMonitors: [], staticEndpoints: [] },
+            webhook: { endpoint: { mode: "url", baseUrl: "https://127.0.0.1:9443" }, tls: undefined }
+          })
+          const workloads = desired.filter((d) => d.resource.kind === "Deployment" || d.resource.kind === "DaemonSet")
+          assert.strictEqual(workloads.length, 3)
+          for (const d of workloads) yield* kube.apply(d.resource, d.object, { namespace: namespace(), fieldManager, force: true, dryRun: true })
+          // what the render avoids: the same Deployment with an env named twice
+          const master = workloads.find((d) => d.object.metadata.name === "whatap-master-agent")
+          assert.isDefined(master)
+          const doubled = JSON.parse(JSON.stringify(master?.object ?? {})) as { spec: { template: { spec: { containers: Array<{ env: Array<unknown> }> } } } }
+          doubled.spec.template.spec.containers[0]?.env.push({ name: "X", value: "3" })
+          const refused = yield* Effect.flip(kube.apply(ApiResource.Deployment, doubled as unknown as KubeObject.KubeObject, { namespace: namespace(), fieldManager, force: true, dryRun: true }))
+          assert.include(refused.message, "duplicate entries for key")
         }))
     })
   })

@@ -24,6 +24,7 @@ import {
   object,
   podDefaults,
   pointer,
+  pullSecrets,
   rootPodSecurityContext,
   sortedMap,
   tolerations
@@ -72,7 +73,7 @@ const podSpec = (agent: WhatapAgent.WhatapAgent, k8s: K8sAgent.K8sAgentSpec): Js
     ...pointer("affinity", spec.affinity),
     ...field("nodeSelector", sortedMap(spec.nodeSelector)),
     ...field("priorityClassName", spec.priorityClassName),
-    ...field("imagePullSecrets", firstNonEmpty(spec.imagePullSecrets, k8s.imagePullSecrets)),
+    ...pullSecrets(firstNonEmpty(spec.imagePullSecrets, k8s.imagePullSecrets)),
     securityContext: spec.podSecurityContext ?? rootPodSecurityContext,
     containers: [container(agent, k8s)],
     volumes: [

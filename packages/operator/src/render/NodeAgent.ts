@@ -33,6 +33,7 @@ import {
   podDefaults,
   prunedResources,
   pointer,
+  pullSecrets,
   rootPodSecurityContext,
   sortedMap,
   tolerations
@@ -126,7 +127,7 @@ const podSpec = (agent: WhatapAgent.WhatapAgent, k8s: K8sAgent.K8sAgentSpec, ds:
     ...field("priorityClassName", spec.priorityClassName),
     securityContext: spec.podSecurityContext ?? rootPodSecurityContext,
     tolerations: [...controlPlaneTolerations, ...tolerations(spec.tolerations)],
-    ...field("imagePullSecrets", firstNonEmpty(spec.imagePullSecrets, k8s.imagePullSecrets)),
+    ...pullSecrets(firstNonEmpty(spec.imagePullSecrets, k8s.imagePullSecrets)),
     containers: [helper(k8s), agentContainer(agent, k8s), ...(ds.gpu ? GpuSidecars.containers(k8s.gpuMonitoring) : [])],
     volumes: volumes(k8s, ds.gpu)
   }

@@ -78,8 +78,39 @@ export const object = (
 })
 
 /** Spec 4.3 rule 7: what every container the operator writes gets when it says nothing else. */
+const nameOf = (item: unknown): string | undefined =>
+  typeof item === "object" && item !== null && "name" in item && typeof item.name === "string" ? item.name : undefined
+
+/**
+ * One entry per name, as server-side apply requires of a list keyed by name (a container's
+ * `env`, a pod's `imagePullSecrets`): the API server refuses the whole request otherwise
+ * ("duplicate entries for key"), where the Go operator's create or update was accepted. A
+ * CR env named like one the operator sets (`WHATAP_HOST`), or named twice, would leave the
+ * agent uninstalled. The entry kept for a name is its last one (the value the kubelet's
+ * environment ends with), in the place of its first, so that entries after it that refer
+ * to it as `$(NAME)` see that value.
+ */
+export const lastByName = <A>(list: ReadonlyArray<A>): ReadonlyArray<A> => {
+  const last = new Map<string, A>()
+  for (const item of list) {
+    const name = nameOf(item)
+    if (name !== undefined) last.set(name, item)
+  }
+  if (last.size === list.length) return list
+  const placed = new Set<string>()
+  const out: Array<A> = []
+  for (const item of list) {
+    const name = nameOf(item)
+    const kept = name === undefined ? item : placed.has(name) ? undefined : last.get(name)
+    if (name !== undefined) placed.add(name)
+    if (kept !== undefined) out.push(kept)
+  }
+  return out
+}
+
 export const containerDefaults = (container: Json): Json => ({
   ...container,
+  ...(Array.isArray(container["env"]) ? { env: lastByName(container["env"]) } : {}),
   imagePullPolicy: container["imagePullPolicy"] ?? "IfNotPresent",
   terminationMessagePath: "/dev/termination-log",
   terminationMessagePolicy: "File"
@@ -110,6 +141,9 @@ export const rootPodSecurityContext = { runAsUser: 0, runAsGroup: 0, fsGroup: 0,
 /** A component's list, else the k8sAgent-level one (spec 4.5 imagePullSecrets). */
 export const firstNonEmpty = <A>(...lists: ReadonlyArray<ReadonlyArray<A> | undefined>): ReadonlyArray<A> | undefined =>
   lists.find((list) => list !== undefined && list.length > 0)
+
+/** `imagePullSecrets` once per name (see `lastByName`). */
+export const pullSecrets = <A>(list: ReadonlyArray<A> | undefined): Json => field("imagePullSecrets", list === undefined ? undefined : lastByName(list))
 
 /** `resources` without empty maps; undefined when nothing is left (see `containerResources`). */
 export const prunedResources = (resources: KubeTypes.ResourceRequirements | undefined): Json | undefined => {

@@ -21,6 +21,7 @@ import {
   object,
   podDefaults,
   pointer,
+  pullSecrets,
   sortedMap,
   tolerations
 } from "./Objects.ts"
@@ -83,7 +84,7 @@ const podSpec = (input: Input, spec: OpenAgent.OpenAgentSpec): Json => {
     ...pointer("affinity", spec.affinity),
     ...field("nodeSelector", sortedMap(spec.nodeSelector)),
     ...field("priorityClassName", spec.priorityClassName),
-    ...field("imagePullSecrets", spec.imagePullSecrets),
+    ...pullSecrets(spec.imagePullSecrets),
     ...field("nodeName", spec.nodeName),
     securityContext: spec.podSecurityContext ?? nonRootPodSecurityContext,
     containers: [container(input.agent, spec, tls)],

@@ -157,3 +157,49 @@ describe("StartScripts", () => {
       "license=NEW\nwhatap.server.host=H\nwhatap.server.port=6600\nimageignore=k8s.gcr.io/pause:3.1,docker.io/openshift/origin-pod:v3.11.0\ncommandignore=/pause,/usr/bin/pod\nwhatap.name=n1\nhelper_embedded=false\n")
   })
 })
+
+describe("keyed lists (what server-side apply requires)", () => {
+  type Env = { readonly name: string; readonly value?: string }
+  const envOf = (desired: ReadonlyArray<Render.Desired>, kind: string, name: string, container: string): ReadonlyArray<Env> => {
+    const spec = find(desired, kind, name).object["spec"] as { template: { spec: { containers: ReadonlyArray<{ name: string; env: ReadonlyArray<Env> }> } } }
+    return spec.template.spec.containers.find((c) => c.name === container)?.env ?? []
+  }
+
+  it("a CR env named like one the operator sets, or named twice, is rendered once: the last value, in the place of the first", () => {
+    const desired = Render.render(input(agent({
+      license: "LIC-1",
+      host: "collector.example.com",
+      features: {
+        k8sAgent: {
+          masterAgent: { enabled: true, envs: [{ name: "collect_custom_resources", value: "false" }, { name: "X", value: "1" }, { name: "Y", value: "$(X)" }, { name: "X", value: "2" }] },
+          nodeAgent: { enabled: true, nodeHelperContainer: { envs: [{ name: "NODE_NAME", value: "fixed" }] } },
+          gpuMonitoring: { enabled: false }
+        },
+        openAgent: { enabled: true, envs: [{ name: "WHATAP_HOST", value: "other.example.com" }] }
+      }
+    })))
+    const master = envOf(desired, "Deployment", "whatap-master-agent", "whatap-master-agent")
+    assert.deepStrictEqual(master.map((e) => e.name), ["WHATAP_LICENSE", "WHATAP_HOST", "WHATAP_PORT", "WHATAP_MEM_LIMIT", "collect_custom_resources", "X", "Y"])
+    assert.deepStrictEqual(master.slice(4), [{ name: "collect_custom_resources", value: "false" }, { name: "X", value: "2" }, { name: "Y", value: "$(X)" }])
+    const helper = envOf(desired, "DaemonSet", "whatap-node-agent", "whatap-node-helper")
+    assert.deepStrictEqual(helper, [{ name: "NODE_NAME", value: "fixed" }])
+    const open = envOf(desired, "Deployment", "whatap-open-agent", "whatap-open-agent")
+    assert.deepStrictEqual(open.filter((e) => e.name === "WHATAP_HOST"), [{ name: "WHATAP_HOST", value: "other.example.com" }])
+    assert.strictEqual(open.findIndex((e) => e.name === "WHATAP_HOST"), 1)
+  })
+
+  it("an image pull secret named twice is rendered once", () => {
+    const desired = Render.render(input(agent({
+      features: {
+        k8sAgent: {
+          imagePullSecrets: [{ name: "reg" }, { name: "other" }, { name: "reg" }],
+          masterAgent: { enabled: true },
+          nodeAgent: { enabled: false },
+          gpuMonitoring: { enabled: false }
+        }
+      }
+    })))
+    const spec = find(desired, "Deployment", "whatap-master-agent").object["spec"] as { template: { spec: { imagePullSecrets: unknown } } }
+    assert.deepStrictEqual(spec.template.spec.imagePullSecrets, [{ name: "reg" }, { name: "other" }])
+  })
+})

@@ -3,7 +3,8 @@
  * same input gives byte-identical JSON, also after decoding the CR again), pure (D4: a
  * deep-frozen input renders and is unchanged), owned (every object carries the
  * controller reference iff the CR has a uid), well-formed (valid DNS names, mounts that
- * name existing volumes, no empty values), sorted, and covered by `Render.managed`.
+ * name existing volumes, each key once in the lists server-side apply keys, no empty
+ * values), sorted, and covered by `Render.managed`.
  */
 import { assert, describe, it } from "@effect/vitest"
 import fc from "fast-check"
@@ -15,7 +16,10 @@ const labels = fc.dictionary(word, word, { maxKeys: 3 })
 const maybe = <A>(arb: fc.Arbitrary<A>) => fc.option(arb, { nil: undefined })
 const quantity = fc.constantFrom("100m", "1", "200Mi", "1Gi")
 const resources = fc.record({ requests: fc.dictionary(fc.constantFrom("cpu", "memory"), quantity), limits: fc.dictionary(fc.constantFrom("cpu", "memory"), quantity) }, { requiredKeys: [] })
-const envs = fc.array(fc.record({ name: fc.constantFrom("A", "DCGM_REMOTE_HOSTENGINE_INFO", "DCGM_EXPORTER_LISTEN"), value: fc.constantFrom("", "x") }), { maxLength: 3 })
+// names the operator sets too (WHATAP_HOST, NODE_NAME, ...) and names given twice
+const envName = fc.constantFrom("A", "WHATAP_HOST", "collect_custom_resources", "NODE_NAME", "DCGM_REMOTE_HOSTENGINE_INFO", "DCGM_EXPORTER_LISTEN")
+const envs = fc.array(fc.record({ name: envName, value: fc.constantFrom("", "x", "y") }), { maxLength: 4 })
+const pullSecrets = maybe(fc.array(fc.record({ name: fc.constantFrom("registry-a", "registry-b") }), { maxLength: 3 }))
 const requirement = fc.record({
   key: word,
   operator: fc.constantFrom("In", "NotIn", "Exists", "DoesNotExist", "Gt"),
@@ -33,12 +37,14 @@ const component = {
   labels: maybe(labels),
   nodeSelector: maybe(labels),
   tolerations: maybe(tolerations),
-  hostPID: maybe(fc.boolean())
+  hostPID: maybe(fc.boolean()),
+  imagePullSecrets: pullSecrets
 }
 
 const k8sAgent = fc.record({
   namespace: maybe(fc.constantFrom("whatap-monitoring", "gpu-metrics")),
   agentImageVersion: maybe(fc.constantFrom("1.9.6", "")),
+  imagePullSecrets: pullSecrets,
   masterAgent: fc.record({ ...component, masterAgentContainer: maybe(fc.record({ resources, envs })) }),
   nodeAgent: fc.record({
     ...component,
@@ -70,6 +76,7 @@ const openAgent = fc.record({
   podLabels: maybe(labels),
   envs: maybe(envs),
   tolerations: maybe(tolerations),
+  imagePullSecrets: pullSecrets,
   targets: maybe(fc.array(fc.record({
     targetName: word,
     type: fc.constant("StaticEndpoints"),
@@ -129,7 +136,21 @@ const empties = (value: unknown, path: string): ReadonlyArray<string> => {
   })
 }
 
-type PodSpec = { readonly containers: ReadonlyArray<{ readonly name: string; readonly volumeMounts?: ReadonlyArray<{ readonly name: string }>; readonly ports?: ReadonlyArray<{ readonly name?: string }> }>; readonly volumes?: ReadonlyArray<{ readonly name: string }> }
+type Container = {
+  readonly name: string
+  readonly env?: ReadonlyArray<{ readonly name: string }>
+  readonly volumeMounts?: ReadonlyArray<{ readonly name: string; readonly mountPath: string }>
+  readonly ports?: ReadonlyArray<{ readonly name?: string; readonly containerPort: number; readonly protocol?: string }>
+}
+type PodSpec = {
+  readonly containers: ReadonlyArray<Container>
+  readonly volumes?: ReadonlyArray<{ readonly name: string }>
+  readonly imagePullSecrets?: ReadonlyArray<{ readonly name: string }>
+}
+
+/** Keys given more than once: server-side apply refuses such a list (a map keyed by them) whole. */
+const repeated = (what: string, keys: ReadonlyArray<string>): ReadonlyArray<string> =>
+  keys.filter((k, i) => keys.indexOf(k) !== i).map((k) => `${what} ${k} twice`)
 
 const podSpecOf = (object: Render.Desired["object"]): PodSpec | undefined => {
   const spec = object["spec"] as { readonly template?: { readonly spec: PodSpec } } | undefined
@@ -141,7 +162,14 @@ const podProblems = (pod: PodSpec): ReadonlyArray<string> => {
   const containers = pod.containers.map((c) => c.name)
   return [
     ...[...volumes, ...containers].filter((n) => !isLabel(n)).map((n) => `invalid name ${n}`),
-    ...(new Set(volumes).size === volumes.length ? [] : ["duplicate volume"]),
+    ...repeated("volume", volumes),
+    ...repeated("container", containers),
+    ...repeated("imagePullSecret", (pod.imagePullSecrets ?? []).map((s) => s.name)),
+    ...pod.containers.flatMap((c) => [
+      ...repeated(`${c.name} env`, (c.env ?? []).map((e) => e.name)),
+      ...repeated(`${c.name} mountPath`, (c.volumeMounts ?? []).map((m) => m.mountPath)),
+      ...repeated(`${c.name} port`, (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? "TCP"}`))
+    ]),
     ...pod.containers.flatMap((c) => (c.volumeMounts ?? []).filter((m) => !volumes.includes(m.name)).map((m) => `mount of missing ${m.name}`)),
     ...pod.containers.flatMap((c) => (c.ports ?? []).filter((p) => p.name !== undefined && p.name.length > 15).map((p) => `port name ${p.name}`))
   ]
@@ -179,7 +207,7 @@ describe("Render.render properties", () => {
     }), runs)
   })
 
-  it("names are valid: objects DNS subdomains (Services DNS labels), containers/volumes labels, mounts resolve", () => {
+  it("names are valid: objects DNS subdomains (Services DNS labels), containers/volumes labels, mounts resolve, keyed lists hold each key once", () => {
     fc.assert(fc.property(raw, (r) => {
       const problems = Render.render(toInput(r)).flatMap((d) => {
         const name = d.object.metadata.name ?? ""
