@@ -995,9 +995,12 @@ export interface Report {
     readonly namespace: Option.Option<string>;
     readonly issues: ReadonlyArray<Validate.Issue>;
 }
+export declare const maxValues: number;
+export declare const maxIssues: number;
 export declare const document: (input: unknown) => Report;
 export declare const resource: (input: unknown) => ReadonlyArray<Finding.Finding>;
 export declare const secretValues: (input: unknown) => ReadonlyArray<string>;
+export declare const redactor: (...inputs: ReadonlyArray<unknown>) => ((text: string) => string);
 export declare const withoutSecrets: (input: unknown, placeholder?: string | ((secret: string) => string)) => unknown;
 
 // module: WhatapAgent

@@ -72,10 +72,18 @@ describe("size", () => {
     assert.strictEqual(r.stdout, "<stdin>:40002:3: error: invalid YAML: duplicated mapping key\n")
   })
 
-  it("130,000 findings in one map are written without overflowing the stack", () => {
+  it("130,000 fields in one map are one error (more values than the validator reads), without overflowing the stack", () => {
     const fields = Array.from({ length: 130_000 }, (_, i) => `  u${i}: ${i}`).join("\n")
     const r = bounded(`${agent}spec:\n  features: {}\n${fields}\n`, 60)
-    assert.strictEqual(r.stderr, "whatapctl: 1 document checked: 0 errors, 130000 warnings\n")
+    assert.strictEqual(r.stderr, "whatapctl: 1 document checked: 1 error, 0 warnings\n")
+    assert.match(r.stdout, /^<stdin>:1:1: error: \.: document holds more than 50,000 values/)
+  }, 60_000)
+
+  it("20,000 unknown fields: 1,000 warnings listed and one that counts the other 19,000", () => {
+    const fields = Array.from({ length: 20_000 }, (_, i) => `  u${i}: ${i}`).join("\n")
+    const r = bounded(`${agent}spec:\n  features: {}\n${fields}\n`, 60)
+    assert.strictEqual(r.stderr, "whatapctl: 1 document checked: 0 errors, 1001 warnings\n")
+    assert.include(r.stdout, "<stdin>:1:1: warning: .: 19000 more findings not listed (0 errors, 19000 warnings): at most 1000 are listed per resource")
   }, 60_000)
 
   it("a 1 MB name is cut in every -o json row, so rows stay small", () => {

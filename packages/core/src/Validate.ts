@@ -47,6 +47,31 @@ const dedupe = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> => {
   })
 }
 
+/** Values (keys, items, scalars) a document may hold; past it, it is one error and read no further. */
+export const maxValues: number = Document.maxValues
+
+/**
+ * Findings listed per resource. Past it, the errors are kept before the warnings (the
+ * verdict never changes) and one more finding says how many were left out, so that what
+ * the CLI locates and the webhook redacts and formats stays small whatever the input.
+ */
+export const maxIssues: number = 1000
+
+const capped = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> => {
+  if (issues.length <= maxIssues) return issues
+  const ranked = [...issues.filter((i) => i.severity === "error"), ...issues.filter((i) => i.severity !== "error")]
+  const kept = ranked.slice(0, maxIssues)
+  const left = ranked.slice(maxIssues)
+  const leftErrors = left.filter((i) => i.severity === "error").length
+  const summary: Issue = {
+    severity: leftErrors > 0 ? "error" : "warning",
+    path: [],
+    message: `${left.length} more findings not listed (${leftErrors} errors, ${left.length - leftErrors} warnings): at most ${maxIssues} are listed per resource`,
+    rule: left[0]?.rule ?? "schema"
+  }
+  return [...kept, summary]
+}
+
 /** Room for any real message; a hostile 1 MB label key is not echoed (twice) in full. */
 const maxMessageLength = 1000
 
@@ -102,7 +127,7 @@ export const document = (input: unknown): Report => {
     kind: decoded.kind,
     name: decoded.name,
     namespace: decoded.namespace,
-    issues: Finding.sort(bounded(dedupe(Secrets.redactFrom(merge(decoded.issues, semanticIssues(decoded)), input))))
+    issues: Finding.sort(bounded(dedupe(Secrets.redactFrom(capped(merge(decoded.issues, semanticIssues(decoded))), input))))
   }
 }
 
@@ -145,6 +170,24 @@ export const resource = (input: unknown): ReadonlyArray<Finding.Finding> => docu
  * ```
  */
 export const secretValues = (input: unknown): ReadonlyArray<string> => Secrets.values(input)
+
+/**
+ * A function that replaces, in any text, every spelling (raw, JSON-escaped, cut short as
+ * findings quote values) of every secret value of the inputs (see `secretValues`) by
+ * `<redacted>`, for a caller that builds text from the inputs' own keys and names (a field
+ * path, a denial). Overlapping values are merged, so no part of either is left; one pass
+ * per text, linear in its length.
+ *
+ * @example
+ * ```ts
+ * import { Validate } from "@whatap-operator/core"
+ *
+ * const redact = Validate.redactor({ spec: { license: "LIC-123456" } })
+ * redact('label key "LIC-123456/x" is invalid') // => 'label key "<redacted>/x" is invalid'
+ * ```
+ */
+export const redactor = (...inputs: ReadonlyArray<unknown>): ((text: string) => string) =>
+  Secrets.redactor([...new Set(inputs.flatMap((input) => Secrets.values(input)))])
 
 /**
  * A copy of an input with each of its secret values (see `secretValues`) replaced by

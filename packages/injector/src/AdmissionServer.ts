@@ -30,7 +30,9 @@
  * Bounds: the body at 7 MiB by default (as controller-runtime: object and oldObject of up
  * to 3 MiB each, the API server's own request limit, plus the rest of the review); each
  * handler at 8 s, under the API server's default webhook timeout of 10 s; a request's
- * headers at 15 s and the whole request at 30 s (node's `headersTimeout`/`requestTimeout`).
+ * headers at 15 s and the whole request at 30 s (node's `headersTimeout`/`requestTimeout`,
+ * looked for every second: node's own 30 s interval let a stalled client stay up to twice
+ * as long).
  * Idle keep-alive connections are kept for 120 s, longer than the API server's idle timeout
  * (90 s, Go's transport default): a server that closes first races the API server's next
  * POST on that connection, which Go does not retry, and that call would fail.
@@ -55,6 +57,8 @@ export const defaultTimeBudget: Duration.Duration = Duration.seconds(8)
 export const keepAliveTimeout: Duration.Duration = Duration.seconds(120)
 export const headersTimeout: Duration.Duration = Duration.seconds(15)
 export const requestTimeout: Duration.Duration = Duration.seconds(30)
+/** How often node looks for requests past those timeouts (at most; half the headers timeout when that is shorter). */
+export const timeoutCheckInterval: Duration.Duration = Duration.seconds(1)
 /** The `path` of metrics for requests to no route: raw paths would make unbounded label values. */
 export const unmatchedPath = "unmatched"
 
@@ -87,6 +91,8 @@ export interface Options<R = never> {
   readonly routes: Readonly<Record<string, Handler<R>>>
   readonly maxBodyBytes?: number
   readonly timeBudget?: Duration.Input
+  /** A slow client's limits: the headers (default `headersTimeout`) and the whole request (default `requestTimeout`). */
+  readonly clientTimeouts?: { readonly headers: Duration.Input; readonly request: Duration.Input }
   /** After each response is written (for Prometheus metrics). */
   readonly onRequest?: (event: RequestEvent) => Effect.Effect<void>
   /**
@@ -239,13 +245,16 @@ const listen = (server: Server, host: string | undefined, port: number) =>
     })
   })
 
-const create = (tls: Certificates.Pair): Effect.Effect<Server, AdmissionServerError> =>
+const create = (tls: Certificates.Pair, timeouts: Options["clientTimeouts"]): Effect.Effect<Server, AdmissionServerError> =>
   Effect.try({
     try: () => {
-      const server = createServer(secureOptions(tls))
+      const headers = Duration.toMillis(Duration.fromInputUnsafe(timeouts?.headers ?? headersTimeout))
+      const request = Duration.toMillis(Duration.fromInputUnsafe(timeouts?.request ?? requestTimeout))
+      const connectionsCheckingInterval = Math.max(1, Math.min(Duration.toMillis(timeoutCheckInterval), Math.floor(headers / 2)))
+      const server = createServer({ ...secureOptions(tls), connectionsCheckingInterval })
       server.keepAliveTimeout = Duration.toMillis(keepAliveTimeout)
-      server.headersTimeout = Duration.toMillis(headersTimeout)
-      server.requestTimeout = Duration.toMillis(requestTimeout)
+      server.headersTimeout = headers
+      server.requestTimeout = request
       return server
     },
     catch: unloadable
@@ -262,7 +271,7 @@ export const serve: <R = never>(options: Options<R>) => Effect.Effect<Listening,
   Effect.fn("AdmissionServer.serve")(function*<R>(options: Options<R>) {
     yield* checkPair(options.tls)
     const run = yield* FiberSet.makeRuntime<R, void, never>()
-    const server = yield* create(options.tls)
+    const server = yield* create(options.tls, options.clientTimeouts)
     server.on("request", (req: IncomingMessage, res: ServerResponse) => void run(serveRequest(options, req, res)))
     server.on("tlsClientError", (error: Error) => void run(tlsError(options, error)))
     const port = yield* Effect.acquireRelease(listen(server, options.host, options.port), () => close(server))

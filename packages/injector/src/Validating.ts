@@ -23,12 +23,12 @@
  *   blocking unrelated objects would be worse, saying nothing would hide the mistake.
  *
  * No text of the answer contains a secret value of the object: core redacts its messages,
- * and paths and names are redacted here.
+ * and paths, names and kinds are redacted here with core's redaction (every spelling of
+ * every secret, overlapping values merged, at any depth).
  */
 import { Finding, Resource, Validate } from "@whatap-operator/core"
 import { Option, Result } from "effect"
 import * as Admission from "./Admission.ts"
-import * as Secrets from "./internal/admission/Secrets.ts"
 import * as JsonPatch from "./JsonPatch.ts"
 
 /** Errors listed in a denial's message and causes. */
@@ -60,7 +60,7 @@ const denial = (request: Admission.AdmissionRequest, report: Validate.Report, er
   const name = Option.getOrElse(report.name, () => request.name ?? "")
   const listed = errors.slice(0, maxListedErrors)
   const rest = errors.length - listed.length
-  const more = rest === 0 ? [] : [`${rest} more error${rest === 1 ? "" : "s"} (whatapctl validate lists them all)`]
+  const more = rest === 0 ? [] : [`${rest} more error${rest === 1 ? "" : "s"} (whatapctl validate lists them)`]
   const message = redact(`${kind}${name === "" ? "" : ` ${JSON.stringify(name)}`} is invalid: ${[...listed.map(line), ...more].join("; ")}`)
   const causes = listed.map((issue): Admission.StatusCause => ({
     reason: "FieldValueInvalid",
@@ -109,10 +109,12 @@ export const review = (request: Admission.AdmissionRequest): Admission.Admission
   if (request.operation === "DELETE" || request.operation === "CONNECT") return Admission.allow(uid)
   if (request.subResource !== undefined && request.subResource !== "") return Admission.allow(uid)
   const gvk = kindOf(request)
-  if (!isWhatapKind(gvk)) return Admission.allow(uid, { warnings: [notValidated(gvk)] })
+  // the kind may be the object's own (a review without one): redacted like a path
+  if (!isWhatapKind(gvk)) return Admission.allow(uid, { warnings: [Validate.redactor(request.object)(notValidated(gvk))] })
   const report = Validate.document(request.object)
-  const secrets = Secrets.values(request.object, request.oldObject)
-  const redact = (text: string) => Secrets.redact(text, secrets)
+  // a field path is made of the object's own keys, a name is its own: core's redaction of
+  // its messages does not cover them
+  const redact = Validate.redactor(request.object, request.oldObject)
   const errors = report.issues.filter((i) => i.severity === "error")
   const warnings = report.issues.filter((i) => i.severity === "warning").map((i) => redact(line(i)))
   if (errors.length === 0) return Admission.allow(uid, { warnings })

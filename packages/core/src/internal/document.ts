@@ -4,8 +4,11 @@
  * validator rule, and the input as the API server reads it, from which the validator
  * takes the lenient typed value its rules run on.
  *
- * Bounds: a document nesting deeper than `maxDepth` is one error and nothing else is
- * read, so no recursive step below (null pruning, decoding) can exhaust the stack.
+ * Bounds: a document nesting deeper than `maxDepth`, or holding more than `maxValues`
+ * values, is one error and nothing else is read, so no recursive step below (null pruning,
+ * decoding) can exhaust the stack, and no document costs the validator more than a few
+ * hundred milliseconds (it sits in the admission path, where a 3 MiB request of tiny
+ * values would otherwise give hundreds of thousands of findings).
  */
 import { Exit, Option, Schema } from "effect"
 import * as Finding from "../Finding.ts"
@@ -55,7 +58,7 @@ export const isRecord = (u: unknown): u is JsonRecord => {
 /**
  * The API server prunes `null` (and a YAML `key:` with no value) before defaulting and
  * validation, so `gpuMonitoring:` counts as absent. Array items are kept. Recursive:
- * call it on input whose depth is known to be bounded (`nestingExceeds`).
+ * call it on input whose depth is known to be bounded (`exceeds`).
  */
 export const dropNulls = (u: unknown): unknown => {
   if (Array.isArray(u)) return dropNullsIn(u)
@@ -101,21 +104,41 @@ const copyBefore = (u: JsonRecord, stop: string): Record<string, unknown> => {
 export const maxDepth = 256
 
 /**
- * Whether any value lies deeper than `limit`. Recursive, but never deeper than `limit + 2`
- * frames whatever the input (a few hundred, well within the stack), so the recursive
- * steps after it are safe.
+ * Values (objects, lists, scalars; a key counts with its value) a document may hold: about
+ * 1 MB of YAML, ten times the largest real CRs, and what etcd's 1.5 MiB object limit
+ * roughly allows.
  */
-const nestingExceeds = (input: unknown, limit: number): boolean => {
-  if (limit < 0) return true
-  if (typeof input !== "object" || input === null) return false
-  if (Array.isArray(input)) {
-    for (const item of input) if (nestingExceeds(item, limit - 1)) return true
-    return false
+export const maxValues = 50_000
+
+type Bound = "depth" | "values" | undefined
+
+/**
+ * Which bound the input breaks first, in one walk that stops there: a value deeper than
+ * `maxDepth`, or more than `maxValues` values. Recursive, but never deeper than
+ * `maxDepth + 2` frames whatever the input (a few hundred, well within the stack), so the
+ * recursive steps after it are safe.
+ */
+const exceeds = (input: unknown): Bound => {
+  let values = 0
+  const walk = (value: unknown, limit: number): Bound => {
+    if (limit < 0) return "depth"
+    if (++values > maxValues) return "values"
+    if (typeof value !== "object" || value === null) return undefined
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const found = walk(value[i], limit - 1)
+        if (found !== undefined) return found
+      }
+      return undefined
+    }
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue
+      const found = walk((value as JsonRecord)[key], limit - 1)
+      if (found !== undefined) return found
+    }
+    return undefined
   }
-  for (const key in input) {
-    if (Object.hasOwn(input, key) && nestingExceeds((input as JsonRecord)[key], limit - 1)) return true
-  }
-  return false
+  return walk(input, maxDepth)
 }
 
 const stringAt = (record: JsonRecord | undefined, key: string): Option.Option<string> => {
@@ -127,8 +150,10 @@ const rejected = (issue: Issue): Document =>
   ({ kind: Option.none(), name: Option.none(), namespace: Option.none(), value: Option.none(), issues: [issue], pruned: Option.none() })
 
 export const decode = (input: unknown): Document => {
-  if (nestingExceeds(input, maxDepth)) {
-    return rejected(error("schema", [], `document nests deeper than ${maxDepth} levels; no Kubernetes object does`))
+  const bound = exceeds(input)
+  if (bound === "depth") return rejected(error("schema", [], `document nests deeper than ${maxDepth} levels; no Kubernetes object does`))
+  if (bound === "values") {
+    return rejected(error("schema", [], `document holds more than ${maxValues.toLocaleString("en-US")} values (keys, items and scalars); no WhaTap resource needs as many, and it is not checked further`))
   }
   const doc = dropNulls(input)
   if (!isRecord(doc)) return rejected(error("schema", [], `expected a Kubernetes object, got ${SchemaFindings.describe(doc)}`))

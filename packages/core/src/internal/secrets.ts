@@ -174,15 +174,22 @@ const replaceAll = (message: string, a: Automaton, by: string): string => {
 export const redactFrom = <F extends { readonly message: string }>(findings: ReadonlyArray<F>, input: unknown): ReadonlyArray<F> =>
   findings.length === 0 ? findings : redact(findings, values(input))
 
+/** A function replacing every spelling of every secret value in a text by `<redacted>` (the automaton built once). */
+export const redactor = (secrets: ReadonlyArray<string>): ((text: string) => string) => {
+  if (secrets.length === 0) return (text) => text
+  const a = automaton(secrets.flatMap(spellings))
+  return (text) => replaceAll(text, a, "<redacted>")
+}
+
 /** `findings` with every spelling of every secret value replaced by `<redacted>`. */
 export const redact = <F extends { readonly message: string }>(
   findings: ReadonlyArray<F>,
   secrets: ReadonlyArray<string>
 ): ReadonlyArray<F> => {
   if (secrets.length === 0 || findings.length === 0) return findings
-  const a = automaton(secrets.flatMap(spellings))
+  const replace = redactor(secrets)
   return findings.map((finding) => {
-    const message = replaceAll(finding.message, a, "<redacted>")
+    const message = replace(finding.message)
     return message === finding.message ? finding : { ...finding, message }
   })
 }

@@ -72,6 +72,7 @@ describe("AdmissionServer", () => {
     ["malformed JSON", { body: "{\"apiVersion\":" }, 400, /not UTF-8 JSON/],
     ["invalid UTF-8", { body: Buffer.from([0x7b, 0xff, 0x7d]) }, 400, /not UTF-8 JSON/],
     ["a JSON array", { body: "[]" }, 400, /an array, not an AdmissionReview/],
+    ["JSON null", { body: "null" }, 400, /^the request body is null, not an AdmissionReview$/],
     ["a v2 review", { body: valid.replace("admission.k8s.io/v1", "admission.k8s.io/v2") }, 400, /expected apiVersion admission.k8s.io\/v1 \(or admission.k8s.io\/v1beta1\) kind AdmissionReview, got apiVersion "admission.k8s.io\/v2"/],
     ["a wrong kind", { body: JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "Pod" }) }, 400, /got apiVersion "admission.k8s.io\/v1" kind "Pod"/],
     ["a uid that is not a string", { body: reviewBody({ ...request(), uid: 5 as unknown as string }) }, 400, /not a valid AdmissionReview request/],

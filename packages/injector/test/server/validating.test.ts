@@ -113,9 +113,18 @@ describe("Validating: rules around the validator", () => {
     const response = create(agent({ features: { apm: { instrumentation: { enabled: true, targets } } } }))
     const causes = response.status?.details?.causes ?? []
     assert.strictEqual(causes.length, Validating.maxListedErrors + 1)
-    assert.match(causes.at(-1)?.message ?? "", /^10 more errors \(whatapctl validate lists them all\)$/)
+    assert.match(causes.at(-1)?.message ?? "", /^10 more errors \(whatapctl validate lists them\)$/)
     assert.match(response.status?.message ?? "", /; 10 more errors/)
     assert.isAtMost(response.status?.message?.length ?? 0, Admission.maxMessageLength)
+  })
+
+  it("a WhatapAgent of more than 50,000 values (a 1.2 MB review) is denied with that one error, read no further", () => {
+    const envs = Array.from({ length: 100_000 }, () => ({ name: "" }))
+    const response = create(agent({ features: { apm: { instrumentation: { targets: [{ name: "t", enabled: true, language: "java", envs }] } } } }))
+    assert.isFalse(response.allowed)
+    const causes = response.status?.details?.causes ?? []
+    assert.strictEqual(causes.length, 1)
+    assert.match(causes[0]?.message ?? "", /^document holds more than 50,000 values/)
   })
 
   it("bounds the warnings", () => {
@@ -154,5 +163,41 @@ describe("Validating: secrets", () => {
       assert.notInclude(wire, "ENV-LICENSE-777")
       assert.include(wire, "<redacted>")
     }
+  })
+
+  it("leaves no part of two secrets that overlap in one path (spec.license ending where an env license begins)", () => {
+    const envLicense = "MARKERLIC-7f3a9c"
+    const overlapping = agent({
+      license: "example.com/QQQQQQ-MARKER",
+      features: {
+        apm: {
+          instrumentation: {
+            enabled: true,
+            targets: [{
+              name: "t",
+              enabled: "yes",
+              language: "java",
+              envs: [{ name: "WHATAP_LICENSE", value: envLicense }],
+              podSelector: { matchLabels: { [`example.com/QQQQQQ-${envLicense}/x`]: "v" } }
+            }]
+          }
+        }
+      }
+    })
+    const wire = JSON.stringify(Admission.review(create(overlapping)))
+    assert.include(wire, "<redacted>")
+    for (const fragment of ["LIC-7f3a9c", "QQQQQQ", "MARKERLIC"]) assert.notInclude(wire, fragment)
+  })
+
+  it("finds the license at any depth, and redacts a kind taken from the object", () => {
+    let deep: Record<string, unknown> = { license: "DEEP-LICENSE-42" }
+    for (let i = 0; i < 70; i++) deep = { a: deep }
+    const nested = agent({ features: { "DEEP-LICENSE-42": 1 }, x: deep })
+    const wire = JSON.stringify(Admission.review(create(nested)))
+    assert.notInclude(wire, "DEEP-LICENSE-42")
+    assert.include(wire, "<redacted>")
+    const kindless = create({ apiVersion: "v1", kind: "SECRET-KIND-99", license: "SECRET-KIND-99" }, { kind: { group: "", version: "", kind: "" } })
+    assert.isTrue(kindless.allowed)
+    assert.notInclude(JSON.stringify(Admission.review(kindless)), "SECRET-KIND-99")
   })
 })

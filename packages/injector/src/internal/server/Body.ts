@@ -141,7 +141,7 @@ const withGoZeroValues = (request: unknown): unknown => {
 }
 
 const describe = (value: unknown): string =>
-  typeof value === "string" ? JSON.stringify(Admission.truncate(value, 100)) : value === undefined ? "nothing" : typeof value
+  typeof value === "string" ? JSON.stringify(Admission.truncate(value, 100)) : value === undefined ? "nothing" : value === null ? "null" : typeof value
 
 export interface Decoded {
   readonly request: Admission.AdmissionRequest
