@@ -96,5 +96,9 @@ export const parseProfile = (name: string): ProfileName | undefined => {
 
 export const isProfile = (name: string): boolean => profilePattern.test(name)
 
-/** `1g.10gb` -> the device plugin's mixed-strategy resource `nvidia.com/mig-1g.10gb`. */
-export const resourceName = (profile: string): string => `nvidia.com/mig-${profile}`
+/**
+ * `1g.10gb` -> the device plugin's mixed-strategy resource `nvidia.com/mig-1g.10gb`. A
+ * profile with engine options (`1g.10gb+me`, `1g.24gb+gfx`) is counted under its base name:
+ * the device plugin does not tell the two apart, and `+` is not allowed in a resource name.
+ */
+export const resourceName = (profile: string): string => `nvidia.com/mig-${profile.replace(/^(.*?\d+gb)[+-].*$/, "$1")}`

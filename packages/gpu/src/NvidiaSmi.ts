@@ -9,7 +9,7 @@ import { Effect, Result, Schema } from "effect"
 import type * as Gpu from "./Gpu.ts"
 import { gpuInstanceProfiles, gpuInstances } from "./internal/migTables.ts"
 import * as Xml from "./internal/Xml.ts"
-import type { Problem } from "./internal/Problem.ts"
+import { type Problem, quote } from "./internal/Problem.ts"
 import { readInventory } from "./internal/smiXml.ts"
 
 export const Input = Schema.Literals(["nvidia-smi -q -x", "nvidia-smi mig -lgip", "nvidia-smi mig -lgi"])
@@ -53,7 +53,10 @@ const xmlInventory = (text: string): Result.Result<Gpu.Inventory, Problem> =>
     if (Result.isFailure(root)) {
       const { line, column, message } = root.failure
       const early = /^(unclosed tag|unexpected end)/.test(message) ? " (the document ends early: truncated output?)" : ""
-      return Result.fail({ reason: "Malformed", at: `line ${line}:${column}`, detail: `not well-formed XML: ${message}${early}` })
+      // nvidia-smi's own message ("Unable to determine the device handle for GPU...: Unknown Error")
+      const first = body.trimStart().split("\n", 1)[0]?.trim() ?? ""
+      const said = /^text data outside of root node/.test(message) && !first.startsWith("<") ? ` (it printed ${quote(first)})` : ""
+      return Result.fail({ reason: "Malformed", at: `line ${line}:${column}`, detail: `not well-formed XML: ${message}${early}${said}` })
     }
     return readInventory(root.success)
   })

@@ -48,6 +48,7 @@ export const NoteCode = Schema.Literals([
   "mig-invalid",
   "mig-mode-pending",
   "mig-without-instances",
+  "mig-profiles-unknown",
   "labels-disagree",
   "mixed-models",
   "profiling-unavailable",

@@ -98,6 +98,19 @@ describe("NvidiaSmi.parseGpuInstances", () => {
       assert.strictEqual(cut.reason, "Missing")
       const garbled = yield* failure(NvidiaSmi.parseGpuInstances(lgi.replace("0:4", "0-4")))
       assert.strictEqual(garbled.message, "nvidia-smi mig -lgi: line 6: not a GPU instance row: \"|   0  MIG 3g.40gb          9        2          0-4     |\"")
+      const huge = yield* failure(NvidiaSmi.parseGpuInstances(lgi.replace("|   0  MIG 3g.40gb", "|   99999999999999999999  MIG 3g.40gb")))
+      assert.strictEqual(huge.reason, "Invalid")
+      assert.include(huge.message, "line 6: a number out of range in")
+    }))
+
+  it.effect("a table after a \"No ... found\" line is read; another message is quoted; blank lines count toward the bound", () =>
+    Effect.gen(function*() {
+      const lgi = fixture("constructed-h100-mig-mixed-lgi.txt")
+      assert.lengthOf(yield* NvidiaSmi.parseGpuInstances(`No GPU instances found\n${lgi}`), 3)
+      const refused = yield* failure(NvidiaSmi.parseGpuInstances("Failed to display GPU instances: Insufficient Permissions\n"))
+      assert.strictEqual(refused.message, "nvidia-smi mig -lgi: line 1: nvidia-smi printed \"Failed to display GPU instances: Insufficient Permissions\" instead of the \"GPU instances:\" table")
+      const padded = yield* failure(NvidiaSmi.parseGpuInstances(`${"\n".repeat(10_000)}${lgi}`))
+      assert.strictEqual(padded.reason, "TooLarge")
     }))
 })
 
@@ -109,5 +122,9 @@ describe("Mig profile names", () => {
     assert.deepStrictEqual(Mig.parseProfile("1g.12gb+me.all"), { slices: 1, memoryGB: 12, options: "+me.all" })
     for (const bad of ["", "3g", "3g.40", "MIG 3g.40gb", "3g.40gb ", "INVALID"]) assert.isUndefined(Mig.parseProfile(bad), bad)
     assert.strictEqual(Mig.resourceName("1g.10gb"), "nvidia.com/mig-1g.10gb")
+    // the device plugin counts a profile with engine options under its base name
+    assert.strictEqual(Mig.resourceName("1g.10gb+me"), "nvidia.com/mig-1g.10gb")
+    assert.strictEqual(Mig.resourceName("1g.24gb+gfx"), "nvidia.com/mig-1g.24gb")
+    assert.strictEqual(Mig.resourceName("1g.12gb+me.all"), "nvidia.com/mig-1g.12gb")
   })
 })

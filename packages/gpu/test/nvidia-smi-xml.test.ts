@@ -111,11 +111,28 @@ describe("NvidiaSmi.parseXml reads what is optional as absent", () => {
     }))
 })
 
+describe("NvidiaSmi.parseXml on values nvidia-smi could not read", () => {
+  it.effect("a bracketed value is unavailable wherever it stands: used memory absent, MIG unsupported", () =>
+    Effect.gen(function*() {
+      const inventory = yield* NvidiaSmi.parseXml(doc(`${minimalGpu.replace("</total>", "</total><used>[Unknown Error]</used>")}<mig_mode><current_mig>[GPU requires reset]</current_mig><pending_mig>GPU is lost</pending_mig></mig_mode>`))
+      const gpu = inventory.gpus[0]
+      assert.isUndefined(gpu?.memoryUsedMiB)
+      assert.deepStrictEqual(gpu?.mig, { current: "unsupported", pending: "unsupported" })
+    }))
+})
+
 describe("NvidiaSmi.parseXml errors name what is wrong and where", () => {
   const cases: ReadonlyArray<readonly [string, string, NvidiaSmi.Reason, string]> = [
     ["empty output", "", "Empty", "nvidia-smi -q -x: line 1: the output is empty"],
     ["whitespace only", " \n\t", "Empty", "nvidia-smi -q -x: line 1: the output is empty"],
-    ["not XML", "No devices were found", "Malformed", "nvidia-smi -q -x: line 1:21: not well-formed XML: text data outside of root node"],
+    ["not XML", "No devices were found", "Malformed", "nvidia-smi -q -x: line 1:21: not well-formed XML: text data outside of root node (it printed \"No devices were found\")"],
+    ["an error line before the XML", `Unable to determine the device handle for GPU0000:3B:00.0: Unknown Error\n${real}`, "Malformed", "(it printed \"Unable to determine the device handle for GPU0000:3B:00.0: U…\")"],
+    ["fewer GPUs than attached (one nvidia-smi could not read)", doc(minimalGpu, "<driver_version>1</driver_version><attached_gpus>2</attached_gpus>"), "Invalid", "nvidia_smi_log/attached_gpus: 2 GPUs attached but 1 reported"],
+    ["more GPUs than a node holds", `<nvidia_smi_log><driver_version>1</driver_version>${`<gpu>${minimalGpu}</gpu>`.repeat(65)}</nvidia_smi_log>`, "Invalid", "nvidia_smi_log/gpu: 65 GPUs, more than the 64 a node can hold"],
+    ["millions of tiny elements", `<nvidia_smi_log>${"<x/>".repeat(300_001)}</nvidia_smi_log>`, "Malformed", "more than 300000 elements"],
+    ["uuid [GPU requires reset]", doc(minimalGpu.replace("GPU-1", "[GPU requires reset]")), "Invalid", "nvidia_smi_log/gpu[0]/uuid: expected a value, got \"[GPU requires reset]\""],
+    ["name [Unknown Error]", doc(minimalGpu.replace("NVIDIA H100 80GB HBM3", "[Unknown Error]")), "Invalid", "nvidia_smi_log/gpu[0]/product_name: expected a value, got \"[Unknown Error]\""],
+    ["more memory used than there is", doc(minimalGpu.replace("</total>", "</total><used>999999 MiB</used>")), "Invalid", "nvidia_smi_log/gpu[0]/fb_memory_usage/used: 999999 MiB used is more than the 81559 MiB total"],
     ["truncated", real.slice(0, 2000), "Malformed", "(the document ends early: truncated output?)"],
     ["mismatched tags", doc(`${minimalGpu}<serial>1</uuid>`), "Malformed", "unexpected close tag"],
     ["another document", "<html><body/></html>", "Invalid", "nvidia-smi -q -x: html: the root element is <html>, expected <nvidia_smi_log> (the output of nvidia-smi -q -x)"],

@@ -121,6 +121,29 @@ describe("Planner.plan and Planner.status", () => {
 
 const codes = (input: Planner.Input) => Planner.plan(input).notes.map((n) => [n.code, n.severity])
 
+describe("Planner resource names", () => {
+  it("a profile with engine options is requested under its base name; a row that names no profile gives no resource", () => {
+    const base = parsed("constructed-h100-mig-mixed")
+    const gpu = base.gpus[0]
+    assert.isDefined(gpu)
+    const devices = [
+      { index: 0, gpuInstanceId: 1, computeInstanceId: 0, profile: "1g.10gb+me" },
+      { index: 1, gpuInstanceId: 2, computeInstanceId: 0, profile: "<script>" }
+    ]
+    const inventory = { ...base, gpus: gpu === undefined ? [] : [{ ...gpu, migDevices: devices }] }
+    const names = Planner.plan({ inventory }).attribution.resourceNames
+    assert.include(names, "nvidia.com/mig-1g.10gb")
+    assert.isFalse(names.some((n) => n.includes("+") || n.includes("<")), names.join(", "))
+  })
+
+  it("MIG devices from nvidia-smi -q -x alone have no profile: a note says to add the -lgi output", () => {
+    const bare = Effect.runSync(NvidiaSmi.parseXml(fixture("constructed-h100-mig-mixed.xml")))
+    const note = Planner.plan({ inventory: bare }).notes.find((n) => n.code === "mig-profiles-unknown")
+    assert.strictEqual(note?.message, "GPU 0: the MIG devices' profiles are unknown (nvidia-smi -q -x does not name them; add the output of nvidia-smi mig -lgi), so the resource names may lack nvidia.com/mig-<profile>")
+    assert.isUndefined(Planner.plan({ inventory: parsed("constructed-h100-mig-mixed") }).notes.find((n) => n.code === "mig-profiles-unknown"))
+  })
+})
+
 describe("Planner notes for states that need attention", () => {
   it("labels and nvidia-smi disagree: the inventory wins and the labels are flagged", () => {
     const single = Planner.plan({ labels: labels(labelSets.single), inventory: parsed("constructed-h100-mig-mixed") })

@@ -31,6 +31,8 @@ export interface Failure {
  */
 export const maxChars = 16 * 1024 * 1024
 export const maxDepth = 32
+/** About 400 per GPU: 16 MiB of real output is some 240,000; tiny elements could make millions. */
+export const maxElements = 300_000
 
 const chunkChars = 1024
 
@@ -50,6 +52,7 @@ const read = (text: string): Result.Result<Element, Failure> => {
   const stack: Array<Open> = []
   let root: Element | undefined
   let failure: Failure | undefined
+  let elements = 0
   const fail = (message: string): void => {
     failure ??= { line: parser.line, column: parser.column, message }
   }
@@ -57,6 +60,7 @@ const read = (text: string): Result.Result<Element, Failure> => {
   parser.on("opentag", (tag) => {
     if (failure !== undefined) return
     if (stack.length >= maxDepth) return fail(`elements nested deeper than ${maxDepth}`)
+    if (++elements > maxElements) return fail(`more than ${maxElements} elements`)
     stack.push({ name: tag.name, attributes: { ...tag.attributes }, children: [], text: "", line: parser.line })
   })
   const addText = (chunk: string): void => {

@@ -4,6 +4,8 @@
  * with its line number, as is a profile whose second line (CE, JPEG, OFA) is missing.
  * nvidia-smi prints a one-line message instead of a table when there is nothing to list
  * ("No MIG-supported devices found.", "No GPU instances found"): that is an empty list.
+ * Any other message in place of a table ("Failed to display GPU instances: Insufficient
+ * Permissions") is an error that quotes it. Numbers must be safe integers.
  */
 import { Result } from "effect"
 import type * as Mig from "../Mig.ts"
@@ -26,27 +28,42 @@ interface Line {
   readonly text: string
 }
 
+/** Whether `text` has more than `maxLines` lines, blank ones included (counted without splitting it). */
+const tooLong = (text: string): boolean => {
+  let count = 1
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) if (++count > maxLines) return true
+  return false
+}
+
 /** Non-empty lines with their 1-based numbers, trailing spaces removed. */
 const lines = (text: string): ReadonlyArray<Line> =>
   text.split(/\r?\n/).map((line, i) => ({ number: i + 1, text: line.trim() })).filter((line) => line.text !== "")
+
 
 const isHeader = (line: string, title: string): boolean =>
   line.startsWith("|") && (line.includes(title) || /^\|\s*(GPU\s+Name|Free\/Total|ID\s+ID)/.test(line))
 
 /** The table lines after the title, or the empty list for nvidia-smi's "No ... found" message. */
 const tableLines = (text: string, title: string): Read<ReadonlyArray<Line> | undefined> => {
+  if (tooLong(text)) return Result.fail({ reason: "TooLarge", at: "line 1", detail: `more than ${maxLines} lines` })
   const all = lines(text)
-  if (all.length > maxLines) return Result.fail({ reason: "TooLarge", at: "line 1", detail: `more than ${maxLines} lines` })
   const first = all[0]
-  if (first !== undefined && /^No .* found/i.test(first.text)) return Result.succeed(undefined)
-  if (!all.some((line) => line.text.includes(title))) {
+  const hasTable = all.some((line) => line.text.startsWith("|") && line.text.includes(title))
+  if (first !== undefined && !hasTable && /^No .* found/i.test(first.text)) return Result.succeed(undefined)
+  // a message of nvidia-smi's own ("Failed to display GPU instances: ..."), not another format
+  if (first !== undefined && !hasTable && /^[A-Za-z]/.test(first.text)) {
+    return Result.fail({ reason: "Malformed", at: `line ${first.number}`, detail: `nvidia-smi printed ${quote(first.text)} instead of the "${title}" table` })
+  }
+  if (!hasTable) {
     return Result.fail({ reason: "Malformed", at: "line 1", detail: `no "${title}" table (is this the right command's output?)` })
   }
   const last = all[all.length - 1]
   if (last === undefined || !border.test(last.text)) {
     return missing(`line ${last?.number ?? 1}`, "the table's closing border is missing (truncated output?)")
   }
-  const rows = all.filter((line) => !border.test(line.text) && !isHeader(line.text, title))
+  // what comes before the table (a "No ... found" line of another GPU) is not part of it
+  const start = all.findIndex((line) => line.text.startsWith("+") || line.text.startsWith("|"))
+  const rows = all.slice(Math.max(0, start)).filter((line) => !border.test(line.text) && !isHeader(line.text, title))
   return rows.length === 0 ? missing(`line ${last.number}`, "the table has no rows") : Result.succeed(rows)
 }
 
@@ -69,6 +86,10 @@ const profile = (row: RegExpExecArray, tail: RegExpExecArray): Mig.GpuInstancePr
 const notARow = (line: Line, what: string): Read<never> =>
   invalid(`line ${line.number}`, `not a ${what} row: ${quote(line.text)}`)
 
+/** Every whole number of a matched row is a safe integer (the pattern only checks digits). */
+const safe = (...groups: ReadonlyArray<RegExpExecArray>): boolean =>
+  groups.every((g) => g.slice(1).every((part) => part === undefined || !/^\d+$/.test(part) || Number.isSafeInteger(Number(part))))
+
 export const gpuInstanceProfiles = (text: string): Read<ReadonlyArray<Mig.GpuInstanceProfile>> =>
   Result.flatMap(tableLines(text, "GPU instance profiles:"), (rows) => {
     if (rows === undefined) return Result.succeed([])
@@ -83,6 +104,7 @@ export const gpuInstanceProfiles = (text: string): Read<ReadonlyArray<Mig.GpuIns
         return missing(`line ${line.number}`, `the second line (CE, JPEG, OFA) of profile ${row[2]} is missing`)
       }
       if (tail === null) return notARow(next, "GPU instance profile's second")
+      if (!safe(row, tail)) return invalid(`line ${line.number}`, `a number out of range in ${quote(line.text)}`)
       out.push(profile(row, tail))
     }
     return Result.succeed(out)
@@ -95,6 +117,7 @@ export const gpuInstances = (text: string): Read<ReadonlyArray<Mig.GpuInstance>>
     for (const line of rows) {
       const row = instanceRow.exec(line.text)
       if (row === null) return notARow(line, "GPU instance")
+      if (!safe(row)) return invalid(`line ${line.number}`, `a number out of range in ${quote(line.text)}`)
       out.push({
         gpu: Number(row[1]),
         profile: row[2] ?? "",

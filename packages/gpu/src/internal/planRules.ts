@@ -42,7 +42,8 @@ export const resourceNames = (input: Input, layout: Layout): ReadonlyArray<strin
     ...(input.labels?.migProfiles ?? []).filter((p) => p.count > 0).map((p) => p.profile),
     ...(input.inventory?.gpus ?? []).flatMap((gpu) => gpu.migDevices.flatMap((d) => (d.profile === undefined ? [] : [d.profile])))
   ]
-  return sorted(["nvidia.com/gpu", ...profiles.map(Mig.resourceName)])
+  // a name from a table row that is no profile (`MIG <x>`) makes no resource name
+  return sorted(["nvidia.com/gpu", ...profiles.filter(Mig.isProfile).map(Mig.resourceName)])
 }
 
 const note = (code: NoteCode, severity: Note["severity"], message: string): Note => ({ code, severity, message })
@@ -90,6 +91,13 @@ const inventoryNotes = (inventory: Gpu.Inventory | undefined): ReadonlyArray<Not
   return out
 }
 
+/** MIG devices read from nvidia-smi -q -x alone carry no profile; without the labels' profiles the resource names lack them. */
+const unnamedProfiles = (input: Input): ReadonlyArray<Note> => {
+  const unnamed = (input.inventory?.gpus ?? []).filter((gpu) => gpu.migDevices.some((d) => d.profile === undefined))
+  if (unnamed.length === 0 || (input.labels?.migProfiles ?? []).length > 0) return []
+  return [note("mig-profiles-unknown", "info", `GPU ${gpuList(unnamed)}: the MIG devices' profiles are unknown (nvidia-smi -q -x does not name them; add the output of nvidia-smi mig -lgi), so the resource names may lack nvidia.com/mig-<profile>`)]
+}
+
 /** Labels and inventory that describe different layouts: the device plugin acts on the labels' strategy. */
 const disagreement = (input: Input, layout: Layout): ReadonlyArray<Note> => {
   const strategy = input.labels?.migStrategy
@@ -117,6 +125,7 @@ export const notesOf = (input: Input, layout: Layout): ReadonlyArray<Note> => {
     ...utilizationNotes(layout),
     ...labelNotes(input.labels),
     ...inventoryNotes(input.inventory),
+    ...unnamedProfiles(input),
     ...disagreement(input, layout),
     ...profilingNote(input),
     note("attribution-limits", "info", `GPU series name a pod only when it requests ${resources} in its limits`)

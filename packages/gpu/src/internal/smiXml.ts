@@ -2,7 +2,9 @@
  * The element tree of `nvidia-smi -q -x` to an `Inventory`. Only what the inventory needs
  * is read, so fields nvidia-smi adds in later DTD versions pass unnoticed; what it needs
  * and cannot find is reported by element path. Values nvidia-smi cannot read come as
- * `N/A` (or `[N/A]`, `Not Supported`...): for optional values that means absent.
+ * `N/A` (or `[N/A]`, `Not Supported`, `[Unknown Error]`, `[GPU requires reset]`: any
+ * bracketed text): for optional values that means absent, for a required one it is an
+ * error naming the element.
  */
 import { Result } from "effect"
 import type * as Gpu from "../Gpu.ts"
@@ -10,7 +12,13 @@ import type * as Mig from "../Mig.ts"
 import { integer, invalid, missing, quote, type Read } from "./Problem.ts"
 import * as Xml from "./Xml.ts"
 
-const unavailable = new Set(["N/A", "[N/A]", "Not Supported", "[Not Supported]", "Unknown Error", "Insufficient Permissions", ""])
+const unavailableWords = new Set(["N/A", "Not Supported", "Unknown Error", "Insufficient Permissions", "GPU is lost", ""])
+
+/** What nvidia-smi writes for a value it could not read: one of its words, or any of them in brackets. */
+const unavailable = { has: (text: string): boolean => unavailableWords.has(text) || /^\[[^\]]*\]$/.test(text) }
+
+/** More than any node holds (8 or 16 in the largest servers): past it the input is not one node's report. */
+export const maxGpus = 64
 
 /** The element at `names` below `element`, or which step is missing. */
 const find = (element: Xml.Element, at: string, names: ReadonlyArray<string>): Read<{ element: Xml.Element; at: string }> => {
@@ -76,6 +84,7 @@ const readMigDevice = (element: Xml.Element, at: string): Read<Mig.MigDevice> =>
     const memoryTotalMiB = yield* optionalValue(element, at, ["fb_memory_usage", "total"], mib)
     const memoryUsedMiB = yield* optionalValue(element, at, ["fb_memory_usage", "used"], mib)
     const multiprocessors = yield* optionalValue(element, at, ["device_attributes", "shared", "multiprocessor_count"], integer)
+    yield* usedWithin(at, memoryUsedMiB, memoryTotalMiB)
     return {
       index,
       gpuInstanceId,
@@ -93,6 +102,12 @@ const readMigDevices = (element: Xml.Element, at: string): Read<ReadonlyArray<Mi
   return Result.all(Xml.children(container, "mig_device").map((device, i) => readMigDevice(device, `${at}/mig_devices/mig_device[${i}]`)))
 }
 
+/** Used memory above the total is not a reading nvidia-smi makes: the document is not one it wrote. */
+const usedWithin = (at: string, used: number | undefined, total: number | undefined): Read<void> =>
+  used !== undefined && total !== undefined && used > total
+    ? invalid(`${at}/fb_memory_usage/used`, `${used} MiB used is more than the ${total} MiB total`)
+    : Result.void
+
 const readGpu = (element: Xml.Element, index: number): Read<Gpu.Gpu> =>
   Result.gen(function*() {
     const at = `nvidia_smi_log/gpu[${index}]`
@@ -100,6 +115,7 @@ const readGpu = (element: Xml.Element, index: number): Read<Gpu.Gpu> =>
     const uuid = yield* requiredText(element, at, ["uuid"])
     const memoryTotalMiB = yield* requiredMib(element, at, ["fb_memory_usage", "total"])
     const memoryUsedMiB = yield* optionalValue(element, at, ["fb_memory_usage", "used"], mib)
+    yield* usedWithin(at, memoryUsedMiB, memoryTotalMiB)
     const current = yield* migMode(element, at, "current_mig")
     const pending = yield* migMode(element, at, "pending_mig")
     const migDevices = yield* readMigDevices(element, at)
@@ -123,6 +139,15 @@ export const readInventory = (root: Xml.Element): Read<Gpu.Inventory> =>
     }
     const driverVersion = yield* requiredText(root, "nvidia_smi_log", ["driver_version"])
     const cudaVersion = optionalText(root, ["cuda_version"])
-    const gpus = yield* Result.all(Xml.children(root, "gpu").map(readGpu))
+    const elements = Xml.children(root, "gpu")
+    if (elements.length > maxGpus) return yield* invalid("nvidia_smi_log/gpu", `${elements.length} GPUs, more than the ${maxGpus} a node can hold`)
+    // GPUs are numbered by their place in the document (and matched to the -lgi table by
+    // it): one nvidia-smi could not read would shift every later number
+    const attached = yield* optionalValue(root, "nvidia_smi_log", ["attached_gpus"], integer)
+    if (attached !== undefined && attached !== elements.length) {
+      return yield* invalid("nvidia_smi_log/attached_gpus", `${attached} GPUs attached but ${elements.length} reported (a GPU nvidia-smi could not read?)`)
+    }
+    const gpus: Array<Gpu.Gpu> = []
+    for (const [index, element] of elements.entries()) gpus.push(yield* readGpu(element, index))
     return { driverVersion, ...(cudaVersion === undefined ? {} : { cudaVersion }), gpus }
   })
