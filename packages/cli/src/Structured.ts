@@ -4,6 +4,7 @@
  * as quickly as before.
  */
 import { Effect } from "effect"
+import { escapeInQuotes } from "./Printable.ts"
 
 export type Format = "text" | "json" | "yaml"
 
@@ -12,5 +13,5 @@ export const formats: ReadonlyArray<Format> = ["text", "json", "yaml"]
 /** `json` (the command's `-o json` text) as asked: itself, or the same value as one YAML document. */
 export const as = (format: "json" | "yaml", json: string): Effect.Effect<string> =>
   format === "json"
-    ? Effect.succeed(json)
+    ? Effect.succeed(escapeInQuotes(json))
     : Effect.map(Effect.promise(() => import("./StructuredYaml.ts")), (yaml) => yaml.fromJson(json))

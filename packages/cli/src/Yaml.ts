@@ -5,9 +5,12 @@
  * strings such as `yes`, `off`, `y`, `0X1F` or `2024-01-02` unquoted; go-yaml v2 reads them
  * as a boolean, a number or a timestamp, so `nodeSelector: {gpu: "yes"}` would reach the
  * cluster as `gpu: true` (refused, or a different value). Every string that go-yaml v2 or
- * a YAML 1.1 reader would not read as that string is double-quoted, keys included.
+ * a YAML 1.1 reader would not read as that string is double-quoted, keys included; so is
+ * one holding a character a terminal acts on (C1 controls, bidirectional overrides; NEL
+ * is also a line break to YAML 1.1), written as a `\uXXXX` escape.
  */
 import { Document, visit } from "yaml"
+import { escapeInQuotes, rawInQuotes } from "./Printable.ts"
 
 /** go-yaml v2's table of plain scalars with a fixed meaning (resolve.go), and YAML 1.1's. */
 const fixed: ReadonlySet<string> = new Set([
@@ -56,8 +59,10 @@ export const stringify = (value: unknown): string => {
   const doc = new Document(value, { aliasDuplicateObjects: false })
   visit(doc, {
     Scalar: (_key, node) => {
-      if (typeof node.value === "string" && readsAsNonString(node.value)) node.type = "QUOTE_DOUBLE"
+      if (typeof node.value !== "string") return
+      rawInQuotes.lastIndex = 0
+      if (readsAsNonString(node.value) || rawInQuotes.test(node.value)) node.type = "QUOTE_DOUBLE"
     }
   })
-  return doc.toString({ lineWidth: 0 })
+  return escapeInQuotes(doc.toString({ lineWidth: 0 }))
 }

@@ -10,6 +10,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Crd } from "@whatap-operator/core"
 import { load } from "js-yaml"
 import { parse, stringify as plainStringify } from "yaml"
+import { jsonText } from "../src/Printable.ts"
 import { readsAsNonString, stringify } from "../src/Yaml.ts"
 
 /** Strings go-yaml v2 reads as something else when unquoted (resolve.go), with what it reads. */
@@ -85,6 +86,20 @@ describe("Yaml.stringify", () => {
       for (let j = 0; j < length; j++) text += alphabet[next(alphabet.length)] ?? ""
       roundTrips(text)
     }
+  })
+
+  it("writes characters a terminal acts on (C1 controls, NEL, bidi overrides, DEL, line separators) as escapes, values and keys unchanged", () => {
+    const nasty = "A\u202eB\u0085C\u009b31m\u007fD\u2028E\u2066F"
+    const value = { [nasty]: nasty, list: [nasty], plain: "ok" }
+    const out = stringify(value)
+    assert.notMatch(out, /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/)
+    assert.include(out, "\\u202e")
+    assert.deepStrictEqual(parse(out), value)
+    assert.deepStrictEqual(parse(out, { version: "1.1" }), value)
+    assert.deepStrictEqual(load(out), value)
+    const json = jsonText(value)
+    assert.notMatch(json, /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/)
+    assert.deepStrictEqual(JSON.parse(json), value)
   })
 
   it("writes shared objects out in full, one line per scalar", () => {

@@ -19,7 +19,7 @@ import * as Evaluate from "./inject/Evaluate.ts"
 import * as Input from "./inject/Input.ts"
 import * as Notes from "./inject/Notes.ts"
 import * as Settings from "./inject/Settings.ts"
-import { printableLines } from "../Printable.ts"
+import { escapeInQuotes, jsonText, printableLines } from "../Printable.ts"
 import * as Yaml from "../Yaml.ts"
 
 const command = "inject"
@@ -30,7 +30,7 @@ const output = (documents: ReadonlyArray<unknown>, format: "yaml" | "json"): str
   if (format === "yaml") return documents.map((d) => `---\n${Yaml.stringify(d)}`).join("")
   const [only] = documents
   const value = documents.length === 1 ? only : { apiVersion: "v1", kind: "List", items: documents }
-  return `${JSON.stringify(value, null, 2)}\n`
+  return jsonText(value)
 }
 
 /** Per pod: the outcome (and warnings) on stderr. */
@@ -61,7 +61,7 @@ export const run: Handler = (parsed) =>
     const { settings, results } = prepared
     const patches = documentPatches(results, settings.input.documents.length)
     if (format.success === "patch") {
-      yield* io.out(patches.map((p) => `${JSON.stringify(p)}\n`).join(""))
+      yield* io.out(patches.map((p) => `${escapeInQuotes(JSON.stringify(p))}\n`).join(""))
     } else {
       const documents = settings.input.documents.map((d, i) => Evaluate.patchedDocument(d.value, patches[i] ?? [], settings))
       yield* io.out(output(documents, format.success))

@@ -24,6 +24,7 @@ import * as Source from "./validate/Source.ts"
 import { line } from "./validate/Text.ts"
 import { displayName } from "./inject/Input.ts"
 import * as Yaml from "../Yaml.ts"
+import { jsonText } from "../Printable.ts"
 
 type Json = Readonly<Record<string, unknown>>
 const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
@@ -55,7 +56,7 @@ export const yamlOf = (object: unknown): string => Yaml.stringify(object)
 
 const output = (objects: ReadonlyArray<unknown>, format: "yaml" | "json"): string =>
   format === "json"
-    ? `${JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }, null, 2)}\n`
+    ? jsonText({ apiVersion: "v1", kind: "List", items: objects })
     : objects.map((o) => `---\n${yamlOf(o)}`).join("")
 
 export const usage = (message: string) => new Exit.UsageError({ message, command: "render" })
