@@ -62,8 +62,14 @@ const utf8 = (read: Effect.Effect<string, IoError>): Stream.Stream<Uint8Array, I
 export const chunks = (io: Shape, path: string): Stream.Stream<Uint8Array, IoError> =>
   path === "-" ? io.stdinChunks ?? utf8(io.readStdin) : io.readChunks?.(path) ?? utf8(io.readFile(path))
 
+/** Set when stdout's reader has gone (see `endOnOutputError`): later output is dropped. */
+let stdoutGone = false
+
 export const layerNode: Layer.Layer<Io> = Layer.succeed(Io, Io.of({
-  out: (chunk) => Effect.sync(() => void process.stdout.write(chunk)),
+  out: (chunk) =>
+    Effect.sync(() => {
+      if (!stdoutGone) process.stdout.write(chunk)
+    }),
   err: (chunk) => Effect.sync(() => void process.stderr.write(chunk)),
   readFile: (path) => Effect.tryPromise({ try: () => readFile(path, "utf8"), catch: (cause) => describe(path, cause) }),
   readStdin: Effect.andThen(stdinReadable, Effect.tryPromise({ try: () => text(process.stdin), catch: (cause) => describe("stdin", cause) })),
@@ -72,8 +78,6 @@ export const layerNode: Layer.Layer<Io> = Layer.succeed(Io, Io.of({
   stdinChunks: Stream.unwrap(Effect.as(stdinReadable, Stream.fromAsyncIterable(process.stdin, (cause) => describe("stdin", cause)))),
   stdoutIsTty: process.stdout.isTTY === true
 }))
-
-const exitCode = (): number => (typeof process.exitCode === "number" ? process.exitCode : 0)
 
 /**
  * Every command but `run` is a short process that may stream large inputs. Two V8
@@ -111,15 +115,19 @@ export const setJit = (mode: JitMode): void => {
 }
 
 /**
- * A reader that stops early (`whatapctl crds | head`) closes the pipe; Node then raises
- * EPIPE on stdout, which would otherwise end in an unhandled-error stack trace. The
- * output is no longer wanted, so the process ends quietly with the code it has. Any
- * other write failure (a full disk: ENOSPC) is an I/O error: one line, exit 2. A closed
- * stderr (`2>&-`, a reader gone) is no error at all.
+ * A reader that stops early (`whatapctl validate big.yaml | head`) closes the pipe; Node
+ * then raises EPIPE on stdout, which would otherwise end in an unhandled-error stack
+ * trace. The output is no longer wanted, but the exit code still is (`set -o pipefail` in
+ * CI): the command runs to its end with its output dropped, and exits with what it found.
+ * Any other write failure (a full disk: ENOSPC) is an I/O error: one line, exit 2. A
+ * closed stderr (`2>&-`, a reader gone) is no error at all.
  */
 export const endOnOutputError = (): void => {
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(exitCode())
+    if (error.code === "EPIPE") {
+      stdoutGone = true
+      return
+    }
     process.stderr.write(`${Meta.name}: cannot write output: ${error.message}\n`)
     process.exit(Exit.usage)
   })

@@ -24,6 +24,19 @@ describe("crds", () => {
     assert.strictEqual(r.stderr, "")
   })
 
+  it("a reader that stops early leaves the exit code what the check found (set -o pipefail in CI)", () => {
+    const file = `${repoRoot}packages/core/test/fixtures/invalid-types.yaml`
+    const many = Array.from({ length: 300 }, () => readFileSync(file, "utf8")).join("\n---\n")
+    for (const args of ["validate -", "validate -o json -"]) {
+      const cmd = `"${repoRoot}node_modules/node/bin/node" "${repoRoot}node_modules/.bin/whatapctl" ${args} | head -n 1 > /dev/null; echo "exit \${PIPESTATUS[0]}"`
+      for (let i = 0; i < 3; i++) {
+        const r = spawnSync("bash", ["-c", cmd], { encoding: "utf8", input: many })
+        assert.strictEqual(r.stdout, "exit 1\n", `${args}: ${r.stderr}`)
+        assert.notInclude(r.stderr, "EPIPE")
+      }
+    }
+  }, 60_000)
+
   it.skipIf(!existsSync("/dev/full"))("a full disk is one line on stderr and exit 2, no stack trace", () => {
     const cmd = `"${repoRoot}node_modules/node/bin/node" "${repoRoot}node_modules/.bin/whatapctl" crds > /dev/full`
     const r = spawnSync("sh", ["-c", cmd], { encoding: "utf8" })

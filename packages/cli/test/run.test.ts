@@ -105,13 +105,13 @@ describe("run: argument errors are exit 2 before anything is contacted", () => {
   }, testTimeout)
 })
 
-describe("run: kubeconfig problems end the process quickly with one line", () => {
+describe("run: kubeconfig problems end the process quickly with one line and exit 2 (an I/O error)", () => {
   const fails = async (args: ReadonlyArray<string>, ...parts: ReadonlyArray<string>) => {
     const started = Date.now()
     const r = await runAsync([...args, ...probes])
     assert.isFalse(r.timedOut, "must not hang")
     assert.isBelow(Date.now() - started, 20_000)
-    assert.strictEqual(r.status, 1)
+    assert.strictEqual(r.status, 2)
     assert.match(r.stderr, /^whatapctl: operator failed: KubeConfigError: [^\n]+\n$/)
     for (const part of parts) assert.include(r.stderr, part)
     assert.notInclude(r.stdout + r.stderr, "    at ", "no stack trace")
@@ -129,7 +129,7 @@ describe("run: kubeconfig problems end the process quickly with one line", () =>
 
   it("$KUBECONFIG is read when there is no flag", async () => {
     const r = await runAsync(probes, isolatedEnv({ KUBECONFIG: "/nonexistent/kubeconfig" }))
-    assert.strictEqual(r.status, 1)
+    assert.strictEqual(r.status, 2)
     assert.include(r.stderr, "/nonexistent/kubeconfig")
   }, testTimeout)
 })

@@ -109,6 +109,9 @@ const failure = (cause: Cause.Cause<unknown>): string => {
   return message.split("\n")[0] ?? ""
 }
 
+const isKubeConfigError = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && "_tag" in error && error._tag === "KubeConfigError"
+
 const usage = (message: string) => new Exit.UsageError({ message, command: "run" })
 
 const value = <A>(result: Result.Result<A, string>) =>
@@ -247,6 +250,8 @@ export const run: Handler = (parsed) =>
     return yield* Operator.run(options, Effect.map(signal, (name) => `received ${name}`)).pipe(
       Effect.as(Exit.ok),
       Effect.provideService(References.MinimumLogLevel, minimum),
-      Effect.catchCause((cause) => Effect.as(io.err(`${Meta.name}: operator failed: ${printableLines(failure(cause))}\n`), Exit.failed))
+      // a kubeconfig that cannot be read or used is an I/O error (exit 2), as in every command
+      Effect.catchCause((cause) =>
+        Effect.as(io.err(`${Meta.name}: operator failed: ${printableLines(failure(cause))}\n`), isKubeConfigError(Cause.squash(cause)) ? Exit.usage : Exit.failed))
     )
   })
