@@ -10,7 +10,7 @@ import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import {
   agentFile, apply, at, cli, deployment, documents, envMap, javaPod, type Json, noMatchPod, nodejsPod, ok, patches, pythonPod, read,
-  webhook, workloadsList
+  specEnv, webhook, workloadsList
 } from "./support/inject.ts"
 import { repoRoot } from "./support/run.ts"
 
@@ -52,6 +52,16 @@ describe("inject: spec 5.10", () => {
     const back = JSON.parse(JSON.stringify(pod).replaceAll(`"value":"[redacted]"`, `"value":"L"`)) as unknown
     assert.deepStrictEqual(back, spec510)
     assert.include(r.stderr, "license values are printed as [redacted]; --show-secrets prints them")
+  })
+
+  it("a short test license (`web`) is redacted in the license entries only, not in an equal label or annotation", () => {
+    const r = ok(["inject", "-f", javaPod, "--agent", agentFile], { env: specEnv({ WHATAP_LICENSE: "web" }) })
+    const [pod] = documents(r.stdout)
+    assert.deepStrictEqual(at(pod, "metadata", "labels"), { app: "web" })
+    assert.deepStrictEqual(envMap(at(pod, "spec", "initContainers", 0, "env"))["WHATAP_LICENSE"], "[redacted]")
+    const envValues = ["containers", "initContainers"].flatMap((list) =>
+      (at(pod, "spec", list) as ReadonlyArray<{ readonly env?: ReadonlyArray<{ readonly value?: string }> }>).flatMap((c) => (c.env ?? []).map((e) => e.value)))
+    assert.notInclude(envValues, "web", "no license env value printed in clear")
   })
 
   it("-o json prints the pod itself (one document)", () => {

@@ -7,7 +7,9 @@
  * license value (the CLI's WHATAP_LICENSE, the CR's literal licenses) is replaced, which
  * also covers a license echoed from an input that was printed with `--show-secrets`.
  * Whole strings only: a short license such as `L` must not eat the letter out of
- * `WHATAP_LICENSE`.
+ * `WHATAP_LICENSE`. And only licenses of `minEchoed` characters or more: a test value
+ * such as `web` or `java` would otherwise blank out an equal label or language (the
+ * license env entries themselves are redacted by position whatever their length).
  */
 import { Inject, type JsonPatch } from "@whatap-operator/injector"
 
@@ -30,13 +32,18 @@ const walk = (value: unknown, replace: (s: string) => string, depth: number): un
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [replace(k), walk(v, replace, depth + 1)]))
 }
 
-/** Every string of `value` equal to one of `licenses` becomes the placeholder. */
+/** Shorter license values are not looked for elsewhere (real ones are tens of characters). */
+export const minEchoed = 8
+
+const echoed = (s: string, licenses: ReadonlySet<string>): boolean => s.length >= minEchoed && licenses.has(s)
+
+/** Every string of `value` equal to one of `licenses` (of `minEchoed` characters or more) becomes the placeholder. */
 export const values = (value: unknown, licenses: ReadonlySet<string>): unknown =>
-  licenses.size === 0 ? value : walk(value, (s) => (licenses.has(s) ? placeholder : s), 0)
+  licenses.size === 0 ? value : walk(value, (s) => (echoed(s, licenses) ? placeholder : s), 0)
 
 const operation = (op: JsonPatch.Operation, replace: (s: string) => string): JsonPatch.Operation =>
   op.op === "add" || op.op === "replace" || op.op === "test" ? { ...op, value: walk(op.value, replace, 0) } : op
 
 /** A patch of `Inject.explain` with the CLI's placeholder, and known license values redacted. */
 export const patch = (operations: ReadonlyArray<JsonPatch.Operation>, licenses: ReadonlySet<string>): ReadonlyArray<JsonPatch.Operation> =>
-  operations.map((op) => operation(op, (s) => (s === Inject.redacted || licenses.has(s) ? placeholder : s)))
+  operations.map((op) => operation(op, (s) => (s === Inject.redacted || echoed(s, licenses) ? placeholder : s)))
