@@ -44,7 +44,8 @@ const describe = (path: string, cause: unknown): IoError => {
   return new IoError({ message: `cannot read ${path}: ${reason}` })
 }
 
-const chunkBytes = 1 << 20
+/** How much of a file one read returns; a shorter chunk means the input is slower than the reader (a pipe, a terminal). */
+export const chunkBytes = 1 << 20
 
 /**
  * stdin redirected from a directory (`< dir`) reads as empty in Node; it is an error,

@@ -111,6 +111,22 @@ describe("inputs and outputs", () => {
     assert.match(first, /^<stdin>:4:3: warning: metadata\.name:/)
   })
 
+  it("a slow input gets its findings as soon as each document is complete, not when 64 KiB of output have gathered", async () => {
+    const child = spawn(node, [bin, "validate", "-"], { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"] })
+    const first = await new Promise<string>((resolve) => {
+      const timer = setTimeout(() => resolve("(nothing within 10 s while stdin stayed open)"), 10_000)
+      child.stdout.setEncoding("utf8").once("data", (data: string) => {
+        clearTimeout(timer)
+        resolve(data)
+      })
+      // one document and the separator after it; the input then pauses
+      child.stdin.write(`${agent}---\n`)
+    })
+    child.stdin.end()
+    await new Promise((resolve) => child.on("close", resolve))
+    assert.match(first, /^<stdin>:4:3: warning: metadata\.name:/)
+  }, 30_000)
+
   it("-o json and -o sarif are exactly JSON.stringify(value, null, 2) of what they hold", () => {
     for (const format of ["json", "sarif"]) {
       const r = run(["validate", "-o", format, fixture("invalid.yaml"), fixture("multi.yaml"), fixture("valid.yaml")])

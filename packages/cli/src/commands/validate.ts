@@ -13,7 +13,7 @@ import { Effect, Result, Stream } from "effect"
 import * as Args from "../Args.ts"
 import type { Handler } from "../Command.ts"
 import * as Exit from "../Exit.ts"
-import { chunks, Io, type IoError } from "../Io.ts"
+import { chunkBytes, chunks, Io, type IoError } from "../Io.ts"
 import { checkDoc } from "./validate/Check.ts"
 import * as Encoding from "./validate/Encoding.ts"
 import { type Format, formats, type Writer, writer } from "./validate/Output.ts"
@@ -74,7 +74,9 @@ const checkInput = (name: string, bytes: Stream.Stream<Uint8Array, IoError>, s: 
     }
     return Stream.runForEach(bytes, (chunk) => {
       const decoded = decoder.push(chunk)
-      return s.emit(handle(split.push(decoded.text, decoded.invalid)))
+      // a chunk shorter than a full read: the input comes slower than it is read, so what
+      // was found so far is written now rather than when 64 KiB of output have gathered
+      return s.emit(handle(split.push(decoded.text, decoded.invalid)), chunk.byteLength < chunkBytes)
     }).pipe(Effect.andThen(Effect.suspend(() => {
       const last = decoder.end()
       return s.emit(handle([...split.push(last.text, last.invalid), ...split.end()]))
