@@ -77,22 +77,32 @@ describe("gpu inspect with unreadable input", () => {
   }
 
   it("truncated output: exit 1, the message says where it ends and why", () => {
-    const r = run(["gpu", "inspect", "--nvidia-smi-xml", saved("cut.xml", real.slice(0, 5000))])
+    const file = saved("cut.xml", real.slice(0, 5000))
+    const r = run(["gpu", "inspect", "--nvidia-smi-xml", file])
     assert.strictEqual(r.status, 1)
     assert.strictEqual(r.stdout, "")
-    assert.strictEqual(r.stderr, "whatapctl: nvidia-smi -q -x: line 123:64: not well-formed XML: unclosed tag: clocks_event_reasons_counters_sw_therm_slowdown (the document ends early: truncated output?)\n")
+    assert.strictEqual(r.stderr, `whatapctl: ${file}: nvidia-smi -q -x: line 123:64: not well-formed XML: unclosed tag: clocks_event_reasons_counters_sw_therm_slowdown (the document ends early: truncated output?)\n`)
   })
 
-  it("a missing element: exit 1, naming its path", () => {
-    const r = run(["gpu", "inspect", "--nvidia-smi-xml", saved("no-uuid.xml", real.replace(/<uuid>[^<]*<\/uuid>/, ""))])
+  it("a missing element: exit 1, naming the file and the element's path", () => {
+    const file = saved("no-uuid.xml", real.replace(/<uuid>[^<]*<\/uuid>/, ""))
+    const r = run(["gpu", "inspect", "--nvidia-smi-xml", file])
     assert.strictEqual(r.status, 1)
-    assert.strictEqual(r.stderr, "whatapctl: nvidia-smi -q -x: nvidia_smi_log/gpu[0]/uuid: is missing\n")
+    assert.strictEqual(r.stderr, `whatapctl: ${file}: nvidia-smi -q -x: nvidia_smi_log/gpu[0]/uuid: is missing\n`)
+    const piped = run(["gpu", "inspect", "--nvidia-smi-xml", "-"], { stdin: real.replace(/<uuid>[^<]*<\/uuid>/, "") })
+    assert.strictEqual(piped.stderr, "whatapctl: <stdin>: nvidia-smi -q -x: nvidia_smi_log/gpu[0]/uuid: is missing\n")
+  })
+
+  it("the text of nvidia-smi -q instead of its XML: the message says which to give", () => {
+    const r = run(["gpu", "inspect", "--nvidia-smi-xml", saved("q.txt", "\n==============NVSMI LOG==============\n\nTimestamp : today\n")])
+    assert.strictEqual(r.status, 1)
+    assert.include(r.stderr, "(it printed \"==============NVSMI LOG==============\"; that is the text of nvidia-smi -q: give the XML of nvidia-smi -q -x)")
   })
 
   it("a garbled -lgi file: exit 1, naming the line", () => {
     const r = run(["gpu", "inspect", "--nvidia-smi-xml", smi("constructed-h100-mig-mixed.xml"), "--mig-lgi", smi("h100-80gb-hbm3-no-mig-lgip.txt")])
     assert.strictEqual(r.status, 1)
-    assert.include(r.stderr, "whatapctl: nvidia-smi mig -lgi: line 1: no \"GPU instances:\" table")
+    assert.include(r.stderr, `whatapctl: ${smi("h100-80gb-hbm3-no-mig-lgip.txt")}: nvidia-smi mig -lgi: line 1: no "GPU instances:" table (this is the output of nvidia-smi mig -lgip, not of nvidia-smi mig -lgi)`)
   })
 
   it("a file that does not exist: exit 2", () => {

@@ -55,7 +55,8 @@ const xmlInventory = (text: string): Result.Result<Gpu.Inventory, Problem> =>
       const early = /^(unclosed tag|unexpected end)/.test(message) ? " (the document ends early: truncated output?)" : ""
       // nvidia-smi's own message ("Unable to determine the device handle for GPU...: Unknown Error")
       const first = body.trimStart().split("\n", 1)[0]?.trim() ?? ""
-      const said = /^text data outside of root node/.test(message) && !first.startsWith("<") ? ` (it printed ${quote(first)})` : ""
+      const text = /NVSMI LOG/.test(body.slice(0, 4096)) ? "; that is the text of nvidia-smi -q: give the XML of nvidia-smi -q -x" : ""
+      const said = /^text data outside of root node/.test(message) && !first.startsWith("<") ? ` (it printed ${quote(first)}${text})` : ""
       return Result.fail({ reason: "Malformed", at: `line ${line}:${column}`, detail: `not well-formed XML: ${message}${early}${said}` })
     }
     return readInventory(root.success)

@@ -37,7 +37,7 @@ describe("NvidiaSmi.parseGpuInstanceProfiles", () => {
 
   const errors: ReadonlyArray<readonly [string, string, NvidiaSmi.Reason, string]> = [
     ["empty", "", "Empty", "nvidia-smi mig -lgip: line 1: the output is empty"],
-    ["another command's table", fixture("constructed-h100-mig-mixed-lgi.txt"), "Malformed", "no \"GPU instance profiles:\" table"],
+    ["another command's table", fixture("constructed-h100-mig-mixed-lgi.txt"), "Malformed", "no \"GPU instance profiles:\" table (this is the output of nvidia-smi mig -lgi, not of nvidia-smi mig -lgip)"],
     ["XML", fixture("h100-80gb-hbm3-no-mig.xml"), "Malformed", "no \"GPU instance profiles:\" table"],
     ["cut after a row's first line", lgip.split("\n").slice(0, 6).join("\n"), "Missing", "closing border is missing"],
     ["a row's second line gone", lgip.split("\n").filter((_, i) => i !== 6).join("\n"), "Missing", "line 6: the second line (CE, JPEG, OFA) of profile 1g.10gb is missing"],
@@ -109,6 +109,8 @@ describe("NvidiaSmi.parseGpuInstances", () => {
       assert.lengthOf(yield* NvidiaSmi.parseGpuInstances(`No GPU instances found\n${lgi}`), 3)
       const refused = yield* failure(NvidiaSmi.parseGpuInstances("Failed to display GPU instances: Insufficient Permissions\n"))
       assert.strictEqual(refused.message, "nvidia-smi mig -lgi: line 1: nvidia-smi printed \"Failed to display GPU instances: Insufficient Permissions\" instead of the \"GPU instances:\" table")
+      const profiles = yield* failure(NvidiaSmi.parseGpuInstances(fixture("h100-80gb-hbm3-no-mig-lgip.txt")))
+      assert.include(profiles.message, "no \"GPU instances:\" table (this is the output of nvidia-smi mig -lgip, not of nvidia-smi mig -lgi)")
       const padded = yield* failure(NvidiaSmi.parseGpuInstances(`${"\n".repeat(10_000)}${lgi}`))
       assert.strictEqual(padded.reason, "TooLarge")
     }))

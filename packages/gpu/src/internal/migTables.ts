@@ -40,6 +40,13 @@ const lines = (text: string): ReadonlyArray<Line> =>
   text.split(/\r?\n/).map((line, i) => ({ number: i + 1, text: line.trim() })).filter((line) => line.text !== "")
 
 
+/** Each table's title and the command that prints it. */
+const commandOf: Readonly<Record<string, string>> = {
+  "GPU instance profiles:": "nvidia-smi mig -lgip",
+  "GPU instances:": "nvidia-smi mig -lgi",
+  "Compute instances:": "nvidia-smi mig -lci"
+}
+
 const isHeader = (line: string, title: string): boolean =>
   line.startsWith("|") && (line.includes(title) || /^\|\s*(GPU\s+Name|Free\/Total|ID\s+ID)/.test(line))
 
@@ -55,7 +62,9 @@ const tableLines = (text: string, title: string): Read<ReadonlyArray<Line> | und
     return Result.fail({ reason: "Malformed", at: `line ${first.number}`, detail: `nvidia-smi printed ${quote(first.text)} instead of the "${title}" table` })
   }
   if (!hasTable) {
-    return Result.fail({ reason: "Malformed", at: "line 1", detail: `no "${title}" table (is this the right command's output?)` })
+    const other = Object.entries(commandOf).find(([t]) => t !== title && all.some((line) => line.text.startsWith("|") && line.text.includes(t)))
+    const hint = other === undefined ? "is this the right command's output?" : `this is the output of ${other[1]}, not of ${commandOf[title] ?? "the command"}`
+    return Result.fail({ reason: "Malformed", at: "line 1", detail: `no "${title}" table (${hint})` })
   }
   const last = all[all.length - 1]
   if (last === undefined || !border.test(last.text)) {

@@ -20,6 +20,13 @@ const command = "gpu inspect"
 
 const usage = (message: string) => new Exit.UsageError({ message, command })
 
+/** The file a reading came from in its error (`<stdin>` for `-`); nvidia-smi's own output as it is. */
+const inFile = (file: string | undefined) => <A, E, R>(read: Effect.Effect<A, E, R>) =>
+  file === undefined ? read : Effect.mapError(read, (e) =>
+    e instanceof NvidiaSmi.NvidiaSmiError
+      ? new NvidiaSmi.NvidiaSmiError({ input: e.input, reason: e.reason, at: e.at, message: `${file === "-" ? "<stdin>" : file}: ${e.message}` })
+      : e)
+
 /** Output of one nvidia-smi invocation: from its file when given, else by running it. */
 const output = (
   file: string | undefined,
@@ -46,7 +53,7 @@ const withProfiles = (inventory: Gpu.Inventory, xmlFile: string | undefined, lgi
       Effect.catchTag("NvidiaSmiCommandError", (e) => Effect.as(io.err(`${Meta.name}: warning: ${printable(e.message)}; MIG profiles are not shown\n`), undefined))
     )
     if (text === undefined) return inventory
-    return Gpu.withProfiles(inventory, yield* NvidiaSmi.parseGpuInstances(text))
+    return Gpu.withProfiles(inventory, yield* inFile(lgiFile)(NvidiaSmi.parseGpuInstances(text)))
   })
 
 const json = (inventory: Gpu.Inventory, plan: Planner.Plan): string =>
@@ -55,7 +62,7 @@ const json = (inventory: Gpu.Inventory, plan: Planner.Plan): string =>
 const report = (xmlFile: string | undefined, lgiFile: string | undefined, format: Structured.Format) =>
   Effect.gen(function*() {
     const io = yield* Io
-    const inventory = yield* withProfiles(yield* NvidiaSmi.parseXml(yield* output(xmlFile, ["-q", "-x"])), xmlFile, lgiFile)
+    const inventory = yield* withProfiles(yield* inFile(xmlFile)(NvidiaSmi.parseXml(yield* output(xmlFile, ["-q", "-x"]))), xmlFile, lgiFile)
     const plan = Planner.plan({ inventory })
     yield* io.out(format === "text" ? Text.render(inventory, plan) : yield* Structured.as(format, json(inventory, plan)))
     return Exit.ok
