@@ -123,7 +123,7 @@ describe("run: kubeconfig problems end the process quickly with one line and exi
   }, testTimeout)
 
   it("a directory, a context that is not in the file", async () => {
-    await fails(["--kubeconfig", scratch], "EISDIR")
+    await fails(["--kubeconfig", scratch], "is a directory, not a kubeconfig file")
     await fails(["--kubeconfig", kubeconfig, "--context", "nope"], "context \"nope\" is not in the kubeconfig")
   }, 2 * testTimeout)
 

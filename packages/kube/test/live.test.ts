@@ -235,6 +235,10 @@ describe("KubeClient live: requests", () => {
       const tagged = yield* layerError({ kubeconfig: broken })
       assert.notInclude(tagged.message, "SECRETTAG-991")
       assert.match(tagged.message, /invalid YAML at line \d+, column \d+: /)
+      const absent = yield* layerError({ kubeconfig: join(dir, "absent") })
+      assert.strictEqual(absent.message, `${join(dir, "absent")}: no such file or directory`)
+      const directory = yield* layerError({ kubeconfig: dir })
+      assert.strictEqual(directory.message, `${dir}: is a directory, not a kubeconfig file`)
       const endless = yield* layerError({ kubeconfig: "/dev/zero" })
       assert.strictEqual(endless.message, "/dev/zero: it is larger than 16 MiB (a kubeconfig is a few KiB)")
       const saved = process.env["KUBECONFIG"]
@@ -246,7 +250,7 @@ describe("KubeClient live: requests", () => {
       assert.include(device.message, "/dev/zero is a device, not a kubeconfig file")
     }).pipe(Effect.scoped))
 
-  it.live("$KUBECONFIG's files are read bounded and merged as client-node merges them: a context of the second file is usable", () =>
+  it.live("$KUBECONFIG's files are read bounded and merged as client-node merges them (missing ones left out): a context of the second file is usable", () =>
     Effect.gen(function*() {
       const dir = yield* scratchDir("kube-list-")
       const first = join(dir, "first")
@@ -255,7 +259,8 @@ describe("KubeClient live: requests", () => {
       writeFileSync(second, kubeconfig.replaceAll("name: fake", "name: other").replaceAll("cluster: fake", "cluster: other").replaceAll("user: fake", "user: other").replace("current-context: fake", "current-context: other"))
       const saved = process.env["KUBECONFIG"]
       yield* Effect.acquireRelease(
-        Effect.sync(() => void (process.env["KUBECONFIG"] = [first, second].join(":"))),
+        // a file of the list that does not exist is left out, as kubectl leaves it out
+        Effect.sync(() => void (process.env["KUBECONFIG"] = [join(dir, "absent"), first, join(dir, "gone"), second].join(":"))),
         () => Effect.sync(() => void (saved === undefined ? delete process.env["KUBECONFIG"] : (process.env["KUBECONFIG"] = saved)))
       )
       fake.route("get", "/api/v1/namespaces/ns/configmaps/a", () => HttpResponse.json(cm))

@@ -29,8 +29,25 @@ const tooLarge = `it is larger than ${maxKubeconfigBytes / (1024 * 1024)} MiB (a
  * the lines around a syntax error, and a kubeconfig's lines hold tokens and keys. A
  * syntax error is its reason and place; anything else its first line.
  */
+/** What a file system error means, in words (node's message is `ENOENT: no such file or directory, open '...'`). */
+const fileErrors: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or directory",
+  EISDIR: "is a directory, not a kubeconfig file",
+  EACCES: "permission denied",
+  ENOTDIR: "a part of the path is not a directory"
+}
+
+const fileError = (cause: Error): string | undefined => {
+  const code: unknown = Reflect.get(cause, "code")
+  const path: unknown = Reflect.get(cause, "path")
+  const reason = typeof code === "string" ? fileErrors[code] : undefined
+  return reason === undefined ? undefined : typeof path === "string" ? `${path}: ${reason}` : reason
+}
+
 const reasonOf = (cause: unknown): string => {
   if (!(cause instanceof Error)) return String(cause).split("\n")[0] ?? ""
+  const file = fileError(cause)
+  if (file !== undefined) return file
   const reason: unknown = Reflect.get(cause, "reason")
   const mark: unknown = Reflect.get(cause, "mark")
   if (cause.name === "YAMLException" && typeof reason === "string") {
@@ -84,11 +101,14 @@ const notDevice = (file: string): void => {
 
 /**
  * client-node's `loadFromDefault` with every file read bounded: `$KUBECONFIG`'s list
- * (the first file, then each of the others merged into it), else `~/.kube/config` when it
+ * (the first file, then each of the others merged into it; as kubectl, files of a longer
+ * list that do not exist are left out, unless none does), else `~/.kube/config` when it
  * exists, else what client-node finds without a file (the in-cluster config).
  */
 const loadDefault = (kc: KubeConfig): void => {
-  const listed = (process.env["KUBECONFIG"] ?? "").split(path.delimiter).filter((f) => f !== "")
+  const all = (process.env["KUBECONFIG"] ?? "").split(path.delimiter).filter((f) => f !== "")
+  const present = all.filter((f) => fs.existsSync(f))
+  const listed = all.length > 1 && present.length > 0 ? present : all
   const home = process.env["HOME"]
   const fallback = home === undefined ? undefined : path.join(home, ".kube", "config")
   const files = listed.length > 0 ? listed : fallback !== undefined && fs.existsSync(fallback) ? [fallback] : []
