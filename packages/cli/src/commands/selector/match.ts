@@ -3,7 +3,7 @@
  * against labels with the core engine's exact Kubernetes semantics. The exit code is
  * the answer (0 match, 1 no match); `--explain` shows the verdict per requirement.
  */
-import { LabelSyntax, Selector } from "@whatap-operator/core"
+import { Finding, LabelSyntax, Selector } from "@whatap-operator/core"
 import { Effect, Result } from "effect"
 import * as Args from "../../Args.ts"
 import type { Handler } from "../../Command.ts"
@@ -25,6 +25,8 @@ export const parseLabels = (text: string): Result.Result<Selector.Labels, string
     const value = item.slice(eq + 1).trim()
     const problem = [...LabelSyntax.labelKeyErrors(key), ...LabelSyntax.labelValueErrors(value)][0]
     if (problem !== undefined) return Result.fail(`invalid label ${JSON.stringify(item)}: ${problem}`)
+    // a pod has one value per key: two would leave the answer to whichever came last
+    if (Object.hasOwn(labels, key)) return Result.fail(`label ${JSON.stringify(key)} given twice (${key}=${labels[key] ?? ""} and ${key}=${value})`)
     labels[key] = value
   }
   return Result.succeed(labels)
@@ -36,7 +38,9 @@ export const parseSelector = (text: string): Result.Result<{ readonly selector: 
   const json = Result.try(() => JSON.parse(text) as unknown)
   if (Result.isFailure(json)) return Result.fail(`not valid JSON: ${json.failure instanceof Error ? json.failure.message : "parse error"}`)
   return Result.map(
-    Result.mapError(Selector.fromLabelSelectorJson(json.success), (e) => e.message),
+    // each problem with the field it is in (`matchLabels.app: must be a string`)
+    Result.mapError(Selector.fromLabelSelectorJson(json.success), (e) =>
+      e.issues.length === 0 ? e.message : e.issues.map((i) => (i.path.length === 0 ? i.message : `${Finding.formatPath(i.path)}: ${i.message}`)).join("; ")),
     ({ value, warnings }) => ({ selector: value, warnings: warnings.map((w) => w.message) })
   )
 }
