@@ -115,6 +115,15 @@ describe("syntax errors", () => {
     assert.strictEqual(r.stdout, "<stdin>:5:4: error: invalid YAML: the flow mapping \"{\" opened here is never closed (the document ends at line 6)\n")
   })
 
+  it("an unclosed quoted string is one finding at its quote, with the line the parser stopped at, and quotes nothing of it", () => {
+    const double = bounded(`${agent}spec:\n  license: "KEYSECRET\n  host: x\n`, 20)
+    assert.strictEqual(double.stdout, "<stdin>:6:12: error: invalid YAML: the quoted string opened here is not closed before line 7, where the parser stopped (deficient indentation)\n")
+    const single = bounded("a: 'abc\nb: c\n", 20)
+    assert.strictEqual(single.stdout, "<stdin>:1:4: error: invalid YAML: the quoted string opened here is not closed before line 2, where the parser stopped (deficient indentation)\n")
+    // a quoted string over several lines, properly indented and closed, is no error
+    assert.strictEqual(bounded("a: \"one\n  two\"\nb: c\n", 20).stdout, "")
+  })
+
   it("a flow collection closed later keeps the parser's own position for the real error", () => {
     const r = bounded("a: [\n  \"x\" y,\n]\n", 20)
     assert.notInclude(r.stdout, "never closed")

@@ -83,6 +83,11 @@ const syntaxError = (piece: Piece, error: unknown, at: (offset: number) => Posit
   const message = Syntax.message(error.reason, piece.text[offset])
   // where the parser ran out of depth says nothing useful: the document's start does
   if (message === Syntax.tooDeep) return invalid({ line: piece.line, column: 1 }, message)
+  // a quoted string that runs on to where the parser stopped: its closing quote is missing
+  const inQuote = Syntax.openAt(piece.text, offset).quote
+  if (inQuote !== undefined && at(inQuote).line < at(offset).line) {
+    return invalid(at(inQuote), `the quoted string opened here is not closed before line ${at(offset).line}, where the parser stopped (${message})`)
+  }
   const opener = Syntax.unclosedFlow(piece.text)
   if (opener === undefined || opener > offset) return invalid(at(offset), message)
   const bracket = piece.text[opener] ?? "["

@@ -96,6 +96,7 @@ export const message = (reason: string, at: string | undefined): string => {
 const isSpace = (c: string | undefined): boolean => c === " " || c === "\t"
 const isBreak = (c: string | undefined): boolean => c === undefined || c === "\n" || c === "\r"
 
+/** Past the quoted scalar at `i`, or -1 when it is still open at `end`. */
 const skipQuoted = (text: string, i: number, end: number): number => {
   const quote = text[i]
   for (let j = i + 1; j < end; j++) {
@@ -104,7 +105,7 @@ const skipQuoted = (text: string, i: number, end: number): number => {
     else if (c === quote && quote === "'" && text[j + 1] === "'") j++
     else if (c === quote) return j + 1
   }
-  return end
+  return -1
 }
 
 const indentAt = (text: string, lineStart: number): number => {
@@ -124,11 +125,21 @@ const skipBlockScalar = (text: string, from: number, end: number, indent: number
   return end
 }
 
+export interface Open {
+  /** the outermost `[` or `{` still open */
+  readonly flow?: number
+  /** a quoted scalar's opening quote, when the scalar runs on to `end` */
+  readonly quote?: number
+}
+
 /**
  * The outermost `[` or `{` that is still open at `end`, read with just enough YAML to
  * tell a flow collection from brackets in plain text, quotes, comments and block scalars.
  */
-export const unclosedFlow = (text: string, end: number = text.length): number | undefined => {
+export const unclosedFlow = (text: string, end: number = text.length): number | undefined => openAt(text, end).flow
+
+/** What is still open at `end`: a flow collection, or the quoted scalar `end` lies in. */
+export const openAt = (text: string, end: number): Open => {
   const open: Array<number> = []
   let valueStart = true
   let lineStart = 0
@@ -143,7 +154,9 @@ export const unclosedFlow = (text: string, end: number = text.length): number | 
       const eol = text.indexOf("\n", i)
       i = eol < 0 ? end : eol
     } else if ((c === "\"" || c === "'") && (flow || valueStart)) {
-      i = skipQuoted(text, i, end)
+      const past = skipQuoted(text, i, end)
+      if (past < 0) return open[0] === undefined ? { quote: i } : { flow: open[0], quote: i }
+      i = past
       valueStart = false
     } else if (c === "[" || c === "{") {
       if (flow || valueStart) open.push(i)
@@ -165,5 +178,5 @@ export const unclosedFlow = (text: string, end: number = text.length): number | 
       else i += c === "-" && text.startsWith("---", i) ? 3 : 1
     }
   }
-  return open[0]
+  return open[0] === undefined ? {} : { flow: open[0] }
 }
