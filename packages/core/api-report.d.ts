@@ -1177,6 +1177,7 @@ export declare const ruleDescriptions: {
     readonly env: "Env entries are what the API server accepts in a pod: a name, and one value or source";
     readonly "key-reference": "Secret and ConfigMap references name an object and a key the API server accepts";
     readonly "mount-path": "Paths the agents mount are ones the API server and the init container accept";
+    readonly "findings-limit": "More findings than are listed for one resource (the first ones are, errors first)";
 };
 export type Rule = keyof typeof ruleDescriptions;
 export type Issue = Finding.Finding & {

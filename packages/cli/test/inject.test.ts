@@ -62,6 +62,13 @@ describe("inject: spec 5.10", () => {
     const envValues = ["containers", "initContainers"].flatMap((list) =>
       (at(pod, "spec", list) as ReadonlyArray<{ readonly env?: ReadonlyArray<{ readonly value?: string }> }>).flatMap((c) => (c.env ?? []).map((e) => e.value)))
     assert.notInclude(envValues, "web", "no license env value printed in clear")
+    // a pod injected before (printed with --show-secrets) and given again: its license entries are redacted too
+    const injected = ok(["inject", "--show-secrets", "-f", javaPod, "--agent", agentFile], { env: specEnv({ WHATAP_LICENSE: "web" }) }).stdout
+    const again = documents(ok(["inject", "-f", "-", "--agent", agentFile], { env: specEnv({ WHATAP_LICENSE: "web" }), stdin: injected }).stdout)[0]
+    const againValues = ["containers", "initContainers"].flatMap((list) =>
+      (at(again, "spec", list) as ReadonlyArray<{ readonly env?: ReadonlyArray<{ readonly name: string; readonly value?: string }> }>).flatMap((c) => (c.env ?? []).map((e) => e.value)))
+    assert.notInclude(againValues, "web", "no license env value printed in clear")
+    assert.include(againValues, "[redacted]")
   })
 
   it("-o json prints the pod itself (one document)", () => {

@@ -122,6 +122,10 @@ describe("syntax errors", () => {
     assert.strictEqual(single.stdout, "<stdin>:1:4: error: invalid YAML: the quoted string opened here is not closed before line 2, where the parser stopped (deficient indentation)\n")
     // a quoted string over several lines, properly indented and closed, is no error
     assert.strictEqual(bounded("a: \"one\n  two\"\nb: c\n", 20).stdout, "")
+    // an error inside a string that is closed later stays where the parser saw it
+    const escape = bounded("a: \"one\n  t\\qwo\"\nb: c\n", 20)
+    assert.notInclude(escape.stdout, "not closed")
+    assert.match(escape.stdout, /^<stdin>:2:\d+: error: invalid YAML: /)
   })
 
   it("a flow collection closed later keeps the parser's own position for the real error", () => {

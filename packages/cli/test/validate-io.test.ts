@@ -136,6 +136,19 @@ describe("inputs and outputs", () => {
     }
   })
 
+  it("-o json, sarif and junit write the characters a terminal acts on (C1 CSI, bidi overrides) as escapes, values unchanged", () => {
+    const stdin = "apiVersion: monitoring.whatap.com/v2alpha1\nkind: WhatapAgent\nmetadata:\n  name: \"a\\u009b31mX\\u202e\"\nspec:\n  features: {}\n"
+    const raw = /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/
+    for (const format of ["json", "sarif", "junit"]) {
+      const r = run(["validate", "-o", format, "-"], { stdin })
+      assert.notMatch(r.stdout, raw, format)
+      assert.isAbove(r.stdout.length, 0, format)
+    }
+    const rows = JSON.parse(run(["validate", "-o", "json", "-"], { stdin }).stdout) as ReadonlyArray<{ readonly name: string }>
+    assert.strictEqual(rows[0]?.name, "a\u009b31mX\u202e")
+    assert.include(run(["validate", "-o", "junit", "-"], { stdin }).stdout, "a&#x9b;31mX&#x202e;")
+  })
+
   it("SARIF uris are percent-encoded URI references (file: URIs for absolute paths)", () => {
     const dir = mkdtempSync(join(tmpdir(), "whatapctl-uri-"))
     const sub = join(dir, "a dir#1")

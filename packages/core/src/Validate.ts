@@ -67,7 +67,7 @@ const capped = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> => {
     severity: leftErrors > 0 ? "error" : "warning",
     path: [],
     message: `${left.length} more findings not listed (${leftErrors} errors, ${left.length - leftErrors} warnings): at most ${maxIssues} are listed per resource`,
-    rule: left[0]?.rule ?? "schema"
+    rule: "findings-limit"
   }
   return [...kept, summary]
 }
@@ -127,7 +127,7 @@ export const document = (input: unknown): Report => {
     kind: decoded.kind,
     name: decoded.name,
     namespace: decoded.namespace,
-    issues: Finding.sort(bounded(dedupe(Secrets.redactFrom(capped(merge(decoded.issues, semanticIssues(decoded))), input))))
+    issues: Finding.sort(bounded(capped(dedupe(Secrets.redactFrom(merge(decoded.issues, semanticIssues(decoded)), input)))))
   }
 }
 

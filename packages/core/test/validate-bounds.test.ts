@@ -43,6 +43,7 @@ describe("Validate bounds", () => {
     const summary = report.issues.find((i) => i.path.length === 0)
     assert.isDefined(summary)
     assert.strictEqual(summary?.severity, "error")
+    assert.strictEqual(summary?.rule, "findings-limit")
     // 3,000 empty names (errors) and 2,999 duplicates (warnings): 1,000 errors listed
     assert.strictEqual(summary?.message, "4999 more findings not listed (2000 errors, 2999 warnings): at most 1000 are listed per resource")
     assert.strictEqual(report.issues.filter((i) => i.severity === "error").length, Validate.maxIssues + 1)

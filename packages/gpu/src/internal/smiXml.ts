@@ -145,7 +145,10 @@ export const readInventory = (root: Xml.Element): Read<Gpu.Inventory> =>
     // it): one nvidia-smi could not read would shift every later number
     const attached = yield* optionalValue(root, "nvidia_smi_log", ["attached_gpus"], integer)
     if (attached !== undefined && attached !== elements.length) {
-      return yield* invalid("nvidia_smi_log/attached_gpus", `${attached} GPUs attached but ${elements.length} reported (a GPU nvidia-smi could not read?)`)
+      return yield* invalid(
+        "nvidia_smi_log/attached_gpus",
+        `${attached} GPUs attached but ${elements.length} reported (a GPU nvidia-smi could not read, or the report of nvidia-smi -i: give the one of every GPU)`
+      )
     }
     const gpus: Array<Gpu.Gpu> = []
     for (const [index, element] of elements.entries()) gpus.push(yield* readGpu(element, index))

@@ -24,11 +24,6 @@ export const maxKubeconfigBytes = 16 * 1024 * 1024
 
 const tooLarge = `it is larger than ${maxKubeconfigBytes / (1024 * 1024)} MiB (a kubeconfig is a few KiB)`
 
-/**
- * Why loading failed, in words that quote nothing of the file: js-yaml's message shows
- * the lines around a syntax error, and a kubeconfig's lines hold tokens and keys. A
- * syntax error is its reason and place; anything else its first line.
- */
 /** What a file system error means, in words (node's message is `ENOENT: no such file or directory, open '...'`). */
 const fileErrors: Readonly<Record<string, string>> = {
   ENOENT: "no such file or directory",
@@ -44,6 +39,11 @@ const fileError = (cause: Error): string | undefined => {
   return reason === undefined ? undefined : typeof path === "string" ? `${path}: ${reason}` : reason
 }
 
+/**
+ * Why loading failed, in words that quote nothing of the file: js-yaml's message shows
+ * the lines around a syntax error, and a kubeconfig's lines hold tokens and keys. A
+ * syntax error is its reason and place; anything else its first line.
+ */
 const reasonOf = (cause: unknown): string => {
   if (!(cause instanceof Error)) return String(cause).split("\n")[0] ?? ""
   const file = fileError(cause)

@@ -77,7 +77,6 @@ export const object = (
   ...body
 })
 
-/** Spec 4.3 rule 7: what every container the operator writes gets when it says nothing else. */
 const nameOf = (item: unknown): string | undefined =>
   typeof item === "object" && item !== null && "name" in item && typeof item.name === "string" ? item.name : undefined
 
@@ -86,28 +85,24 @@ const nameOf = (item: unknown): string | undefined =>
  * `env`, a pod's `imagePullSecrets`): the API server refuses the whole request otherwise
  * ("duplicate entries for key"), where the Go operator's create or update was accepted. A
  * CR env named like one the operator sets (`WHATAP_HOST`), or named twice, would leave the
- * agent uninstalled. The entry kept for a name is its last one (the value the kubelet's
- * environment ends with), in the place of its first, so that entries after it that refer
- * to it as `$(NAME)` see that value.
+ * agent uninstalled. The entry kept for a name is its last one, where it stands: the value
+ * the kubelet's environment ends with, its `$(NAME)` references resolved against the same
+ * entries before it as with the duplicate.
  */
 export const lastByName = <A>(list: ReadonlyArray<A>): ReadonlyArray<A> => {
-  const last = new Map<string, A>()
-  for (const item of list) {
-    const name = nameOf(item)
-    if (name !== undefined) last.set(name, item)
+  const last = new Map<string, number>()
+  for (let i = 0; i < list.length; i++) {
+    const name = nameOf(list[i])
+    if (name !== undefined) last.set(name, i)
   }
   if (last.size === list.length) return list
-  const placed = new Set<string>()
-  const out: Array<A> = []
-  for (const item of list) {
+  return list.filter((item, i) => {
     const name = nameOf(item)
-    const kept = name === undefined ? item : placed.has(name) ? undefined : last.get(name)
-    if (name !== undefined) placed.add(name)
-    if (kept !== undefined) out.push(kept)
-  }
-  return out
+    return name === undefined || last.get(name) === i
+  })
 }
 
+/** Spec 4.3 rule 7: what every container the operator writes gets when it says nothing else. */
 export const containerDefaults = (container: Json): Json => ({
   ...container,
   ...(Array.isArray(container["env"]) ? { env: lastByName(container["env"]) } : {}),

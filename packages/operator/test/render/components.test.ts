@@ -165,7 +165,7 @@ describe("keyed lists (what server-side apply requires)", () => {
     return spec.template.spec.containers.find((c) => c.name === container)?.env ?? []
   }
 
-  it("a CR env named like one the operator sets, or named twice, is rendered once: the last value, in the place of the first", () => {
+  it("a CR env named like one the operator sets, or named twice, is rendered once: its last entry, where it stands", () => {
     const desired = Render.render(input(agent({
       license: "LIC-1",
       host: "collector.example.com",
@@ -179,13 +179,13 @@ describe("keyed lists (what server-side apply requires)", () => {
       }
     })))
     const master = envOf(desired, "Deployment", "whatap-master-agent", "whatap-master-agent")
-    assert.deepStrictEqual(master.map((e) => e.name), ["WHATAP_LICENSE", "WHATAP_HOST", "WHATAP_PORT", "WHATAP_MEM_LIMIT", "collect_custom_resources", "X", "Y"])
-    assert.deepStrictEqual(master.slice(4), [{ name: "collect_custom_resources", value: "false" }, { name: "X", value: "2" }, { name: "Y", value: "$(X)" }])
+    assert.deepStrictEqual(master.map((e) => e.name), ["WHATAP_LICENSE", "WHATAP_HOST", "WHATAP_PORT", "WHATAP_MEM_LIMIT", "collect_custom_resources", "Y", "X"])
+    assert.deepStrictEqual(master.slice(4), [{ name: "collect_custom_resources", value: "false" }, { name: "Y", value: "$(X)" }, { name: "X", value: "2" }])
     const helper = envOf(desired, "DaemonSet", "whatap-node-agent", "whatap-node-helper")
     assert.deepStrictEqual(helper, [{ name: "NODE_NAME", value: "fixed" }])
     const open = envOf(desired, "Deployment", "whatap-open-agent", "whatap-open-agent")
     assert.deepStrictEqual(open.filter((e) => e.name === "WHATAP_HOST"), [{ name: "WHATAP_HOST", value: "other.example.com" }])
-    assert.strictEqual(open.findIndex((e) => e.name === "WHATAP_HOST"), 1)
+    assert.strictEqual(open.findIndex((e) => e.name === "WHATAP_HOST"), open.length - 1)
   })
 
   it("an image pull secret named twice is rendered once", () => {
@@ -200,6 +200,6 @@ describe("keyed lists (what server-side apply requires)", () => {
       }
     })))
     const spec = find(desired, "Deployment", "whatap-master-agent").object["spec"] as { template: { spec: { imagePullSecrets: unknown } } }
-    assert.deepStrictEqual(spec.template.spec.imagePullSecrets, [{ name: "reg" }, { name: "other" }])
+    assert.deepStrictEqual(spec.template.spec.imagePullSecrets, [{ name: "other" }, { name: "reg" }])
   })
 })

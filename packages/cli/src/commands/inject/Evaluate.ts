@@ -10,7 +10,7 @@
  * so the annotations `Inject.mutate` would add as a second line of defence never reach
  * them. Other refusals (conflicts) are shown as the webhook records them (D8).
  */
-import { Finding, Naming } from "@whatap-operator/core"
+import { Finding, Naming, Validate } from "@whatap-operator/core"
 import { Inject, JsonPatch } from "@whatap-operator/injector"
 import { Effect, Result } from "effect"
 import type * as Args from "../../Args.ts"
@@ -78,7 +78,9 @@ export const documentPatch = (e: Evaluated): ReadonlyArray<JsonPatch.Operation> 
  */
 export const patchedDocument = (value: unknown, patch: ReadonlyArray<JsonPatch.Operation>, settings: Settings): unknown => {
   const applied = Result.getOrElse(JsonPatch.apply(value, patch), () => value)
-  return settings.showSecrets ? applied : Redact.values(applied, settings.licenses)
+  // license env entries by name at any length (a pod injected before, printed as it is),
+  // then known license values wherever they are echoed
+  return settings.showSecrets ? applied : Redact.values(Validate.withoutSecrets(applied, Redact.placeholder), settings.licenses)
 }
 
 type Json = { readonly [key: string]: unknown }

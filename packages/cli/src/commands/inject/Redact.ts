@@ -3,9 +3,11 @@
  * (never on the serialized text, so the output stays well-typed YAML and JSON, and an
  * escaped form cannot slip through): the patch comes from `Inject.explain`, which
  * redacts every license env entry by name and by position (`.../env/N/value`), and
- * its placeholder becomes the CLI's `[redacted]`; then every string equal to a known
- * license value (the CLI's WHATAP_LICENSE, the CR's literal licenses) is replaced, which
- * also covers a license echoed from an input that was printed with `--show-secrets`.
+ * its placeholder becomes the CLI's `[redacted]`; the printed document also has every
+ * license env entry redacted by name (`Validate.withoutSecrets`: a pod injected before,
+ * printed as it is); then every string equal to a known license value (the CLI's
+ * WHATAP_LICENSE, the CR's literal licenses) is replaced, which also covers a license
+ * echoed elsewhere from an input that was printed with `--show-secrets`.
  * Whole strings only: a short license such as `L` must not eat the letter out of
  * `WHATAP_LICENSE`. And only licenses of `minEchoed` characters or more: a test value
  * such as `web` or `java` would otherwise blank out an equal label or language (the

@@ -3,19 +3,22 @@
  * each error is a <failure>, warnings go to the case's <system-out>. The totals open
  * the document, so each case is kept as one line until the end.
  *
- * Text is escaped for XML 1.0: markup characters as entities, and every character XML
- * cannot carry at all, not even as a reference (most C0 controls, lone surrogates,
- * U+FFFE and U+FFFF), as U+FFFD.
+ * Text is escaped for XML 1.0: markup characters as entities, the characters a terminal
+ * acts on (C1 controls, DEL, line separators, bidirectional overrides) as character
+ * references, and every character XML cannot carry at all, not even as a reference (most
+ * C0 controls, lone surrogates, U+FFFE and U+FFFF), as U+FFFD.
  */
 import type { Checked } from "./Check.ts"
 import type { Writer } from "./Output.ts"
 import { line } from "./Text.ts"
+import { rawInQuotes } from "../../Printable.ts"
 
 const entities: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;" }
 
 export const escape = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => entities[c] ?? c)
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD")
+    .replace(rawInQuotes, (c) => `&#x${(c.codePointAt(0) ?? 0).toString(16)};`)
 
 const caseName = (doc: Checked): string =>
   `${doc.kind ?? "document"}${doc.name === null ? "" : `/${doc.name}`} (line ${doc.line})`

@@ -7,6 +7,7 @@
  */
 import { Validate } from "@whatap-operator/core"
 import * as Meta from "../../Meta.ts"
+import { escapeInQuotes } from "../../Printable.ts"
 import type { Outcome } from "./Check.ts"
 import type { Writer } from "./Output.ts"
 
@@ -63,7 +64,7 @@ const results = (file: string, outcome: Outcome, first: boolean): string => {
           ...(f.path === "" ? {} : { logicalLocations: [{ fullyQualifiedName: f.path }] })
         }]
       }
-      out += `${index++ === 0 ? "\n" : ",\n"}${indent}${JSON.stringify(result, null, 2).replaceAll("\n", `\n${indent}`)}`
+      out += `${index++ === 0 ? "\n" : ",\n"}${indent}${escapeInQuotes(JSON.stringify(result, null, 2)).replaceAll("\n", `\n${indent}`)}`
     }
   }
   return out

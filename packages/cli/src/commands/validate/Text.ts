@@ -6,7 +6,7 @@
  */
 import type { Located, Outcome } from "./Check.ts"
 import type { Writer } from "./Output.ts"
-import { printable } from "../../Printable.ts"
+import { escapeInQuotes, printable } from "../../Printable.ts"
 
 /** One finding as `FILE:LINE:COL: severity: PATH: message` (also JUnit's failure text). */
 export const line = (file: string, f: Located): string =>
@@ -32,7 +32,7 @@ export const json = (): Writer => {
       for (const doc of outcome.resources) {
         for (const f of doc.findings) {
           const row = { file, line: f.line, column: f.column, kind: doc.kind, name: doc.name, severity: f.severity, path: f.path, message: f.message }
-          out += `${rows++ === 0 ? "[\n" : ",\n"}  ${JSON.stringify(row, null, 2).replaceAll("\n", "\n  ")}`
+          out += `${rows++ === 0 ? "[\n" : ",\n"}  ${escapeInQuotes(JSON.stringify(row, null, 2)).replaceAll("\n", "\n  ")}`
         }
       }
       return out

@@ -35,7 +35,8 @@ export const ruleDescriptions = {
   "conflict": "Options do not contradict or silently override each other",
   "env": "Env entries are what the API server accepts in a pod: a name, and one value or source",
   "key-reference": "Secret and ConfigMap references name an object and a key the API server accepts",
-  "mount-path": "Paths the agents mount are ones the API server and the init container accept"
+  "mount-path": "Paths the agents mount are ones the API server and the init container accept",
+  "findings-limit": "More findings than are listed for one resource (the first ones are, errors first)"
 } as const
 
 export type Rule = keyof typeof ruleDescriptions
