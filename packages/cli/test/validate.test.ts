@@ -187,11 +187,12 @@ describe("machine formats", () => {
     assert.strictEqual(run0?.results[1]?.level, "warning")
   })
 
-  it("-o junit has a suite per file and a failing case per invalid document", () => {
+  it("-o junit has a suite per file, a failing case per invalid document and a skipped case per non-WhaTap document", () => {
     const r = run(["validate", "-o", "junit", fixture("multi.yaml"), fixture("valid.yaml")])
     assert.strictEqual(r.status, 1)
-    assert.match(r.stdout, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="whatapctl validate" tests="3" failures="1">/)
-    assert.include(r.stdout, `<testsuite name="${fixture("multi.yaml")}" tests="2" failures="1"`)
+    assert.match(r.stdout, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="whatapctl validate" tests="4" failures="1" skipped="1">/)
+    assert.include(r.stdout, `<testsuite name="${fixture("multi.yaml")}" tests="3" failures="1" errors="0" skipped="1">`)
+    assert.include(r.stdout, "name=\"apps/v1 Deployment (line 9)\">\n      <skipped message=\"not a WhaTap resource\"/>\n    </testcase>")
     assert.include(r.stdout, "name=\"WhatapPodMonitor/api (line 18)\"")
     assert.include(r.stdout, "<failure message=\"1 error(s)\" type=\"error\">")
     assert.include(r.stdout, "</testsuites>\n")

@@ -1,6 +1,7 @@
 /**
  * JUnit XML for CI dashboards: a test suite per input file, a test case per document;
- * each error is a <failure>, warnings go to the case's <system-out>. The totals open
+ * each error is a <failure>, warnings go to the case's <system-out>; a document that is
+ * not a WhaTap resource is a <skipped/> case, as the text summary counts it. The totals open
  * the document, so each case is kept as one line until the end.
  *
  * Text is escaped for XML 1.0: markup characters as entities, the characters a terminal
@@ -8,7 +9,7 @@
  * references, and every character XML cannot carry at all, not even as a reference (most
  * C0 controls, lone surrogates, U+FFFE and U+FFFF), as U+FFFD.
  */
-import type { Checked } from "./Check.ts"
+import type { Checked, Skipped } from "./Check.ts"
 import type { Writer } from "./Output.ts"
 import { line } from "./Text.ts"
 import { rawInQuotes } from "../../Printable.ts"
@@ -35,25 +36,30 @@ const testCase = (file: string, doc: Checked): string => {
   return body.length === 0 ? `${open}/>` : `${open}>\n${body.join("\n")}\n    </testcase>`
 }
 
+const skippedCase = (file: string, doc: Skipped): string =>
+  `    <testcase classname="${escape(file)}" name="${escape(`${doc.what} (line ${doc.line})`)}">\n      <skipped message="not a WhaTap resource"/>\n    </testcase>`
+
 interface Suite {
   readonly file: string
   readonly cases: Array<string>
   failures: number
+  skipped: number
 }
 
 const render = (suites: ReadonlyArray<Suite>): string => {
   const tests = suites.reduce((n, s) => n + s.cases.length, 0)
   const failures = suites.reduce((n, s) => n + s.failures, 0)
+  const skipped = suites.reduce((n, s) => n + s.skipped, 0)
   const body = suites.map((s) =>
     [
-      `  <testsuite name="${escape(s.file)}" tests="${s.cases.length}" failures="${s.failures}" errors="0" skipped="0">`,
+      `  <testsuite name="${escape(s.file)}" tests="${s.cases.length}" failures="${s.failures}" errors="0" skipped="${s.skipped}">`,
       ...s.cases,
       "  </testsuite>"
     ].join("\n")
   )
   return [
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-    `<testsuites name="whatapctl validate" tests="${tests}" failures="${failures}">`,
+    `<testsuites name="whatapctl validate" tests="${tests}" failures="${failures}" skipped="${skipped}">`,
     ...body,
     "</testsuites>",
     ""
@@ -64,7 +70,7 @@ export const junit = (): Writer => {
   const suites: Array<Suite> = []
   return {
     file: (file) => {
-      suites.push({ file, cases: [], failures: 0 })
+      suites.push({ file, cases: [], failures: 0, skipped: 0 })
       return ""
     },
     document: (file, outcome) => {
@@ -73,6 +79,10 @@ export const junit = (): Writer => {
       for (const doc of outcome.resources) {
         suite.cases.push(testCase(file, doc))
         if (doc.findings.some((f) => f.severity === "error")) suite.failures++
+      }
+      for (const doc of outcome.skipped) {
+        suite.cases.push(skippedCase(file, doc))
+        suite.skipped++
       }
       return ""
     },
