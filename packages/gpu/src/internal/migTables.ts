@@ -57,9 +57,11 @@ const tableLines = (text: string, title: string): Read<ReadonlyArray<Line> | und
   const first = all[0]
   const hasTable = all.some((line) => line.text.startsWith("|") && line.text.includes(title))
   if (first !== undefined && !hasTable && /^No .* found/i.test(first.text)) return Result.succeed(undefined)
-  // a message of nvidia-smi's own ("Failed to display GPU instances: ..."), not another format
-  if (first !== undefined && !hasTable && /^[A-Za-z]/.test(first.text)) {
-    return Result.fail({ reason: "Malformed", at: `line ${first.number}`, detail: `nvidia-smi printed ${quote(first.text)} instead of the "${title}" table` })
+  // a message of nvidia-smi's own ("Failed to display GPU instances: ..."), before, after or
+  // instead of a table (a GPU it could not list): the list would be incomplete
+  const said = all.find((line) => /^[A-Za-z][^\s|+]*(?:\s+\S+){2,}/.test(line.text) && !/^No .* found/i.test(line.text))
+  if (said !== undefined) {
+    return Result.fail({ reason: "Malformed", at: `line ${said.number}`, detail: `nvidia-smi printed ${quote(said.text)} ${hasTable ? "with" : "instead of"} the "${title}" table` })
   }
   if (!hasTable) {
     const other = Object.entries(commandOf).find(([t]) => t !== title && all.some((line) => line.text.startsWith("|") && line.text.includes(t)))
