@@ -92,8 +92,10 @@ export const yamlSpecs = (source: TargetSource) =>
     const namespace = useNamespace(source, "yaml")
 
     it("render -o yaml reads back as render -o json: strings such as yes, on, y, 0X1F, 0o17, 2024-01-02 stay strings", async () => {
-      const yaml = whatapctl(["render", "-n", namespace(), "-f", "-"], agent)
-      const items = (JSON.parse(whatapctl(["render", "-n", namespace(), "-f", "-", "-o", "json"], agent)) as { items: ReadonlyArray<Json> }).items
+      // the webhooks by loopback URL, never a Service (only namespaced objects are sent, dry-run, in any case)
+      const flags = ["render", "-n", namespace(), "--webhook-url", "https://127.0.0.1:9443", "-f", "-"]
+      const yaml = whatapctl(flags, agent)
+      const items = (JSON.parse(whatapctl([...flags, "-o", "json"], agent)) as { items: ReadonlyArray<Json> }).items
       const documents = yaml.split(/^---\n/m).filter((d) => d.trim() !== "")
       assert.strictEqual(documents.length, items.length)
       for (const quoted of ['gpu: "yes"', '"on": "0X1F"', 'value: "on"', 'value: "0o17"', 'tier: "no"', 'gpu: "y"', 'release: "2024-01-02"']) {

@@ -6,9 +6,11 @@
 // C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a terminal shows
 const unsafe = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g
 
+/** A character as its `\uXXXX` escape (JSON, YAML double quotes, and what a terminal shows). */
+const escaped = (c: string): string => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`
+
 /** Text for a terminal: control characters (ESC, BEL, newlines) as `\u001b` escapes, never raw. */
-export const printable = (s: string): string =>
-  s.replace(unsafe, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`)
+export const printable = (s: string): string => s.replace(unsafe, escaped)
 
 /** Lines for a terminal: each `printable`, the line breaks between them kept. */
 export const printableLines = (s: string): string => s.split("\n").map(printable).join("\n")
@@ -20,7 +22,8 @@ export const printableLines = (s: string): string => s.split("\n").map(printable
  */
 export const rawInQuotes = /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
 
-const escaped = (c: string): string => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`
+/** Whether `text` holds such a character (a test without the global pattern's `lastIndex`). */
+export const hasRawInQuotes = (text: string): boolean => text.search(rawInQuotes) >= 0
 
 /** JSON text (or YAML whose such characters are all in double quotes) with those characters escaped: the same value. */
 export const escapeInQuotes = (text: string): string => text.replace(rawInQuotes, escaped)

@@ -10,7 +10,7 @@
  * is also a line break to YAML 1.1), written as a `\uXXXX` escape.
  */
 import { Document, visit } from "yaml"
-import { escapeInQuotes, rawInQuotes } from "./Printable.ts"
+import { escapeInQuotes, hasRawInQuotes } from "./Printable.ts"
 
 /** go-yaml v2's table of plain scalars with a fixed meaning (resolve.go), and YAML 1.1's. */
 const fixed: ReadonlySet<string> = new Set([
@@ -59,9 +59,7 @@ export const stringify = (value: unknown): string => {
   const doc = new Document(value, { aliasDuplicateObjects: false })
   visit(doc, {
     Scalar: (_key, node) => {
-      if (typeof node.value !== "string") return
-      rawInQuotes.lastIndex = 0
-      if (readsAsNonString(node.value) || rawInQuotes.test(node.value)) node.type = "QUOTE_DOUBLE"
+      if (typeof node.value === "string" && (readsAsNonString(node.value) || hasRawInQuotes(node.value))) node.type = "QUOTE_DOUBLE"
     }
   })
   return escapeInQuotes(doc.toString({ lineWidth: 0 }))

@@ -101,4 +101,7 @@ export const isProfile = (name: string): boolean => profilePattern.test(name)
  * profile with engine options (`1g.10gb+me`, `1g.24gb+gfx`) is counted under its base name:
  * the device plugin does not tell the two apart, and `+` is not allowed in a resource name.
  */
-export const resourceName = (profile: string): string => `nvidia.com/mig-${profile.replace(/^(.*?\d+gb)[+-].*$/, "$1")}`
+export const resourceName = (profile: string): string => {
+  const options = parseProfile(profile)?.options ?? ""
+  return `nvidia.com/mig-${profile.slice(0, profile.length - options.length)}`
+}

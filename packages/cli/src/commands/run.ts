@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises"
 import { hostname } from "node:os"
 import { LabelSyntax, Naming } from "@whatap-operator/core"
 import { Operator, OperatorConfig, LeaderElection } from "@whatap-operator/operator"
+import { KubeConfigError } from "@whatap-operator/kube"
 import { Cause, Config, Duration, Effect, Option, Redacted, References, Result } from "effect"
 import type { Parsed } from "../Args.ts"
 import type { Handler } from "../Command.ts"
@@ -108,9 +109,6 @@ const failure = (cause: Cause.Cause<unknown>): string => {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   return message.split("\n")[0] ?? ""
 }
-
-const isKubeConfigError = (error: unknown): boolean =>
-  typeof error === "object" && error !== null && "_tag" in error && error._tag === "KubeConfigError"
 
 const usage = (message: string) => new Exit.UsageError({ message, command: "run" })
 
@@ -252,6 +250,6 @@ export const run: Handler = (parsed) =>
       Effect.provideService(References.MinimumLogLevel, minimum),
       // a kubeconfig that cannot be read or used is an I/O error (exit 2), as in every command
       Effect.catchCause((cause) =>
-        Effect.as(io.err(`${Meta.name}: operator failed: ${printableLines(failure(cause))}\n`), isKubeConfigError(Cause.squash(cause)) ? Exit.usage : Exit.failed))
+        Effect.as(io.err(`${Meta.name}: operator failed: ${printableLines(failure(cause))}\n`), Cause.squash(cause) instanceof KubeConfigError ? Exit.usage : Exit.failed))
     )
   })

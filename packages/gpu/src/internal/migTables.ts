@@ -9,7 +9,7 @@
  */
 import { Result } from "effect"
 import type * as Mig from "../Mig.ts"
-import { invalid, missing, quote, type Read } from "./Problem.ts"
+import { integer, invalid, missing, quote, type Read } from "./Problem.ts"
 
 /** At most this many table lines: 8 GPUs x 7 profiles x 3 lines is about 170. */
 const maxLines = 10_000
@@ -38,7 +38,6 @@ const tooLong = (text: string): boolean => {
 /** Non-empty lines with their 1-based numbers, trailing spaces removed. */
 const lines = (text: string): ReadonlyArray<Line> =>
   text.split(/\r?\n/).map((line, i) => ({ number: i + 1, text: line.trim() })).filter((line) => line.text !== "")
-
 
 /** Each table's title and the command that prints it. */
 const commandOf: Readonly<Record<string, string>> = {
@@ -97,9 +96,9 @@ const profile = (row: RegExpExecArray, tail: RegExpExecArray): Mig.GpuInstancePr
 const notARow = (line: Line, what: string): Read<never> =>
   invalid(`line ${line.number}`, `not a ${what} row: ${quote(line.text)}`)
 
-/** Every whole number of a matched row is a safe integer (the pattern only checks digits). */
+/** Every whole number of a matched row is a safe integer (`integer`'s rule; the pattern only checks digits). */
 const safe = (...groups: ReadonlyArray<RegExpExecArray>): boolean =>
-  groups.every((g) => g.slice(1).every((part) => part === undefined || !/^\d+$/.test(part) || Number.isSafeInteger(Number(part))))
+  groups.every((g) => g.slice(1).every((part) => part === undefined || !/^\d+$/.test(part) || Result.isSuccess(integer("", part))))
 
 export const gpuInstanceProfiles = (text: string): Read<ReadonlyArray<Mig.GpuInstanceProfile>> =>
   Result.flatMap(tableLines(text, "GPU instance profiles:"), (rows) => {

@@ -15,7 +15,7 @@ import * as Xml from "./Xml.ts"
 const unavailableWords = new Set(["N/A", "Not Supported", "Unknown Error", "Insufficient Permissions", "GPU is lost", ""])
 
 /** What nvidia-smi writes for a value it could not read: one of its words, or any of them in brackets. */
-const unavailable = { has: (text: string): boolean => unavailableWords.has(text) || /^\[[^\]]*\]$/.test(text) }
+const isUnavailable = (text: string): boolean => unavailableWords.has(text) || /^\[[^\]]*\]$/.test(text)
 
 /** More than any node holds (8 or 16 in the largest servers): past it the input is not one node's report. */
 export const maxGpus = 64
@@ -36,7 +36,7 @@ const find = (element: Xml.Element, at: string, names: ReadonlyArray<string>): R
 const requiredText = (element: Xml.Element, at: string, names: ReadonlyArray<string>): Read<string> =>
   Result.flatMap(find(element, at, names), (found) => {
     const text = Xml.text(found.element)
-    return unavailable.has(text) ? invalid(found.at, `expected a value, got ${quote(text)}`) : Result.succeed(text)
+    return isUnavailable(text) ? invalid(found.at, `expected a value, got ${quote(text)}`) : Result.succeed(text)
   })
 
 /** The text, or undefined when the element is absent or its value unavailable. */
@@ -44,7 +44,7 @@ const optionalText = (element: Xml.Element, names: ReadonlyArray<string>): strin
   const found = find(element, "", names)
   if (Result.isFailure(found)) return undefined
   const text = Xml.text(found.success.element)
-  return unavailable.has(text) ? undefined : text
+  return isUnavailable(text) ? undefined : text
 }
 
 /** `81559 MiB` to 81559. */
@@ -70,7 +70,7 @@ const migMode = (element: Xml.Element, at: string, name: string): Read<Mig.MigMo
   if (container === undefined) return Result.succeed("unsupported")
   return Result.flatMap(find(container, `${at}/mig_mode`, [name]), (found) => {
     const text = Xml.text(found.element)
-    if (unavailable.has(text)) return Result.succeed("unsupported")
+    if (isUnavailable(text)) return Result.succeed("unsupported")
     const mode = modes[text]
     return mode === undefined ? invalid(found.at, `expected Enabled, Disabled or N/A, got ${quote(text)}`) : Result.succeed(mode)
   })

@@ -83,10 +83,10 @@ const syntaxError = (piece: Piece, error: unknown, at: (offset: number) => Posit
   const message = Syntax.message(error.reason, piece.text[offset])
   // where the parser ran out of depth says nothing useful: the document's start does
   if (message === Syntax.tooDeep) return invalid({ line: piece.line, column: 1 }, message)
-  // a quoted string that runs on to where the parser stopped: its closing quote is missing
-  // (never closed at all: an error inside a string closed later stays where the parser saw it)
-  const inQuote = Syntax.openAt(piece.text, offset).quote
-  if (inQuote !== undefined && at(inQuote).line < at(offset).line && Syntax.openAt(piece.text, piece.text.length).quote === inQuote) {
+  // a quoted string opened before where the parser stopped and never closed: its closing
+  // quote is missing (an error inside a string closed later stays where the parser saw it)
+  const inQuote = Syntax.openAt(piece.text, piece.text.length).quote
+  if (inQuote !== undefined && inQuote < offset && at(inQuote).line < at(offset).line) {
     return invalid(at(inQuote), `the quoted string opened here is not closed before line ${at(offset).line}, where the parser stopped (${message})`)
   }
   const opener = Syntax.unclosedFlow(piece.text)
