@@ -9,6 +9,7 @@ import { Images, Naming, type K8sAgent, type WhatapAgent } from "@whatap-operato
 import { ApiResource } from "@whatap-operator/kube"
 import * as Credentials from "./Credentials.ts"
 import {
+  affinity,
   configMapVolume,
   containerDefaults,
   containerResources,
@@ -70,7 +71,7 @@ const podSpec = (agent: WhatapAgent.WhatapAgent, k8s: K8sAgent.K8sAgentSpec): Js
     ...flag("hostPID", spec.hostPID),
     serviceAccountName: Naming.agentServiceAccount,
     ...field("tolerations", tolerations(spec.tolerations)),
-    ...pointer("affinity", spec.affinity),
+    ...affinity(spec.affinity),
     ...field("nodeSelector", sortedMap(spec.nodeSelector)),
     ...field("priorityClassName", spec.priorityClassName),
     ...pullSecrets(firstNonEmpty(spec.imagePullSecrets, k8s.imagePullSecrets)),

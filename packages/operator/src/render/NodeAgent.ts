@@ -15,6 +15,7 @@ import * as GpuSidecars from "./GpuSidecars.ts"
 import { startScriptMode } from "./MasterAgent.ts"
 import * as NodeTopology from "./NodeTopology.ts"
 import {
+  affinity,
   configMapVolume,
   containerDefaults,
   containerResources,
@@ -122,7 +123,7 @@ const podSpec = (agent: WhatapAgent.WhatapAgent, k8s: K8sAgent.K8sAgentSpec, ds:
     ...field("runtimeClassName", spec.runtimeClassName),
     ...flag("hostPID", spec.hostPID),
     serviceAccountName: Naming.agentServiceAccount,
-    ...pointer("affinity", ds.affinity),
+    ...affinity(ds.affinity),
     ...field("nodeSelector", sortedMap(ds.nodeSelector)),
     ...field("priorityClassName", spec.priorityClassName),
     securityContext: spec.podSecurityContext ?? rootPodSecurityContext,

@@ -29,6 +29,27 @@ export const field = (key: string, value: unknown): Json => (isEmpty(value) ? {}
  */
 export const pointer = (key: string, value: object | undefined): Json => (value === undefined || value === null ? {} : { [key]: value })
 
+/**
+ * A CR's affinity as the Go operator writes it: its typed corev1.Affinity drops every empty
+ * list (each has omitempty but a NodeSelector's `nodeSelectorTerms`) and an empty
+ * `matchLabels` map, and keeps empty structs (`nodeAffinity: {}`, a term's `preference: {}`).
+ * The API server stores the same either way; written like Go's, the objects compare equal.
+ */
+const goAffinity = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(goAffinity)
+  if (typeof value !== "object" || value === null) return value
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) {
+    const emptyList = Array.isArray(v) && v.length === 0 && k !== "nodeSelectorTerms"
+    const emptyMap = k === "matchLabels" && typeof v === "object" && v !== null && Object.keys(v).length === 0
+    if (!emptyList && !emptyMap) out[k] = goAffinity(v)
+  }
+  return out
+}
+
+/** `affinity` as `pointer` writes it, shaped as Go's typed Affinity marshals (`goAffinity`). */
+export const affinity = (value: object | undefined): Json => (value === undefined || value === null ? {} : { affinity: goAffinity(value) })
+
 /** Only `true` is written: a Go `bool` with omitempty (`hostPID`, `hostNetwork`). */
 export const flag = (key: string, value: boolean | undefined): Json => (value === true ? { [key]: true } : {})
 

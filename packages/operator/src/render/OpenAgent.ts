@@ -9,6 +9,7 @@ import { Images, Naming, type OpenAgent, type WhatapAgent } from "@whatap-operat
 import { ApiResource, type KubeObject } from "@whatap-operator/kube"
 import * as Credentials from "./Credentials.ts"
 import {
+  affinity,
   configMapVolume,
   containerDefaults,
   containerResources,
@@ -20,7 +21,6 @@ import {
   metadata,
   object,
   podDefaults,
-  pointer,
   pullSecrets,
   sortedMap,
   tolerations
@@ -81,7 +81,7 @@ const podSpec = (input: Input, spec: OpenAgent.OpenAgentSpec): Json => {
     dnsPolicy: "ClusterFirst",
     serviceAccountName: Naming.openAgent.serviceAccount,
     ...field("tolerations", tolerations(spec.tolerations)),
-    ...pointer("affinity", spec.affinity),
+    ...affinity(spec.affinity),
     ...field("nodeSelector", sortedMap(spec.nodeSelector)),
     ...field("priorityClassName", spec.priorityClassName),
     ...pullSecrets(spec.imagePullSecrets),

@@ -38,6 +38,33 @@ describe("objects as the Go operator writes them", () => {
     }
   })
 
+  it("a CR's affinity is written as Go's typed Affinity marshals it: empty lists and matchLabels dropped, empty structs kept", () => {
+    const cr = {
+      nodeAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [],
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [] }, { matchExpressions: [{ key: "k", operator: "Exists", values: [] }] }] }
+      },
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: "zone", labelSelector: { matchLabels: {}, matchExpressions: [] }, namespaces: [] } }],
+        requiredDuringSchedulingIgnoredDuringExecution: []
+      },
+      podAffinity: {}
+    }
+    // as encoding/json writes the typed corev1.Affinity (the recorded corpus of test/objects/go-recorded.test.ts holds such CRs)
+    const go = {
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{}, { matchExpressions: [{ key: "k", operator: "Exists" }] }] } },
+      podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: "zone", labelSelector: {} } }] },
+      podAffinity: {}
+    }
+    const desired = render({ k8sAgent: k8s({ masterAgent: { enabled: true, affinity: cr }, nodeAgent: { enabled: true, affinity: cr } }), openAgent: { enabled: true, affinity: cr } })
+    for (const [kind, name] of [["Deployment", "whatap-master-agent"], ["DaemonSet", "whatap-node-agent"], ["Deployment", "whatap-open-agent"]] as const) {
+      assert.deepStrictEqual(podSpec(find(desired, kind, name))["affinity"], go, name)
+    }
+    // an empty required NodeSelector keeps its (empty) terms: nodeSelectorTerms has no omitempty
+    const empty = render({ k8sAgent: k8s({ nodeAgent: { enabled: true, affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } } }) })
+    assert.deepStrictEqual(podSpec(find(empty, "DaemonSet", "whatap-node-agent"))["affinity"], { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } })
+  })
+
   it("containers without resources carry `resources: {}`", () => {
     const desired = render({ openAgent: { enabled: true }, k8sAgent: k8s({ gpuMonitoring: { enabled: true, hostEngine: { enabled: true } } }) })
     assert.deepStrictEqual(container(find(desired, "Deployment", "whatap-open-agent"), "whatap-open-agent")["resources"], {})
