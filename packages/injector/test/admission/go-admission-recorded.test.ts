@@ -19,19 +19,9 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { request as httpsRequest } from "node:https"
 import { AdmissionServer, PodAdmission, Validating } from "../../src/index.ts"
 import { pki } from "../server/support.ts"
+import type { Case } from "./recorder/cases.ts"
 
 type Json = any
-
-interface Case {
-  readonly name: string
-  readonly path: string
-  readonly method: "POST" | "GET"
-  readonly contentType: string | ReadonlyArray<string> | null
-  readonly body: string
-  readonly bodyBase64?: boolean
-  readonly padTo?: number
-  readonly chunked?: boolean
-}
 
 interface Recorded {
   readonly httpStatus: number
