@@ -75,6 +75,7 @@ describe("AdmissionServer", () => {
     ["JSON null", { body: "null" }, 400, /^the request body is null, not an AdmissionReview$/],
     ["a v2 review", { body: valid.replace("admission.k8s.io/v1", "admission.k8s.io/v2") }, 400, /expected apiVersion admission.k8s.io\/v1 \(or admission.k8s.io\/v1beta1\) kind AdmissionReview, got apiVersion "admission.k8s.io\/v2"/],
     ["a wrong kind", { body: JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "Pod" }) }, 400, /got apiVersion "admission.k8s.io\/v1" kind "Pod"/],
+    ["a review nested deeper than encoding/json reads", { body: valid.replace('"request":{', `"request":{"x":${"[".repeat(10_001)}${"]".repeat(10_001)},`) }, 400, /deeper than 10000 levels/],
     ["a uid that is not a string", { body: reviewBody({ ...request(), uid: 5 as unknown as string }) }, 400, /not a valid AdmissionReview request/],
     ["a 4 MiB body", { body: Buffer.alloc(4 * MiB, 32) }, 413, /^request entity is too large; limit is 3145728 bytes$/],
     ["text/plain", { body: valid, contentType: "text/plain" }, 400, /^contentType=text\/plain, expected application\/json$/],

@@ -78,11 +78,39 @@ export const read = (req: IncomingMessage, limit: number): Effect.Effect<Buffer,
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
+/**
+ * encoding/json's nesting limit, which controller-runtime's decoder inherits: a deeper
+ * review is not read (an API server never sends one; handled, it would exhaust the stack
+ * of whatever walks the pod).
+ */
+export const maxNesting = 10_000
+
+/** Whether JSON text nests arrays and objects deeper than `maxNesting` (strings skipped). */
+const tooDeep = (text: string): boolean => {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxNesting) return true
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return false
+}
+
 const parse = (body: Buffer): Effect.Effect<unknown, Rejection> =>
-  Effect.try({
-    try: () => JSON.parse(utf8.decode(body)) as unknown,
-    catch: () => malformed("the request body is not UTF-8 JSON")
-  })
+  Effect.flatMap(
+    Effect.try({ try: () => utf8.decode(body), catch: () => malformed("the request body is not UTF-8 JSON") }),
+    (text) =>
+      // nesting deeper than the limit takes two characters a level: shorter bodies need no scan
+      text.length > 2 * maxNesting && tooDeep(text)
+        ? Effect.fail(malformed(`the request body nests arrays and objects deeper than ${maxNesting} levels`))
+        : Effect.try({ try: () => JSON.parse(text) as unknown, catch: () => malformed("the request body is not UTF-8 JSON") })
+  )
 
 type Json = Readonly<Record<string, unknown>>
 const isRecord = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value)
