@@ -56,24 +56,32 @@ export type PodMetrics = typeof PodMetrics.Type
 export const decodePod = Schema.decodeUnknownOption(Pod)
 export const decodePodMetrics = Schema.decodeUnknownOption(PodMetrics)
 
-const quantity = /^([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/
+const quantity = /^\+?([0-9]*)(?:\.([0-9]*))?(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/
 const binary: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 }
 const decimal: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 }
 
+/** No limit or usage comes near it; an exponent beyond it is refused rather than expanded. */
+const maxExponent = 64
+
 /**
- * A non-negative Kubernetes quantity as a number of bytes (`170Mi` -> 178257920,
- * `16069016Ki` -> 16454672384, `1e9`); none for anything else. A float is exact enough
- * for a ratio against 0.7.
+ * A non-negative Kubernetes quantity as a whole number of bytes, rounded up as Go's
+ * `Quantity.Value()` rounds (`170Mi` -> 178257920, `16069016Ki` -> 16454672384, `1e9`,
+ * `+1Gi`, `1.0000000001Gi` -> 1073741825: the API server stores such a limit as
+ * `1073741824108m`); none for anything else. Computed exactly, then made a number, which
+ * is exact enough for a ratio against 0.7.
  */
 export const bytes = (value: string | number): Option.Option<number> => {
-  if (typeof value === "number") return value >= 0 ? Option.some(value) : Option.none()
+  if (typeof value === "number") return value >= 0 ? Option.some(Math.ceil(value)) : Option.none()
   const match = quantity.exec(value)
-  if (match === null) return Option.none()
-  const [, number = "", suffix = ""] = match
-  const power = binary[suffix]
-  const exponent = power !== undefined ? 0 : (decimal[suffix] ?? (suffix === "" ? 0 : Number(suffix.slice(1))))
-  const result = Number(number) * (power === undefined ? 1 : 1024 ** power) * 10 ** exponent
-  return Number.isFinite(result) ? Option.some(result) : Option.none()
+  const [, whole = "", fraction = "", suffix = ""] = match ?? []
+  if (match === null || whole.length + fraction.length === 0) return Option.none()
+  const power = binary[suffix] ?? 0
+  const exponent = (binary[suffix] !== undefined ? 0 : (decimal[suffix] ?? (suffix === "" ? 0 : Number(suffix.slice(1))))) - fraction.length
+  if (Math.abs(exponent) > maxExponent) return Option.none()
+  const scaled = BigInt(`${whole}${fraction}` || "0") * 1024n ** BigInt(power)
+  if (exponent >= 0) return Option.some(Number(scaled * 10n ** BigInt(exponent)))
+  const divisor = 10n ** BigInt(-exponent)
+  return Option.some(Number((scaled + divisor - 1n) / divisor))
 }
 
 export type Skip = "terminating" | "not-running" | "no-exporter" | "no-limit" | "no-metrics"
@@ -119,6 +127,16 @@ export const verdict = (pod: Pod, metrics: PodMetrics | undefined): Verdict => {
 
 const mebibytes = (n: number): string => `${Math.round(n / 1024 / 1024)}Mi`
 
-/** `dcgm-exporter uses 380Mi of its 512Mi memory limit (74% > 70%)`. */
+/** The share in percent, with as many decimals (up to 4) as it takes not to read as the threshold itself. */
+const percent = (ratio: number): string => {
+  const value = ratio * 100
+  for (let digits = 0; digits < 4; digits++) {
+    const text = value.toFixed(digits)
+    if (Number(text) !== threshold * 100 || value === threshold * 100) return text
+  }
+  return value.toFixed(4)
+}
+
+/** `dcgm-exporter uses 380Mi of its 512Mi memory limit (74% > 70%)`; `70.02% > 70%` just above it. */
 export const describe = (v: Exclude<Verdict, { readonly _tag: "Skip" }>): string =>
-  `${container} uses ${mebibytes(v.workingSet)} of its ${mebibytes(v.limit)} memory limit (${Math.round((v.workingSet / v.limit) * 100)}% ${v._tag === "Restart" ? ">" : "<="} ${threshold * 100}%)`
+  `${container} uses ${mebibytes(v.workingSet)} of its ${mebibytes(v.limit)} memory limit (${percent(v.workingSet / v.limit)}% ${v._tag === "Restart" ? ">" : "<="} ${threshold * 100}%)`

@@ -70,6 +70,19 @@ describe("MemoryCheck.bytes", () => {
     ["2E", 2e18],
     ["0.5Gi", 536870912],
     ["128974848", 128974848],
+    // as Go's Quantity.Value(): a leading +, and rounded up to a whole byte (the API server stores 1.0000000001Gi as 1073741824108m)
+    ["+1Gi", 1073741824],
+    ["1.0000000001Gi", 1073741825],
+    ["1073741824108m", 1073741825],
+    ["1.1", 2],
+    ["1.1G", 1_100_000_000],
+    [".5Ki", 512],
+    ["5.", 5],
+    ["100u", 1],
+    [1.5, 2],
+    [".", undefined],
+    ["+", undefined],
+    ["1e999", undefined],
     [1024, 1024],
     ["0", 0],
     ["", undefined],
@@ -104,6 +117,14 @@ describe("MemoryCheck.verdict", () => {
     const restart = of({ limit: "512Mi" }, "389120Ki")
     assert.deepStrictEqual(restart, { _tag: "Restart", pod: "p", workingSet: 380 * Mi, limit: 512 * Mi })
     if (restart._tag !== "Skip") assert.strictEqual(MemoryCheck.describe(restart), "dcgm-exporter uses 380Mi of its 512Mi memory limit (74% > 70%)")
+    // just above and just below the threshold the share is not written as 70%
+    const above = of({ limit: "1000000k" }, "700200k")
+    assert.strictEqual(above._tag, "Restart")
+    if (above._tag !== "Skip") assert.match(MemoryCheck.describe(above), /\(70\.02% > 70%\)$/)
+    const below = of({ limit: "1000000k" }, "699996k")
+    if (below._tag !== "Skip") assert.match(MemoryCheck.describe(below), /\(69\.9996% <= 70%\)$/)
+    const at = of({ limit: "1000k" }, "700k")
+    if (at._tag !== "Skip") assert.match(MemoryCheck.describe(at), /\(70% <= 70%\)$/)
   })
 })
 

@@ -130,3 +130,24 @@ export const withDeliberate = (goObjects: ReadonlyArray<Json>, ourObjects: Reado
     return g
   })
 }
+
+/** GPU split mode: GPU monitoring on and limited by a nodeSelector or a required node affinity. */
+export const splitMode = (agent: Json): boolean => {
+  const gpu = agent.spec?.features?.k8sAgent?.gpuMonitoring
+  return gpu?.enabled === true && (Object.keys(gpu.nodeSelector ?? {}).length > 0 ||
+    gpu.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined)
+}
+
+const requiredTerms = (o: Json): ReadonlyArray<Json> =>
+  o?.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []
+const expressions = (term: Json): Set<string> =>
+  new Set((term?.matchExpressions ?? []).map((e: Json) => JSON.stringify([e.key, e.operator, [...(e.values ?? [])].sort()])))
+
+/**
+ * D3/D4 in split mode: Go's plain node-agent DaemonSet holds each of our required terms (in
+ * any order, the expressions of a term too), plus the GPU terms its GPU pass leaked into the CR.
+ */
+export const leakedOnly = (go: Json, ours: Json): boolean => {
+  const [g, o] = [requiredTerms(go), requiredTerms(ours)]
+  return o.length <= g.length && o.every((term) => g.some((goTerm) => [...expressions(term)].every((e) => expressions(goTerm).has(e))))
+}

@@ -16,27 +16,11 @@ import { assert, describe, it } from "@effect/vitest"
 import { Decode } from "@whatap-operator/core"
 import { Option } from "effect"
 import { Render } from "../../src/index.ts"
-import { deliberateExtraObjects, differences, withDeliberate, type Difference } from "./diff.ts"
+import { deliberateExtraObjects, differences, leakedOnly, splitMode, withDeliberate, type Difference } from "./diff.ts"
 
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/objects/go-recorded.json", import.meta.url), "utf8"))
 
-const splitMode = (agent: any): boolean => {
-  const gpu = agent.spec?.features?.k8sAgent?.gpuMonitoring
-  return gpu?.enabled === true && (Object.keys(gpu.nodeSelector ?? {}).length > 0 ||
-    gpu.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined)
-}
-
 const plainNodeAgent = /^DaemonSet\/[^/]*\/whatap-node-agent$/
-const requiredTerms = (o: any): ReadonlyArray<any> =>
-  o?.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []
-const expressions = (term: any): Set<string> =>
-  new Set((term?.matchExpressions ?? []).map((e: any) => JSON.stringify([e.key, e.operator, [...(e.values ?? [])].sort()])))
-
-/** D3/D4 in split mode: Go's plain node-agent terms hold ours, in any order, plus the leaked GPU terms. */
-const leakedOnly = (go: any, ours: any): boolean => {
-  const [g, o] = [requiredTerms(go), requiredTerms(ours)]
-  return o.length <= g.length && o.every((term) => g.some((goTerm) => [...expressions(term)].every((e) => expressions(goTerm).has(e))))
-}
 
 const explained = (agent: any, goObjects: ReadonlyArray<any>, ourObjects: ReadonlyArray<any>) => (d: Difference): boolean => {
   if (!splitMode(agent) || !plainNodeAgent.test(d.object) || !d.path.startsWith(".spec.template.spec.affinity.nodeAffinity")) return false
