@@ -6,7 +6,7 @@
  */
 import { layer } from "@effect/vitest"
 import { Decode } from "@whatap-operator/core"
-import { ApiResource, fieldManager, KubeClient, type KubeObject, ServerSideApply } from "@whatap-operator/kube"
+import { ApiResource, fieldManager, KubeClient, KubeMemory, type KubeObject, ServerSideApply } from "@whatap-operator/kube"
 import { Render } from "@whatap-operator/operator"
 import { Effect, Layer, Option } from "effect"
 import { assert, describe } from "vitest"
@@ -18,6 +18,52 @@ const configMap = (namespace: string, data: Record<string, string>): KubeObject.
   metadata: { name: "ssa", namespace },
   data
 })
+
+type Env = ReadonlyArray<{ readonly name: string; readonly value: string }>
+type Containers = ReadonlyArray<{ readonly name: string; readonly env: Env }>
+
+const env = (...names: ReadonlyArray<string>): Env => names.map((name) => ({ name, value: name.toLowerCase() }))
+
+const deployment = (namespace: string, name: string, containers: Containers): KubeObject.KubeObject => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name, namespace },
+  spec: {
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: containers.map((c) => ({ ...c, image: "busybox" })) } }
+  }
+})
+
+/**
+ * The container and env orders after: an applied list, another writer's update of it,
+ * the same list applied again. Run on a real API server and on the in-memory one.
+ */
+const listOrders = (namespace: string) =>
+  Effect.gen(function*() {
+    const kube = yield* KubeClient
+    const scenario = (name: string, applied: Containers, edit: (live: Containers) => Containers) =>
+      Effect.gen(function*() {
+        const apply = kube.apply(ApiResource.Deployment, deployment(namespace, name, applied), { namespace, fieldManager, force: true })
+        yield* apply
+        const live = yield* kube.get(ApiResource.Deployment, name, { namespace })
+        const spec = (live as unknown as { spec: { template: { spec: { containers: Containers } } } }).spec
+        // a JSON patch, as `kubectl edit` sends one (an update could race the deployment controller's status writes)
+        const body = [{ op: "replace" as const, path: "/spec/template/spec/containers", value: edit(spec.template.spec.containers).map((c) => ({ ...c, image: "busybox" })) }]
+        yield* kube.patch(ApiResource.Deployment, name, { type: "json", body }, { namespace, fieldManager: "kubectl-edit" })
+        const after = (yield* apply) as unknown as { spec: { template: { spec: { containers: Containers } } } }
+        const containers = after.spec.template.spec.containers
+        return containers.length === 1 ? containers.flatMap((c) => c.env.map((e) => e.name)) : containers.map((c) => `${c.name}:${c.env.map((e) => e.name).join(",")}`)
+      })
+    const one = (e: Env): Containers => [{ name: "agent", env: e }]
+    const first = (live: Containers) => live[0]?.env ?? []
+    return {
+      "re-added env": yield* scenario("readd", one(env("A", "B", "C", "D")), (live) => one(first(live).filter((e) => e.name !== "B"))),
+      "inserted env": yield* scenario("insert", one(env("A", "B", "C")), (live) => one([...env("X"), ...first(live).slice(0, 2), ...env("Y"), ...first(live).slice(2)])),
+      "reordered env": yield* scenario("reorder", one(env("A", "B", "C", "D")), (live) => one([...first(live)].reverse())),
+      "reordered and trimmed env": yield* scenario("trim", one(env("A", "B", "C", "D")), (live) => one([...first(live)].reverse().filter((e) => e.name !== "C"))),
+      "re-added container": yield* scenario("container", [{ name: "helper", env: env("H") }, { name: "agent", env: env("A") }], (live) => live.slice(1))
+    }
+  })
 
 export const ssaSpecs = (source: TargetSource) =>
   describe("server-side apply", () => {
@@ -49,6 +95,18 @@ export const ssaSpecs = (source: TargetSource) =>
           assert.deepStrictEqual(after["data"], { owned: "2", shared: "b" })
           const managers = after.metadata.managedFields?.map((f) => f.manager).sort()
           assert.deepStrictEqual(managers, ["other-manager", fieldManager].sort())
+        }))
+
+      it.effect("orders a list after other writers' edits as the in-memory API server does (re-added, inserted, reordered, removed items)", () =>
+        Effect.gen(function*() {
+          const real = yield* listOrders(namespace())
+          const memory = yield* Effect.gen(function*() {
+            yield* (yield* KubeMemory).seed([{ apiVersion: "v1", kind: "Namespace", metadata: { name: "memory" } }])
+            return yield* listOrders("memory")
+          }).pipe(Effect.provide(KubeClient.layerMemory))
+          assert.deepStrictEqual(memory, real)
+          // structured-merge-diff puts an item the applier sends back where its configuration has it
+          assert.deepStrictEqual(real["re-added env"], ["A", "B", "C", "D"])
         }))
 
       it.effect("takes over what a client-side writer (the Go operator's manager) set, so the next apply removes what it no longer wants", () =>

@@ -139,3 +139,45 @@ describe("memory server-side apply: recorded scenarios", () => {
 })
 
 const asRecord = (u: unknown): Record<string, unknown> => (typeof u === "object" && u !== null && !Array.isArray(u) ? { ...u } : {})
+
+describe("memory server-side apply: list order as structured-merge-diff merges", () => {
+  const withEnv = (names: ReadonlyArray<string>, containers: ReadonlyArray<string> = ["main"]) =>
+    deployment("order", "img", {
+      spec: {
+        selector: { matchLabels: { app: "order" } },
+        template: {
+          metadata: { labels: { app: "order" } },
+          spec: { containers: containers.map((name) => ({ name, image: "img", env: names.map((n) => ({ name: n, value: n })) })) }
+        }
+      }
+    })
+  const editAs = (manager: string, containers: ReadonlyArray<unknown>) =>
+    Effect.gen(function*() {
+      const kube = yield* KubeClient
+      const body = [{ op: "replace" as const, path: "/spec/template/spec/containers", value: containers }]
+      return yield* kube.patch(ApiResource.Deployment, "order", { type: "json", body }, { namespace: "ns", fieldManager: manager })
+    })
+  const envNames = (object: KubeObject.KubeObject) => asArray(get(object, ["spec", "template", "spec", "containers", 0, "env"])).map((e) => get(e, ["name"]))
+
+  // the e2e suite checks these orders against a real kube-apiserver (e2e/test/specs/ssa.ts)
+  it.effect("an item another writer removed comes back where the applied configuration has it, not at the end", () =>
+    withMemory(Effect.gen(function*() {
+      yield* applyAs(withEnv(["A", "B", "C", "D"]))
+      yield* editAs("kubectl-edit", [{ name: "main", image: "img", env: ["A", "C", "D"].map((n) => ({ name: n, value: n })) }])
+      assert.deepStrictEqual(envNames(yield* applyAs(withEnv(["A", "B", "C", "D"]))), ["A", "B", "C", "D"])
+    })))
+
+  it.effect("a container another writer removed comes back before the one it preceded", () =>
+    withMemory(Effect.gen(function*() {
+      yield* applyAs(withEnv([], ["helper", "agent"]))
+      yield* editAs("kubectl-edit", [{ name: "agent", image: "img" }])
+      assert.deepStrictEqual(containerNames(yield* applyAs(withEnv([], ["helper", "agent"]))), ["helper", "agent"])
+    })))
+
+  it.effect("items only another writer has keep their order ahead of the shared ones they preceded; shared ones follow the applied order", () =>
+    withMemory(Effect.gen(function*() {
+      yield* applyAs(withEnv(["A", "B", "C"]))
+      yield* editAs("kubectl-edit", [{ name: "main", image: "img", env: ["X", "C", "B", "Y", "A"].map((n) => ({ name: n, value: n })) }])
+      assert.deepStrictEqual(envNames(yield* applyAs(withEnv(["A", "B", "C"]))), ["X", "Y", "A", "B", "C"])
+    })))
+})

@@ -22,16 +22,73 @@ export const merge = (kind: string, at: ReadonlyArray<string>, live: unknown, ap
   return applied
 }
 
+/**
+ * A list merged as structured-merge-diff merges it (typed/merge.go, visitListItems): the
+ * items walked in live and applied order at once, shared items in the applied order, an
+ * item only the live object has kept where it stands, one only the applied configuration
+ * has put where that configuration has it (a re-added env var goes back to its place, not
+ * to the end). Items are told apart by their key (associative lists) or value (sets).
+ */
 const mergeList = (kind: string, at: ReadonlyArray<string>, live: unknown, applied: ReadonlyArray<unknown>): unknown => {
   const rule = MergeKeys.listRule(kind, at)
   if (!Array.isArray(live) || rule === undefined) return clone(applied)
-  if (rule.type === "set") return [...live, ...applied.filter((v) => !live.some((l) => equal(l, v)))]
-  const out: Array<unknown> = [...live]
-  for (const item of applied) {
-    const key = MergeKeys.keyOf(rule, item)
-    const i = key === undefined ? -1 : out.findIndex((l) => P.hasKey(l, key, rule.defaults))
-    if (i < 0) out.push(clone(item))
-    else out[i] = merge(kind, [...at, "[]"], out[i], item)
+  const idOf = (side: string) => (item: unknown, i: number): string => {
+    const key = rule.type === "set" ? item : MergeKeys.keyOf(rule, item)
+    // an item without its key fields is never the same as another
+    return key === undefined ? `${side}${i}` : JSON.stringify(key)
+  }
+  const lhs = live.map(idOf("live#"))
+  const rhs = applied.map(idOf("applied#"))
+  const firstAt = (ids: ReadonlyArray<string>) => {
+    const at = new Map<string, number>()
+    ids.forEach((id, i) => at.has(id) || at.set(id, i))
+    return at
+  }
+  const inLive = firstAt(lhs)
+  const inApplied = firstAt(rhs)
+  const item = (id: string): unknown => {
+    const l = inLive.get(id)
+    const r = inApplied.get(id)
+    return merge(kind, [...at, "[]"], l === undefined ? undefined : live[l], r === undefined ? undefined : applied[r])
+  }
+  // the shared items in the applied order: the next one expected decides which live item waits
+  const shared = rhs.filter((id) => inLive.has(id))
+  let nextAt = 0
+  let next: string | undefined = shared[nextAt++]
+  const advance = () => (next = shared[nextAt++])
+  const merged = new Set<string>()
+  const out: Array<unknown> = []
+  for (let l = 0, r = 0; l < lhs.length || r < rhs.length;) {
+    const lId = lhs[l]
+    const rId = rhs[r]
+    if (lId !== undefined && rId !== undefined) {
+      if (lId === rId) {
+        merged.add(lId)
+        out.push(item(lId))
+        l++
+        r++
+        advance()
+        continue
+      }
+      if (inApplied.has(lId) && next !== undefined && next !== lId) {
+        l++
+        continue
+      }
+    }
+    if (lId !== undefined) {
+      if (!inApplied.has(lId)) {
+        out.push(clone(live[l]))
+        l++
+        continue
+      }
+      if (merged.has(lId)) l++
+    }
+    if (rId !== undefined) {
+      merged.add(rId)
+      out.push(item(rId))
+      r++
+      if (next === rId) advance()
+    }
   }
   return out
 }
