@@ -7,24 +7,11 @@
 # (recorded at commit a7e2ace; needs Go and the module proxy or a filled module cache).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-upstream="$(cd "$1" && pwd)"
-target="${2:-$here/../../fixtures/go-admission-recorded.json}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work" "$upstream/internal/webhook/v2alpha1/zz_admission_recorder_test.go"' EXIT
-npx node "$here/cases.ts" "$upstream" > "$work/cases.json"
-cp "$here/admission_recorder_test.go" "$upstream/internal/webhook/v2alpha1/zz_admission_recorder_test.go"
-(cd "$upstream" && ADMISSION_CASES="$work/cases.json" ADMISSION_OUT="$work/outputs.json" \
-  go test -count=1 -run '^TestRecordAdmissionHTTP$' ./internal/webhook/v2alpha1/)
+source "$here/../../../../../e2e/recorder/lib.sh" "${1:-}"
+run_node "$here/cases.ts" "$upstream" > "$work/cases.json"
+ADMISSION_CASES="$work/cases.json" ADMISSION_OUT="$work/outputs.json" \
+  go_record "$upstream" internal/webhook/v2alpha1 '^TestRecordAdmissionHTTP$' "$here/admission_recorder_test.go"
 # the WhatapAgent the Go recorder's fake client holds, for our side of the comparison
 agent="$(sed -n '/^const recorderAgent = `/,/`$/p' "$here/admission_recorder_test.go" | sed -e '1s/^const recorderAgent = `//' -e '$s/`$//')"
-commit="$(git -C "$upstream" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-npx node -e '
-const fs = require("node:fs")
-const [cases, outputs, commit, target, agent] = process.argv.slice(1)
-const inputs = JSON.parse(fs.readFileSync(cases, "utf8"))
-const recorded = JSON.parse(fs.readFileSync(outputs, "utf8"))
-const entries = inputs.map((input, i) => ({ input, go: recorded[i] }))
-fs.mkdirSync(require("node:path").dirname(target), { recursive: true })
-fs.writeFileSync(target, JSON.stringify({ upstreamCommit: commit, agent: JSON.parse(agent), entries }) + "\n")
-console.log(`recorded ${entries.length} cases at ${commit}`)
-' "$work/cases.json" "$work/outputs.json" "$commit" "$target" "$agent"
+write_fixture "$work/cases.json" "$work/outputs.json" "$upstream" "${2:-$here/../../fixtures/go-admission-recorded.json}" go \
+  "{\"agent\":$(run_node -e 'process.stdout.write(JSON.stringify(JSON.parse(process.argv[1])))' "$agent")}"

@@ -9,17 +9,12 @@
 # (recorded at a7e2ace; needs Go and the module proxy or a filled module cache).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-upstream="$(cd "$1" && pwd)"
-work="$(mktemp -d)"
-ctl="$upstream/internal/controller"
-trap 'rm -rf "$work" "$ctl/zz_gpu_recorder_test.go" "$ctl/zz_objects_recorder_test.go"' EXIT
-node "$here/gpu-cases.ts" "${2:-200}" > "$work/cases.json"
-node "$here/mem-cases.ts" "${3:-400}" > "$work/mem.json"
-cp "$here/gpu_recorder_test.go" "$ctl/zz_gpu_recorder_test.go"
-cp "$here/../../objects/recorder/objects_recorder_test.go" "$ctl/zz_objects_recorder_test.go"
-(cd "$upstream" && GPUDIFF_CASES="$work/cases.json" GPUDIFF_OUT="$work/functions.json" GPUDIFF_CSV="$work/csv-const.csv" \
+source "$here/../../../../../e2e/recorder/lib.sh" "${1:-}"
+run_node "$here/gpu-cases.ts" "${2:-200}" > "$work/cases.json"
+run_node "$here/mem-cases.ts" "${3:-400}" > "$work/mem.json"
+GPUDIFF_CASES="$work/cases.json" GPUDIFF_OUT="$work/functions.json" GPUDIFF_CSV="$work/csv-const.csv" \
   GPUDIFF_MEM="$work/mem.json" GPUDIFF_MEM_OUT="$work/mem-out.json" OBJECTS_CASES="$work/cases.json" OBJECTS_OUT="$work/objects.json" \
-  go test -count=1 -run '^(TestGpuDiffFunctions|TestGpuDiffMemCheck|TestRecordObjects)$' ./internal/controller/)
+  go_record "$upstream" internal/controller '^(TestGpuDiffFunctions|TestGpuDiffMemCheck|TestRecordObjects)$' \
+  "$here/gpu_recorder_test.go" "$here/../../objects/recorder/objects_recorder_test.go"
 git -C "$upstream" show HEAD:manifests/resources.yaml > "$work/resources.yaml"
-commit="$(git -C "$upstream" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-node "$here/assemble.ts" "$work" "$commit" "$here/../../fixtures/gpu-diff/go-recorded.json"
+run_node "$here/assemble.ts" "$work" "$(upstream_commit "$upstream")" "$here/../../fixtures/gpu-diff/go-recorded.json"

@@ -7,21 +7,8 @@
 # controller-runtime v0.20.4 and its dependencies with go.sum-matching hashes).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-upstream="$(cd "$1" && pwd)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work" "$upstream/internal/controller/zz_objects_recorder_test.go"' EXIT
-node "$here/cases.ts" "$upstream/examples" "${2:-160}" > "$work/cases.json"
-cp "$here/objects_recorder_test.go" "$upstream/internal/controller/zz_objects_recorder_test.go"
-(cd "$upstream" && OBJECTS_CASES="$work/cases.json" OBJECTS_OUT="$work/outputs.json" \
-  go test -count=1 -run '^TestRecordObjects$' ./internal/controller/)
-commit="$(git -C "$upstream" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-mkdir -p "$here/../../fixtures/objects"
-node -e '
-const fs = require("node:fs")
-const [cases, outputs, commit, target] = process.argv.slice(1)
-const { tls, cases: inputs } = JSON.parse(fs.readFileSync(cases, "utf8"))
-const recorded = JSON.parse(fs.readFileSync(outputs, "utf8"))
-const entries = inputs.map((input, i) => ({ ...input, ...recorded[i] }))
-fs.writeFileSync(target, JSON.stringify({ upstreamCommit: commit, tls, entries }) + "\n")
-console.log(`recorded ${entries.length} cases at ${commit}`)
-' "$work/cases.json" "$work/outputs.json" "$commit" "$here/../../fixtures/objects/go-recorded.json"
+source "$here/../../../../../e2e/recorder/lib.sh" "${1:-}"
+run_node "$here/cases.ts" "$upstream/examples" "${2:-160}" > "$work/cases.json"
+OBJECTS_CASES="$work/cases.json" OBJECTS_OUT="$work/outputs.json" \
+  go_record "$upstream" internal/controller '^TestRecordObjects$' "$here/objects_recorder_test.go"
+write_fixture "$work/cases.json" "$work/outputs.json" "$upstream" "$here/../../fixtures/objects/go-recorded.json" spread
