@@ -173,6 +173,14 @@ export const ssaSpecs = (source: TargetSource) =>
           doubled.spec.template.spec.containers[0]?.env.push({ name: "X", value: "3" })
           const refused = yield* Effect.flip(kube.apply(ApiResource.Deployment, doubled as unknown as KubeObject.KubeObject, { namespace: namespace(), fieldManager, force: true, dryRun: true }))
           assert.include(refused.message, "duplicate entries for key")
+          // the in-memory API server of the unit tests refuses it the same way
+          const inMemory = yield* Effect.gen(function*() {
+            yield* (yield* KubeMemory).seed([{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace() } }])
+            return yield* Effect.flip((yield* KubeClient).apply(ApiResource.Deployment, doubled as unknown as KubeObject.KubeObject, { namespace: namespace(), fieldManager, force: true }))
+          }).pipe(Effect.provide(KubeClient.layerMemory))
+          assert.deepStrictEqual([inMemory.reason, inMemory.status], [refused.reason, refused.status])
+          const detail = (message: string) => message.slice(message.indexOf("): ") + 3)
+          assert.strictEqual(detail(inMemory.message), detail(refused.message))
         }))
     })
   })

@@ -174,6 +174,31 @@ describe("memory server-side apply: list order as structured-merge-diff merges",
       assert.deepStrictEqual(containerNames(yield* applyAs(withEnv([], ["helper", "agent"]))), ["helper", "agent"])
     })))
 
+  it.effect("an applied list with a key twice, or an item without its key, is refused whole as the API server refuses it", () =>
+    withMemory(Effect.gen(function*() {
+      const twice = yield* Effect.flip(applyAs(withEnv(["A", "B", "A"])))
+      assert.deepStrictEqual([twice.reason, twice.status], ["Internal", 500])
+      assert.include(twice.message, `.spec.template.spec.containers[name="main"].env: duplicate entries for key [name="A"]`)
+      const keyless = yield* Effect.flip(applyAs(deployment("order", "img", {
+        spec: { selector: { matchLabels: { app: "order" } }, template: { metadata: { labels: { app: "order" } }, spec: { containers: [{ image: "img" }] } } }
+      })))
+      assert.include(keyless.message, `.spec.template.spec.containers: element 0: associative list with keys has an element that omits key field "name"`)
+    })))
+
+  it.effect("a key the live list holds twice is merged as absent: the applied item replaces both", () =>
+    withMemory(Effect.gen(function*() {
+      yield* applyAs(withEnv(["A"]))
+      yield* editAs("kubectl-edit", [{ name: "main", image: "img", env: [{ name: "A", value: "1" }, { name: "A", value: "2" }] }])
+      const fromSecret = { name: "A", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }
+      const applied = yield* applyAs(deployment("order", "img", {
+        spec: {
+          selector: { matchLabels: { app: "order" } },
+          template: { metadata: { labels: { app: "order" } }, spec: { containers: [{ name: "main", image: "img", env: [fromSecret] }] } }
+        }
+      }))
+      assert.deepStrictEqual(get(applied, ["spec", "template", "spec", "containers", 0, "env"]), [fromSecret])
+    })))
+
   it.effect("items only another writer has keep their order ahead of the shared ones they preceded; shared ones follow the applied order", () =>
     withMemory(Effect.gen(function*() {
       yield* applyAs(withEnv(["A", "B", "C"]))

@@ -8,6 +8,7 @@ import { Result } from "effect"
 import type { KubeError } from "../../KubeError.ts"
 import type { KubeObject } from "../../KubeObject.ts"
 import { apply } from "./apply.ts"
+import { listProblem } from "./merge.ts"
 import * as Errors from "./errors.ts"
 import { hasGeneration, hasStatusSubresource } from "./kinds.ts"
 import { specOf, timestamp, toObject, withMetadata } from "./objects.ts"
@@ -17,6 +18,11 @@ const check = (ctx: Write.Context, object: KubeObject, live: KubeObject | undefi
   if (object.metadata.name === undefined || object.metadata.name === "") return Errors.badRequest(ctx.target, "metadata.name is required for apply")
   if (object.kind !== ctx.resource.kind) {
     return Errors.badRequest(ctx.target, `the kind of the object (${object.kind}) does not match the resource (${ctx.resource.kind})`)
+  }
+  const lists = listProblem(object.kind, [], object)
+  if (lists !== undefined) {
+    const gvk = `${object.apiVersion}, Kind=${object.kind}`
+    return Errors.make(ctx.target, "Internal", `failed to create typed patch object (${ctx.target.namespace ?? ""}/${object.metadata.name}; ${gvk}): ${lists}`)
   }
   const sent = object.metadata.resourceVersion
   if (live !== undefined && sent !== undefined && sent !== "" && sent !== live.metadata.resourceVersion) return Errors.stale(ctx.target)

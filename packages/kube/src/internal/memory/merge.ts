@@ -39,13 +39,15 @@ const mergeList = (kind: string, at: ReadonlyArray<string>, live: unknown, appli
   }
   const lhs = live.map(idOf("live#"))
   const rhs = applied.map(idOf("applied#"))
-  const firstAt = (ids: ReadonlyArray<string>) => {
-    const at = new Map<string, number>()
-    ids.forEach((id, i) => at.has(id) || at.set(id, i))
+  // where each id stands; a live id that stands twice is merged as if absent (smd: "duplicated
+  // items are not merged with the new value"), an applied one cannot occur (listProblem)
+  const positions = (ids: ReadonlyArray<string>) => {
+    const at = new Map<string, number | undefined>()
+    ids.forEach((id, i) => at.set(id, at.has(id) ? undefined : i))
     return at
   }
-  const inLive = firstAt(lhs)
-  const inApplied = firstAt(rhs)
+  const inLive = positions(lhs)
+  const inApplied = positions(rhs)
   const item = (id: string): unknown => {
     const l = inLive.get(id)
     const r = inApplied.get(id)
@@ -91,6 +93,42 @@ const mergeList = (kind: string, at: ReadonlyArray<string>, live: unknown, appli
     }
   }
   return out
+}
+
+const keyText = (key: Readonly<Record<string, unknown>>): string =>
+  `[${Object.entries(key).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(",")}]`
+
+/**
+ * The first list an applied configuration gives that the API server cannot take apart by
+ * key, worded as structured-merge-diff words it (the request is refused whole): an item of
+ * an associative list without its key fields, a key or set value given twice.
+ */
+export const listProblem = (kind: string, at: ReadonlyArray<string>, applied: unknown, path = ""): string | undefined => {
+  if (isRecord(applied)) {
+    for (const [name, value] of Object.entries(applied)) {
+      const found = listProblem(kind, [...at, name], value, `${path}.${name}`)
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  if (!Array.isArray(applied)) return undefined
+  const rule = MergeKeys.listRule(kind, at)
+  if (rule === undefined) return undefined
+  const seen = new Set<string>()
+  for (let i = 0; i < applied.length; i++) {
+    const item: unknown = applied[i]
+    const key = rule.type === "set" ? undefined : MergeKeys.keyOf(rule, item)
+    if (rule.type === "map" && key === undefined) {
+      return `${path}: element ${i}: associative list with keys has an element that omits key field ${JSON.stringify(rule.keys.find((k) => !isRecord(item) || item[k] === undefined) ?? rule.keys[0])}`
+    }
+    const id = JSON.stringify(key ?? item)
+    const named = key === undefined ? `[=${id}]` : keyText(key)
+    if (seen.has(id)) return `${path}: duplicate entries for key ${named}`
+    seen.add(id)
+    const found = rule.type === "map" ? listProblem(kind, [...at, "[]"], item, `${path}${named}`) : undefined
+    if (found !== undefined) return found
+  }
+  return undefined
 }
 
 const isEmpty = (u: unknown): boolean => (Array.isArray(u) && u.length === 0) || (isRecord(u) && Object.keys(u).length === 0)
