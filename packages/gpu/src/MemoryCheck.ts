@@ -72,16 +72,18 @@ const maxExponent = 64
  */
 export const bytes = (value: string | number): Option.Option<number> => {
   if (typeof value === "number") return value >= 0 ? Option.some(Math.ceil(value)) : Option.none()
-  const match = quantity.exec(value)
-  const [, whole = "", fraction = "", suffix = ""] = match ?? []
-  if (match === null || whole.length + fraction.length === 0) return Option.none()
+  const match = value === "" ? null : quantity.exec(value)
+  if (match === null) return Option.none()
+  // as Go's parser, digits may be absent on both sides of the point: "." and "+" are 0
+  const [, whole = "", fraction = "", suffix = ""] = match
   const power = binary[suffix] ?? 0
-  const exponent = (binary[suffix] !== undefined ? 0 : (decimal[suffix] ?? (suffix === "" ? 0 : Number(suffix.slice(1))))) - fraction.length
-  if (Math.abs(exponent) > maxExponent) return Option.none()
+  const given = binary[suffix] !== undefined ? 0 : (decimal[suffix] ?? (suffix === "" ? 0 : Number(suffix.slice(1))))
+  if (Math.abs(given) > maxExponent) return Option.none()
+  const exponent = given - fraction.length
   const scaled = BigInt(`${whole}${fraction}` || "0") * 1024n ** BigInt(power)
-  if (exponent >= 0) return Option.some(Number(scaled * 10n ** BigInt(exponent)))
-  const divisor = 10n ** BigInt(-exponent)
-  return Option.some(Number((scaled + divisor - 1n) / divisor))
+  const divisor = 10n ** BigInt(Math.max(0, -exponent))
+  const result = Number(exponent >= 0 ? scaled * 10n ** BigInt(exponent) : (scaled + divisor - 1n) / divisor)
+  return Number.isFinite(result) ? Option.some(result) : Option.none()
 }
 
 export type Skip = "terminating" | "not-running" | "no-exporter" | "no-limit" | "no-metrics"
@@ -127,14 +129,14 @@ export const verdict = (pod: Pod, metrics: PodMetrics | undefined): Verdict => {
 
 const mebibytes = (n: number): string => `${Math.round(n / 1024 / 1024)}Mi`
 
-/** The share in percent, with as many decimals (up to 4) as it takes not to read as the threshold itself. */
+/** The share in percent, with as many decimals as it takes not to read as the threshold itself. */
 const percent = (ratio: number): string => {
   const value = ratio * 100
-  for (let digits = 0; digits < 4; digits++) {
+  for (let digits = 0; digits <= 15; digits++) {
     const text = value.toFixed(digits)
     if (Number(text) !== threshold * 100 || value === threshold * 100) return text
   }
-  return value.toFixed(4)
+  return String(value)
 }
 
 /** `dcgm-exporter uses 380Mi of its 512Mi memory limit (74% > 70%)`; `70.02% > 70%` just above it. */

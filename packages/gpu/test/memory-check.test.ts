@@ -80,9 +80,12 @@ describe("MemoryCheck.bytes", () => {
     ["5.", 5],
     ["100u", 1],
     [1.5, 2],
-    [".", undefined],
-    ["+", undefined],
+    // Go's parser reads "." and "+" as 0; an exponent beyond 64 and a value beyond a double are refused
+    [".", 0],
+    ["+", 0],
+    [`1.${"0".repeat(70)}Gi`, 1073741824],
     ["1e999", undefined],
+    ["9".repeat(400), undefined],
     [1024, 1024],
     ["0", 0],
     ["", undefined],
@@ -123,6 +126,9 @@ describe("MemoryCheck.verdict", () => {
     if (above._tag !== "Skip") assert.match(MemoryCheck.describe(above), /\(70\.02% > 70%\)$/)
     const below = of({ limit: "1000000k" }, "699996k")
     if (below._tag !== "Skip") assert.match(MemoryCheck.describe(below), /\(69\.9996% <= 70%\)$/)
+    // within a millionth of a percent: 375809639 / 536870912 is 70.0000001%
+    const close = of({ limit: "536870912" }, "375809639")
+    if (close._tag !== "Skip") assert.match(MemoryCheck.describe(close), /\(70\.0000001% > 70%\)$/)
     const at = of({ limit: "1000k" }, "700k")
     if (at._tag !== "Skip") assert.match(MemoryCheck.describe(at), /\(70% <= 70%\)$/)
   })
