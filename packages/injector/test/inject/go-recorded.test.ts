@@ -88,6 +88,21 @@ const credentialNames = new Set([
 ])
 const refusals = new Set(["SystemNamespace", "ConflictInitContainer", "ConflictMount", "NamespaceUnknown"])
 
+const systemNamespaces = new Set(["kube-system", "kube-public", "kube-node-lease", "whatap-monitoring"])
+
+/** Whether the pod and its namespace give `reason` for a refusal. */
+const refusedFor = (reason: string, input: Entry["input"]): boolean => {
+  const pod = input.review.request.object
+  const namespace = pod?.metadata?.namespace
+  switch (reason) {
+    case "SystemNamespace": return systemNamespaces.has(namespace)
+    case "NamespaceUnknown": return input.namespace === null || input.namespace.metadata.name !== namespace
+    case "ConflictInitContainer": return (pod.spec.initContainers ?? []).some((c: Json) => c.name === "whatap-agent-init")
+    case "ConflictMount": return containersOf(pod).some((c) => (c.volumeMounts ?? []).some((m: Json) => /^\/whatap-agent\/*$/.test(m.mountPath)))
+    default: return false
+  }
+}
+
 /**
  * The README's deliberate difference this entry shows, checked on our pod; undefined when
  * the pods must be equal.
@@ -99,7 +114,14 @@ const deliberate = (input: Entry["input"], response: Json, goPod: Json, ourPod: 
     return "UPDATE not mutated"
   }
   const reason = annotationsOf(ourPod)["whatap-apm-reason"]
-  if (annotationsOf(ourPod)["whatap-apm-injected"] === "false" && reason !== undefined && refusals.has(reason)) return reason
+  if (annotationsOf(ourPod)["whatap-apm-injected"] === "false" && reason !== undefined && refusals.has(reason)) {
+    // refused for the reason the pod gives, and left as it came but for the two annotations
+    assert.isTrue(refusedFor(reason, input), `${reason} for this pod`)
+    const { "whatap-apm-injected": _i, "whatap-apm-reason": _r, ...rest } = annotationsOf(ourPod)
+    const { "whatap-apm-injected": _bi, "whatap-apm-reason": _br, ...before } = annotationsOf(request.object)
+    assert.strictEqual(text({ ...ourPod, metadata: { ...ourPod.metadata, annotations: rest } }), text({ ...request.object, metadata: { ...request.object.metadata, annotations: before } }))
+    return reason
+  }
   const goInjected = annotationsOf(goPod)["whatap-apm-injected"] === "true" && annotationsOf(request.object)["whatap-apm-injected"] !== "true"
   if (!goInjected) return undefined
   const language = annotationsOf(goPod)["whatap-apm-language"]
@@ -114,7 +136,13 @@ const deliberate = (input: Entry["input"], response: Json, goPod: Json, ourPod: 
     assert.isTrue(paths.some((v) => v.startsWith("/whatap-agent/node_modules:")) && paths.every((v) => v.startsWith("/whatap-agent/node_modules")), JSON.stringify(paths))
     return "NODE_PATH"
   }
-  if ((target?.envs ?? []).some((e: Json) => credentialNames.has(e.name) && e.valueFrom !== undefined)) return "credential from valueFrom"
+  const fromSource = (target?.envs ?? []).filter((e: Json) => credentialNames.has(e.name) && e.valueFrom !== undefined)
+  if (fromSource.length > 0) {
+    // the source is copied (Go wrote empty values)
+    const sources = containersOf(ourPod).flatMap((c) => (c.env ?? []).map((e: Json) => JSON.stringify(e.valueFrom)))
+    for (const e of fromSource) assert.include(sources, JSON.stringify(e.valueFrom), e.name)
+    return "credential from valueFrom"
+  }
   const config = target?.config
   if (
     config?.mode === "custom" && config.configMapRef !== undefined &&

@@ -81,7 +81,7 @@ describe("GPU against the Go operator (recorded)", () => {
       const go = withDeliberate(c.go.objects, ours).map((g: any) => { g.spec?.template?.spec?.containers?.forEach(stored); return g })
       const named = (list: ReadonlyArray<any>) => list.find((o) => o.kind === "DaemonSet" && o.metadata.name === "whatap-node-agent")
       const d = differences(go, ours).filter((x) => !(splitMode(c.agent) && /^DaemonSet\/[^/]*\/whatap-node-agent$/.test(x.object) &&
-        x.path.startsWith(".spec.template.spec.affinity.nodeAffinity") && leakedOnly(named(go), named(ours))))
+        x.path.startsWith(".spec.template.spec.affinity.nodeAffinity") && leakedOnly(c.agent, named(go), named(ours))))
       if (d.length > 0) left.push({ source: c.source, d: d.slice(0, 5) })
     }
     assert.deepStrictEqual(left, [])

@@ -138,16 +138,26 @@ export const splitMode = (agent: Json): boolean => {
     gpu.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined)
 }
 
-const requiredTerms = (o: Json): ReadonlyArray<Json> =>
-  o?.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []
-const expressions = (term: Json): Set<string> =>
-  new Set((term?.matchExpressions ?? []).map((e: Json) => JSON.stringify([e.key, e.operator, [...(e.values ?? [])].sort()])))
+const nodeAffinityOf = (o: Json): Json => o?.spec?.template?.spec?.affinity?.nodeAffinity
+const expression = (e: Json): string => JSON.stringify([e.key, e.operator, [...(e.values ?? [])].sort()])
+const expressions = (term: Json): ReadonlyArray<string> => (term?.matchExpressions ?? []).map(expression)
+const requiredTerms = (nodeAffinity: Json): ReadonlyArray<Json> => nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []
 
 /**
- * D3/D4 in split mode: Go's plain node-agent DaemonSet holds each of our required terms (in
- * any order, the expressions of a term too), plus the GPU terms its GPU pass leaked into the CR.
+ * D3/D4 in split mode, for the plain node-agent DaemonSet: Go's node affinity is ours but
+ * for the order of terms and expressions (map order) and the GPU expressions its GPU pass
+ * wrote into the CR's `nodeAgent.affinity` (the expressions of `gpuMonitoring.affinity`'s
+ * required terms, ANDed into each term or standing as terms of their own). Taken out of
+ * Go's terms, the two sets of terms (and match fields) are equal, and so are the preferred terms.
  */
-export const leakedOnly = (go: Json, ours: Json): boolean => {
-  const [g, o] = [requiredTerms(go), requiredTerms(ours)]
-  return o.length <= g.length && o.every((term) => g.some((goTerm) => [...expressions(term)].every((e) => expressions(goTerm).has(e))))
+export const leakedOnly = (agent: Json, go: Json, ours: Json): boolean => {
+  const leaked = new Set(requiredTerms(agent.spec?.features?.k8sAgent?.gpuMonitoring?.affinity?.nodeAffinity).flatMap(expressions))
+  const termSet = (terms: ReadonlyArray<Json>, strip: ReadonlySet<string>): ReadonlySet<string> =>
+    new Set(terms.map((t) => JSON.stringify([[...expressions(t)].filter((e) => !strip.has(e)).sort(), t.matchFields ?? []]))
+      .filter((t) => t !== JSON.stringify([[], []])))
+  const [g, o] = [nodeAffinityOf(go), nodeAffinityOf(ours)]
+  const goTerms = termSet(requiredTerms(g), leaked)
+  const ourTerms = termSet(requiredTerms(o), new Set())
+  return JSON.stringify(g?.preferredDuringSchedulingIgnoredDuringExecution ?? []) === JSON.stringify(o?.preferredDuringSchedulingIgnoredDuringExecution ?? []) &&
+    goTerms.size === ourTerms.size && [...goTerms].every((t) => ourTerms.has(t))
 }

@@ -25,7 +25,7 @@ const plainNodeAgent = /^DaemonSet\/[^/]*\/whatap-node-agent$/
 const explained = (agent: any, goObjects: ReadonlyArray<any>, ourObjects: ReadonlyArray<any>) => (d: Difference): boolean => {
   if (!splitMode(agent) || !plainNodeAgent.test(d.object) || !d.path.startsWith(".spec.template.spec.affinity.nodeAffinity")) return false
   const named = (list: ReadonlyArray<any>) => list.find((o) => o.kind === "DaemonSet" && o.metadata.name === "whatap-node-agent")
-  return leakedOnly(named(goObjects), named(ourObjects))
+  return leakedOnly(agent, named(goObjects), named(ourObjects))
 }
 
 const render = (entry: any) =>
