@@ -80,14 +80,21 @@ const containerCount = (pod: unknown): number => {
   return lengthAt(spec, "containers") + lengthAt(spec, "initContainers")
 }
 
-/** The largest env list of a target, as JSON: every container can receive it. */
+/**
+ * What one env entry of a target costs in the patch besides its JSON: a container that has
+ * an env list gets each entry as an `add` operation of its own (`{"op":"add","path":
+ * "/spec/containers/N/env/M","value":...}`).
+ */
+const perEnvOperationBytes = 64
+
+/** The largest env list of a target, as patch operations: every container can receive it. */
 const largestEnvs = new WeakMap<object, number>()
 const targetEnvBytes = (agent: Inject.Context["agent"]): number => {
   if (agent === undefined) return 0
   const known = largestEnvs.get(agent)
   if (known !== undefined) return known
   const targets = agent.spec.features.apm?.instrumentation?.targets ?? []
-  const bytes = targets.reduce((most, target) => Math.max(most, JSON.stringify(target.envs ?? []).length), 0)
+  const bytes = targets.reduce((most, { envs = [] }) => Math.max(most, JSON.stringify(envs).length + perEnvOperationBytes * envs.length), 0)
   largestEnvs.set(agent, bytes)
   return bytes
 }
@@ -101,6 +108,15 @@ const tooManyContainers = (request: Admission.AdmissionRequest, context: Inject.
     : undefined
 }
 
+/** The mutation, or the pod untouched when its patch came out larger than the estimate allowed. */
+const withinLimit = (request: Admission.AdmissionRequest, mutated: Inject.Mutated): Inject.Mutated => {
+  if (mutated.patch.length === 0) return mutated
+  const bytes = JSON.stringify(mutated.patch).length
+  return bytes > maxPatchBytes
+    ? skipped(request, `the pod's patch would be ${bytes} bytes, more than the ${maxPatchBytes} the API server accepts in a request`)
+    : mutated
+}
+
 /** The handler for the pod path. */
 export const handler = <R>(options: Options<R>): Admission.Handler<R> => (request, received) =>
   Effect.gen(function*() {
@@ -110,7 +126,7 @@ export const handler = <R>(options: Options<R>): Admission.Handler<R> => (reques
       ? skipped(request, `the AdmissionReview is ${received.bytes} bytes, more than the ${maxMutatedBytes} the webhook mutates`)
       : yield* Effect.map(options.context(namespaceOf(request)), (context) => {
         const why = tooManyContainers(request, context)
-        return why === undefined ? Inject.mutate(request.object, context) : skipped(request, why)
+        return why === undefined ? withinLimit(request, Inject.mutate(request.object, context)) : skipped(request, why)
       })
     if (options.observe !== undefined && request.dryRun !== true) yield* options.observe({ request, mutated })
     return Admission.allow(request.uid, { patch: mutated.patch })

@@ -116,6 +116,23 @@ describe("PodAdmission.handler", () => {
       assert.match(outcome !== undefined && !outcome.injected ? outcome.message : "", /the pod's 2000 containers would take a patch of about \d+ bytes, more than the 3145728/)
     }))
 
+  it.effect("a target's envs count as the operations they become: a small pod whose patch would exceed maxPatchBytes is untouched", () =>
+    Effect.gen(function*() {
+      // 300 target envs into 400 containers that have an env list: one add operation each, about 9 MB
+      const envs = Array.from({ length: 300 }, (_, i) => ({ name: `E${i}` }))
+      const { handler, observed } = yield* harness(targets(target("java", { envs })))
+      const input = pod(Array.from({ length: 400 }, (_, i) => container(`c${i}`, [{ name: "X", value: "1" }])))
+      assert.isBelow(JSON.stringify(input).length, 40_000)
+      const over = yield* handler(podRequest(input))
+      assert.isUndefined(over.patch)
+      const outcome = (yield* Ref.get(observed))[0]?.mutated.outcome
+      assert.deepInclude(outcome, { injected: false, reason: "PodTooLarge" })
+      // fewer containers fit, and their patch is under the limit
+      const fits = yield* handler(podRequest(pod(Array.from({ length: 40 }, (_, i) => container(`c${i}`, [{ name: "X", value: "1" }])))))
+      assert.isDefined(fits.patch)
+      assert.isBelow(JSON.stringify(patchOf(fits)).length, PodAdmission.maxPatchBytes)
+    }))
+
   it.effect("a dry run gets the same patch and is not observed", () =>
     Effect.gen(function*() {
       const { handler, observed } = yield* harness()
