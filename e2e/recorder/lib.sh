@@ -16,12 +16,14 @@ run_node() {
 }
 
 # go_record UPSTREAM PACKAGE RUN FILE...: `go test -count=1 -run RUN ./PACKAGE/` in the
-# checkout with each FILE copied into PACKAGE as zz_<its name>, removed afterwards whether the
-# test passed or not. The caller exports the environment its recorder reads.
+# checkout with each FILE, and recorder_common.go (its package clause made PACKAGE's), copied
+# into PACKAGE as zz_<name>, removed afterwards whether the test passed or not. The caller
+# exports the environment its recorder reads.
 go_record() {
   local upstream="$1" package="$2" run="$3"
   shift 3
-  local copied=() file status=0
+  local copied=("$upstream/$package/zz_recorder_common_test.go") file status=0
+  sed "s/^package recorder$/package $(basename "$package")/" "$recorder_lib/recorder_common.go" > "${copied[0]}"
   for file in "$@"; do
     copied+=("$upstream/$package/zz_$(basename "$file")")
     cp "$file" "${copied[-1]}"

@@ -24,8 +24,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -75,21 +73,9 @@ func TestRecordAdmissionHTTP(t *testing.T) {
 	os.Setenv("WHATAP_LICENSE", "L")
 	os.Setenv("WHATAP_HOST", "H")
 	os.Setenv("WHATAP_PORT", "6600")
-	in, err := os.ReadFile(os.Getenv("ADMISSION_CASES"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var cases []httpCase
-	if err := json.Unmarshal(in, &cases); err != nil {
-		t.Fatal(err)
-	}
-	scheme := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
-	if err := monitoringv2alpha1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
+	recorderRead(t, "ADMISSION_CASES", &cases)
+	scheme := recorderScheme(t)
 	agent := &monitoringv2alpha1.WhatapAgent{}
 	if err := json.Unmarshal([]byte(recorderAgent), agent); err != nil {
 		t.Fatal(err)
@@ -138,11 +124,5 @@ func TestRecordAdmissionHTTP(t *testing.T) {
 		resp.Body.Close()
 		outs = append(outs, httpOutput{HTTPStatus: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: string(b)})
 	}
-	b, err := json.Marshal(outs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(os.Getenv("ADMISSION_OUT"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	recorderWrite(t, "ADMISSION_OUT", outs)
 }

@@ -17,8 +17,6 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -28,8 +26,8 @@ import (
 
 type mutationCase struct {
 	Agent     *monitoringv2alpha1.WhatapAgent `json:"agent"`
-	Namespace *corev1.Namespace              `json:"namespace"`
-	Review    json.RawMessage                `json:"review"`
+	Namespace *corev1.Namespace               `json:"namespace"`
+	Review    json.RawMessage                 `json:"review"`
 }
 
 type mutationOutput struct {
@@ -42,21 +40,9 @@ func TestRecordPodMutation(t *testing.T) {
 	os.Setenv("WHATAP_LICENSE", "L")
 	os.Setenv("WHATAP_HOST", "H")
 	os.Setenv("WHATAP_PORT", "6600")
-	in, err := os.ReadFile(os.Getenv("MUTATION_CASES"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var cases []mutationCase
-	if err := json.Unmarshal(in, &cases); err != nil {
-		t.Fatal(err)
-	}
-	scheme := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
-	if err := monitoringv2alpha1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
+	recorderRead(t, "MUTATION_CASES", &cases)
+	scheme := recorderScheme(t)
 	outs := make([]mutationOutput, 0, len(cases))
 	for i := range cases {
 		c := &cases[i]
@@ -80,11 +66,5 @@ func TestRecordPodMutation(t *testing.T) {
 		}
 		outs = append(outs, mutationOutput{HTTPStatus: rec.Code, Review: body})
 	}
-	b, err := json.Marshal(outs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(os.Getenv("MUTATION_OUT"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	recorderWrite(t, "MUTATION_OUT", outs)
 }

@@ -7,15 +7,8 @@
 import { Decode, Validate } from "@whatap-operator/core"
 import fc from "fast-check"
 import { Option } from "effect"
+import { apiVersion, tls, uid } from "../../objects/recorder/fixed.ts"
 
-const apiVersion = "monitoring.whatap.com/v2alpha1"
-const uid = "5f0c8a52-7d4e-4c51-9d1e-000000000001"
-export const tls = {
-  caCert: "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n",
-  caKey: "-----BEGIN RSA PRIVATE KEY-----\nCAKEY\n-----END RSA PRIVATE KEY-----\n",
-  tlsCert: "-----BEGIN CERTIFICATE-----\nSERVING\n-----END CERTIFICATE-----\n",
-  tlsKey: "-----BEGIN RSA PRIVATE KEY-----\nSERVINGKEY\n-----END RSA PRIVATE KEY-----\n"
-}
 const opt = <A>(a: fc.Arbitrary<A>) => fc.option(a, { nil: undefined, freq: 2 })
 const envName = fc.constantFrom("DCGM_REMOTE_HOSTENGINE_INFO", "DCGM_EXPORTER_LISTEN", "NODE_NAME", "DCGM_EXPORTER_DEVICES_STR",
   "DCGM_EXPORTER_KUBERNETES_POD_LABEL_ALLOWLIST_REGEX", "DCGM_EXPORTER_COLLECTORS", "TZ", "DCGM_EXPORTER_INTERVAL")

@@ -33,18 +33,12 @@ type gpuFnOut struct {
 }
 
 func TestGpuDiffFunctions(t *testing.T) {
-	in, err := os.ReadFile(os.Getenv("GPUDIFF_CASES"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var input struct {
 		Cases []struct {
 			Agent json.RawMessage `json:"agent"`
 		} `json:"cases"`
 	}
-	if err := json.Unmarshal(in, &input); err != nil {
-		t.Fatal(err)
-	}
+	recorderRead(t, "GPUDIFF_CASES", &input)
 	outs := []gpuFnOut{}
 	for _, c := range input.Cases {
 		cr := &monitoringv2alpha1.WhatapAgent{}
@@ -65,10 +59,7 @@ func TestGpuDiffFunctions(t *testing.T) {
 		}
 		outs = append(outs, o)
 	}
-	b, _ := json.Marshal(outs)
-	if err := os.WriteFile(os.Getenv("GPUDIFF_OUT"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	recorderWrite(t, "GPUDIFF_OUT", outs)
 	if err := os.WriteFile(os.Getenv("GPUDIFF_CSV"), []byte(gpu.WhatapGPUMetricsCSV), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -95,17 +86,11 @@ type memOut struct {
 }
 
 func TestGpuDiffMemCheck(t *testing.T) {
-	in, err := os.ReadFile(os.Getenv("GPUDIFF_MEM"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var input struct {
 		Scenarios  []memScenario `json:"scenarios"`
 		Quantities []string      `json:"quantities"`
 	}
-	if err := json.Unmarshal(in, &input); err != nil {
-		t.Fatal(err)
-	}
+	recorderRead(t, "GPUDIFF_MEM", &input)
 	var cur *memScenario
 	mux := http.NewServeMux()
 	mux.HandleFunc("/container", func(w http.ResponseWriter, r *http.Request) {
@@ -164,8 +149,5 @@ func TestGpuDiffMemCheck(t *testing.T) {
 		}
 		qs = append(qs, m)
 	}
-	b, _ := json.Marshal(map[string]interface{}{"scenarios": outs, "quantities": qs})
-	if err := os.WriteFile(os.Getenv("GPUDIFF_MEM_OUT"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	recorderWrite(t, "GPUDIFF_MEM_OUT", map[string]interface{}{"scenarios": outs, "quantities": qs})
 }

@@ -13,15 +13,8 @@ import { Decode, Validate } from "@whatap-operator/core"
 import fc from "fast-check"
 import { Option } from "effect"
 import YAML from "yaml"
+import { apiVersion, tls, uid } from "./fixed.ts"
 
-const apiVersion = "monitoring.whatap.com/v2alpha1"
-export const tls = {
-  caCert: "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n",
-  caKey: "-----BEGIN RSA PRIVATE KEY-----\nCAKEY\n-----END RSA PRIVATE KEY-----\n",
-  tlsCert: "-----BEGIN CERTIFICATE-----\nSERVING\n-----END CERTIFICATE-----\n",
-  tlsKey: "-----BEGIN RSA PRIVATE KEY-----\nSERVINGKEY\n-----END RSA PRIVATE KEY-----\n"
-}
-const uid = "5f0c8a52-7d4e-4c51-9d1e-000000000001"
 
 const opt = <A>(arb: fc.Arbitrary<A>) => fc.option(arb, { nil: undefined, freq: 2 })
 const few = <A>(arb: fc.Arbitrary<A>, max = 2) => fc.array(arb, { maxLength: max })

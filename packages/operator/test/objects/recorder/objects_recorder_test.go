@@ -9,16 +9,13 @@ package controller
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/go-logr/logr"
 	monitoringv2alpha1 "github.com/whatap/whatap-operator/api/v2alpha1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -61,24 +58,12 @@ var recordedKinds = []schema.GroupVersionKind{
 
 func TestRecordObjects(t *testing.T) {
 	ctrl.SetLogger(logr.Discard())
-	in, err := os.ReadFile(os.Getenv("OBJECTS_CASES"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var input struct {
 		TLS   objectsTLS    `json:"tls"`
 		Cases []objectsCase `json:"cases"`
 	}
-	if err := json.Unmarshal(in, &input); err != nil {
-		t.Fatal(err)
-	}
-	scheme := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
-	if err := monitoringv2alpha1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
+	recorderRead(t, "OBJECTS_CASES", &input)
+	scheme := recorderScheme(t)
 	outs := make([]objectsOutput, 0, len(input.Cases))
 	for i := range input.Cases {
 		c := &input.Cases[i]
@@ -147,11 +132,5 @@ func TestRecordObjects(t *testing.T) {
 		}
 		outs = append(outs, out)
 	}
-	b, err := json.Marshal(outs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(os.Getenv("OBJECTS_OUT"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	recorderWrite(t, "OBJECTS_OUT", outs)
 }

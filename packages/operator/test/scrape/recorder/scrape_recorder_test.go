@@ -4,8 +4,6 @@
 package controller
 
 import (
-	"encoding/json"
-	"os"
 	"testing"
 
 	monitoringv2alpha1 "github.com/whatap/whatap-operator/api/v2alpha1"
@@ -25,14 +23,8 @@ type recordedOutput struct {
 }
 
 func TestRecordScrapeConfig(t *testing.T) {
-	in, err := os.ReadFile(os.Getenv("SCRAPE_CASES"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var cases []recordedCase
-	if err := json.Unmarshal(in, &cases); err != nil {
-		t.Fatal(err)
-	}
+	recorderRead(t, "SCRAPE_CASES", &cases)
 	outs := make([]recordedOutput, 0, len(cases))
 	for i := range cases {
 		c := &cases[i]
@@ -44,11 +36,5 @@ func TestRecordScrapeConfig(t *testing.T) {
 			TLSSecrets: collectAllTLSSecrets(c.Agent.Spec.Features.OpenAgent.Targets, pods, services),
 		})
 	}
-	b, err := json.Marshal(outs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(os.Getenv("SCRAPE_OUT"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	recorderWrite(t, "SCRAPE_OUT", outs)
 }
