@@ -1,11 +1,13 @@
 /**
  * The monitor CRs (WhatapPodMonitor, WhatapServiceMonitor, WhatapStaticEndpoint) from the
- * caches, decoded with the CRD defaults applied. A monitor that does not decode is left
- * out of the scrape configuration and logged (once per resourceVersion would need state;
- * the log is rate-limited by the reconcile rate instead), never fatal to the agent.
+ * caches, decoded with the CRD defaults applied. A monitor that does not decode, or that the
+ * validator finds an error in (D1: a TLS Secret reference without a name, a key such as
+ * `../x`, which would make the OpenAgent Deployment one the API server refuses, for every
+ * target), is left out of the scrape configuration and logged (once per resourceVersion would
+ * need state; the log is rate-limited by the reconcile rate instead), never fatal to the agent.
  */
 import { Effect, Option } from "effect"
-import { Decode, Resource } from "@whatap-operator/core"
+import { Decode, Finding, Resource, Validate } from "@whatap-operator/core"
 import type { KubeObject } from "@whatap-operator/kube"
 import type * as ScrapeConfig from "../render/scrape/ScrapeConfig.ts"
 import { Caches } from "./Caches.ts"
@@ -13,9 +15,11 @@ import { Caches } from "./Caches.ts"
 const decodeAll = <K extends Resource.Kind>(kind: K, objects: ReadonlyArray<KubeObject.KubeObject>) =>
   Effect.forEach(objects, (object) => {
     const decoded = Decode.as(kind, object)
-    if (Option.isSome(decoded.value)) return Effect.succeed([decoded.value.value])
+    const errors = (findings: ReadonlyArray<Finding.Finding>) => findings.filter((f) => f.severity === "error")
+    const invalid = Option.isSome(decoded.value) ? errors(Validate.resource(object)) : errors(decoded.findings)
+    if (Option.isSome(decoded.value) && invalid.length === 0) return Effect.succeed([decoded.value.value])
     const where = `${object.metadata.namespace ?? ""}/${object.metadata.name ?? ""}`
-    const why = decoded.findings.filter((f) => f.severity === "error").map((f) => f.message).slice(0, 3).join("; ")
+    const why = invalid.map((f) => `${Finding.formatPath(f.path)}: ${f.message}`).slice(0, 3).join("; ")
     return Effect.as(Effect.logWarning(`skipping ${kind} ${where} in the scrape configuration: ${why}`), [])
   }).pipe(Effect.map((lists) => lists.flat()))
 

@@ -204,4 +204,37 @@ describe("Reconciler", () => {
         assert.deepStrictEqual(leftovers.map((o) => `${o.kind} ${o.metadata.name}`), [])
       }))
   })
+
+  layer(Support.layer, { excludeTestServices: true })("with monitor CRs", (it) => {
+    it.effect("a monitor CR the validator finds an error in is left out; the valid ones and the OpenAgent stay", () =>
+      Effect.gen(function*() {
+        yield* start
+        const kube = yield* KubeClient
+        const monitor = (kind: "WhatapPodMonitor" | "WhatapServiceMonitor", name: string, tlsConfig?: object): KubeObject.KubeObject => ({
+          apiVersion: "monitoring.whatap.com/v2alpha1",
+          kind,
+          metadata: { name, namespace: "default" },
+          spec: { selector: { matchLabels: { app: name } }, endpoints: [{ port: "metrics", ...(tlsConfig === undefined ? {} : { scheme: "https", tlsConfig }) }] }
+        })
+        yield* kube.create(ApiResource.WhatapPodMonitor, monitor("WhatapPodMonitor", "good"), { namespace: "default" })
+        // the CRD stores it; the API server would refuse the Secret volume it would become
+        const bad = { caSecret: { name: "", key: "ca.crt" }, certSecret: { name: "tls", key: "../x" }, keySecret: { name: "tls", key: "" } }
+        yield* kube.create(ApiResource.WhatapServiceMonitor, monitor("WhatapServiceMonitor", "bad", bad), { namespace: "default" })
+        const config = Effect.map(Support.stored(ApiResource.ConfigMap, Naming.openAgent.configMap, ns), (cm) =>
+          Option.isSome(cm) ? JSON.stringify(cm.value["data"] ?? {}) : "")
+        // until the caches hold both monitors and a pass has taken the good one in
+        yield* Effect.andThen(pass, config).pipe(
+          Effect.flatMap((text) => text.includes("good") ? Effect.void : Effect.fail("not yet")),
+          Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo({ duration: "5 seconds" })))
+        )
+        yield* pass
+        assert.notInclude(yield* config, "bad")
+        const deployment = yield* Support.stored(ApiResource.Deployment, Naming.openAgent.deployment, ns)
+        assert.isTrue(Option.isSome(deployment))
+        const volumes = JSON.stringify(Option.isSome(deployment) ? deployment.value["spec"] : {})
+        assert.notInclude(volumes, "../x")
+        assert.notInclude(volumes, `"secretName":""`)
+      }))
+
+  })
 })
