@@ -76,11 +76,11 @@ export const bytes = (value: string | number): Option.Option<number> => {
   if (match === null) return Option.none()
   // as Go's parser, digits may be absent on both sides of the point: "." and "+" are 0
   const [, whole = "", fraction = "", suffix = ""] = match
-  const power = binary[suffix] ?? 0
-  const given = binary[suffix] !== undefined ? 0 : (decimal[suffix] ?? (suffix === "" ? 0 : Number(suffix.slice(1))))
+  const power = binary[suffix]
+  const given = power !== undefined ? 0 : (decimal[suffix] ?? (suffix === "" ? 0 : Number(suffix.slice(1))))
   if (Math.abs(given) > maxExponent) return Option.none()
   const exponent = given - fraction.length
-  const scaled = BigInt(`${whole}${fraction}` || "0") * 1024n ** BigInt(power)
+  const scaled = BigInt(`${whole}${fraction}` || "0") * 1024n ** BigInt(power ?? 0)
   const divisor = 10n ** BigInt(Math.max(0, -exponent))
   const result = Number(exponent >= 0 ? scaled * 10n ** BigInt(exponent) : (scaled + divisor - 1n) / divisor)
   return Number.isFinite(result) ? Option.some(result) : Option.none()

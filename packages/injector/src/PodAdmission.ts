@@ -108,13 +108,17 @@ const tooManyContainers = (request: Admission.AdmissionRequest, context: Inject.
     : undefined
 }
 
-/** The mutation, or the pod untouched when its patch came out larger than the estimate allowed. */
-const withinLimit = (request: Admission.AdmissionRequest, mutated: Inject.Mutated): Inject.Mutated => {
-  if (mutated.patch.length === 0) return mutated
-  const bytes = JSON.stringify(mutated.patch).length
-  return bytes > maxPatchBytes
-    ? skipped(request, `the pod's patch would be ${bytes} bytes, more than the ${maxPatchBytes} the API server accepts in a request`)
-    : mutated
+/**
+ * The answer and what was decided: the mutation's, or the pod untouched when its patch,
+ * as encoded for the answer, came out larger than the estimate allowed (the patch is
+ * serialized once, for the answer, and measured there).
+ */
+const answer = (request: Admission.AdmissionRequest, mutated: Inject.Mutated) => {
+  const response = Admission.allow(request.uid, { patch: mutated.patch })
+  const bytes = response.patch === undefined ? 0 : Buffer.byteLength(response.patch, "base64")
+  if (bytes <= maxPatchBytes) return { response, mutated }
+  const message = `the pod's patch would be ${bytes} bytes, more than the ${maxPatchBytes} the API server accepts in a request`
+  return { response: Admission.allow(request.uid), mutated: skipped(request, message) }
 }
 
 /** The handler for the pod path. */
@@ -126,8 +130,9 @@ export const handler = <R>(options: Options<R>): Admission.Handler<R> => (reques
       ? skipped(request, `the AdmissionReview is ${received.bytes} bytes, more than the ${maxMutatedBytes} the webhook mutates`)
       : yield* Effect.map(options.context(namespaceOf(request)), (context) => {
         const why = tooManyContainers(request, context)
-        return why === undefined ? withinLimit(request, Inject.mutate(request.object, context)) : skipped(request, why)
+        return why === undefined ? Inject.mutate(request.object, context) : skipped(request, why)
       })
-    if (options.observe !== undefined && request.dryRun !== true) yield* options.observe({ request, mutated })
-    return Admission.allow(request.uid, { patch: mutated.patch })
+    const decided = answer(request, mutated)
+    if (options.observe !== undefined && request.dryRun !== true) yield* options.observe({ request, mutated: decided.mutated })
+    return decided.response
   })

@@ -14,12 +14,14 @@ import { Caches } from "./Caches.ts"
 
 const decodeAll = <K extends Resource.Kind>(kind: K, objects: ReadonlyArray<KubeObject.KubeObject>) =>
   Effect.forEach(objects, (object) => {
-    const decoded = Decode.as(kind, object)
+    // the validator reports what does not decode too; only a valid monitor is decoded
     const errors = (findings: ReadonlyArray<Finding.Finding>) => findings.filter((f) => f.severity === "error")
-    const invalid = Option.isSome(decoded.value) ? errors(Validate.resource(object)) : errors(decoded.findings)
-    if (Option.isSome(decoded.value) && invalid.length === 0) return Effect.succeed([decoded.value.value])
+    const invalid = errors(Validate.resource(object))
+    const decoded = invalid.length === 0 ? Decode.as(kind, object) : undefined
+    if (decoded !== undefined && Option.isSome(decoded.value)) return Effect.succeed([decoded.value.value])
+    const problems = decoded === undefined ? invalid : errors(decoded.findings)
     const where = `${object.metadata.namespace ?? ""}/${object.metadata.name ?? ""}`
-    const why = invalid.map((f) => `${Finding.formatPath(f.path)}: ${f.message}`).slice(0, 3).join("; ")
+    const why = problems.map((f) => `${Finding.formatPath(f.path)}: ${f.message}`).slice(0, 3).join("; ")
     return Effect.as(Effect.logWarning(`skipping ${kind} ${where} in the scrape configuration: ${why}`), [])
   }).pipe(Effect.map((lists) => lists.flat()))
 

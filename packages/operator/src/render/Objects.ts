@@ -48,7 +48,7 @@ const goAffinity = (value: unknown): unknown => {
 }
 
 /** `affinity` as `pointer` writes it, shaped as Go's typed Affinity marshals (`goAffinity`). */
-export const affinity = (value: object | undefined): Json => (value === undefined || value === null ? {} : { affinity: goAffinity(value) })
+export const affinity = (value: object | undefined): Json => pointer("affinity", value === undefined ? value : (goAffinity(value) as object))
 
 /** Only `true` is written: a Go `bool` with omitempty (`hostPID`, `hostNetwork`). */
 export const flag = (key: string, value: boolean | undefined): Json => (value === true ? { [key]: true } : {})

@@ -7,6 +7,8 @@
  * Everything else is compared as is: list order (env, containers, volumes), empty vs
  * absent fields, map keys, quantity text.
  */
+import { GpuMonitoring } from "@whatap-operator/core"
+
 type Json = any
 
 export interface Difference {
@@ -131,12 +133,8 @@ export const withDeliberate = (goObjects: ReadonlyArray<Json>, ourObjects: Reado
   })
 }
 
-/** GPU split mode: GPU monitoring on and limited by a nodeSelector or a required node affinity. */
-export const splitMode = (agent: Json): boolean => {
-  const gpu = agent.spec?.features?.k8sAgent?.gpuMonitoring
-  return gpu?.enabled === true && (Object.keys(gpu.nodeSelector ?? {}).length > 0 ||
-    gpu.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined)
-}
+/** GPU split mode (core's `GpuMonitoring.splitMode`, on the recorded CR). */
+export const splitMode = (agent: Json): boolean => GpuMonitoring.splitMode(agent.spec?.features?.k8sAgent?.gpuMonitoring).split
 
 const nodeAffinityOf = (o: Json): Json => o?.spec?.template?.spec?.affinity?.nodeAffinity
 const expression = (e: Json): string => JSON.stringify([e.key, e.operator, [...(e.values ?? [])].sort()])

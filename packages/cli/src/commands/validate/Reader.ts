@@ -85,11 +85,12 @@ const syntaxError = (piece: Piece, error: unknown, at: (offset: number) => Posit
   if (message === Syntax.tooDeep) return invalid({ line: piece.line, column: 1 }, message)
   // a quoted string opened before where the parser stopped and never closed: its closing
   // quote is missing (an error inside a string closed later stays where the parser saw it)
-  const inQuote = Syntax.openAt(piece.text, piece.text.length).quote
+  const open = Syntax.openAt(piece.text, piece.text.length)
+  const inQuote = open.quote
   if (inQuote !== undefined && inQuote < offset && at(inQuote).line < at(offset).line) {
     return invalid(at(inQuote), `the quoted string opened here is not closed before line ${at(offset).line}, where the parser stopped (${message})`)
   }
-  const opener = Syntax.unclosedFlow(piece.text)
+  const opener = open.flow
   if (opener === undefined || opener > offset) return invalid(at(offset), message)
   const bracket = piece.text[opener] ?? "["
   const end = at(piece.text.trimEnd().length).line

@@ -6,7 +6,7 @@
  */
 import * as MergeKeys from "../../MergeKeys.ts"
 import * as FieldSet from "../ssa/fieldSet.ts"
-import { clone, equal, isRecord, type JsonRecord } from "../ssa/json.ts"
+import { clone, isRecord, type JsonRecord } from "../ssa/json.ts"
 import * as P from "../ssa/path.ts"
 
 /** `applied` merged into `live` at the schema path `at` of an object of `kind`. */
@@ -22,6 +22,9 @@ export const merge = (kind: string, at: ReadonlyArray<string>, live: unknown, ap
   return applied
 }
 
+/** What tells an item of a list apart: its key (associative lists) or its value (sets); undefined without its key fields. */
+const identity = (rule: MergeKeys.ListRule, item: unknown): unknown => (rule.type === "set" ? item : MergeKeys.keyOf(rule, item))
+
 /**
  * A list merged as structured-merge-diff merges it (typed/merge.go, visitListItems): the
  * items walked in live and applied order at once, shared items in the applied order, an
@@ -32,9 +35,9 @@ export const merge = (kind: string, at: ReadonlyArray<string>, live: unknown, ap
 const mergeList = (kind: string, at: ReadonlyArray<string>, live: unknown, applied: ReadonlyArray<unknown>): unknown => {
   const rule = MergeKeys.listRule(kind, at)
   if (!Array.isArray(live) || rule === undefined) return clone(applied)
+  // an item without its key fields is never the same as another
   const idOf = (side: string) => (item: unknown, i: number): string => {
-    const key = rule.type === "set" ? item : MergeKeys.keyOf(rule, item)
-    // an item without its key fields is never the same as another
+    const key = identity(rule, item)
     return key === undefined ? `${side}${i}` : JSON.stringify(key)
   }
   const lhs = live.map(idOf("live#"))
@@ -117,12 +120,12 @@ export const listProblem = (kind: string, at: ReadonlyArray<string>, applied: un
   const seen = new Set<string>()
   for (let i = 0; i < applied.length; i++) {
     const item: unknown = applied[i]
-    const key = rule.type === "set" ? undefined : MergeKeys.keyOf(rule, item)
-    if (rule.type === "map" && key === undefined) {
+    const key = identity(rule, item)
+    if (key === undefined && rule.type === "map") {
       return `${path}: element ${i}: associative list with keys has an element that omits key field ${JSON.stringify(rule.keys.find((k) => !isRecord(item) || item[k] === undefined) ?? rule.keys[0])}`
     }
-    const id = JSON.stringify(key ?? item)
-    const named = key === undefined ? `[=${id}]` : keyText(key)
+    const id = JSON.stringify(key)
+    const named = rule.type === "map" && isRecord(key) ? keyText(key) : `[=${id}]`
     if (seen.has(id)) return `${path}: duplicate entries for key ${named}`
     seen.add(id)
     const found = rule.type === "map" ? listProblem(kind, [...at, "[]"], item, `${path}${named}`) : undefined
