@@ -1,5 +1,4 @@
 import { defineConfig } from "vitest/config"
+import { unitTests } from "../../vitest.shared.ts"
 
-export default defineConfig({
-  test: { include: ["test/**/*.test.ts"] }
-})
+export default defineConfig({ test: unitTests })
