@@ -21,7 +21,7 @@ import { documents } from "./_documents.ts"
 import { bin, bundled, repoRoot } from "./_whatapctl.ts"
 
 const sizes = (process.env["BENCH_SIZES"] ?? "1500,15000").split(",").map(Number)
-const runs = Number(process.env["BENCH_RUNS"] ?? 3)
+const runs = Number(process.env["BENCH_RUNS"] ?? 7)
 
 type Json = { readonly [key: string]: unknown }
 const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
@@ -99,15 +99,36 @@ const median = (values: ReadonlyArray<number>): number => [...values].sort((a, b
 const mib = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(0)} MiB`
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 
-const series = async (command: string, args: ReadonlyArray<string>, expect: number) => {
-  const samples: Array<Sample> = []
+interface Series {
+  readonly ms: number
+  readonly peakBytes: number
+}
+
+const summary = (samples: ReadonlyArray<Sample>): Series =>
+  ({ ms: median(samples.map((s) => s.ms)), peakBytes: Math.max(...samples.map((s) => s.peakBytes)) })
+
+interface Tool {
+  readonly command: string
+  readonly args: ReadonlyArray<string>
+  /** the exit status the file must give (whatapctl: 1, for the documents with errors) */
+  readonly expect: number
+}
+
+/**
+ * Both tools run in turn, one run each per round, so that a slower stretch of the
+ * machine (it varies by about 20 % between series) falls on both alike. The first round
+ * warms caches (the V8 compile cache, the page cache) for both and is not counted.
+ */
+const rounds = async (tools: ReadonlyArray<Tool>): Promise<ReadonlyArray<Series>> => {
+  const samples: Array<Array<Sample>> = tools.map(() => [])
   for (let i = 0; i < runs + 1; i++) {
-    const s = await measure(command, args)
-    if (s.status !== expect) throw new Error(`${command} ${args.join(" ")}: exit ${s.status}, expected ${expect}`)
-    // the first run warms caches (the V8 compile cache, the page cache) for both tools alike
-    if (i > 0) samples.push(s)
+    for (const [t, tool] of tools.entries()) {
+      const s = await measure(tool.command, tool.args)
+      if (s.status !== tool.expect) throw new Error(`${tool.command} ${tool.args.join(" ")}: exit ${s.status}, expected ${tool.expect}`)
+      if (i > 0) samples[t]?.push(s)
+    }
   }
-  return { ms: median(samples.map((s) => s.ms)), peakBytes: Math.max(...samples.map((s) => s.peakBytes)) }
+  return samples.map(summary)
 }
 
 const hasGo = spawnSync("go", ["version"], { encoding: "utf8" }).status === 0
@@ -120,7 +141,7 @@ if (!hasGo) {
   mkdirSync(schemas)
   const count = writeSchemas(schemas)
   const location = join(schemas, "{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json")
-  console.log(`node ${process.version}, ${cpus().length} CPUs, ${bundled ? "esbuild bundle" : "TypeScript source (no bundle built)"}; ${count} schemas from deploy/crds; median of ${runs} runs after a warm-up`)
+  console.log(`node ${process.version}, ${cpus().length} CPUs, ${bundled ? "esbuild bundle" : "TypeScript source (no bundle built)"}; ${count} schemas from deploy/crds; median of ${runs} rounds (one run of each tool in turn) after a warm-up round`)
   console.log(`whatapctl:   node ${bin} validate -o json FILE`)
   console.log(`kubeconform: ${kubeconform} -summary -schema-location '${location}' FILE`)
   const rows: Array<string> = []
@@ -128,8 +149,11 @@ if (!hasGo) {
     const file = join(dir, `resources-${size}.yaml`)
     const text = documents(size)
     writeFileSync(file, text)
-    const ours = await series(process.execPath, [bin, "validate", "-o", "json", file], 1)
-    const theirs = await series(kubeconform, ["-summary", "-schema-location", location, file], 0)
+    const [ours, theirs] = await rounds([
+      { command: process.execPath, args: [bin, "validate", "-o", "json", file], expect: 1 },
+      { command: kubeconform, args: ["-summary", "-schema-location", location, file], expect: 0 }
+    ])
+    if (ours === undefined || theirs === undefined) throw new Error("no samples")
     const ahead = ours.ms < theirs.ms && ours.peakBytes <= Math.max(theirs.peakBytes, 120 * 1024 * 1024)
     rows.push(`${String(size).padStart(7)} docs (${(text.length / (1024 * 1024)).toFixed(1)} MiB)  whatapctl ${seconds(ours.ms)} ${mib(ours.peakBytes)}  kubeconform ${seconds(theirs.ms)} ${mib(theirs.peakBytes)}  ${ahead ? "ahead" : "BEHIND"}`)
     rmSync(file, { force: true })

@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
+import { type SizeOf, smallInputBytes, smallInputs } from "../src/Io.ts"
 
 const io = fileURLToPath(new URL("../src/Io.ts", import.meta.url))
 
@@ -55,6 +56,33 @@ describe("short commands (tuneV8)", () => {
 
   it("run keeps TurboFan (its --jit decides)", () => {
     assert.isTrue(tiers("run", "OptimizeFunctionOnNextCall").turbofan)
+  })
+})
+
+describe("the small-heap mode (smallInputs)", () => {
+  const files: Readonly<Record<string, number | "other">> = {
+    "a.yaml": 1000,
+    "b.yaml": smallInputBytes - 1000,
+    "big.yaml": smallInputBytes + 1,
+    dir: "other",
+    "/dev/stdin": "other"
+  }
+  const size: SizeOf = (path) => files[path]
+
+  it("validate of regular files holding the threshold or less together keeps the default heap", () => {
+    assert.isTrue(smallInputs(["validate", "a.yaml"], size))
+    assert.isTrue(smallInputs(["validate", "-o", "json", "a.yaml", "b.yaml"], size))
+    // option values and missing files name nothing, so they are not inputs
+    assert.isTrue(smallInputs(["validate", "--output=sarif", "missing.yaml", "a.yaml"], size))
+  })
+
+  it("more input, stdin, a directory or a device, or another command: the small heap", () => {
+    assert.isFalse(smallInputs(["validate", "big.yaml"], size))
+    assert.isFalse(smallInputs(["validate", "a.yaml", "b.yaml", "a.yaml"], size))
+    assert.isFalse(smallInputs(["validate", "a.yaml", "-"], size))
+    assert.isFalse(smallInputs(["validate", "dir"], size))
+    assert.isFalse(smallInputs(["validate", "/dev/stdin"], size))
+    assert.isFalse(smallInputs(["render", "a.yaml"], size))
   })
 })
 
