@@ -16,12 +16,18 @@ export type EventType = "Normal" | "Warning"
 
 export interface Shape {
   readonly record: (involved: KubeObject.KubeObject, type: EventType, reason: string, message: string) => Effect.Effect<void>
+  /**
+   * `record`, once per version of the object: nothing when this object, at this
+   * resourceVersion, already had this event from this process, so that a pass over an
+   * unchanged cluster writes nothing however often it runs. True when recorded now.
+   */
+  readonly recordOnce: (involved: KubeObject.KubeObject, type: EventType, reason: string, message: string) => Effect.Effect<boolean>
 }
 
 export class EventRecorder extends Context.Service<EventRecorder, Shape>()("@whatap-operator/operator/EventRecorder") {
   static readonly layer = (identity: string) => Layer.effect(EventRecorder, make(identity))
   /** Records nothing (render-only tools, tests that do not look at events). */
-  static readonly layerNoop = Layer.succeed(EventRecorder, EventRecorder.of({ record: () => Effect.void }))
+  static readonly layerNoop = Layer.succeed(EventRecorder, EventRecorder.of({ record: () => Effect.void, recordOnce: () => Effect.succeed(true) }))
 }
 
 /** Kubernetes caps an Event message at 1 KiB on the server side of kubectl's describe; keep it short. */
@@ -76,12 +82,13 @@ export const make = (identity: string) =>
     const kube = yield* KubeClient
     const redactor = yield* Redactor
     const seen = new Map<string, Seen>()
-    const remember = (key: string, value: Seen) => {
-      seen.delete(key)
-      seen.set(key, value)
-      if (seen.size > maxRemembered) {
-        const oldest = seen.keys().next()
-        if (oldest.done !== true) seen.delete(oldest.value)
+    const recorded = new Map<string, true>()
+    const remember = <V>(map: Map<string, V>, key: string, value: V) => {
+      map.delete(key)
+      map.set(key, value)
+      if (map.size > maxRemembered) {
+        const oldest = map.keys().next()
+        if (oldest.done !== true) map.delete(oldest.value)
       }
     }
     const record = Effect.fn("EventRecorder.record")(function*(
@@ -97,13 +104,21 @@ export const make = (identity: string) =>
           type: "merge",
           body: { count, lastTimestamp: rfc3339(now) }
         }, { namespace: previous.namespace }).pipe(Effect.as(true), Effect.catch(() => Effect.succeed(false)))
-        if (patched) return remember(key, { ...previous, count, lastMillis: now })
+        if (patched) return remember(seen, key, { ...previous, count, lastMillis: now })
       }
       const event = eventObject(involved, type, reason, message, now, identity)
       yield* kube.create(ApiResource.Event, event, { namespace: event.metadata.namespace }).pipe(
-        Effect.tap(() => Effect.sync(() => remember(key, { namespace: event.metadata.namespace, name: event.metadata.name, count: 1, lastMillis: now }))),
+        Effect.tap(() => Effect.sync(() => remember(seen, key, { namespace: event.metadata.namespace, name: event.metadata.name, count: 1, lastMillis: now }))),
         Effect.catch((error) => Effect.logWarning(`could not record event ${reason}: ${error.message}`))
       )
     })
-    return EventRecorder.of({ record })
+    const recordOnce = (involved: KubeObject.KubeObject, type: EventType, reason: string, text: string): Effect.Effect<boolean> =>
+      Effect.suspend(() => {
+        const { uid, namespace, name, resourceVersion } = involved.metadata
+        const key = JSON.stringify([uid ?? `${namespace ?? ""}/${name ?? ""}`, resourceVersion ?? "", type, reason, text])
+        if (recorded.has(key)) return Effect.succeed(false)
+        remember(recorded, key, true)
+        return Effect.as(record(involved, type, reason, text), true)
+      })
+    return EventRecorder.of({ record, recordOnce })
   })

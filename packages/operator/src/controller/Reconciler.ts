@@ -3,7 +3,8 @@
  * and everything it depends on from the caches (the GPU nodes' labels and their
  * dcgm-exporter pods included), validate, render the desired objects, apply what
  * differs, delete what a disabled component no longer renders, then write the status if
- * it changed (and a Warning Event per new GPU node warning). A pass over an unchanged cluster makes no write at all. Deletion
+ * it changed (and a Warning Event per new GPU node warning, and one on each monitor left
+ * out of the scrape configuration). A pass over an unchanged cluster makes no write at all. Deletion
  * runs the finalizer cleanup instead (`Finalize`).
  */
 import { Clock, Duration, Effect, Option, Redacted } from "effect"
@@ -128,7 +129,7 @@ const renderInput = Effect.fn("Reconciler.renderInput")(function*(agent: WhatapA
   const config = yield* OperatorConfig
   const configs = yield* configurations
   const material = yield* webhookMaterial(configs)
-  const monitors = yield* Monitors.fromCaches
+  const { monitors, skipped } = yield* Monitors.fromCaches
   const gpu = yield* gpuNodes(agent)
   const namespaceSelector = WebhookPlumbing.userNamespaceSelector(configs[0])
   const input: Render.Input = {
@@ -138,7 +139,24 @@ const renderInput = Effect.fn("Reconciler.renderInput")(function*(agent: WhatapA
     webhook: { endpoint: config.webhook, tls: material.tls, ...(namespaceSelector === undefined ? {} : { namespaceSelector }) },
     ...(gpu === undefined ? {} : { gpuNodes: gpu.detected })
   }
-  return { input, material, gpu }
+  return { input, material, gpu, skipped }
+})
+
+/**
+ * A Warning Event on each monitor left out of the scrape configuration (while the
+ * OpenAgent runs), once per version of the monitor, and the same in the log.
+ */
+const reportSkippedMonitors = Effect.fn("Reconciler.reportSkippedMonitors")(function*(
+  agent: WhatapAgent.WhatapAgent, skipped: ReadonlyArray<Monitors.Skipped>
+) {
+  if (agent.spec.features.openAgent?.enabled !== true) return
+  const events = yield* EventRecorder
+  for (const monitor of skipped) {
+    const message = Monitors.eventMessage(monitor)
+    if (yield* events.recordOnce(monitor.object, "Warning", Monitors.skippedReason, message)) {
+      yield* Effect.logWarning(`${monitor.kind} ${monitor.where}: ${message}`)
+    }
+  }
 })
 
 /** The sentence GpuMonitoringReady adds about the GPU nodes. */
@@ -166,7 +184,8 @@ const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
   outcome: Apply.Outcome,
   material: WebhookTls.Material,
   gpu: GpuNodes.Summary | undefined,
-  seen: Observed
+  seen: Observed,
+  skipped: ReadonlyArray<Monitors.Skipped>
 ) {
   const config = yield* OperatorConfig
   const cluster = yield* Cluster
@@ -194,6 +213,7 @@ const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
     nodeDaemonSets: nodeDaemonSets.all,
     gpuDaemonSet: nodeDaemonSets.gpu,
     gpuNodes: gpuSentence(agent, gpu),
+    skippedMonitors: Monitors.sentence(skipped),
     names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment }
   } satisfies Status.Facts
 })
@@ -236,11 +256,12 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
   const agent = decoded.value.value
   yield* (yield* Redactor).register(licenses(agent))
   const cluster = yield* Cluster
-  const { input, material, gpu } = yield* renderInput(agent)
+  const { input, material, gpu, skipped } = yield* renderInput(agent)
   const outcome = yield* Apply.sync(raw, Render.render(input), Render.prunable(input), cluster.lookup, cluster.recorder)
   yield* Outcomes.report(raw, outcome, material)
   const seen = yield* observed
-  const facts = yield* statusFacts(agent, raw, input, outcome, material, gpu, seen)
+  yield* reportSkippedMonitors(agent, skipped)
+  const facts = yield* statusFacts(agent, raw, input, outcome, material, gpu, seen, skipped)
   const restart = yield* rolloutStep(raw, agent, facts, seen)
   const conditions = Status.withRollout(Status.conditions(StatusWriter.currentConditions(raw), facts, yield* now), restart.update, yield* now)
   const gpuStatus = gpu === undefined ? undefined : GpuNodes.status(gpu)

@@ -25,6 +25,8 @@ export interface Facts {
   readonly gpuDaemonSet: string
   /** What the GPU node labels say (`GpuNodes.sentence`), added to `GpuMonitoringReady`; undefined while GPU monitoring is off. */
   readonly gpuNodes: string | undefined
+  /** Which monitors the scrape configuration leaves out (`Monitors.sentence`), added to `OpenAgentReady`. */
+  readonly skippedMonitors: string | undefined
   readonly names: { readonly master: string; readonly openAgent: string }
 }
 
@@ -44,6 +46,9 @@ const workloadVerdict = (facts: Facts, name: string, kind: "Deployment" | "Daemo
 
 const withNodes = (update: Update, facts: Facts): Update =>
   facts.gpuNodes === undefined ? update : { ...update, message: `${update.message}; ${facts.gpuNodes}` }
+
+const withSkipped = (update: Update, facts: Facts): Update =>
+  facts.skippedMonitors === undefined ? update : { ...update, message: `${update.message}; ${facts.skippedMonitors}` }
 
 const gpuVerdict = (facts: Facts): Update => {
   const k8s = facts.agent.spec.features.k8sAgent
@@ -104,7 +109,7 @@ const componentUpdates = (facts: Facts): ReadonlyArray<Update> => {
     ? fromVerdict("NodeAgentReady", Workloads.all(facts.nodeDaemonSets.map((n) => workloadVerdict(facts, n, "DaemonSet"))), g)
     : disabled("NodeAgentReady", "the node agent", g)
   const open = facts.agent.spec.features.openAgent?.enabled === true
-    ? fromVerdict("OpenAgentReady", workloadVerdict(facts, facts.names.openAgent, "Deployment"), g)
+    ? withSkipped(fromVerdict("OpenAgentReady", workloadVerdict(facts, facts.names.openAgent, "Deployment"), g), facts)
     : disabled("OpenAgentReady", "the OpenAgent", g)
   const certificate: Update = facts.certificate.valid
     ? { type: "WebhookCertificateValid", status: "True", reason: "CertificateValid", message: facts.certificate.message, observedGeneration: g }

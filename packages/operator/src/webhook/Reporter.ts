@@ -21,7 +21,7 @@ export const defaultBacklog = 1024
 export interface Options {
   /** The WhatapAgent the Events are about, from the watch cache. */
   readonly agent: (name: string) => Effect.Effect<Option.Option<KubeObject.KubeObject>>
-  readonly recorder: EventRecorder
+  readonly recorder: Pick<EventRecorder, "record">
   readonly backlog?: number
 }
 

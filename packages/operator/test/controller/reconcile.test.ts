@@ -234,6 +234,24 @@ describe("Reconciler", () => {
         const volumes = JSON.stringify(Option.isSome(deployment) ? deployment.value["spec"] : {})
         assert.notInclude(volumes, "../x")
         assert.notInclude(volumes, `"secretName":""`)
+        // said where a person looks: the agent's OpenAgentReady, and an Event on the monitor itself
+        const stored = yield* Support.agent
+        const conditions = (stored.status as { conditions?: ReadonlyArray<{ type: string; message?: string }> } | undefined)?.conditions ?? []
+        const open = conditions.find((c) => c.type === "OpenAgentReady")?.message ?? ""
+        assert.include(open, "1 monitor is left out of the scrape configuration for errors (see their events): WhatapServiceMonitor default/bad")
+        assert.notInclude(open, "good")
+        const events = (yield* kube.list(ApiResource.Event, { namespace: "default" })).items
+          .filter((e) => e["reason"] === "InvalidMonitor")
+        assert.strictEqual(events.length, 1)
+        const event: Readonly<Record<string, unknown>> = events[0] ?? {}
+        assert.deepStrictEqual(event["involvedObject"], { apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapServiceMonitor", name: "bad", namespace: "default", uid: (yield* kube.get(ApiResource.WhatapServiceMonitor, "bad", { namespace: "default" })).metadata.uid })
+        assert.include(String(event["message"]), "left out of the OpenAgent's scrape configuration: spec.endpoints[0].tlsConfig")
+        // once per version of the monitor: further passes write nothing, Events included
+        yield* Support.clearWrites
+        yield* pass
+        yield* pass
+        assert.deepStrictEqual(yield* Support.writes, [])
+        assert.deepStrictEqual(yield* Support.eventWrites, [])
       }))
 
   })

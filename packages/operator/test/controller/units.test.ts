@@ -9,6 +9,7 @@ import { TestClock } from "effect/testing"
 import { Conditions, Decode, Naming } from "@whatap-operator/core"
 import { Certificates } from "@whatap-operator/injector"
 import { ApiResource, type KubeObject } from "@whatap-operator/kube"
+import * as Monitors from "../../src/controller/Monitors.ts"
 import * as PodCounts from "../../src/controller/PodCounts.ts"
 import * as Status from "../../src/controller/Status.ts"
 import * as WebhookTls from "../../src/controller/WebhookTls.ts"
@@ -122,6 +123,7 @@ describe("Status", () => {
     nodeDaemonSets: [Naming.nodeAgent.daemonSet],
     gpuDaemonSet: Naming.nodeAgent.daemonSet,
     gpuNodes: undefined,
+    skippedMonitors: undefined,
     names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment },
     ...overrides
   })
@@ -143,6 +145,27 @@ describe("Status", () => {
     assert.strictEqual(Conditions.find(missed, "InstrumentationReady")?.lastTransitionTime, "2026-11-30T12:00:00Z")
     assert.strictEqual(Conditions.find(missed, "MasterAgentReady")?.lastTransitionTime, "2026-11-30T10:00:00Z")
     assert.strictEqual(Conditions.find(missed, "Ready")?.status, "False")
+  })
+
+  it("names the monitors left out of the scrape configuration on OpenAgentReady, while the OpenAgent is on", () => {
+    const skipped = (n: number): ReadonlyArray<Monitors.Skipped> => Array.from({ length: n }, (_, i) => ({
+      object: { apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapPodMonitor", metadata: { name: `m${i}`, namespace: "apps" } },
+      kind: "WhatapPodMonitor",
+      where: `apps/m${i}`,
+      why: "spec.endpoints[0].port: bad"
+    }))
+    assert.isUndefined(Monitors.sentence([]))
+    assert.strictEqual(Monitors.sentence(skipped(1)), "1 monitor is left out of the scrape configuration for errors (see their events): WhatapPodMonitor apps/m0")
+    assert.strictEqual(Monitors.sentence(skipped(5)), "5 monitors are left out of the scrape configuration for errors (see their events): WhatapPodMonitor apps/m0, WhatapPodMonitor apps/m1, WhatapPodMonitor apps/m2 and 2 more")
+    const withOpenAgent = Option.getOrThrow(Decode.as("WhatapAgent", {
+      apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap", generation: 3 },
+      spec: { features: { openAgent: { enabled: true } } }
+    }).value)
+    const sentence = Monitors.sentence(skipped(2))
+    const on = Status.conditions([], facts({ agent: withOpenAgent, skippedMonitors: sentence }), "2026-11-30T10:00:00Z")
+    assert.strictEqual(Conditions.find(on, "OpenAgentReady")?.message, `Deployment ${Naming.openAgent.deployment} not created yet; ${sentence}`)
+    const off = Status.conditions([], facts({ skippedMonitors: sentence }), "2026-11-30T10:00:00Z")
+    assert.strictEqual(Conditions.find(off, "OpenAgentReady")?.message, "the OpenAgent is disabled in the spec")
   })
 
   it("keeps the Go operator's Available (Installed / InstallFailed) without flipping it, and reports apply failures on Ready", () => {
