@@ -71,6 +71,32 @@ describe("inject: spec 5.10", () => {
     assert.include(againValues, "[redacted]")
   })
 
+  it("the input's own license values are redacted wherever they are echoed: a last-applied annotation, a credentials Secret", () => {
+    const secret = "SEKRET-LAST-APPLIED-1"
+    const other = "SEKRET-CRED-SECRET-2"
+    const container = { name: "app", image: "app:1", env: [{ name: "WHATAP_LICENSE", value: secret }] }
+    const manifest = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "orders", namespace: "default" }, spec: { template: { metadata: { labels: { app: "web" } }, spec: { containers: [container] } } } }
+    const exported = {
+      ...manifest,
+      metadata: { ...manifest.metadata, annotations: { "kubectl.kubernetes.io/last-applied-configuration": `${JSON.stringify(manifest)}\n` } }
+    }
+    const credentials = { apiVersion: "v1", kind: "Secret", metadata: { name: "whatap-credentials" }, stringData: { WHATAP_LICENSE: other, WHATAP_HOST: "h" } }
+    const input = [exported, credentials].map((d) => `---\n${JSON.stringify(d)}\n`).join("")
+    for (const format of ["yaml", "json", "patch"]) {
+      const r = ok(["inject", "-o", format, "-f", "-", "--agent", agentFile], { stdin: input })
+      assert.notInclude(r.stdout, secret, format)
+      assert.notInclude(r.stdout, other, format)
+    }
+    const [deploymentOut, secretOut] = documents(ok(["inject", "-f", "-", "--agent", agentFile], { stdin: input }).stdout)
+    const annotation = String(at(deploymentOut, "metadata", "annotations", "kubectl.kubernetes.io/last-applied-configuration"))
+    assert.include(annotation, `"value":"[redacted]"`)
+    assert.deepStrictEqual(at(secretOut, "stringData"), { WHATAP_LICENSE: "[redacted]", WHATAP_HOST: "h" })
+    // --show-secrets prints the input as it is
+    const shown = ok(["inject", "--show-secrets", "-f", "-", "--agent", agentFile], { stdin: input }).stdout
+    assert.include(shown, secret)
+    assert.include(shown, other)
+  })
+
   it("-o json prints the pod itself (one document)", () => {
     const r = ok(["inject", "-o", "json", "--show-secrets", "-f", javaPod, "--agent", agentFile])
     assert.deepStrictEqual(JSON.parse(r.stdout), spec510)

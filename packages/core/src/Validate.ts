@@ -155,8 +155,9 @@ const withoutStatus = (input: unknown): unknown => {
 export const resource = (input: unknown): ReadonlyArray<Finding.Finding> => document(input).issues
 
 /**
- * The secret values an input carries (the license, bearer `credentials`, and the values of
- * env entries named `WHATAP_LICENSE` or `license`; three characters or more), for a
+ * The secret values an input carries (the license, bearer `credentials`, a Secret's
+ * `WHATAP_LICENSE` key, and the values of env entries named `WHATAP_LICENSE` or `license`;
+ * three characters or more), for a
  * caller that prints objects made from it: the findings of this module are already
  * redacted with them. Linear in the input; shared and cyclic values are safe.
  *

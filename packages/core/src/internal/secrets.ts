@@ -1,6 +1,6 @@
 /**
  * Secret values in untrusted input (the WhaTap license, `WHATAP_LICENSE` env values and
- * bearer `credentials`), and their redaction from finding messages. Both the decoder
+ * Secret keys, bearer `credentials`), and their redaction from finding messages. Both the decoder
  * and the validator echo input values ("expected string, got number 1234"), so both
  * redact: the license must never reach a CLI line, an admission warning or a status.
  *
@@ -13,7 +13,8 @@
 import { excerpt } from "../SchemaFindings.ts"
 import { isRecord, items, type JsonRecord, pairs, putOwn } from "./validate/json.ts"
 
-const secretKeys = new Set(["license", "credentials"])
+/** `WHATAP_LICENSE`: the key of the license in the `whatap-credentials` Secret (`stringData` or `data`). */
+const secretKeys = new Set(["license", "credentials", "WHATAP_LICENSE"])
 const secretEnvNames = new Set(["WHATAP_LICENSE", "license"])
 /** Very short values would blank out ordinary words; no real license is that short. */
 const minLength = 3
@@ -57,7 +58,7 @@ export const values = (input: unknown): ReadonlyArray<string> => {
 
 /**
  * A copy of `input` with every secret value (those `values` finds, where it finds them:
- * `license` and `credentials` keys, the `value` of an env entry named `WHATAP_LICENSE` or
+ * `license`, `credentials` and `WHATAP_LICENSE` keys, the `value` of an env entry named `WHATAP_LICENSE` or
  * `license`) replaced by `placeholder` (or what it gives for the value); everything else as
  * it is. Objects shared in the input are shared in the copy, a cycle stays a cycle; no recursion.
  */

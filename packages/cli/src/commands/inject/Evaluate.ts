@@ -51,7 +51,7 @@ export const evaluate = (unit: Input.Unit, settings: Settings): Evaluated => {
   const mutated = Inject.mutate(unit.pod, context)
   const explanation = Inject.explain(unit.pod, context)
   const excluded = !mutated.outcome.injected && mutated.outcome.reason === "SystemNamespace"
-  const shown = settings.showSecrets ? mutated.patch : Redact.patch(explanation.patch, settings.licenses)
+  const shown = settings.showSecrets ? mutated.patch : Redact.patch(explanation.patch, Redact.withLicensesOf(settings.licenses, unit.pod))
   return {
     unit,
     namespace,
@@ -71,8 +71,8 @@ export const documentPatch = (e: Evaluated): ReadonlyArray<JsonPatch.Operation> 
 }
 
 /**
- * The document with the patches of its units applied, known licenses redacted unless
- * `--show-secrets`. A patch computed from this very input always applies; if one did
+ * The document with the patches of its units applied, known licenses (the flags', the
+ * CR's and the document's own) redacted unless `--show-secrets`. A patch computed from this very input always applies; if one did
  * not, that would be a defect, and the document is then printed unchanged rather than
  * half patched.
  */
@@ -80,7 +80,7 @@ export const patchedDocument = (value: unknown, patch: ReadonlyArray<JsonPatch.O
   const applied = Result.getOrElse(JsonPatch.apply(value, patch), () => value)
   // license env entries by name at any length (a pod injected before, printed as it is),
   // then known license values wherever they are echoed
-  return settings.showSecrets ? applied : Redact.values(Validate.withoutSecrets(applied, Redact.placeholder), settings.licenses)
+  return settings.showSecrets ? applied : Redact.values(Validate.withoutSecrets(applied, Redact.placeholder), Redact.withLicensesOf(settings.licenses, value))
 }
 
 type Json = { readonly [key: string]: unknown }
