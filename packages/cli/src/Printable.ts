@@ -15,6 +15,27 @@ export const printable = (s: string): string => s.replace(unsafe, escaped)
 /** Lines for a terminal: each `printable`, the line breaks between them kept. */
 export const printableLines = (s: string): string => s.split("\n").map(printable).join("\n")
 
+/** Deeper than any report's data; past it, values are left as they are. */
+const maxDataDepth = 64
+
+const isPlain = (u: object): boolean => {
+  const proto: unknown = Object.getPrototypeOf(u)
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * A report's data with every string in it (keys included) `printable`, through arrays and
+ * plain objects (other objects are kept as they are), for text that is styled after: the
+ * style's own escape sequences must stay raw, the input's never are.
+ */
+export const printableData = <T>(value: T, depth = 0): T => {
+  if (typeof value === "string") return printable(value) as T
+  if (typeof value !== "object" || value === null || depth > maxDataDepth) return value
+  if (Array.isArray(value)) return value.map((v: unknown) => printableData(v, depth + 1)) as T
+  if (!isPlain(value)) return value
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [printable(k), printableData(v, depth + 1)])) as T
+}
+
 /**
  * What JSON.stringify leaves raw and a terminal acts on: DEL, the C1 controls (U+009B is
  * CSI), the line separators and the bidirectional overrides. In JSON and in YAML's

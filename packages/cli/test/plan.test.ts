@@ -18,7 +18,7 @@ import * as Quota from "../src/commands/plan/Quota.ts"
 import * as Report from "../src/commands/plan/Report.ts"
 import * as Resources from "../src/commands/plan/Resources.ts"
 import type * as Workloads from "../src/commands/plan/Workloads.ts"
-import { plain } from "../src/Style.ts"
+import { ansi, plain } from "../src/Style.ts"
 import { recordingIo } from "./support/cluster.ts"
 import { fixture, isolatedEnv, repoRoot, run, scratchDir } from "./support/run.ts"
 
@@ -138,6 +138,22 @@ describe("plan: ResourceQuotas", () => {
     assert.deepStrictEqual((JSON.parse(Report.json(opted, changes, quotas)) as { rolloutRestart: unknown }).rolloutRestart, { enabled: true, maxConcurrent: 2, restarts: ["deployment shop/orders"] })
     // no longer matched: the restart leaves it (only missed or differently injected pods are restarted)
     assert.deepStrictEqual(Report.restarts(plan(after, undefined, workloads)), [])
+  })
+})
+
+describe("plan: names from the CR and the cluster on a terminal", () => {
+  it("their control characters are escaped in the text report, the colours' own sequences kept", () => {
+    const hostile = agent([target("t\u001b[32mGREEN\u0007", { matchLabels: { app: "x" } })])
+    const changes = plan(undefined, hostile, [workload("d0\u001b]0;pwn\u0007", "shop", { app: "x" })])
+    const header = { file: "a\u001b[2J.yaml", name: "whatap", current: false }
+    const text = Report.text(header, changes, Quota.check([], changes.changes), ansi)
+    assert.include(text, "d0\\u001b]0;pwn\\u0007")
+    assert.include(text, "t\\u001b[32mGREEN\\u0007")
+    assert.include(text, "a\\u001b[2J.yaml")
+    assert.notInclude(text, "\u0007")
+    // the only raw ESC left are the palette's colour sequences
+    assert.strictEqual(text.replace(/\u001b\[[0-9;]*m/g, "").includes("\u001b"), false)
+    assert.include(text, ansi.green("+ deployment shop/d0\\u001b]0;pwn\\u0007"))
   })
 })
 

@@ -3,6 +3,7 @@
  * sorted by namespace, kind and name, targets in the CR's order and quotas by namespace
  * and name, so the same cluster and CR give the same bytes.
  */
+import { printableData } from "../../Printable.ts"
 import * as Style from "../../Style.ts"
 import type * as Evaluate from "./Evaluate.ts"
 import * as Quota from "./Quota.ts"
@@ -76,7 +77,11 @@ const quotaLines = (result: Quota.Result, palette: Style.Palette): ReadonlyArray
     `  ${r.namespace}/${r.quota} ${r.resource}: ${palette.red("pods refused")}: ${r.workload}: container ${r.containers.join(", ")} sets no ${r.resource} (give the target initContainerResources)`)
 ]
 
-export const text = (header: Header, plan: Evaluate.Plan, quotas: Quota.Result, palette: Style.Palette): string => {
+/** The plan for a terminal: names, targets and messages from the CR and the cluster with their control characters escaped, never raw. */
+export const text = (header: Header, plan: Evaluate.Plan, quotas: Quota.Result, palette: Style.Palette): string =>
+  styled(printableData(header), printableData(plan), printableData(quotas), palette)
+
+const styled = (header: Header, plan: Evaluate.Plan, quotas: Quota.Result, palette: Style.Palette): string => {
   const current = header.current ? `the cluster's WhatapAgent/${header.name}` : `no WhatapAgent/${header.name} in the cluster`
   const lines = [
     palette.bold(`plan: WhatapAgent/${header.name} of ${header.file} against ${current}`),
