@@ -10,6 +10,7 @@
  * errors, an object that is no Pod) is exit 1 with FILE:LINE:COL findings and nothing on
  * stdout. License values are `[redacted]` unless `--show-secrets`.
  */
+import type { JsonPatch } from "@whatap-operator/injector"
 import { Effect, Result } from "effect"
 import * as Args from "../Args.ts"
 import type { Handler } from "../Command.ts"
@@ -47,9 +48,15 @@ const stderrOf = (results: ReadonlyArray<Evaluate.Evaluated>, settings: Settings
     ...(results.some((r) => r.redacted) ? [Notes.redacted] : [])
   ].join("")
 
-/** The patch of every document, in input order (`[]` for documents without a pod). */
-const documentPatches = (results: ReadonlyArray<Evaluate.Evaluated>, count: number) =>
-  Array.from({ length: count }, (_, i) => results.filter((r) => r.unit.document === i).flatMap(Evaluate.documentPatch))
+/** The patch of every document, in input order (`[]` for documents without a pod); one pass over the results. */
+const documentPatches = (results: ReadonlyArray<Evaluate.Evaluated>, count: number) => {
+  const patches: Array<Array<JsonPatch.Operation>> = Array.from({ length: count }, () => [])
+  for (const result of results) {
+    const into = patches[result.unit.document]
+    if (into !== undefined) for (const op of Evaluate.documentPatch(result)) into.push(op)
+  }
+  return patches
+}
 
 export const run: Handler = (parsed) =>
   Effect.gen(function*() {
