@@ -112,6 +112,22 @@ describe("objects that are not pods the cluster would create", () => {
   })
 })
 
+describe("--namespace against the object's own namespace", () => {
+  it("an object of another namespace is refused as kubectl refuses it (exit 1, at its metadata.namespace); the same namespace, or none, is fine", () => {
+    for (const command of ["inject", "explain"]) {
+      const r = cli([command, "-f", nodejsPod, "--agent", agentFile, "-n", "other"])
+      assert.strictEqual(r.status, 1, r.stderr)
+      assert.strictEqual(r.stdout, "")
+      assert.strictEqual(r.stderr, `${nodejsPod}:5:3: error: metadata.namespace: the Pod's namespace "shop" does not match --namespace "other"; kubectl refuses to create it there (give --namespace shop, or none)\n`)
+      assert.notStrictEqual(cli([command, "-f", nodejsPod, "--agent", agentFile, "-n", "shop"]).status, 2)
+    }
+    // a workload: its own namespace, at its metadata
+    const r = cli(["inject", "-f", deployment, "--agent", agentFile, "-n", "other"])
+    assert.strictEqual(r.status, 1, r.stderr)
+    assert.match(r.stderr, /^.*deployment\.yaml:17:3: error: metadata\.namespace: the Deployment's namespace "shop" does not match --namespace "other"/)
+  })
+})
+
 describe("usage and I/O errors: exit 2, one message, nothing on stdout", () => {
   const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
     [["--agent", agentFile], "no input: give the pod or workload with -f FILE (- for stdin)"],

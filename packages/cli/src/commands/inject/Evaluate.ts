@@ -117,6 +117,19 @@ const resolveStep = (node: unknown, tokens: ReadonlyArray<string>, i: number) =>
   return undefined
 }
 
+/**
+ * An object whose own namespace is not `--namespace`: kubectl refuses to create it
+ * (`the namespace from the provided object ... does not match`), so what the pod would
+ * get in the flag's namespace is not what it would get anywhere.
+ */
+export const namespaceMismatchLines = (unit: Input.Unit, namespace: string | undefined): ReadonlyArray<string> => {
+  if (namespace === undefined || unit.namespace === undefined || unit.namespace === namespace) return []
+  const where = unit.locate([...unit.object, "metadata", "namespace"])
+  return [
+    `${unit.file}:${where.line}:${where.column}: error: metadata.namespace: the ${unit.kind}'s namespace ${JSON.stringify(unit.namespace)} does not match --namespace ${JSON.stringify(namespace)}; kubectl refuses to create it there (give --namespace ${unit.namespace}, or none)`
+  ]
+}
+
 /** A pod that is no v1 Pod as a `FILE:LINE:COL: error: PATH: message` line, at the offending field; none for a valid one. */
 export const invalidPodLines = (e: Evaluated): ReadonlyArray<string> => {
   if (e.outcome.injected || e.outcome.reason !== "InvalidPod") return []
@@ -144,6 +157,11 @@ export const prepare = (command: string, parsed: Args.Parsed) =>
       return undefined
     }
     const settings = loaded.settings
+    const mismatched = settings.input.units.flatMap((unit) => namespaceMismatchLines(unit, settings.namespace))
+    if (mismatched.length > 0) {
+      yield* io.err(mismatched.map((l) => `${printable(l)}\n`).join(""))
+      return undefined
+    }
     const results = settings.input.units.map((unit) => evaluate(unit, settings))
     const invalid = results.flatMap(invalidPodLines)
     if (invalid.length > 0) {
