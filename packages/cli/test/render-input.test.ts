@@ -143,6 +143,10 @@ describe("render: usage and I/O errors (exit 2, one message, nothing on stdout)"
     const r = run(["render", "-f", wide])
     assert.strictEqual(r.status, 0, r.stderr)
     assert.strictEqual(r.stdout, render(["-f", allOptions]))
+    // a surrogate without its pair is refused like invalid UTF-8, not read as U+FFFD
+    const lone = join(dir, "lone.yaml")
+    writeFileSync(lone, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le"), Buffer.from([0x00, 0xd8, 0x0a, 0x00])]))
+    usage(["-f", lone], new RegExp(`^whatapctl: cannot read ${lone}: invalid UTF-16LE at line \\d+, column \\d+: save the file as UTF-8`))
   })
 
   it("invalid UTF-8 after the first block read (1 MiB) names its own line", () => {

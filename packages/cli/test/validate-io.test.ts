@@ -73,6 +73,25 @@ describe("encodings", () => {
     const parts = [d.push(Buffer.from([0x61, 0xFF, 0x62, 0xE2, 0x82])), d.push(Buffer.from([0x41])), d.end()]
     assert.deepStrictEqual(parts.map((p) => [p.text, p.invalid]), [["a\uFFFDb", [1]], ["\uFFFD\uFFFDA", [3, 4]], ["", []]])
   })
+
+  it("UTF-16: a surrogate without its pair, or an odd last byte, is flagged where it is, however the bytes are cut", () => {
+    // BOM, "a", lone low, "b", high+low (U+1D11E), lone high, "c", then a lone high at the very end and an odd byte
+    const units = [0xFEFF, 0x61, 0xDC00, 0x62, 0xD834, 0xDD1E, 0xD800, 0x63, 0xD801]
+    const bytes = Buffer.concat([Buffer.from(Uint16Array.from(units).buffer), Buffer.from([0x41])])
+    for (const step of [1, 2, 3, 4, 5, 64]) {
+      const d = decoder()
+      let text = ""
+      const invalid: Array<number> = []
+      const take = (p: { readonly text: string; readonly invalid: ReadonlyArray<number> }) => {
+        text += p.text
+        invalid.push(...p.invalid)
+      }
+      for (let i = 0; i < bytes.length; i += step) take(d.push(bytes.subarray(i, i + step)))
+      take(d.end())
+      assert.strictEqual(text, "a\uFFFDb\u{1D11E}\uFFFDc\uFFFD\uFFFD", `steps of ${step}`)
+      assert.deepStrictEqual(invalid, [1, 5, 7, 8], `steps of ${step}`)
+    }
+  })
 })
 
 describe("inputs and outputs", () => {

@@ -128,11 +128,53 @@ const utf8Stage = (): Stage => {
   }
 }
 
+const isHigh = (unit: number): boolean => unit >= 0xD800 && unit <= 0xDBFF
+const isLow = (unit: number): boolean => unit >= 0xDC00 && unit <= 0xDFFF
+
+/** Code units to text, in slices (an argument list per slice, not per input). */
+const fromUnits = (units: Uint16Array): string => {
+  const parts: Array<string> = []
+  for (let i = 0; i < units.length; i += 8192) parts.push(String.fromCharCode(...units.subarray(i, i + 8192)))
+  return parts.join("")
+}
+
+/**
+ * UTF-16 checked like UTF-8: a surrogate without its pair (or an odd last byte) becomes
+ * U+FFFD and its offset is reported, instead of silently changing the value. A high
+ * surrogate at the end of a chunk waits for the next one.
+ */
 const utf16Stage = (name: "UTF-16LE" | "UTF-16BE"): Stage => {
-  const decoder = new TextDecoder(name === "UTF-16LE" ? "utf-16le" : "utf-16be", { ignoreBOM: true })
+  const little = name === "UTF-16LE"
+  let carry: Uint8Array = new Uint8Array(0)
+  const decode = (bytes: Uint8Array, at: number, final: boolean): Decoded => {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    let count = Math.floor(bytes.length / 2)
+    if (!final && count > 0 && isHigh(view.getUint16((count - 1) * 2, little))) count--
+    carry = bytes.slice(count * 2)
+    const units = new Uint16Array(count)
+    const invalid: Array<number> = []
+    for (let i = 0; i < count; i++) {
+      const unit = view.getUint16(i * 2, little)
+      const next = i + 1 < count ? view.getUint16((i + 1) * 2, little) : 0
+      if (isHigh(unit) && isLow(next)) {
+        units[i] = unit
+        units[++i] = next
+      } else if (isHigh(unit) || isLow(unit)) {
+        units[i] = 0xFFFD
+        invalid.push(at + i)
+      } else {
+        units[i] = unit
+      }
+    }
+    const text = fromUnits(units)
+    if (!final || carry.length === 0) return { text, invalid }
+    // an odd byte left at the end
+    carry = new Uint8Array(0)
+    return { text: `${text}\uFFFD`, invalid: [...invalid, at + count] }
+  }
   return {
-    push: (chunk) => ({ text: decoder.decode(chunk, { stream: true }), invalid: [] }),
-    end: () => ({ text: decoder.decode(), invalid: [] })
+    push: (chunk, at) => decode(concat(carry, chunk), at, false),
+    end: (at) => (carry.length === 0 ? none : decode(carry, at, true))
   }
 }
 
@@ -247,5 +289,5 @@ export const readText = (path: string, maxChars: number = maxInputChars): Effect
     const text = parts.join("")
     if (invalid === undefined) return text
     const at = lineAndColumn(text, invalid)
-    return yield* new IoError({ message: `cannot read ${name}: invalid UTF-8 at line ${at.line}, column ${at.column}: ${saveAsUnicode}` })
+    return yield* new IoError({ message: `cannot read ${name}: invalid ${d.encoding() ?? "UTF-8"} at line ${at.line}, column ${at.column}: ${saveAsUnicode}` })
   })
