@@ -263,7 +263,9 @@ const mibText = (chars: number): string => `${Math.round(chars / (1024 * 1024))}
  * (`render`, `inject`, `explain`, `plan --agent`, `gpu inspect`): decoded as `validate`
  * decodes it (a BOM's UTF-16 or UTF-32 included), and refused (exit 2) where its UTF-8 is
  * invalid, instead of being read as another value with U+FFFD in it, or where it is longer
- * than `maxChars` (reading stops there: an endless input such as /dev/zero ends too).
+ * than `maxChars`, counted in characters and in bytes alike (reading stops there: an
+ * endless input such as /dev/zero ends too, whatever encoding its bytes look like; UTF-32
+ * holds four bytes per character).
  */
 export const readText = (path: string, maxChars: number = maxInputChars): Effect.Effect<string, IoError, Io> =>
   Effect.gen(function*() {
@@ -271,6 +273,7 @@ export const readText = (path: string, maxChars: number = maxInputChars): Effect
     const d = decoder()
     const parts: Array<string> = []
     let length = 0
+    let bytes = 0
     let invalid: number | undefined
     // the decoder's offsets already count from the start of the input
     const take = (decoded: Decoded): void => {
@@ -281,6 +284,8 @@ export const readText = (path: string, maxChars: number = maxInputChars): Effect
     const name = path === "-" ? "stdin" : path
     const tooLong = new IoError({ message: `cannot read ${name}: it is longer than ${mibText(maxChars)}, more than this command reads from one input` })
     yield* Stream.runForEach(chunks(io, path), (chunk) => {
+      bytes += chunk.byteLength
+      if (bytes > maxChars) return Effect.fail(tooLong)
       take(d.push(chunk))
       return length > maxChars ? Effect.fail(tooLong) : Effect.void
     })
