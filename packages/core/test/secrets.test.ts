@@ -78,6 +78,25 @@ describe("Secrets.redact", () => {
     assert.strictEqual(finding?.message, "got \"<redacted>\" and x<redacted>y and <redacted>")
   })
 
+  it("a license of megabytes costs memory and time for its first characters only, and is still cut whole", () => {
+    const license = `LIC-${"A".repeat(4_000_000)}`
+    const started = performance.now()
+    const redact = Secrets.redactor([license])
+    assert.strictEqual(redact(`before ${license} after`), "before <redacted> after")
+    // a copy cut short is cut as far as it goes; one that differs early keeps what differs
+    assert.strictEqual(redact(`x ${license.slice(0, 5000)}B y`), "x <redacted>B y")
+    assert.strictEqual(redact(`x ${license.slice(0, 100)} y`), `x ${license.slice(0, 100)} y`)
+    // the text repeating the license's start: linear, one cut
+    assert.strictEqual(redact("A".repeat(200_000) + license.slice(0, 300_000)), `${"A".repeat(200_000)}<redacted>`)
+    assert.isBelow(performance.now() - started, 5000)
+  })
+
+  it("longer patterns with a shared start are each cut whole, the shorter too", () => {
+    const common = "K".repeat(300)
+    const redact = Secrets.redactor([`${common}-one`, `${common}-two-longer`, "short-secret"])
+    assert.strictEqual(redact(`a ${common}-one b ${common}-two-longer c short-secret d`), "a <redacted> b <redacted> c <redacted> d")
+  })
+
   it("20,000 distinct secrets and 20,000 findings: one pass per message, not one per secret", () => {
     const secrets = Array.from({ length: 20_000 }, (_, i) => `lic-${i.toString(36)}-x`)
     const findings = Array.from({ length: 20_000 }, (_, i) => ({ message: `value ${secrets[i] ?? ""} is not valid` }))
