@@ -260,10 +260,12 @@ const dispatch = (argv: ReadonlyArray<string>): Effect.Effect<Exit.Code, Exit.Us
     if (command === undefined) {
       const members = groupOf(first)
       if (members.length > 0 && isHelpFlag(argv[1])) return yield* help([first])
-      return yield* usageError(
-        members.length === 0 ? `unknown command ${JSON.stringify(first)}` : `${first} needs a subcommand: ${members.map((c) => c.path.join(" ")).join(", ")}`,
-        members.length === 0 ? "" : first
-      )
+      const second = argv[1]
+      const subcommands = members.map((c) => c.path.join(" ")).join(", ")
+      const problem = second === undefined || second.startsWith("-")
+        ? `${first} needs a subcommand: ${subcommands}`
+        : `unknown command ${JSON.stringify(`${first} ${second}`)}; ${first} has: ${subcommands}`
+      return yield* usageError(members.length === 0 ? `unknown command ${JSON.stringify(first)}` : problem, members.length === 0 ? "" : first)
     }
     const rest = first === "--version" ? argv.slice(1) : argv.slice(command.path.length)
     const parsed = Args.parse(rest, command.flags)

@@ -110,6 +110,9 @@ describe("command tree", () => {
     }
     assert.include(run(["gpu", "--help"]).stdout, "  gpu inspect  ")
     assert.strictEqual(run(["selector"]).stderr, "whatapctl: selector needs a subcommand: selector match\nRun 'whatapctl selector --help' for usage.\n")
+    const unknown = run(["gpu", "foo"])
+    assert.strictEqual(unknown.status, 2)
+    assert.strictEqual(unknown.stderr, "whatapctl: unknown command \"gpu foo\"; gpu has: gpu inspect\nRun 'whatapctl gpu --help' for usage.\n")
   })
 
   it("help on an unknown topic is a usage error, not the general help", () => {

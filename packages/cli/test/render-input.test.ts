@@ -133,6 +133,13 @@ describe("render: usage and I/O errors (exit 2, one message, nothing on stdout)"
     usage(["-f", "-"], /found 0/, "")
   })
 
+  it("findings in stdin are named <stdin>, as validate, inject and explain name it", () => {
+    const stdin = "apiVersion: monitoring.whatap.com/v2alpha1\nkind: WhatapAgent\nmetadata: {name: whatap}\nspec: {features: {apm: {instrumentation: {enabled: true, targets: [{name: a, enabled: true, language: jav}]}}}}\n"
+    const r = run(["render", "-f", "-"], { stdin })
+    assert.strictEqual(r.status, 1)
+    assert.match(r.stderr, /^<stdin>:4:\d+: error: spec\.features\.apm\.instrumentation\.targets\[0\]\.language: unknown language "jav"/)
+  })
+
   it("invalid UTF-8 is refused with its place (exit 2); a UTF-16 file with a BOM reads as validate reads it", () => {
     const text = readFileSync(`${repoRoot}${allOptions}`, "utf8")
     const bad = join(dir, "bad.yaml")

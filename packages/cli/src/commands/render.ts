@@ -91,8 +91,10 @@ export const readAll = (files: ReadonlyArray<string>) =>
     let invalid = false
     for (const file of files) {
       const text = yield* readText(file)
-      const errors = checkText(file, text).resources.flatMap((r) => r.findings.filter((f) => f.severity === "error"))
-      for (const finding of errors) yield* io.err(`${line(file, finding)}\n`)
+      // stdin is named as validate, inject and explain name it
+      const name = file === "-" ? "<stdin>" : file
+      const errors = checkText(name, text).resources.flatMap((r) => r.findings.filter((f) => f.severity === "error"))
+      for (const finding of errors) yield* io.err(`${line(name, finding)}\n`)
       invalid = invalid || errors.length > 0
       values.push(...resourcesOf(text))
     }
