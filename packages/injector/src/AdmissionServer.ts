@@ -30,9 +30,10 @@
  * Bounds: the body at 7 MiB by default (as controller-runtime: object and oldObject of up
  * to 3 MiB each, the API server's own request limit, plus the rest of the review); each
  * handler at 8 s, under the API server's default webhook timeout of 10 s; a request's
- * headers at 15 s and the whole request at 30 s (node's `headersTimeout`/`requestTimeout`,
- * looked for every second: node's own 30 s interval let a stalled client stay up to twice
- * as long).
+ * TLS handshake and headers at 15 s and the whole request at 30 s (node's `handshakeTimeout`,
+ * `headersTimeout`/`requestTimeout`, looked for every second: node's own 30 s interval let a
+ * stalled client stay up to twice as long); an answer the client does not read within 30 s
+ * is dropped with its connection. The body's JSON at `Body.maxValues` values.
  * Idle keep-alive connections are kept for 120 s, longer than the API server's idle timeout
  * (90 s, Go's transport default): a server that closes first races the API server's next
  * POST on that connection, which Go does not retry, and that call would fail.
@@ -57,6 +58,8 @@ export const defaultTimeBudget: Duration.Duration = Duration.seconds(8)
 export const keepAliveTimeout: Duration.Duration = Duration.seconds(120)
 export const headersTimeout: Duration.Duration = Duration.seconds(15)
 export const requestTimeout: Duration.Duration = Duration.seconds(30)
+/** An answer not taken by the client within this long is dropped with its connection. */
+export const writeTimeout: Duration.Duration = Duration.seconds(30)
 /** How often node looks for requests past those timeouts (at most; half the headers timeout when that is shorter). */
 export const timeoutCheckInterval: Duration.Duration = Duration.seconds(1)
 /** The `path` of metrics for requests to no route: raw paths would make unbounded label values. */
@@ -209,6 +212,11 @@ const write = (res: ServerResponse, reply: Reply) =>
       ...(reply.close === true ? { connection: "close" } : {})
     })
     res.end(reply.body)
+    // a client that does not read its answer keeps neither the connection nor the answer's memory
+    if (!res.writableFinished) {
+      const stalled = setTimeout(() => res.destroy(), Duration.toMillis(writeTimeout))
+      res.once("close", () => clearTimeout(stalled))
+    }
   })
 
 const serveRequest = <R>(options: Options<R>, req: IncomingMessage, res: ServerResponse) =>
@@ -251,7 +259,8 @@ const create = (tls: Certificates.Pair, timeouts: Options["clientTimeouts"]): Ef
       const headers = Duration.toMillis(Duration.fromInputUnsafe(timeouts?.headers ?? headersTimeout))
       const request = Duration.toMillis(Duration.fromInputUnsafe(timeouts?.request ?? requestTimeout))
       const connectionsCheckingInterval = Math.max(1, Math.min(Duration.toMillis(timeoutCheckInterval), Math.floor(headers / 2)))
-      const server = createServer({ ...secureOptions(tls), connectionsCheckingInterval })
+      // a stalled TLS handshake is cut off with the headers' timeout (node's default is 120 s)
+      const server = createServer({ ...secureOptions(tls), connectionsCheckingInterval, handshakeTimeout: headers })
       server.keepAliveTimeout = Duration.toMillis(keepAliveTimeout)
       server.headersTimeout = headers
       server.requestTimeout = request

@@ -3,8 +3,10 @@
  * timeout has passed, within about a second (the server looks for them every second, not
  * at node's 30 s interval, which let a stalled client stay up to twice its timeout). With
  * timeouts of 1 s and 2 s, both answers come before the test's own 10 s limit; at node's
- * interval neither would.
+ * interval neither would. A connection that never starts its TLS handshake is closed with
+ * the headers' timeout too.
  */
+import { connect as connectTcp } from "node:net"
 import { connect } from "node:tls"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -40,5 +42,24 @@ describe("AdmissionServer and slow clients", () => {
       ], { concurrency: "unbounded" })
       assert.match(headers, /^HTTP\/1\.1 408 /)
       assert.match(body, /^HTTP\/1\.1 408 /)
+    }).pipe(Effect.scoped), { timeout: 10_000 })
+
+  it.live("a TCP connection that never starts its TLS handshake is closed with the headers' timeout (node's default: 120 s)", () =>
+    Effect.gen(function*() {
+      const { serving } = yield* pki
+      const server = yield* AdmissionServer.serve({
+        host: "127.0.0.1",
+        port: 0,
+        tls: serving,
+        routes: { "/validate": (req) => Effect.succeed(Admission.allow(req.uid)) },
+        clientTimeouts: { headers: "1 second", request: "2 seconds" }
+      })
+      const closed = yield* Effect.callback<boolean>((resume) => {
+        const socket = connectTcp({ host: "127.0.0.1", port: server.port })
+        socket.on("close", () => resume(Effect.succeed(true)))
+        socket.on("error", () => undefined)
+        return Effect.sync(() => void socket.destroy())
+      })
+      assert.isTrue(closed)
     }).pipe(Effect.scoped), { timeout: 10_000 })
 })

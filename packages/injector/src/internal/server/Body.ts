@@ -85,9 +85,24 @@ const utf8 = new TextDecoder("utf-8", { fatal: true })
  */
 export const maxNesting = 10_000
 
-/** Whether JSON text nests arrays and objects deeper than `maxNesting` (strings skipped). */
-const tooDeep = (text: string): boolean => {
+/**
+ * JSON values (array items, object entries, containers) a review may hold: an API
+ * server's review of the largest pod (1 MiB, past which the pod webhook leaves a pod
+ * alone) or WhatapAgent (the validator reads 50,000 values) holds far fewer. Past it, a
+ * few megabytes of tiny values (400,000 `userInfo.extra` keys in 4 MB) would take more
+ * heap than the operator is given while being read and decoded, and block every other
+ * admission meanwhile.
+ */
+export const maxValues = 100_000
+
+/**
+ * What a JSON text holds that the parser must not be given: nesting deeper than
+ * `maxNesting`, or more than `maxValues` values (counted as the separators and containers
+ * outside strings). One scan, stopping at the first; undefined when neither.
+ */
+const excess = (text: string): "depth" | "values" | undefined => {
   let depth = 0
+  let values = 0
   let inString = false
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
@@ -95,21 +110,30 @@ const tooDeep = (text: string): boolean => {
       if (c === 0x5c) i++
       else if (c === 0x22) inString = false
     } else if (c === 0x22) inString = true
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > maxNesting) return true
+    else if (c === 0x2c) {
+      if (++values > maxValues) return "values"
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxNesting) return "depth"
+      if (++values > maxValues) return "values"
     } else if (c === 0x7d || c === 0x5d) depth--
   }
-  return false
+  return undefined
 }
+
+/** Shorter texts can break neither bound: a level takes two characters, a value two with its separator. */
+const scanFrom = Math.min(2 * maxNesting, 2 * maxValues)
 
 const parse = (body: Buffer): Effect.Effect<unknown, Rejection> =>
   Effect.flatMap(
     Effect.try({ try: () => utf8.decode(body), catch: () => malformed("the request body is not UTF-8 JSON") }),
-    (text) =>
-      // nesting deeper than the limit takes two characters a level: shorter bodies need no scan
-      text.length > 2 * maxNesting && tooDeep(text)
-        ? Effect.fail(malformed(`the request body nests arrays and objects deeper than ${maxNesting} levels`))
-        : Effect.try({ try: () => JSON.parse(text) as unknown, catch: () => malformed("the request body is not UTF-8 JSON") })
+    (text) => {
+      const over = text.length > scanFrom ? excess(text) : undefined
+      if (over === "depth") return Effect.fail(malformed(`the request body nests arrays and objects deeper than ${maxNesting} levels`))
+      if (over === "values") {
+        return Effect.fail(malformed(`the request body holds more than ${maxValues.toLocaleString("en-US")} JSON values; no pod or WhatapAgent review needs as many, and it is not read`))
+      }
+      return Effect.try({ try: () => JSON.parse(text) as unknown, catch: () => malformed("the request body is not UTF-8 JSON") })
+    }
   )
 
 type Json = Readonly<Record<string, unknown>>
@@ -199,7 +223,8 @@ export const decode = (body: Buffer): Effect.Effect<Decoded, Rejection> =>
         message: `expected apiVersion ${Admission.apiVersion} (or ${Admission.apiVersionV1beta1}) kind ${Admission.kind}, got apiVersion ${describe(apiVersion)} kind ${describe(kind)}`
       })
     }
-    const review = yield* Schema.decodeUnknownEffect(Admission.AdmissionReviewRequest)(json, { errors: "all" }).pipe(
+    // the first problem only, as encoding/json reports it: listing every one of 300,000 wrong items took seconds and more heap than the operator has
+    const review = yield* Schema.decodeUnknownEffect(Admission.AdmissionReviewRequest)(json).pipe(
       Effect.mapError((error) => malformed(`not a valid AdmissionReview request: ${Admission.truncate(error.message, maxDetail)}`))
     )
     return { request: review.request, version: review.apiVersion, bytes: body.length }
