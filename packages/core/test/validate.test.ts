@@ -138,6 +138,8 @@ const cases: ReadonlyArray<Case> = [
           masterAgentContainer: { securityContext: { privileged: true, allowPrivilegeEscalation: false, capabilities: { add: ["CAP_SYS_ADMIN"] }, procMount: "Masked" } }
         },
         node: {
+          // out of the host network: network sysctls are the pod's own (validate-pod-template.test.ts has them in it)
+          hostNetwork: false,
           podSecurityContext: { sysctls: [{ name: "net.core.somaxconn", value: "1" }, { name: "net.core.somaxconn", value: "2" }, { name: "Bad_Name", value: "1" }], seccompProfile: { type: "RuntimeDefault", localhostProfile: "p.json" }, appArmorProfile: { type: "Localhost", localhostProfile: " p " } },
           nodeAgentContainer: { securityContext: { runAsGroup: 4294967296, seccompProfile: { type: "Localhost", localhostProfile: "/etc/../p.json" }, appArmorProfile: { type: "unconfined" } } }
         }
@@ -172,7 +174,7 @@ const cases: ReadonlyArray<Case> = [
     name: "security contexts the API server accepts",
     input: agent(k8s({
       master: { podSecurityContext: { runAsUser: 0, runAsGroup: 2147483647, fsGroup: 0, fsGroupChangePolicy: "OnRootMismatch", sysctls: [{ name: "kernel.shm_rmid_forced", value: "0" }, { name: "net/ipv4/ip_local_port_range", value: "1 2" }], seccompProfile: { type: "Localhost", localhostProfile: "profiles/audit.json" }, appArmorProfile: { type: "Localhost", localhostProfile: "k8s-apparmor" } } },
-      node: { nodeAgentContainer: { securityContext: { privileged: true, allowPrivilegeEscalation: true, capabilities: { add: ["SYS_ADMIN"] }, procMount: "Unmasked", seccompProfile: { type: "Unconfined" }, appArmorProfile: { type: "RuntimeDefault" } } } }
+      node: { nodeAgentContainer: { securityContext: { privileged: true, allowPrivilegeEscalation: true, capabilities: { add: ["SYS_ADMIN"] }, procMount: "Default", seccompProfile: { type: "Unconfined" }, appArmorProfile: { type: "RuntimeDefault" } } } }
     })),
     expected: []
   },

@@ -5,12 +5,13 @@
  * every injected pod refused. A name must be printable ASCII without `=` (clusters older
  * than 1.34 also want a C identifier: a warning); `value` and `valueFrom` exclude each
  * other; `valueFrom` names exactly one source; a referenced object name is a DNS-1123
- * subdomain and a key is a config key (`[-._a-zA-Z0-9]+`, not `.` or `..`); a `fieldRef`
- * reads one of the pod fields the API server lists for env vars, a `resourceFieldRef` a
- * container resource.
+ * subdomain and a key is a config key (`[-._a-zA-Z0-9]+`, not `.` nor starting with `..`);
+ * a `fieldRef` reads one of the pod fields the API server lists for env vars, a
+ * `resourceFieldRef` a container resource, with a divisor the API server takes for it.
  */
 import type { EnvVar } from "../../KubeTypes.ts"
 import { labelKeyErrors } from "../../LabelSyntax.ts"
+import { canonical } from "../../Quantity.ts"
 import { error, type Issue, none, subdomainIssues, warning } from "./issue.ts"
 import type { L, Path } from "./model.ts"
 
@@ -42,8 +43,8 @@ export const checkKeyRef = (ref: KeyRef, path: Path): ReadonlyArray<Issue> => {
   else out.push(...subdomainIssues("key-reference", name, [...path, "name"]))
   const key = ref.key
   if (key === undefined || key === "") out.push(error("key-reference", [...path, "key"], "a key is required"))
-  else if (!configKey.test(key) || key === "." || key === ".." || key.length > maxKeyLength) {
-    out.push(error("key-reference", [...path, "key"], `invalid key ${JSON.stringify(key)}: letters, digits, "-", "_" and "." only (not "." or ".."), at most ${maxKeyLength} characters`))
+  else if (!configKey.test(key) || key === "." || key.startsWith("..") || key.length > maxKeyLength) {
+    out.push(error("key-reference", [...path, "key"], `invalid key ${JSON.stringify(key)}: letters, digits, "-", "_" and "." only (not "." nor starting with ".."), at most ${maxKeyLength} characters`))
   }
   return out
 }
@@ -68,11 +69,27 @@ const fieldIssues = (ref: { readonly fieldPath?: string | undefined; readonly ap
   return out
 }
 
-// a missing resource is the schema's finding
-const resourceIssues = (resource: string | undefined, path: Path): ReadonlyArray<Issue> =>
-  resource === undefined || containerResources.test(resource)
+const cpuDivisors = ["1m", "1"]
+const byteDivisors = ["1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"]
+
+/** The divisors the API server takes for the resource, compared as it compares them (their canonical text). */
+const divisorIssues = (resource: string, divisor: string | number | undefined, path: Path): ReadonlyArray<Issue> => {
+  if (divisor === undefined) return none
+  const allowed = resource.endsWith(".cpu") ? cpuDivisors : byteDivisors
+  return allowed.includes(String(canonical(divisor)))
     ? none
-    : [error("env", [...path, "resource"], `resource ${JSON.stringify(resource)} is not a container resource an env var can read (limits.cpu, requests.memory, ...)`)]
+    : [error("env", [...path, "divisor"], `divisor ${JSON.stringify(String(divisor))} is not one the API server takes for ${resource}: ${allowed.join(", ")}`)]
+}
+
+// a missing resource is the schema's finding
+const resourceIssues = (ref: { readonly resource?: string | undefined; readonly divisor?: string | number | undefined }, path: Path): ReadonlyArray<Issue> => {
+  const resource = ref.resource
+  if (resource === undefined) return none
+  if (!containerResources.test(resource)) {
+    return [error("env", [...path, "resource"], `resource ${JSON.stringify(resource)} is not a container resource an env var can read (limits.cpu, requests.memory, ...)`)]
+  }
+  return divisorIssues(resource, ref.divisor, path)
+}
 
 const sources = ["configMapKeyRef", "fieldRef", "resourceFieldRef", "secretKeyRef"] as const
 
@@ -89,7 +106,7 @@ const sourceIssues = (env: L<EnvVar>, path: Path): ReadonlyArray<Issue> => {
   if (from.secretKeyRef !== undefined) out.push(...checkKeyRef(from.secretKeyRef, [...path, "valueFrom", "secretKeyRef"]))
   if (from.configMapKeyRef !== undefined) out.push(...checkKeyRef(from.configMapKeyRef, [...path, "valueFrom", "configMapKeyRef"]))
   if (from.fieldRef !== undefined) out.push(...fieldIssues(from.fieldRef, [...path, "valueFrom", "fieldRef"]))
-  if (from.resourceFieldRef !== undefined) out.push(...resourceIssues(from.resourceFieldRef.resource, [...path, "valueFrom", "resourceFieldRef"]))
+  if (from.resourceFieldRef !== undefined) out.push(...resourceIssues(from.resourceFieldRef, [...path, "valueFrom", "resourceFieldRef"]))
   return out
 }
 

@@ -118,7 +118,7 @@ const checkComponent = (component: Component, path: Path, termsReachPods = true)
   ...field<Component, "labels">(component, "labels", path, checkLabels),
   ...field<Component, "podLabels">(component, "podLabels", path, checkLabels),
   ...field<Component, "nodeSelector">(component, "nodeSelector", path, checkLabels),
-  ...field<Component, "annotations">(component, "annotations", path, checkAnnotations),
+  ...field<Component, "annotations">(component, "annotations", path, checkPodAnnotations),
   ...field<Component, "podAnnotations">(component, "podAnnotations", path, checkPodAnnotations),
   ...field<Component, "priorityClassName">(component, "priorityClassName", path, checkClassName),
   ...field<Component, "runtimeClassName">(component, "runtimeClassName", path, checkClassName),
@@ -151,6 +151,13 @@ const checkGpuFields = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context)
 const controlPlaneImage = (monitoring: { readonly customImageFullName?: string | undefined }, path: Path): ReadonlyArray<Issue> =>
   field(monitoring, "customImageFullName", path, unusedImage("the field has no effect, as in the Go operator"))
 
+/** Network sysctls are namespaced: a pod in the host's network cannot set them (`net.*`, written with dots or slashes). */
+const hostNetworkSysctls = (sysctls: ReadonlyArray<{ readonly name?: string | undefined } | undefined> | undefined, path: Path): ReadonlyArray<Issue> =>
+  (sysctls ?? []).flatMap((sysctl, i) =>
+    sysctl?.name !== undefined && /^net[./]/.test(sysctl.name)
+      ? [error("security-context", [...path, i, "name"], `${JSON.stringify(sysctl.name)} may not be specified when 'hostNetwork' is true (the node agent's default; set nodeAgent.hostNetwork: false to use it)`)]
+      : [])
+
 export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => k8sAgent === undefined ? none : issues(
   field(k8sAgent, "customImageFullName", path, checkImage),
   field(k8sAgent, "customAgentImageFullName", path, checkImage),
@@ -161,6 +168,7 @@ export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path:
   )),
   field(k8sAgent, "nodeAgent", path, (node, here) => issues(
     checkComponent(node, here, !gpuReplacesNodeTerms(k8sAgent.gpuMonitoring)),
+    node.hostNetwork === false ? none : hostNetworkSysctls(node.podSecurityContext?.sysctls, [...here, "podSecurityContext", "sysctls"]),
     field(node, "runtimeSocketPath", here, checkHostPath),
     defaultedResources(node, node.nodeAgentContainer, here),
     field(node, "nodeAgentContainer", here, checkContainer),
@@ -184,9 +192,10 @@ export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, pa
   field(openAgent, "labels", path, checkLabels),
   field(openAgent, "podLabels", path, checkLabels),
   field(openAgent, "nodeSelector", path, checkLabels),
-  field(openAgent, "annotations", path, checkAnnotations),
-  field(openAgent, "podAnnotations", path, checkAnnotations),
+  field(openAgent, "annotations", path, checkPodAnnotations),
+  field(openAgent, "podAnnotations", path, checkPodAnnotations),
   field(openAgent, "priorityClassName", path, checkClassName),
+  field(openAgent, "nodeName", path, (name, here) => subdomainIssues("object-name", name, here, "node name")),
   field(openAgent, "envs", path, checkEnvs),
   field(openAgent, "tolerations", path, checkTolerations),
   field(openAgent, "affinity", path, checkAffinity),
@@ -198,10 +207,10 @@ export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, pa
 )
 
 export const checkInstrumentationFields = (instrumentation: L<InstrumentationSpec> | undefined, path: Path): ReadonlyArray<Issue> => instrumentation === undefined ? none : issues(
-  field(instrumentation, "initContainerResources", path, checkResources),
+  field(instrumentation, "initContainerResources", path, (r, here) => checkResources(r, here, true)),
   field(instrumentation, "initContainerSecurity", path, checkInitSecurity),
   each(...at(instrumentation, "targets", path), (target, here) => issues(
-    field(target, "initContainerResources", here, checkResources),
+    field(target, "initContainerResources", here, (r, at) => checkResources(r, at, true)),
     field(target, "initContainerSecurity", here, checkInitSecurity),
     field(target, "envs", here, checkEnvs),
     field(target, "customImageFullName", here, checkImage),

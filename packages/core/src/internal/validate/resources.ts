@@ -60,9 +60,16 @@ const perResource = (name: string, request: Entry | undefined, limit: Entry | un
   return out
 }
 
-export const checkResources = (resources: L<ResourceRequirements> | undefined, path: Path): ReadonlyArray<Issue> => {
+/** `claims` name entries of the pod's `resourceClaims`, which the operator's own pods never have. */
+const claimIssues = (resources: L<ResourceRequirements>, path: Path): ReadonlyArray<Issue> =>
+  (resources.claims ?? []).length === 0
+    ? none
+    : [error("resource-name", [...path, "claims"], "claims name entries of the pod's resourceClaims, and the operator's pods have none: the API server refuses them")]
+
+/** A container's resources; `claimsAllowed` where the container joins a pod that may have resourceClaims (an injected init container). */
+export const checkResources = (resources: L<ResourceRequirements> | undefined, path: Path, claimsAllowed = false): ReadonlyArray<Issue> => {
   if (resources === undefined) return none
-  const out: Array<Issue> = []
+  const out: Array<Issue> = claimsAllowed ? [] : [...claimIssues(resources, path)]
   const { value: limitMap, path: limitsPath } = child(resources, "limits", path)
   const limits = parseAll(limitMap, limitsPath, out)
   const { value: requestMap, path: requestsPath } = child(resources, "requests", path)

@@ -9,7 +9,7 @@
 import type { Affinity, NodeAffinity, NodeSelectorTerm, PodAffinity, PodAffinityTerm } from "../../Affinity.ts"
 import { nodeSelectorOperators } from "../../Affinity.ts"
 import type { Toleration } from "../../KubeTypes.ts"
-import { labelKeyErrors, labelValueErrors } from "../../LabelSyntax.ts"
+import { dnsLabelErrors, labelKeyErrors, labelValueErrors } from "../../LabelSyntax.ts"
 import { labelPart } from "../selector/Typed.ts"
 import { error, type Issue, issues, none, tag } from "./issue.ts"
 import { at, child, each, type L, type List, type Path } from "./model.ts"
@@ -67,6 +67,12 @@ const checkNodeRequirement = (requirement: NodeRequirement, path: Path): Readonl
   }
   const problem = valueCountError(operator, (requirement.values ?? []).length)
   if (problem !== undefined) out.push(error("scheduling", [...path, "values"], problem))
+  if (operator === "In" || operator === "NotIn") {
+    // the API server (1.36) checks these values as label values
+    for (const [i, value] of (requirement.values ?? []).entries()) {
+      if (value !== undefined) out.push(...labelValueErrors(value).map((m) => error("scheduling", [...path, "values", i], `invalid value ${JSON.stringify(value)}: ${m}`)))
+    }
+  }
   return out
 }
 
@@ -98,6 +104,34 @@ const checkPodTerm = (term: L<PodAffinityTerm> | undefined, path: Path): Readonl
   const { value: topologyKey, path: topologyPath } = child(term, "topologyKey", path)
   if (topologyKey === "") out.push(error("scheduling", topologyPath, "can not be empty"))
   else if (topologyKey !== undefined) out.push(...keyErrors(topologyKey, topologyPath))
+  for (const [i, namespace] of (term?.namespaces ?? []).entries()) {
+    if (namespace !== undefined) out.push(...dnsLabelErrors(namespace).map((m) => error("scheduling", [...path, "namespaces", i], `invalid namespace ${JSON.stringify(namespace)}: ${m}`)))
+  }
+  out.push(...checkLabelKeyLists(term, path))
+  return out
+}
+
+/**
+ * `matchLabelKeys`/`mismatchLabelKeys` as the API server's `validateMatchLabelKeysAndMismatchLabelKeys`:
+ * only next to a `labelSelector`, label keys, never the same key in both.
+ */
+const checkLabelKeyLists = (term: L<PodAffinityTerm> | undefined, path: Path): ReadonlyArray<Issue> => {
+  const match = term?.matchLabelKeys ?? []
+  const mismatch = term?.mismatchLabelKeys ?? []
+  if (match.length === 0 && mismatch.length === 0) return none
+  if (term?.labelSelector === undefined) {
+    return (["matchLabelKeys", "mismatchLabelKeys"] as const)
+      .filter((field) => (term?.[field] ?? []).length > 0)
+      .map((field) => error("scheduling", [...path, field], "must not be specified when labelSelector is not set"))
+  }
+  const out: Array<Issue> = []
+  for (const [field, keys] of [["matchLabelKeys", match], ["mismatchLabelKeys", mismatch]] as const) {
+    for (const [i, key] of keys.entries()) if (key !== undefined) out.push(...keyErrors(key, [...path, field, i]))
+  }
+  const mismatched = new Set(mismatch)
+  for (const [i, key] of match.entries()) {
+    if (key !== undefined && mismatched.has(key)) out.push(error("scheduling", [...path, "matchLabelKeys", i], `${JSON.stringify(key)} exists in both matchLabelKeys and mismatchLabelKeys`))
+  }
   return out
 }
 

@@ -4,11 +4,13 @@
  * (free strings, any int64), and the API server applies `ValidatePodSecurityContext` /
  * `ValidateSecurityContext` when it creates the Deployment or DaemonSet, long after the
  * CR was accepted; their rules are applied here, with the API server's wording.
- * (`windowsOptions` and `seLinuxOptions` are left to the API server.)
+ * (`seLinuxOptions` is left to the API server.) The agents are Linux containers in pods
+ * that share the host's user namespace (the CR cannot set `hostUsers`): a Windows
+ * HostProcess container and the `Unmasked` proc mount are refused outright.
  */
-import type { PodSecurityContext, SecurityContext, Sysctl } from "../../SecurityContext.ts"
+import type { PodSecurityContext, SecurityContext, Sysctl, WindowsSecurityContextOptions } from "../../SecurityContext.ts"
 import { byteLength } from "../Utf8.ts"
-import { error, type Issue, issues, none } from "./issue.ts"
+import { error, type Issue, issues, none, subdomainIssues } from "./issue.ts"
 import { at, child, each, field, type L, type List, type Path } from "./model.ts"
 
 type Profile = { readonly type?: string | undefined; readonly localhostProfile?: string | undefined }
@@ -74,6 +76,19 @@ const checkSysctls = (sysctls: List<typeof Sysctl.Type>, path: Path): ReadonlyAr
   })
 }
 
+const maxRunAsUserName = 256
+
+/** What `ValidateWindowsSecurityContextOptions` refuses, and HostProcess, which no agent pod can run as. */
+const checkWindows = (options: L<typeof WindowsSecurityContextOptions.Type>, path: Path): ReadonlyArray<Issue> => issues(
+  options.hostProcess === true
+    ? [error("security-context", [...path, "hostProcess"], "the agents are Linux containers: a Windows HostProcess pod cannot run them")]
+    : none,
+  options.gmsaCredentialSpecName === undefined ? none : subdomainIssues("security-context", options.gmsaCredentialSpecName, [...path, "gmsaCredentialSpecName"]),
+  (options.runAsUserName?.length ?? 0) > maxRunAsUserName
+    ? [error("security-context", [...path, "runAsUserName"], `runAsUserName's length must not exceed ${maxRunAsUserName} characters`)]
+    : none
+)
+
 export const checkPodSecurityContext = (context: L<PodSecurityContext>, path: Path): ReadonlyArray<Issue> => issues(
   field(context, "runAsUser", path, checkId),
   field(context, "runAsGroup", path, checkId),
@@ -84,8 +99,14 @@ export const checkPodSecurityContext = (context: L<PodSecurityContext>, path: Pa
   field(context, "supplementalGroupsPolicy", path, checkChoice(["Merge", "Strict"])),
   field(context, "sysctls", path, checkSysctls),
   field(context, "seccompProfile", path, checkSeccomp),
-  field(context, "appArmorProfile", path, checkAppArmor)
+  field(context, "appArmorProfile", path, checkAppArmor),
+  field(context, "windowsOptions", path, checkWindows)
 )
+
+const checkProcMount = (value: string, path: Path): ReadonlyArray<Issue> =>
+  value === "Unmasked"
+    ? [error("security-context", path, "'hostUsers' must be false to use 'Unmasked', and the operator's pods share the host's user namespace")]
+    : checkChoice(["Default", "Unmasked"])(value, path)
 
 /** `allowPrivilegeEscalation: false` contradicts `privileged: true` and the CAP_SYS_ADMIN capability. */
 const checkEscalation = (context: L<SecurityContext>, path: Path): ReadonlyArray<Issue> => {
@@ -101,9 +122,10 @@ const checkEscalation = (context: L<SecurityContext>, path: Path): ReadonlyArray
 export const checkSecurityContext = (context: L<SecurityContext>, path: Path): ReadonlyArray<Issue> => issues(
   field(context, "runAsUser", path, checkId),
   field(context, "runAsGroup", path, checkId),
-  field(context, "procMount", path, checkChoice(["Default", "Unmasked"])),
+  field(context, "procMount", path, checkProcMount),
   field(context, "seccompProfile", path, checkSeccomp),
   field(context, "appArmorProfile", path, checkAppArmor),
+  field(context, "windowsOptions", path, checkWindows),
   checkEscalation(context, path)
 )
 
