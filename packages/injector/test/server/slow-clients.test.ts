@@ -25,17 +25,21 @@ const stall = (port: number, ca: string, sent: string) =>
     return Effect.sync(() => void socket.destroy())
   })
 
+/** A server whose clients get 1 s for their headers (and TLS handshake) and 2 s for the whole request. */
+const serve = (serving: Parameters<typeof AdmissionServer.serve>[0]["tls"]) =>
+  AdmissionServer.serve({
+    host: "127.0.0.1",
+    port: 0,
+    tls: serving,
+    routes: { "/validate": (req) => Effect.succeed(Admission.allow(req.uid)) },
+    clientTimeouts: { headers: "1 second", request: "2 seconds" }
+  })
+
 describe("AdmissionServer and slow clients", () => {
   it.live("stalled headers, and a stalled body, are answered 408 once their timeout has passed", () =>
     Effect.gen(function*() {
       const { ca, serving } = yield* pki
-      const server = yield* AdmissionServer.serve({
-        host: "127.0.0.1",
-        port: 0,
-        tls: serving,
-        routes: { "/validate": (req) => Effect.succeed(Admission.allow(req.uid)) },
-        clientTimeouts: { headers: "1 second", request: "2 seconds" }
-      })
+      const server = yield* serve(serving)
       const [headers, body] = yield* Effect.all([
         stall(server.port, ca.cert, "POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
         stall(server.port, ca.cert, "POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"apiVersion\"")
@@ -47,13 +51,7 @@ describe("AdmissionServer and slow clients", () => {
   it.live("a TCP connection that never starts its TLS handshake is closed with the headers' timeout (node's default: 120 s)", () =>
     Effect.gen(function*() {
       const { serving } = yield* pki
-      const server = yield* AdmissionServer.serve({
-        host: "127.0.0.1",
-        port: 0,
-        tls: serving,
-        routes: { "/validate": (req) => Effect.succeed(Admission.allow(req.uid)) },
-        clientTimeouts: { headers: "1 second", request: "2 seconds" }
-      })
+      const server = yield* serve(serving)
       const closed = yield* Effect.callback<boolean>((resume) => {
         const socket = connectTcp({ host: "127.0.0.1", port: server.port })
         socket.on("close", () => resume(Effect.succeed(true)))
