@@ -119,6 +119,12 @@ const refuse = (pod: Pod, reason: Outcome.Reason, message: string, target: Outco
   warnings: []
 })
 
+/** `spec.os.name: windows`, read from the pod as sent (the decoded shape does not model `os`). */
+const runsOnWindows = (pod: Pod): boolean => {
+  const os: unknown = Reflect.get(pod.spec, "os")
+  return typeof os === "object" && os !== null && Reflect.get(os, "name") === "windows"
+}
+
 const apply = (pod: Pod, context: Context, instrumentation: Instrumentation.InstrumentationSpec): Decision => {
   const namespaceName = context.namespace?.name ?? pod.metadata?.namespace ?? ""
   const selected = Targets.select(instrumentation.targets ?? [], labelsOf(pod), context.namespace)
@@ -132,6 +138,9 @@ const apply = (pod: Pod, context: Context, instrumentation: Instrumentation.Inst
       ? "is the operator's own, where the agent is never injected"
       : `is a system namespace, where the agent is injected only with the namespace label ${Naming.systemNamespaceOptIn.label}=${Naming.systemNamespaceOptIn.value}`
     return refuse(pod, "SystemNamespace", `namespace ${JSON.stringify(namespaceName)} ${why}`, ref)
+  }
+  if (runsOnWindows(pod)) {
+    return refuse(pod, "WindowsPod", "the pod runs on Windows (spec.os.name: windows), and the agent's init container is a Linux image the API server would refuse there (its securityContext) or no node could run", ref)
   }
   const conflict = Mutation.conflict(pod)
   if (conflict !== undefined) return refuse(pod, conflict.reason, conflict.message, ref)

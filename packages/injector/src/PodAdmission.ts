@@ -15,10 +15,12 @@
  * (the Go defaulting webhook has none); the mutation's warnings go to `observe`, which
  * reports them as Events (D5, D8).
  */
+import type { Instrumentation } from "@whatap-operator/core"
 import { Effect } from "effect"
 import * as Admission from "./Admission.ts"
 import * as Inject from "./Inject.ts"
 import * as Outcome from "./internal/inject/Outcome.ts"
+import * as Targets from "./internal/inject/Targets.ts"
 
 export interface Decided {
   readonly request: Admission.AdmissionRequest
@@ -87,22 +89,46 @@ const containerCount = (pod: unknown): number => {
  */
 const perEnvOperationBytes = 64
 
-/** The largest env list of a target, as patch operations: every container can receive it. */
+/** A target's env list as patch operations: every container can receive it. */
+const envBytes = ({ envs = [] }: Instrumentation.TargetSpec): number => JSON.stringify(envs).length + perEnvOperationBytes * envs.length
+
+/** The largest env list of any target: a bound that needs no target matched. */
 const largestEnvs = new WeakMap<object, number>()
-const targetEnvBytes = (agent: Inject.Context["agent"]): number => {
+const largestEnvBytes = (agent: Inject.Context["agent"]): number => {
   if (agent === undefined) return 0
   const known = largestEnvs.get(agent)
   if (known !== undefined) return known
-  const targets = agent.spec.features.apm?.instrumentation?.targets ?? []
-  const bytes = targets.reduce((most, { envs = [] }) => Math.max(most, JSON.stringify(envs).length + perEnvOperationBytes * envs.length), 0)
+  const bytes = (agent.spec.features.apm?.instrumentation?.targets ?? []).reduce((most, target) => Math.max(most, envBytes(target)), 0)
   largestEnvs.set(agent, bytes)
   return bytes
 }
 
-/** Why the pod's containers are too many to mutate, or undefined. */
+const isObject = (u: unknown): u is object => typeof u === "object" && u !== null
+
+/** The pod's string labels, for matching its target. */
+const labelsOf = (pod: unknown): Readonly<Record<string, string>> => {
+  const metadata = isObject(pod) ? Reflect.get(pod, "metadata") : undefined
+  const labels = isObject(metadata) ? Reflect.get(metadata, "labels") : undefined
+  return isObject(labels) ? Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === "string")) : {}
+}
+
+/** The env bytes of the target that would inject the pod; 0 when none would. */
+const matchingEnvBytes = (pod: unknown, context: Inject.Context): number => {
+  const selected = Targets.select(context.agent?.spec.features.apm?.instrumentation?.targets ?? [], labelsOf(pod), context.namespace)
+  return selected === undefined ? 0 : envBytes(selected.target)
+}
+
+/**
+ * Why the pod's containers are too many to mutate, or undefined. The largest env list of
+ * any target bounds the estimate first; only when that bound is exceeded is the target
+ * that matches the pod looked up, so one target's long envs do not keep another's pods
+ * from being injected.
+ */
 const tooManyContainers = (request: Admission.AdmissionRequest, context: Inject.Context): string | undefined => {
   const containers = containerCount(request.object)
-  const estimate = containers * (perContainerBytes + targetEnvBytes(context.agent))
+  const bound = containers * (perContainerBytes + largestEnvBytes(context.agent))
+  if (bound <= maxPatchBytes) return undefined
+  const estimate = containers * (perContainerBytes + matchingEnvBytes(request.object, context))
   return estimate > maxPatchBytes
     ? `the pod's ${containers} containers would take a patch of about ${estimate} bytes, more than the ${maxPatchBytes} the API server accepts in a request`
     : undefined

@@ -193,6 +193,13 @@ describe("refusals recorded on the pod (D8)", () => {
     }
   })
 
+  it("a Windows pod (spec.os.name: windows): the Linux init container would be refused there", () => {
+    const result = run(pod([container("a")], { spec: { os: { name: "windows" } } }), context(everything))
+    assertRefused(result, "WindowsPod")
+    assert.match(result.outcome.injected ? "" : result.outcome.message, /runs on Windows/)
+    assert.strictEqual(reasonOf(run(pod([container("a")], { spec: { os: { name: "linux" } } }), context(everything))), "Injected")
+  })
+
   it("refusals are stable: mutating the refused pod changes nothing", () => {
     const first = run(pod([container("whatap-agent-init")]), context(everything))
     const second = run(first.pod, context(everything))
@@ -201,7 +208,7 @@ describe("refusals recorded on the pod (D8)", () => {
   })
 
   it("the annotated reasons are exactly the refusals", () => {
-    assert.deepStrictEqual([...Inject.annotatedReasons].sort(), ["ConflictInitContainer", "ConflictMount", "NamespaceUnknown", "SystemNamespace"])
+    assert.deepStrictEqual([...Inject.annotatedReasons].sort(), ["ConflictInitContainer", "ConflictMount", "NamespaceUnknown", "SystemNamespace", "WindowsPod"])
     assert.deepStrictEqual(Inject.reasons.filter((r) => !Inject.annotatedReasons.has(r)), ["InvalidPod", "NoAgent", "InstrumentationDisabled", "NoTargets", "AlreadyInjected", "NoTargetMatched", "PodTooLarge"])
   })
 })

@@ -133,6 +133,20 @@ describe("PodAdmission.handler", () => {
       assert.isBelow(JSON.stringify(patchOf(fits)).length, PodAdmission.maxPatchBytes)
     }))
 
+  it.effect("another target's long envs do not keep a pod from being injected: the estimate is the matching target's", () =>
+    Effect.gen(function*() {
+      // a target of 100,000-character envs for a namespace this pod is not in, and one without envs that matches it
+      const big = target("java", { envs: [{ name: "BIG", value: "x".repeat(100_000) }], namespaceSelector: { matchNames: ["nowhere"] } })
+      const { handler, observed } = yield* harness(targets(big, target("python")))
+      const input = pod(Array.from({ length: 40 }, (_, i) => container(`c${i}`)))
+      const response = yield* handler(podRequest(input))
+      assert.isDefined(response.patch)
+      assert.deepInclude((yield* Ref.get(observed))[0]?.mutated.outcome, { injected: true })
+      // the same pod where the long target matches is still too large
+      const { handler: bigOnly } = yield* harness(targets(target("java", { envs: [{ name: "BIG", value: "x".repeat(100_000) }] })))
+      assert.isUndefined((yield* bigOnly(podRequest(input))).patch)
+    }))
+
   it.effect("a dry run gets the same patch and is not observed", () =>
     Effect.gen(function*() {
       const { handler, observed } = yield* harness()

@@ -27,6 +27,8 @@ export const reasons = [
   "ConflictInitContainer",
   /** A target matches, but an application container already mounts `/whatap-agent`. */
   "ConflictMount",
+  /** A target matches, but the pod runs on Windows (`spec.os.name: windows`): the agent's init container is a Linux image. */
+  "WindowsPod",
   /** The AdmissionReview is larger than the webhook mutates (`PodAdmission.maxMutatedBytes`). */
   "PodTooLarge"
 ] as const
@@ -35,7 +37,7 @@ export const Reason = Schema.Literals(reasons)
 export type Reason = typeof Reason.Type
 
 /** The reasons recorded on the pod as annotations. */
-export const annotated: ReadonlySet<Reason> = new Set<Reason>(["NamespaceUnknown", "SystemNamespace", "ConflictInitContainer", "ConflictMount"])
+export const annotated: ReadonlySet<Reason> = new Set<Reason>(["NamespaceUnknown", "SystemNamespace", "ConflictInitContainer", "ConflictMount", "WindowsPod"])
 
 export interface TargetRef {
   readonly name: string
