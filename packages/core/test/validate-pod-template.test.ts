@@ -3,7 +3,7 @@
  * found by applying the rendered objects of a CR the validator accepted: affinity terms
  * (node values, namespaces, match/mismatch label keys), env key references and
  * resource divisors, Windows and proc-mount options, resource claims, network sysctls in
- * the host network, annotation sizes and the OpenAgent's node name. Each case breaks one
+ * the host network, hugepages, annotation sizes and the OpenAgent's node name. Each case breaks one
  * rule, and the valid neighbour of each passes.
  */
 import { assert, describe, it } from "@effect/vitest"
@@ -102,6 +102,19 @@ describe("other fields of the pod templates", () => {
       apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap" },
       spec: { features: { apm: { instrumentation: { enabled: true, initContainerResources: { claims: [{ name: "gpu" }] }, targets: [] } } } }
     })
+  })
+
+  it("hugepages only next to cpu or memory, in whole pages (an injected init container's too)", () => {
+    const init = (limits: Json): Json => ({
+      apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap" },
+      spec: { features: { apm: { instrumentation: { enabled: true, initContainerResources: { limits }, targets: [] } } } }
+    })
+    const L = ["spec", "features", "apm", "instrumentation", "initContainerResources", "limits"]
+    refuses(init({ "hugepages-2Mi": "100Mi" }), L, "hugepages require cpu or memory")
+    refuses(init({ "hugepages-2Mi": "3Mi", memory: "64Mi" }), [...L, "hugepages-2Mi"], "3Mi is not a whole number of 2Mi pages")
+    refuses(agent({ resources: { limits: { "hugepages-1Gi": "1536Mi", cpu: "1" } } }), [...M, "resources", "limits", "hugepages-1Gi"], "not a whole number of 1Gi pages")
+    accepts(init({ "hugepages-2Mi": "4Mi", memory: "64Mi" }))
+    accepts(agent({ resources: { limits: { "hugepages-1Gi": "2Gi", cpu: "1" } } }))
   })
 
   it("workload annotations over 256 KiB in all; the OpenAgent's node name", () => {

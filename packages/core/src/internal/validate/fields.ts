@@ -122,7 +122,7 @@ const checkComponent = (component: Component, path: Path, termsReachPods = true)
   ...field<Component, "podAnnotations">(component, "podAnnotations", path, checkPodAnnotations),
   ...field<Component, "priorityClassName">(component, "priorityClassName", path, checkClassName),
   ...field<Component, "runtimeClassName">(component, "runtimeClassName", path, checkClassName),
-  ...field<Component, "resources">(component, "resources", path, checkResources),
+  ...field<Component, "resources">(component, "resources", path, (r, here) => checkResources(r, here, { cpuMemoryDefaulted: true })),
   ...field<Component, "envs">(component, "envs", path, checkEnvs),
   ...field<Component, "tolerations">(component, "tolerations", path, checkTolerations),
   ...field<Component, "affinity">(component, "affinity", path, (affinity, here) => checkAffinity(affinity, here, termsReachPods)),
@@ -207,10 +207,10 @@ export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, pa
 )
 
 export const checkInstrumentationFields = (instrumentation: L<InstrumentationSpec> | undefined, path: Path): ReadonlyArray<Issue> => instrumentation === undefined ? none : issues(
-  field(instrumentation, "initContainerResources", path, (r, here) => checkResources(r, here, true)),
+  field(instrumentation, "initContainerResources", path, (r, here) => checkResources(r, here, { claimsAllowed: true })),
   field(instrumentation, "initContainerSecurity", path, checkInitSecurity),
   each(...at(instrumentation, "targets", path), (target, here) => issues(
-    field(target, "initContainerResources", here, (r, at) => checkResources(r, at, true)),
+    field(target, "initContainerResources", here, (r, at) => checkResources(r, at, { claimsAllowed: true })),
     field(target, "initContainerSecurity", here, checkInitSecurity),
     field(target, "envs", here, checkEnvs),
     field(target, "customImageFullName", here, checkImage),

@@ -66,16 +66,47 @@ const claimIssues = (resources: L<ResourceRequirements>, path: Path): ReadonlyAr
     ? none
     : [error("resource-name", [...path, "claims"], "claims name entries of the pod's resourceClaims, and the operator's pods have none: the API server refuses them")]
 
-/** A container's resources; `claimsAllowed` where the container joins a pod that may have resourceClaims (an injected init container). */
-export const checkResources = (resources: L<ResourceRequirements> | undefined, path: Path, claimsAllowed = false): ReadonlyArray<Issue> => {
+export interface ResourceOptions {
+  /** The container joins a pod that may have resourceClaims (an injected init container). */
+  readonly claimsAllowed?: boolean
+  /** The operator fills in cpu and memory the CR leaves out (the master and node agents). */
+  readonly cpuMemoryDefaulted?: boolean
+}
+
+/** A container's resources as the API server checks them. */
+export const checkResources = (resources: L<ResourceRequirements> | undefined, path: Path, options: ResourceOptions = {}): ReadonlyArray<Issue> => {
   if (resources === undefined) return none
-  const out: Array<Issue> = claimsAllowed ? [] : [...claimIssues(resources, path)]
+  const out: Array<Issue> = options.claimsAllowed === true ? [] : [...claimIssues(resources, path)]
   const { value: limitMap, path: limitsPath } = child(resources, "limits", path)
   const limits = parseAll(limitMap, limitsPath, out)
   const { value: requestMap, path: requestsPath } = child(resources, "requests", path)
   const requests = parseAll(requestMap, requestsPath, out)
   const paths = { requests: requestsPath, limits: limitsPath }
   for (const name of new Set([...requests.keys(), ...limits.keys()])) out.push(...perResource(name, requests.get(name), limits.get(name), paths))
+  out.push(...hugePagesIssues(requests, limits, paths, options.cpuMemoryDefaulted === true))
+  return out
+}
+
+/**
+ * Hugepages as the API server checks a container: only next to cpu or memory, and each
+ * quantity a whole number of pages (`hugepages-2Mi: 3Mi` is refused).
+ */
+const hugePagesIssues = (requests: Parsed, limits: Parsed, paths: { readonly requests: Path; readonly limits: Path }, cpuMemoryDefaulted: boolean): ReadonlyArray<Issue> => {
+  const out: Array<Issue> = []
+  let any = false
+  for (const [map, where] of [[requests, paths.requests], [limits, paths.limits]] as const) {
+    for (const [name, entry] of map) {
+      if (!isHugePages(name)) continue
+      any = true
+      const page = Quantity.parse(name.slice("hugepages-".length))
+      if (!page.ok || Quantity.isNegative(page.quantity) || page.quantity.numerator === 0n) continue
+      // q / page is whole: q.n * page.d divisible by q.d * page.n
+      const whole = (entry.quantity.numerator * page.quantity.denominator) % (entry.quantity.denominator * page.quantity.numerator) === 0n
+      if (!whole) out.push(error("quantity", [...where, name], `${entry.text} is not a whole number of ${name.slice("hugepages-".length)} pages`))
+    }
+  }
+  const withCpuOrMemory = cpuMemoryDefaulted || ["cpu", "memory"].some((name) => requests.has(name) || limits.has(name))
+  if (any && !withCpuOrMemory) out.push(error("resource-name", paths.limits, "hugepages require cpu or memory in the same container's resources"))
   return out
 }
 
