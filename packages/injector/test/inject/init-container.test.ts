@@ -124,6 +124,17 @@ describe("resources", () => {
     const resources = { requests: { cpu: "50m" }, limits: { cpu: "100m", memory: "64Mi" } }
     assert.deepStrictEqual(init(inject({}, { initContainerResources: resources }).pod)("resources"), resources)
   })
+
+  it("claims the pod declares are kept; the others are left out with a warning (the API server refuses them)", () => {
+    const claims = [{ name: "gpu" }, { name: "fpga" }]
+    const lacking = inject({ initContainerResources: { limits: { cpu: "1" }, claims } })
+    assert.deepStrictEqual(init(lacking.pod)("resources"), { limits: { cpu: "1" } })
+    assert.deepInclude(lacking.warnings, `target "java-target": init container claim "gpu", "fpga" left out: the pod declares no resourceClaims entry of that name`)
+    const declaring = pod([container("a")], { spec: { resourceClaims: [{ name: "gpu", resourceClaimName: "shared-gpu" }] } })
+    const some = inject({ initContainerResources: { limits: { cpu: "1" }, claims } }, {}, declaring)
+    assert.deepStrictEqual(init(some.pod)("resources"), { limits: { cpu: "1" }, claims: [{ name: "gpu" }] })
+    assert.isTrue(some.warnings.some((w) => w.includes(`claim "fpga" left out`)))
+  })
 })
 
 const both = "cp /config-volume/whatap.conf /whatap-agent/ && chmod 644 /whatap-agent/whatap.conf && if [ -x /init.sh ]; then /init.sh; fi && mkdir -p /whatap-agent/plugin && cp -L /whatap-plugin/* /whatap-agent/plugin/ 2>/dev/null || true && chmod 644 /whatap-agent/plugin/* 2>/dev/null || true"

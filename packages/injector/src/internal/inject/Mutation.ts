@@ -106,12 +106,13 @@ export const inject = (
   const config = InitContainer.agentConfig(target, index, volumes)
   const base = InitContainer.securityContext(target.initContainerSecurity, instrumentation.initContainerSecurity)
   const security = PodSecurity.initSecurity(base, namespaceLabels, pod.spec, target.name)
+  const claimed = InitContainer.withPodClaims(InitContainer.resources(target.initContainerResources, instrumentation.initContainerResources), pod.spec, target.name)
   const init = InitContainer.build({
     image,
     env: strategy.initEnv(target, credentials),
     config,
     securityContext: security.securityContext,
-    resources: InitContainer.resources(target.initContainerResources, instrumentation.initContainerResources)
+    resources: claimed.resources
   })
   // the target's envs as Go writes them into the pod, once for every container
   const targetEnvs = (target.envs ?? []).map(Env.goForm)
@@ -130,6 +131,6 @@ export const inject = (
     pod: annotate({ ...pod, spec }, annotations, [Naming.apmAnnotations.reason]),
     version,
     image,
-    warnings: [...config.warnings, ...security.warnings, ...reused, ...containers.flatMap((c) => c.warnings)]
+    warnings: [...config.warnings, ...security.warnings, ...claimed.warnings, ...reused, ...containers.flatMap((c) => c.warnings)]
   }
 }
