@@ -773,6 +773,7 @@ export type OpenAgentSpec = typeof OpenAgentSpec.Type;
 // module: Quantity
 export declare const canonical: (input: string | number) => string | number;
 export declare const inResourceList: (input: string | number) => string | number;
+export declare const compare: (a: string | number, b: string | number) => -1 | 0 | 1 | undefined;
 
 // module: Resource
 export declare const group = "monitoring.whatap.com";

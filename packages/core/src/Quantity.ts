@@ -181,3 +181,24 @@ const written = (q: Parsed): string => {
   }
   return decimal(q.format === "BinarySI" ? { ...q, format: "DecimalSI" } : q)
 }
+
+/**
+ * How two quantities compare by value (-1, 0 or 1), as apimachinery's `Quantity.Cmp`;
+ * `undefined` when either is not a quantity.
+ *
+ * @example
+ * ```ts
+ * import { Quantity } from "@whatap-operator/core"
+ *
+ * Quantity.compare("200m", "0.05") // => 1
+ * Quantity.compare("1Gi", "1024Mi") // => 0
+ * Quantity.compare("1", "x") // => undefined
+ * ```
+ */
+export const compare = (a: string | number, b: string | number): -1 | 0 | 1 | undefined => {
+  const left = Syntax.parse(a)
+  const right = Syntax.parse(b)
+  if (!left.ok || !right.ok) return undefined
+  const order = Syntax.compare(left.quantity, right.quantity)
+  return order < 0 ? -1 : order > 0 ? 1 : 0
+}

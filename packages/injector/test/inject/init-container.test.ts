@@ -125,6 +125,19 @@ describe("resources", () => {
     assert.deepStrictEqual(init(inject({}, { initContainerResources: resources }).pod)("resources"), resources)
   })
 
+  it("within the pod-level resources: cpu and memory capped at the pod's, a request its limit would default to written out", () => {
+    // the API server has filled the pod's requests in from its one container
+    const sized = pod([container("a")], { spec: { resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "150m", memory: "8Gi" } } } })
+    const result = inject({}, {}, sized)
+    assert.deepStrictEqual(init(result.pod)("resources"), { limits: { cpu: "150m", memory: "256Mi" }, requests: { cpu: "50m", memory: "64Mi" } })
+    assert.isTrue(result.warnings.some((w) => w.includes("brought within the pod-level resources (spec.resources): limits.cpu 150m, requests.cpu 50m, requests.memory 64Mi")))
+    // what already fits is left as it is, without a warning
+    const roomy = pod([container("a")], { spec: { resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } } } })
+    const fits = inject({}, {}, roomy)
+    assert.deepStrictEqual(init(fits.pod)("resources"), { limits: { cpu: "200m", memory: "256Mi" } })
+    assert.isFalse(fits.warnings.some((w) => w.includes("pod-level")))
+  })
+
   it("claims the pod declares are kept; the others are left out with a warning (the API server refuses them)", () => {
     const claims = [{ name: "gpu" }, { name: "fpga" }]
     const lacking = inject({ initContainerResources: { limits: { cpu: "1" }, claims } })

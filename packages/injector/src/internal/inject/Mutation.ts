@@ -14,6 +14,7 @@ import { Naming, type Instrumentation } from "@whatap-operator/core"
 import * as Credentials from "./Credentials.ts"
 import * as Env from "./Env.ts"
 import * as InitContainer from "./InitContainer.ts"
+import * as PodResources from "./PodResources.ts"
 import * as Names from "./Names.ts"
 import * as PodSecurity from "./PodSecurity.ts"
 import type { Reason } from "./Outcome.ts"
@@ -107,12 +108,13 @@ export const inject = (
   const base = InitContainer.securityContext(target.initContainerSecurity, instrumentation.initContainerSecurity)
   const security = PodSecurity.initSecurity(base, namespaceLabels, pod.spec, target.name)
   const claimed = InitContainer.withPodClaims(InitContainer.resources(target.initContainerResources, instrumentation.initContainerResources), pod.spec, target.name)
+  const fitted = PodResources.fitPodResources(claimed.resources, pod.spec, target.name)
   const init = InitContainer.build({
     image,
     env: strategy.initEnv(target, credentials),
     config,
     securityContext: security.securityContext,
-    resources: claimed.resources
+    resources: fitted.resources
   })
   // the target's envs as Go writes them into the pod, once for every container
   const targetEnvs = (target.envs ?? []).map(Env.goForm)
@@ -131,6 +133,6 @@ export const inject = (
     pod: annotate({ ...pod, spec }, annotations, [Naming.apmAnnotations.reason]),
     version,
     image,
-    warnings: [...config.warnings, ...security.warnings, ...claimed.warnings, ...reused, ...containers.flatMap((c) => c.warnings)]
+    warnings: [...config.warnings, ...security.warnings, ...claimed.warnings, ...fitted.warnings, ...reused, ...containers.flatMap((c) => c.warnings)]
   }
 }
