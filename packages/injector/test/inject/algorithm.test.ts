@@ -184,8 +184,8 @@ describe("refusals recorded on the pod (D8)", () => {
     assertRefused(run(pod([container("whatap-agent-init")]), context(everything)), "ConflictInitContainer")
   })
 
-  it("an app container mounts /whatap-agent already (trailing slash too)", () => {
-    for (const mountPath of ["/whatap-agent", "/whatap-agent/"]) {
+  it("an app container mounts /whatap-agent already (however the path is spelt)", () => {
+    for (const mountPath of ["/whatap-agent", "/whatap-agent/", "/whatap-agent/.", "//whatap-agent//", "/x/../whatap-agent"]) {
       const input = pod([container("a"), container("b", undefined, { volumeMounts: [{ name: "mine", mountPath }] })], { spec: { volumes: [{ name: "mine", emptyDir: {} }] } })
       const result = run(input, context(everything))
       assertRefused(result, "ConflictMount")

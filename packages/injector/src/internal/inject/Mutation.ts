@@ -26,14 +26,23 @@ import type { Strategy } from "./languages/Strategy.ts"
 
 const agentMount = { name: Names.agentVolume, mountPath: Names.agentMountPath }
 
-const trimSlashes = (path: string): string => path.replace(/(?<=.)\/+$/, "")
+/** The directory a mount path names, as the container runtime resolves it: `/whatap-agent/`, `//whatap-agent/.` are `/whatap-agent`. */
+const cleanPath = (path: string): string => {
+  const parts: Array<string> = []
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue
+    if (part === "..") parts.pop()
+    else parts.push(part)
+  }
+  return `/${parts.join("/")}`
+}
 
 export const conflict = (pod: Pod): { readonly reason: Reason; readonly message: string } | undefined => {
   const all = [...initContainersOf(pod), ...containersOf(pod)]
   if (all.some((c) => c.name === Names.initContainer)) {
     return { reason: "ConflictInitContainer", message: `the pod already has a container named ${Names.initContainer}` }
   }
-  const mounting = containersOf(pod).find((c) => mountsOf(c).some((m) => trimSlashes(m.mountPath) === Names.agentMountPath))
+  const mounting = containersOf(pod).find((c) => mountsOf(c).some((m) => cleanPath(m.mountPath) === Names.agentMountPath))
   if (mounting !== undefined) {
     return { reason: "ConflictMount", message: `container ${JSON.stringify(mounting.name)} already mounts ${Names.agentMountPath}` }
   }
