@@ -774,6 +774,7 @@ export type OpenAgentSpec = typeof OpenAgentSpec.Type;
 export declare const canonical: (input: string | number) => string | number;
 export declare const inResourceList: (input: string | number) => string | number;
 export declare const compare: (a: string | number, b: string | number) => -1 | 0 | 1 | undefined;
+export declare const subtract: (a: string | number, b: string | number) => string | undefined;
 
 // module: Resource
 export declare const group = "monitoring.whatap.com";

@@ -202,3 +202,26 @@ export const compare = (a: string | number, b: string | number): -1 | 0 | 1 | un
   const order = Syntax.compare(left.quantity, right.quantity)
   return order < 0 ? -1 : order > 0 ? 1 : 0
 }
+
+/**
+ * `a - b` as a quantity's text (rounded up to a thousandth of the unit, as a pod's
+ * resource lists are), or `undefined` when either is not a quantity.
+ *
+ * @example
+ * ```ts
+ * import { Quantity } from "@whatap-operator/core"
+ *
+ * Quantity.subtract("300m", "200m") // => "100m"
+ * Quantity.subtract("1", "0.25") // => "750m"
+ * Quantity.subtract("100m", "1") // => "-900m"
+ * ```
+ */
+export const subtract = (a: string | number, b: string | number): string | undefined => {
+  const left = Syntax.parse(a)
+  const right = Syntax.parse(b)
+  if (!left.ok || !right.ok) return undefined
+  const numerator = (left.quantity.numerator * right.quantity.denominator - right.quantity.numerator * left.quantity.denominator) * 1000n
+  const denominator = left.quantity.denominator * right.quantity.denominator
+  const millis = numerator / denominator + (numerator % denominator > 0n ? 1n : 0n)
+  return String(canonical(`${millis}m`))
+}

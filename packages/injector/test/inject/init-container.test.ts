@@ -138,6 +138,16 @@ describe("resources", () => {
     assert.isFalse(fits.warnings.some((w) => w.includes("pod-level")))
   })
 
+  it("within the pod-level requests less what the sidecars started before it request", () => {
+    const side = { name: "side", image: "envoy", restartPolicy: "Always", resources: { requests: { cpu: "200m", memory: "200Mi" } } }
+    const input = pod([container("app", undefined, { resources: { requests: { cpu: "100m", memory: "100Mi" } } })], {
+      spec: { initContainers: [side], resources: { requests: { cpu: "300m", memory: "300Mi" }, limits: { cpu: "300m", memory: "300Mi" } } }
+    })
+    const resources = init(inject({}, {}, input).pod, 1)("resources")
+    // 300m - 200m and 300Mi - 200Mi: the init container with the sidecar stays within the pod's requests
+    assert.deepStrictEqual(resources, { limits: { cpu: "200m", memory: "256Mi" }, requests: { cpu: "100m", memory: "104857600" } })
+  })
+
   it("claims the pod declares are kept; the others are left out with a warning (the API server refuses them)", () => {
     const claims = [{ name: "gpu" }, { name: "fpga" }]
     const lacking = inject({ initContainerResources: { limits: { cpu: "1" }, claims } })

@@ -3,8 +3,9 @@
  * container asks for more cpu or memory than the pod as a whole (`must be greater than or
  * equal to aggregate container requests`; a container limit above the pod's), and it has
  * already filled the pod's requests in from its containers when the webhook sees the pod.
- * The init container runs alone, before the others, so its cpu and memory are brought
- * within the pod's, with a warning (an InjectionAdjusted Event); a request the init
+ * The init container runs before the app containers, next to the sidecars started before
+ * it, so its cpu and memory are brought within the pod's (its request within what the
+ * sidecars leave), with a warning (an InjectionAdjusted Event); a request the init
  * container leaves out would default to its limit, so it is written out when that matters.
  */
 import { type KubeTypes, Quantity } from "@whatap-operator/core"
@@ -22,6 +23,31 @@ const listAt = (resources: unknown, key: string): Readonly<Record<string, unknow
 const quantityAt = (list: Readonly<Record<string, unknown>>, key: string): Value | undefined => {
   const value = Object.hasOwn(list, key) ? list[key] : undefined
   return typeof value === "string" || typeof value === "number" ? value : undefined
+}
+
+/**
+ * What the pod's restartable init containers (sidecars, `restartPolicy: Always`) request of
+ * `key`: they started before the agent's init container and still run while it does, so
+ * the API server adds them to its request. A request a sidecar leaves out defaults to its limit.
+ */
+const sidecarRequests = (spec: object, key: string): ReadonlyArray<Value> => {
+  const inits: unknown = Reflect.get(spec, "initContainers")
+  if (!Array.isArray(inits)) return []
+  return inits.flatMap((init: unknown) => {
+    if (typeof init !== "object" || init === null || Reflect.get(init, "restartPolicy") !== "Always") return []
+    const resources: unknown = Reflect.get(init, "resources")
+    const value = quantityAt(listAt(resources, "requests"), key) ?? quantityAt(listAt(resources, "limits"), key)
+    return value === undefined ? [] : [value]
+  })
+}
+
+/** The pod's request of `key` less what its sidecars request (never below zero); undefined when the pod sets none. */
+const roomLeft = (podRequests: Readonly<Record<string, unknown>>, spec: object, key: string): Value | undefined => {
+  const request = quantityAt(podRequests, key)
+  if (request === undefined) return undefined
+  let room: Value = request
+  for (const sidecar of sidecarRequests(spec, key)) room = Quantity.subtract(room, sidecar) ?? room
+  return Quantity.compare(room, 0) === -1 ? "0" : room
 }
 
 /** `a` when it is no larger than `b` (or they cannot be compared), else `b`. */
@@ -43,7 +69,7 @@ export const fitPodResources = (
     const limit = quantityAt(limits, key)
     const request = quantityAt(requests, key) ?? limit
     const newLimit = limit === undefined ? undefined : atMost(limit, quantityAt(podLimits, key))
-    const capped = request === undefined ? undefined : atMost(request, quantityAt(podRequests, key))
+    const capped = request === undefined ? undefined : atMost(request, roomLeft(podRequests, spec, key))
     const newRequest = capped === undefined || newLimit === undefined ? capped : atMost(capped, newLimit)
     if (newLimit !== undefined && newLimit !== limit) {
       limits[key] = String(Quantity.canonical(newLimit))
