@@ -82,9 +82,26 @@ describe("security contexts the agents' pods cannot have", () => {
   it("Windows HostProcess, a bad gMSA name or a long user name; the Unmasked proc mount", () => {
     refuses(agent({ podSecurityContext: { windowsOptions: { hostProcess: true } } }), [...M, "podSecurityContext", "windowsOptions", "hostProcess"], "Linux containers")
     refuses(agent({ podSecurityContext: { windowsOptions: { gmsaCredentialSpecName: "Bad_Name" } } }), [...M, "podSecurityContext", "windowsOptions", "gmsaCredentialSpecName"], "RFC 1123 subdomain")
-    refuses(agent({ masterAgentContainer: { securityContext: { windowsOptions: { runAsUserName: "u".repeat(257) } } } }), [...M, "masterAgentContainer", "securityContext", "windowsOptions", "runAsUserName"], "must not exceed 256")
+    const userName = (runAsUserName: string) => agent({ masterAgentContainer: { securityContext: { windowsOptions: { runAsUserName } } } })
+    const U = [...M, "masterAgentContainer", "securityContext", "windowsOptions", "runAsUserName"]
+    refuses(userName("u".repeat(105)), U, "User length must not be longer than 104 characters")
+    refuses(userName("a\\b\\c"), U, "cannot contain more than one backslash")
+    refuses(userName("dom\\"), U, "User cannot be empty")
+    refuses(userName("\\user"), U, "Domain doesn't match the NetBios nor the DNS format")
+    refuses(userName("a@b"), U, "User cannot contain the following characters")
+    refuses(userName("..."), U, "User cannot contain only periods or spaces")
+    refuses(userName("a\u0007b"), U, "cannot contain control characters")
+    accepts(userName("CONTOSO\\svc-agent"))
+    accepts(userName("example.com\\svc"))
+    refuses(agent({ podSecurityContext: { windowsOptions: { gmsaCredentialSpec: "x".repeat(65_537) } } }), [...M, "podSecurityContext", "windowsOptions", "gmsaCredentialSpec"], "must be under 64 KiB")
     refuses(agent({ masterAgentContainer: { securityContext: { procMount: "Unmasked" } } }), [...M, "masterAgentContainer", "securityContext", "procMount"], "'hostUsers' must be false")
     accepts(agent({ podSecurityContext: { windowsOptions: { hostProcess: false, gmsaCredentialSpecName: "gmsa" } }, masterAgentContainer: { securityContext: { procMount: "Default" } } }))
+  })
+
+  it("seLinuxChangePolicy MountOption: a warning, as it depends on the cluster's feature gates", () => {
+    const findings = Validate.resource(agent({ podSecurityContext: { seLinuxChangePolicy: "MountOption" } }))
+    assert.deepStrictEqual(findings.map((f) => [f.severity, Finding.formatPath(f.path)]), [["warning", Finding.formatPath([...M, "podSecurityContext", "seLinuxChangePolicy"])]])
+    assert.include(findings[0]?.message ?? "", "SELinuxChangePolicy feature gate")
   })
 
   it("network sysctls in the node agent, while it runs in the host network", () => {

@@ -10,7 +10,7 @@
  */
 import type { PodSecurityContext, SecurityContext, Sysctl, WindowsSecurityContextOptions } from "../../SecurityContext.ts"
 import { byteLength } from "../Utf8.ts"
-import { error, type Issue, issues, none, subdomainIssues } from "./issue.ts"
+import { error, type Issue, issues, none, subdomainIssues, warning } from "./issue.ts"
 import { at, child, each, field, type L, type List, type Path } from "./model.ts"
 
 type Profile = { readonly type?: string | undefined; readonly localhostProfile?: string | undefined }
@@ -76,7 +76,30 @@ const checkSysctls = (sysctls: List<typeof Sysctl.Type>, path: Path): ReadonlyAr
   })
 }
 
-const maxRunAsUserName = 256
+const maxCredentialSpec = 64 * 1024
+const maxDomain = 256
+const maxUser = 104
+const netBios = /^[^\\/:*?"<>|.][^\\/:*?"<>|]{0,14}$/
+const dnsDomain = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*$/
+const userForbidden = /["/\\:;|=,+*?<>@[\]]/
+const control = /[\x00-\x1f\x7f]/
+
+/** `ValidateWindowsSecurityContextOptions`' rules for `runAsUserName` (`DOMAIN\user` or `user`), in its wording. */
+const userNameProblems = (name: string): ReadonlyArray<string> => {
+  if (name === "") return ["runAsUserName cannot be an empty string"]
+  if (control.test(name)) return ["runAsUserName cannot contain control characters"]
+  const parts = name.split("\\")
+  if (parts.length > 2) return ["runAsUserName cannot contain more than one backslash"]
+  const [domain, user] = parts.length === 1 ? [undefined, parts[0] ?? ""] : [parts[0] ?? "", parts[1] ?? ""]
+  const out: Array<string> = []
+  if (domain !== undefined && byteLength(domain) >= maxDomain) out.push(`runAsUserName's Domain length must be under ${maxDomain} characters`)
+  if (domain !== undefined && !netBios.test(domain) && !dnsDomain.test(domain)) out.push("runAsUserName's Domain doesn't match the NetBios nor the DNS format")
+  if (user === "") out.push("runAsUserName's User cannot be empty")
+  else if (byteLength(user) > maxUser) out.push(`runAsUserName's User length must not be longer than ${maxUser} characters`)
+  if (/^[. ]+$/.test(user)) out.push("runAsUserName's User cannot contain only periods or spaces")
+  if (userForbidden.test(user)) out.push("runAsUserName's User cannot contain the following characters: \"/\\:;|=,+*?<>@[]")
+  return out
+}
 
 /** What `ValidateWindowsSecurityContextOptions` refuses, and HostProcess, which no agent pod can run as. */
 const checkWindows = (options: L<typeof WindowsSecurityContextOptions.Type>, path: Path): ReadonlyArray<Issue> => issues(
@@ -84,10 +107,18 @@ const checkWindows = (options: L<typeof WindowsSecurityContextOptions.Type>, pat
     ? [error("security-context", [...path, "hostProcess"], "the agents are Linux containers: a Windows HostProcess pod cannot run them")]
     : none,
   options.gmsaCredentialSpecName === undefined ? none : subdomainIssues("security-context", options.gmsaCredentialSpecName, [...path, "gmsaCredentialSpecName"]),
-  (options.runAsUserName?.length ?? 0) > maxRunAsUserName
-    ? [error("security-context", [...path, "runAsUserName"], `runAsUserName's length must not exceed ${maxRunAsUserName} characters`)]
-    : none
+  options.gmsaCredentialSpec === undefined ? none
+    : options.gmsaCredentialSpec === "" ? [error("security-context", [...path, "gmsaCredentialSpec"], "gmsaCredentialSpec cannot be an empty string")]
+    : byteLength(options.gmsaCredentialSpec) > maxCredentialSpec ? [error("security-context", [...path, "gmsaCredentialSpec"], `gmsaCredentialSpec size must be under ${maxCredentialSpec / 1024} KiB`)]
+    : none,
+  options.runAsUserName === undefined ? none : userNameProblems(options.runAsUserName).map((m) => error("security-context", [...path, "runAsUserName"], m))
 )
+
+/** `MountOption` needs the SELinuxChangePolicy feature gate, off in a default 1.36 API server, which refuses the workload then. */
+const checkSeLinuxChangePolicy = (value: string, path: Path): ReadonlyArray<Issue> =>
+  value === "MountOption"
+    ? [warning("security-context", path, "\"MountOption\" is refused by API servers without the SELinuxChangePolicy feature gate (a default Kubernetes 1.36 refuses it: supported values: \"Recursive\")")]
+    : checkChoice(["Recursive", "MountOption"])(value, path)
 
 export const checkPodSecurityContext = (context: L<PodSecurityContext>, path: Path): ReadonlyArray<Issue> => issues(
   field(context, "runAsUser", path, checkId),
@@ -95,7 +126,7 @@ export const checkPodSecurityContext = (context: L<PodSecurityContext>, path: Pa
   field(context, "fsGroup", path, checkId),
   each(...at(context, "supplementalGroups", path), checkId),
   field(context, "fsGroupChangePolicy", path, checkChoice(["OnRootMismatch", "Always"])),
-  field(context, "seLinuxChangePolicy", path, checkChoice(["Recursive", "MountOption"])),
+  field(context, "seLinuxChangePolicy", path, checkSeLinuxChangePolicy),
   field(context, "supplementalGroupsPolicy", path, checkChoice(["Merge", "Strict"])),
   field(context, "sysctls", path, checkSysctls),
   field(context, "seccompProfile", path, checkSeccomp),
