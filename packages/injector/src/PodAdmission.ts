@@ -16,10 +16,11 @@
  * reports them as Events (D5, D8).
  */
 import type { Instrumentation } from "@whatap-operator/core"
-import { Effect } from "effect"
+import { Effect, Result } from "effect"
 import * as Admission from "./Admission.ts"
 import * as Inject from "./Inject.ts"
 import * as Outcome from "./internal/inject/Outcome.ts"
+import * as Pod from "./internal/inject/Pod.ts"
 import * as Targets from "./internal/inject/Targets.ts"
 
 export interface Decided {
@@ -103,18 +104,11 @@ const largestEnvBytes = (agent: Inject.Context["agent"]): number => {
   return bytes
 }
 
-const isObject = (u: unknown): u is object => typeof u === "object" && u !== null
-
-/** The pod's string labels, for matching its target. */
-const labelsOf = (pod: unknown): Readonly<Record<string, string>> => {
-  const metadata = isObject(pod) ? Reflect.get(pod, "metadata") : undefined
-  const labels = isObject(metadata) ? Reflect.get(metadata, "labels") : undefined
-  return isObject(labels) ? Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === "string")) : {}
-}
-
-/** The env bytes of the target that would inject the pod; 0 when none would. */
-const matchingEnvBytes = (pod: unknown, context: Inject.Context): number => {
-  const selected = Targets.select(context.agent?.spec.features.apm?.instrumentation?.targets ?? [], labelsOf(pod), context.namespace)
+/** The env bytes of the target that would inject the pod; 0 when none would (or it is no pod, which is refused as such). */
+const matchingEnvBytes = (raw: unknown, context: Inject.Context): number => {
+  const pod = Pod.read(raw)
+  if (Result.isFailure(pod)) return 0
+  const selected = Targets.select(context.agent?.spec.features.apm?.instrumentation?.targets ?? [], Pod.labelsOf(pod.success), context.namespace)
   return selected === undefined ? 0 : envBytes(selected.target)
 }
 

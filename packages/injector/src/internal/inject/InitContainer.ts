@@ -60,39 +60,6 @@ export const resources = (
   }
 }
 
-/** The names of the pod's `spec.resourceClaims`, read as sent. */
-const podClaims = (spec: object): ReadonlySet<string> => {
-  const list: unknown = Reflect.get(spec, "resourceClaims")
-  if (!Array.isArray(list)) return new Set()
-  return new Set(list.flatMap((claim: unknown) => {
-    const name: unknown = typeof claim === "object" && claim !== null ? Reflect.get(claim, "name") : undefined
-    return typeof name === "string" ? [name] : []
-  }))
-}
-
-/**
- * The init container's resources without the claims the pod does not declare: the API
- * server refuses a container claim that names no entry of the pod's `resourceClaims`, so
- * such a claim is left out, with a warning (an InjectionAdjusted Event).
- */
-export const withPodClaims = (
-  chosen: KubeTypes.ResourceRequirements,
-  spec: object,
-  targetName: string
-): { readonly resources: KubeTypes.ResourceRequirements; readonly warnings: ReadonlyArray<string> } => {
-  const claims = chosen.claims ?? []
-  if (claims.length === 0) return { resources: chosen, warnings: [] }
-  const declared = podClaims(spec)
-  const kept = claims.filter((claim) => declared.has(claim.name))
-  if (kept.length === claims.length) return { resources: chosen, warnings: [] }
-  const left = claims.filter((claim) => !declared.has(claim.name)).map((claim) => JSON.stringify(claim.name))
-  const { claims: _dropped, ...rest } = chosen
-  return {
-    resources: kept.length === 0 ? rest : { ...rest, claims: kept },
-    warnings: [`target ${JSON.stringify(targetName)}: init container claim ${left.join(", ")} left out: the pod declares no resourceClaims entry of that name`]
-  }
-}
-
 export interface ConfigVolume {
   readonly name: string
   readonly configMap: { readonly name: string }

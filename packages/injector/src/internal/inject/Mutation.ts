@@ -116,8 +116,7 @@ export const inject = (
   const config = InitContainer.agentConfig(target, index, volumes)
   const base = InitContainer.securityContext(target.initContainerSecurity, instrumentation.initContainerSecurity)
   const security = PodSecurity.initSecurity(base, namespaceLabels, pod.spec, target.name)
-  const claimed = InitContainer.withPodClaims(InitContainer.resources(target.initContainerResources, instrumentation.initContainerResources), pod.spec, target.name)
-  const fitted = PodResources.fitPodResources(claimed.resources, pod.spec, target.name)
+  const fitted = PodResources.fit(InitContainer.resources(target.initContainerResources, instrumentation.initContainerResources), pod.spec, target.name)
   const init = InitContainer.build({
     image,
     env: strategy.initEnv(target, credentials),
@@ -142,6 +141,6 @@ export const inject = (
     pod: annotate({ ...pod, spec }, annotations, [Naming.apmAnnotations.reason]),
     version,
     image,
-    warnings: [...config.warnings, ...security.warnings, ...claimed.warnings, ...fitted.warnings, ...reused, ...containers.flatMap((c) => c.warnings)]
+    warnings: [...config.warnings, ...security.warnings, ...fitted.warnings, ...reused, ...containers.flatMap((c) => c.warnings)]
   }
 }

@@ -1,5 +1,7 @@
 /**
- * Pod-level resources (`spec.resources`): the API server refuses a pod whose init
+ * The init container's resources fitted to the pod it joins. Resource claims: one that
+ * names no entry of the pod's `resourceClaims` is left out. Pod-level resources
+ * (`spec.resources`): the API server refuses a pod whose init
  * container asks for more cpu or memory than the pod as a whole (`must be greater than or
  * equal to aggregate container requests`; a container limit above the pod's), and it has
  * already filled the pod's requests in from its containers when the webhook sees the pod.
@@ -53,7 +55,40 @@ const roomLeft = (podRequests: Readonly<Record<string, unknown>>, spec: object, 
 /** `a` when it is no larger than `b` (or they cannot be compared), else `b`. */
 const atMost = (a: Value, b: Value | undefined): Value => (b !== undefined && Quantity.compare(a, b) === 1 ? b : a)
 
-export const fitPodResources = (
+/** The names of the pod's `spec.resourceClaims`, read as sent. */
+const podClaims = (spec: object): ReadonlySet<string> => {
+  const list: unknown = Reflect.get(spec, "resourceClaims")
+  if (!Array.isArray(list)) return new Set()
+  return new Set(list.flatMap((claim: unknown) => {
+    const name: unknown = typeof claim === "object" && claim !== null ? Reflect.get(claim, "name") : undefined
+    return typeof name === "string" ? [name] : []
+  }))
+}
+
+/**
+ * The init container's resources without the claims the pod does not declare: the API
+ * server refuses a container claim that names no entry of the pod's `resourceClaims`, so
+ * such a claim is left out, with a warning (an InjectionAdjusted Event).
+ */
+const withPodClaims = (
+  chosen: KubeTypes.ResourceRequirements,
+  spec: object,
+  targetName: string
+): { readonly resources: KubeTypes.ResourceRequirements; readonly warnings: ReadonlyArray<string> } => {
+  const claims = chosen.claims ?? []
+  if (claims.length === 0) return { resources: chosen, warnings: [] }
+  const declared = podClaims(spec)
+  const kept = claims.filter((claim) => declared.has(claim.name))
+  if (kept.length === claims.length) return { resources: chosen, warnings: [] }
+  const left = claims.filter((claim) => !declared.has(claim.name)).map((claim) => JSON.stringify(claim.name))
+  const { claims: _dropped, ...rest } = chosen
+  return {
+    resources: kept.length === 0 ? rest : { ...rest, claims: kept },
+    warnings: [`target ${JSON.stringify(targetName)}: init container claim ${left.join(", ")} left out: the pod declares no resourceClaims entry of that name`]
+  }
+}
+
+const fitPodResources = (
   chosen: KubeTypes.ResourceRequirements,
   spec: object,
   targetName: string
@@ -85,4 +120,18 @@ export const fitPodResources = (
     resources: { ...chosen, ...(Object.keys(limits).length === 0 ? {} : { limits }), ...(Object.keys(requests).length === 0 ? {} : { requests }) },
     warnings: [`target ${JSON.stringify(targetName)}: the init container's resources are brought within the pod-level resources (spec.resources): ${changes.join(", ")}`]
   }
+}
+
+/**
+ * The init container's resources fitted to the pod: claims it does not declare left out,
+ * cpu and memory within its pod-level resources; with a warning for each adjustment.
+ */
+export const fit = (
+  chosen: KubeTypes.ResourceRequirements,
+  spec: object,
+  targetName: string
+): { readonly resources: KubeTypes.ResourceRequirements; readonly warnings: ReadonlyArray<string> } => {
+  const claimed = withPodClaims(chosen, spec, targetName)
+  const fitted = fitPodResources(claimed.resources, spec, targetName)
+  return { resources: fitted.resources, warnings: [...claimed.warnings, ...fitted.warnings] }
 }
