@@ -65,7 +65,10 @@ export const timeoutCheckInterval: Duration.Duration = Duration.seconds(1)
 /** The `path` of metrics for requests to no route: raw paths would make unbounded label values. */
 export const unmatchedPath = "unmatched"
 
-/** `allowed`/`denied`: the handler's answer; the rest are the server's own (see the module comment). */
+/**
+ * `allowed`/`denied`: the handler's answer; `aborted`: the client hung up before the answer
+ * could be written; the rest are the server's own (see the module comment).
+ */
 export type Outcome =
   | "allowed"
   | "denied"
@@ -75,6 +78,7 @@ export type Outcome =
   | "bad-request"
   | "handler-error"
   | "timeout"
+  | "aborted"
 
 export interface RequestEvent {
   /** The route, or `unmatchedPath`. */
@@ -202,9 +206,10 @@ const answer = <R>(options: Options<R>, req: IncomingMessage, limit: number, bud
     return [path, yield* runHandler(handler, request.success, budget, path)] as const
   })
 
+/** Writes the answer; false when the client hung up before it could be written. */
 const write = (res: ServerResponse, reply: Reply) =>
-  Effect.sync(() => {
-    if (res.destroyed || res.headersSent) return
+  Effect.sync((): boolean => {
+    if (res.destroyed || res.headersSent) return false
     res.writeHead(reply.status, {
       "content-type": reply.json === true ? "application/json" : "text/plain; charset=utf-8",
       "content-length": String(Buffer.byteLength(reply.body)),
@@ -217,6 +222,7 @@ const write = (res: ServerResponse, reply: Reply) =>
       const stalled = setTimeout(() => res.destroy(), Duration.toMillis(writeTimeout))
       res.once("close", () => clearTimeout(stalled))
     }
+    return true
   })
 
 const serveRequest = <R>(options: Options<R>, req: IncomingMessage, res: ServerResponse) =>
@@ -224,12 +230,14 @@ const serveRequest = <R>(options: Options<R>, req: IncomingMessage, res: ServerR
     const started = yield* Clock.currentTimeMillis
     const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
     const [path, reply] = yield* answer(options, req, limit, options.timeBudget ?? defaultTimeBudget)
-    yield* write(res, reply)
+    const written = yield* write(res, reply)
     if (reply.outcome !== "allowed" && reply.outcome !== "denied" && reply.status !== 500) {
       yield* Effect.logDebug("Refused admission request").pipe(Effect.annotateLogs({ path, status: reply.status, reason: reply.body.trim() }))
     }
     const durationMs = (yield* Clock.currentTimeMillis) - started
-    if (options.onRequest !== undefined) yield* options.onRequest({ path, status: reply.status, outcome: reply.outcome, durationMs })
+    // a request whose client hung up before the answer was written is counted as such, not as its answer
+    const outcome = written ? reply.outcome : "aborted"
+    if (options.onRequest !== undefined) yield* options.onRequest({ path, status: reply.status, outcome, durationMs })
   })
 
 const tlsError = <R>(options: Options<R>, error: unknown) =>

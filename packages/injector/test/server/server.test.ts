@@ -4,7 +4,7 @@
  * gets the documented HTTP error, and the same connection serves the next request.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Ref } from "effect"
+import { Deferred, Effect, Exit, Ref } from "effect"
 import { Admission, AdmissionServer } from "../../src/index.ts"
 import { answer, call, decodeReview, keepAliveAgent, pki, request, reviewBody, slow } from "./support.ts"
 
@@ -204,6 +204,40 @@ describe("AdmissionServer", () => {
         { path: "/validate", status: 200, outcome: "bad-request" }
       ])
     }), slow)
+
+  it.live("counts a request whose client hung up before the answer as aborted, not as its answer", () =>
+    Effect.gen(function*() {
+      const { ca, serving } = yield* pki
+      const started = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      const events = yield* Ref.make<ReadonlyArray<AdmissionServer.RequestEvent>>([])
+      const reported = yield* Deferred.make<void>()
+      const { port } = yield* AdmissionServer.serve({
+        host: "127.0.0.1",
+        port: 0,
+        tls: serving,
+        routes: {
+          "/validate": (req) =>
+            Deferred.succeed(started, undefined).pipe(Effect.andThen(Deferred.await(release)), Effect.as(Admission.allow(req.uid)))
+        },
+        onRequest: (event) => Ref.update(events, (all) => [...all, event]).pipe(Effect.andThen(Deferred.succeed(reported, undefined)))
+      })
+      const { connect } = yield* Effect.promise(() => import("node:tls"))
+      const closed = yield* Deferred.make<void>()
+      const socket = connect({ host: "127.0.0.1", port, ca: ca.cert }, () =>
+        socket.write(`POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(valid)}\r\n\r\n${valid}`))
+      socket.on("error", () => undefined)
+      socket.on("close", () => Deferred.doneUnsafe(closed, Exit.void))
+      yield* Deferred.await(started)
+      socket.destroy()
+      yield* Deferred.await(closed)
+      // the server sees the hang-up before the handler answers
+      yield* Effect.sleep("200 millis")
+      yield* Deferred.succeed(release, undefined)
+      yield* Deferred.await(reported)
+      const seen = (yield* Ref.get(events)).map(({ outcome, path }) => ({ outcome, path }))
+      assert.deepStrictEqual(seen, [{ outcome: "aborted", path: "/validate" }])
+    }).pipe(Effect.scoped), slow)
 
   it.live("serves HTTP/1.1 only", () =>
     Effect.gen(function*() {

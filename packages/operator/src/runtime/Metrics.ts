@@ -52,7 +52,7 @@ export const watchHealthy = Metric.gauge("whatap_operator_watch_healthy", {
 })
 
 export const admissionRequestsTotal = Metric.counter("whatap_operator_admission_requests_total", {
-  description: "Admission requests answered, by webhook path and outcome (allowed, denied, bad-request, timeout, ...)",
+  description: "Admission requests, by webhook path and outcome (allowed, denied, bad-request, timeout, ...; aborted when the client hung up before the answer)",
   incremental: true
 })
 
