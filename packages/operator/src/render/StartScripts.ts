@@ -5,7 +5,8 @@
  * from `WHATAP_MEM_LIMIT` (the container memory limit in bytes) and `exec` the agent so
  * it gets the pod's signals. Heap (KAZAA-3046): `-Xmx` is 45 % of the limit and `-Xms` a
  * quarter of that (at least 16m, at most `-Xmx`), with G1 returning unused heap, so an
- * idle agent does not hold a heap three times its live size and get OOMKilled.
+ * idle agent does not hold a heap three times its live size and get OOMKilled. The JVM
+ * options and their order are those of the Go operator's bundle (`manifests/resources.yaml`).
  */
 
 const heap = `# Heap: -Xmx is 45% of the container memory limit; -Xms a quarter of it, at least
@@ -15,8 +16,9 @@ xms=$((xmx / 4))
 if [ "$xms" -lt 16 ]; then xms=16; fi
 if [ "$xms" -gt "$xmx" ]; then xms=$xmx; fi
 java_opts="-Xms\${xms}m -Xmx\${xmx}m"
-java_opts="$java_opts -XX:+UseG1GC -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40 -XX:G1PeriodicGCInterval=900000"
-java_opts="$java_opts -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
+java_opts="$java_opts -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40 -XX:G1PeriodicGCInterval=900000"
+java_opts="$java_opts -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m"
+java_opts="$java_opts -XX:+UseG1GC -XX:+UseStringDeduplication -XX:+ExitOnOutOfMemoryError -XshowSettings:vm"
 java_opts="$java_opts -Dwhatap.home=/whatap_conf"`
 
 const credentials = `license=\${WHATAP_LICENSE:-}

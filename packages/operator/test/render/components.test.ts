@@ -142,7 +142,7 @@ describe("StartScripts", () => {
   const creds = { WHATAP_LICENSE: "L", WHATAP_HOST: "H", WHATAP_PORT: "6600", NODE_NAME: "n1" }
   it("master: heap from the memory limit (KAZAA-3046), confs written once", () => {
     const { out, dir } = runScript(StartScripts.master, { ...creds, WHATAP_MEM_LIMIT: String(350 * 1024 * 1024) })
-    assert.match(out, /^-Xms39m -Xmx157m -XX:\+UseG1GC -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40 -XX:G1PeriodicGCInterval=900000 -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -XX:\+ExitOnOutOfMemoryError -Dwhatap\.home=.* -cp .*whatap\.kube\.master-1\.0\.1\.jar whatap\.agent\.App\n$/)
+    assert.match(out, /^-Xms39m -Xmx157m -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40 -XX:G1PeriodicGCInterval=900000 -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -XX:\+UseG1GC -XX:\+UseStringDeduplication -XX:\+ExitOnOutOfMemoryError -XshowSettings:vm -Dwhatap\.home=.* -cp .*whatap\.kube\.master-1\.0\.1\.jar whatap\.agent\.App\n$/)
     assert.strictEqual(readFileSync(join(dir, "whatap.master.conf"), "utf8"), "master_agent_port=6600\nlicense=L\nwhatap.server.host=H\nwhatap.server.port=6600\nconfbase_backup_enabled=true\n")
     assert.strictEqual(readFileSync(join(dir, "confbase/whatap_server.conf"), "utf8"), "license=L\nwhatap.server.host=H\nwhatap.server.port=6600\n")
     runScript(StartScripts.master, { ...creds, WHATAP_LICENSE: "CHANGED", WHATAP_MEM_LIMIT: "0" }, dir)
