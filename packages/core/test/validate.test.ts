@@ -663,8 +663,25 @@ const cases: ReadonlyArray<Case> = [
     expected: [
       ["error", ["spec", "endpoints", 0, "params", "<<"], "YAML merge key"],
       ["error", ["spec", "endpoints", 0, "tlsConfig", "caSecret", "name"], "needs a name"],
-      ["error", ["spec", "endpoints", 0, "tlsConfig", "certSecret", "key"], "invalid key \"/abs\""]
+      ["warning", ["spec", "endpoints", 0, "tlsConfig", "certSecret"], "/etc/ssl/certs/c//abs exists only when"],
+      ["error", ["spec", "endpoints", 0, "tlsConfig", "certSecret", "key"], "invalid key \"/abs\""],
+      ["warning", ["spec", "endpoints", 0, "tlsConfig", "keySecret"], "does not mount the Secrets of a WhatapStaticEndpoint"]
     ]
+  },
+  {
+    name: "StaticEndpoint: a TLS Secret the OpenAgent does not mount (a file set instead is a conflict only)",
+    input: monitor("WhatapStaticEndpoint", {
+      endpoints: [{ address: "db:9100", scheme: "https", tlsConfig: { caSecret: { name: "ca", key: "ca.crt" } } }, { address: "db:9101", tlsConfig: { caFile: "/etc/ca.pem", caSecret: { name: "ca", key: "ca.crt" } } }]
+    }),
+    expected: [
+      ["warning", ["spec", "endpoints", 0, "tlsConfig", "caSecret"], "/etc/ssl/certs/ca/ca.crt exists only when an inline target"],
+      ["warning", ["spec", "endpoints", 1, "tlsConfig", "caSecret"], "caSecret is ignored because caFile is set"]
+    ]
+  },
+  {
+    name: "PodMonitor: TLS Secrets are mounted, no warning",
+    input: monitor("WhatapPodMonitor", { selector: {}, endpoints: [{ port: "metrics", tlsConfig: { caSecret: { name: "ca", key: "ca.crt" } } }] }),
+    expected: []
   },
   {
     name: "PodMonitor: selector syntax, endpoint ports, job label",

@@ -103,6 +103,27 @@ export const checkEndpoint = (endpoint: L<Endpoint>, path: Path, type: TargetTyp
   return out
 }
 
+/**
+ * A WhatapStaticEndpoint's TLS Secrets are not mounted into the OpenAgent (the Go operator
+ * mounts those of inline targets and pod and service monitors only, and so does this one),
+ * so its scrape config names a file that exists only when one of those references the
+ * same Secret and key.
+ */
+export const checkUnmountedTlsSecrets = (endpoints: List<Endpoint>, path: Path): ReadonlyArray<Issue> =>
+  each(endpoints, path, (endpoint, here) => {
+    const tls = endpoint.tlsConfig
+    if (tls === undefined) return []
+    const out: Array<Issue> = []
+    for (const [file, secret] of tlsPairs) {
+      const ref = tls[secret]
+      // a reference without a name is an error of its own (checkTls)
+      if (ref === undefined || !nonEmpty(ref.name) || nonEmpty(tls[file])) continue
+      const mounted = `/etc/ssl/certs/${ref.name}/${ref.key ?? ""}`
+      out.push(warning("target-type", [...here, "tlsConfig", secret], `the OpenAgent does not mount the Secrets of a WhatapStaticEndpoint (nor does the Go operator): ${mounted} exists only when an inline target, a WhatapPodMonitor or a WhatapServiceMonitor references the same Secret and key; use ${file} or an inline StaticEndpoints target`))
+    }
+    return out
+  })
+
 export const checkEndpoints = (endpoints: List<Endpoint>, path: Path, type: TargetType): ReadonlyArray<Issue> =>
   each(endpoints, path, (endpoint, here) => checkEndpoint(endpoint, here, type))
 
