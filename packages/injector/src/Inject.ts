@@ -17,11 +17,11 @@
  *   `valueFrom`: the source moves to WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS and
  *   JAVA_TOOL_OPTIONS becomes `$(WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS) -javaagent:...`
  *   (an `optional` source is left untouched), with a warning.
- * - Spec 10.2: an existing PYTHONPATH, NODE_PATH or NODE_OPTIONS keeps the application's
- *   value AND loads the agent (bootstrap/node_modules prepended, `-r whatap` first), with
- *   a warning; Go left them unchanged and the agent silently did not load. The entry
- *   changed is the one that takes effect (the last of duplicates), and a literal that
- *   already loads the agent is left alone.
+ * - Spec 10.2: an existing PYTHONPATH or NODE_OPTIONS is kept unchanged, as in Go (whose
+ *   unit tests assert it), with a warning when it does not already load the agent; an
+ *   existing NODE_PATH gets `/whatap-agent/node_modules` in front when NODE_OPTIONS ends up
+ *   requiring the agent (Go kept it, and node could not find the module). The entry
+ *   changed is the one that takes effect (the last of duplicates).
  * - Spec 10.6 / D8: a pod that already has a `whatap-agent-init` container or mounts
  *   `/whatap-agent` is not injected (the result would be rejected by the API server).
  * - D8: a pod a target matched but that is not injected gets `whatap-apm-injected:
