@@ -698,6 +698,26 @@ const cases: ReadonlyArray<Case> = [
     expected: [["warning", ["spec", "endpoints"], "nothing is scraped"]]
   },
   {
+    name: "k8sAgent.namespace: the dcgm Service and GPU target go there, the agents do not",
+    input: agent(k8s({ top: { namespace: "gpu-mon" } })),
+    expected: [["warning", [...K, "namespace"], "unless that is \"gpu-mon\", the Service selects no pod and no GPU metrics are scraped"]]
+  },
+  {
+    name: "k8sAgent.namespace: the operator's default namespace, or GPU monitoring off, is no warning",
+    input: agent({ ...k8s({ top: { namespace: "whatap-monitoring" } }), openAgent: { enabled: true } }),
+    expected: []
+  },
+  {
+    name: "k8sAgent.namespace the API server refuses: an error where the Service is created there",
+    input: agent(k8s({ top: { namespace: "Bad_NS" } })),
+    expected: [["error", [...K, "namespace"], "invalid namespace \"Bad_NS\": a lowercase RFC 1123 label"]]
+  },
+  {
+    name: "k8sAgent.namespace the API server refuses: a warning with GPU monitoring off",
+    input: agent(k8s({ top: { namespace: "Bad_NS" }, gpu: { enabled: false } })),
+    expected: [["warning", [...K, "namespace"], "no object is created there in this configuration"]]
+  },
+  {
     name: "StaticEndpoint addresses",
     input: monitor("WhatapStaticEndpoint", { endpoints: [{ address: "10.0.0.1:9100" }, { address: "10.0.0.1" }], relabelConfigs: [{ action: "replace", target_label: "x", regex: "(a" }] }),
     expected: [

@@ -5,7 +5,7 @@
  */
 import type { DcgmHostEngineSpec, GpuMonitoringServiceSpec, GpuMonitoringSpec } from "../../GpuMonitoring.ts"
 import type { K8sAgentSpec } from "../../K8sAgent.ts"
-import { labelKeyErrors } from "../../LabelSyntax.ts"
+import { dnsLabelErrors, labelKeyErrors } from "../../LabelSyntax.ts"
 import * as Naming from "../../Naming.ts"
 import { error, type Issue, issues, warning } from "./issue.ts"
 import { at, child, type Context, type L, nonEmpty, type Path } from "./model.ts"
@@ -85,8 +85,29 @@ const checkDeprecatedImage = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path)
   return [warning("conflict", deprecatedPath, message)]
 }
 
+/**
+ * `k8sAgent.namespace` places the dcgm-exporter Service and the automatic GPU scrape target
+ * only; the agents' pods always run in the operator's namespace. Elsewhere, the Service
+ * selects no pod and the GPU target scrapes nothing (as with the Go operator; spec 4.7.3).
+ */
+const checkNamespace = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path): ReadonlyArray<Issue> => {
+  const { value: namespace, path: namespacePath } = child(k8sAgent, "namespace", path)
+  if (!nonEmpty(namespace)) return []
+  const gpuMonitoring = k8sAgent?.gpuMonitoring
+  const gpu = gpuMonitoring?.enabled === true
+  // the Service exists with the node agent and GPU monitoring on, unless `service` is there and disabled
+  const service = gpu && k8sAgent?.nodeAgent?.enabled === true && (gpuMonitoring?.service === undefined || gpuMonitoring.service.enabled === true)
+  const invalid = dnsLabelErrors(namespace).map((m) =>
+    service
+      ? error("object-name", namespacePath, `invalid namespace ${JSON.stringify(namespace)}: ${m}; the dcgm-exporter Service cannot be created there`)
+      : warning("object-name", namespacePath, `invalid namespace ${JSON.stringify(namespace)}: ${m} (no object is created there in this configuration)`))
+  if (invalid.length > 0 || !gpu || namespace === Naming.defaultNamespace) return invalid
+  return [warning("conflict", namespacePath, `k8sAgent.namespace only places the dcgm-exporter Service and the GPU scrape target; the node agent's pods run in the operator's namespace (${Naming.defaultNamespace} unless the operator runs elsewhere), so unless that is ${JSON.stringify(namespace)}, the Service selects no pod and no GPU metrics are scraped (as with the Go operator)`)]
+}
+
 export const checkK8sAgent = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => issues(
   checkImageParts(k8sAgent, path, "agentImageName", "agentImageVersion"),
   checkDeprecatedImage(k8sAgent, path),
+  checkNamespace(k8sAgent, path),
   checkGpu(...at(k8sAgent, "gpuMonitoring", path), context)
 )
