@@ -112,6 +112,17 @@ export const lifecycleSpecs = (it: It) => {
       yield* eventually(Effect.filterOrFail(read(ApiResource.DaemonSet, dsName, ns), (ds) => image(ds) === original, (ds) => new Error(`image is ${image(ds)}`)), "10 seconds")
     }))
 
+  it.effect("a key another manager adds to the webhook Service's selector is removed: the server replaces a selector as a whole", () =>
+    Effect.gen(function*() {
+      const kube = yield* KubeClient
+      const selector = (svc: KubeObject.KubeObject) => JSON.stringify((svc["spec"] as { selector?: unknown }).selector ?? null)
+      const original = selector(yield* read(ApiResource.Service, Naming.webhook.service, ns))
+      yield* kube.patch(ApiResource.Service, Naming.webhook.service, { type: "strategic", body: { spec: { selector: { app: "elsewhere" } } } }, { namespace: ns, fieldManager: "kubectl-patch" })
+      assert.include(selector(yield* read(ApiResource.Service, Naming.webhook.service, ns)), "elsewhere", "the patch widened the selector")
+      // a Service selector with one more key selects no pod: the webhook would be unreachable in a cluster
+      yield* eventually(Effect.filterOrFail(read(ApiResource.Service, Naming.webhook.service, ns), (svc) => selector(svc) === original, (svc) => new Error(`selector is ${selector(svc)}`)), "10 seconds")
+    }))
+
   it.effect("another manager's sidecar and label stay, and the operator does not fight them", () =>
     Effect.gen(function*() {
       yield* Cluster.apply({

@@ -108,6 +108,16 @@ export const listRule = (kind: string, path: ReadonlyArray<string>): ListRule | 
 export const isAtomicMap = (kind: string, path: ReadonlyArray<string>): boolean =>
   atomicMaps.some((entry) => matches(entry, kind, path))
 
+/**
+ * Atomic maps the API server stores as written (no defaults filled in): selectors. An
+ * extra key in live is a change there, where in other maps it may be a server default
+ * (a fieldRef's `apiVersion`).
+ */
+export const exactMaps: ReadonlyArray<Pattern> = atomicMaps.filter((entry) => /selector/i.test(entry.pattern))
+
+export const isExactMap = (kind: string, path: ReadonlyArray<string>): boolean =>
+  exactMaps.some((entry) => matches(entry, kind, path))
+
 export const isQuantity = (kind: string, path: ReadonlyArray<string>): boolean =>
   quantities.some((entry) => matches(entry, kind, path))
 

@@ -128,6 +128,22 @@ describe("an apply is needed when", () => {
     assert.deepStrictEqual(difference(rule, webhook.stored), { path: "webhooks[name=mpod.kb.io].rules[0].operations", reason: "changed" })
   })
 
+  it("another manager added a key to a selector, which the server replaces as a whole", () => {
+    const service = recorded("service")
+    const selector = get(service.stored, ["spec", "selector"])
+    assert.isTrue(typeof selector === "object" && selector !== null && Object.keys(selector).length > 0, "the recording has a selector")
+    const widened = modify(service.stored, ["spec", "selector"], (s) => ({ ...(s as object), app: "evil" }))
+    assert.deepStrictEqual(difference(service.intent, widened), { path: "spec.selector.app", reason: "changed" })
+    const webhook = recorded("mutatingwebhookconfiguration")
+    const namespaceSelector = ["webhooks", 0, "namespaceSelector"]
+    assert.isDefined(get(webhook.intent, namespaceSelector), "the intent has a namespaceSelector")
+    const narrowed = modify(webhook.stored, [...namespaceSelector, "matchLabels"], (m) => ({ ...(m as object), team: "none" }))
+    assert.deepStrictEqual(difference(webhook.intent, narrowed), { path: "webhooks[name=mpod.kb.io].namespaceSelector.matchLabels.team", reason: "changed" })
+    // outside selectors, keys another manager adds are theirs to keep
+    const labelled = modify(service.stored, ["metadata", "labels"], (l) => ({ ...(l as object), team: "shop" }))
+    assert.isTrue(ServerSideApply.upToDate(service.intent, labelled, manager))
+  })
+
   it("a field only we applied is dropped; one another manager also applied is not ours alone", () => {
     const removal = load("scenario-removal")
     assert.isTrue(ServerSideApply.upToDate(removal.object("dropShared"), removal.object("afterDropShared"), manager))

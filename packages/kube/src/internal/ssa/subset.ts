@@ -56,6 +56,28 @@ const recordDifference = (desired: JsonRecord, live: JsonRecord, at: At): Differ
     const found = firstDifference(value, live[name], child(at, name))
     if (found !== undefined) return found
   }
+  if (!MergeKeys.isExactMap(at.kind, at.schema)) return undefined
+  const extra = extraKey(desired, live, at)
+  return extra === undefined ? undefined : { path: clean(extra.display), reason: "changed" }
+}
+
+/**
+ * A key `live` holds under an exact atomic map (a selector) that `desired` does not:
+ * another manager added it, and since the map is replaced as a whole, applying the
+ * intent removes it (a Service selector with one more key selects no pod).
+ */
+const extraKey = (desired: JsonRecord, live: JsonRecord, at: At): At | undefined => {
+  for (const [name, value] of Object.entries(live)) {
+    const wanted = desired[name]
+    if (wanted === undefined) {
+      if (isEmpty(value)) continue
+      return child(at, name)
+    }
+    if (isRecord(wanted) && isRecord(value)) {
+      const found = extraKey(wanted, value, child(at, name))
+      if (found !== undefined) return found
+    }
+  }
   return undefined
 }
 
