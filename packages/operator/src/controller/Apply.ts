@@ -31,11 +31,15 @@ export interface Failure extends Ref {
   readonly error: KubeError
 }
 
+/** An object controlled by another WhatapAgent, left alone; `message` is `Kind namespace/name (why)`. */
+export interface Conflict extends Ref {
+  readonly message: string
+}
+
 export interface Outcome {
   readonly changes: ReadonlyArray<Change>
   readonly failures: ReadonlyArray<Failure>
-  /** Objects controlled by another WhatapAgent, as `Kind namespace/name (owner)`. */
-  readonly conflicts: ReadonlyArray<string>
+  readonly conflicts: ReadonlyArray<Conflict>
 }
 
 /** Reads the freshest known live object (informer cache merged with this process' own writes). */
@@ -52,6 +56,22 @@ const controllerUid = (object: KubeObject.KubeObject): string | undefined =>
 const controllerName = (object: KubeObject.KubeObject): string =>
   object.metadata.ownerReferences?.find((o) => o.controller === true && o.kind === "WhatapAgent")?.name ?? "?"
 
+/**
+ * Why an object another WhatapAgent controls is left alone. WhatapAgents are cluster-scoped,
+ * so a controller with this CR's name but another uid is an earlier CR of the same name: its
+ * object is being deleted (and waits for its finalizers) or waits for the garbage collector.
+ */
+const conflictOf = (ref: Ref, owner: KubeObject.KubeObject, live: KubeObject.KubeObject): Conflict => {
+  const name = controllerName(live)
+  const finalizers = live.metadata.finalizers ?? []
+  const why = name !== owner.metadata.name
+    ? `controlled by WhatapAgent ${name}`
+    : live.metadata.deletionTimestamp !== undefined
+    ? `controlled by an earlier WhatapAgent ${name} (uid ${controllerUid(live) ?? "?"}), being deleted${finalizers.length === 0 ? "" : ` once its finalizers are removed: ${finalizers.join(", ")}`}; it is created again when it is gone`
+    : `controlled by an earlier WhatapAgent ${name} (uid ${controllerUid(live) ?? "?"}) that no longer exists; the garbage collector deletes it, or remove its ownerReference to let this one manage it`
+  return { ...ref, message: `${describe(ref)} (${why})` }
+}
+
 export const describe = (ref: Ref): string =>
   `${ref.resource.kind} ${ref.namespace === undefined || ref.namespace === "" ? "" : `${ref.namespace}/`}${ref.name}`
 
@@ -64,7 +84,7 @@ const refOf = (d: Render.Desired): Ref => ({
 const same = (a: Ref, b: Ref): boolean =>
   a.resource.kind === b.resource.kind && a.resource.group === b.resource.group && (a.namespace ?? "") === (b.namespace ?? "") && a.name === b.name
 
-type Step = { readonly change?: Change; readonly failure?: Failure; readonly conflict?: string }
+type Step = { readonly change?: Change; readonly failure?: Failure; readonly conflict?: Conflict }
 
 /**
  * The field manager of the Go operator's writes: controller-runtime's client without a
@@ -107,7 +127,7 @@ const applyOne = (owner: KubeObject.KubeObject, desired: Render.Desired, lookup:
     if (Option.isSome(live)) {
       const uid = controllerUid(live.value)
       if (uid !== undefined && uid !== owner.metadata.uid) {
-        return { conflict: `${describe(ref)} (controlled by WhatapAgent ${controllerName(live.value)})` } satisfies Step
+        return { conflict: conflictOf(ref, owner, live.value) } satisfies Step
       }
       if (desired.policy === "createIfAbsent") return {} satisfies Step
       const taken = yield* Effect.result(takeOver(desired, live.value, ref))

@@ -42,7 +42,7 @@ export const report = Effect.fn("Outcomes.report")(function*(
     yield* events.record(agent, "Warning", failure.action === "delete" ? "DeleteFailed" : "ApplyFailed", message)
   }
   for (const conflict of outcome.conflicts) {
-    const message = `Not managing ${conflict}`
+    const message = `Not managing ${conflict.message}`
     yield* Effect.logWarning(message)
     yield* events.record(agent, "Warning", "Conflict", message)
   }

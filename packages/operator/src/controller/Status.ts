@@ -38,7 +38,20 @@ const disabled = (type: Update["type"], what: string, generation: number): Updat
 const fromVerdict = (type: Update["type"], verdict: Workloads.Verdict, generation: number): Update =>
   ({ type, ...verdict, observedGeneration: generation })
 
+/**
+ * The pass's own word on a workload first: one it could not apply, or left alone because
+ * another WhatapAgent controls it, is not this CR's, whatever the live object's replicas say.
+ */
+const passVerdict = (outcome: Apply.Outcome, name: string, kind: "Deployment" | "DaemonSet"): Workloads.Verdict | undefined => {
+  const failure = outcome.failures.find((f) => f.action !== "delete" && f.resource.kind === kind && f.name === name)
+  if (failure !== undefined) return { status: "False", reason: "ApplyFailed", message: `${kind} ${name} could not be applied: ${failure.error.message}` }
+  const conflict = outcome.conflicts.find((c) => c.resource.kind === kind && c.name === name)
+  return conflict === undefined ? undefined : { status: "False", reason: "ApplyFailed", message: `not managing ${conflict.message}` }
+}
+
 const workloadVerdict = (facts: Facts, name: string, kind: "Deployment" | "DaemonSet"): Workloads.Verdict => {
+  const refused = passVerdict(facts.outcome, name, kind)
+  if (refused !== undefined) return refused
   const live = facts.workload(name)
   if (live === undefined) return { status: "Unknown", reason: "Reconciling", message: `${kind} ${name} not created yet` }
   return kind === "Deployment" ? Workloads.deployment(live) : Workloads.daemonSet(live)
@@ -121,7 +134,7 @@ const componentUpdates = (facts: Facts): ReadonlyArray<Update> => {
 const failureUpdate = (outcome: Apply.Outcome, generation: number): Update | undefined => {
   const messages = [
     ...outcome.failures.map((f) => `${f.action} ${f.resource.kind} ${f.namespace === undefined ? "" : `${f.namespace}/`}${f.name}: ${f.error.message}`),
-    ...outcome.conflicts.map((c) => `conflict: ${c}`)
+    ...outcome.conflicts.map((c) => `conflict: ${c.message}`)
   ]
   if (messages.length === 0) return undefined
   const reason = outcome.failures.some((f) => f.action === "delete") && outcome.failures.every((f) => f.action === "delete") ? "PruneFailed" : "ApplyFailed"

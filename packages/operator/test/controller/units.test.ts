@@ -8,7 +8,9 @@ import { Duration, Effect, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { Conditions, Decode, Naming } from "@whatap-operator/core"
 import { Certificates } from "@whatap-operator/injector"
-import { ApiResource, type KubeObject } from "@whatap-operator/kube"
+import { ApiResource, KubeClient, type KubeObject } from "@whatap-operator/kube"
+import * as Apply from "../../src/controller/Apply.ts"
+import type * as Render from "../../src/render/Render.ts"
 import * as Monitors from "../../src/controller/Monitors.ts"
 import * as PodCounts from "../../src/controller/PodCounts.ts"
 import * as Status from "../../src/controller/Status.ts"
@@ -178,9 +180,58 @@ describe("Status", () => {
     assert.deepInclude(Conditions.find(failed, "Available"), { status: "False", reason: "InstallFailed", message: "apply DaemonSet ns/ds: boom", lastTransitionTime: "2026-11-30T12:00:00Z" })
     assert.strictEqual(Conditions.find(failed, "Ready")?.reason, "ApplyFailed")
     assert.deepStrictEqual(failed.map((c) => c.type).slice(-1), ["Available"])
+    // the component of the refused object says so, whatever its live replicas say
+    const withNodeAgent = Option.getOrThrow(Decode.as("WhatapAgent", {
+      apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap", generation: 3 },
+      spec: { features: { k8sAgent: { masterAgent: { enabled: false }, nodeAgent: { enabled: true }, gpuMonitoring: { enabled: false } } } }
+    }).value)
+    const ready = { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "ds", generation: 1 }, status: { observedGeneration: 1, desiredNumberScheduled: 1, updatedNumberScheduled: 1, numberAvailable: 1, numberReady: 1 } }
+    const nodeFailed = Status.conditions(installed, facts({ agent: withNodeAgent, nodeDaemonSets: ["ds"], workload: () => ready, outcome: { changes: [], failures: [failure], conflicts: [] } }), "2026-11-30T12:00:00Z")
+    assert.deepInclude(Conditions.find(nodeFailed, "NodeAgentReady"), { status: "False", reason: "ApplyFailed", message: "DaemonSet ds could not be applied: boom" })
+    const conflict = { resource: ApiResource.DaemonSet, namespace: "ns", name: "ds", message: "DaemonSet ns/ds (controlled by WhatapAgent other)" }
+    const nodeConflict = Status.conditions(installed, facts({ agent: withNodeAgent, nodeDaemonSets: ["ds"], workload: () => ready, outcome: { changes: [], failures: [], conflicts: [conflict] } }), "2026-11-30T12:00:00Z")
+    assert.deepInclude(Conditions.find(nodeConflict, "NodeAgentReady"), { status: "False", reason: "ApplyFailed", message: "not managing DaemonSet ns/ds (controlled by WhatapAgent other)" })
+    assert.include(Conditions.find(nodeConflict, "Ready")?.message, "conflict: DaemonSet ns/ds (controlled by WhatapAgent other)")
+    const healthy = Status.conditions(installed, facts({ agent: withNodeAgent, nodeDaemonSets: ["ds"], workload: () => ready }), "2026-11-30T12:00:00Z")
+    assert.strictEqual(Conditions.find(healthy, "NodeAgentReady")?.status, "True", "the same live DaemonSet is Available when the pass applied it")
     const invalid = Status.invalid(failed, 3, "spec.port: not a number", "2026-11-30T13:00:00Z")
     assert.deepInclude(Conditions.find(invalid, "Available"), { status: "False", reason: "InvalidSpec", observedGeneration: 3 })
   })
+})
+
+describe("Apply conflicts", () => {
+  const owner: KubeObject.KubeObject = { apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap", uid: "uid-new" } }
+  const desired: Render.Desired = {
+    component: "masterAgent",
+    resource: ApiResource.Deployment,
+    object: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "whatap-master-agent", namespace: "ns" } },
+    policy: "apply"
+  }
+  const controlledBy = (name: string, uid: string, extra: Partial<KubeObject.KubeObject["metadata"]> = {}): KubeObject.KubeObject => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "whatap-master-agent", namespace: "ns", ownerReferences: [{ apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", name, uid, controller: true }], ...extra }
+  })
+  const recorder: Apply.Recorder = { written: () => Effect.void, deleted: () => Effect.void }
+  const conflictWith = (live: KubeObject.KubeObject) =>
+    Apply.sync(owner, [desired], [], () => Effect.succeed(Option.some(live)), recorder).pipe(
+      Effect.map((outcome) => {
+        assert.deepStrictEqual(outcome.failures, [])
+        assert.strictEqual(outcome.conflicts.length, 1)
+        assert.strictEqual(outcome.conflicts[0]?.name, "whatap-master-agent")
+        return outcome.conflicts[0]?.message ?? ""
+      }),
+      Effect.provide(KubeClient.layerMemory)
+    )
+
+  it.effect("name another WhatapAgent, or say that an earlier one of the same name is being deleted or gone", () =>
+    Effect.gen(function*() {
+      assert.strictEqual(yield* conflictWith(controlledBy("other", "uid-other")), "Deployment ns/whatap-master-agent (controlled by WhatapAgent other)")
+      const terminating = yield* conflictWith(controlledBy("whatap", "uid-old", { deletionTimestamp: "2026-12-02T07:00:00Z", finalizers: ["example.com/hold"] }))
+      assert.strictEqual(terminating, "Deployment ns/whatap-master-agent (controlled by an earlier WhatapAgent whatap (uid uid-old), being deleted once its finalizers are removed: example.com/hold; it is created again when it is gone)")
+      const orphan = yield* conflictWith(controlledBy("whatap", "uid-old"))
+      assert.include(orphan, "an earlier WhatapAgent whatap (uid uid-old) that no longer exists")
+    }))
 })
 
 describe("WebhookTls", () => {
