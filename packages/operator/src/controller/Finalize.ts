@@ -53,7 +53,12 @@ export const run = Effect.fn("Finalize.run")(function*(raw: KubeObject.KubeObjec
   }
   yield* cluster.cleanupDone(uid)
   const released = yield* Finalizer.remove(raw)
-  yield* cluster.agentWritten(released)
+  if (Option.isNone(released)) {
+    // someone removed the finalizer (or the CR) meanwhile: the cleanup above is done all the same
+    yield* Effect.logInfo("WhatapAgent already gone when its finalizer was to be removed")
+    return {}
+  }
+  yield* cluster.agentWritten(released.value)
   yield* Effect.logInfo(`Removed finalizer ${Naming.finalizer}`)
   return {}
 })

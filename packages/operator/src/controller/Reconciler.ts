@@ -288,8 +288,12 @@ export const reconcile = Effect.fn("Reconciler.reconcile")(function*(name: strin
   if (raw.metadata.deletionTimestamp !== undefined) return yield* Finalize.run(raw)
   if (!Finalizer.has(raw)) {
     const updated = yield* Finalizer.add(raw)
-    yield* cluster.agentWritten(updated)
-    return yield* converge(updated)
+    if (Option.isNone(updated)) {
+      yield* Effect.logDebug("WhatapAgent deleted before its finalizer was added")
+      return {} satisfies Result
+    }
+    yield* cluster.agentWritten(updated.value)
+    return yield* converge(updated.value)
   }
   return yield* converge(raw)
 }, (effect, name) => Effect.annotateLogs(effect, { controller: "whatapagent", agent: name }))

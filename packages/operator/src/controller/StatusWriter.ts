@@ -52,7 +52,7 @@ export const upToDate = (agent: KubeObject.KubeObject, desired: Desired): boolea
     canonical(status["gpu"]) === canonical(desired.gpu)
 }
 
-/** The patched object, or undefined when nothing needed writing. */
+/** The patched object, or undefined when nothing needed writing (or the CR is gone). */
 export const write = Effect.fn("StatusWriter.write")(function*(agent: KubeObject.KubeObject, desired: Desired) {
   if (upToDate(agent, desired)) return undefined
   const kube = yield* KubeClient
@@ -68,5 +68,8 @@ export const write = Effect.fn("StatusWriter.write")(function*(agent: KubeObject
         gpu: desired.gpu === undefined ? null : { nodes: desired.gpu.nodes, otherNodes: desired.gpu.otherNodes ?? null }
       }
     }
-  }, { subresource: "status" })
+  }, { subresource: "status" }).pipe(
+    // the CR was deleted during the pass: there is no status left to write
+    Effect.catchTag("KubeError", (error) => (error.reason === "NotFound" ? Effect.as(Effect.logDebug("WhatapAgent gone before its status was written"), undefined) : Effect.fail(error)))
+  )
 })

@@ -10,6 +10,8 @@ import { Conditions, Decode, Naming } from "@whatap-operator/core"
 import { Certificates } from "@whatap-operator/injector"
 import { ApiResource, KubeClient, type KubeObject } from "@whatap-operator/kube"
 import * as Apply from "../../src/controller/Apply.ts"
+import * as Finalizer from "../../src/controller/Finalizer.ts"
+import * as StatusWriter from "../../src/controller/StatusWriter.ts"
 import type * as Render from "../../src/render/Render.ts"
 import * as Monitors from "../../src/controller/Monitors.ts"
 import * as PodCounts from "../../src/controller/PodCounts.ts"
@@ -232,6 +234,22 @@ describe("Apply conflicts", () => {
       const orphan = yield* conflictWith(controlledBy("whatap", "uid-old"))
       assert.include(orphan, "an earlier WhatapAgent whatap (uid uid-old) that no longer exists")
     }))
+})
+
+describe("a WhatapAgent deleted during its pass", () => {
+  it.effect("adding or removing the finalizer, or writing the status, of a CR that is gone is nothing to do, not an error", () =>
+    Effect.gen(function*() {
+      const gone: KubeObject.KubeObject = { apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap", resourceVersion: "7", finalizers: [Naming.finalizer] } }
+      assert.isTrue(Option.isNone(yield* Finalizer.remove(gone)))
+      assert.isTrue(Option.isNone(yield* Finalizer.add({ ...gone, metadata: { ...gone.metadata, finalizers: [] } })))
+      const written = yield* StatusWriter.write(gone, { conditions: [], observedGeneration: 1, instrumentation: undefined, gpu: undefined })
+      assert.isUndefined(written)
+      // other refusals stay errors: a stale resourceVersion on a CR that exists is retried by the queue
+      const kube = yield* KubeClient
+      yield* kube.create(ApiResource.WhatapAgent, { apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap" }, spec: { features: {} } })
+      const stale = yield* Effect.flip(Finalizer.add({ ...gone, metadata: { name: "whatap", resourceVersion: "999" } }))
+      assert.strictEqual(stale.reason, "Conflict")
+    }).pipe(Effect.provide(KubeClient.layerMemory)))
 })
 
 describe("WebhookTls", () => {
