@@ -679,9 +679,17 @@ const cases: ReadonlyArray<Case> = [
     ]
   },
   {
-    name: "PodMonitor: TLS Secrets are mounted, no warning",
-    input: monitor("WhatapPodMonitor", { selector: {}, endpoints: [{ port: "metrics", tlsConfig: { caSecret: { name: "ca", key: "ca.crt" } } }] }),
+    name: "PodMonitor in the operator's namespace: its TLS Secrets are mounted from there, no warning",
+    input: { ...monitor("WhatapPodMonitor", { selector: {}, endpoints: [{ port: "metrics", tlsConfig: { caSecret: { name: "ca", key: "ca.crt" } } }] }), metadata: { name: "m", namespace: "whatap-monitoring" } },
     expected: []
+  },
+  {
+    name: "PodMonitor elsewhere: a TLS Secret is read from the operator's namespace, not the monitor's, nor the one it names",
+    input: monitor("WhatapPodMonitor", { selector: {}, endpoints: [{ port: "metrics", tlsConfig: { caSecret: { name: "ca", key: "ca.crt" }, certSecret: { name: "c", key: "tls.crt", namespace: "shop" }, keySecret: { name: "c", key: "tls.key", namespace: "whatap-monitoring" } } }] }),
+    expected: [
+      ["warning", ["spec", "endpoints", 0, "tlsConfig", "caSecret"], "not from this monitor's namespace \"default\""],
+      ["warning", ["spec", "endpoints", 0, "tlsConfig", "certSecret", "namespace"], "namespace \"shop\" is not read: the OpenAgent mounts Secret \"c\" from the operator's namespace"]
+    ]
   },
   {
     name: "PodMonitor: selector syntax, endpoint ports, job label",

@@ -3,6 +3,7 @@
  * three monitor CRs. What an endpoint needs depends on the target type: pod and
  * service targets scrape a `port` of the selected objects, static targets an `address`.
  */
+import * as Naming from "../../Naming.ts"
 import type { AuthorizationConfig, Endpoint, TLSConfig } from "../../Scrape.ts"
 import { labelPart, type LabelSelectorValue, namespacePart, type NamespaceSelectorValue } from "../selector/Typed.ts"
 import { checkKeyRef } from "./env.ts"
@@ -54,6 +55,9 @@ const checkTls = (tls: L<TLSConfig> | undefined, path: Path): ReadonlyArray<Issu
     const ref = tls[secret]
     // mounted as a volume of the OpenAgent: a name or key the API server refuses refuses the Deployment
     if (ref !== undefined) out.push(...checkKeyRef(ref, [...path, secret]))
+    if (ref !== undefined && nonEmpty(ref.name) && nonEmpty(ref.namespace) && ref.namespace !== Naming.defaultNamespace) {
+      out.push(warning("key-reference", [...path, secret, "namespace"], `namespace ${JSON.stringify(ref.namespace)} is not read: the OpenAgent mounts Secret ${JSON.stringify(ref.name)} from the operator's namespace (${Naming.defaultNamespace} unless the operator runs elsewhere), as the Go operator does`))
+    }
   }
   const hasCert = nonEmpty(tls.certFile) || tls.certSecret !== undefined
   const hasKey = nonEmpty(tls.keyFile) || tls.keySecret !== undefined
@@ -120,6 +124,24 @@ export const checkUnmountedTlsSecrets = (endpoints: List<Endpoint>, path: Path):
       if (ref === undefined || !nonEmpty(ref.name) || nonEmpty(tls[file])) continue
       const mounted = `/etc/ssl/certs/${ref.name}/${ref.key ?? ""}`
       out.push(warning("target-type", [...here, "tlsConfig", secret], `the OpenAgent does not mount the Secrets of a WhatapStaticEndpoint (nor does the Go operator): ${mounted} exists only when an inline target, a WhatapPodMonitor or a WhatapServiceMonitor references the same Secret and key; use ${file} or an inline StaticEndpoints target`))
+    }
+    return out
+  })
+
+/**
+ * A pod or service monitor outside the operator's namespace whose TLS Secret names no
+ * namespace: the CRD says the Secret is the monitor's namespace's, but the OpenAgent (here
+ * as in the Go operator) mounts the one of that name in its own namespace.
+ */
+export const checkSecretNamespaces = (endpoints: List<Endpoint>, path: Path, monitorNamespace: string | undefined): ReadonlyArray<Issue> =>
+  !nonEmpty(monitorNamespace) || monitorNamespace === Naming.defaultNamespace ? [] : each(endpoints, path, (endpoint, here) => {
+    const tls = endpoint.tlsConfig
+    if (tls === undefined) return []
+    const out: Array<Issue> = []
+    for (const [file, secret] of tlsPairs) {
+      const ref = tls[secret]
+      if (ref === undefined || !nonEmpty(ref.name) || nonEmpty(ref.namespace) || nonEmpty(tls[file])) continue
+      out.push(warning("key-reference", [...here, "tlsConfig", secret], `Secret ${JSON.stringify(ref.name)} is mounted from the operator's namespace (${Naming.defaultNamespace} unless the operator runs elsewhere), not from this monitor's namespace ${JSON.stringify(monitorNamespace)}, as the Go operator does: create it there`))
     }
     return out
   })

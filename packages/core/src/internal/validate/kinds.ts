@@ -13,7 +13,7 @@ import type { WhatapAgent } from "../../WhatapAgent.ts"
 import type { InstrumentationSpec } from "../../Instrumentation.ts"
 import type { K8sAgentSpec } from "../../K8sAgent.ts"
 import type { OpenAgentSpec } from "../../OpenAgent.ts"
-import { checkEndpoints, checkLabelSelector, checkNamespaceSelector, checkUnmountedTlsSecrets, type TargetType } from "./endpoint.ts"
+import { checkEndpoints, checkLabelSelector, checkNamespaceSelector, checkSecretNamespaces, checkUnmountedTlsSecrets, type TargetType } from "./endpoint.ts"
 import { checkEndpointFields, checkInstrumentationFields, checkK8sAgentFields, checkMetadata, checkOpenAgentFields } from "./fields.ts"
 import { checkInstrumentation } from "./instrumentation.ts"
 import { error, type Issue, issues, warning } from "./issue.ts"
@@ -193,16 +193,17 @@ const monitor = (spec: MonitorLike | undefined, type: TargetType, selectors: Rea
   )
 }
 
-const selected = (spec: L<MonitorSpec> | undefined): ReadonlyArray<Issue> => issues(
+const selected = (spec: L<MonitorSpec> | undefined, namespace: string | undefined): ReadonlyArray<Issue> => issues(
   checkLabelSelector(...at(spec, "selector", ["spec"])),
-  checkNamespaceSelector(...at(spec, "namespaceSelector", ["spec"]))
+  checkNamespaceSelector(...at(spec, "namespaceSelector", ["spec"])),
+  checkSecretNamespaces(...at(spec, "endpoints", ["spec"]), namespace)
 )
 
 const rules = (resource: LenientResource, context: Context): ReadonlyArray<Issue> => {
   switch (resource.kind) {
     case "WhatapAgent": return agent(resource.value, context)
-    case "WhatapPodMonitor": return monitor(resource.value.spec, "PodMonitor", selected(resource.value.spec), context)
-    case "WhatapServiceMonitor": return monitor(resource.value.spec, "ServiceMonitor", selected(resource.value.spec), context)
+    case "WhatapPodMonitor": return monitor(resource.value.spec, "PodMonitor", selected(resource.value.spec, resource.value.metadata?.namespace), context)
+    case "WhatapServiceMonitor": return monitor(resource.value.spec, "ServiceMonitor", selected(resource.value.spec, resource.value.metadata?.namespace), context)
     case "WhatapStaticEndpoint": {
       const { value: endpoints, path: endpointsPath } = child(resource.value.spec, "endpoints", ["spec"])
       return monitor(resource.value.spec, "StaticEndpoints", checkUnmountedTlsSecrets(endpoints, endpointsPath), context)
