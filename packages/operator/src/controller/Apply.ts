@@ -72,6 +72,16 @@ const conflictOf = (ref: Ref, owner: KubeObject.KubeObject, live: KubeObject.Kub
   return { ...ref, message: `${describe(ref)} (${why})` }
 }
 
+/**
+ * What the API server said about a refused write, and what to do where it is not obvious: a
+ * field that cannot change (a Deployment's selector) on an object created before with other
+ * values stays refused until the object is deleted.
+ */
+export const reasonOf = (failure: Failure): string =>
+  failure.action !== "delete" && /field is immutable/.test(failure.error.message)
+    ? `${failure.error.message} (the object holds another value of a field that cannot change: delete it, and the operator creates it again)`
+    : failure.error.message
+
 export const describe = (ref: Ref): string =>
   `${ref.resource.kind} ${ref.namespace === undefined || ref.namespace === "" ? "" : `${ref.namespace}/`}${ref.name}`
 

@@ -37,7 +37,7 @@ export const report = Effect.fn("Outcomes.report")(function*(
     yield* Metric.update(Metric.withAttributes(Metrics.objectWritesTotal, { kind: change.resource.kind, action: change.action }), 1)
   }
   for (const failure of outcome.failures) {
-    const message = `Failed to ${failure.action} ${Apply.describe(failure)}: ${failure.error.message}`
+    const message = `Failed to ${failure.action} ${Apply.describe(failure)}: ${Apply.reasonOf(failure)}`
     yield* Effect.logError(message).pipe(Effect.annotateLogs({ kind: failure.resource.kind, name: failure.name, reason: failure.error.reason }))
     yield* events.record(agent, "Warning", failure.action === "delete" ? "DeleteFailed" : "ApplyFailed", message)
   }

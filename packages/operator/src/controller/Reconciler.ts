@@ -272,7 +272,7 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
     yield* reportMissedPods(raw, conditions)
   }
   if (outcome.failures.length > 0) {
-    return yield* new ReconcileError({ message: `${outcome.failures.length} of the objects could not be written: ${outcome.failures.map((f) => `${Apply.describe(f)}: ${f.error.message}`).join("; ")}` })
+    return yield* new ReconcileError({ message: `${outcome.failures.length} of the objects could not be written: ${outcome.failures.map((f) => `${Apply.describe(f)}: ${Apply.reasonOf(f)}`).join("; ")}` })
   }
   const look = yield* nextLook(material, allReady(conditions))
   const soon = restart.requeueSeconds === undefined ? undefined : Duration.seconds(restart.requeueSeconds)

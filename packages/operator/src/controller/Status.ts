@@ -7,7 +7,7 @@
  */
 import { Conditions, type WhatapAgent } from "@whatap-operator/core"
 import type { KubeObject } from "@whatap-operator/kube"
-import type * as Apply from "./Apply.ts"
+import * as Apply from "./Apply.ts"
 import type { Sweep } from "./PodCounts.ts"
 import * as Workloads from "./Workloads.ts"
 
@@ -44,7 +44,7 @@ const fromVerdict = (type: Update["type"], verdict: Workloads.Verdict, generatio
  */
 const passVerdict = (outcome: Apply.Outcome, name: string, kind: "Deployment" | "DaemonSet"): Workloads.Verdict | undefined => {
   const failure = outcome.failures.find((f) => f.action !== "delete" && f.resource.kind === kind && f.name === name)
-  if (failure !== undefined) return { status: "False", reason: "ApplyFailed", message: `${kind} ${name} could not be applied: ${failure.error.message}` }
+  if (failure !== undefined) return { status: "False", reason: "ApplyFailed", message: `${kind} ${name} could not be applied: ${Apply.reasonOf(failure)}` }
   const conflict = outcome.conflicts.find((c) => c.resource.kind === kind && c.name === name)
   return conflict === undefined ? undefined : { status: "False", reason: "ApplyFailed", message: `not managing ${conflict.message}` }
 }
@@ -133,7 +133,7 @@ const componentUpdates = (facts: Facts): ReadonlyArray<Update> => {
 /** Failures of the pass override the workload verdict of the component they belong to. */
 const failureUpdate = (outcome: Apply.Outcome, generation: number): Update | undefined => {
   const messages = [
-    ...outcome.failures.map((f) => `${f.action} ${f.resource.kind} ${f.namespace === undefined ? "" : `${f.namespace}/`}${f.name}: ${f.error.message}`),
+    ...outcome.failures.map((f) => `${f.action} ${f.resource.kind} ${f.namespace === undefined ? "" : `${f.namespace}/`}${f.name}: ${Apply.reasonOf(f)}`),
     ...outcome.conflicts.map((c) => `conflict: ${c.message}`)
   ]
   if (messages.length === 0) return undefined

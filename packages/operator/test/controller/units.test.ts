@@ -194,6 +194,9 @@ describe("Status", () => {
     const nodeConflict = Status.conditions(installed, facts({ agent: withNodeAgent, nodeDaemonSets: ["ds"], workload: () => ready, outcome: { changes: [], failures: [], conflicts: [conflict] } }), "2026-11-30T12:00:00Z")
     assert.deepInclude(Conditions.find(nodeConflict, "NodeAgentReady"), { status: "False", reason: "ApplyFailed", message: "not managing DaemonSet ns/ds (controlled by WhatapAgent other)" })
     assert.include(Conditions.find(nodeConflict, "Ready")?.message, "conflict: DaemonSet ns/ds (controlled by WhatapAgent other)")
+    const immutable = { ...failure, error: { message: "Deployment.apps \"ds\" is invalid: spec.selector: Invalid value: ...: field is immutable" } as never }
+    const refused = Status.conditions(installed, facts({ agent: withNodeAgent, nodeDaemonSets: ["ds"], workload: () => ready, outcome: { changes: [], failures: [immutable], conflicts: [] } }), "2026-11-30T12:00:00Z")
+    assert.include(Conditions.find(refused, "NodeAgentReady")?.message, "field is immutable (the object holds another value of a field that cannot change: delete it, and the operator creates it again)")
     const healthy = Status.conditions(installed, facts({ agent: withNodeAgent, nodeDaemonSets: ["ds"], workload: () => ready }), "2026-11-30T12:00:00Z")
     assert.strictEqual(Conditions.find(healthy, "NodeAgentReady")?.status, "True", "the same live DaemonSet is Available when the pass applied it")
     const invalid = Status.invalid(failed, 3, "spec.port: not a number", "2026-11-30T13:00:00Z")
