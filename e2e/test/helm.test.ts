@@ -2,7 +2,8 @@
  * The Helm chart in deploy/chart with the real `helm` (built from its Go module on first
  * use): lint, template and the values schema without a cluster, then `helm install` into a
  * control plane of its own (the operator suite's fixed names stay out of the way) with the
- * operator running as the chart's ServiceAccount, and `helm uninstall`.
+ * operator running as the chart's ServiceAccount, `helm uninstall`, and an install over the
+ * Deployment the Go operator's chart leaves (the migration path of the README).
  */
 import { describe, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"

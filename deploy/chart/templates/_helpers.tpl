@@ -8,13 +8,21 @@ ClusterRoles are cluster-wide.
 whatap-operator
 {{- end }}
 
+{{/*
+The Deployment's selector is the Go operator's (`app.kubernetes.io/name` alone): a selector
+cannot change, so any other would make installing over the Go operator, or back, fail.
+*/}}
 {{- define "whatap-operator.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "whatap-operator.name" . }}
+{{- end }}
+
+{{- define "whatap-operator.podLabels" -}}
+{{ include "whatap-operator.selectorLabels" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{- define "whatap-operator.labels" -}}
-{{ include "whatap-operator.selectorLabels" . }}
+{{ include "whatap-operator.podLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}

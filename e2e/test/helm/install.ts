@@ -139,4 +139,41 @@ export const installSpecs = (it: It) => {
       const crd = yield* kube.get(ApiResource.CustomResourceDefinition, "whatapagents.monitoring.whatap.com")
       assert.strictEqual(crd.metadata.annotations?.["helm.sh/resource-policy"], "keep")
     }))
+
+  it.effect("over the Go operator's Deployment (a Helm 3 release of the same name), helm install --take-ownership updates it in place", () =>
+    Effect.gen(function*() {
+      const kube = yield* KubeClient
+      // What the Go operator's install leaves (manifests/resources.yaml and its chart): the
+      // selector and container name below, `command: [/manager]`, written client-side by Helm 3.
+      const goLabels = { "app.kubernetes.io/name": "whatap-operator" }
+      const goDeployment = {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: {
+          name: "whatap-operator",
+          namespace: ns,
+          labels: { ...goLabels, "app.kubernetes.io/managed-by": "Helm" },
+          annotations: { "meta.helm.sh/release-name": Helm.release, "meta.helm.sh/release-namespace": ns }
+        },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: goLabels },
+          template: {
+            metadata: { labels: goLabels },
+            spec: { serviceAccountName: "whatap-operator", containers: [{ name: "operator", image: "public.ecr.aws/whatap/whatap-operator:latest", command: ["/manager"], ports: [{ containerPort: 9443 }] }] }
+          }
+        }
+      } as unknown as KubeObject.KubeObject
+      const created = yield* kube.create(ApiResource.Deployment, goDeployment, { namespace: ns, fieldManager: "helm" })
+      const install = yield* helm(["install", Helm.release, Helm.chartDir, "--take-ownership"])
+      assert.strictEqual(install.code, 0, install.stderr)
+      const taken = yield* kube.get(ApiResource.Deployment, "whatap-operator", { namespace: ns })
+      assert.strictEqual(taken.metadata.uid, created.metadata.uid, "updated in place, not replaced")
+      const { template } = Objects.deploymentOf(taken as unknown as Objects.Json)
+      const containers = template.spec.containers
+      assert.deepStrictEqual(containers.map((c) => c.name), ["operator"])
+      assert.strictEqual(containers[0]?.args?.[0], "run", "the chart's args (a leftover command: [/manager] runs them too)")
+      const uninstall = yield* helm(["uninstall", Helm.release])
+      assert.strictEqual(uninstall.code, 0, uninstall.stderr)
+    }))
 }

@@ -116,5 +116,9 @@ export const offlineSpecs = () => {
       const spec = service["spec"] as { selector: Record<string, string>; ports: ReadonlyArray<{ targetPort: number }> }
       assert.deepInclude(template.metadata.labels, spec.selector)
       assert.include((container.ports ?? []).map((p) => p.containerPort), spec.ports[0]?.targetPort ?? 0)
+      // The Go operator's selector (manifests/resources.yaml and its chart): a selector cannot
+      // change, so any other makes applying this over the Go install, or back, fail.
+      assert.deepStrictEqual((deployment["spec"] as { selector: unknown }).selector, { matchLabels: { "app.kubernetes.io/name": "whatap-operator" } })
+      assert.deepInclude(template.metadata.labels, { "app.kubernetes.io/instance": Helm.release })
     }))
 }

@@ -181,6 +181,11 @@ describe("the bundle the image runs", () => {
       assert.notStrictEqual(goArgs.status, 0)
       assert.include(goArgs.stdout + goArgs.stderr, missing, "it got past the flags to the kubeconfig")
       assert.notMatch(goArgs.stderr, /unknown flag|needs a value/)
+      // the Go operator's command with this chart's args (an upgrade that merged the two)
+      const chartArgs = manager("run", "--leader-elect=true", "--health-probe-bind-address=127.0.0.1:0", "--kubeconfig", missing)
+      assert.notStrictEqual(chartArgs.status, 0)
+      assert.include(chartArgs.stdout + chartArgs.stderr, missing, "it got past the flags to the kubeconfig")
+      assert.notMatch(chartArgs.stderr, /unknown|unexpected argument/)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
