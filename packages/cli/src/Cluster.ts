@@ -25,5 +25,8 @@ export const layer = (parsed: Parsed): Layer.Layer<KubeClient, IoError> =>
 /** `Forbidden: pods is forbidden: User "x" cannot list ... (GET /api/v1/pods)`. */
 export const describe = (e: KubeError): string => `${e.reason}: ${e.message} (${e.operation})`
 
+/** Whether the connection failed its TLS check of the server's certificate (the kube layer's wording). */
+export const isUntrusted = (e: KubeError): boolean => e.reason === "Unavailable" && e.message.includes("x509: certificate signed by unknown authority")
+
 /** Whether the failure means the API server was not reached, or did not answer (a 502/503 of a proxy in front of it). */
 export const isUnreachable = (e: KubeError): boolean => e.reason === "Unavailable" || e.reason === "Timeout"

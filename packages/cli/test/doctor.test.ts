@@ -10,6 +10,7 @@ import { KubeMemory, type KubeObject } from "@whatap-operator/kube"
 import { Effect, Fiber, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { runSteps } from "../src/commands/doctor.ts"
+import { agentStep } from "../src/commands/doctor/Agent.ts"
 import type * as Check from "../src/commands/doctor/Check.ts"
 import { block } from "../src/commands/doctor/Report.ts"
 import { plain } from "../src/Style.ts"
@@ -194,6 +195,15 @@ describe("doctor", () => {
       }).pipe(Effect.provide(Layer.merge(World.layer(World.healthy), io.layer)))
       assert.deepStrictEqual(writes, [])
     }))
+})
+
+describe("doctor steps' preconditions", () => {
+  it("a user who may not read CRDs still gets the WhatapAgent checked, not told the CRD is missing", () => {
+    const facts: Check.Facts = { namespace: "whatap-monitoring", serviceAccount: "whatap-operator", reachable: true, crds: "unknown", agentObject: undefined, agent: undefined }
+    assert.isUndefined(agentStep.skipIf(facts))
+    assert.strictEqual(agentStep.skipIf({ ...facts, crds: false }), "the WhatapAgent CRD is not installed")
+    assert.strictEqual(agentStep.skipIf({ ...facts, reachable: false }), "the API server is not reachable")
+  })
 })
 
 describe("doctor through the bin", () => {

@@ -284,6 +284,16 @@ describe("KubeClient live: requests", () => {
       assert.include(missing.message, join(dir, "absent.pem"))
     }).pipe(Effect.scoped))
 
+  it.live("an exec credential plugin that fails is named, with what it printed or that it printed nothing", () =>
+    Effect.gen(function*() {
+      const withExec = (script: string) => kubeconfig.replace("    token: abc", `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: sh\n      args: ["-c", ${JSON.stringify(script)}]\n      interactiveMode: Never`)
+      const layerError = (data: string) => Effect.flip(Effect.service(KubeClient).pipe(Effect.provide(KubeClient.layer({ kubeconfigData: data }))))
+      const silent = yield* layerError(withExec("echo garbage; exit 3"))
+      assert.include(silent.message, "the credential plugin \"sh\" failed without a message")
+      const loud = yield* layerError(withExec("echo token expired >&2; exit 1"))
+      assert.include(loud.message, "the credential plugin \"sh\" failed: token expired")
+    }).pipe(Effect.scoped))
+
   // client-node falls back to the in-cluster config, which a pod has: there the test means nothing.
   it.live.skipIf(existsSync("/var/run/secrets/kubernetes.io/serviceaccount/token"))(
     "no kubeconfig anywhere fails the layer with a message that says so",

@@ -38,10 +38,21 @@ const urlOf = (server: URL, request: Request): URL => {
   return url
 }
 
+/** Node's codes for a server certificate the configured CA does not vouch for. */
+const untrusted = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "CERT_SIGNATURE_FAILURE"
+])
+
+/** The connection failed its TLS check of the server's certificate (not: the server did not answer). */
+export const untrustedMessage = "the API server's certificate is not signed by the kubeconfig's certificate authority (x509: certificate signed by unknown authority)"
+
 const describeCause = (cause: unknown): string => {
   if (!(cause instanceof Error)) return String(cause)
-  const code = "code" in cause && typeof cause.code === "string" ? `${cause.code}: ` : ""
-  return `${code}${cause.message}`
+  const code = "code" in cause && typeof cause.code === "string" ? cause.code : undefined
+  // Node's own text suggests a Node flag, which is no advice for a kubeconfig's user
+  if (code !== undefined && untrusted.has(code)) return `${code}: ${untrustedMessage}`
+  return `${code === undefined ? "" : `${code}: `}${cause.message}`
 }
 
 /** Refused, reset, DNS, TLS: no (complete) answer from the server. */

@@ -145,10 +145,22 @@ const load = (source: ConfigSource): Effect.Effect<KubeConfig, KubeConfigError> 
     })
   )
 
+/**
+ * A failed exec credential plugin, named: client-node's error is the plugin's stderr alone,
+ * empty when the plugin printed nothing. The command is the kubeconfig's, never a secret.
+ */
+const credentialError = (kc: KubeConfig, cause: unknown): unknown => {
+  const exec: unknown = kc.getCurrentUser()?.exec
+  const command: unknown = typeof exec === "object" && exec !== null ? Reflect.get(exec, "command") : undefined
+  if (typeof command !== "string") return cause
+  const said = (cause instanceof Error ? cause.message : String(cause)).trim()
+  return new Error(`the credential plugin ${JSON.stringify(command)} failed${said === "" ? " without a message" : `: ${said}`}`)
+}
+
 /** The options client-node computes for one request: TLS material, headers, basic auth. */
 const applied = (kc: KubeConfig): Promise<https.RequestOptions> => {
   const options: https.RequestOptions = {}
-  return kc.applyToHTTPSOptions(options).then(() => options)
+  return kc.applyToHTTPSOptions(options).then(() => options, (cause: unknown) => Promise.reject(credentialError(kc, cause)))
 }
 
 const headersOf = (options: https.RequestOptions): Headers => {

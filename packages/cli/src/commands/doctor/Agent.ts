@@ -31,7 +31,7 @@ const validate = (object: KubeObject.KubeObject): Check.Outcome => {
 
 export const agentStep: Check.Step = {
   title: agentTitle,
-  skipIf: (facts) => Check.needsApi(facts) ?? (facts.crds ? undefined : "the WhatapAgent CRD is not installed"),
+  skipIf: (facts) => Check.needsApi(facts) ?? (facts.crds === false ? "the WhatapAgent CRD is not installed" : undefined),
   run: () =>
     Effect.gen(function*() {
       const kube = yield* KubeClient

@@ -32,6 +32,9 @@ export const step: Check.Step = {
       if (e.reason === "Unauthorized") {
         return Check.fail(title, "the API server refused the kubeconfig's credentials", "renew the credentials of the kubeconfig's user (an expired token or certificate), or pick another --context", [Cluster.describe(e)])
       }
+      if (Cluster.isUntrusted(e)) {
+        return Check.fail(title, "the API server's certificate is not signed by the kubeconfig's certificate authority", "check the cluster's certificate-authority(-data) in the kubeconfig (a cluster re-created with a new CA needs the new one), or pick another --context", [Cluster.describe(e)])
+      }
       return Check.fail(title, Cluster.isUnreachable(e) ? "the API server did not answer" : `the API server answered with an error: ${e.message}`, unreachableFix, [Cluster.describe(e)])
     })
 }

@@ -29,8 +29,8 @@ export interface Facts {
   readonly serviceAccount: string
   /** The API server answered with the kubeconfig's credentials. */
   readonly reachable: boolean
-  /** The four CRDs are served. */
-  readonly crds: boolean
+  /** The four CRDs are served; `unknown` when this user may not read CRDs (then later steps try anyway). */
+  readonly crds: boolean | "unknown"
   /** The WhatapAgent `whatap` as stored, and decoded (undefined when absent or invalid). */
   readonly agentObject: KubeObject.KubeObject | undefined
   readonly agent: WhatapAgent.WhatapAgent | undefined

@@ -68,7 +68,10 @@ export const step: Check.Step = {
         const name = Resource.crdName(kind)
         const got = yield* Effect.result(kube.get(ApiResource.CustomResourceDefinition, name))
         if (got._tag === "Failure") {
-          if (got.failure.reason !== "NotFound") return Check.callFailed(title, `read CustomResourceDefinition ${name}`, got.failure)
+          if (got.failure.reason !== "NotFound") {
+            const failed = Check.callFailed(title, `read CustomResourceDefinition ${name}`, got.failure)
+            return got.failure.reason === "Forbidden" ? { ...failed, learnt: { crds: "unknown" } } : failed
+          }
           problems.push(`${name}: not installed`)
           continue
         }
