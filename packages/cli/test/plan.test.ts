@@ -11,7 +11,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Decode, type WhatapAgent } from "@whatap-operator/core"
 import { KubeClient, type KubeObject, KubeMemory } from "@whatap-operator/kube"
 import { Effect, Layer, Option } from "effect"
-import { readCluster } from "../src/commands/plan.ts"
+import { readCluster, storedAgentNote } from "../src/commands/plan.ts"
 import * as Evaluate from "../src/commands/plan/Evaluate.ts"
 import * as Quantity from "../src/commands/plan/Quantity.ts"
 import * as Quota from "../src/commands/plan/Quota.ts"
@@ -199,6 +199,18 @@ describe("plan: what it reads from the cluster", () => {
       assert.strictEqual(cluster.quotas.length, 1)
       assert.isTrue(Option.isNone(cluster.agent))
     }).pipe(Effect.provide(Layer.merge(KubeClient.layerMemory, recordingIo().layer))))
+})
+
+describe("plan's note on the cluster's WhatapAgent", () => {
+  const stored = (spec: unknown): KubeObject.KubeObject =>
+    ({ apiVersion: "monitoring.whatap.com/v2alpha1", kind: "WhatapAgent", metadata: { name: "whatap" }, spec } as unknown as KubeObject.KubeObject)
+
+  it("says when the stored CR has validation errors or does not decode, and nothing for a valid one", () => {
+    assert.isUndefined(storedAgentNote(stored({ features: { apm: { instrumentation: { enabled: true, targets: [{ name: "t", enabled: true, language: "java" }] } } } })))
+    const invalid = storedAgentNote(stored({ features: { apm: { instrumentation: { enabled: true, targets: [{ name: "t", enabled: true, language: "ruby", podSelector: { matchExpressions: [{ key: "app", operator: "in", values: ["x"] }] } }] } } } }))
+    assert.match(invalid ?? "", /^whatapctl: note: the cluster's WhatapAgent whatap has 2 validation errors \(kubectl get whatapagent whatap -o yaml \| whatapctl validate -\): the operator applies nothing from it, and the webhook injects by its targets as they are\n$/)
+    assert.include(storedAgentNote(stored({ features: "no" })) ?? "", "does not decode")
+  })
 })
 
 describe("plan through the bin", () => {

@@ -11,7 +11,7 @@
  * be exceeded or would refuse the pods; 2: usage errors, an unusable kubeconfig or a
  * cluster that cannot be read.
  */
-import { Decode, Naming, RolloutRestart, type WhatapAgent } from "@whatap-operator/core"
+import { Decode, Naming, RolloutRestart, Validate, type WhatapAgent } from "@whatap-operator/core"
 import { ApiResource, KubeClient, type KubeError, type KubeObject } from "@whatap-operator/kube"
 import { Effect, Option, Result } from "effect"
 import * as Args from "../Args.ts"
@@ -49,15 +49,29 @@ const listAll = (resource: ApiResource.ApiResource) =>
     )
   })
 
-/** The WhatapAgent `whatap` of the cluster (what the webhook reads now), when there is a valid one. */
+/** The WhatapAgent `whatap` of the cluster as stored, when there is one. */
 const currentAgent = Effect.gen(function*() {
   const kube = yield* KubeClient
-  const found = yield* kube.get(ApiResource.WhatapAgent, Naming.agentName).pipe(
+  return yield* kube.get(ApiResource.WhatapAgent, Naming.agentName).pipe(
     Effect.map(Option.some),
     Effect.catchIf((e) => e.reason === "NotFound", () => Effect.succeed(Option.none<KubeObject.KubeObject>()))
   )
-  return Option.flatMap(found, (o) => Decode.as("WhatapAgent", o).value)
 })
+
+/**
+ * A note on the cluster's CR when the validator finds errors in it: the operator applies
+ * nothing from it (InvalidSpec), while the webhook injects by its targets as they are, which
+ * is what the plan's "before" shows.
+ */
+export const storedAgentNote = (stored: KubeObject.KubeObject): string | undefined => {
+  if (Option.isNone(Decode.as("WhatapAgent", stored).value)) {
+    return `${Meta.name}: note: the cluster's WhatapAgent ${Naming.agentName} does not decode (kubectl get whatapagent ${Naming.agentName} -o yaml | whatapctl validate -): the plan compares with no CR\n`
+  }
+  const errors = Validate.resource(stored).filter((f) => f.severity === "error").length
+  return errors === 0
+    ? undefined
+    : `${Meta.name}: note: the cluster's WhatapAgent ${Naming.agentName} has ${errors} validation error${errors === 1 ? "" : "s"} (kubectl get whatapagent ${Naming.agentName} -o yaml | whatapctl validate -): the operator applies nothing from it, and the webhook injects by its targets as they are\n`
+}
 
 /** Everything the plan reads, in one pass: the agent, namespaces, workloads and quotas. */
 export const readCluster = Effect.gen(function*() {
@@ -95,7 +109,10 @@ export const run: Handler = (parsed) =>
     const loaded = yield* loadAgent(file)
     if (loaded === undefined) return Exit.failed
     const cluster = yield* readCluster.pipe(Effect.provide(Cluster.layer(parsed)))
-    const before: WhatapAgent.WhatapAgent | undefined = Option.getOrUndefined(cluster.agent)
+    const stored = Option.getOrUndefined(cluster.agent)
+    const note = stored === undefined ? undefined : storedAgentNote(stored)
+    if (note !== undefined) yield* io.err(note)
+    const before: WhatapAgent.WhatapAgent | undefined = stored === undefined ? undefined : Option.getOrUndefined(Decode.as("WhatapAgent", stored).value)
     // The webhook reads only the agent named `whatap`: a CR of another name leaves injection as it is.
     const after = loaded.agent ?? before
     if (loaded.agent === undefined) {
