@@ -30,12 +30,6 @@ export interface Shape {
   readonly concurrency: number
   /** After a pod or namespace change, status counts are refreshed this much later (batched). */
   readonly statusDelay: Duration.Duration
-  /**
-   * Monitor CR changes are batched (each pass rewrites the scrape configuration and rolls
-   * the OpenAgent): the pass comes `quiet` after the last change of a burst, and at most
-   * `maxWait` after its first.
-   */
-  readonly monitorBatch: { readonly quiet: Duration.Duration; readonly maxWait: Duration.Duration }
   readonly leaderElection: LeaderElectionOptions
   /** Lifetimes of the webhook CA and serving certificate (short ones only in tests). */
   readonly webhookValidity: WebhookTls.Validity
@@ -58,7 +52,6 @@ export const defaults = (namespace: string, identity: string): Shape => ({
   resyncPeriod: Duration.minutes(5),
   concurrency: 2,
   statusDelay: Duration.seconds(2),
-  monitorBatch: { quiet: Duration.seconds(1), maxWait: Duration.seconds(10) },
   leaderElection: {
     enabled: true,
     namespace,

@@ -118,20 +118,9 @@ const make = Effect.gen(function*() {
 export const synced = Effect.flatMap(Effect.service(Caches), (caches) =>
   Effect.forEach(caches.all, (w) => w.informer.synced, { concurrency: "unbounded", discard: true }))
 
-const merged = (informers: ReadonlyArray<Informer.Informer>) =>
-  Effect.map(Effect.forEach(informers, (i) => i.subscribe), (streams) => Stream.mergeAll(streams, { concurrency: "unbounded" }))
-
-const isMonitor = (caches: Shape) => (informer: Informer.Informer): boolean =>
-  informer === caches.podMonitors || informer === caches.serviceMonitors || informer === caches.staticEndpoints
-
-/** Every change of an owned object from now on, for the controller's triggers. */
-export const ownedChanges: Effect.Effect<Stream.Stream<Informer.Change>, never, Caches | Scope.Scope> = Effect.gen(function*() {
+/** Every change of every dependent from now on, for the controller's triggers. */
+export const dependentChanges: Effect.Effect<Stream.Stream<Informer.Change>, never, Caches | Scope.Scope> = Effect.gen(function*() {
   const caches = yield* Caches
-  return yield* merged(caches.dependents.map((w) => w.informer).filter((i) => !isMonitor(caches)(i)))
-})
-
-/** Every change of a monitor CR (WhatapPodMonitor, WhatapServiceMonitor, WhatapStaticEndpoint) from now on. */
-export const monitorChanges: Effect.Effect<Stream.Stream<Informer.Change>, never, Caches | Scope.Scope> = Effect.gen(function*() {
-  const caches = yield* Caches
-  return yield* merged([caches.podMonitors, caches.serviceMonitors, caches.staticEndpoints])
+  const streams = yield* Effect.forEach(caches.dependents, (w) => w.informer.subscribe)
+  return Stream.mergeAll(streams, { concurrency: "unbounded" })
 })

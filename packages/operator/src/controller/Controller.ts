@@ -1,17 +1,17 @@
 /**
  * The WhatapAgent controller: waits for the caches, feeds the work queue from the watches
  * (a WhatapAgent's own changes enqueue it; a change of an owned object or a monitor CR
- * enqueues every WhatapAgent, monitor CRs batched; pod and namespace changes refresh the status counts, a
+ * enqueues every WhatapAgent; pod and namespace changes refresh the status counts, a
  * change of a node's GPU labels the GPU status and node selection, and a dcgm-exporter
  * pod's readiness or node the GPU status, a little later, batched) and runs the
  * reconciler on it. Lives as long as its scope (the leadership term).
  */
-import { Clock, Duration, Effect, Metric, Option, Queue, Schedule, Stream } from "effect"
+import { Duration, Effect, Metric, Schedule, Stream } from "effect"
 import { KubeObject } from "@whatap-operator/kube"
 import { OperatorConfig } from "../Config.ts"
 import * as Metrics from "../runtime/Metrics.ts"
 import * as WorkQueue from "../runtime/WorkQueue.ts"
-import { Caches, monitorChanges, ownedChanges, synced } from "./Caches.ts"
+import { Caches, dependentChanges, synced } from "./Caches.ts"
 import * as ExporterPods from "./ExporterPods.ts"
 import * as GpuNodes from "./GpuNodes.ts"
 import * as Reconciler from "./Reconciler.ts"
@@ -30,34 +30,6 @@ const publishStats = (queue: WorkQueue.WorkQueue) =>
   Effect.flatMap(queue.stats, (stats) =>
     Effect.all([Metric.update(Metrics.workqueueDepth, stats.depth), Metric.update(Metrics.workqueueInFlight, stats.inFlight)], { discard: true }))
 
-/**
- * A burst of changes (a GitOps sync applying dozens of monitor CRs) as one pass: it is
- * asked for `quiet` after the burst's last change or, while changes keep coming, `maxWait`
- * after its first. Changes are a signal (one pending at most), so memory stays flat.
- */
-export const batched = <E, R>(
-  changes: Stream.Stream<unknown, E, R>,
-  batch: { readonly quiet: Duration.Duration; readonly maxWait: Duration.Duration },
-  addAll: () => Effect.Effect<void>
-) =>
-  Effect.gen(function*() {
-    const signal = yield* Queue.dropping<void>(1)
-    yield* changes.pipe(Stream.runForEach(() => Queue.offer(signal, undefined)), Effect.forkScoped)
-    const quiet = Duration.toMillis(batch.quiet)
-    const burst = Effect.gen(function*() {
-      yield* Queue.take(signal)
-      const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(batch.maxWait)
-      for (;;) {
-        const left = deadline - (yield* Clock.currentTimeMillis)
-        if (left <= 0) break
-        const next = yield* Effect.timeoutOption(Queue.take(signal), Duration.millis(Math.min(quiet, left)))
-        if (Option.isNone(next)) break
-      }
-      yield* addAll()
-    })
-    yield* Effect.forever(burst).pipe(Effect.forkScoped)
-  })
-
 /** Starts the controller in the current scope; returns once the caches are synced and the workers run. */
 export const start = Effect.gen(function*() {
   const config = yield* OperatorConfig
@@ -75,8 +47,7 @@ export const start = Effect.gen(function*() {
       Effect.forEach(keys, (key) => (delay === undefined ? queue.add(key) : queue.addAfter(key, delay)), { discard: true }))
   // Subscribed before the first addAll: no change between the sync and the workers is missed.
   yield* (yield* caches.agents.subscribe).pipe(Stream.runForEach((change) => queue.add(change.key)), Effect.forkScoped)
-  yield* (yield* ownedChanges).pipe(Stream.runForEach(() => addAll()), Effect.forkScoped)
-  yield* batched(yield* monitorChanges, config.monitorBatch, () => addAll())
+  yield* (yield* dependentChanges).pipe(Stream.runForEach(() => addAll()), Effect.forkScoped)
   const nodeChanges = (yield* caches.nodes.subscribe).pipe(Stream.filter(GpuNodes.relevant))
   const exporterChanges = (yield* caches.exporterPods.subscribe).pipe(Stream.filter(ExporterPods.relevant))
   const statusChanges = [yield* caches.pods.subscribe, yield* caches.namespaces.subscribe, nodeChanges, exporterChanges]
