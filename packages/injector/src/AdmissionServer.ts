@@ -65,10 +65,7 @@ export const timeoutCheckInterval: Duration.Duration = Duration.seconds(1)
 /** The `path` of metrics for requests to no route: raw paths would make unbounded label values. */
 export const unmatchedPath = "unmatched"
 
-/**
- * `allowed`/`denied`: the handler's answer; `aborted`: the client hung up before the answer
- * could be written; the rest are the server's own (see the module comment).
- */
+/** `allowed`/`denied`: the handler's answer; `aborted`: the client hung up first; the rest are the server's own. */
 export type Outcome =
   | "allowed"
   | "denied"
@@ -235,9 +232,7 @@ const serveRequest = <R>(options: Options<R>, req: IncomingMessage, res: ServerR
       yield* Effect.logDebug("Refused admission request").pipe(Effect.annotateLogs({ path, status: reply.status, reason: reply.body.trim() }))
     }
     const durationMs = (yield* Clock.currentTimeMillis) - started
-    // a request whose client hung up before the answer was written is counted as such, not as its answer
-    const outcome = written ? reply.outcome : "aborted"
-    if (options.onRequest !== undefined) yield* options.onRequest({ path, status: reply.status, outcome, durationMs })
+    if (options.onRequest !== undefined) yield* options.onRequest({ path, status: reply.status, outcome: written ? reply.outcome : "aborted", durationMs })
   })
 
 const tlsError = <R>(options: Options<R>, error: unknown) =>

@@ -108,25 +108,36 @@ export const checkEndpoint = (endpoint: L<Endpoint>, path: Path, type: TargetTyp
 }
 
 /**
- * A WhatapStaticEndpoint's TLS Secrets are not mounted into the OpenAgent (the Go operator
- * mounts those of inline targets and pod and service monitors only, and so does this one),
- * so its scrape config names a file that exists only when one of those references the
- * same Secret and key.
+ * `check` of each named TLS Secret reference that is in effect (no file set instead; a
+ * reference without a name is an error of its own, from checkTls), at its path.
  */
-export const checkUnmountedTlsSecrets = (endpoints: List<Endpoint>, path: Path): ReadonlyArray<Issue> =>
+const eachSecretRef = (
+  endpoints: List<Endpoint>,
+  path: Path,
+  check: (ref: { readonly name: string; readonly key?: string | undefined; readonly namespace?: string | undefined }, file: string, refPath: Path) => Issue | undefined
+): ReadonlyArray<Issue> =>
   each(endpoints, path, (endpoint, here) => {
     const tls = endpoint.tlsConfig
     if (tls === undefined) return []
     const out: Array<Issue> = []
     for (const [file, secret] of tlsPairs) {
       const ref = tls[secret]
-      // a reference without a name is an error of its own (checkTls)
       if (ref === undefined || !nonEmpty(ref.name) || nonEmpty(tls[file])) continue
-      const mounted = `/etc/ssl/certs/${ref.name}/${ref.key ?? ""}`
-      out.push(warning("target-type", [...here, "tlsConfig", secret], `the OpenAgent does not mount the Secrets of a WhatapStaticEndpoint (nor does the Go operator): ${mounted} exists only when an inline target, a WhatapPodMonitor or a WhatapServiceMonitor references the same Secret and key; use ${file} or an inline StaticEndpoints target`))
+      const issue = check({ ...ref, name: ref.name }, file, [...here, "tlsConfig", secret])
+      if (issue !== undefined) out.push(issue)
     }
     return out
   })
+
+/**
+ * A WhatapStaticEndpoint's TLS Secrets are not mounted into the OpenAgent (the Go operator
+ * mounts those of inline targets and pod and service monitors only, and so does this one),
+ * so its scrape config names a file that exists only when one of those references the
+ * same Secret and key.
+ */
+export const checkUnmountedTlsSecrets = (endpoints: List<Endpoint>, path: Path): ReadonlyArray<Issue> =>
+  eachSecretRef(endpoints, path, (ref, file, refPath) =>
+    warning("target-type", refPath, `the OpenAgent does not mount the Secrets of a WhatapStaticEndpoint (nor does the Go operator): /etc/ssl/certs/${ref.name}/${ref.key ?? ""} exists only when an inline target, a WhatapPodMonitor or a WhatapServiceMonitor references the same Secret and key; use ${file} or an inline StaticEndpoints target`))
 
 /**
  * A pod or service monitor outside the operator's namespace whose TLS Secret names no
@@ -134,17 +145,10 @@ export const checkUnmountedTlsSecrets = (endpoints: List<Endpoint>, path: Path):
  * as in the Go operator) mounts the one of that name in its own namespace.
  */
 export const checkSecretNamespaces = (endpoints: List<Endpoint>, path: Path, monitorNamespace: string | undefined): ReadonlyArray<Issue> =>
-  !nonEmpty(monitorNamespace) || monitorNamespace === Naming.defaultNamespace ? [] : each(endpoints, path, (endpoint, here) => {
-    const tls = endpoint.tlsConfig
-    if (tls === undefined) return []
-    const out: Array<Issue> = []
-    for (const [file, secret] of tlsPairs) {
-      const ref = tls[secret]
-      if (ref === undefined || !nonEmpty(ref.name) || nonEmpty(ref.namespace) || nonEmpty(tls[file])) continue
-      out.push(warning("key-reference", [...here, "tlsConfig", secret], `Secret ${JSON.stringify(ref.name)} is mounted from the operator's namespace (${Naming.defaultNamespace} unless the operator runs elsewhere), not from this monitor's namespace ${JSON.stringify(monitorNamespace)}, as the Go operator does: create it there`))
-    }
-    return out
-  })
+  !nonEmpty(monitorNamespace) || monitorNamespace === Naming.defaultNamespace ? [] : eachSecretRef(endpoints, path, (ref, _file, refPath) =>
+    nonEmpty(ref.namespace)
+      ? undefined
+      : warning("key-reference", refPath, `Secret ${JSON.stringify(ref.name)} is mounted from the operator's namespace (${Naming.defaultNamespace} unless the operator runs elsewhere), not from this monitor's namespace ${JSON.stringify(monitorNamespace)}, as the Go operator does: create it there`))
 
 export const checkEndpoints = (endpoints: List<Endpoint>, path: Path, type: TargetType): ReadonlyArray<Issue> =>
   each(endpoints, path, (endpoint, here) => checkEndpoint(endpoint, here, type))
