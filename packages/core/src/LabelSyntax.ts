@@ -38,6 +38,9 @@ const subdomainMessage =
 const regexError = (message: string, format: string, examples: ReadonlyArray<string>): string =>
   `${message} (e.g. ${examples.map((e) => `'${e}', `).join(" or ")}regex used for validation is '${format}')`
 
+/** What a valid text's checks return: one shared empty list (a regex below passes only ASCII, so its length is its byte length). */
+const noErrors: ReadonlyArray<string> = []
+
 const maxLengthError = (max: number): string => `must be no more than ${max} characters`
 const emptyError = "must be non-empty"
 
@@ -53,6 +56,7 @@ const emptyError = "must be non-empty"
  * ```
  */
 export const subdomainErrors = (text: string): ReadonlyArray<string> => {
+  if (text.length <= prefixMaxLength && subdomainRegExp.test(text)) return noErrors
   const errors: Array<string> = []
   if (byteLength(text) > prefixMaxLength) errors.push(maxLengthError(prefixMaxLength))
   if (!subdomainRegExp.test(text)) errors.push(regexError(subdomainMessage, subdomainFormat, ["example.com"]))
@@ -71,6 +75,7 @@ export const subdomainErrors = (text: string): ReadonlyArray<string> => {
  * ```
  */
 export const dnsLabelErrors = (text: string): ReadonlyArray<string> => {
+  if (text.length <= dnsLabelMaxLength && dnsLabelRegExp.test(text)) return noErrors
   const errors: Array<string> = []
   if (byteLength(text) > dnsLabelMaxLength) errors.push(maxLengthError(dnsLabelMaxLength))
   if (!dnsLabelRegExp.test(text)) errors.push(regexError(dnsLabelMessage, dnsLabelFormat, ["my-name", "123-abc"]))
@@ -78,6 +83,7 @@ export const dnsLabelErrors = (text: string): ReadonlyArray<string> => {
 }
 
 const nameErrors = (name: string): ReadonlyArray<string> => {
+  if (name.length <= nameMaxLength && nameRegExp.test(name)) return noErrors
   const errors: Array<string> = []
   if (name.length === 0) errors.push(`name part ${emptyError}`)
   else if (byteLength(name) > nameMaxLength) errors.push(`name part ${maxLengthError(nameMaxLength)}`)
@@ -101,6 +107,7 @@ const nameErrors = (name: string): ReadonlyArray<string> => {
  * ```
  */
 export const labelKeyErrors = (key: string): ReadonlyArray<string> => {
+  if (key.length <= nameMaxLength && nameRegExp.test(key)) return noErrors
   const parts = key.split("/")
   if (parts.length > 2) {
     return [
@@ -128,6 +135,7 @@ export const labelKeyErrors = (key: string): ReadonlyArray<string> => {
  * ```
  */
 export const labelValueErrors = (value: string): ReadonlyArray<string> => {
+  if (value.length <= valueMaxLength && valueRegExp.test(value)) return noErrors
   const errors: Array<string> = []
   if (byteLength(value) > valueMaxLength) errors.push(maxLengthError(valueMaxLength))
   if (!valueRegExp.test(value)) errors.push(regexError(valueMessage, valueFormat, ["MyValue", "my_value", "12345"]))

@@ -24,7 +24,7 @@ export type Language = typeof Language.Type
  * Language.isLanguage("ruby") // => false
  * ```
  */
-export const isLanguage: (u: unknown) => u is Language = Schema.is(Language)
+export const isLanguage = (u: unknown): u is Language => typeof u === "string" && (languages as ReadonlyArray<string>).includes(u)
 
 /**
  * A target's `language` as the CRD stores it: one of `languages` or any other string.

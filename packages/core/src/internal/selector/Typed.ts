@@ -12,7 +12,7 @@
 import type * as Finding from "../../Finding.ts"
 import type { LabelSelector, LabelSelectorRequirement } from "../../KubeTypes.ts"
 import { labelSelectorOperators } from "../../KubeTypes.ts"
-import { dnsLabelErrors } from "../../LabelSyntax.ts"
+import { dnsLabelErrors, isLabelKey, isLabelValue } from "../../LabelSyntax.ts"
 import type { NamespaceSelector as NamespaceSelectorSpec, PodSelector, SelectorRequirement } from "../../Scrape.ts"
 import type { Lenient } from "../lenient.ts"
 import type { Decoded } from "./Decoded.ts"
@@ -32,21 +32,22 @@ const suggestion = (operator: string): string => {
   return match === undefined ? "" : ` (operators are case-sensitive: did you mean ${JSON.stringify(match)}?)`
 }
 
+/** `path` is the requirement's; the issue's is its `operator`. */
 const operatorOf = (operator: string | undefined, path: Finding.Path): Decoded<StructuredOperator | undefined> => {
-  if (operator === undefined) return { value: undefined, issues: [issue(path, `required: one of ${supported}`)] }
+  if (operator === undefined) return { value: undefined, issues: [issue([...path, "operator"], `required: one of ${supported}`)] }
   const known = labelSelectorOperators.find((o) => o === operator)
   return known !== undefined
     ? { value: known, issues: [] }
-    : { value: undefined, issues: [issue(path, `unsupported operator ${JSON.stringify(operator)}: supported values: ${supported}${suggestion(operator)}`)] }
+    : { value: undefined, issues: [issue([...path, "operator"], `unsupported operator ${JSON.stringify(operator)}: supported values: ${supported}${suggestion(operator)}`)] }
 }
 
-/** The structured rules use apimachinery's API-validation wording, not NewRequirement's. */
+/** The structured rules use apimachinery's API-validation wording, not NewRequirement's; `path` is the requirement's. */
 const countIssues = (operator: StructuredOperator, values: ReadonlyArray<string>, path: Finding.Path): ReadonlyArray<Issue> => {
   if ((operator === "In" || operator === "NotIn") && values.length === 0) {
-    return [issue(path, "must be specified when `operator` is 'In' or 'NotIn'")]
+    return [issue([...path, "values"], "must be specified when `operator` is 'In' or 'NotIn'")]
   }
   if ((operator === "Exists" || operator === "DoesNotExist") && values.length > 0) {
-    return [issue(path, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")]
+    return [issue([...path, "values"], "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")]
   }
   return []
 }
@@ -54,38 +55,61 @@ const countIssues = (operator: StructuredOperator, values: ReadonlyArray<string>
 const defined = <A>(items: ReadonlyArray<A | undefined> | undefined): ReadonlyArray<A> =>
   (items ?? []).filter((item): item is A => item !== undefined)
 
+// Paths are built only for an issue: selectors are checked in every document the validator reads.
+
 export const requirementOf = (json: RequirementValue, path: Finding.Path): Decoded<Requirement | undefined> => {
   const { key } = json
-  const issues: Array<Issue> = [...(key === undefined ? [issue([...path, "key"], "required: a label key string")] : keyIssues(key, [...path, "key"]))]
-  const operator = operatorOf(json.operator, [...path, "operator"])
-  issues.push(...operator.issues)
+  const issues: Array<Issue> = []
+  if (key === undefined) issues.push(issue([...path, "key"], "required: a label key string"))
+  else if (!isLabelKey(key)) issues.push(...keyIssues(key, [...path, "key"]))
+  const operator = operatorOf(json.operator, path)
+  if (operator.issues.length > 0) issues.push(...operator.issues)
   const values = defined(json.values)
-  ;(json.values ?? []).forEach((v, i) => {
-    if (v !== undefined) issues.push(...valueIssues(v, [...path, "values", i]))
-  })
-  if (operator.value !== undefined) issues.push(...countIssues(operator.value, values, [...path, "values"]))
+  const given = json.values ?? []
+  for (let i = 0; i < given.length; i++) {
+    const v = given[i]
+    if (v !== undefined && !isLabelValue(v)) issues.push(...valueIssues(v, [...path, "values", i]))
+  }
+  if (operator.value !== undefined) issues.push(...countIssues(operator.value, values, path))
   const complete = key !== undefined && operator.value !== undefined
   return { value: complete ? { key, operator: operator.value, values } : undefined, issues }
 }
 
+/** The issues of a present selector's `matchLabels` and `matchExpressions`, and its requirements into `requirements` when given. */
+const collect = (json: LabelSelectorValue, path: Finding.Path, requirements: Array<Requirement> | undefined): ReadonlyArray<Issue> => {
+  const issues: Array<Issue> = []
+  const labels = json.matchLabels
+  const keys = labels === undefined ? [] : Object.keys(labels)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] ?? ""
+    const value = labels?.[key]
+    if (value === undefined) continue
+    if (!isLabelKey(key) || !isLabelValue(value)) {
+      const at = [...path, "matchLabels", key]
+      issues.push(...keyIssues(key, at), ...valueIssues(value, at))
+    }
+    requirements?.push({ key, operator: "Equals", values: [value] })
+  }
+  const expressions = json.matchExpressions ?? []
+  for (let i = 0; i < expressions.length; i++) {
+    const expression = expressions[i]
+    if (expression === undefined) continue
+    const decoded = requirementOf(expression, [...path, "matchExpressions", i])
+    if (decoded.issues.length > 0) issues.push(...decoded.issues)
+    if (decoded.value !== undefined) requirements?.push(decoded.value)
+  }
+  return issues
+}
+
 /** `matchLabels` and `matchExpressions` of a present selector; `{}` is everything. */
 export const labelPart = (json: LabelSelectorValue, path: Finding.Path): Decoded<Selector> => {
-  const issues: Array<Issue> = []
   const requirements: Array<Requirement> = []
-  for (const [key, value] of Object.entries(json.matchLabels ?? {})) {
-    if (value === undefined) continue
-    const at = [...path, "matchLabels", key]
-    issues.push(...keyIssues(key, at), ...valueIssues(value, at))
-    requirements.push({ key, operator: "Equals", values: [value] })
-  }
-  ;(json.matchExpressions ?? []).forEach((expression, i) => {
-    if (expression === undefined) return
-    const decoded = requirementOf(expression, [...path, "matchExpressions", i])
-    issues.push(...decoded.issues)
-    if (decoded.value !== undefined) requirements.push(decoded.value)
-  })
+  const issues = collect(json, path, requirements)
   return { value: make(requirements), issues }
 }
+
+/** The issues `labelPart` finds, without the selector (what the validator needs). */
+export const labelIssues = (json: LabelSelectorValue, path: Finding.Path): ReadonlyArray<Issue> => collect(json, path, undefined)
 
 /** A name that is no DNS-1123 label can never be a namespace: a warning, since the Go operator accepted it. */
 const matchNames = (names: ReadonlyArray<string | undefined> | undefined, path: Finding.Path): ReadonlyArray<Issue> =>
@@ -104,4 +128,11 @@ export const namespacePart = (
     value: { matchNames: defined(json.matchNames), labels: labels.value },
     issues: [...matchNames(json.matchNames, [...path, "matchNames"]), ...labels.issues]
   }
+}
+
+/** The issues `namespacePart` finds, without the selector. */
+export const namespaceIssues = (json: NamespaceSelectorValue, path: Finding.Path): ReadonlyArray<Issue> => {
+  const names = json.matchNames === undefined ? [] : matchNames(json.matchNames, [...path, "matchNames"])
+  const labels = labelIssues(json, path)
+  return names.length === 0 ? labels : [...names, ...labels]
 }

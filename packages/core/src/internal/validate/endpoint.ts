@@ -5,7 +5,7 @@
  */
 import * as Naming from "../../Naming.ts"
 import type { AuthorizationConfig, Endpoint, TLSConfig } from "../../Scrape.ts"
-import { labelPart, type LabelSelectorValue, namespacePart, type NamespaceSelectorValue } from "../selector/Typed.ts"
+import { labelIssues, type LabelSelectorValue, namespaceIssues, type NamespaceSelectorValue } from "../selector/Typed.ts"
 import { checkKeyRef } from "./env.ts"
 import { error, type Issue, tag, warning } from "./issue.ts"
 import { at, child, each, type L, type List, nonEmpty, type Path } from "./model.ts"
@@ -155,8 +155,8 @@ export const checkEndpoints = (endpoints: List<Endpoint>, path: Path, type: Targ
 
 /** A label selector (`selector`, or `podSelector` for APM), when present. */
 export const checkLabelSelector = (selector: LabelSelectorValue | undefined, path: Path): ReadonlyArray<Issue> =>
-  selector === undefined ? [] : tag("selector", labelPart(selector, path).issues)
+  selector === undefined ? [] : tag("selector", labelIssues(selector, path))
 
 /** A `namespaceSelector`, when present. */
 export const checkNamespaceSelector = (selector: NamespaceSelectorValue | undefined, path: Path): ReadonlyArray<Issue> =>
-  selector === undefined ? [] : tag("selector", namespacePart(selector, path).issues)
+  selector === undefined ? [] : tag("selector", namespaceIssues(selector, path))

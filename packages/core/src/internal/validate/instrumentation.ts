@@ -10,7 +10,7 @@ import { checkLabelSelector, checkNamespaceSelector } from "./endpoint.ts"
 import { tagError } from "./imageRef.ts"
 import { error, type Issue, issues, subdomainIssues, warning } from "./issue.ts"
 import { at, child, type Context, entries, type L, nonEmpty, type Path } from "./model.ts"
-import { checkDuplicateNames, covers, formatIndex, type Shape, shape } from "./targets.ts"
+import { checkDuplicateNames, covers, formatIndex, mayCover, type Outline, outline, type Shape, shape } from "./targets.ts"
 
 /**
  * A language without a WhaTap init image (`apm-init-ruby`) leaves injected pods in
@@ -104,10 +104,22 @@ const shadowWarning = (targets: Targets, path: Path, i: number, j: number): Issu
   return warning("shadowed-target", [...path, j], `target ${name} never applies: the earlier target ${earlierName} (${formatIndex(path, i)}) matches every pod it matches, and the first match wins`)
 }
 
-/** A target the schema rejected in part is left out: its selectors as decoded say less than it does. */
+interface Earlier {
+  readonly index: number
+  readonly target: L<TargetSpec>
+  readonly outline: Outline
+  shape: Shape | undefined
+}
+
+const shapeOf = (e: Earlier): Shape => (e.shape ??= shape(e.target))
+
+/**
+ * A target the schema rejected in part is left out: its selectors as decoded say less than
+ * it does. Shapes are built only for pairs that `mayCover` cannot tell apart.
+ */
 const checkShadowed = (targets: Targets, path: Path, damaged: Context["damaged"]): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const earlier: Array<{ readonly index: number; readonly shape: Shape }> = []
+  const earlier: Array<Earlier> = []
   let budget = maxComparisons
   for (let j = 0; j < targets.length; j++) {
     const target = targets[j]
@@ -117,10 +129,14 @@ const checkShadowed = (targets: Targets, path: Path, damaged: Context["damaged"]
       break
     }
     budget -= earlier.length
-    const later = shape(target)
-    const first = earlier.find((e) => covers(e.shape, later))
-    if (first !== undefined) out.push(shadowWarning(targets, path, first.index, j))
-    earlier.push({ index: j, shape: later })
+    const later: Earlier = { index: j, target, outline: outline(target), shape: undefined }
+    for (let i = 0; i < earlier.length; i++) {
+      const e = earlier[i]
+      if (e === undefined || !mayCover(e.outline, later.outline) || !covers(shapeOf(e), shapeOf(later))) continue
+      out.push(shadowWarning(targets, path, e.index, j))
+      break
+    }
+    earlier.push(later)
   }
   return out
 }

@@ -10,7 +10,7 @@ import type { Affinity, NodeAffinity, NodeSelectorTerm, PodAffinity, PodAffinity
 import { nodeSelectorOperators } from "../../Affinity.ts"
 import type { Toleration } from "../../KubeTypes.ts"
 import { dnsLabelErrors, labelKeyErrors, labelValueErrors } from "../../LabelSyntax.ts"
-import { labelPart } from "../selector/Typed.ts"
+import { labelIssues } from "../selector/Typed.ts"
 import { error, type Issue, issues, none, tag } from "./issue.ts"
 import { at, child, each, type L, type List, type Path } from "./model.ts"
 
@@ -99,7 +99,7 @@ const checkWeight = (weight: number | undefined, path: Path): ReadonlyArray<Issu
 const checkPodTerm = (term: L<PodAffinityTerm> | undefined, path: Path): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
   for (const [selector, selectorPath] of [at(term, "labelSelector", path), at(term, "namespaceSelector", path)]) {
-    if (selector !== undefined) out.push(...tag("selector", labelPart(selector, selectorPath).issues))
+    if (selector !== undefined) out.push(...tag("selector", labelIssues(selector, selectorPath)))
   }
   const { value: topologyKey, path: topologyPath } = child(term, "topologyKey", path)
   if (topologyKey === "") out.push(error("scheduling", topologyPath, "can not be empty"))

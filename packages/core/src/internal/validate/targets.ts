@@ -79,3 +79,54 @@ export const covers = (earlier: Shape, later: Shape): boolean => {
   for (const n of later.names) if (!earlier.names.has(n)) return false
   return true
 }
+
+type Labels = { readonly [key: string]: string | undefined }
+
+/**
+ * What `mayCover` reads of a target, taken once per target (a pair is compared in time
+ * proportional to the earlier target's labels, stopping at the first that differs).
+ */
+export interface Outline {
+  readonly pod: Labels | undefined
+  readonly podKeys: ReadonlyArray<string>
+  readonly namespace: Labels | undefined
+  readonly namespaceKeys: ReadonlyArray<string>
+  readonly names: boolean
+}
+
+const noKeys: ReadonlyArray<string> = []
+
+export const outline = (target: L<TargetSpec>): Outline => {
+  const pod = target.podSelector?.matchLabels
+  const namespace = target.namespaceSelector?.matchLabels
+  return {
+    pod,
+    podKeys: pod === undefined ? noKeys : Object.keys(pod),
+    namespace,
+    namespaceKeys: namespace === undefined ? noKeys : Object.keys(namespace),
+    names: (target.namespaceSelector?.matchNames ?? []).some((n) => n !== undefined)
+  }
+}
+
+/** Every present entry of `earlier` is in `later` with the same value. */
+const labelsWithin = (earlier: Labels | undefined, keys: ReadonlyArray<string>, later: Labels | undefined): boolean => {
+  if (earlier === undefined) return true
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] ?? ""
+    const value = earlier[key]
+    if (value !== undefined && (later === undefined || !Object.hasOwn(later, key) || later[key] !== value)) return false
+  }
+  return true
+}
+
+/**
+ * What `covers` needs and can be read off the targets without building their shapes: the
+ * earlier target's `matchLabels` (pod and namespace) within the later one's, and names on
+ * the later one where the earlier one has some. False means `covers` is false; true means
+ * the shapes must decide. Most pairs of real targets differ in a pod label, so their
+ * shapes are never built.
+ */
+export const mayCover = (earlier: Outline, later: Outline): boolean =>
+  labelsWithin(earlier.pod, earlier.podKeys, later.pod) &&
+  labelsWithin(earlier.namespace, earlier.namespaceKeys, later.namespace) &&
+  (!earlier.names || later.names)
