@@ -17,7 +17,7 @@ import type { Endpoint } from "../../Scrape.ts"
 import { durationError } from "./duration.ts"
 import { checkEnv } from "./env.ts"
 import { referenceError } from "./imageRef.ts"
-import { error, type Issue, issues, none, subdomainIssues, warning } from "./issue.ts"
+import { add, error, type Issue, issues, none, subdomainIssues, warning } from "./issue.ts"
 import { at, type Context, each, entries, field, type L, type List, nonEmpty, type Path } from "./model.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
 import { checkAgentResources, checkResources } from "./resources.ts"
@@ -77,12 +77,15 @@ export const checkMetadata = (metadata: L<ObjectMeta>, path: Path): ReadonlyArra
   field(metadata, "annotations", path, checkAnnotations)
 )
 
-const checkContainer = (container: L<ContainerSpec>, path: Path): ReadonlyArray<Issue> => issues(
-  field(container, "image", path, checkImage),
-  field(container, "resources", path, checkResources),
-  field(container, "envs", path, checkEnvs),
-  field(container, "securityContext", path, checkSecurityContext)
-)
+const checkContainer = (container: L<ContainerSpec>, path: Path): ReadonlyArray<Issue> => {
+  const out: Array<Issue> = []
+  const { image, resources, envs, securityContext } = container
+  if (image !== undefined) add(out, checkImage(image, [...path, "image"]))
+  if (resources !== undefined) add(out, checkResources(resources, [...path, "resources"]))
+  if (envs !== undefined) add(out, checkEnvs(envs, [...path, "envs"]))
+  if (securityContext !== undefined) add(out, checkSecurityContext(securityContext, [...path, "securityContext"]))
+  return out
+}
 
 type Component = L<MasterAgentComponentSpec> | L<NodeAgentComponentSpec>
 
@@ -113,21 +116,29 @@ const gpuReplacesNodeTerms = (gpu: L<GpuMonitoringSpec> | undefined): boolean =>
   return mode.gpuTerms && mode.antiTerms
 }
 
-/** The pod-template fields the master and node agents share. */
-const checkComponent = (component: Component, path: Path, termsReachPods = true): ReadonlyArray<Issue> => [
-  ...field<Component, "labels">(component, "labels", path, checkLabels),
-  ...field<Component, "podLabels">(component, "podLabels", path, checkLabels),
-  ...field<Component, "nodeSelector">(component, "nodeSelector", path, checkLabels),
-  ...field<Component, "annotations">(component, "annotations", path, checkPodAnnotations),
-  ...field<Component, "podAnnotations">(component, "podAnnotations", path, checkPodAnnotations),
-  ...field<Component, "priorityClassName">(component, "priorityClassName", path, checkClassName),
-  ...field<Component, "runtimeClassName">(component, "runtimeClassName", path, checkClassName),
-  ...field<Component, "resources">(component, "resources", path, (r, here) => checkResources(r, here, { cpuMemoryDefaulted: true })),
-  ...field<Component, "envs">(component, "envs", path, checkEnvs),
-  ...field<Component, "tolerations">(component, "tolerations", path, checkTolerations),
-  ...field<Component, "affinity">(component, "affinity", path, (affinity, here) => checkAffinity(affinity, here, termsReachPods)),
-  ...field<Component, "podSecurityContext">(component, "podSecurityContext", path, checkPodSecurityContext)
-]
+/**
+ * The pod-template fields the master and node agents share. Fields are read by name
+ * (destructured, so the compiler still checks each against the model) and their issues
+ * collected into one list: this runs for every WhatapAgent a `validate` reads, mostly
+ * while V8 still interprets it, where each helper call and closure costs.
+ */
+const checkComponent = (component: Component, path: Path, termsReachPods = true): ReadonlyArray<Issue> => {
+  const out: Array<Issue> = []
+  const { labels, podLabels, nodeSelector, annotations, podAnnotations, priorityClassName, runtimeClassName, resources, envs, tolerations, affinity, podSecurityContext } = component
+  if (labels !== undefined) add(out, checkLabels(labels, [...path, "labels"]))
+  if (podLabels !== undefined) add(out, checkLabels(podLabels, [...path, "podLabels"]))
+  if (nodeSelector !== undefined) add(out, checkLabels(nodeSelector, [...path, "nodeSelector"]))
+  if (annotations !== undefined) add(out, checkPodAnnotations(annotations, [...path, "annotations"]))
+  if (podAnnotations !== undefined) add(out, checkPodAnnotations(podAnnotations, [...path, "podAnnotations"]))
+  if (priorityClassName !== undefined) add(out, checkClassName(priorityClassName, [...path, "priorityClassName"]))
+  if (runtimeClassName !== undefined) add(out, checkClassName(runtimeClassName, [...path, "runtimeClassName"]))
+  if (resources !== undefined) add(out, checkResources(resources, [...path, "resources"], { cpuMemoryDefaulted: true }))
+  if (envs !== undefined) add(out, checkEnvs(envs, [...path, "envs"]))
+  if (tolerations !== undefined) add(out, checkTolerations(tolerations, [...path, "tolerations"]))
+  if (affinity !== undefined) add(out, checkAffinity(affinity, [...path, "affinity"], termsReachPods))
+  if (podSecurityContext !== undefined) add(out, checkPodSecurityContext(podSecurityContext, [...path, "podSecurityContext"]))
+  return out
+}
 
 /** The component's `resources` completed with the defaults, unless the container's own (with limits) replace them. */
 const defaultedResources = (component: Component, container: L<ContainerSpec> | undefined, path: Path): ReadonlyArray<Issue> =>
@@ -158,27 +169,34 @@ const hostNetworkSysctls = (sysctls: ReadonlyArray<{ readonly name?: string | un
       ? [error("security-context", [...path, i, "name"], `${JSON.stringify(sysctl.name)} may not be specified when 'hostNetwork' is true (the node agent's default; set nodeAgent.hostNetwork: false to use it)`)]
       : [])
 
-export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => k8sAgent === undefined ? none : issues(
-  field(k8sAgent, "customImageFullName", path, checkImage),
-  field(k8sAgent, "customAgentImageFullName", path, checkImage),
-  field(k8sAgent, "masterAgent", path, (master, here) => issues(
-    checkComponent(master, here),
-    defaultedResources(master, master.masterAgentContainer, here),
-    field(master, "masterAgentContainer", here, checkContainer)
-  )),
-  field(k8sAgent, "nodeAgent", path, (node, here) => issues(
-    checkComponent(node, here, !gpuReplacesNodeTerms(k8sAgent.gpuMonitoring)),
-    node.hostNetwork === false ? none : hostNetworkSysctls(node.podSecurityContext?.sysctls, [...here, "podSecurityContext", "sysctls"]),
-    field(node, "runtimeSocketPath", here, checkHostPath),
-    defaultedResources(node, node.nodeAgentContainer, here),
-    field(node, "nodeAgentContainer", here, checkContainer),
-    field(node, "nodeHelperContainer", here, checkContainer)
-  )),
-  field(k8sAgent, "apiserverMonitoring", path, controlPlaneImage),
-  field(k8sAgent, "etcdMonitoring", path, controlPlaneImage),
-  field(k8sAgent, "schedulerMonitoring", path, controlPlaneImage),
-  field(k8sAgent, "gpuMonitoring", path, (gpu, here) => checkGpuFields(gpu, here, context))
-)
+export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => {
+  if (k8sAgent === undefined) return none
+  const out: Array<Issue> = []
+  const { customImageFullName, customAgentImageFullName, masterAgent, nodeAgent, apiserverMonitoring, etcdMonitoring, schedulerMonitoring, gpuMonitoring } = k8sAgent
+  if (customImageFullName !== undefined) add(out, checkImage(customImageFullName, [...path, "customImageFullName"]))
+  if (customAgentImageFullName !== undefined) add(out, checkImage(customAgentImageFullName, [...path, "customAgentImageFullName"]))
+  if (masterAgent !== undefined) {
+    const here = [...path, "masterAgent"]
+    add(out, checkComponent(masterAgent, here))
+    add(out, defaultedResources(masterAgent, masterAgent.masterAgentContainer, here))
+    if (masterAgent.masterAgentContainer !== undefined) add(out, checkContainer(masterAgent.masterAgentContainer, [...here, "masterAgentContainer"]))
+  }
+  if (nodeAgent !== undefined) {
+    const here = [...path, "nodeAgent"]
+    const { podSecurityContext, runtimeSocketPath, nodeAgentContainer, nodeHelperContainer } = nodeAgent
+    add(out, checkComponent(nodeAgent, here, !gpuReplacesNodeTerms(gpuMonitoring)))
+    if (nodeAgent.hostNetwork !== false) add(out, hostNetworkSysctls(podSecurityContext?.sysctls, [...here, "podSecurityContext", "sysctls"]))
+    if (runtimeSocketPath !== undefined) add(out, checkHostPath(runtimeSocketPath, [...here, "runtimeSocketPath"]))
+    add(out, defaultedResources(nodeAgent, nodeAgentContainer, here))
+    if (nodeAgentContainer !== undefined) add(out, checkContainer(nodeAgentContainer, [...here, "nodeAgentContainer"]))
+    if (nodeHelperContainer !== undefined) add(out, checkContainer(nodeHelperContainer, [...here, "nodeHelperContainer"]))
+  }
+  if (apiserverMonitoring !== undefined) add(out, controlPlaneImage(apiserverMonitoring, [...path, "apiserverMonitoring"]))
+  if (etcdMonitoring !== undefined) add(out, controlPlaneImage(etcdMonitoring, [...path, "etcdMonitoring"]))
+  if (schedulerMonitoring !== undefined) add(out, controlPlaneImage(schedulerMonitoring, [...path, "schedulerMonitoring"]))
+  if (gpuMonitoring !== undefined) add(out, checkGpuFields(gpuMonitoring, [...path, "gpuMonitoring"], context))
+  return out
+}
 
 /** `interval` and `metricRelabelConfigs` of every endpoint. */
 export const checkEndpointFields = (endpoints: List<Endpoint>, path: Path, context: Context): ReadonlyArray<Issue> =>

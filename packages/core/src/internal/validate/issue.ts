@@ -87,6 +87,17 @@ export const issues = (...lists: ReadonlyArray<ReadonlyArray<Issue>>): ReadonlyA
   return out ?? only
 }
 
+/**
+ * Appends `list` to `out`: for rules that collect into one array, without the spread's
+ * iterator (see `issues`).
+ */
+export const add = (out: Array<Issue>, list: ReadonlyArray<Issue>): void => {
+  for (let i = 0; i < list.length; i++) {
+    const issue = list[i]
+    if (issue !== undefined) out.push(issue)
+  }
+}
+
 /** An object name that must be a DNS-1123 subdomain: one error per broken rule, under `rule`. */
 export const subdomainIssues = (rule: Rule, name: string, path: Path, noun = "name"): ReadonlyArray<Issue> =>
   subdomainErrors(name).map((m) => error(rule, path, `invalid ${noun} ${JSON.stringify(name)}: ${m}`))

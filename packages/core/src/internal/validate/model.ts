@@ -65,12 +65,36 @@ export const each = <T>(
   list: ReadonlyArray<T | undefined> | undefined,
   path: Path,
   check: (item: T, path: Path, index: number) => ReadonlyArray<Issue>
-): ReadonlyArray<Issue> =>
-  list === undefined || list.length === 0 ? none : list.flatMap((item, index) => (item === undefined ? none : check(item, [...path, index], index)))
+): ReadonlyArray<Issue> => {
+  if (list === undefined || list.length === 0) return none
+  let out: Array<Issue> | undefined
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i]
+    if (item === undefined) continue
+    const found = check(item, [...path, i], i)
+    if (found.length === 0) continue
+    out ??= []
+    for (let j = 0; j < found.length; j++) {
+      const issue = found[j]
+      if (issue !== undefined) out.push(issue)
+    }
+  }
+  return out ?? none
+}
 
 /** The present entries of a lenient map (`{ readonly [key: string]: V | undefined }`). */
-export const entries = <V>(map: { readonly [key: string]: V | undefined } | undefined): ReadonlyArray<readonly [string, V]> =>
-  map === undefined ? noEntries : Object.entries(map).flatMap(([key, value]) => (value === undefined ? [] : [[key, value] as const]))
+export const entries = <V>(map: { readonly [key: string]: V | undefined } | undefined): ReadonlyArray<readonly [string, V]> => {
+  if (map === undefined) return noEntries
+  const keys = Object.keys(map)
+  if (keys.length === 0) return noEntries
+  const out: Array<readonly [string, V]> = []
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] ?? ""
+    const value = map[key]
+    if (value !== undefined) out.push([key, value])
+  }
+  return out
+}
 
 const noEntries: ReadonlyArray<never> = []
 

@@ -7,7 +7,7 @@ import { agentResourceDefaults } from "../../K8sAgent.ts"
 import type { ResourceRequirements } from "../../KubeTypes.ts"
 import { labelKeyErrors } from "../../LabelSyntax.ts"
 import { error, type Issue, none } from "./issue.ts"
-import { child, entries, type L, type Path } from "./model.ts"
+import { entries, type L, type Path } from "./model.ts"
 import * as Quantity from "./quantity.ts"
 
 interface Entry {
@@ -33,12 +33,9 @@ const standard = new Set(["cpu", "memory", "ephemeral-storage"])
 const isHugePages = (name: string): boolean => name.startsWith("hugepages-")
 /** No domain, or kubernetes.io: a resource the API server itself defines. */
 const isNative = (name: string): boolean => !name.includes("/") || name.startsWith("kubernetes.io/")
-/** Requests of these may be below their limits; of hugepages and extended resources (a GPU) not. */
-const mayOvercommit = (name: string): boolean => isNative(name) && !isHugePages(name)
 
-/** A container's resource: a standard one, hugepages, or an extended resource (`domain/name`). */
+/** A container's resource other than a standard one or hugepages: an extended resource (`domain/name`). */
 const nameIssues = (name: string, path: Path): ReadonlyArray<Issue> => {
-  if (standard.has(name) || isHugePages(name)) return none
   if (!isNative(name) && !name.startsWith("requests.") && labelKeyErrors(name).length === 0) return none
   return [error("resource-name", path, `${JSON.stringify(name)} is neither a container resource (cpu, memory, ephemeral-storage, hugepages-<size>) nor an extended resource (domain/name, such as nvidia.com/gpu)`)]
 }
@@ -46,18 +43,24 @@ const nameIssues = (name: string, path: Path): ReadonlyArray<Issue> => {
 const isWhole = (q: Quantity.Quantity): boolean => q.numerator % q.denominator === 0n
 
 /** Per resource: its name; an extended resource in whole units; no overcommit where the API server forbids it. */
-const perResource = (name: string, request: Entry | undefined, limit: Entry | undefined, paths: { readonly requests: Path; readonly limits: Path }): ReadonlyArray<Issue> => {
-  const out: Array<Issue> = [...nameIssues(name, request !== undefined ? [...paths.requests, name] : [...paths.limits, name])]
-  for (const [given, where] of [[request, paths.requests], [limit, paths.limits]] as const) {
-    if (given !== undefined && !isNative(name) && !isWhole(given.quantity)) out.push(error("quantity", [...where, name], `${name} is counted in whole units: ${given.text} is not`))
+const perResource = (name: string, request: Entry | undefined, limit: Entry | undefined, paths: Paths, out: Array<Issue>): void => {
+  const native = isNative(name)
+  if (!standard.has(name) && !isHugePages(name)) out.push(...nameIssues(name, request !== undefined ? [...paths.requests, name] : [...paths.limits, name]))
+  if (!native) {
+    if (request !== undefined && !isWhole(request.quantity)) out.push(error("quantity", [...paths.requests, name], `${name} is counted in whole units: ${request.text} is not`))
+    if (limit !== undefined && !isWhole(limit.quantity)) out.push(error("quantity", [...paths.limits, name], `${name} is counted in whole units: ${limit.text} is not`))
   }
   if (request !== undefined && limit !== undefined && Quantity.compare(request.quantity, limit.quantity) > 0) {
     out.push(error("resource-limits", [...paths.requests, name], `${name} request ${request.text} is greater than its limit ${limit.text}`))
-  } else if (request !== undefined && !mayOvercommit(name)) {
+  } else if (request !== undefined && !(native && !isHugePages(name))) {
     if (limit === undefined) out.push(error("resource-limits", [...paths.limits, name], `${name} needs a limit equal to its request ${request.text}`))
     else if (Quantity.compare(request.quantity, limit.quantity) !== 0) out.push(error("resource-limits", [...paths.requests, name], `${name} request ${request.text} must equal its limit ${limit.text}`))
   }
-  return out
+}
+
+interface Paths {
+  readonly requests: Path
+  readonly limits: Path
 }
 
 /** `claims` name entries of the pod's `resourceClaims`, which the operator's own pods never have. */
@@ -77,12 +80,12 @@ export interface ResourceOptions {
 export const checkResources = (resources: L<ResourceRequirements> | undefined, path: Path, options: ResourceOptions = {}): ReadonlyArray<Issue> => {
   if (resources === undefined) return none
   const out: Array<Issue> = options.claimsAllowed === true ? [] : [...claimIssues(resources, path)]
-  const { value: limitMap, path: limitsPath } = child(resources, "limits", path)
-  const limits = parseAll(limitMap, limitsPath, out)
-  const { value: requestMap, path: requestsPath } = child(resources, "requests", path)
-  const requests = parseAll(requestMap, requestsPath, out)
-  const paths = { requests: requestsPath, limits: limitsPath }
-  for (const name of new Set([...requests.keys(), ...limits.keys()])) out.push(...perResource(name, requests.get(name), limits.get(name), paths))
+  const paths: Paths = { requests: [...path, "requests"], limits: [...path, "limits"] }
+  const limits = parseAll(resources.limits, paths.limits, out)
+  const requests = parseAll(resources.requests, paths.requests, out)
+  // every name once: the requests' in order, then the limits' without a request
+  for (const [name, request] of requests) perResource(name, request, limits.get(name), paths, out)
+  for (const [name, limit] of limits) if (!requests.has(name)) perResource(name, undefined, limit, paths, out)
   out.push(...hugePagesIssues(requests, limits, paths, options.cpuMemoryDefaulted === true))
   return out
 }
@@ -91,7 +94,7 @@ export const checkResources = (resources: L<ResourceRequirements> | undefined, p
  * Hugepages as the API server checks a container: only next to cpu or memory, and each
  * quantity a whole number of pages (`hugepages-2Mi: 3Mi` is refused).
  */
-const hugePagesIssues = (requests: Parsed, limits: Parsed, paths: { readonly requests: Path; readonly limits: Path }, cpuMemoryDefaulted: boolean): ReadonlyArray<Issue> => {
+const hugePagesIssues = (requests: Parsed, limits: Parsed, paths: Paths, cpuMemoryDefaulted: boolean): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
   let any = false
   for (const [map, where] of [[requests, paths.requests], [limits, paths.limits]] as const) {
