@@ -91,52 +91,56 @@ const tlsSecretOfTarget = (target: Path) => (path: Path): boolean =>
  * schema refused is not read as off: the resource is refused anyway).
  */
 const switchedOff = (
-  [k8sAgent, k8sPath]: readonly [L<K8sAgentSpec> | undefined, Path],
-  [openAgent, openPath]: readonly [L<OpenAgentSpec> | undefined, Path],
-  [instrumentation, instrumentationPath]: readonly [L<InstrumentationSpec> | undefined, Path]
+  k8sAgent: L<K8sAgentSpec> | undefined,
+  k8sPath: Path,
+  openAgent: L<OpenAgentSpec> | undefined,
+  openPath: Path,
+  instrumentation: L<InstrumentationSpec> | undefined,
+  instrumentationPath: Path
 ): ReadonlyArray<Off> => {
   const out: Array<Off> = []
   const off = (here: Path, because: string, stillRead?: (path: Path) => boolean) => out.push({ path: here, because, stillRead })
-  for (const key of ["masterAgent", "nodeAgent", "gpuMonitoring"] as const) {
-    const { value: component, path: here } = child(k8sAgent, key, k8sPath)
-    if (component?.enabled === false) off(here, `${key}.enabled is false`)
-  }
+  // values read directly and paths built only for a part that is off: this runs for every WhatapAgent read
+  const masterAgent = k8sAgent?.masterAgent
+  const nodeAgent = k8sAgent?.nodeAgent
+  const gpu = k8sAgent?.gpuMonitoring
+  if (masterAgent?.enabled === false) off([...k8sPath, "masterAgent"], "masterAgent.enabled is false")
+  if (nodeAgent?.enabled === false) off([...k8sPath, "nodeAgent"], "nodeAgent.enabled is false")
+  if (gpu?.enabled === false) off([...k8sPath, "gpuMonitoring"], "gpuMonitoring.enabled is false")
   // the collector address goes only into the agents' env (APM injection takes the operator's own)
-  const { value: masterAgent } = child(k8sAgent, "masterAgent", k8sPath)
-  const { value: nodeAgent } = child(k8sAgent, "nodeAgent", k8sPath)
   if (masterAgent?.enabled !== true && nodeAgent?.enabled !== true && openAgent?.enabled !== true) {
     for (const key of ["host", "port"]) off(["spec", key], "no agent reads it: the master and node agents and the OpenAgent are off")
   }
   // parts of an enabled GPU monitoring that the Go operator does not read in this configuration
-  const { value: gpu, path: gpuPath } = child(k8sAgent, "gpuMonitoring", k8sPath)
   if (nodeAgent?.enabled === false) {
     // the exporter and host engine are containers of the node agent's pod (its scrape target stays)
     for (const key of ["customImageFullName", "resources", "envs", "nodeSelector", "affinity", "hostEngine", "remoteHostEngineInfo", "service"] as const) {
-      off([...gpuPath, key], "nodeAgent.enabled is false")
+      off([...k8sPath, "gpuMonitoring", key], "nodeAgent.enabled is false")
     }
   }
-  const { value: hostEngine, path: hostEnginePath } = child(gpu, "hostEngine", gpuPath)
-  if (hostEngine?.enabled === true) off([...gpuPath, "remoteHostEngineInfo"], "hostEngine.enabled is true")
-  else if (hostEngine !== undefined) off(hostEnginePath, "hostEngine.enabled is false")
-  const { value: service, path: servicePath } = child(gpu, "service", gpuPath)
-  if (service?.enabled === false) off(servicePath, "service.enabled is false")
+  const hostEngine = gpu?.hostEngine
+  if (hostEngine?.enabled === true) off([...k8sPath, "gpuMonitoring", "remoteHostEngineInfo"], "hostEngine.enabled is true")
+  else if (hostEngine !== undefined) off([...k8sPath, "gpuMonitoring", "hostEngine"], "hostEngine.enabled is false")
+  if (gpu?.service?.enabled === false) off([...k8sPath, "gpuMonitoring", "service"], "service.enabled is false")
   if (openAgent?.enabled === false) off(openPath, "openAgent.enabled is false")
-  const { value: targets, path: targetsPath } = child(openAgent, "targets", openPath)
-  targets?.forEach((target, i) => {
-    const here = [...targetsPath, i]
-    if (target?.enabled === false) off(here, "the target's enabled is false", tlsSecretOfTarget(here))
-  })
+  const targets = openAgent?.targets ?? []
+  for (let i = 0; i < targets.length; i++) {
+    if (targets[i]?.enabled !== false) continue
+    const here = [...openPath, "targets", i]
+    off(here, "the target's enabled is false", tlsSecretOfTarget(here))
+  }
   if (instrumentation?.enabled === false) off(instrumentationPath, "instrumentation.enabled is false")
-  const { value: apmTargets, path: apmTargetsPath } = child(instrumentation, "targets", instrumentationPath)
-  apmTargets?.forEach((target, i) => {
-    if (target?.enabled === false) off([...apmTargetsPath, i], "the target's enabled is false")
+  const apmTargets = instrumentation?.targets ?? []
+  for (let i = 0; i < apmTargets.length; i++) {
+    const target = apmTargets[i]
+    if (target?.enabled === false) off([...instrumentationPath, "targets", i], "the target's enabled is false")
     // the custom whatap.conf is read only with mode custom and a configMapRef (spec 5.5)
-    const { value: config, path: configPath } = child(target, "config", [...apmTargetsPath, i])
+    const config = target?.config
     if (config !== undefined && (config.mode !== "custom" || config.configMapRef === undefined)) {
       const because = config.mode !== "custom" ? "config.mode is not custom" : "config has no configMapRef"
-      for (const key of ["configMapRef", "volumeName", "mountPath"] as const) off([...configPath, key], because)
+      for (const key of ["configMapRef", "volumeName", "mountPath"] as const) off([...instrumentationPath, "targets", i, "config", key], because)
     }
-  })
+  }
   return out
 }
 
@@ -170,7 +174,7 @@ const agent = (resource: L<WhatapAgent>, context: Context): ReadonlyArray<Issue>
     checkOpenAgentFields(openAgent, openPath, context),
     checkInstrumentation(instrumentation, instrumentationPath, context),
     checkInstrumentationFields(instrumentation, instrumentationPath)
-  ), switchedOff([k8sAgent, k8sPath], [openAgent, openPath], [instrumentation, instrumentationPath]))
+  ), switchedOff(k8sAgent, k8sPath, openAgent, openPath, instrumentation, instrumentationPath))
 }
 
 type MonitorLike = L<MonitorSpec> | L<StaticEndpointSpec>
