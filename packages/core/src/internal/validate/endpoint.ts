@@ -7,37 +7,33 @@ import * as Naming from "../../Naming.ts"
 import type { AuthorizationConfig, Endpoint, TLSConfig } from "../../Scrape.ts"
 import { labelIssues, type LabelSelectorValue, namespaceIssues, type NamespaceSelectorValue } from "../selector/Typed.ts"
 import { checkKeyRef } from "./env.ts"
-import { error, type Issue, tag, warning } from "./issue.ts"
-import { at, child, each, type L, type List, nonEmpty, type Path } from "./model.ts"
+import { add, error, type Issue, none, tag, warning } from "./issue.ts"
+import { each, type L, type List, nonEmpty, type Path } from "./model.ts"
 import { hostPortError, portOrNameError } from "./network.ts"
 
 export type TargetType = "PodMonitor" | "ServiceMonitor" | "StaticEndpoints"
 
-const checkStaticPort = (endpoint: L<Endpoint>, path: Path): ReadonlyArray<Issue> => {
-  const out: Array<Issue> = []
+const checkStaticPort = (endpoint: L<Endpoint>, path: Path, out: Array<Issue>): void => {
   if (endpoint.port !== undefined) out.push(warning("target-type", [...path, "port"], "port is ignored for StaticEndpoints; put the port into address"))
-  const { value: address, path: addressPath } = child(endpoint, "address", path)
+  const address = endpoint.address
   if (!nonEmpty(address)) {
-    out.push(error("target-type", addressPath, "StaticEndpoints endpoints need an address (host:port)"))
+    out.push(error("target-type", [...path, "address"], "StaticEndpoints endpoints need an address (host:port)"))
   } else {
     const problem = hostPortError(address)
-    if (problem !== undefined) out.push(error("host-port", addressPath, problem))
+    if (problem !== undefined) out.push(error("host-port", [...path, "address"], problem))
   }
-  return out
 }
 
-const checkPort = (endpoint: L<Endpoint>, path: Path, type: TargetType): ReadonlyArray<Issue> => {
-  if (type === "StaticEndpoints") return checkStaticPort(endpoint, path)
-  const out: Array<Issue> = []
+const checkPort = (endpoint: L<Endpoint>, path: Path, type: TargetType, out: Array<Issue>): void => {
+  if (type === "StaticEndpoints") return checkStaticPort(endpoint, path, out)
   if (endpoint.address !== undefined) out.push(warning("target-type", [...path, "address"], `address is ignored for ${type} targets; use port`))
-  const { value: port, path: portPath } = child(endpoint, "port", path)
+  const port = endpoint.port
   if (!nonEmpty(port)) {
-    out.push(error("target-type", portPath, `${type} endpoints need a port (name or number)`))
+    out.push(error("target-type", [...path, "port"], `${type} endpoints need a port (name or number)`))
   } else {
     const problem = portOrNameError(port, type === "ServiceMonitor" ? "service" : "container")
-    if (problem !== undefined) out.push(error("port", portPath, problem))
+    if (problem !== undefined) out.push(error("port", [...path, "port"], problem))
   }
-  return out
 }
 
 /** Secret-vs-file variants: the file wins at the agent, so setting both is a mistake. */
@@ -70,39 +66,39 @@ const checkTls = (tls: L<TLSConfig> | undefined, path: Path): ReadonlyArray<Issu
 
 const credentialFields = ["credentials", "credentialsEnv", "credentialsFile", "credentialsSecret"] as const satisfies ReadonlyArray<keyof AuthorizationConfig>
 
-const checkAuth = (endpoint: L<Endpoint>, path: Path): ReadonlyArray<Issue> => {
-  const out: Array<Issue> = []
-  const { value: authorization, path: authorizationPath } = child(endpoint, "authorization", path)
+const checkAuth = (endpoint: L<Endpoint>, path: Path, out: Array<Issue>): void => {
+  const authorization = endpoint.authorization
+  if (authorization === undefined) return
   // the Go operator writes both into the scrape config (its own generator test does); which one
   // the OpenAgent sends is not defined, so this is a warning, not a broken install
-  if (endpoint.basicAuth !== undefined && authorization !== undefined) {
-    out.push(warning("conflict", authorizationPath, "basicAuth and authorization are both set: an endpoint sends one kind of credentials, and which one the OpenAgent uses is not defined"))
+  if (endpoint.basicAuth !== undefined) {
+    out.push(warning("conflict", [...path, "authorization"], "basicAuth and authorization are both set: an endpoint sends one kind of credentials, and which one the OpenAgent uses is not defined"))
   }
   // never echo credential values: only field names go into messages
   const set = credentialFields.filter((name) => {
-    const value = authorization?.[name]
+    const value = authorization[name]
     return value !== undefined && value !== ""
   })
   if (set.length > 1) {
-    out.push(warning("conflict", authorizationPath, `only the first of ${set.join(", ")} is used`))
+    out.push(warning("conflict", [...path, "authorization"], `only the first of ${set.join(", ")} is used`))
   }
-  return out
 }
 
 export const checkEndpoint = (endpoint: L<Endpoint>, path: Path, type: TargetType): ReadonlyArray<Issue> => {
-  const out: Array<Issue> = [...checkPort(endpoint, path, type), ...checkAuth(endpoint, path)]
-  out.push(...checkTls(...at(endpoint, "tlsConfig", path)))
-  const { value: scheme, path: schemePath } = child(endpoint, "scheme", path)
+  const out: Array<Issue> = []
+  checkPort(endpoint, path, type, out)
+  checkAuth(endpoint, path, out)
+  const { tlsConfig, scheme, params, path: metricsPath } = endpoint
+  if (tlsConfig !== undefined) add(out, checkTls(tlsConfig, [...path, "tlsConfig"]))
   if (nonEmpty(scheme) && scheme !== "http" && scheme !== "https") {
-    out.push(error("target-type", schemePath, `unknown scheme ${JSON.stringify(scheme)}: expected http or https`))
+    out.push(error("target-type", [...path, "scheme"], `unknown scheme ${JSON.stringify(scheme)}: expected http or https`))
   }
   // yaml.v2 reads a `<<` key as a merge: the OpenAgent could not read the scrape config at all
-  if (endpoint.params !== undefined && Object.hasOwn(endpoint.params, "<<")) {
+  if (params !== undefined && Object.hasOwn(params, "<<")) {
     out.push(error("target-type", [...path, "params", "<<"], "a params key \"<<\" is read as a YAML merge key: the OpenAgent cannot read its scrape configuration"))
   }
-  const { value: metricsPath, path: pathPath } = child(endpoint, "path", path)
   if (nonEmpty(metricsPath) && !metricsPath.startsWith("/")) {
-    out.push(warning("target-type", pathPath, `path ${JSON.stringify(metricsPath)} should start with "/"`))
+    out.push(warning("target-type", [...path, "path"], `path ${JSON.stringify(metricsPath)} should start with "/"`))
   }
   return out
 }
@@ -155,8 +151,8 @@ export const checkEndpoints = (endpoints: List<Endpoint>, path: Path, type: Targ
 
 /** A label selector (`selector`, or `podSelector` for APM), when present. */
 export const checkLabelSelector = (selector: LabelSelectorValue | undefined, path: Path): ReadonlyArray<Issue> =>
-  selector === undefined ? [] : tag("selector", labelIssues(selector, path))
+  selector === undefined ? none : tag("selector", labelIssues(selector, path))
 
 /** A `namespaceSelector`, when present. */
 export const checkNamespaceSelector = (selector: NamespaceSelectorValue | undefined, path: Path): ReadonlyArray<Issue> =>
-  selector === undefined ? [] : tag("selector", namespaceIssues(selector, path))
+  selector === undefined ? none : tag("selector", namespaceIssues(selector, path))

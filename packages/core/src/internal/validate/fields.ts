@@ -59,7 +59,7 @@ export const checkEnvs = (envs: List<EnvVar>, path: Path): ReadonlyArray<Issue> 
 /** An image; `""` is no image at all (the Go operator falls back to the default, as the render does). */
 export const checkImage = (image: string | undefined, path: Path): ReadonlyArray<Issue> => {
   const problem = image === undefined || image === "" ? undefined : referenceError(image)
-  return problem === undefined ? [] : [error("image-reference", path, problem)]
+  return problem === undefined ? none : [error("image-reference", path, problem)]
 }
 
 /** An image field the Go operator does not use in this configuration: its problem breaks nothing, so a warning saying why. */
@@ -69,7 +69,7 @@ const unusedImage = (because: string) => (image: string | undefined, path: Path)
 /** An interval; `""` is none (the scrape config leaves the key out, the GPU target takes 30s). */
 export const checkInterval = (interval: string | undefined, path: Path): ReadonlyArray<Issue> => {
   const problem = interval === undefined || interval === "" ? undefined : durationError(interval)
-  return problem === undefined ? [] : [error("duration", path, problem)]
+  return problem === undefined ? none : [error("duration", path, problem)]
 }
 
 export const checkMetadata = (metadata: L<ObjectMeta>, path: Path): ReadonlyArray<Issue> => issues(
@@ -200,10 +200,12 @@ export const checkK8sAgentFields = (k8sAgent: L<K8sAgentSpec> | undefined, path:
 
 /** `interval` and `metricRelabelConfigs` of every endpoint. */
 export const checkEndpointFields = (endpoints: List<Endpoint>, path: Path, context: Context): ReadonlyArray<Issue> =>
-  each(endpoints, path, (endpoint, here) => issues(
-    field(endpoint, "interval", here, checkInterval),
-    field(endpoint, "metricRelabelConfigs", here, (configs, at) => checkRelabelConfigs(configs, at, context.regex))
-  ))
+  each(endpoints, path, (endpoint, here) => {
+    const { interval, metricRelabelConfigs } = endpoint
+    const intervalIssues = interval === undefined ? none : checkInterval(interval, [...here, "interval"])
+    const relabelIssues = metricRelabelConfigs === undefined ? none : checkRelabelConfigs(metricRelabelConfigs, [...here, "metricRelabelConfigs"], context.regex)
+    return relabelIssues.length === 0 ? intervalIssues : issues(intervalIssues, relabelIssues)
+  })
 
 export const checkOpenAgentFields = (openAgent: L<OpenAgentSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => openAgent === undefined ? none : issues(
   field(openAgent, "customImageFullName", path, checkImage),

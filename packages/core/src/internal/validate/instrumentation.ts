@@ -8,8 +8,8 @@ import { isLanguage, languages } from "../../Language.ts"
 import { dnsLabelErrors } from "../../LabelSyntax.ts"
 import { checkLabelSelector, checkNamespaceSelector } from "./endpoint.ts"
 import { tagError } from "./imageRef.ts"
-import { error, type Issue, issues, subdomainIssues, warning } from "./issue.ts"
-import { at, child, type Context, entries, type L, nonEmpty, type Path } from "./model.ts"
+import { add, error, type Issue, issues, none, subdomainIssues, warning } from "./issue.ts"
+import { type Context, each, entries, type L, nonEmpty, type Path } from "./model.ts"
 import { checkDuplicateNames, covers, formatIndex, mayCover, type Outline, outline, type Shape, shape } from "./targets.ts"
 
 /**
@@ -21,8 +21,9 @@ import { checkDuplicateNames, covers, formatIndex, mayCover, type Outline, outli
 const hasCustomImage = (target: L<TargetSpec>): boolean => nonEmpty(target.customImageFullName) || nonEmpty(target.customImageName)
 
 const checkLanguage = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => {
-  const { value: language, path: languagePath } = child(target, "language", path)
-  if (language === undefined || isLanguage(language)) return []
+  const language = target.language
+  if (language === undefined || isLanguage(language)) return none
+  const languagePath = [...path, "language"]
   const message = `unknown language ${JSON.stringify(language)}: expected one of ${languages.join(", ")}`
   return hasCustomImage(target)
     ? [warning("apm-language", languagePath, `${message} (the custom init image is used, without a language's own env)`)]
@@ -72,11 +73,14 @@ const checkConfig = (config: L<AgentConfig> | undefined, path: Path): ReadonlyAr
 }
 
 const checkImages = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => {
+  const versions = target.whatapApmVersions
+  const named = nonEmpty(target.customImageFullName) && nonEmpty(target.customImageName)
+  if (versions === undefined && !named) return none
   const out: Array<Issue> = []
-  if (nonEmpty(target.customImageFullName) && nonEmpty(target.customImageName)) {
+  if (named) {
     out.push(warning("conflict", [...path, "customImageName"], "customImageName is ignored because customImageFullName is set"))
   }
-  const { value: versions, path: versionsPath } = child(target, "whatapApmVersions", path)
+  const versionsPath = [...path, "whatapApmVersions"]
   const custom = hasCustomImage(target)
   for (const [language, version] of entries(versions)) {
     // "" is unset: the init image takes `latest`, as in the Go operator
@@ -141,20 +145,24 @@ const checkShadowed = (targets: Targets, path: Path, damaged: Context["damaged"]
   return out
 }
 
-const checkTarget = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => issues(
-  checkLanguage(target, path),
-  checkLabelSelector(...at(target, "podSelector", path)),
-  checkNamespaceSelector(...at(target, "namespaceSelector", path)),
-  checkConfig(...at(target, "config", path)),
-  checkImages(target, path)
-)
+const checkTarget = (target: L<TargetSpec>, path: Path): ReadonlyArray<Issue> => {
+  const { podSelector, namespaceSelector, config } = target
+  const out: Array<Issue> = []
+  add(out, checkLanguage(target, path))
+  if (podSelector !== undefined) add(out, checkLabelSelector(podSelector, [...path, "podSelector"]))
+  if (namespaceSelector !== undefined) add(out, checkNamespaceSelector(namespaceSelector, [...path, "namespaceSelector"]))
+  if (config !== undefined) add(out, checkConfig(config, [...path, "config"]))
+  add(out, checkImages(target, path))
+  return out
+}
 
 export const checkInstrumentation = (instrumentation: L<InstrumentationSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => {
-  const { value: targets, path: targetsPath } = child(instrumentation, "targets", path)
-  const list = targets ?? []
+  const list = instrumentation?.targets ?? []
+  if (list.length === 0) return none
+  const targetsPath = [...path, "targets"]
   return issues(
     checkDuplicateNames(list, targetsPath, "name", (t) => t.name, "warning"),
     checkShadowed(list, targetsPath, context.damaged),
-    list.flatMap((target, i) => (target === undefined ? [] : checkTarget(target, [...targetsPath, i])))
+    each(list, targetsPath, checkTarget)
   )
 }

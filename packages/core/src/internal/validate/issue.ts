@@ -104,4 +104,4 @@ export const subdomainIssues = (rule: Rule, name: string, path: Path, noun = "na
 
 /** Attaches a rule to findings produced elsewhere (decoder, selector engine). */
 export const tag = (rule: Rule, findings: ReadonlyArray<Finding>): ReadonlyArray<Issue> =>
-  findings.map((f) => ({ severity: f.severity, path: f.path, message: f.message, rule }))
+  findings.length === 0 ? none : findings.map((f) => ({ severity: f.severity, path: f.path, message: f.message, rule }))

@@ -7,32 +7,37 @@ import type { DcgmHostEngineSpec, GpuMonitoringServiceSpec, GpuMonitoringSpec } 
 import type { K8sAgentSpec } from "../../K8sAgent.ts"
 import { dnsLabelErrors, labelKeyErrors } from "../../LabelSyntax.ts"
 import * as Naming from "../../Naming.ts"
-import { error, type Issue, issues, warning } from "./issue.ts"
-import { at, child, type Context, type L, nonEmpty, type Path } from "./model.ts"
+import { error, type Issue, issues, none, warning } from "./issue.ts"
+import { child, type Context, type L, nonEmpty, type Path } from "./model.ts"
 import { hostPortError, portRangeError } from "./network.ts"
 import { checkImageParts } from "./openAgent.ts"
 
-const checkPort = (port: number | undefined, path: Path): ReadonlyArray<Issue> => {
+const checkPort = (port: number | undefined, path: () => Path, out: Array<Issue>): void => {
   const problem = port === undefined ? undefined : portRangeError(port)
-  return problem === undefined ? [] : [error("port", path, problem)]
+  if (problem !== undefined) out.push(error("port", path(), problem))
 }
 
 /** A port whose 0 the Go operator reads as its default (`hostEngine.port` 5555, `service.port` 9400, `service.nodePort` 30400): a warning that says so. */
-const checkDefaultedPort = (port: number | undefined, path: Path, fallback: number): ReadonlyArray<Issue> =>
-  port === 0 ? [warning("port", path, `port 0 means the default, ${fallback}`)] : checkPort(port, path)
+const checkDefaultedPort = (port: number | undefined, path: () => Path, fallback: number, out: Array<Issue>): void => {
+  if (port === 0) out.push(warning("port", path(), `port 0 means the default, ${fallback}`))
+  else checkPort(port, path, out)
+}
 
-const checkService = (service: L<GpuMonitoringServiceSpec> | undefined, path: Path): ReadonlyArray<Issue> => {
-  const { value: nodePort, path: nodePortPath } = child(service, "nodePort", path)
-  const { value: port, path: portPath } = child(service, "port", path)
-  const out: Array<Issue> = [...checkDefaultedPort(port, portPath, Naming.gpu.metricsPort), ...checkDefaultedPort(nodePort, nodePortPath, Naming.gpu.defaultNodePort)]
-  if (nodePort === undefined || nodePort === 0) return out
-  const type = service?.type ?? "ClusterIP"
+// Paths are built only for an issue (the thunks below): the GPU block is read in every WhatapAgent.
+
+const checkService = (service: L<GpuMonitoringServiceSpec> | undefined, path: Path, out: Array<Issue>): void => {
+  if (service === undefined) return
+  const { nodePort, port } = service
+  const nodePortPath = () => [...path, "nodePort"]
+  checkDefaultedPort(port, () => [...path, "port"], Naming.gpu.metricsPort, out)
+  checkDefaultedPort(nodePort, nodePortPath, Naming.gpu.defaultNodePort, out)
+  if (nodePort === undefined || nodePort === 0) return
+  const type = service.type ?? "ClusterIP"
   if (type !== "NodePort" && type !== "LoadBalancer") {
-    out.push(warning("conflict", nodePortPath, `nodePort is ignored for a ${type} Service; set type to NodePort or LoadBalancer`))
+    out.push(warning("conflict", nodePortPath(), `nodePort is ignored for a ${type} Service; set type to NodePort or LoadBalancer`))
   } else if (nodePort >= 1 && nodePort <= 65535 && (nodePort < 30000 || nodePort > 32767)) {
-    out.push(warning("port", nodePortPath, `nodePort ${nodePort} is outside the default range 30000-32767; the API server rejects it unless --service-node-port-range allows it`))
+    out.push(warning("port", nodePortPath(), `nodePort ${nodePort} is outside the default range 30000-32767; the API server rejects it unless --service-node-port-range allows it`))
   }
-  return out
 }
 
 /** Ports the node-agent pod already listens on; its containers share one network namespace. */
@@ -42,39 +47,40 @@ const takenPorts: ReadonlyMap<number, string> = new Map([
   [Naming.gpu.metricsPort, "dcgm-exporter"]
 ])
 
-const checkHostEngine = (gpu: L<GpuMonitoringSpec>, path: Path): ReadonlyArray<Issue> => {
-  const { value: hostEngine, path: hostEnginePath } = child(gpu, "hostEngine", path)
-  const [port, portPath] = at<L<DcgmHostEngineSpec>, "port">(hostEngine, "port", hostEnginePath)
-  const out: Array<Issue> = [...checkDefaultedPort(port, portPath, Naming.gpu.defaultHostEnginePort)]
+const checkHostEngine = (gpu: L<GpuMonitoringSpec>, path: Path, out: Array<Issue>): void => {
+  const hostEngine: L<DcgmHostEngineSpec> | undefined = gpu.hostEngine
+  const port = hostEngine?.port
+  const portPath = () => [...path, "hostEngine", "port"]
+  checkDefaultedPort(port, portPath, Naming.gpu.defaultHostEnginePort, out)
   const owner = hostEngine?.enabled === true && typeof port === "number" ? takenPorts.get(port) : undefined
-  if (owner !== undefined) out.push(error("port", portPath, `port ${port} is ${owner}'s in the same pod: the host engine could not listen on it`))
-  const { value: remote, path: remotePath } = child(gpu, "remoteHostEngineInfo", path)
-  if (!nonEmpty(remote)) return out
+  if (owner !== undefined) out.push(error("port", portPath(), `port ${port} is ${owner}'s in the same pod: the host engine could not listen on it`))
+  const remote = gpu.remoteHostEngineInfo
+  if (!nonEmpty(remote)) return
   const problem = hostPortError(remote)
-  if (problem !== undefined) out.push(error("host-port", remotePath, problem))
+  if (problem !== undefined) out.push(error("host-port", [...path, "remoteHostEngineInfo"], problem))
   if (hostEngine?.enabled === true) {
-    out.push(warning("conflict", remotePath, "remoteHostEngineInfo is ignored because hostEngine.enabled is true"))
+    out.push(warning("conflict", [...path, "remoteHostEngineInfo"], "remoteHostEngineInfo is ignored because hostEngine.enabled is true"))
   }
-  return out
 }
 
-const checkGroupLabel = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context): ReadonlyArray<Issue> => {
-  const out: Array<Issue> = []
-  const { value: label, path: labelPath } = child(gpu, "groupLabel", path)
+const checkGroupLabel = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context, out: Array<Issue>): void => {
+  const { groupLabel: label, groupLabelAllowlistRegex: allowlist } = gpu
   if (nonEmpty(label)) {
     // the exporter's allowlist and the scrape relabelling take any text: no pod label then matches it
-    for (const m of labelKeyErrors(label)) out.push(warning("labels", labelPath, `invalid label key ${JSON.stringify(label)}, so no pod label matches it: ${m}`))
+    for (const m of labelKeyErrors(label)) out.push(warning("labels", [...path, "groupLabel"], `invalid label key ${JSON.stringify(label)}, so no pod label matches it: ${m}`))
   }
-  const { value: allowlist, path: allowlistPath } = child(gpu, "groupLabelAllowlistRegex", path)
   const verdict = nonEmpty(allowlist) ? context.regex(allowlist) : undefined
-  if (verdict !== undefined) out.push((verdict.severity === "error" ? error : warning)("regex", allowlistPath, verdict.message))
-  return out
+  if (verdict !== undefined) out.push((verdict.severity === "error" ? error : warning)("regex", [...path, "groupLabelAllowlistRegex"], verdict.message))
 }
 
-const checkGpu = (gpu: L<GpuMonitoringSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> =>
-  gpu === undefined
-    ? []
-    : [...checkHostEngine(gpu, path), ...checkService(...at(gpu, "service", path)), ...checkGroupLabel(gpu, path, context)]
+const checkGpu = (gpu: L<GpuMonitoringSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => {
+  if (gpu === undefined) return none
+  const out: Array<Issue> = []
+  checkHostEngine(gpu, path, out)
+  checkService(gpu.service, [...path, "service"], out)
+  checkGroupLabel(gpu, path, context, out)
+  return out
+}
 
 const checkDeprecatedImage = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path): ReadonlyArray<Issue> => {
   const { value: deprecated, path: deprecatedPath } = child(k8sAgent, "customAgentImageFullName", path)
@@ -109,5 +115,5 @@ export const checkK8sAgent = (k8sAgent: L<K8sAgentSpec> | undefined, path: Path,
   checkImageParts(k8sAgent, path, "agentImageName", "agentImageVersion"),
   checkDeprecatedImage(k8sAgent, path),
   checkNamespace(k8sAgent, path),
-  checkGpu(...at(k8sAgent, "gpuMonitoring", path), context)
+  k8sAgent?.gpuMonitoring === undefined ? none : checkGpu(k8sAgent.gpuMonitoring, [...path, "gpuMonitoring"], context)
 )

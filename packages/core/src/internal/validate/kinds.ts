@@ -16,9 +16,9 @@ import type { OpenAgentSpec } from "../../OpenAgent.ts"
 import { checkEndpoints, checkLabelSelector, checkNamespaceSelector, checkSecretNamespaces, checkUnmountedTlsSecrets, type TargetType } from "./endpoint.ts"
 import { checkEndpointFields, checkInstrumentationFields, checkK8sAgentFields, checkMetadata, checkOpenAgentFields } from "./fields.ts"
 import { checkInstrumentation } from "./instrumentation.ts"
-import { error, type Issue, issues, warning } from "./issue.ts"
+import { error, type Issue, issues, none, warning } from "./issue.ts"
 import { checkK8sAgent } from "./k8sAgent.ts"
-import { at, child, type Context, field, isPrefix, type L, nonEmpty, type Path } from "./model.ts"
+import { type Context, field, isPrefix, type L, nonEmpty, type Path } from "./model.ts"
 import { portOrNameError, serverHostsError } from "./network.ts"
 import { checkOpenAgent } from "./openAgent.ts"
 import { checkRelabelConfigs } from "./relabel.ts"
@@ -29,9 +29,9 @@ export type { Context, Kind }
 export const agentName = "whatap"
 
 const checkAgentName = (metadata: L<ObjectMeta> | undefined): ReadonlyArray<Issue> => {
-  const { value: name, path } = child(metadata, "name", ["metadata"])
-  if (name === undefined || name === agentName) return []
-  return [warning("agent-name", path, `WhatapAgent is named ${JSON.stringify(name)}; APM injection only reads the WhatapAgent named ${JSON.stringify(agentName)}, and the Go operator rejected any other name`)]
+  const name = metadata?.name
+  if (name === undefined || name === agentName) return none
+  return [warning("agent-name", ["metadata", "name"], `WhatapAgent is named ${JSON.stringify(name)}; APM injection only reads the WhatapAgent named ${JSON.stringify(agentName)}, and the Go operator rejected any other name`)]
 }
 
 /** The opt-in rollout restart's annotations (B3): a value the operator would not read as written. */
@@ -41,30 +41,30 @@ const checkRolloutRestart = (metadata: L<ObjectMeta> | undefined): ReadonlyArray
 
 /** What the API server checks before the schema: the name and, for namespaced kinds, the namespace. */
 const checkIdentity = (kind: Kind, metadata: L<ObjectMeta> | undefined): ReadonlyArray<Issue> => {
+  const name = metadata?.name
+  const namespace = metadata?.namespace
+  const nameErrors = name === undefined ? none : subdomainErrors(name)
+  if (nameErrors.length === 0 && !nonEmpty(namespace)) return none
   const out: Array<Issue> = []
-  const { value: name, path: namePath } = child(metadata, "name", ["metadata"])
-  if (name !== undefined) {
-    for (const m of subdomainErrors(name)) out.push(error("object-name", namePath, `invalid name ${JSON.stringify(name)}: ${m}`))
-  }
-  const { value: namespace, path: namespacePath } = child(metadata, "namespace", ["metadata"])
+  for (const m of nameErrors) out.push(error("object-name", ["metadata", "name"], `invalid name ${JSON.stringify(name)}: ${m}`))
   if (!nonEmpty(namespace)) return out
   if (names[kind].scope === "Cluster") {
-    out.push(warning("object-name", namespacePath, `${kind} is cluster-scoped; the API server ignores metadata.namespace`))
+    out.push(warning("object-name", ["metadata", "namespace"], `${kind} is cluster-scoped; the API server ignores metadata.namespace`))
   } else {
-    for (const m of dnsLabelErrors(namespace)) out.push(error("object-name", namespacePath, `invalid namespace ${JSON.stringify(namespace)}: ${m}`))
+    for (const m of dnsLabelErrors(namespace)) out.push(error("object-name", ["metadata", "namespace"], `invalid namespace ${JSON.stringify(namespace)}: ${m}`))
   }
   return out
 }
 
 const checkCredentialsPort = (port: string | undefined, path: Path): ReadonlyArray<Issue> => {
-  if (!nonEmpty(port)) return []
+  if (!nonEmpty(port)) return none
   const problem = /^[0-9]+$/.test(port) ? portOrNameError(port) : `port ${JSON.stringify(port)} is not a number`
-  return problem === undefined ? [] : [error("port", path, problem)]
+  return problem === undefined ? none : [error("port", path, problem)]
 }
 
 const checkCredentialsHost = (host: string | undefined, path: Path): ReadonlyArray<Issue> => {
   const problem = nonEmpty(host) ? serverHostsError(host) : undefined
-  return problem === undefined ? [] : [error("host-port", path, problem)]
+  return problem === undefined ? none : [error("host-port", path, problem)]
 }
 
 /** A part of the spec the Go operator does not read while it is switched off, and the switch. */
@@ -157,17 +157,19 @@ const demoteSwitchedOff = (issues: ReadonlyArray<Issue>, off: ReadonlyArray<Off>
   })
 
 const agent = (resource: L<WhatapAgent>, context: Context): ReadonlyArray<Issue> => {
-  const { value: spec, path: specPath } = child(resource, "spec", [])
-  const { value: features, path: featuresPath } = child(spec, "features", specPath)
-  const { value: k8sAgent, path: k8sPath } = child(features, "k8sAgent", featuresPath)
-  const { value: openAgent, path: openPath } = child(features, "openAgent", featuresPath)
-  const { value: apm, path: apmPath } = child(features, "apm", featuresPath)
-  const { value: instrumentation, path: instrumentationPath } = child(apm, "instrumentation", apmPath)
+  const spec = resource.spec
+  const features = spec?.features
+  const k8sAgent = features?.k8sAgent
+  const openAgent = features?.openAgent
+  const instrumentation = features?.apm?.instrumentation
+  const k8sPath = ["spec", "features", "k8sAgent"]
+  const openPath = ["spec", "features", "openAgent"]
+  const instrumentationPath = ["spec", "features", "apm", "instrumentation"]
   return demoteSwitchedOff(issues(
     checkAgentName(resource.metadata),
     checkRolloutRestart(resource.metadata),
-    checkCredentialsPort(...at(spec, "port", specPath)),
-    checkCredentialsHost(...at(spec, "host", specPath)),
+    checkCredentialsPort(spec?.port, ["spec", "port"]),
+    checkCredentialsHost(spec?.host, ["spec", "host"]),
     checkK8sAgent(k8sAgent, k8sPath, context),
     checkK8sAgentFields(k8sAgent, k8sPath, context),
     checkOpenAgent(openAgent, openPath, k8sAgent?.gpuMonitoring?.enabled === true),
@@ -183,24 +185,26 @@ type MonitorLike = L<MonitorSpec> | L<StaticEndpointSpec>
 const checkJobLabel = (jobLabel: string | undefined, path: Path): ReadonlyArray<Issue> =>
   nonEmpty(jobLabel)
     ? labelKeyErrors(jobLabel).map((m) => warning("labels", path, `invalid label key ${JSON.stringify(jobLabel)}, so no label matches it: ${m}`))
-    : []
+    : none
 
 const monitor = (spec: MonitorLike | undefined, type: TargetType, selectors: ReadonlyArray<Issue>, context: Context): ReadonlyArray<Issue> => {
-  const { value: endpoints, path: endpointsPath } = child<MonitorLike, "endpoints">(spec, "endpoints", ["spec"])
+  const endpoints = spec?.endpoints
+  const endpointsPath = ["spec", "endpoints"]
+  const relabelConfigs = spec?.relabelConfigs
   return issues(
     selectors,
-    endpoints !== undefined && endpoints.length === 0 ? [warning("target-type", endpointsPath, "no endpoints: nothing is scraped")] : [],
+    endpoints !== undefined && endpoints.length === 0 ? [warning("target-type", endpointsPath, "no endpoints: nothing is scraped")] : none,
     checkEndpoints(endpoints, endpointsPath, type),
     checkEndpointFields(endpoints, endpointsPath, context),
-    checkRelabelConfigs(...at<MonitorLike, "relabelConfigs">(spec, "relabelConfigs", ["spec"]), context.regex),
-    checkJobLabel(...at<MonitorLike, "jobLabel">(spec, "jobLabel", ["spec"]))
+    relabelConfigs === undefined ? none : checkRelabelConfigs(relabelConfigs, ["spec", "relabelConfigs"], context.regex),
+    checkJobLabel(spec?.jobLabel, ["spec", "jobLabel"])
   )
 }
 
 const selected = (spec: L<MonitorSpec> | undefined, namespace: string | undefined): ReadonlyArray<Issue> => issues(
-  checkLabelSelector(...at(spec, "selector", ["spec"])),
-  checkNamespaceSelector(...at(spec, "namespaceSelector", ["spec"])),
-  checkSecretNamespaces(...at(spec, "endpoints", ["spec"]), namespace)
+  checkLabelSelector(spec?.selector, ["spec", "selector"]),
+  checkNamespaceSelector(spec?.namespaceSelector, ["spec", "namespaceSelector"]),
+  checkSecretNamespaces(spec?.endpoints, ["spec", "endpoints"], namespace)
 )
 
 const rules = (resource: LenientResource, context: Context): ReadonlyArray<Issue> => {
@@ -209,8 +213,7 @@ const rules = (resource: LenientResource, context: Context): ReadonlyArray<Issue
     case "WhatapPodMonitor": return monitor(resource.value.spec, "PodMonitor", selected(resource.value.spec, resource.value.metadata?.namespace), context)
     case "WhatapServiceMonitor": return monitor(resource.value.spec, "ServiceMonitor", selected(resource.value.spec, resource.value.metadata?.namespace), context)
     case "WhatapStaticEndpoint": {
-      const { value: endpoints, path: endpointsPath } = child(resource.value.spec, "endpoints", ["spec"])
-      return monitor(resource.value.spec, "StaticEndpoints", checkUnmountedTlsSecrets(endpoints, endpointsPath), context)
+      return monitor(resource.value.spec, "StaticEndpoints", checkUnmountedTlsSecrets(resource.value.spec?.endpoints, ["spec", "endpoints"]), context)
     }
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { MetricRelabelConfig } from "../../Scrape.ts"
 import { error, type Issue, warning } from "./issue.ts"
-import { child, each, type L, type List, nonEmpty, type Path } from "./model.ts"
+import { each, type L, type List, nonEmpty, type Path } from "./model.ts"
 import type { RegexCheck } from "./regex.ts"
 
 export const actions = [
@@ -17,22 +17,19 @@ const needTargetLabel = new Set(["replace", "hashmod", "lowercase", "uppercase",
 
 const checkOne = (config: L<MetricRelabelConfig>, path: Path, regexCheck: RegexCheck): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
-  const { value: rawAction, path: actionPath } = child(config, "action", path)
+  const { action: rawAction, regex, target_label: target, modulus } = config
   // Prometheus lower-cases the action before matching it
   const action = nonEmpty(rawAction) ? rawAction.toLowerCase() : "replace"
   if (!(actions as ReadonlyArray<string>).includes(action)) {
-    out.push(error("relabel", actionPath, `unknown relabel action ${JSON.stringify(rawAction)}: expected one of ${actions.join(", ")}`))
+    out.push(error("relabel", [...path, "action"], `unknown relabel action ${JSON.stringify(rawAction)}: expected one of ${actions.join(", ")}`))
   }
-  const { value: regex, path: regexPath } = child(config, "regex", path)
   const verdict = regex === undefined ? undefined : regexCheck(regex)
-  if (verdict !== undefined) out.push((verdict.severity === "error" ? error : warning)("regex", regexPath, verdict.message))
-  const { value: target, path: targetPath } = child(config, "target_label", path)
+  if (verdict !== undefined) out.push((verdict.severity === "error" ? error : warning)("regex", [...path, "regex"], verdict.message))
   if (needTargetLabel.has(action) && !nonEmpty(target)) {
-    out.push(error("relabel", targetPath, `relabel action ${action} requires target_label`))
+    out.push(error("relabel", [...path, "target_label"], `relabel action ${action} requires target_label`))
   }
-  const { value: modulus, path: modulusPath } = child(config, "modulus", path)
   if (action === "hashmod" && !(modulus !== undefined && modulus > 0)) {
-    out.push(error("relabel", modulusPath, "relabel action hashmod requires a modulus greater than 0"))
+    out.push(error("relabel", [...path, "modulus"], "relabel action hashmod requires a modulus greater than 0"))
   }
   return out
 }
