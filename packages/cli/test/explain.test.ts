@@ -5,9 +5,12 @@
  * prints, and the exit code that answers "is it injected?" (0 yes, 1 no).
  */
 import { writeFileSync } from "node:fs"
+import { createServer as createHttpsServer } from "node:https"
 import { type AddressInfo, createServer } from "node:net"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
+import { Certificates } from "@whatap-operator/injector"
+import { Effect } from "effect"
 import { isolatedEnv, scratchDir, start } from "./support/run.ts"
 import { agentFile, apply, cli, deployment, documents, javaPod, type Json, noMatchPod, nodejsPod, ok, patches, read, workloadsList } from "./support/inject.ts"
 
@@ -131,6 +134,45 @@ describe("explain: -o json", () => {
 
 describe("explain --pod: a slow API server", () => {
   const dir = scratchDir("explain-pod-")
+
+  const kubeconfig = (port: number): string => {
+    const config = join(dir, `config-${port}`)
+    writeFileSync(config, [
+      "apiVersion: v1", "kind: Config", "current-context: c",
+      "clusters: [{name: c, cluster: {server: \"https://127.0.0.1:" + port + "\", insecure-skip-tls-verify: true}}]",
+      "users: [{name: u, user: {token: t}}]", "contexts: [{name: c, context: {cluster: c, user: u}}]", ""
+    ].join("\n"))
+    return config
+  }
+
+  it("a cluster without the WhatapAgent: every pod is not injected (NoAgent, exit 1), and a note says why", async () => {
+    const ca = await Effect.runPromise(Certificates.generateCa({ keyAlgorithm: "ecdsa-p256" }))
+    const serving = await Effect.runPromise(Certificates.issueServing(ca, { dnsNames: ["localhost"], keyAlgorithm: "ecdsa-p256" }))
+    const objects: Record<string, unknown> = {
+      "/api/v1/namespaces/shop/pods/web": { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "shop", labels: { app: "web" } }, spec: { containers: [{ name: "app", image: "nginx" }] } },
+      "/api/v1/namespaces/shop": { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { "kubernetes.io/metadata.name": "shop" } } }
+    }
+    const asked: Array<string> = []
+    const server = createHttpsServer({ cert: serving.cert, key: serving.key }, (request, response) => {
+      const path = (request.url ?? "").split("?")[0] ?? ""
+      asked.push(path)
+      const found = objects[path]
+      response.writeHead(found === undefined ? 404 : 200, { "content-type": "application/json" })
+      response.end(JSON.stringify(found ?? { apiVersion: "v1", kind: "Status", status: "Failure", reason: "NotFound", code: 404, message: "not found" }))
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    try {
+      const port = (server.address() as AddressInfo).port
+      const r = await start(["explain", "--pod", "web", "-n", "shop", "--kubeconfig", kubeconfig(port)], { env: isolatedEnv(), timeoutMs: 20_000 }).done
+      assert.strictEqual(r.status, 1, r.stderr)
+      assert.include(r.stdout, "pod shop/web (from pod/shop/web:")
+      assert.include(r.stdout, "result: not injected: NoAgent: there is no WhatapAgent named \"whatap\"")
+      assert.include(r.stderr, "note: the cluster has no WhatapAgent named \"whatap\", so the webhook injects no pod (--agent FILE tries one)")
+      assert.include(asked, "/apis/monitoring.whatap.com/v2alpha1/whatapagents/whatap")
+    } finally {
+      server.close()
+    }
+  }, 30_000)
 
   it("one that accepts and never answers: the command says what it is waiting for", async () => {
     const server = createServer(() => {})

@@ -19,7 +19,15 @@ export interface Loaded {
   readonly name: string
   /** Literal license values in the CR (spec.license, target envs), to redact wherever they show up. */
   readonly licenses: ReadonlyArray<string>
+  /** The cluster has no WhatapAgent named `whatap` (a live pod without `--agent`). */
+  readonly absent?: boolean
 }
+
+/**
+ * No WhatapAgent named `whatap` in the cluster: the webhook injects no pod, which is an
+ * answer (every pod `NoAgent`, exit 1), not an error.
+ */
+export const absent: Loaded = { agent: undefined, name: Naming.agentName, licenses: [], absent: true }
 
 export type Failure =
   | { readonly _tag: "Invalid"; readonly lines: ReadonlyArray<string> }

@@ -18,10 +18,14 @@ export const outcome = (o: Inject.Outcome): string =>
 
 const note = (text: string): string => `${Meta.name}: note: ${text}\n`
 
-const agentNote = (settings: Settings): ReadonlyArray<string> =>
-  settings.agent.agent === undefined
+const agentNote = (settings: Settings): ReadonlyArray<string> => {
+  if (settings.agent.absent === true) {
+    return [note(`the cluster has no WhatapAgent named ${JSON.stringify(Naming.agentName)}, so the webhook injects no pod (--agent FILE tries one)`)]
+  }
+  return settings.agent.agent === undefined
     ? [note(`the WhatapAgent in ${settings.agentFile === undefined ? "the cluster" : displayName(settings.agentFile)} is named ${JSON.stringify(settings.agent.name)}; the webhook only reads the one named ${JSON.stringify(Naming.agentName)}, so it injects nothing`)]
     : []
+}
 
 /** Which of WHATAP_LICENSE/HOST/PORT this process lacks, when something was injected with them. */
 const credentialsNote = (results: ReadonlyArray<Evaluated>, settings: Settings): ReadonlyArray<string> => {

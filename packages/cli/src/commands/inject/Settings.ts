@@ -10,7 +10,7 @@ import type { Inject } from "@whatap-operator/injector"
 import { Config, Effect, Redacted, Result } from "effect"
 import type * as Args from "../../Args.ts"
 import * as Exit from "../../Exit.ts"
-import { Io, IoError } from "../../Io.ts"
+import { Io } from "../../Io.ts"
 import { readText } from "../validate/Encoding.ts"
 import { parseLabels } from "../selector/match.ts"
 import * as Agent from "./Agent.ts"
@@ -118,10 +118,8 @@ export const load = (command: string, parsed: Args.Parsed) =>
     const texts = yield* readOnce([...fromFlags.files, ...(fromFlags.agentFile === undefined ? [] : [fromFlags.agentFile])])
     const live = yield* liveObjects(parsed, fromFlags)
     const agentSource = fromFlags.agentFile === undefined ? live?.agent : { file: fromFlags.agentFile, text: texts.get(fromFlags.agentFile) ?? "" }
-    if (agentSource === undefined) {
-      return yield* new IoError({ message: `the cluster has no WhatapAgent named ${Naming.agentName}: the webhook injects no pod (give one with --agent FILE)` })
-    }
-    const agent = Agent.load(agentSource.file, agentSource.text)
+    // without --agent, a cluster without the WhatapAgent is an answer: the webhook injects nothing
+    const agent = agentSource === undefined ? Result.succeed(Agent.absent) : Agent.load(agentSource.file, agentSource.text)
     const sources = live === undefined ? fromFlags.files.map((file) => ({ file, text: texts.get(file) ?? "" })) : [live.pod]
     const input = Input.readAll(sources)
     // a live pod's namespace labels are the cluster's, --namespace-labels on top
