@@ -38,8 +38,11 @@ const subdomainMessage =
 const regexError = (message: string, format: string, examples: ReadonlyArray<string>): string =>
   `${message} (e.g. ${examples.map((e) => `'${e}', `).join(" or ")}regex used for validation is '${format}')`
 
-/** What a valid text's checks return: one shared empty list (a regex below passes only ASCII, so its length is its byte length). */
-const noErrors: ReadonlyArray<string> = []
+/**
+ * What a valid text's checks return: one shared empty list, frozen since these checks are
+ * public (a regex below passes only ASCII, so a passing text's length is its byte length).
+ */
+const noErrors: ReadonlyArray<string> = Object.freeze([])
 
 const maxLengthError = (max: number): string => `must be no more than ${max} characters`
 const emptyError = "must be non-empty"

@@ -10,6 +10,14 @@ describe("LabelSyntax", () => {
   ]
   for (const key of validKeys) it(`accepts key ${JSON.stringify(key.slice(0, 40))}`, () => assert.deepStrictEqual(LabelSyntax.labelKeyErrors(key), []))
 
+  it("a valid text's empty list cannot be changed by a caller (it is shared between calls)", () => {
+    for (const errors of [LabelSyntax.labelKeyErrors("app"), LabelSyntax.labelValueErrors("web"), LabelSyntax.subdomainErrors("example.com"), LabelSyntax.dnsLabelErrors("shop")]) {
+      assert.throws(() => (errors as Array<string>).push("x"))
+      assert.deepStrictEqual(errors, [])
+    }
+    assert.deepStrictEqual(LabelSyntax.labelKeyErrors("app"), [])
+  })
+
   const invalidKeys: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
     ["", ["name part must be non-empty", "name part must consist of"]],
     ["-a", ["name part must consist of"]],
