@@ -12,31 +12,29 @@ import { child, type Context, type L, nonEmpty, type Path } from "./model.ts"
 import { hostPortError, portRangeError } from "./network.ts"
 import { checkImageParts } from "./openAgent.ts"
 
-const checkPort = (port: number | undefined, path: () => Path, out: Array<Issue>): void => {
+const checkPort = (port: number | undefined, path: Path, out: Array<Issue>): void => {
   const problem = port === undefined ? undefined : portRangeError(port)
-  if (problem !== undefined) out.push(error("port", path(), problem))
+  if (problem !== undefined) out.push(error("port", path, problem))
 }
 
 /** A port whose 0 the Go operator reads as its default (`hostEngine.port` 5555, `service.port` 9400, `service.nodePort` 30400): a warning that says so. */
-const checkDefaultedPort = (port: number | undefined, path: () => Path, fallback: number, out: Array<Issue>): void => {
-  if (port === 0) out.push(warning("port", path(), `port 0 means the default, ${fallback}`))
+const checkDefaultedPort = (port: number | undefined, path: Path, fallback: number, out: Array<Issue>): void => {
+  if (port === 0) out.push(warning("port", path, `port 0 means the default, ${fallback}`))
   else checkPort(port, path, out)
 }
-
-// Paths are built only for an issue (the thunks below): the GPU block is read in every WhatapAgent.
 
 const checkService = (service: L<GpuMonitoringServiceSpec> | undefined, path: Path, out: Array<Issue>): void => {
   if (service === undefined) return
   const { nodePort, port } = service
-  const nodePortPath = () => [...path, "nodePort"]
-  checkDefaultedPort(port, () => [...path, "port"], Naming.gpu.metricsPort, out)
+  const nodePortPath = [...path, "nodePort"]
+  checkDefaultedPort(port, [...path, "port"], Naming.gpu.metricsPort, out)
   checkDefaultedPort(nodePort, nodePortPath, Naming.gpu.defaultNodePort, out)
   if (nodePort === undefined || nodePort === 0) return
   const type = service.type ?? "ClusterIP"
   if (type !== "NodePort" && type !== "LoadBalancer") {
-    out.push(warning("conflict", nodePortPath(), `nodePort is ignored for a ${type} Service; set type to NodePort or LoadBalancer`))
+    out.push(warning("conflict", nodePortPath, `nodePort is ignored for a ${type} Service; set type to NodePort or LoadBalancer`))
   } else if (nodePort >= 1 && nodePort <= 65535 && (nodePort < 30000 || nodePort > 32767)) {
-    out.push(warning("port", nodePortPath(), `nodePort ${nodePort} is outside the default range 30000-32767; the API server rejects it unless --service-node-port-range allows it`))
+    out.push(warning("port", nodePortPath, `nodePort ${nodePort} is outside the default range 30000-32767; the API server rejects it unless --service-node-port-range allows it`))
   }
 }
 
@@ -50,10 +48,10 @@ const takenPorts: ReadonlyMap<number, string> = new Map([
 const checkHostEngine = (gpu: L<GpuMonitoringSpec>, path: Path, out: Array<Issue>): void => {
   const hostEngine: L<DcgmHostEngineSpec> | undefined = gpu.hostEngine
   const port = hostEngine?.port
-  const portPath = () => [...path, "hostEngine", "port"]
+  const portPath = [...path, "hostEngine", "port"]
   checkDefaultedPort(port, portPath, Naming.gpu.defaultHostEnginePort, out)
   const owner = hostEngine?.enabled === true && typeof port === "number" ? takenPorts.get(port) : undefined
-  if (owner !== undefined) out.push(error("port", portPath(), `port ${port} is ${owner}'s in the same pod: the host engine could not listen on it`))
+  if (owner !== undefined) out.push(error("port", portPath, `port ${port} is ${owner}'s in the same pod: the host engine could not listen on it`))
   const remote = gpu.remoteHostEngineInfo
   if (!nonEmpty(remote)) return
   const problem = hostPortError(remote)

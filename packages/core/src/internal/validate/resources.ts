@@ -42,25 +42,27 @@ const nameIssues = (name: string, path: Path): ReadonlyArray<Issue> => {
 
 const isWhole = (q: Quantity.Quantity): boolean => q.numerator % q.denominator === 0n
 
+/** Requests of these may be below their limits; of hugepages and extended resources (a GPU) not. */
+const mayOvercommit = (name: string): boolean => isNative(name) && !isHugePages(name)
+
+interface Paths {
+  readonly requests: Path
+  readonly limits: Path
+}
+
 /** Per resource: its name; an extended resource in whole units; no overcommit where the API server forbids it. */
 const perResource = (name: string, request: Entry | undefined, limit: Entry | undefined, paths: Paths, out: Array<Issue>): void => {
-  const native = isNative(name)
   if (!standard.has(name) && !isHugePages(name)) out.push(...nameIssues(name, request !== undefined ? [...paths.requests, name] : [...paths.limits, name]))
-  if (!native) {
+  if (!isNative(name)) {
     if (request !== undefined && !isWhole(request.quantity)) out.push(error("quantity", [...paths.requests, name], `${name} is counted in whole units: ${request.text} is not`))
     if (limit !== undefined && !isWhole(limit.quantity)) out.push(error("quantity", [...paths.limits, name], `${name} is counted in whole units: ${limit.text} is not`))
   }
   if (request !== undefined && limit !== undefined && Quantity.compare(request.quantity, limit.quantity) > 0) {
     out.push(error("resource-limits", [...paths.requests, name], `${name} request ${request.text} is greater than its limit ${limit.text}`))
-  } else if (request !== undefined && !(native && !isHugePages(name))) {
+  } else if (request !== undefined && !mayOvercommit(name)) {
     if (limit === undefined) out.push(error("resource-limits", [...paths.limits, name], `${name} needs a limit equal to its request ${request.text}`))
     else if (Quantity.compare(request.quantity, limit.quantity) !== 0) out.push(error("resource-limits", [...paths.requests, name], `${name} request ${request.text} must equal its limit ${limit.text}`))
   }
-}
-
-interface Paths {
-  readonly requests: Path
-  readonly limits: Path
 }
 
 /** `claims` name entries of the pod's `resourceClaims`, which the operator's own pods never have. */
