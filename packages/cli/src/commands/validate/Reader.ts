@@ -161,9 +161,22 @@ const resolvable: ReadonlySet<string> | undefined = (() => {
   return chars
 })()
 
+/**
+ * Values of plain scalars resolved before: a bundle repeats `true`, `30s`, `100m` in every
+ * document, and the schema tries a regex per tag on each. Bounded: scalars of up to 64
+ * characters, the first `maxResolved` of them, primitive values only (shared safely).
+ */
+const resolved = new Map<string, unknown>()
+const maxResolved = 4096
+
 /** A plain scalar's value, as the schema resolves it. */
-const resolvePlain = (raw: string): unknown =>
-  resolvable !== undefined && !resolvable.has(raw.charAt(0)) ? raw : schema.resolveImplicitScalarTag(raw).value
+const resolvePlain = (raw: string): unknown => {
+  if (resolvable !== undefined && !resolvable.has(raw.charAt(0))) return raw
+  if (resolved.has(raw)) return resolved.get(raw)
+  const value: unknown = schema.resolveImplicitScalarTag(raw).value
+  if (raw.length <= 64 && resolved.size < maxResolved && (typeof value !== "object" || value === null)) resolved.set(raw, value)
+  return value
+}
 
 /** The one-pass reader's result for a piece (Quick.ts), or undefined where the full reader must read it. */
 export const quickly = (piece: Piece): ReturnType<typeof Quick.read> =>
