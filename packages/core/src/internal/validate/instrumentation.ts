@@ -111,10 +111,12 @@ const shadowWarning = (targets: Targets, path: Path, i: number, j: number): Issu
 interface Earlier {
   readonly index: number
   readonly target: L<TargetSpec>
-  readonly outline: Outline
+  outline: Outline | undefined
   shape: Shape | undefined
 }
 
+// both made on first use: a list of one enabled target compares nothing
+const outlineOf = (e: Earlier): Outline => (e.outline ??= outline(e.target))
 const shapeOf = (e: Earlier): Shape => (e.shape ??= shape(e.target))
 
 /**
@@ -133,10 +135,10 @@ const checkShadowed = (targets: Targets, path: Path, damaged: Context["damaged"]
       break
     }
     budget -= earlier.length
-    const later: Earlier = { index: j, target, outline: outline(target), shape: undefined }
+    const later: Earlier = { index: j, target, outline: undefined, shape: undefined }
     for (let i = 0; i < earlier.length; i++) {
       const e = earlier[i]
-      if (e === undefined || !mayCover(e.outline, later.outline) || !covers(shapeOf(e), shapeOf(later))) continue
+      if (e === undefined || !mayCover(outlineOf(e), outlineOf(later)) || !covers(shapeOf(e), shapeOf(later))) continue
       out.push(shadowWarning(targets, path, e.index, j))
       break
     }

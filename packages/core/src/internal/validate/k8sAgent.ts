@@ -71,8 +71,7 @@ const checkGroupLabel = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context
   if (verdict !== undefined) out.push((verdict.severity === "error" ? error : warning)("regex", [...path, "groupLabelAllowlistRegex"], verdict.message))
 }
 
-const checkGpu = (gpu: L<GpuMonitoringSpec> | undefined, path: Path, context: Context): ReadonlyArray<Issue> => {
-  if (gpu === undefined) return none
+const checkGpu = (gpu: L<GpuMonitoringSpec>, path: Path, context: Context): ReadonlyArray<Issue> => {
   const out: Array<Issue> = []
   checkHostEngine(gpu, path, out)
   checkService(gpu.service, [...path, "service"], out)

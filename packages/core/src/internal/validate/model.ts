@@ -8,7 +8,7 @@
  * switching them off.
  */
 import type { Lenient } from "../lenient.ts"
-import { type Issue, none } from "./issue.ts"
+import { add, type Issue, none } from "./issue.ts"
 import type { Path } from "./json.ts"
 import type { RegexCheck } from "./regex.ts"
 
@@ -76,10 +76,7 @@ export const each = <T>(
     const found = check(item, [...path, i], i)
     if (found.length === 0) continue
     out ??= []
-    for (let j = 0; j < found.length; j++) {
-      const issue = found[j]
-      if (issue !== undefined) out.push(issue)
-    }
+    add(out, found)
   }
   return out ?? none
 }

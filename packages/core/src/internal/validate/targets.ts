@@ -82,10 +82,14 @@ export const covers = (earlier: Shape, later: Shape): boolean => {
 
 type LabelMap = { readonly [key: string]: string | undefined }
 
-/** A selector's present `matchLabels` entries: the keys in order and a map to read them by. */
+/**
+ * A selector's present `matchLabels` entries, in order and by key: the pair loop below reads
+ * the list by index and the other target's Map by key (an iterator per pair costs on lists of
+ * thousands of targets).
+ */
 interface Labels {
-  readonly keys: ReadonlyArray<string>
-  readonly values: ReadonlyMap<string, string>
+  readonly list: ReadonlyArray<readonly [string, string]>
+  readonly byKey: ReadonlyMap<string, string>
 }
 
 /**
@@ -101,14 +105,8 @@ export interface Outline {
 
 const labelsOf = (map: LabelMap | undefined): Labels | undefined => {
   if (map === undefined) return undefined
-  const values = new Map<string, string>()
-  const keys = Object.keys(map)
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] ?? ""
-    const value = map[key]
-    if (value !== undefined) values.set(key, value)
-  }
-  return { keys: Array.from(values.keys()), values }
+  const list = entries(map)
+  return { list, byKey: new Map(list) }
 }
 
 export const outline = (target: L<TargetSpec>): Outline => ({
@@ -120,9 +118,9 @@ export const outline = (target: L<TargetSpec>): Outline => ({
 /** Every entry of `earlier` is in `later` with the same value. */
 const labelsWithin = (earlier: Labels | undefined, later: Labels | undefined): boolean => {
   if (earlier === undefined) return true
-  for (let i = 0; i < earlier.keys.length; i++) {
-    const key = earlier.keys[i] ?? ""
-    if (later === undefined || later.values.get(key) !== earlier.values.get(key)) return false
+  for (let i = 0; i < earlier.list.length; i++) {
+    const entry = earlier.list[i]
+    if (entry !== undefined && (later === undefined || later.byKey.get(entry[0]) !== entry[1])) return false
   }
   return true
 }
