@@ -44,19 +44,22 @@ describe("NetworkGuard tables", () => {
 })
 
 // Connects to loopback three ways, to an address on `lo` that is not loopback, and to
-// 192.0.2.1 (dropped, so SYN_SENT); prints "ready" once the first four are established.
+// 192.0.2.1 (dropped, so SYN_SENT); prints "ready" once the first three are connected and
+// the servers accepted them (an accepted socket is one of the process' fds only after
+// accept(), which can come after the client's "connect").
 const CHILD = `
 const net = require("net")
-const v4 = net.createServer().listen(0, "127.0.0.1", () => {
-  const v6 = net.createServer().listen(0, "2001:db8::1", () => {
+let pending = 6
+const done = () => { if (--pending === 0) console.log("ready") }
+const v4 = net.createServer(done).listen(0, "127.0.0.1", () => {
+  const v6 = net.createServer(done).listen(0, "2001:db8::1", () => {
     const open = [
       net.connect(v4.address().port, "127.0.0.1"),
       net.connect(v4.address().port, "::ffff:127.0.0.1"),
       net.connect(v6.address().port, "2001:db8::1")
     ]
     net.connect(9, "192.0.2.1").on("error", () => {})
-    let connected = 0
-    for (const socket of open) socket.on("connect", () => { if (++connected === open.length) console.log("ready") })
+    for (const socket of open) socket.on("connect", done)
   })
 })
 setTimeout(() => process.exit(0), 20000)
