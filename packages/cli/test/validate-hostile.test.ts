@@ -56,8 +56,15 @@ describe("size", () => {
     const r = bounded(`a: "${"\\u0041".repeat(17_000_000)}"\n---\n${agent}spec:\n  features: {}\n`, 60)
     assert.strictEqual(r.status, 1)
     assert.strictEqual(r.stdout, "<stdin>:1:1: error: invalid YAML: the document is 97.3 MiB, more than the 8.0 MiB read in one document (the API server takes 3 MiB per object): split it\n")
-    // the document after it is still read
-    assert.strictEqual(r.stderr, "whatapctl: 2 documents checked: 1 error, 0 warnings\n")
+    // stderr says the document is being skipped, and the document after it is still read
+    assert.strictEqual(r.stderr, "whatapctl: <stdin>:1: a document over 8.0 MiB; reading on to its end to report it as one finding\nwhatapctl: 2 documents checked: 1 error, 0 warnings\n")
+  })
+
+  it("an endless document (/dev/zero) says on stderr that it is being skipped while it reads on", () => {
+    const r = run(["validate", "/dev/zero"], { timeoutMs: 4000 })
+    assert.isTrue(r.timedOut, "an endless input has no end to report")
+    assert.strictEqual(r.stdout, "")
+    assert.strictEqual(r.stderr, "whatapctl: /dev/zero:1: a document over 8.0 MiB; reading on to its end to report it as one finding\n")
   })
 
   it("a million document-end markers before a document are read in linear time", () => {

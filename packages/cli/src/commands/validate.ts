@@ -18,7 +18,7 @@ import { checkDoc } from "./validate/Check.ts"
 import * as Encoding from "./validate/Encoding.ts"
 import { type Format, formats, type Writer, writer } from "./validate/Output.ts"
 import * as Reader from "./validate/Reader.ts"
-import { type Piece, splitter } from "./validate/Split.ts"
+import { maxDocumentChars, type Piece, splitter } from "./validate/Split.ts"
 import { summary as summarize, type Summary } from "./validate/Text.ts"
 import { printableLines } from "../Printable.ts"
 
@@ -51,7 +51,7 @@ const sink = (format: Format, out: (text: string) => Effect.Effect<void>): Sink 
 }
 
 /** One input, from its byte stream to its findings written. */
-const checkInput = (name: string, bytes: Stream.Stream<Uint8Array, IoError>, s: Sink) =>
+const checkInput = (name: string, bytes: Stream.Stream<Uint8Array, IoError>, s: Sink, err: (text: string) => Effect.Effect<void>) =>
   Effect.suspend(() => {
     const decoder = Encoding.decoder()
     const split = splitter()
@@ -72,11 +72,20 @@ const checkInput = (name: string, bytes: Stream.Stream<Uint8Array, IoError>, s: 
       }
       return out
     }
+    // the line of the oversized document last announced: skipping one can take long (an
+    // endless input such as /dev/zero never ends), so stderr says what is going on
+    let announced: number | undefined
+    const announce = (): Effect.Effect<void> => {
+      const line = split.skipping()
+      if (line === undefined || line === announced) return Effect.void
+      announced = line
+      return Effect.andThen(s.emit("", true), err(`whatapctl: ${printableLines(name)}:${line}: a document over ${Reader.mib(maxDocumentChars)}; reading on to its end to report it as one finding\n`))
+    }
     return Stream.runForEach(bytes, (chunk) => {
       const decoded = decoder.push(chunk)
       // a chunk shorter than a full read: the input comes slower than it is read, so what
       // was found so far is written now rather than when 64 KiB of output have gathered
-      return s.emit(handle(split.push(decoded.text, decoded.invalid)), chunk.byteLength < chunkBytes)
+      return Effect.andThen(s.emit(handle(split.push(decoded.text, decoded.invalid)), chunk.byteLength < chunkBytes), announce())
     }).pipe(Effect.andThen(Effect.suspend(() => {
       const last = decoder.end()
       return s.emit(handle([...split.push(last.text, last.invalid), ...split.end()]))
@@ -108,7 +117,7 @@ export const run: Handler = (parsed) =>
     let unreadable = false
     for (const operand of parsed.operands) {
       const name = operand === "-" ? stdinName : operand
-      const done = yield* Effect.result(checkInput(name, operand === "-" ? stdin : chunks(io, operand), s))
+      const done = yield* Effect.result(checkInput(name, operand === "-" ? stdin : chunks(io, operand), s, io.err))
       if (Result.isFailure(done)) {
         unreadable = true
         yield* s.emit("", true)

@@ -68,7 +68,8 @@ const positions = (piece: Piece): ((offset: number) => Position) => {
 
 const invalid = (position: Position, message: string): Doc => ({ _tag: "Invalid", errors: [{ position, message }] })
 
-const mib = (chars: number): string => `${(chars / (1024 * 1024)).toFixed(1)} MiB`
+/** `8.0 MiB` */
+export const mib = (chars: number): string => `${(chars / (1024 * 1024)).toFixed(1)} MiB`
 
 const kinds: Readonly<Record<string, string>> = { "[": "flow sequence", "{": "flow mapping" }
 

@@ -30,6 +30,8 @@ export interface Piece {
 export interface Splitter {
   readonly push: (text: string, invalid: ReadonlyArray<number>) => ReadonlyArray<Piece>
   readonly end: () => ReadonlyArray<Piece>
+  /** the line of the oversized document being skipped now, if any */
+  readonly skipping: () => number | undefined
 }
 
 const isBlank = (c: string | undefined): boolean => c === " " || c === "\t" || c === "\r" || c === "\n"
@@ -156,6 +158,7 @@ export const splitter = (maxChars: number = maxDocumentChars): Splitter => {
       const out = cuts(s, true)
       if (s.buf.length > 0 || s.skipped !== undefined) out.push(piece(s, s.buf.length))
       return out
-    }
+    },
+    skipping: () => s.skipped?.line
   }
 }
