@@ -8,7 +8,8 @@
 import { KubeClient, type KubeError } from "@whatap-operator/kube"
 import { Duration, Effect, Layer } from "effect"
 import type { Parsed } from "./Args.ts"
-import { IoError } from "./Io.ts"
+import { type Io, IoError } from "./Io.ts"
+import * as Progress from "./Progress.ts"
 
 /**
  * Each call gets 15 s and two retries (reads only, as the client decides): an interactive
@@ -16,10 +17,17 @@ import { IoError } from "./Io.ts"
  */
 export const clientOptions = { timeout: Duration.seconds(15), retry: { retries: 2, maxDelay: Duration.seconds(2) } } as const
 
-/** The live client of `--kubeconfig`/`--context`; an unusable kubeconfig fails with IoError. */
-export const layer = (parsed: Parsed): Layer.Layer<KubeClient, IoError> =>
-  KubeClient.layer({ kubeconfig: parsed.values.get("kubeconfig"), context: parsed.values.get("context"), ...clientOptions }).pipe(
-    Layer.catchTag("KubeConfigError", (e) => Layer.effect(KubeClient, Effect.fail(new IoError({ message: `cannot use the kubeconfig: ${e.message}` }))))
+/**
+ * The live client of `--kubeconfig`/`--context`; an unusable kubeconfig fails with IoError.
+ * Building it runs the user's exec credential plugin, if any, which may wait for a login
+ * (or never return): after a second stderr says so, as for every slow step.
+ */
+export const layer = (parsed: Parsed): Layer.Layer<KubeClient, IoError, Io> =>
+  Layer.effectContext(
+    Layer.build(KubeClient.layer({ kubeconfig: parsed.values.get("kubeconfig"), context: parsed.values.get("context"), ...clientOptions })).pipe(
+      Progress.during("reading the credentials of the kubeconfig's user (an exec credential plugin may be waiting for a login)"),
+      Effect.catchTag("KubeConfigError", (e) => Effect.fail(new IoError({ message: `cannot use the kubeconfig: ${e.message}` })))
+    )
   )
 
 /** `Forbidden: pods is forbidden: User "x" cannot list ... (GET /api/v1/pods)`. */

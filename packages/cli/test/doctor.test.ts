@@ -15,7 +15,9 @@ import type * as Check from "../src/commands/doctor/Check.ts"
 import { block } from "../src/commands/doctor/Report.ts"
 import { plain } from "../src/Style.ts"
 import * as World from "./support/cluster.ts"
-import { isolatedEnv, run } from "./support/run.ts"
+import { isolatedEnv, run, scratchDir } from "./support/run.ts"
+import { writeFileSync } from "node:fs"
+import { join } from "node:path"
 
 const initial: Check.Facts = { namespace: World.namespace, serviceAccount: "whatap-operator", reachable: false, crds: false, agentObject: undefined, agent: undefined }
 
@@ -207,10 +209,32 @@ describe("doctor steps' preconditions", () => {
 })
 
 describe("doctor through the bin", () => {
+  const dir = scratchDir("whatapctl-doctor-")
+
   it("a kubeconfig that cannot be used: one error line, exit 2, nothing on stdout (not even the header)", () => {
     const r = run(["doctor", "--kubeconfig", "/nonexistent"], { env: isolatedEnv() })
     assert.strictEqual(r.status, 2)
     assert.strictEqual(r.stdout, "")
     assert.match(r.stderr, /^whatapctl: cannot use the kubeconfig: [^\n]*\n$/)
   })
+
+  it("an exec credential plugin that does not return: after a second stderr says what doctor, plan and explain wait for", () => {
+    // the plugin waits until its stdin closes, which is when the killed command's pipe does
+    const plugin = "process.stdin.resume(); process.stdin.on('end', () => process.exit(1))"
+    const kubeconfig = join(dir, "hanging-plugin.kubeconfig")
+    writeFileSync(kubeconfig, JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "c", cluster: { server: "https://127.0.0.1:1", "insecure-skip-tls-verify": true } }],
+      users: [{ name: "u", user: { exec: { apiVersion: "client.authentication.k8s.io/v1", command: process.execPath, args: ["-e", plugin], interactiveMode: "Never" } } }],
+      contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
+      "current-context": "x"
+    }))
+    const commands = [["doctor"], ["plan", "--agent", "deploy/samples/whatap-agent-complete.yaml"], ["explain", "--pod", "p"]]
+    for (const command of commands) {
+      const r = run([...command, "--kubeconfig", kubeconfig], { env: isolatedEnv(), timeoutMs: 4000 })
+      assert.isTrue(r.timedOut, `${command[0]} ended: ${r.stderr}`)
+      assert.include(r.stderr, "whatapctl: reading the credentials of the kubeconfig's user (an exec credential plugin may be waiting for a login) ...\n", command[0])
+    }
+  }, 30_000)
 })
