@@ -7,9 +7,11 @@
  *   a 410 during the list (an expired continue token) starts the list over;
  * - watch from the list's resourceVersion with bookmarks, each event and BOOKMARK moving
  *   the resume point; when the server ends a watch, watch again from there, no relist;
- * - 410 Gone: relist; any other failure: back off (exponential, jittered, capped) and resume
- *   from the last resourceVersion. A watch that delivered events before it broke resumes
- *   at once, so the backoff only grows while nothing gets through.
+ * - 410 Gone: relist (at once when the watch resumed from an earlier point, after the
+ *   backoff when it started from the list just made); any other failure: back off
+ *   (exponential, jittered, capped) and resume from the last resourceVersion. A watch that
+ *   delivered events before it broke resumes at once, so the backoff only grows while
+ *   nothing gets through.
  *
  * The loop never dies; `health` reports restarts and the last error.
  */

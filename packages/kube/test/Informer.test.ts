@@ -156,6 +156,23 @@ describe("Informer", () => {
       assert.strictEqual(health.resourceVersion, "20")
     }).pipe(Effect.scoped, provideLive()))
 
+  it.live("410 on a resumed watch relists at once, not after the backoff that grew meanwhile (a CRD deleted and created again)", () =>
+    Effect.gen(function*() {
+      const reset: Respond = () => HttpResponse.error()
+      script([listOf([configMap("a", "1")], "10"), listOf([configMap("b", "21")], "30")], [
+        reset,
+        [{ type: "ERROR", code: 410, reason: "Expired", message: "too old resource version: 10 (25)" }]
+      ])
+      const informer = yield* Informer.make(ApiResource.ConfigMap, { namespace: "ns", backoff: { base: "1 second", max: "5 seconds" } })
+      const changes = yield* collectChanges(informer, 3)
+      const started = Date.now()
+      assert.deepStrictEqual(yield* Fiber.join(changes), ["upsert ns/a 1", "upsert ns/b 21", "delete ns/a 1 <- 1"])
+      // one backoff (0.8-1.2 s) after the reset; before the change the 410 waited the next one too (1.6-2.4 s more)
+      assert.isBelow(Date.now() - started, 1800)
+      assert.deepStrictEqual(watchVersions().slice(0, 2), ["10", "10"])
+      assert.strictEqual(lists().length, 2)
+    }).pipe(Effect.scoped, provideLive({ retry: { retries: 0 } })))
+
   it.live("broken connections: backoff growing between attempts, then recovery from the same resourceVersion", () =>
     Effect.gen(function*() {
       const reset: Respond = () => HttpResponse.error()

@@ -107,7 +107,11 @@ const watchFrom = (ctx: Context, resourceVersion: string, progressed: Ref.Ref<bo
 
 /**
  * One list (when due) and one watch call. It fails, and so backs off, only when nothing got
- * through; a watch that delivered events and then broke resumes at once.
+ * through; a watch that delivered events and then broke resumes at once, and so does a
+ * resumed watch told 410 Gone (its resourceVersion expired, e.g. while the server was away
+ * or the CRD was deleted and created again, when the backoff has grown): the relist comes
+ * at once. A 410 on a watch from the list just made backs off, so a server that answers
+ * every watch so is not listed in a loop.
  */
 const cycle = (ctx: Context) =>
   Effect.gen(function*() {
@@ -117,7 +121,8 @@ const cycle = (ctx: Context) =>
     const result = yield* Effect.result(watchFrom(ctx, from, progressed))
     if (result._tag === "Success") return
     yield* recordFailure(ctx)(result.failure)
-    if (!(yield* Ref.get(progressed))) return yield* Effect.fail(result.failure)
+    const expiredResume = resume !== undefined && result.failure.reason === "Gone"
+    if (!expiredResume && !(yield* Ref.get(progressed))) return yield* Effect.fail(result.failure)
   })
 
 /** Runs until interrupted (the informer's scope closing). */
