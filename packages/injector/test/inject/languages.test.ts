@@ -165,6 +165,20 @@ describe("JAVA_TOOL_OPTIONS duplicates (spec 5.6 step 1)", () => {
     const own = [{ name: "JAVA_TOOL_OPTIONS", value: agentOption }, { name: "JAVA_TOOL_OPTIONS", value: "-Db=2" }]
     const result = run(pod([container("a", own)]), one("java"))
     assert.deepStrictEqual(values(result.pod, "JAVA_TOOL_OPTIONS"), [`${agentOption} ${agentOption}`, "-Db=2"])
+    assert.deepStrictEqual(result.warnings, [
+      `container "a": JAVA_TOOL_OPTIONS is set 2 times; the WhaTap agent was added to the first (as the Go operator does) but the kubelet uses the last, so the agent does not load: remove the duplicates`
+    ])
+  })
+
+  it("no warning when the last entry loads the agent itself, or when there is one entry; a valueFrom first entry still warns", () => {
+    const loads = run(pod([container("a", [{ name: "JAVA_TOOL_OPTIONS", value: "-Da=1" }, { name: "JAVA_TOOL_OPTIONS", value: `-Db=2 ${agentOption}` }])]), one("java"))
+    assert.deepStrictEqual(loads.warnings, [])
+    assert.deepStrictEqual(run(pod([container("a", [{ name: "JAVA_TOOL_OPTIONS", value: "-Da=1" }])]), one("java")).warnings, [])
+    const source = { name: "JAVA_TOOL_OPTIONS", valueFrom: { secretKeyRef: { name: "jvm", key: "options" } } }
+    const aliased = run(pod([container("a", [source, { name: "JAVA_TOOL_OPTIONS", value: "-Xmx1g" }])]), one("java"))
+    assert.deepStrictEqual(values(aliased.pod, "JAVA_TOOL_OPTIONS"), [`$(WHATAP_ORIGINAL_JAVA_TOOL_OPTIONS) ${agentOption}`, "-Xmx1g"])
+    assert.strictEqual(aliased.warnings.length, 2)
+    assert.match(aliased.warnings[1] ?? "", /is set 2 times; .* the kubelet uses the last/)
   })
 })
 

@@ -15,7 +15,7 @@
 import * as Credentials from "../Credentials.ts"
 import * as Env from "../Env.ts"
 import * as Names from "../Names.ts"
-import { envOf } from "../Pod.ts"
+import { type EnvVar, envOf } from "../Pod.ts"
 import type { Strategy } from "./Strategy.ts"
 
 export const agentOption = `-javaagent:${Names.java.agentJar}`
@@ -45,6 +45,22 @@ export const strategy: Strategy = {
       Env.literal(Names.env.microEnabled, "true"),
       ...Env.downward
     ])
-    return { env, warnings: Env.describeAugmented(container.name, Names.java.toolOptions, augmented.result, false) }
+    return {
+      env,
+      warnings: [...Env.describeAugmented(container.name, Names.java.toolOptions, augmented.result, false), ...lastWins(container.name, env)]
+    }
   }
+}
+
+/**
+ * Duplicates of JAVA_TOOL_OPTIONS: the first is changed, as in Go, but the kubelet uses the
+ * last, so unless that one loads the agent itself the JVM starts without it; the pod is
+ * left as Go leaves it and an Event says so.
+ */
+const lastWins = (container: string, env: ReadonlyArray<EnvVar>): ReadonlyArray<string> => {
+  const entries = env.filter((e) => e.name === Names.java.toolOptions)
+  const last = entries[entries.length - 1]
+  if (entries.length < 2 || last === undefined) return []
+  if ((last.valueFrom === undefined || last.valueFrom === null) && (last.value ?? "").includes(agentOption)) return []
+  return [`container ${JSON.stringify(container)}: ${Names.java.toolOptions} is set ${entries.length} times; the WhaTap agent was added to the first (as the Go operator does) but the kubelet uses the last, so the agent does not load: remove the duplicates`]
 }
