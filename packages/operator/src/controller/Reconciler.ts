@@ -214,7 +214,7 @@ const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
     gpuDaemonSet: nodeDaemonSets.gpu,
     gpuNodes: gpuSentence(agent, gpu),
     skippedMonitors: Monitors.sentence(skipped),
-    names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment }
+    names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment, openAgentConfig: Naming.openAgent.configMap }
   } satisfies Status.Facts
 })
 

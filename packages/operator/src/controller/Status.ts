@@ -27,7 +27,7 @@ export interface Facts {
   readonly gpuNodes: string | undefined
   /** Which monitors the scrape configuration leaves out (`Monitors.sentence`), added to `OpenAgentReady`. */
   readonly skippedMonitors: string | undefined
-  readonly names: { readonly master: string; readonly openAgent: string }
+  readonly names: { readonly master: string; readonly openAgent: string; readonly openAgentConfig: string }
 }
 
 type Update = Conditions.Update
@@ -42,7 +42,7 @@ const fromVerdict = (type: Update["type"], verdict: Workloads.Verdict, generatio
  * The pass's own word on a workload first: one it could not apply, or left alone because
  * another WhatapAgent controls it, is not this CR's, whatever the live object's replicas say.
  */
-const passVerdict = (outcome: Apply.Outcome, name: string, kind: "Deployment" | "DaemonSet"): Workloads.Verdict | undefined => {
+const passVerdict = (outcome: Apply.Outcome, name: string, kind: string): Workloads.Verdict | undefined => {
   const failure = outcome.failures.find((f) => f.action !== "delete" && f.resource.kind === kind && f.name === name)
   if (failure !== undefined) return { status: "False", reason: "ApplyFailed", message: `${kind} ${name} could not be applied: ${Apply.reasonOf(failure)}` }
   const conflict = outcome.conflicts.find((c) => c.resource.kind === kind && c.name === name)
@@ -121,8 +121,9 @@ const componentUpdates = (facts: Facts): ReadonlyArray<Update> => {
   const node = k8s?.nodeAgent.enabled === true
     ? fromVerdict("NodeAgentReady", Workloads.all(facts.nodeDaemonSets.map((n) => workloadVerdict(facts, n, "DaemonSet"))), g)
     : disabled("NodeAgentReady", "the node agent", g)
+  // the scrape configuration refused (over 1 MiB, say): the OpenAgent runs an old one
   const open = facts.agent.spec.features.openAgent?.enabled === true
-    ? withSkipped(fromVerdict("OpenAgentReady", workloadVerdict(facts, facts.names.openAgent, "Deployment"), g), facts)
+    ? withSkipped(fromVerdict("OpenAgentReady", passVerdict(facts.outcome, facts.names.openAgentConfig, "ConfigMap") ?? workloadVerdict(facts, facts.names.openAgent, "Deployment"), g), facts)
     : disabled("OpenAgentReady", "the OpenAgent", g)
   const certificate: Update = facts.certificate.valid
     ? { type: "WebhookCertificateValid", status: "True", reason: "CertificateValid", message: facts.certificate.message, observedGeneration: g }

@@ -37,6 +37,9 @@ export const deployment = (object: KubeObject.KubeObject): Verdict => {
     return { status: "False", reason: "Unavailable", message: `${name(object)}: rollout exceeded its progress deadline (${available}/${replicas} available)` }
   }
   if (updated < replicas) return { status: "False", reason: "Progressing", message: `${name(object)}: ${updated}/${replicas} replicas updated` }
+  // kubectl rollout status: an old replica still running (say, its new pod cannot be scheduled) is not rolled out
+  const total = count(status["replicas"])
+  if (total > updated) return { status: "False", reason: "Progressing", message: `${name(object)}: ${total - updated} old replicas are pending termination` }
   if (available < replicas) return { status: "False", reason: "Progressing", message: `${name(object)}: ${available}/${replicas} replicas available` }
   return { status: "True", reason: "Available", message: `${name(object)}: ${available}/${replicas} replicas available` }
 }

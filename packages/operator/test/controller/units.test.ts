@@ -29,6 +29,9 @@ describe("Workloads", () => {
     assert.strictEqual(Workloads.deployment(deployment(2, { observedGeneration: 1 })).reason, "Progressing")
     assert.strictEqual(Workloads.deployment(deployment(2, { observedGeneration: 2, updatedReplicas: 1, availableReplicas: 0 })).reason, "Progressing")
     assert.strictEqual(Workloads.deployment(deployment(2, { observedGeneration: 2, updatedReplicas: 1, availableReplicas: 1 })).status, "True")
+    // the new pod cannot be scheduled: the old one is the one available, and the rollout is not done
+    const pending = Workloads.deployment(deployment(2, { observedGeneration: 2, replicas: 2, updatedReplicas: 1, availableReplicas: 1, unavailableReplicas: 1 }))
+    assert.deepStrictEqual(pending, { status: "False", reason: "Progressing", message: "Deployment d: 1 old replicas are pending termination" })
     const stuck = deployment(2, { observedGeneration: 2, updatedReplicas: 1, availableReplicas: 0, conditions: [{ type: "Progressing", reason: "ProgressDeadlineExceeded" }] })
     assert.strictEqual(Workloads.deployment(stuck).reason, "Unavailable")
     const ds = (s: Record<string, unknown>): KubeObject.KubeObject => ({ apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "n", generation: 1 }, status: { observedGeneration: 1, ...s } })
@@ -128,7 +131,7 @@ describe("Status", () => {
     gpuDaemonSet: Naming.nodeAgent.daemonSet,
     gpuNodes: undefined,
     skippedMonitors: undefined,
-    names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment },
+    names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment, openAgentConfig: Naming.openAgent.configMap },
     ...overrides
   })
 
@@ -170,6 +173,18 @@ describe("Status", () => {
     assert.strictEqual(Conditions.find(on, "OpenAgentReady")?.message, `Deployment ${Naming.openAgent.deployment} not created yet; ${sentence}`)
     const off = Status.conditions([], facts({ skippedMonitors: sentence }), "2026-11-30T10:00:00Z")
     assert.strictEqual(Conditions.find(off, "OpenAgentReady")?.message, "the OpenAgent is disabled in the spec")
+    // a scrape configuration the API server refused: the OpenAgent runs an older one, whatever its replicas say
+    const tooLong = { resource: ApiResource.ConfigMap, namespace: "ns", name: Naming.openAgent.configMap, action: "apply" as const, error: { message: "Too long: may not be more than 1048576 bytes" } as never }
+    const live = (name: string) => name === Naming.openAgent.deployment
+      ? { apiVersion: "apps/v1", kind: "Deployment", metadata: { name, generation: 1 }, spec: { replicas: 1 }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } }
+      : undefined
+    const refused = Status.conditions([], facts({ agent: withOpenAgent, workload: live, outcome: { changes: [], failures: [tooLong], conflicts: [] } }), "2026-11-30T10:00:00Z")
+    assert.deepInclude(Conditions.find(refused, "OpenAgentReady"), {
+      status: "False",
+      reason: "ApplyFailed",
+      message: `ConfigMap ${Naming.openAgent.configMap} could not be applied: Too long: may not be more than 1048576 bytes`
+    })
+    assert.strictEqual(Conditions.find(Status.conditions([], facts({ agent: withOpenAgent, workload: live }), "2026-11-30T10:00:00Z"), "OpenAgentReady")?.status, "True")
   })
 
   it("keeps the Go operator's Available (Installed / InstallFailed) without flipping it, and reports apply failures on Ready", () => {
