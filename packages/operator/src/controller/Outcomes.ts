@@ -1,7 +1,7 @@
 /**
  * What a pass did, told to the people and tools watching: a log line and a Normal Event
  * per object created, updated or deleted (`Created DaemonSet whatap-monitoring/whatap-node-agent`),
- * a Warning per failure or conflict, and the write counter of the metrics.
+ * a Warning per failure or conflict when they change, and the write counter of the metrics.
  */
 import { Effect, Metric } from "effect"
 import type { KubeObject } from "@whatap-operator/kube"
@@ -36,13 +36,32 @@ export const report = Effect.fn("Outcomes.report")(function*(
     yield* events.record(agent, "Normal", verbs[change.action], message)
     yield* Metric.update(Metric.withAttributes(Metrics.objectWritesTotal, { kind: change.resource.kind, action: change.action }), 1)
   }
+})
+
+/**
+ * A Warning Event and a log line per failure or conflict, when `fresh` (the `Ready`
+ * condition that lists them changed with this pass); the same problems again, as every
+ * retry and requeue of a CR that stays in conflict meets them, are logged at debug level
+ * only, so a lasting conflict is not an Event write every 30 seconds.
+ */
+export const reportProblems = Effect.fn("Outcomes.reportProblems")(function*(agent: KubeObject.KubeObject, outcome: Apply.Outcome, fresh: boolean) {
+  const events = yield* EventRecorder
   for (const failure of outcome.failures) {
     const message = `Failed to ${failure.action} ${Apply.describe(failure)}: ${Apply.reasonOf(failure)}`
-    yield* Effect.logError(message).pipe(Effect.annotateLogs({ kind: failure.resource.kind, name: failure.name, reason: failure.error.reason }))
+    const annotated = Effect.annotateLogs({ kind: failure.resource.kind, name: failure.name, reason: failure.error.reason })
+    if (!fresh) {
+      yield* Effect.logDebug(message).pipe(annotated)
+      continue
+    }
+    yield* Effect.logError(message).pipe(annotated)
     yield* events.record(agent, "Warning", failure.action === "delete" ? "DeleteFailed" : "ApplyFailed", message)
   }
   for (const conflict of outcome.conflicts) {
     const message = `Not managing ${conflict.message}`
+    if (!fresh) {
+      yield* Effect.logDebug(message)
+      continue
+    }
     yield* Effect.logWarning(message)
     yield* events.record(agent, "Warning", "Conflict", message)
   }

@@ -51,7 +51,7 @@ const invalidMessage = (findings: ReadonlyArray<{ readonly path: ReadonlyArray<s
 /** Validation errors: condition + one Warning event per distinct message; existing objects stay as they are. */
 const rejectInvalid = Effect.fn("Reconciler.rejectInvalid")(function*(raw: KubeObject.KubeObject, errors: ReadonlyArray<Parameters<typeof invalidMessage>[0][number]>) {
   const events = yield* EventRecorder
-  const message = invalidMessage(errors)
+  const message = (yield* Redactor).redact(invalidMessage(errors))
   const generation = raw.metadata.generation ?? 0
   const conditions = Status.invalid(StatusWriter.currentConditions(raw), generation, message, yield* now)
   const written = yield* StatusWriter.write(raw, { conditions, observedGeneration: generation, instrumentation: undefined, gpu: undefined })
@@ -214,7 +214,8 @@ const statusFacts = Effect.fn("Reconciler.statusFacts")(function*(
     gpuDaemonSet: nodeDaemonSets.gpu,
     gpuNodes: gpuSentence(agent, gpu),
     skippedMonitors: Monitors.sentence(skipped),
-    names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment, openAgentConfig: Naming.openAgent.configMap }
+    names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment, openAgentConfig: Naming.openAgent.configMap },
+    redact: (yield* Redactor).redact
   } satisfies Status.Facts
 })
 
@@ -245,6 +246,13 @@ const rolloutStep = Effect.fn("Reconciler.rolloutStep")(function*(raw: KubeObjec
   })
 })
 
+/** Whether condition `type` says the same (status, reason, message) in both lists. */
+const sameCondition = (a: ReadonlyArray<Conditions.Condition>, b: ReadonlyArray<Conditions.Condition>, type: string): boolean => {
+  const x = Conditions.find(a, type)
+  const y = Conditions.find(b, type)
+  return x !== undefined && y !== undefined && x.status === y.status && x.reason === y.reason && x.message === y.message
+}
+
 const allReady = (conditions: ReadonlyArray<Conditions.Condition>): boolean =>
   Conditions.find(conditions, "Ready")?.status === "True"
 
@@ -263,7 +271,9 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
   yield* reportSkippedMonitors(agent, skipped)
   const facts = yield* statusFacts(agent, raw, input, outcome, material, gpu, seen, skipped)
   const restart = yield* rolloutStep(raw, agent, facts, seen)
-  const conditions = Status.withRollout(Status.conditions(StatusWriter.currentConditions(raw), facts, yield* now), restart.update, yield* now)
+  const current = StatusWriter.currentConditions(raw)
+  const conditions = Status.withRollout(Status.conditions(current, facts, yield* now), restart.update, yield* now)
+  yield* Outcomes.reportProblems(raw, outcome, !sameCondition(current, conditions, "Ready"))
   const gpuStatus = gpu === undefined ? undefined : GpuNodes.status(gpu)
   const patched = yield* StatusWriter.write(raw, { conditions, observedGeneration: facts.generation, instrumentation: PodCounts.countsOf(facts.counts), gpu: gpuStatus })
   if (patched !== undefined) {

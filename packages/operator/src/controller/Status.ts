@@ -28,6 +28,8 @@ export interface Facts {
   /** Which monitors the scrape configuration leaves out (`Monitors.sentence`), added to `OpenAgentReady`. */
   readonly skippedMonitors: string | undefined
   readonly names: { readonly master: string; readonly openAgent: string; readonly openAgentConfig: string }
+  /** Removes secrets from a message (the API server's errors echo values); before bounding, so no part of one is left. */
+  readonly redact: (text: string) => string
 }
 
 type Update = Conditions.Update
@@ -159,8 +161,10 @@ export const conditions = (
   facts: Facts,
   now: string
 ): ReadonlyArray<Conditions.Condition> => {
-  const components = Conditions.merge(current, componentUpdates(facts), now)
-  const failure = failureUpdate(facts.outcome, facts.generation)
+  const clean = (update: Update): Update => ({ ...update, message: facts.redact(update.message) })
+  const components = Conditions.merge(current, componentUpdates(facts).map(clean), now)
+  const failed = failureUpdate(facts.outcome, facts.generation)
+  const failure = failed === undefined ? undefined : clean(failed)
   const ready = failure ?? Conditions.ready(components, facts.generation)
   return Conditions.merge(components, [ready, availableUpdate(failure, facts.generation)], now)
 }

@@ -255,4 +255,32 @@ describe("Reconciler", () => {
       }))
 
   })
+
+  layer(Support.layer, { excludeTestServices: true })("with a second WhatapAgent", (it) => {
+    it.effect("a lasting conflict is one Warning Event per object when it appears, not one per pass", () =>
+      Effect.gen(function*() {
+        yield* start
+        const memory = yield* KubeMemory
+        const second = { ...Support.allOptions(), metadata: { name: "second" } }
+        yield* memory.seed([second])
+        const passSecond = Effect.andThen(Support.settled, Effect.exit(Reconciler.reconcile("second")))
+        yield* Support.clearWrites
+        yield* passSecond
+        yield* passSecond
+        const first = yield* Support.eventWrites
+        const conditions = ((yield* (yield* KubeClient).get(ApiResource.WhatapAgent, "second"))["status"] as { conditions: ReadonlyArray<{ type: string; status: string; message: string }> }).conditions
+        const ready = conditions.find((c) => c.type === "Ready")
+        assert.strictEqual(ready?.status, "False")
+        assert.include(ready?.message, "conflict: ")
+        const conflicts = (ready?.message ?? "").split("conflict: ").length - 1
+        assert.isAbove(conflicts, 5)
+        // the first pass adds the finalizer, the second meets the conflicts: one Event each
+        assert.strictEqual(first.length, conflicts, first.join(" "))
+        yield* Support.clearWrites
+        yield* passSecond
+        yield* passSecond
+        assert.deepStrictEqual(yield* Support.eventWrites, [], "the same conflicts again")
+        assert.deepStrictEqual(yield* Support.writes, [])
+      }))
+  })
 })

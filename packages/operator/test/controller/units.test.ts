@@ -132,6 +132,7 @@ describe("Status", () => {
     gpuNodes: undefined,
     skippedMonitors: undefined,
     names: { master: Naming.masterAgent.deployment, openAgent: Naming.openAgent.deployment, openAgentConfig: Naming.openAgent.configMap },
+    redact: (text) => text.split("SECRET-LICENSE-1").join("[redacted]"),
     ...overrides
   })
 
@@ -195,6 +196,11 @@ describe("Status", () => {
     const failure = { resource: ApiResource.DaemonSet, namespace: "ns", name: "ds", action: "apply" as const, error: { message: "boom" } as never }
     const failed = Status.conditions(installed, facts({ outcome: { changes: [], failures: [failure], conflicts: [] } }), "2026-11-30T12:00:00Z")
     assert.deepInclude(Conditions.find(failed, "Available"), { status: "False", reason: "InstallFailed", message: "apply DaemonSet ns/ds: boom", lastTransitionTime: "2026-11-30T12:00:00Z" })
+    // the API server's errors echo values: a license in one is redacted on every condition
+    const echoed = { ...failure, error: { message: `spec.template.spec.containers[0].env[0].value: Invalid value: "SECRET-LICENSE-1"` } as never }
+    const leaked = Status.conditions(installed, facts({ outcome: { changes: [], failures: [echoed], conflicts: [] } }), "2026-11-30T12:00:00Z")
+    assert.notInclude(JSON.stringify(leaked), "SECRET-LICENSE-1")
+    assert.include(Conditions.find(leaked, "Ready")?.message, `Invalid value: "[redacted]"`)
     assert.strictEqual(Conditions.find(failed, "Ready")?.reason, "ApplyFailed")
     assert.deepStrictEqual(failed.map((c) => c.type).slice(-1), ["Available"])
     // the component of the refused object says so, whatever its live replicas say
