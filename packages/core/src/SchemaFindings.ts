@@ -48,7 +48,7 @@ const collect = (issue: SchemaIssue.Issue, path: Finding.Path, out: Array<Issue>
     case "Filter":
       // A filter that states its own issues (a message and a path inside the value) is told as such.
       if (typeof issue.filter.annotations?.expected !== "string" && hasMessage(issue.issue)) return collect(issue.issue, path, out)
-      out.push(error("schema", path, `expected ${expected(issue.filter)}, got ${describe(issue.input)}`))
+      out.push(error("schema", path, `expected ${expected(issue.filter)}, got ${describe(issue.input)}${beyondSafe(issue.input)}`))
       return
     case "InvalidValue":
       out.push(error("schema", path, typeof issue.annotations?.message === "string" ? issue.annotations.message : firstLine(formatDefault(issue))))
@@ -129,6 +129,15 @@ export const typeName = (ast: SchemaAST.AST): string => {
 
 const isInteger = (ast: SchemaAST.AST): boolean =>
   (ast.checks ?? []).some((check) => check._tag === "Filter" && check.annotations?.expected === "an integer")
+
+/**
+ * Why an integer is "not an integer": beyond 2^53 a JSON number is not read exactly (the
+ * digits shown are already changed), although the API server's int64 takes it.
+ */
+const beyondSafe = (input: unknown): string =>
+  typeof input === "number" && Number.isInteger(input) && !Number.isSafeInteger(input)
+    ? ` (an integer beyond ±${Number.MAX_SAFE_INTEGER} is not read exactly here, although the API server's int64 takes it: use a smaller value)`
+    : ""
 
 /** A long string cut to 60 characters, as `describe` shows it. */
 export const excerpt = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}...` : s)

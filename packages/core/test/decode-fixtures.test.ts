@@ -92,6 +92,21 @@ describe("wrong types", () => {
       e(["spec", "port"], "expected string, got number 6600")
     ])
   })
+
+  it("an int64 beyond 2^53 says why it is refused (its digits already changed when read)", () => {
+    const toleration = { key: "a", operator: "Equal", value: "", effect: "NoExecute", tolerationSeconds: 9223372036854775807 }
+    const agent = {
+      apiVersion: "monitoring.whatap.com/v2alpha1",
+      kind: "WhatapAgent",
+      metadata: { name: "whatap" },
+      spec: { features: { k8sAgent: { masterAgent: { enabled: true, tolerations: [toleration] }, nodeAgent: { enabled: false }, gpuMonitoring: { enabled: false } } } }
+    }
+    assert.deepStrictEqual(Decode.resource(agent).findings, [
+      e([...k8s, "masterAgent", "tolerations", 0, "tolerationSeconds"],
+        "expected an integer, got number 9223372036854776000 (an integer beyond ±9007199254740991 is not read exactly here, although the API server's int64 takes it: use a smaller value)")
+    ])
+    assert.deepStrictEqual(Decode.resource({ ...agent, spec: { features: { k8sAgent: { ...agent.spec.features.k8sAgent, masterAgent: { enabled: true, tolerations: [{ ...toleration, tolerationSeconds: 9007199254740991 }] } } } } }).findings, [])
+  })
 })
 
 describe("identity", () => {
