@@ -11,6 +11,7 @@
 import { Effect, Schema } from "effect"
 import * as DcgmField from "./DcgmField.ts"
 import { defaultGroups } from "./internal/csvDefaults.ts"
+import { quote } from "./internal/Problem.ts"
 
 /** The Prometheus types dcgm-exporter accepts that this operator renders. */
 export const MetricType = Schema.Literals(["label", "gauge", "counter"])
@@ -75,16 +76,19 @@ export const additionsTitle = "Additional fields"
  */
 export const maxAdditions = 256
 
-/** Help text becomes one CSV cell: a comma would split it, a line break end the record. */
+/**
+ * Help text becomes one CSV cell: a comma would split it, a line break end the record, and
+ * a double quote stop the exporter (Go's encoding/csv: `bare " in non-quoted field`).
+ */
 const helpProblem = (help: string): string | undefined =>
   help.trim() === "" ? "help text is empty"
-    : /[,\r\n]/.test(help) ? "help text must not contain a comma or a line break (the exporter reads exactly 3 cells per line)"
+    : /[,\r\n"]/.test(help) ? "help text must not contain a comma, a double quote or a line break (the exporter reads exactly 3 plain cells per line)"
     : help.length > 200 ? "help text is longer than 200 characters"
     : undefined
 
 const unknownField = (field: string): string => {
   const suggestion = DcgmField.nearest(field)
-  return `unknown DCGM field ${JSON.stringify(field)}` +
+  return `unknown DCGM field ${quote(field)}` +
     (suggestion._tag === "Some" ? ` (did you mean ${suggestion.value}?)` : "; dcgm-exporter would refuse to start")
 }
 

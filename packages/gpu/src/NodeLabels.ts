@@ -113,6 +113,10 @@ const readLabels = (labels: Readonly<Record<string, string>>): Read<GpuLabels> =
   Result.gen(function*() {
     const product = labels[keys.product]
     const parts = product === undefined ? undefined : splitProduct(product)
+    const single = parts?.singleProfile
+    if (single !== undefined && single !== "INVALID" && !Mig.isProfile(single)) {
+      return yield* invalid(keys.product, `the part after -MIG- (${JSON.stringify(single.slice(0, 64))}) is neither a MIG profile name (like 1g.10gb) nor INVALID`)
+    }
     const count = yield* optional(labels, keys.count, integer)
     const memoryMiB = yield* optional(labels, keys.memory, integer)
     const replicas = yield* optional(labels, keys.replicas, integer)

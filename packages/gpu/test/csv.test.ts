@@ -115,6 +115,11 @@ describe("Csv.withAdditions", () => {
       assert.include(blank.issues[0]?.message, "help text is empty")
       const broken = yield* failure(Csv.withAdditions(Csv.defaults, [addition("DCGM_FI_DEV_MEMORY_TEMP", "gauge", "a\nDCGM_FI_DEV_GPU_UTIL, gauge, b")]))
       assert.strictEqual(broken.issues[0]?.reason, "InvalidHelp")
+      // Go's encoding/csv stops the exporter at a bare double quote
+      const quoted = yield* failure(Csv.withAdditions(Csv.defaults, [addition("DCGM_FI_DEV_MEMORY_TEMP", "gauge", "bw \"total")]))
+      assert.include(quoted.issues[0]?.message, "double quote")
+      const long = yield* failure(Csv.withAdditions(Csv.defaults, [addition(`DCGM_FI_${"X".repeat(100_000)}`)]))
+      assert.isBelow(long.message.length, 400)
       const many = Array.from({ length: Csv.maxAdditions + 1 }, () => addition("DCGM_FI_DEV_MEMORY_TEMP"))
       assert.strictEqual((yield* failure(Csv.withAdditions(Csv.defaults, many))).issues[0]?.reason, "TooMany")
     }))

@@ -71,7 +71,9 @@ describe("NodeLabels.read", () => {
     [{ "nvidia.com/mig.strategy": "Mixed" }, "nvidia.com/mig.strategy", "expected single, mixed or none, got \"Mixed\""],
     [{ "nvidia.com/mig.capable": "yes" }, "nvidia.com/mig.capable", "expected true or false, got \"yes\""],
     [{ "nvidia.com/mig-1g.10gb.count": "1.5" }, "nvidia.com/mig-1g.10gb.count", "expected a whole number, got \"1.5\""],
-    [{ "nvidia.com/mig-big.count": "1" }, "nvidia.com/mig-big.count", "\"big\" is not a MIG profile name (like 1g.10gb)"]
+    [{ "nvidia.com/mig-big.count": "1" }, "nvidia.com/mig-big.count", "\"big\" is not a MIG profile name (like 1g.10gb)"],
+    [{ "nvidia.com/gpu.product": "X-MIG-" }, "nvidia.com/gpu.product", "the part after -MIG- (\"\") is neither a MIG profile name (like 1g.10gb) nor INVALID"],
+    [{ "nvidia.com/gpu.product": "X-MIG-../../etc" }, "nvidia.com/gpu.product", "the part after -MIG- (\"../../etc\") is neither"]
   ]
   for (const [labels, label, message] of bad) {
     it.effect(`${label}=${Object.values(labels)[0]} is a NodeLabelsError naming the label`, () =>

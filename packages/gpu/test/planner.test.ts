@@ -162,6 +162,9 @@ describe("Planner notes for states that need attention", () => {
     assert.deepInclude(plan.notes.map((n) => [n.code, n.severity]), ["mig-invalid", "warning"])
     assert.strictEqual(Planner.status(input, plan).warnings, 1)
     assert.deepStrictEqual(Planner.status(input, plan).migDevices, [])
+    // GFD alone (no GPU Operator) writes no gpu.present: the node keeps its warning
+    const bare = { labels: labels({ "nvidia.com/gpu.product": "NVIDIA-H100-80GB-HBM3-MIG-INVALID", "nvidia.com/gpu.count": "0", "nvidia.com/gpu.replicas": "0", "nvidia.com/mig.strategy": "single" }) }
+    assert.deepInclude(Planner.plan(bare).notes.map((n) => [n.code, n.severity]), ["mig-invalid", "warning"])
   })
 
   it("MIG Manager changing or failed (nvidia.com/mig.config.state)", () => {
