@@ -116,12 +116,15 @@ describe("command tree", () => {
   })
 
   it("help on an unknown topic is a usage error, not the general help", () => {
-    for (const args of [["help", "frobnicate"], ["help", "selector", "frobnicate"], ["--help", "frobnicate"]]) {
+    for (const args of [["help", "frobnicate"], ["help", "selector", "frobnicate"], ["--help", "frobnicate"], ["help", "render", "extra"]]) {
       const r = run(args)
       assert.strictEqual(r.status, 2, args.join(" "))
       assert.strictEqual(r.stdout, "")
       assert.strictEqual(r.stderr, `whatapctl: unknown help topic ${JSON.stringify(args.slice(1).join(" "))}\nRun 'whatapctl --help' for usage.\n`)
     }
+    // a help flag among the words is no topic
+    assert.strictEqual(run(["help", "--help"]).stdout, run(["help"]).stdout)
+    assert.strictEqual(run(["help", "render", "--help"]).stdout, run(["render", "--help"]).stdout)
   })
 
   it("usage errors are exit 2 on stderr", () => {

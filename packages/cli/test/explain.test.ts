@@ -12,7 +12,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Certificates } from "@whatap-operator/injector"
 import { Effect } from "effect"
 import { isolatedEnv, scratchDir, start } from "./support/run.ts"
-import { agentFile, apply, cli, deployment, documents, javaPod, type Json, noMatchPod, nodejsPod, ok, patches, read, workloadsList } from "./support/inject.ts"
+import { agentFile, apply, cli, specEnv, deployment, documents, javaPod, type Json, noMatchPod, nodejsPod, ok, patches, read, workloadsList } from "./support/inject.ts"
 
 const javaText = `pod default/app (from ${javaPod}:2:1)
   namespace: default (labels: kubernetes.io/metadata.name=default)
@@ -50,6 +50,19 @@ describe("explain: text", () => {
     assert.strictEqual(r.status, 0, r.stderr)
     assert.strictEqual(r.stdout, javaText)
     assert.strictEqual(r.stderr, "")
+  })
+
+  it("a license value quoted in a verdict (a pod label equal to WHATAP_LICENSE) is redacted in every format, unless --show-secrets", () => {
+    const license = "LICENSE-XYZ-123"
+    const pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: leaky, namespace: default, labels: {app: LICENSE-XYZ-123}}\nspec: {containers: [{name: c, image: i}]}\n"
+    const env = specEnv({ WHATAP_LICENSE: license })
+    for (const format of ["text", "json", "yaml"]) {
+      const r = cli(["explain", "-f", "-", "-o", format, "--agent", agentFile], { env, stdin: pod })
+      assert.include(r.stdout, "[redacted]", format)
+      assert.notInclude(r.stdout + r.stderr, license, format)
+    }
+    const shown = cli(["explain", "-f", "-", "--show-secrets", "--agent", agentFile], { env, stdin: pod })
+    assert.include(shown.stdout, `label "app" is "${license}"`)
   })
 
   it("a pod no target matches: why each one misses; exit 1", () => {

@@ -44,6 +44,20 @@ describe("render --diff", () => {
     assert.strictEqual(r.stderr, `whatapctl: ${complete} -> ${complete}: no differences (14 objects)\n`)
   })
 
+  it("a control character in a file name is printed escaped in the summary line, never raw", () => {
+    const dir = mkdtempSync(join(tmpdir(), "whatapctl-diff-"))
+    try {
+      const named = join(dir, "clear\u001b[2J.yaml")
+      writeFileSync(named, readFileSync(`${repoRoot}${basic}`, "utf8"))
+      const r = run(["render", "--diff", named, named])
+      assert.strictEqual(r.status, 0, r.stderr)
+      assert.notInclude(r.stderr, "\u001b")
+      assert.include(r.stderr, "clear\\u001b[2J.yaml -> ")
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it("one side from stdin; --namespace applies to both", () => {
     const r = run(["render", "--diff", "-n", "monitoring", basic, "-"], { stdin: readFileSync(`${repoRoot}${complete}`, "utf8") })
     assert.strictEqual(r.status, 1, r.stderr)

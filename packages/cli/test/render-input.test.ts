@@ -165,6 +165,13 @@ describe("render: usage and I/O errors (exit 2, one message, nothing on stdout)"
     usage(["-f", bad], new RegExp(`^whatapctl: cannot read ${bad}: invalid UTF-8 at line ${line}, column 3: save the file as UTF-8`))
   })
 
+  it("reading stops at the first invalid byte: an endless input of random bytes is refused for its encoding, not read to the size cap", () => {
+    const r = run(["render", "-f", "/dev/urandom"], { timeoutMs: 10_000 })
+    assert.isFalse(r.timedOut)
+    assert.strictEqual(r.status, 2)
+    assert.match(r.stderr, /^whatapctl: cannot read \/dev\/urandom: invalid UTF-(8|16LE|16BE|32LE|32BE) at line \d+, column \d+: save the file as UTF-8/)
+  })
+
   it("an error naming a path with control characters in it prints them as escapes", () => {
     const r = run(["render", "-f", "no\u001b[2Jsuch.yaml"])
     assert.strictEqual(r.status, 2)

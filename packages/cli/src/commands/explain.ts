@@ -14,6 +14,7 @@ import * as Exit from "../Exit.ts"
 import { Io } from "../Io.ts"
 import * as Evaluate from "./inject/Evaluate.ts"
 import * as Notes from "./inject/Notes.ts"
+import * as Redact from "./inject/Redact.ts"
 import * as Report from "./inject/Report.ts"
 import * as Settings from "./inject/Settings.ts"
 import * as Structured from "../Structured.ts"
@@ -29,8 +30,12 @@ export const run: Handler = (parsed) =>
     const prepared = yield* Evaluate.prepare(command, parsed)
     if (prepared === undefined) return Exit.failed
     const { settings, results } = prepared
+    // the verdicts quote the pods' labels: a license found there (the CLI's, the CR's, the pod's own) is redacted too
+    const licenses = settings.showSecrets ? new Set<string>() : results.reduce((known, r) => Redact.withLicensesOf(known, r.unit.pod), settings.licenses)
     // the text report echoes names, namespaces and labels of the input: no control character reaches the terminal raw
-    yield* io.out(format.success === "text" ? printableLines(Report.text(results, settings)) : yield* Structured.as(format.success, Report.json(results)))
+    yield* io.out(format.success === "text"
+      ? printableLines(Redact.text(Report.text(results, settings), licenses))
+      : yield* Structured.as(format.success, Report.json(results, (entries) => Redact.values(entries, licenses))))
     const redacted = format.success !== "text" && results.some((r) => r.redacted) ? [Notes.redacted] : []
     yield* io.err(printableLines([...Notes.common(results, settings), ...redacted].join("")))
     return results.every((r) => r.outcome.injected) ? Exit.ok : Exit.failed

@@ -61,6 +61,10 @@ const replacer = (licenses: ReadonlySet<string>): ((s: string) => string) => {
 export const values = (value: unknown, licenses: ReadonlySet<string>): unknown =>
   licenses.size === 0 ? value : walk(value, replacer(licenses), 0)
 
+/** `text` with every license of `licenses` (of `minEchoed` characters or more) redacted where it occurs. */
+export const text = (value: string, licenses: ReadonlySet<string>): string =>
+  licenses.size === 0 ? value : replacer(licenses)(value)
+
 const operation = (op: JsonPatch.Operation, replace: (s: string) => string): JsonPatch.Operation =>
   op.op === "add" || op.op === "replace" || op.op === "test" ? { ...op, value: walk(op.value, replace, 0) } : op
 

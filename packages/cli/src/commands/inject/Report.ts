@@ -104,4 +104,6 @@ const entry = (e: Evaluated) => ({
   patch: e.patch
 })
 
-export const json = (results: ReadonlyArray<Evaluated>): string => `${JSON.stringify(results.map(entry), null, 2)}\n`
+/** The `-o json` report; `redact` runs over the entries before they are serialized. */
+export const json = (results: ReadonlyArray<Evaluated>, redact: (entries: unknown) => unknown = (entries) => entries): string =>
+  `${JSON.stringify(redact(results.map(entry)), null, 2)}\n`

@@ -13,6 +13,7 @@ import type * as Args from "../../Args.ts"
 import * as Exit from "../../Exit.ts"
 import { Io } from "../../Io.ts"
 import * as Meta from "../../Meta.ts"
+import { printable } from "../../Printable.ts"
 import * as Style from "../../Style.ts"
 import * as UnifiedDiff from "../../UnifiedDiff.ts"
 import { displayName } from "../inject/Input.ts"
@@ -72,10 +73,13 @@ export const colour = (diffText: string, palette: Style.Palette): string =>
 
 const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`
 
-export const summaryLine = (oldFile: string, newFile: string, s: Summary): string =>
-  s.changed + s.added + s.removed === 0
-    ? `${Meta.name}: ${oldFile} -> ${newFile}: no differences (${count(s.unchanged, "object")})\n`
-    : `${Meta.name}: ${oldFile} -> ${newFile}: ${count(s.changed, "object")} changed, ${s.added} added, ${s.removed} removed, ${s.unchanged} unchanged\n`
+/** The stderr line; the file names as every message prints them (a control character escaped, never raw). */
+export const summaryLine = (oldFile: string, newFile: string, s: Summary): string => {
+  const files = `${printable(oldFile)} -> ${printable(newFile)}`
+  return s.changed + s.added + s.removed === 0
+    ? `${Meta.name}: ${files}: no differences (${count(s.unchanged, "object")})\n`
+    : `${Meta.name}: ${files}: ${count(s.changed, "object")} changed, ${s.added} added, ${s.removed} removed, ${s.unchanged} unchanged\n`
+}
 
 /**
  * Placeholders that keep a changed secret visible without showing it (as `kubectl diff`

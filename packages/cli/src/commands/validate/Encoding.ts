@@ -283,16 +283,20 @@ export const readText = (path: string, maxChars: number = maxInputChars): Effect
     }
     const name = path === "-" ? "stdin" : path
     const tooLong = new IoError({ message: `cannot read ${name}: it is longer than ${mibText(maxChars)}, more than this command reads from one input` })
+    // the first invalid byte ends the reading: what follows cannot change the answer
+    const badEncoding = (offset: number): IoError => {
+      const at = lineAndColumn(parts.join(""), offset)
+      return new IoError({ message: `cannot read ${name}: invalid ${d.encoding() ?? "UTF-8"} at line ${at.line}, column ${at.column}: ${saveAsUnicode}` })
+    }
     yield* Stream.runForEach(chunks(io, path), (chunk) => {
       bytes += chunk.byteLength
       if (bytes > maxChars) return Effect.fail(tooLong)
       take(d.push(chunk))
+      if (invalid !== undefined) return Effect.fail(badEncoding(invalid))
       return length > maxChars ? Effect.fail(tooLong) : Effect.void
     })
     take(d.end())
+    if (invalid !== undefined) return yield* badEncoding(invalid)
     if (length > maxChars) return yield* Effect.fail(tooLong)
-    const text = parts.join("")
-    if (invalid === undefined) return text
-    const at = lineAndColumn(text, invalid)
-    return yield* new IoError({ message: `cannot read ${name}: invalid ${d.encoding() ?? "UTF-8"} at line ${at.line}, column ${at.column}: ${saveAsUnicode}` })
+    return parts.join("")
   })
