@@ -13,7 +13,7 @@ import { Option } from "effect"
 import { sorted } from "../src/commands/render.ts"
 import { parse, parseAllDocuments } from "yaml"
 import { allOptions, documents, find, ids, lazy, monitorSamples, type Obj, render, samples, scrapeTargets } from "./support/render.ts"
-import { fixture, repoRoot, scratchDir } from "./support/run.ts"
+import { fixture, repoRoot, run, scratchDir } from "./support/run.ts"
 
 const scratch = scratchDir("whatapctl-render-")
 
@@ -128,6 +128,18 @@ describe("render: monitor CRs", () => {
     const monitors = parseAllDocuments(joined).map((d) => d.toJS() as unknown)
     writeFileSync(list, JSON.stringify({ apiVersion: "v1", kind: "List", items: monitors }))
     assert.strictEqual(render(["-f", allOptions, "-f", list]), separate())
+  })
+
+  it("a monitor given twice (same namespace and name) is one object, the last, with a note", () => {
+    const monitor = (port: string) => `apiVersion: monitoring.whatap.com/v2alpha1\nkind: WhatapPodMonitor\nmetadata: {name: twice, namespace: shop}\nspec: {selector: {matchLabels: {app: a}}, endpoints: [{port: ${port}}]}\n`
+    const file = join(scratch, "twice.yaml")
+    writeFileSync(file, `${monitor("first")}---\n${monitor("second")}`)
+    const r = run(["render", "-f", allOptions, "-f", file])
+    assert.strictEqual(r.status, 0, r.stderr)
+    assert.strictEqual(r.stderr, "whatapctl: note: WhatapPodMonitor shop/twice is given more than once; the last is rendered, as the cluster holds one\n")
+    assert.strictEqual(scrapeTargets(documents(r.stdout)).filter((t) => t === "shop/twice").length, 1)
+    assert.include(r.stdout, "port: second")
+    assert.notInclude(r.stdout, "port: first")
   })
 
   it("a monitor without a namespace is taken as in default", () => {

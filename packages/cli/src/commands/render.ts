@@ -24,7 +24,8 @@ import * as Source from "./validate/Source.ts"
 import { line } from "./validate/Text.ts"
 import { displayName } from "./inject/Input.ts"
 import * as Yaml from "../Yaml.ts"
-import { jsonText } from "../Printable.ts"
+import * as Meta from "../Meta.ts"
+import { jsonText, printable } from "../Printable.ts"
 
 type Json = Readonly<Record<string, unknown>>
 const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
@@ -50,6 +51,19 @@ const withNamespace = (value: Json): Json => {
 
 const decodeAll = <K extends Resource.Kind>(kind: K, values: ReadonlyArray<Json>) =>
   values.filter((v) => v["kind"] === kind).flatMap((v) => Option.toArray(Decode.as(kind, kind === "WhatapAgent" ? v : withNamespace(v)).value))
+
+/** One object per namespace/name, the last given (a second `kubectl apply` of it replaces the first), and the names given twice. */
+const lastOfEach = <A extends { readonly metadata: { readonly namespace?: string | undefined; readonly name?: string | undefined } }>(objects: ReadonlyArray<A>) => {
+  const byKey = new Map<string, A>()
+  const repeated = new Set<string>()
+  for (const object of objects) {
+    const key = `${object.metadata.namespace ?? ""}/${object.metadata.name ?? ""}`
+    if (byKey.has(key)) repeated.add(key)
+    byKey.delete(key)
+    byKey.set(key, object)
+  }
+  return { kept: [...byKey.values()], repeated: [...repeated] }
+}
 
 /** One object as render prints it (without the `---` line). */
 export const yamlOf = (object: unknown): string => Yaml.stringify(object)
@@ -131,13 +145,18 @@ export const renderValues = (read: ReadonlyArray<Json>, settings: Settings, what
     if (agent === undefined || agents.length > 1) {
       return yield* usage(`expected exactly one WhatapAgent in ${what}, found ${agents.length}`)
     }
+    const io = yield* Io
+    const monitors = <K extends "WhatapPodMonitor" | "WhatapServiceMonitor" | "WhatapStaticEndpoint">(kind: K) => {
+      const { kept, repeated } = lastOfEach(decodeAll(kind, values))
+      return Effect.as(Effect.forEach(repeated, (key) => io.err(`${Meta.name}: note: ${kind} ${printable(key)} is given more than once; the last is rendered, as the cluster holds one\n`)), kept)
+    }
     const input: Render.Input = {
       agent,
       namespace: settings.namespace,
       monitors: {
-        podMonitors: decodeAll("WhatapPodMonitor", values),
-        serviceMonitors: decodeAll("WhatapServiceMonitor", values),
-        staticEndpoints: decodeAll("WhatapStaticEndpoint", values)
+        podMonitors: yield* monitors("WhatapPodMonitor"),
+        serviceMonitors: yield* monitors("WhatapServiceMonitor"),
+        staticEndpoints: yield* monitors("WhatapStaticEndpoint")
       },
       webhook: { endpoint: settings.endpoint, tls: undefined },
       ...(settings.gpuNodesLabelled === true ? { gpuNodes: { detected: true } } : {})
