@@ -236,17 +236,13 @@ const groupOf = (name: string): ReadonlyArray<Command> => commands.filter((c) =>
 
 const isHelpFlag = (arg: string | undefined): boolean => arg === "--help" || arg === "-h"
 
-/**
- * `help [TOPIC...]`: the whole tool, a group, or a command; an unknown topic (extra words
- * after a command included) is a usage error, and `--help`/`-h` among the words changes nothing.
- */
+/** `help [TOPIC...]`: the whole tool, a group, or a command (`-h` ignored); an unknown topic, or words after a command, is a usage error. */
 const help = (words: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const io = yield* Io
     const topic = words.filter((w) => !isHelpFlag(w))
     const [name] = topic
-    const found = find(topic)
-    const command = found !== undefined && found.path.length === topic.length ? found : undefined
+    const command = [find(topic)].find((c) => c?.path.length === topic.length)
     const members = name === undefined ? [] : groupOf(name)
     if (name !== undefined && command === undefined && (members.length === 0 || topic.length > 1)) {
       return yield* usageError(`unknown help topic ${JSON.stringify(topic.join(" "))}`, "")

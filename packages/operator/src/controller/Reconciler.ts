@@ -246,16 +246,6 @@ const rolloutStep = Effect.fn("Reconciler.rolloutStep")(function*(raw: KubeObjec
   })
 })
 
-/** Whether condition `type` says the same (status, reason, message) in both lists. */
-const sameCondition = (a: ReadonlyArray<Conditions.Condition>, b: ReadonlyArray<Conditions.Condition>, type: string): boolean => {
-  const x = Conditions.find(a, type)
-  const y = Conditions.find(b, type)
-  return x !== undefined && y !== undefined && x.status === y.status && x.reason === y.reason && x.message === y.message
-}
-
-const allReady = (conditions: ReadonlyArray<Conditions.Condition>): boolean =>
-  Conditions.find(conditions, "Ready")?.status === "True"
-
 /** The pass for a live (not deleting) CR that already carries the finalizer. */
 const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.KubeObject) {
   const decoded = Decode.as("WhatapAgent", raw)
@@ -273,7 +263,7 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
   const restart = yield* rolloutStep(raw, agent, facts, seen)
   const current = StatusWriter.currentConditions(raw)
   const conditions = Status.withRollout(Status.conditions(current, facts, yield* now), restart.update, yield* now)
-  yield* Outcomes.reportProblems(raw, outcome, !sameCondition(current, conditions, "Ready"))
+  yield* Outcomes.reportProblems(raw, outcome, !Status.sameCondition(current, conditions, "Ready"))
   const gpuStatus = gpu === undefined ? undefined : GpuNodes.status(gpu)
   const patched = yield* StatusWriter.write(raw, { conditions, observedGeneration: facts.generation, instrumentation: PodCounts.countsOf(facts.counts), gpu: gpuStatus })
   if (patched !== undefined) {
@@ -284,7 +274,7 @@ const converge = Effect.fn("Reconciler.converge")(function*(raw: KubeObject.Kube
   if (outcome.failures.length > 0) {
     return yield* new ReconcileError({ message: `${outcome.failures.length} of the objects could not be written: ${outcome.failures.map((f) => `${Apply.describe(f)}: ${Apply.reasonOf(f)}`).join("; ")}` })
   }
-  const look = yield* nextLook(material, allReady(conditions))
+  const look = yield* nextLook(material, Conditions.find(conditions, "Ready")?.status === "True")
   const soon = restart.requeueSeconds === undefined ? undefined : Duration.seconds(restart.requeueSeconds)
   return { requeueAfter: soon !== undefined && (look === undefined || Duration.isGreaterThan(look, soon)) ? soon : look } satisfies Result
 })

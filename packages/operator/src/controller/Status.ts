@@ -188,3 +188,10 @@ export const withRollout = (
   now: string
 ): ReadonlyArray<Conditions.Condition> =>
   update === undefined ? Conditions.remove(conditions, "RolloutRestart") : Conditions.set(conditions, update, now)
+
+/** Whether condition `type` says the same (status, reason, message) in both lists. */
+export const sameCondition = (a: ReadonlyArray<Conditions.Condition>, b: ReadonlyArray<Conditions.Condition>, type: string): boolean => {
+  const x = Conditions.find(a, type)
+  const y = Conditions.find(b, type)
+  return x !== undefined && y !== undefined && x.status === y.status && x.reason === y.reason && x.message === y.message
+}

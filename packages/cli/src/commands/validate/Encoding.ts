@@ -284,10 +284,8 @@ export const readText = (path: string, maxChars: number = maxInputChars): Effect
     const name = path === "-" ? "stdin" : path
     const tooLong = new IoError({ message: `cannot read ${name}: it is longer than ${mibText(maxChars)}, more than this command reads from one input` })
     // the first invalid byte ends the reading: what follows cannot change the answer
-    const badEncoding = (offset: number): IoError => {
-      const at = lineAndColumn(parts.join(""), offset)
-      return new IoError({ message: `cannot read ${name}: invalid ${d.encoding() ?? "UTF-8"} at line ${at.line}, column ${at.column}: ${saveAsUnicode}` })
-    }
+    const badEncoding = (offset: number, at = lineAndColumn(parts.join(""), offset)): IoError =>
+      new IoError({ message: `cannot read ${name}: invalid ${d.encoding() ?? "UTF-8"} at line ${at.line}, column ${at.column}: ${saveAsUnicode}` })
     yield* Stream.runForEach(chunks(io, path), (chunk) => {
       bytes += chunk.byteLength
       if (bytes > maxChars) return Effect.fail(tooLong)
