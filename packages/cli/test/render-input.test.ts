@@ -131,6 +131,8 @@ describe("render: usage and I/O errors (exit 2, one message, nothing on stdout)"
     usage(["-f", allOptions, "-f", `${samples}/whatap-agent-basic.yaml`], new RegExp(`^whatapctl: expected exactly one WhatapAgent in ${allOptions}, ${samples}/whatap-agent-basic.yaml, found 2${help}`))
     usage(["-f", allOptions, "-f", "-"], /found 2/, readFileSync(`${repoRoot}${allOptions}`, "utf8"))
     usage(["-f", "-"], /found 0/, "")
+    // stdin named twice is its bytes twice, as a file named twice
+    usage(["-f", "-", "-f", "-"], /^whatapctl: expected exactly one WhatapAgent in <stdin>, <stdin>, found 2/, readFileSync(`${repoRoot}${allOptions}`, "utf8"))
   })
 
   it("findings in stdin are named <stdin>, as validate, inject and explain name it", () => {

@@ -103,8 +103,10 @@ export const readAll = (files: ReadonlyArray<string>) =>
     const io = yield* Io
     const values: Array<Json> = []
     let invalid = false
+    // stdin is read once: `-` named twice is its bytes twice, as a file named twice (validate does the same)
+    let stdin: string | undefined
     for (const file of files) {
-      const text = yield* readText(file)
+      const text = file === "-" ? (stdin ??= yield* readText(file)) : yield* readText(file)
       // stdin is named as validate, inject and explain name it
       const name = file === "-" ? "<stdin>" : file
       const errors = checkText(name, text).resources.flatMap((r) => r.findings.filter((f) => f.severity === "error"))
