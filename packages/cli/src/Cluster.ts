@@ -38,3 +38,9 @@ export const isUntrusted = (e: KubeError): boolean => e.reason === "Unavailable"
 
 /** Whether the failure means the API server was not reached, or did not answer (a 502/503 of a proxy in front of it). */
 export const isUnreachable = (e: KubeError): boolean => e.reason === "Unavailable" || e.reason === "Timeout"
+
+/**
+ * A 404 with the API server's plain page instead of a Status (`... "whatap" not found`): it
+ * does not serve the resource at all, i.e. its CRD is not installed.
+ */
+export const isUnserved = (e: KubeError): boolean => e.reason === "NotFound" && e.message.trim() === "404 page not found"

@@ -158,7 +158,7 @@ describe("explain --pod: a slow API server", () => {
     return config
   }
 
-  it("a cluster without the WhatapAgent: every pod is not injected (NoAgent, exit 1), and a note says why", async () => {
+  it("a cluster without the WhatapAgent, or without its CRD: every pod is not injected (NoAgent, exit 1), and a note says which", async () => {
     const ca = await Effect.runPromise(Certificates.generateCa({ keyAlgorithm: "ecdsa-p256" }))
     const serving = await Effect.runPromise(Certificates.issueServing(ca, { dnsNames: ["localhost"], keyAlgorithm: "ecdsa-p256" }))
     const objects: Record<string, unknown> = {
@@ -170,8 +170,13 @@ describe("explain --pod: a slow API server", () => {
       const path = (request.url ?? "").split("?")[0] ?? ""
       asked.push(path)
       const found = objects[path]
+      // the kind is served in the first run (the object's own Status), not in the second (the server's plain page: no CRD)
+      if (found === undefined && path.includes("/whatapagents/") && asked.filter((p) => p.includes("/whatapagents/")).length > 1) {
+        response.writeHead(404, { "content-type": "text/plain; charset=utf-8" })
+        return void response.end("404 page not found\n")
+      }
       response.writeHead(found === undefined ? 404 : 200, { "content-type": "application/json" })
-      response.end(JSON.stringify(found ?? { apiVersion: "v1", kind: "Status", status: "Failure", reason: "NotFound", code: 404, message: "not found" }))
+      response.end(JSON.stringify(found ?? { apiVersion: "v1", kind: "Status", status: "Failure", reason: "NotFound", code: 404, message: `${path.split("/").at(-2) ?? ""} "${path.split("/").at(-1) ?? ""}" not found` }))
     })
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
     try {
@@ -182,6 +187,9 @@ describe("explain --pod: a slow API server", () => {
       assert.include(r.stdout, "result: not injected: NoAgent: there is no WhatapAgent named \"whatap\"")
       assert.include(r.stderr, "note: the cluster has no WhatapAgent named \"whatap\", so the webhook injects no pod (--agent FILE tries one)")
       assert.include(asked, "/apis/monitoring.whatap.com/v2alpha1/whatapagents/whatap")
+      const noCrd = await start(["explain", "--pod", "web", "-n", "shop", "--kubeconfig", kubeconfig(port)], { env: isolatedEnv(), timeoutMs: 20_000 }).done
+      assert.strictEqual(noCrd.status, 1, noCrd.stderr)
+      assert.include(noCrd.stderr, "note: the cluster has no WhatapAgent CRD (whatapagents.monitoring.whatap.com; install the CRDs with `whatapctl crds | kubectl apply --server-side -f -`), so there is no WhatapAgent and the webhook injects no pod")
     } finally {
       server.close()
     }

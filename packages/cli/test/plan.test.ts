@@ -9,8 +9,9 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Decode, type WhatapAgent } from "@whatap-operator/core"
-import { KubeClient, type KubeObject, KubeMemory } from "@whatap-operator/kube"
+import { KubeClient, KubeError, type KubeObject, KubeMemory } from "@whatap-operator/kube"
 import { Effect, Layer, Option } from "effect"
+import * as Cluster from "../src/Cluster.ts"
 import { readCluster, storedAgentNote } from "../src/commands/plan.ts"
 import * as Evaluate from "../src/commands/plan/Evaluate.ts"
 import * as Quantity from "../src/commands/plan/Quantity.ts"
@@ -197,8 +198,18 @@ describe("plan: what it reads from the cluster", () => {
       assert.deepStrictEqual(cluster.workloads.map((w) => [w.kind, w.name, w.pods]), [["Deployment", "web", 4], ["DaemonSet", "agent", 3]])
       assert.deepStrictEqual(cluster.namespaces.get("web"), { team: "a" })
       assert.strictEqual(cluster.quotas.length, 1)
-      assert.isTrue(Option.isNone(cluster.agent))
+      assert.isTrue(Option.isNone(cluster.agent.stored))
+      // the in-memory server serves the kind: the agent is missing, not its CRD
+      assert.isFalse(cluster.agent.crdMissing)
     }).pipe(Effect.provide(Layer.merge(KubeClient.layerMemory, recordingIo().layer))))
+
+  it("a 404 with the API server's plain page (a resource it does not serve), not a Status, means the CRD is missing", () => {
+    const notFound = (message: string) => new KubeError({ reason: "NotFound", operation: "GET /apis/monitoring.whatap.com/v2alpha1/whatapagents/whatap", message, status: 404 })
+    assert.isFalse(Cluster.isUnserved(notFound(`whatapagents.monitoring.whatap.com "whatap" not found`)))
+    assert.isFalse(Cluster.isUnserved(notFound("not found")))
+    assert.isTrue(Cluster.isUnserved(notFound("404 page not found\n")))
+    assert.isFalse(Cluster.isUnserved(new KubeError({ reason: "Forbidden", operation: "GET x", message: "404 page not found", status: 403 })))
+  })
 })
 
 describe("plan's note on the cluster's WhatapAgent", () => {

@@ -49,12 +49,12 @@ const listAll = (resource: ApiResource.ApiResource) =>
     )
   })
 
-/** The WhatapAgent `whatap` of the cluster as stored, when there is one. */
+/** The WhatapAgent `whatap` of the cluster as stored, when there is one, and whether its CRD is missing. */
 const currentAgent = Effect.gen(function*() {
   const kube = yield* KubeClient
   return yield* kube.get(ApiResource.WhatapAgent, Naming.agentName).pipe(
-    Effect.map(Option.some),
-    Effect.catchIf((e) => e.reason === "NotFound", () => Effect.succeed(Option.none<KubeObject.KubeObject>()))
+    Effect.map((stored) => ({ stored: Option.some(stored), crdMissing: false })),
+    Effect.catchIf((e) => e.reason === "NotFound", (e) => Effect.succeed({ stored: Option.none<KubeObject.KubeObject>(), crdMissing: Cluster.isUnserved(e) }))
   )
 })
 
@@ -109,7 +109,8 @@ export const run: Handler = (parsed) =>
     const loaded = yield* loadAgent(file)
     if (loaded === undefined) return Exit.failed
     const cluster = yield* readCluster.pipe(Effect.provide(Cluster.layer(parsed)))
-    const stored = Option.getOrUndefined(cluster.agent)
+    const stored = Option.getOrUndefined(cluster.agent.stored)
+    if (cluster.agent.crdMissing) yield* io.err(`${Meta.name}: note: ${Agent.noCrdNote}; applying the CR fails until then\n`)
     const note = stored === undefined ? undefined : storedAgentNote(stored)
     if (note !== undefined) yield* io.err(note)
     const before: WhatapAgent.WhatapAgent | undefined = stored === undefined ? undefined : Option.getOrUndefined(Decode.as("WhatapAgent", stored).value)

@@ -21,6 +21,8 @@ export interface Loaded {
   readonly licenses: ReadonlyArray<string>
   /** The cluster has no WhatapAgent named `whatap` (a live pod without `--agent`). */
   readonly absent?: boolean
+  /** ... because it does not serve WhatapAgents at all: the CRD is not installed. */
+  readonly crdMissing?: boolean
 }
 
 /**
@@ -28,6 +30,12 @@ export interface Loaded {
  * answer (every pod `NoAgent`, exit 1), not an error.
  */
 export const absent: Loaded = { agent: undefined, name: Naming.agentName, licenses: [], absent: true }
+
+/** What `explain --pod` and `plan` say of a cluster without the WhatapAgent CRD. */
+export const noCrdNote = "the cluster has no WhatapAgent CRD (whatapagents.monitoring.whatap.com; install the CRDs with `whatapctl crds | kubectl apply --server-side -f -`)"
+
+/** `absent`, in a cluster without the WhatapAgent CRD. */
+export const noCrd: Loaded = { ...absent, crdMissing: true }
 
 export type Failure =
   | { readonly _tag: "Invalid"; readonly lines: ReadonlyArray<string> }

@@ -20,6 +20,8 @@ export interface Objects {
   readonly namespaceLabels: Readonly<Record<string, string>>
   /** `whatapagent/whatap` and the CR as JSON text; undefined when the cluster has none. */
   readonly agent: { readonly file: string; readonly text: string } | undefined
+  /** The cluster does not serve WhatapAgents at all (the CRD is missing). */
+  readonly crdMissing: boolean
 }
 
 const failed = (what: string) => (e: KubeError) => new IoError({ message: `cannot read ${what}: ${Cluster.describe(e)}` })
@@ -33,13 +35,17 @@ export const read = (parsed: Args.Parsed, name: string, namespace: string, withA
     const pod = yield* orNone(kube.get(ApiResource.Pod, name, { namespace })).pipe(Effect.mapError(failed(`pod ${namespace}/${name}`)))
     if (Option.isNone(pod)) return yield* new IoError({ message: `pod ${namespace}/${name} not found` })
     const ns = yield* orNone(kube.get(ApiResource.Namespace, namespace)).pipe(Effect.mapError(failed(`namespace ${namespace}`)))
+    let crdMissing = false
     const agent = withAgent
-      ? yield* orNone(kube.get(ApiResource.WhatapAgent, Naming.agentName)).pipe(Effect.mapError(failed(`WhatapAgent ${Naming.agentName}`)))
+      ? yield* orNone(kube.get(ApiResource.WhatapAgent, Naming.agentName).pipe(
+        Effect.tapError((e) => Effect.sync(() => void (crdMissing = Cluster.isUnserved(e))))
+      )).pipe(Effect.mapError(failed(`WhatapAgent ${Naming.agentName}`)))
       : Option.none()
     return {
       pod: { file: `pod/${namespace}/${name}`, text: JSON.stringify(pod.value, null, 1) },
       namespaceLabels: Option.match(ns, { onNone: () => ({}), onSome: (n) => n.metadata.labels ?? {} }),
-      agent: Option.match(agent, { onNone: () => undefined, onSome: (a) => ({ file: `whatapagent/${Naming.agentName}`, text: JSON.stringify(a, null, 1) }) })
+      agent: Option.match(agent, { onNone: () => undefined, onSome: (a) => ({ file: `whatapagent/${Naming.agentName}`, text: JSON.stringify(a, null, 1) }) }),
+      crdMissing
     }
   }).pipe(
     Effect.provide(Cluster.layer(parsed)),

@@ -7,6 +7,7 @@ import type { Inject } from "@whatap-operator/injector"
 import { Redacted } from "effect"
 import * as Meta from "../../Meta.ts"
 import type { Evaluated } from "./Evaluate.ts"
+import { noCrdNote } from "./Agent.ts"
 import { displayName } from "./Input.ts"
 import type { Settings } from "./Settings.ts"
 
@@ -19,6 +20,7 @@ export const outcome = (o: Inject.Outcome): string =>
 const note = (text: string): string => `${Meta.name}: note: ${text}\n`
 
 const agentNote = (settings: Settings): ReadonlyArray<string> => {
+  if (settings.agent.crdMissing === true) return [note(`${noCrdNote}, so there is no WhatapAgent and the webhook injects no pod (--agent FILE tries one)`)]
   if (settings.agent.absent === true) {
     return [note(`the cluster has no WhatapAgent named ${JSON.stringify(Naming.agentName)}, so the webhook injects no pod (--agent FILE tries one)`)]
   }

@@ -119,7 +119,7 @@ export const load = (command: string, parsed: Args.Parsed) =>
     const live = yield* liveObjects(parsed, fromFlags)
     const agentSource = fromFlags.agentFile === undefined ? live?.agent : { file: fromFlags.agentFile, text: texts.get(fromFlags.agentFile) ?? "" }
     // without --agent, a cluster without the WhatapAgent is an answer: the webhook injects nothing
-    const agent = agentSource === undefined ? Result.succeed(Agent.absent) : Agent.load(agentSource.file, agentSource.text)
+    const agent = agentSource === undefined ? Result.succeed(live?.crdMissing === true ? Agent.noCrd : Agent.absent) : Agent.load(agentSource.file, agentSource.text)
     const sources = live === undefined ? fromFlags.files.map((file) => ({ file, text: texts.get(file) ?? "" })) : [live.pod]
     const input = Input.readAll(sources)
     // a live pod's namespace labels are the cluster's, --namespace-labels on top
