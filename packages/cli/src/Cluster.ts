@@ -5,8 +5,9 @@
  * an I/O error (exit 2) before anything is contacted; the commands decide what a failed
  * call means for them.
  */
-import { KubeClient, type KubeError } from "@whatap-operator/kube"
-import { Duration, Effect, Layer } from "effect"
+import { Naming } from "@whatap-operator/core"
+import { ApiResource, KubeClient, type KubeError, type KubeObject } from "@whatap-operator/kube"
+import { Duration, Effect, Layer, Option } from "effect"
 import type { Parsed } from "./Args.ts"
 import { type Io, IoError } from "./Io.ts"
 import * as Progress from "./Progress.ts"
@@ -44,3 +45,10 @@ export const isUnreachable = (e: KubeError): boolean => e.reason === "Unavailabl
  * does not serve the resource at all, i.e. its CRD is not installed.
  */
 export const isUnserved = (e: KubeError): boolean => e.reason === "NotFound" && e.message.trim() === "404 page not found"
+
+/** The WhatapAgent `whatap` as the cluster stores it, when there is one, and whether the cluster lacks its CRD. */
+export const currentAgent = Effect.flatMap(Effect.service(KubeClient), (kube) =>
+  kube.get(ApiResource.WhatapAgent, Naming.agentName).pipe(
+    Effect.map((stored) => ({ stored: Option.some(stored), crdMissing: false })),
+    Effect.catchIf((e) => e.reason === "NotFound", (e) => Effect.succeed({ stored: Option.none<KubeObject.KubeObject>(), crdMissing: isUnserved(e) }))
+  ))

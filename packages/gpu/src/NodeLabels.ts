@@ -14,7 +14,7 @@
  */
 import { Effect, Result, Schema } from "effect"
 import * as Mig from "./Mig.ts"
-import { integer, invalid, type Problem, type Read } from "./internal/Problem.ts"
+import { integer, invalid, type Problem, quote, type Read } from "./internal/Problem.ts"
 
 export const keys = {
   product: "nvidia.com/gpu.product",
@@ -115,7 +115,7 @@ const readLabels = (labels: Readonly<Record<string, string>>): Read<GpuLabels> =
     const parts = product === undefined ? undefined : splitProduct(product)
     const single = parts?.singleProfile
     if (single !== undefined && single !== "INVALID" && !Mig.isProfile(single)) {
-      return yield* invalid(keys.product, `the part after -MIG- (${JSON.stringify(single.slice(0, 64))}) is neither a MIG profile name (like 1g.10gb) nor INVALID`)
+      return yield* invalid(keys.product, `the part after -MIG- (${quote(single)}) is neither a MIG profile name (like 1g.10gb) nor INVALID`)
     }
     const count = yield* optional(labels, keys.count, integer)
     const memoryMiB = yield* optional(labels, keys.memory, integer)
@@ -153,4 +153,5 @@ export const read = Effect.fn("NodeLabels.read")(function*(labels: Readonly<Reco
 
 /** Whether the labels say the node has an NVIDIA GPU (GFD, the GPU Operator, or GKE). */
 export const hasGpu = (gpu: GpuLabels): boolean =>
-  (gpu.count ?? 0) > 0 || gpu.present === true || gpu.gkeAccelerator !== undefined || gpu.migProfiles.some((p) => p.count > 0)
+  // GFD's MIG-INVALID product (mig.strategy single) comes with gpu.count 0: the device plugin offers none, the node has GPUs
+  (gpu.migStrategy === "single" && gpu.singleProfile === "INVALID") || (gpu.count ?? 0) > 0 || gpu.present === true || gpu.gkeAccelerator !== undefined || gpu.migProfiles.some((p) => p.count > 0)

@@ -31,7 +31,7 @@ export const run: Handler = (parsed) =>
     if (prepared === undefined) return Exit.failed
     const { settings, results } = prepared
     // the verdicts quote the pods' labels: a license found there (the CLI's, the CR's, the pod's own) is redacted too
-    const licenses = settings.showSecrets ? new Set<string>() : results.reduce((known, r) => Redact.withLicensesOf(known, r.unit.pod), settings.licenses)
+    const licenses = new Set(results.flatMap((r) => [...r.licenses]))
     // the text report echoes names, namespaces and labels of the input: no control character reaches the terminal raw
     yield* io.out(format.success === "text"
       ? printableLines(Redact.text(Report.text(results, settings), licenses))

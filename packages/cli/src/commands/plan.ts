@@ -49,15 +49,6 @@ const listAll = (resource: ApiResource.ApiResource) =>
     )
   })
 
-/** The WhatapAgent `whatap` of the cluster as stored, when there is one, and whether its CRD is missing. */
-const currentAgent = Effect.gen(function*() {
-  const kube = yield* KubeClient
-  return yield* kube.get(ApiResource.WhatapAgent, Naming.agentName).pipe(
-    Effect.map((stored) => ({ stored: Option.some(stored), crdMissing: false })),
-    Effect.catchIf((e) => e.reason === "NotFound", (e) => Effect.succeed({ stored: Option.none<KubeObject.KubeObject>(), crdMissing: Cluster.isUnserved(e) }))
-  )
-})
-
 /**
  * A note on the cluster's CR when the validator finds errors in it: the operator applies
  * nothing from it (InvalidSpec), while the webhook injects by its targets as they are, which
@@ -75,7 +66,7 @@ export const storedAgentNote = (stored: KubeObject.KubeObject): string | undefin
 
 /** Everything the plan reads, in one pass: the agent, namespaces, workloads and quotas. */
 export const readCluster = Effect.gen(function*() {
-  const agent = yield* currentAgent
+  const agent = yield* Cluster.currentAgent
   const namespaces = yield* listAll(ApiResource.Namespace)
   const lists = yield* Effect.forEach(Workloads.kinds, (kind) => Effect.map(listAll(kind.resource), (items) => Workloads.fromList(kind, items)))
   const quotas = yield* listAll(ApiResource.ResourceQuota)

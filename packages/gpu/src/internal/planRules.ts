@@ -9,10 +9,7 @@ import * as NodeLabels from "../NodeLabels.ts"
 import type { Input, Layout, Note, NoteCode } from "../Planner.ts"
 
 const labelLayout = (labels: NodeLabels.GpuLabels | undefined): Layout => {
-  if (labels === undefined) return "no-gpu"
-  // GFD's MIG-INVALID node also has gpu.count 0 (the device plugin offers no GPU): still a GPU node, with its warning
-  if (labels.migStrategy === "single" && labels.singleProfile === "INVALID") return "some"
-  if (!NodeLabels.hasGpu(labels)) return "no-gpu"
+  if (labels === undefined || !NodeLabels.hasGpu(labels)) return "no-gpu"
   if (labels.migStrategy === "single") {
     // GFD writes -MIG-<profile> only when every GPU is split alike, -MIG-INVALID when
     // MIG and whole GPUs (or empty MIG GPUs) are mixed, and no suffix when MIG is off.

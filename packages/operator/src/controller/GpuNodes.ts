@@ -125,14 +125,9 @@ export const summarize = Effect.fn("GpuNodes.summarize")(function*(
   const lines = gpuNodes.map((n) => (Result.isFailure(n.read) ? unreadable(n.name, n.read.failure) : line(n.name, n.read.success, gpu)))
   const extra = isSplit(gpu) ? [] : unmarked(gpuNodes)
   // by node, so that many nodes without the present label stay linear
-  const extraCodes = new Map<string, Array<string>>()
-  for (const w of extra) {
-    const codes = extraCodes.get(w.node)
-    if (codes === undefined) extraCodes.set(w.node, [w.code])
-    else codes.push(w.code)
-  }
+  const extraByNode = Map.groupBy(extra, (w) => w.node)
   const nodesOut = lines.map(({ node }): WhatapAgent.GpuNodeStatus => {
-    const codes = extraCodes.get(node.name) ?? []
+    const codes = (extraByNode.get(node.name) ?? []).map((w) => w.code)
     const ready = exporters.get(node.name)
     return {
       ...node,

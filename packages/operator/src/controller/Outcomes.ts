@@ -48,21 +48,14 @@ export const reportProblems = Effect.fn("Outcomes.reportProblems")(function*(age
   const events = yield* EventRecorder
   for (const failure of outcome.failures) {
     const message = `Failed to ${failure.action} ${Apply.describe(failure)}: ${Apply.reasonOf(failure)}`
-    const annotated = Effect.annotateLogs({ kind: failure.resource.kind, name: failure.name, reason: failure.error.reason })
-    if (!fresh) {
-      yield* Effect.logDebug(message).pipe(annotated)
-      continue
-    }
-    yield* Effect.logError(message).pipe(annotated)
-    yield* events.record(agent, "Warning", failure.action === "delete" ? "DeleteFailed" : "ApplyFailed", message)
+    yield* (fresh ? Effect.logError(message) : Effect.logDebug(message)).pipe(
+      Effect.annotateLogs({ kind: failure.resource.kind, name: failure.name, reason: failure.error.reason })
+    )
+    if (fresh) yield* events.record(agent, "Warning", failure.action === "delete" ? "DeleteFailed" : "ApplyFailed", message)
   }
   for (const conflict of outcome.conflicts) {
     const message = `Not managing ${conflict.message}`
-    if (!fresh) {
-      yield* Effect.logDebug(message)
-      continue
-    }
-    yield* Effect.logWarning(message)
-    yield* events.record(agent, "Warning", "Conflict", message)
+    yield* fresh ? Effect.logWarning(message) : Effect.logDebug(message)
+    if (fresh) yield* events.record(agent, "Warning", "Conflict", message)
   }
 })

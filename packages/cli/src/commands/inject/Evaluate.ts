@@ -33,6 +33,8 @@ export interface Evaluated {
   readonly patch: ReadonlyArray<JsonPatch.Operation>
   /** Whether redaction changed the patch (a license would otherwise be printed). */
   readonly redacted: boolean
+  /** The license values hidden in what is printed of this pod (none with `--show-secrets`): the CLI's, the CR's, the pod's own. */
+  readonly licenses: ReadonlySet<string>
 }
 
 export const namespaceOf = (unit: Input.Unit, settings: Settings): Inject.Namespace => {
@@ -51,7 +53,8 @@ export const evaluate = (unit: Input.Unit, settings: Settings): Evaluated => {
   const mutated = Inject.mutate(unit.pod, context)
   const explanation = Inject.explain(unit.pod, context)
   const excluded = !mutated.outcome.injected && mutated.outcome.reason === "SystemNamespace"
-  const shown = settings.showSecrets ? mutated.patch : Redact.patch(explanation.patch, Redact.withLicensesOf(settings.licenses, unit.pod))
+  const licenses = settings.showSecrets ? new Set<string>() : Redact.withLicensesOf(settings.licenses, unit.pod)
+  const shown = settings.showSecrets ? mutated.patch : Redact.patch(explanation.patch, licenses)
   return {
     unit,
     namespace,
@@ -60,7 +63,8 @@ export const evaluate = (unit: Input.Unit, settings: Settings): Evaluated => {
     warnings: mutated.warnings,
     excluded,
     patch: excluded ? [] : shown,
-    redacted: !excluded && !JsonPatch.equal(shown, mutated.patch)
+    redacted: !excluded && !JsonPatch.equal(shown, mutated.patch),
+    licenses
   }
 }
 

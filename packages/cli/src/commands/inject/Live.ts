@@ -35,12 +35,9 @@ export const read = (parsed: Args.Parsed, name: string, namespace: string, withA
     const pod = yield* orNone(kube.get(ApiResource.Pod, name, { namespace })).pipe(Effect.mapError(failed(`pod ${namespace}/${name}`)))
     if (Option.isNone(pod)) return yield* new IoError({ message: `pod ${namespace}/${name} not found` })
     const ns = yield* orNone(kube.get(ApiResource.Namespace, namespace)).pipe(Effect.mapError(failed(`namespace ${namespace}`)))
-    let crdMissing = false
-    const agent = withAgent
-      ? yield* orNone(kube.get(ApiResource.WhatapAgent, Naming.agentName).pipe(
-        Effect.tapError((e) => Effect.sync(() => void (crdMissing = Cluster.isUnserved(e))))
-      )).pipe(Effect.mapError(failed(`WhatapAgent ${Naming.agentName}`)))
-      : Option.none()
+    const { stored: agent, crdMissing } = withAgent
+      ? yield* Cluster.currentAgent.pipe(Effect.mapError(failed(`WhatapAgent ${Naming.agentName}`)))
+      : { stored: Option.none(), crdMissing: false }
     return {
       pod: { file: `pod/${namespace}/${name}`, text: JSON.stringify(pod.value, null, 1) },
       namespaceLabels: Option.match(ns, { onNone: () => ({}), onSome: (n) => n.metadata.labels ?? {} }),
